@@ -1,0 +1,4 @@
+/**
+ * Classifier inference worker (filled by the worker issue).
+ */
+package dev.coilsight.classifier;

@@ -1,0 +1,22 @@
+package dev.coilsight.schemas;
+
+import java.util.List;
+
+/** Topic names of the pipeline (DESIGN.md "Topics and records"); every record is keyed by coilId. */
+public final class Topics {
+
+    public static final String IMAGES = "steel.images";
+    public static final String CLASSIFICATIONS = "steel.classifications";
+    public static final String DEFECTIVE_IMAGES = "steel.images.defective";
+    public static final String DEFECTS = "steel.defects";
+    public static final String COIL_STATS = "steel.coil-stats";
+    public static final String DLQ = "steel.dlq";
+
+    private Topics() {
+    }
+
+    /** Every topic the pipeline uses, in flow order. */
+    public static List<String> all() {
+        return List.of(IMAGES, CLASSIFICATIONS, DEFECTIVE_IMAGES, DEFECTS, COIL_STATS, DLQ);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.coilsight.schemas.registry;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed settings of the registry client, read from the same keys Confluent's clients use so that
+ * existing Kafka client configuration carries over:
+ * <ul>
+ *   <li>{@code schema.registry.url}: one or more base URLs, comma-separated (required)</li>
+ *   <li>{@code basic.auth.credentials.source}: {@code USER_INFO} (with {@code basic.auth.user.info=user:password})
+ *       or {@code URL} (credentials in the URL's user-info part)</li>
+ *   <li>{@code schema.registry.ssl.truststore.location|password|type}, {@code schema.registry.ssl.keystore.location|password|type},
+ *       {@code schema.registry.ssl.key.password}: TLS with a private CA or client certificates; without them the JVM's
+ *       default trust store is used for https URLs</li>
+ *   <li>{@code schema.registry.request.timeout.ms} (default 10000), {@code schema.registry.retries} (default 5),
+ *       {@code schema.registry.retry.backoff.ms} (default 200, doubling), {@code schema.registry.retry.backoff.max.ms} (default 5000)</li>
+ * </ul>
+ */
+public record RegistryClientConfig(
+        List<String> urls,
+        Optional<String> userInfo,
+        Optional<TlsSettings> tls,
+        Duration requestTimeout,
+        int retries,
+        Duration retryBackoff,
+        Duration retryBackoffMax) {
+
+    public static final String URL = "schema.registry.url";
+    public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    public static final String USER_INFO = "basic.auth.user.info";
+    public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    public static final String KEYSTORE_LOCATION = "schema.registry.ssl.keystore.location";
+    public static final String KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
+    public static final String KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
+    public static final String KEY_PASSWORD = "schema.registry.ssl.key.password";
+    public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+    public static final String RETRIES = "schema.registry.retries";
+    public static final String RETRY_BACKOFF_MS = "schema.registry.retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "schema.registry.retry.backoff.max.ms";
+
+    /** Key and trust material for https registries. */
+    public record TlsSettings(
+            Optional<String> truststoreLocation, Optional<String> truststorePassword, String truststoreType,
+            Optional<String> keystoreLocation, Optional<String> keystorePassword, String keystoreType,
+            Optional<String> keyPassword) {
+    }
+
+    public RegistryClientConfig {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException(URL + " is required (e.g. http://localhost:8081)");
+        }
+        for (String url : urls) {
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new IllegalArgumentException(URL + " must be http:// or https://, got '" + url + "'");
+            }
+        }
+        if (retries < 0) {
+            throw new IllegalArgumentException(RETRIES + " must be >= 0, got " + retries);
+        }
+    }
+
+    /** Just a URL, everything else at defaults. */
+    public static RegistryClientConfig forUrl(String url) {
+        return fromMap(Map.of(URL, url));
+    }
+
+    /** Reads the settings from Kafka-style client configuration. */
+    public static RegistryClientConfig fromMap(Map<String, ?> configs) {
+        String rawUrls = string(configs, URL).orElseThrow(
+                () -> new IllegalArgumentException(URL + " is required (e.g. http://localhost:8081)"));
+        List<String> urls = Arrays.stream(rawUrls.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty())
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .toList();
+        String source = string(configs, CREDENTIALS_SOURCE).orElse("URL").toUpperCase();
+        Optional<String> userInfo = switch (source) {
+            case "USER_INFO" -> Optional.of(string(configs, USER_INFO).orElseThrow(() -> new IllegalArgumentException(
+                    CREDENTIALS_SOURCE + "=USER_INFO needs " + USER_INFO + "=user:password")));
+            case "URL" -> urls.isEmpty() ? Optional.empty() : Optional.ofNullable(java.net.URI.create(urls.get(0)).getUserInfo());
+            default -> throw new IllegalArgumentException(CREDENTIALS_SOURCE + " must be USER_INFO or URL, got '" + source + "'");
+        };
+        if (userInfo.isPresent() && !userInfo.get().contains(":")) {
+            throw new IllegalArgumentException("basic auth credentials must be user:password");
+        }
+        Optional<TlsSettings> tls = Optional.empty();
+        if (string(configs, TRUSTSTORE_LOCATION).isPresent() || string(configs, KEYSTORE_LOCATION).isPresent()) {
+            tls = Optional.of(new TlsSettings(
+                    string(configs, TRUSTSTORE_LOCATION), string(configs, TRUSTSTORE_PASSWORD),
+                    string(configs, TRUSTSTORE_TYPE).orElse("PKCS12"),
+                    string(configs, KEYSTORE_LOCATION), string(configs, KEYSTORE_PASSWORD),
+                    string(configs, KEYSTORE_TYPE).orElse("PKCS12"),
+                    string(configs, KEY_PASSWORD)));
+        }
+        return new RegistryClientConfig(urls.stream().map(RegistryClientConfig::withoutUserInfo).toList(),
+                userInfo, tls,
+                Duration.ofMillis(number(configs, REQUEST_TIMEOUT_MS, 10_000)),
+                (int) number(configs, RETRIES, 5),
+                Duration.ofMillis(number(configs, RETRY_BACKOFF_MS, 200)),
+                Duration.ofMillis(number(configs, RETRY_BACKOFF_MAX_MS, 5_000)));
+    }
+
+    /** The settings as client configuration, secrets masked, for start-up logs. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(URL, String.join(",", urls));
+        out.put(USER_INFO, userInfo.map(u -> u.substring(0, u.indexOf(':')) + ":****").orElse("(none)"));
+        out.put("tls", tls.map(t -> "truststore=" + t.truststoreLocation().orElse("(jvm default)")
+                + " keystore=" + t.keystoreLocation().orElse("(none)")).orElse("(jvm default)"));
+        out.put(REQUEST_TIMEOUT_MS, String.valueOf(requestTimeout.toMillis()));
+        out.put(RETRIES, String.valueOf(retries));
+        out.put(RETRY_BACKOFF_MS, String.valueOf(retryBackoff.toMillis()));
+        return out;
+    }
+
+    private static String withoutUserInfo(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        if (uri.getUserInfo() == null) {
+            return url;
+        }
+        return url.replace(uri.getRawUserInfo() + "@", "");
+    }
+
+    private static Optional<String> string(Map<String, ?> configs, String key) {
+        Object value = configs.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        String s = value instanceof org.apache.kafka.common.config.types.Password p ? p.value() : value.toString();
+        return s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    private static long number(Map<String, ?> configs, String key, long defaultValue) {
+        Optional<String> raw = string(configs, key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(raw.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + raw.get() + "'");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Segmenter inference worker (filled by the worker issue).
+ */
+package dev.coilsight.segmenter;

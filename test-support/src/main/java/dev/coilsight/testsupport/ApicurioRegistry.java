@@ -1,0 +1,211 @@
+package dev.coilsight.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apicurio Registry 3.0.9 (from Maven Central) running as a child JVM on loopback. Its
+ * Confluent-compatible API is at {@link #ccompatUrl()}. Storage is an H2 file in a folder of the
+ * caller's, so the registry can be {@link #restart() restarted} and keep its schemas and ids.
+ *
+ * <p>The child is started through a small shell watchdog that kills it when this JVM dies, even by
+ * SIGKILL, so no registry outlives a failed or killed test run.
+ */
+public final class ApicurioRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApicurioRegistry.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path runnerJar;
+    private final Path dataDir;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private ApicurioRegistry(Path runnerJar, Path dataDir, int port) {
+        this.runnerJar = runnerJar;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /** Starts a registry on a free loopback port, storing its data under {@code dataDir}. */
+    public static ApicurioRegistry start(Path dataDir) {
+        ApicurioRegistry registry = new ApicurioRegistry(locateRunnerJar(), dataDir, freePort());
+        registry.startProcess();
+        return registry;
+    }
+
+    /** Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:PORT/apis/ccompat/v7}. */
+    public String ccompatUrl() {
+        return baseUrl() + "/apis/ccompat/v7";
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the registry process (SIGTERM, then SIGKILL after 10 s). */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+        log.info("Apicurio registry on port {} stopped", port);
+    }
+
+    /** Stops and starts the registry again on the same port with the same storage. */
+    public synchronized void restart() {
+        stop();
+        startProcess();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private synchronized void startProcess() {
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(dataDir);
+            Path logFile = dataDir.resolve("registry.log");
+            String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> javaCommand = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.log.level=WARN",
+                    "-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.resolve("registry-db").toAbsolutePath(),
+                    "-jar", runnerJar.toString());
+            long parentPid = ProcessHandle.current().pid();
+            // Watchdog: when the test JVM is gone, the registry goes too.
+            String script = "\"$@\" & child=$!; "
+                    + "( while kill -0 " + parentPid + " 2>/dev/null; do sleep 1; done; kill $child 2>/dev/null ) & "
+                    + "trap 'kill $child 2>/dev/null' TERM INT; wait $child";
+            List<String> command = new ArrayList<>(List.of("sh", "-c", script, "apicurio-watchdog"));
+            command.addAll(javaCommand);
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            awaitReady(logFile);
+            log.info("Apicurio registry {} ready at {} in {} ms", version(), ccompatUrl(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the Apicurio registry from " + runnerJar, e);
+        }
+    }
+
+    private void awaitReady(Path logFile) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Apicurio registry exited at start (code " + process.exitValue()
+                        + "); its log is " + logFile + ":\n" + tail(logFile));
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the registry", e);
+            }
+            sleep(200);
+        }
+        stop();
+        throw new IllegalStateException("the Apicurio registry was not ready within " + START_TIMEOUT.toSeconds()
+                + " s; its log is " + logFile + ":\n" + tail(logFile));
+    }
+
+    private static String tail(Path logFile) {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static String version() {
+        return buildProperties().getProperty("apicurio.version", "?");
+    }
+
+    /** The runner jar unpacked by test-support's build (see its pom). */
+    static Path locateRunnerJar() {
+        String home = System.getProperty("coilsight.apicurio.home", buildProperties().getProperty("apicurio.home"));
+        Path jar = Paths.get(home).resolve("apicurio-registry-app-" + version() + "-runner.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("Apicurio runner jar not found at " + jar
+                    + ": build test-support first (mvn -pl test-support package) or set -Dcoilsight.apicurio.home");
+        }
+        return jar;
+    }
+
+    private static Properties buildProperties() {
+        Properties props = new Properties();
+        try (InputStream in = ApicurioRegistry.class.getResourceAsStream("/coilsight-test-support.properties")) {
+            if (in != null) {
+                props.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return props;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
