@@ -185,6 +185,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                     }
                     throw failure(status, response.body(), what, url);
                 } catch (IOException e) {
+                    if (isTlsFailure(e)) {
+                        // A trust or certificate problem does not heal with retries.
+                        throw new SchemaRegistryException("TLS handshake with the registry at " + url + " failed while "
+                                + what + ": " + e.getMessage() + "; check " + RegistryClientConfig.TRUSTSTORE_LOCATION, e);
+                    }
                     lastFailure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                             + " (" + url + ")";
                     lastCause = e;
@@ -205,6 +210,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 + " unreachable while " + what + " after " + (config.retries() + 1) + " attempts over "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms; last failure: " + lastFailure,
                 lastCause);
+    }
+
+    private static boolean isTlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private HttpRequest request(String method, String url, JsonNode body) {
