@@ -69,20 +69,27 @@ public final class ApicurioRegistry implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** Stops the registry process (SIGTERM, then SIGKILL after 10 s). */
+    /** Stops the registry (SIGTERM, SIGKILL after 10 s) and returns once its JVM is gone and the port is free. */
     public synchronized void stop() {
         if (process == null) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        // The watchdog shell and the registry JVM under it: wait for all of them, not just the shell.
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                handle.destroyForcibly();
+                handle.onExit().completeOnTimeout(handle, 10, TimeUnit.SECONDS).join();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // already gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                handle.destroyForcibly();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         process = null;
         log.info("Apicurio registry on port {} stopped", port);
