@@ -79,11 +79,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         JsonNode response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
                 "registering " + schema.getFullName() + " under subject " + subject);
-        int id = response.path("id").asInt(-1);
-        if (id < 0) {
-            throw new SchemaRegistryException("registry at " + baseUrl() + " answered the registration of subject "
-                    + subject + " without an id: " + response, 200, -1);
-        }
+        int id = requireId(response, "registration in subject " + subject);
         idsBySubjectSchema.put(key, id);
         schemasById.putIfAbsent(id, schema);
         log.info("schema {} registered under subject {} with id {}", schema.getFullName(), subject, id);
@@ -99,9 +95,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         JsonNode response = send("POST", "/subjects/" + encode(subject), schemaBody(schema),
                 "looking up the id of " + schema.getFullName() + " under subject " + subject);
-        int id = response.path("id").asInt(-1);
+        int id = requireId(response, "lookup in subject " + subject);
         idsBySubjectSchema.put(key, id);
         schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    private int requireId(JsonNode response, String what) {
+        int id = response.path("id").asInt(-1);
+        if (id < 0) {
+            throw new SchemaRegistryException("registry at " + baseUrl() + " answered the " + what
+                    + " without a schema id: " + response, 200, -1);
+        }
         return id;
     }
 

@@ -123,10 +123,7 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void anUnreachableRegistryFailsAfterTheConfiguredAttemptsNamingTheCause() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = closedPort();
         RestSchemaRegistryClient client = client(Map.of(
                 RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
                 RegistryClientConfig.RETRIES, "2"));
@@ -140,10 +137,7 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void fallsOverToTheNextUrlWhenTheFirstIsDown() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = closedPort();
         RestSchemaRegistryClient client = client(Map.of(
                 RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort + "," + registry.url(),
                 RegistryClientConfig.RETRIES, "0"));
@@ -210,6 +204,13 @@ class RestSchemaRegistryClientTest {
         assertThatThrownBy(() -> client(Map.of()).schemaById(1))
                 .hasMessageContaining("TLS handshake")
                 .hasMessageContaining("schema.registry.ssl.truststore.location");
+    }
+
+    /** A loopback port nothing listens on. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static SSLContext serverContext(Path keyStorePath) throws Exception {
