@@ -1,0 +1,90 @@
+package dev.coilsight.metrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.image.ImageHeader;
+import dev.coilsight.image.ImageRejectedException;
+
+/** The images a score is computed over, with the size of each (the RLE pixel numbering depends on it). */
+public final class ImageSet {
+
+    /** Height and width of one image, in pixels. */
+    public record Size(int height, int width) {
+        public long pixels() {
+            return (long) height * width;
+        }
+    }
+
+    private final Map<String, Size> sizes;
+    private final List<String> skippedFiles;
+
+    private ImageSet(Map<String, Size> sizes, List<String> skippedFiles) {
+        this.sizes = Collections.unmodifiableMap(sizes);
+        this.skippedFiles = List.copyOf(skippedFiles);
+    }
+
+    /** Every regular file in the folder that is a PNG or JPEG by content; sizes from the headers (nothing is decoded). */
+    public static ImageSet fromDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("image folder " + dir + " does not exist");
+        }
+        ImageDecoder decoder = new ImageDecoder();
+        Map<String, Size> sizes = new LinkedHashMap<>();
+        List<String> skipped = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                try {
+                    ImageHeader header = decoder.readHeader(Files.readAllBytes(file));
+                    sizes.put(file.getFileName().toString(), new Size(header.height(), header.width()));
+                } catch (ImageRejectedException e) {
+                    skipped.add(file.getFileName() + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return new ImageSet(sizes, skipped);
+    }
+
+    /** Image ids from a list file (one per line, blank lines and # comments ignored), all of one size. */
+    public static ImageSet fromList(Path listFile, Size size) {
+        Map<String, Size> sizes = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(listFile)) {
+                String id = line.strip();
+                if (!id.isEmpty() && !id.startsWith("#")) {
+                    sizes.put(id, size);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read image list " + listFile + ": " + e.getMessage(), e);
+        }
+        return new ImageSet(sizes, List.of());
+    }
+
+    public static ImageSet of(Map<String, Size> sizes) {
+        return new ImageSet(new LinkedHashMap<>(sizes), List.of());
+    }
+
+    public Map<String, Size> sizes() {
+        return sizes;
+    }
+
+    /** Files in the folder that were not images, with the reason. */
+    public List<String> skippedFiles() {
+        return skippedFiles;
+    }
+
+    public int size() {
+        return sizes.size();
+    }
+}
