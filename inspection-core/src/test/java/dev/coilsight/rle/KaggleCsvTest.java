@@ -1,0 +1,103 @@
+package dev.coilsight.rle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.testsupport.SharedData;
+
+class KaggleCsvTest {
+
+    private static List<RleRow> read(String csv) throws IOException {
+        List<RleRow> rows = new ArrayList<>();
+        KaggleCsv.forEachRow(new StringReader(csv), "test.csv", rows::add);
+        return rows;
+    }
+
+    @Test
+    void readsTheRealSampleInTheNewLayout() {
+        Path csv = SharedData.require("severstal-sample").resolve("train.csv");
+        List<RleRow> rows = new ArrayList<>();
+
+        assertThat(KaggleCsv.forEachRow(csv, rows::add)).isEqualTo(KaggleCsv.Layout.IMAGE_CLASS);
+        assertThat(rows).hasSize(14);
+        assertThat(rows.stream().filter(r -> r.classId() == 3)).hasSize(7);
+        assertThat(rows.get(0).line()).isEqualTo(2);
+    }
+
+    @Test
+    void oldLayoutReadsFourRowsPerImageAndSkipsEmptyMasks() throws IOException {
+        List<RleRow> rows = read("""
+                ImageId_ClassId,EncodedPixels
+                0002cc93b.jpg_1,29102 12 29346 24
+                0002cc93b.jpg_2,
+                0002cc93b.jpg_3,
+                0002cc93b.jpg_4,
+                00031f466.jpg_1,
+                00031f466.jpg_2,
+                00031f466.jpg_3,5 3
+                00031f466.jpg_4,
+                """);
+
+        assertThat(rows).containsExactly(
+                new RleRow("0002cc93b.jpg", 1, "29102 12 29346 24", 2),
+                new RleRow("00031f466.jpg", 3, "5 3", 8));
+    }
+
+    @Test
+    void bothLayoutsRoundTripThroughTheWriter(@TempDir Path dir) throws IOException {
+        List<RleRow> original = KaggleCsv.readAll(SharedData.require("severstal-sample").resolve("train.csv"));
+        List<String> images;
+        try (var files = Files.list(SharedData.require("severstal-sample").resolve("train_images"))) {
+            images = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        Path newLayout = dir.resolve("new.csv");
+        Path oldLayout = dir.resolve("old.csv");
+        try (var out = Files.newBufferedWriter(newLayout)) {
+            KaggleCsv.writeImageClass(out, original);
+        }
+        try (var out = Files.newBufferedWriter(oldLayout)) {
+            KaggleCsv.writeImageUnderscoreClass(out, images, original, 4);
+        }
+
+        assertThat(Files.readAllLines(oldLayout)).hasSize(1 + 16 * 4);
+        assertThat(strip(KaggleCsv.readAll(newLayout))).containsExactlyElementsOf(strip(original));
+        assertThat(strip(KaggleCsv.readAll(oldLayout))).containsExactlyInAnyOrderElementsOf(strip(original));
+    }
+
+    private static List<RleRow> strip(List<RleRow> rows) {
+        return rows.stream().map(r -> new RleRow(r.imageId(), r.classId(), r.rle())).toList();
+    }
+
+    @Test
+    void badInputIsNamedWithTheLine() {
+        assertThatThrownBy(() -> read("Image,Class,Pixels\n"))
+                .isInstanceOf(KaggleCsvException.class)
+                .hasMessageContaining("test.csv: line 1: unknown header");
+        assertThatThrownBy(() -> read("ImageId,ClassId,EncodedPixels\na.jpg,1,1 2\nb.jpg,one,1 2\n"))
+                .hasMessage("test.csv: line 3: ClassId 'one' is not a class number (1, 2, ...)");
+        assertThatThrownBy(() -> read("ImageId,ClassId,EncodedPixels\na.jpg,1\n"))
+                .hasMessageContaining("line 2: 2 columns, expected 3");
+        assertThatThrownBy(() -> read("ImageId_ClassId,EncodedPixels\na.jpg,1 2\n"))
+                .hasMessageContaining("line 2: 'a.jpg' is not ImageId_ClassId");
+        assertThatThrownBy(() -> read(""))
+                .hasMessageContaining("empty file");
+    }
+
+    @Test
+    void writerWritesTheNewLayoutHeader() throws IOException {
+        StringWriter out = new StringWriter();
+        KaggleCsv.writeImageClass(out, List.of(new RleRow("a.jpg", 2, "1 2"), new RleRow("b.jpg", 1, "")));
+        assertThat(out.toString()).isEqualTo("ImageId,ClassId,EncodedPixels\na.jpg,2,1 2\n");
+    }
+}
