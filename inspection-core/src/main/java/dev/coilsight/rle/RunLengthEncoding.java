@@ -18,38 +18,17 @@ public final class RunLengthEncoding {
         return encodeColumnMajor(mask.columnMajor());
     }
 
-    /** Encodes column-major mask bytes (0 = off); one pass, no per-pixel allocation. */
+    /** Encodes column-major mask bytes (0 = off) in one pass. */
     public static String encodeColumnMajor(byte[] pixels) {
-        // Worst case (alternating pixels) is about n/2 runs of up to 2 x 10 digits + 2 spaces each.
-        char[] out = new char[64];
-        int pos = 0;
-        int n = pixels.length;
-        int i = 0;
-        while (i < n) {
-            if (pixels[i] == 0) {
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < n && pixels[i] != 0) {
-                i++;
-            }
-            if (pos + 24 > out.length) {
-                out = Arrays.copyOf(out, Math.max(out.length * 2, pos + 24));
-            }
-            if (pos > 0) {
-                out[pos++] = ' ';
-            }
-            pos = appendInt(out, pos, start + 1);
-            out[pos++] = ' ';
-            pos = appendInt(out, pos, i - start);
-        }
-        return new String(out, 0, pos);
+        return runsOfColumnMajor(pixels).toRle();
     }
 
     /** Runs of a mask (the encoder's view) without building a string. */
     public static Runs runsOf(BinaryMask mask) {
-        byte[] pixels = mask.columnMajor();
+        return runsOfColumnMajor(mask.columnMajor());
+    }
+
+    private static Runs runsOfColumnMajor(byte[] pixels) {
         int[] starts = new int[16];
         int[] lengths = new int[16];
         int count = 0;
@@ -93,21 +72,5 @@ public final class RunLengthEncoding {
     /** Checks an RLE against a mask size without decoding it. */
     public static Runs validate(String rle, int height, int width) {
         return Runs.parse(rle, (long) height * width);
-    }
-
-    private static int appendInt(char[] out, int pos, int value) {
-        if (value < 10) {
-            out[pos] = (char) ('0' + value);
-            return pos + 1;
-        }
-        int digits = 0;
-        for (int v = value; v > 0; v /= 10) {
-            digits++;
-        }
-        int end = pos + digits;
-        for (int p = end - 1, v = value; p >= pos; p--, v /= 10) {
-            out[p] = (char) ('0' + v % 10);
-        }
-        return end;
     }
 }

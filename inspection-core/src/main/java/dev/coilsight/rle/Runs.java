@@ -164,14 +164,31 @@ public final class Runs {
 
     /** The Kaggle string: {@code start length} pairs separated by single spaces. */
     public String toRle() {
-        StringBuilder out = new StringBuilder(count * 12);
+        // Each pair takes at most 2 x 10 digits and 2 spaces; writing digits into a char array
+        // avoids StringBuilder's per-append checks on this hot path.
+        char[] out = new char[count * 22];
+        int pos = 0;
         for (int i = 0; i < count; i++) {
             if (i > 0) {
-                out.append(' ');
+                out[pos++] = ' ';
             }
-            out.append(starts[i]).append(' ').append(lengths[i]);
+            pos = appendInt(out, pos, starts[i]);
+            out[pos++] = ' ';
+            pos = appendInt(out, pos, lengths[i]);
         }
-        return out.toString();
+        return new String(out, 0, pos);
+    }
+
+    private static int appendInt(char[] out, int pos, int value) {
+        int digits = 1;
+        for (int v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        int end = pos + digits;
+        for (int p = end - 1, v = value; p >= pos; p--, v /= 10) {
+            out[p] = (char) ('0' + v % 10);
+        }
+        return end;
     }
 
     @Override
