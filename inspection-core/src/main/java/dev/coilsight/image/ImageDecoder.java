@@ -1,29 +1,42 @@
 package dev.coilsight.image;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.coilsight.image.ImageRejectedException.Reason;
 
 /**
- * Decodes PNG and JPEG images by content, never trusting a file name: reads the header first and
- * refuses images over the {@link ImageLimits} before any pixel is decoded; treats the decoder's
- * warnings (the JPEG reader only warns on a truncated file and fills the rest with gray) as
- * corruption. Thread-safe: every call uses its own ImageIO reader.
+ * Decodes PNG and JPEG images by content, never trusting a file name. It reads the header first
+ * and refuses images over the {@link ImageLimits} before any pixel is decoded (a 100-byte PNG can
+ * claim 100000 x 100000 pixels), and treats the decoder's warnings as corruption: the JPEG reader
+ * only warns on a truncated file and fills the rest with gray. Thread-safe: every call uses its
+ * own ImageIO reader.
  */
 public final class ImageDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
+
+    /** Enough bytes to recognise either format. */
+    private static final int MAGIC_BYTES = 8;
 
     private final ImageLimits limits;
 
@@ -41,47 +54,110 @@ public final class ImageDecoder {
 
     /** Format and dimensions from the header alone, checked against the limits. */
     public ImageHeader readHeader(byte[] bytes) {
-        ImageFormat format = checkFormatAndSize(bytes);
-        return withReader(bytes, format, reader -> header(reader, format));
+        ImageFormat format = checkFormatAndSize(bytes, bytes == null ? 0 : bytes.length);
+        return withReader(new ByteArrayInputStream(bytes), format, reader -> header(reader, format));
+    }
+
+    /**
+     * Format and dimensions of an image file, reading only as far as its header (the pixel data of
+     * a large file is never read).
+     */
+    public ImageHeader readHeader(Path file) {
+        long size = fileSize(file);
+        InputStream in = null;
+        try {
+            in = new BufferedInputStream(Files.newInputStream(file));
+            in.mark(MAGIC_BYTES);
+            byte[] magic = in.readNBytes(MAGIC_BYTES);
+            in.reset();
+            ImageFormat format = checkFormatAndSize(magic, size);
+            InputStream header = in;
+            in = null; // withReader closes it from here on
+            return withReader(header, format, reader -> header(reader, format));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read image " + file + ": " + e, e);
+        } finally {
+            closeQuietly(in);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // Nothing was written; a failed close of a read-only stream loses nothing.
+            }
+        }
     }
 
     /** Decodes to the channels a model needs, after checking format, size and dimensions. */
     public DecodedImage decode(byte[] bytes, ColorMode mode) {
-        ImageFormat format = checkFormatAndSize(bytes);
-        return withReader(bytes, format, reader -> {
+        ImageFormat format = checkFormatAndSize(bytes, bytes == null ? 0 : bytes.length);
+        return withReader(new ByteArrayInputStream(bytes), format, reader -> {
             ImageHeader header = header(reader, format);
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             BufferedImage image;
             try {
-                ImageReadParam param = reader.getDefaultReadParam();
-                image = reader.read(0, param);
+                image = reader.read(0, reader.getDefaultReadParam());
             } catch (IOException e) {
                 throw corrupt(format, e.getMessage(), e);
             } catch (RuntimeException e) {
-                // ImageIO plugins throw assorted runtime exceptions on damaged data.
+                // ImageIO plugins throw assorted runtime exceptions on damaged data
+                // (ArrayIndexOutOfBounds, IllegalState, NegativeArraySize, ...).
                 throw corrupt(format, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
             }
             if (!warnings.isEmpty()) {
+                // Warnings mean pixels were invented (gray fill after a truncated JPEG): refuse.
                 throw corrupt(format, String.join("; ", warnings), null);
             }
             if (image == null || image.getWidth() != header.width() || image.getHeight() != header.height()) {
-                throw corrupt(format, "decoded size differs from the header", null);
+                throw corrupt(format, "decoded size differs from the header's " + header.width() + "x" + header.height(), null);
             }
-            return convert(image, mode);
+            return ChannelConverter.convert(image, mode);
         });
     }
 
-    private ImageFormat checkFormatAndSize(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
+    /** Reads a file (refusing it by size before reading) and decodes it. */
+    public DecodedImage decode(Path file, ColorMode mode) {
+        fileSize(file);
+        try {
+            return decode(Files.readAllBytes(file), mode);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read image " + file + ": " + e, e);
+        }
+    }
+
+    private long fileSize(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("image file " + file + " does not exist", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read image " + file + ": " + e, e);
+        }
+        if (size > limits.maxBytes()) {
+            throw tooManyBytes(size);
+        }
+        return size;
+    }
+
+    private ImageFormat checkFormatAndSize(byte[] bytes, long size) {
+        if (bytes == null || bytes.length == 0 || size == 0) {
             throw new ImageRejectedException(Reason.NOT_AN_IMAGE, "empty image: no bytes");
         }
-        if (bytes.length > limits.maxBytes()) {
-            throw new ImageRejectedException(Reason.TOO_LARGE, "image of " + bytes.length + " bytes is over the limit of "
-                    + limits.maxBytes() + " bytes");
+        if (size > limits.maxBytes()) {
+            throw tooManyBytes(size);
         }
         return ImageFormat.sniff(bytes).orElseThrow(() -> new ImageRejectedException(Reason.NOT_AN_IMAGE,
-                "not a PNG or JPEG image: starts with " + hex(bytes, 8)));
+                "not a PNG or JPEG image: starts with " + hex(bytes, MAGIC_BYTES)));
+    }
+
+    private ImageRejectedException tooManyBytes(long size) {
+        return new ImageRejectedException(Reason.TOO_LARGE, "image of " + size + " bytes is over the limit of "
+                + limits.maxBytes() + " bytes");
     }
 
     private ImageHeader header(ImageReader reader, ImageFormat format) {
@@ -97,6 +173,7 @@ public final class ImageDecoder {
             throw corrupt(format, "header claims " + width + "x" + height + " pixels", null);
         }
         if (width > limits.maxWidth() || height > limits.maxHeight() || (long) width * height > limits.maxPixels()) {
+            LOG.debug("refused {} of {}x{} before decoding", format, width, height);
             throw new ImageRejectedException(Reason.TOO_LARGE, format + " of " + width + "x" + height
                     + " pixels is over the limits (" + limits.maxWidth() + "x" + limits.maxHeight() + ", "
                     + limits.maxPixels() + " pixels)");
@@ -108,13 +185,15 @@ public final class ImageDecoder {
         T apply(ImageReader reader);
     }
 
-    private static <T> T withReader(byte[] bytes, ImageFormat format, ReaderWork<T> work) {
+    /** Runs {@code work} with a fresh reader for the format over the stream; always disposes both. */
+    private static <T> T withReader(InputStream input, ImageFormat format, ReaderWork<T> work) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
         if (!readers.hasNext()) {
-            throw new IllegalStateException("no ImageIO reader for " + format);
+            throw new IllegalStateException("no ImageIO reader for " + format + " on this JVM");
         }
         ImageReader reader = readers.next();
-        try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (input; ImageInputStream stream = new MemoryCacheImageInputStream(input)) {
+            // seekForwardOnly: the stream may drop what it has read; ignoreMetadata: no metadata trees.
             reader.setInput(stream, true, true);
             return work.apply(reader);
         } catch (IOException e) {
@@ -124,41 +203,8 @@ public final class ImageDecoder {
         }
     }
 
-    /** Copies pixels into HWC bytes: straight from the raster for 8-bit gray, through ARGB otherwise. */
-    static DecodedImage convert(BufferedImage image, ColorMode mode) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        byte[] out = new byte[width * height * mode.channels()];
-        if (mode == ColorMode.GRAYSCALE && image.getType() == BufferedImage.TYPE_BYTE_GRAY
-                && image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
-                && image.getRaster().getSampleModelTranslateX() == 0 && buffer.getData().length == out.length) {
-            System.arraycopy(buffer.getData(), 0, out, 0, out.length);
-            return new DecodedImage(width, height, 1, out);
-        }
-        int[] row = new int[width];
-        for (int y = 0; y < height; y++) {
-            image.getRGB(0, y, width, 1, row, 0, width);
-            int base = y * width * mode.channels();
-            for (int x = 0; x < width; x++) {
-                int argb = row[x];
-                int r = (argb >> 16) & 0xff;
-                int g = (argb >> 8) & 0xff;
-                int b = argb & 0xff;
-                if (mode == ColorMode.GRAYSCALE) {
-                    out[base + x] = (byte) ((299 * r + 587 * g + 114 * b + 500) / 1000);
-                } else {
-                    int o = base + 3 * x;
-                    out[o] = (byte) r;
-                    out[o + 1] = (byte) g;
-                    out[o + 2] = (byte) b;
-                }
-            }
-        }
-        return new DecodedImage(width, height, mode.channels(), out);
-    }
-
-    private static ImageRejectedException corrupt(ImageFormat format, String detail, Throwable cause) {
-        return new ImageRejectedException(Reason.CORRUPT, "truncated or corrupt " + format + ": "
+    private static ImageDecodeException corrupt(ImageFormat format, String detail, Throwable cause) {
+        return new ImageDecodeException("truncated or corrupt " + format + ": "
                 + (detail == null ? "unreadable" : detail), cause);
     }
 

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.coilsight.image.ImageDecoder;
 import dev.coilsight.image.ImageHeader;
@@ -17,8 +21,16 @@ import dev.coilsight.image.ImageRejectedException;
 /** The images a score is computed over, with the size of each (the RLE pixel numbering depends on it). */
 public final class ImageSet {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImageSet.class);
+
     /** Height and width of one image, in pixels. */
     public record Size(int height, int width) {
+        public Size {
+            if (height <= 0 || width <= 0) {
+                throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width + " (HxW)");
+            }
+        }
+
         public long pixels() {
             return (long) height * width;
         }
@@ -39,24 +51,29 @@ public final class ImageSet {
         }
         ImageDecoder decoder = new ImageDecoder();
         Map<String, Size> sizes = new LinkedHashMap<>();
-        List<String> skipped = new java.util.ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 try {
-                    ImageHeader header = decoder.readHeader(Files.readAllBytes(file));
+                    ImageHeader header = decoder.readHeader(file);
                     sizes.put(file.getFileName().toString(), new Size(header.height(), header.width()));
                 } catch (ImageRejectedException e) {
+                    // Not silently: the command reports every skipped file.
+                    LOG.debug("not scoring {}: {}", file, e.getMessage());
                     skipped.add(file.getFileName() + ": " + e.getMessage());
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list " + dir + ": " + e, e);
         }
         return new ImageSet(sizes, skipped);
     }
 
     /** Image ids from a list file (one per line, blank lines and # comments ignored), all of one size. */
     public static ImageSet fromList(Path listFile, Size size) {
+        if (!Files.isRegularFile(listFile)) {
+            throw new IllegalArgumentException("image list " + listFile + " does not exist");
+        }
         Map<String, Size> sizes = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(listFile)) {
@@ -66,7 +83,7 @@ public final class ImageSet {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read image list " + listFile + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read image list " + listFile + ": " + e, e);
         }
         return new ImageSet(sizes, List.of());
     }

@@ -1,11 +1,14 @@
 package dev.coilsight.metrics;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.coilsight.rle.RleFormatException;
 import dev.coilsight.rle.RleRow;
@@ -18,6 +21,8 @@ import dev.coilsight.rle.Runs;
  */
 public final class KaggleScorer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KaggleScorer.class);
+
     private final int classes;
 
     public KaggleScorer(int classes) {
@@ -27,12 +32,29 @@ public final class KaggleScorer {
         this.classes = classes;
     }
 
+    /**
+     * Scores predictions against truth over every (image, class 1..classes) pair of the image set.
+     * Rows for images outside the set are counted (see {@link ScoreReport#unknownImages()}), not scored.
+     *
+     * @param truthName      names the truth in error messages (e.g. its file)
+     * @param predictionName names the predictions in error messages
+     * @throws IllegalArgumentException for an invalid RLE (naming source, line, image and pair), a class
+     *     outside 1..classes, or two rows for one (image, class)
+     */
     public ScoreReport score(ImageSet images, List<RleRow> truth, List<RleRow> predictions, String truthName,
                              String predictionName) {
-        Set<String> unknownTruth = new HashSet<>();
-        Set<String> unknownPredicted = new HashSet<>();
+        Set<String> unknownTruth = new TreeSet<>();
+        Set<String> unknownPredicted = new TreeSet<>();
         Map<String, Runs> truthRuns = index(truth, images, truthName, unknownTruth);
         Map<String, Runs> predictedRuns = index(predictions, images, predictionName, unknownPredicted);
+        Set<String> unknown = new TreeSet<>(unknownTruth);
+        unknown.addAll(unknownPredicted);
+        if (!unknown.isEmpty()) {
+            // The report carries this (unknownImages) for the caller to surface; the log is for tracing.
+            LOG.info("{} image(s) named in the CSVs are not in the image set and were not scored ({} in {}, {} in {}), e.g. {}",
+                    unknown.size(), unknownTruth.size(), truthName, unknownPredicted.size(), predictionName,
+                    unknown.iterator().next());
+        }
 
         double[] diceSum = new double[classes + 1];
         double[] iouSum = new double[classes + 1];
@@ -71,7 +93,7 @@ public final class KaggleScorer {
         }
         return new ScoreReport(pairs == 0 ? Double.NaN : total / pairs, pairs, imageCount, classes, perClassDice,
                 perClassIoU, truthPositive, predictedPositive, bothPositive, falsePositive, falseNegative, bothEmpty,
-                unknownTruth.size(), unknownPredicted.size());
+                unknown.size(), unknownTruth.size(), unknownPredicted.size());
     }
 
     private Map<String, Runs> index(List<RleRow> rows, ImageSet images, String source, Set<String> unknown) {
@@ -94,7 +116,7 @@ public final class KaggleScorer {
                         + row.imageId() + " class " + row.classId() + " (first on line " + previous + ")");
             }
             try {
-                runs.put(key, Runs.parse(row.rle(), size.pixels()));
+                runs.put(key, Runs.parse(row.rle(), size.height(), size.width()));
             } catch (RleFormatException e) {
                 throw new IllegalArgumentException(source + ": line " + row.line() + " (image " + row.imageId() + ", class "
                         + row.classId() + ", " + size.height() + "x" + size.width() + "): " + e.getMessage(), e);

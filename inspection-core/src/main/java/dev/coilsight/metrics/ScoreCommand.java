@@ -1,5 +1,6 @@
 package dev.coilsight.metrics;
 
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,12 +15,21 @@ import picocli.CommandLine.Option;
 
 /** {@code ./coilsight score}: the Kaggle Severstal metric of predicted masks against ground truth. */
 @Command(name = "score", mixinStandardHelpOptions = true, versionProvider = ScoreCommand.Version.class,
-        description = {"Score predicted masks against ground truth with the Kaggle Severstal metric:",
-                "mean Dice over every (image, class) pair of the image set, a pair with neither truth nor prediction scoring 1.",
-                "Both CSVs may use either Kaggle layout (ImageId,ClassId,EncodedPixels or ImageId_ClassId,EncodedPixels);",
-                "an image without rows is defect-free. Exit code 0 on success, 2 on bad input."},
+        description = {
+                "Scores predicted masks against ground truth with the Kaggle Severstal metric: the mean Dice over every"
+                        + " (image, class) pair of the image set, where a pair with neither truth nor prediction scores 1.",
+                "",
+                "Both CSVs may use either Kaggle layout (ImageId,ClassId,EncodedPixels or ImageId_ClassId,EncodedPixels);"
+                        + " an image without rows has no defect. Rows naming images outside the set are counted"
+                        + " (unknownImages), not scored.",
+                "",
+                "Exit code 0 on success, 2 on bad input (missing file, bad CSV, invalid RLE, bad option).",
+                ""},
         sortOptions = false)
 public final class ScoreCommand implements Callable<Integer> {
+
+    /** Exit code for unusable input: missing files, bad CSVs, invalid RLE, bad options. */
+    public static final int BAD_INPUT = 2;
 
     @Option(names = "--truth", required = true, paramLabel = "CSV", description = "Ground-truth CSV (e.g. train.csv).")
     Path truth;
@@ -40,13 +50,13 @@ public final class ScoreCommand implements Callable<Integer> {
         Path list;
     }
 
-    @Option(names = "--height", defaultValue = "256", description = "Image height with --image-list (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--height", defaultValue = "256", paramLabel = "PX", description = "Image height with --image-list (default: ${DEFAULT-VALUE}).")
     int height;
 
-    @Option(names = "--width", defaultValue = "1600", description = "Image width with --image-list (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "1600", paramLabel = "PX", description = "Image width with --image-list (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--classes", defaultValue = "4", description = "Number of defect classes, ids 1..N (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--classes", defaultValue = "4", paramLabel = "N", description = "Number of defect classes, ids 1..N (default: ${DEFAULT-VALUE}).")
     int classes;
 
     @Option(names = "--json", description = "Print one JSON object (meanDice, pairs, perClassDice, counts) instead of a table.")
@@ -67,17 +77,29 @@ public final class ScoreCommand implements Callable<Integer> {
     /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2, no stack trace. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ScoreCommand());
+        cli.setParameterExceptionHandler((e, args) -> {
+            // One line instead of picocli's message plus the whole usage text.
+            e.getCommandLine().getErr().println("score: " + e.getMessage() + " (see score --help)");
+            return BAD_INPUT;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
                 commandLine.getErr().println("score: " + e.getMessage());
-                return 2;
+                return BAD_INPUT;
             }
             throw e;
         });
         return cli;
     }
 
+    /** Where {@link #main} points logback unless the user chose a configuration (see the file for why). */
+    static final String CLI_LOGGING = "dev/coilsight/metrics/score-cli-logback.xml";
+
     public static void main(String[] args) {
+        // Before any logger exists: stdout must hold only the result (e.g. the --json object).
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", CLI_LOGGING);
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -93,10 +115,17 @@ public final class ScoreCommand implements Callable<Integer> {
         List<RleRow> predictedRows = KaggleCsv.readAll(predictions);
         ScoreReport report = new KaggleScorer(classes).score(imageSet, truthRows, predictedRows,
                 truth.toString(), predictions.toString());
-        var out = spec.commandLine().getOut();
-        out.println(json ? report.toJson() : report.toText());
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
         out.flush();
-        imageSet.skippedFiles().forEach(skipped -> spec.commandLine().getErr().println("skipped " + skipped));
+        PrintWriter err = spec.commandLine().getErr();
+        imageSet.skippedFiles().forEach(skipped -> err.println("score: skipped " + skipped));
+        if (json && report.unknownImages() > 0) {
+            // The table carries this warning itself; JSON readers get it on stderr too.
+            err.println("score: warning: " + report.unknownImages() + " image(s) named in the CSVs are outside the image set"
+                    + " and were not scored");
+        }
+        err.flush();
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.coilsight.metrics;
 
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The Kaggle Severstal score of a set of predicted masks: mean Dice over every (image, class) pair
  * with empty/empty = 1, per-class Dice and IoU, and the pair counts behind them.
+ *
+ * <p>{@code unknownImages} counts distinct image ids named in either CSV but absent from the image
+ * set (their rows are not scored); the two fields after it split that count by CSV.
  */
 public record ScoreReport(
         double meanDice,
@@ -22,6 +26,7 @@ public record ScoreReport(
         long falsePositivePairs,
         long falseNegativePairs,
         long bothEmptyPairs,
+        int unknownImages,
         int unknownTruthImages,
         int unknownPredictionImages) {
 
@@ -43,6 +48,7 @@ public record ScoreReport(
         root.put("falsePositivePairs", falsePositivePairs);
         root.put("falseNegativePairs", falseNegativePairs);
         root.put("bothEmptyPairs", bothEmptyPairs);
+        root.put("unknownImages", unknownImages);
         root.put("unknownTruthImages", unknownTruthImages);
         root.put("unknownPredictionImages", unknownPredictionImages);
         return root.toString();
@@ -51,16 +57,16 @@ public record ScoreReport(
     /** A table for people. */
     public String toText() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("mean Dice %.5f over %d (image, class) pairs (%d images x %d classes; empty/empty = 1)%n",
+        out.append(String.format(Locale.ROOT, "mean Dice %.5f over %d (image, class) pairs (%d images x %d classes; empty/empty = 1)%n",
                 meanDice, pairs, images, classes));
-        out.append(String.format("%-6s %8s %8s%n", "class", "Dice", "IoU"));
-        perClassDice.forEach((k, v) -> out.append(String.format("%-6d %8.5f %8.5f%n", k, v, perClassIoU.get(k))));
-        out.append(String.format("pairs: %d with truth, %d predicted, %d both, %d false positive, %d false negative, %d both empty%n",
+        out.append(String.format(Locale.ROOT, "%-6s %8s %8s%n", "class", "Dice", "IoU"));
+        perClassDice.forEach((k, v) -> out.append(String.format(Locale.ROOT, "%-6d %8.5f %8.5f%n", k, v, perClassIoU.get(k))));
+        out.append(String.format(Locale.ROOT, "pairs: %d with truth, %d predicted, %d both, %d false positive, %d false negative, %d both empty%n",
                 truthPositivePairs, predictedPositivePairs, bothPositivePairs, falsePositivePairs, falseNegativePairs,
                 bothEmptyPairs));
-        if (unknownTruthImages > 0 || unknownPredictionImages > 0) {
-            out.append(String.format("warning: rows for images outside the image set were ignored: %d in truth, %d in predictions%n",
-                    unknownTruthImages, unknownPredictionImages));
+        if (unknownImages > 0) {
+            out.append(String.format(Locale.ROOT, "warning: %d image(s) named in the CSVs are outside the image set and were not scored:"
+                    + " %d in truth, %d in predictions%n", unknownImages, unknownTruthImages, unknownPredictionImages));
         }
         return out.toString();
     }

@@ -28,10 +28,34 @@ public final class BinaryMask {
         return new BinaryMask(height, width, columnMajor);
     }
 
+    /**
+     * Copies row-major bytes (0 = off, anything else = on; index = row * width + col, the layout
+     * of images and model outputs) into a new mask.
+     */
+    public static BinaryMask fromRowMajor(int height, int width, byte[] rowMajor) {
+        BinaryMask mask = new BinaryMask(height, width);
+        if (rowMajor.length != mask.pixels.length) {
+            throw new IllegalArgumentException("expected " + mask.pixels.length + " row-major pixels for " + height + "x"
+                    + width + " (HxW), got " + rowMajor.length);
+        }
+        for (int row = 0; row < height; row++) {
+            int from = row * width;
+            for (int col = 0; col < width; col++) {
+                if (rowMajor[from + col] != 0) {
+                    mask.pixels[col * height + row] = 1;
+                }
+            }
+        }
+        return mask;
+    }
+
     private BinaryMask(int height, int width, byte[] columnMajor) {
-        if (columnMajor.length != height * width) {
-            throw new IllegalArgumentException("expected " + height * width + " pixels for " + height + "x" + width
-                    + ", got " + columnMajor.length);
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("mask size must be positive, got " + height + "x" + width + " (HxW)");
+        }
+        if (columnMajor.length != (long) height * width) {
+            throw new IllegalArgumentException("expected " + (long) height * width + " column-major pixels for "
+                    + height + "x" + width + " (HxW), got " + columnMajor.length);
         }
         this.height = height;
         this.width = width;

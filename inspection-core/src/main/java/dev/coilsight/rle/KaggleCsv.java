@@ -11,9 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes Kaggle Severstal CSVs in both layouts:
@@ -43,6 +48,8 @@ public final class KaggleCsv {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(KaggleCsv.class);
+
     private KaggleCsv() {
     }
 
@@ -55,15 +62,31 @@ public final class KaggleCsv {
 
     /** Streams the rows with a non-empty mask of a file, in file order. */
     public static Layout forEachRow(Path file, Consumer<RleRow> sink) {
+        if (!Files.isRegularFile(file)) {
+            throw new KaggleCsvException(file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+        }
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return forEachRow(reader, file.toString(), sink);
+            Layout layout = forEachRow(reader, file.toString(), sink);
+            LOG.debug("read {} ({} layout)", file, layout);
+            return layout;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e, e);
         }
     }
 
     /** Streams the rows with a non-empty mask; {@code source} names the input in error messages. */
     public static Layout forEachRow(Reader input, String source, Consumer<RleRow> sink) throws IOException {
+        return forEachRow(input, source, sink, e -> {
+            throw e;
+        });
+    }
+
+    /**
+     * Streams the rows with a non-empty mask, handing each malformed row to {@code onBadRow} and going
+     * on (a bad header still fails: nothing after it can be read).
+     */
+    public static Layout forEachRow(Reader input, String source, Consumer<RleRow> sink,
+                                    Consumer<KaggleCsvException> onBadRow) throws IOException {
         BufferedReader reader = input instanceof BufferedReader b ? b : new BufferedReader(input);
         String header = reader.readLine();
         if (header == null) {
@@ -77,8 +100,14 @@ public final class KaggleCsv {
             if (line.isBlank()) {
                 continue;
             }
-            RleRow row = layout == Layout.IMAGE_CLASS ? parseImageClass(line, source, lineNumber)
-                    : parseImageUnderscoreClass(line, source, lineNumber);
+            RleRow row;
+            try {
+                row = layout == Layout.IMAGE_CLASS ? parseImageClass(line, source, lineNumber)
+                        : parseImageUnderscoreClass(line, source, lineNumber);
+            } catch (KaggleCsvException e) {
+                onBadRow.accept(e);
+                continue;
+            }
             if (!row.rle().isEmpty()) {
                 sink.accept(row);
             }
@@ -158,24 +187,53 @@ public final class KaggleCsv {
         out.write('\n');
         for (RleRow row : rows) {
             if (row.rle() != null && !row.rle().isEmpty()) {
-                out.write(row.imageId() + "," + row.classId() + "," + row.rle() + "\n");
+                out.write(row.imageId());
+                out.write(',');
+                out.write(Integer.toString(row.classId()));
+                out.write(',');
+                out.write(row.rle());
+                out.write('\n');
             }
         }
     }
 
-    /** Writes the {@code ImageId_ClassId,EncodedPixels} layout: {@code classes} rows for every image, empty where absent. */
+    /**
+     * Writes the {@code ImageId_ClassId,EncodedPixels} layout: {@code classes} rows for every image of
+     * {@code imageIds}, in that order, with an empty mask where a class has no row.
+     *
+     * @throws IllegalArgumentException when a row names an image outside the list, a class outside
+     *     1..classes, or the same (image, class) twice: such rows could not be written faithfully
+     */
     public static void writeImageUnderscoreClass(Writer out, List<String> imageIds, Collection<RleRow> rows, int classes)
             throws IOException {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+        }
+        Set<String> images = new HashSet<>(imageIds);
         Map<String, String> byKey = new HashMap<>();
         for (RleRow row : rows) {
-            byKey.put(row.imageId() + "_" + row.classId(), row.rle());
+            if (!images.contains(row.imageId())) {
+                throw new IllegalArgumentException("row for image " + row.imageId() + " class " + row.classId()
+                        + " names an image outside the " + imageIds.size() + " images to write");
+            }
+            if (row.classId() < 1 || row.classId() > classes) {
+                throw new IllegalArgumentException("row for image " + row.imageId() + " has class " + row.classId()
+                        + ", outside 1.." + classes);
+            }
+            String previous = byKey.put(row.imageId() + "_" + row.classId(), row.rle() == null ? "" : row.rle());
+            if (previous != null) {
+                throw new IllegalArgumentException("two rows for image " + row.imageId() + " class " + row.classId());
+            }
         }
         out.write(Layout.IMAGE_UNDERSCORE_CLASS.header());
         out.write('\n');
         for (String imageId : imageIds) {
             for (int classId = 1; classId <= classes; classId++) {
                 String key = imageId + "_" + classId;
-                out.write(key + "," + byKey.getOrDefault(key, "") + "\n");
+                out.write(key);
+                out.write(',');
+                out.write(byKey.getOrDefault(key, ""));
+                out.write('\n');
             }
         }
     }

@@ -1,10 +1,15 @@
 package dev.coilsight.rle;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * A parsed Kaggle RLE: run starts (1-based pixel numbers, column-major) and lengths, sorted and
  * non-overlapping. Lets metrics work on runs without expanding a full mask.
+ *
+ * <p>Runs are kept exactly as written: two runs that touch ({@code "1 3 4 2"}) stay two runs, so
+ * {@link #toRle()} gives back the string that was parsed. (The encoder never writes touching
+ * runs; the real Severstal ground truth has none either.)
  */
 public final class Runs {
 
@@ -25,16 +30,74 @@ public final class Runs {
     }
 
     /**
-     * Parses and validates an RLE for a mask of {@code totalPixels} pixels (height x width).
+     * Parses and validates an RLE for a {@code height x width} mask; {@code null}, empty and
+     * blank strings are the empty mask.
      *
      * @throws RleFormatException naming the pair that is wrong
      */
-    public static Runs parse(String rle, long totalPixels) {
+    public static Runs parse(String rle, int height, int width) {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("mask size must be positive, got " + height + "x" + width + " (HxW)");
+        }
         if (rle == null) {
             return EMPTY;
         }
+        int[] values = parseValues(rle);
+        int valueCount = values.length;
+        if (valueCount == 0) {
+            return EMPTY;
+        }
+        if (valueCount % 2 != 0) {
+            throw new RleFormatException("odd number of values (" + valueCount + "): pair " + (valueCount / 2 + 1)
+                    + " (start " + values[valueCount - 1] + ") has no length");
+        }
+        long totalPixels = (long) height * width;
+        String mask = " of a " + height + "x" + width + " mask";
+        int pairs = valueCount / 2;
+        int[] starts = new int[pairs];
+        int[] lengths = new int[pairs];
+        long previousEnd = 0; // last pixel covered by the previous run
+        for (int p = 0; p < pairs; p++) {
+            int start = values[2 * p];
+            int length = values[2 * p + 1];
+            if (start < 1) {
+                throw new RleFormatException(pair(p, start, length) + ": start must be >= 1 (pixels are numbered from 1)");
+            }
+            if (start > totalPixels) {
+                throw new RleFormatException(pair(p, start, length) + ": start past the last pixel " + totalPixels + mask);
+            }
+            if (length < 1) {
+                throw new RleFormatException(pair(p, start, length) + ": length must be >= 1");
+            }
+            long end = (long) start + length - 1;
+            if (end > totalPixels) {
+                throw new RleFormatException(pair(p, start, length) + ": run ends at pixel " + end
+                        + ", past the last pixel " + totalPixels + mask);
+            }
+            if (start <= previousEnd) {
+                if (start < starts[p - 1]) {
+                    throw new RleFormatException(pair(p, start, length) + ": unsorted, starts before pair " + p
+                            + " (start " + starts[p - 1] + ")");
+                }
+                throw new RleFormatException(pair(p, start, length) + ": overlaps pair " + p + " (start " + starts[p - 1]
+                        + ", length " + lengths[p - 1] + ", ends at " + previousEnd + ")");
+            }
+            starts[p] = start;
+            lengths[p] = length;
+            previousEnd = end;
+        }
+        return new Runs(starts, lengths, pairs);
+    }
+
+    private static String pair(int index, int start, int length) {
+        return "pair " + (index + 1) + " (start " + start + ", length " + length + ")";
+    }
+
+    /** The whitespace-separated non-negative integers of an RLE; anything else is named by position. */
+    private static int[] parseValues(String rle) {
         int n = rle.length();
-        int[] values = new int[Math.max(8, n / 4)];
+        // A value takes at least 2 characters with its separator, so n / 2 + 1 always fits.
+        int[] values = new int[Math.min(n / 2 + 1, 1024)];
         int valueCount = 0;
         int i = 0;
         while (i < n) {
@@ -43,22 +106,18 @@ public final class Runs {
                 i++;
                 continue;
             }
-            long value = 0;
             int tokenStart = i;
-            while (i < n && rle.charAt(i) > ' ') {
+            long value = 0;
+            while (i < n && !Character.isWhitespace(rle.charAt(i))) {
                 char d = rle.charAt(i);
                 if (d < '0' || d > '9') {
-                    int end = i;
-                    while (end < n && rle.charAt(end) > ' ') {
-                        end++;
-                    }
-                    throw new RleFormatException("value " + (valueCount + 1) + " ('" + rle.substring(tokenStart, end)
+                    throw new RleFormatException("value " + (valueCount + 1) + " ('" + token(rle, tokenStart)
                             + "', pair " + (valueCount / 2 + 1) + ") is not a whole number");
                 }
                 value = value * 10 + (d - '0');
                 if (value > Integer.MAX_VALUE) {
                     throw new RleFormatException("value " + (valueCount + 1) + " (pair " + (valueCount / 2 + 1)
-                            + ") is too large: " + rle.substring(tokenStart, Math.min(n, tokenStart + 20)));
+                            + ") is too large: " + token(rle, tokenStart));
                 }
                 i++;
             }
@@ -67,46 +126,16 @@ public final class Runs {
             }
             values[valueCount++] = (int) value;
         }
-        if (valueCount == 0) {
-            return EMPTY;
+        return valueCount == values.length ? values : Arrays.copyOf(values, valueCount);
+    }
+
+    /** The whitespace-delimited token at {@code from}, cut to 24 characters for messages. */
+    private static String token(String rle, int from) {
+        int end = from;
+        while (end < rle.length() && !Character.isWhitespace(rle.charAt(end)) && end - from < 24) {
+            end++;
         }
-        if (valueCount % 2 != 0) {
-            throw new RleFormatException("odd number of values (" + valueCount + "): pair " + (valueCount / 2 + 1)
-                    + " (start " + values[valueCount - 1] + ") has no length");
-        }
-        int pairs = valueCount / 2;
-        int[] starts = new int[pairs];
-        int[] lengths = new int[pairs];
-        long previousEnd = 0; // last pixel covered by the previous run
-        for (int p = 0; p < pairs; p++) {
-            int start = values[2 * p];
-            int length = values[2 * p + 1];
-            String pair = "pair " + (p + 1) + " (start " + start + ", length " + length + ")";
-            if (start < 1) {
-                throw new RleFormatException(pair + ": start must be >= 1 (pixels are numbered from 1)");
-            }
-            if (start > totalPixels) {
-                throw new RleFormatException(pair + ": start past the last pixel " + totalPixels);
-            }
-            if (length < 1) {
-                throw new RleFormatException(pair + ": length must be >= 1");
-            }
-            long end = (long) start + length - 1;
-            if (end > totalPixels) {
-                throw new RleFormatException(pair + ": run ends at pixel " + end + ", past the last pixel " + totalPixels);
-            }
-            if (p > 0 && start <= previousEnd) {
-                if (start < starts[p - 1]) {
-                    throw new RleFormatException(pair + ": unsorted, starts before pair " + p + " (start " + starts[p - 1] + ")");
-                }
-                throw new RleFormatException(pair + ": overlaps pair " + p + " (start " + starts[p - 1]
-                        + ", length " + lengths[p - 1] + ", ends at " + previousEnd + ")");
-            }
-            starts[p] = start;
-            lengths[p] = length;
-            previousEnd = end;
-        }
-        return new Runs(starts, lengths, pairs);
+        return rle.substring(from, end);
     }
 
     /** Runs from arrays already known to be valid (the encoder's output). */
@@ -124,11 +153,29 @@ public final class Runs {
 
     /** 1-based start of run {@code i}. */
     public int start(int i) {
+        checkIndex(i);
         return starts[i];
     }
 
     public int length(int i) {
+        checkIndex(i);
         return lengths[i];
+    }
+
+    /** A copy of the 1-based run starts. */
+    public int[] starts() {
+        return Arrays.copyOf(starts, count);
+    }
+
+    /** A copy of the run lengths. */
+    public int[] lengths() {
+        return Arrays.copyOf(lengths, count);
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("run " + i + " of " + count);
+        }
     }
 
     public long pixelCount() {
@@ -162,11 +209,12 @@ public final class Runs {
         return shared;
     }
 
-    /** The Kaggle string: {@code start length} pairs separated by single spaces. */
+    /** The Kaggle string: {@code start length} pairs separated by single spaces; "" when empty. */
     public String toRle() {
-        // Each pair takes at most 2 x 10 digits and 2 spaces; writing digits into a char array
-        // avoids StringBuilder's per-append checks on this hot path.
-        char[] out = new char[count * 22];
+        // ASCII digits written straight into a byte array: no per-append checks and no
+        // char-to-Latin-1 compression pass when the String is made. A pair takes at most
+        // 2 x 10 digits and 2 spaces.
+        byte[] out = new byte[count * 22];
         int pos = 0;
         for (int i = 0; i < count; i++) {
             if (i > 0) {
@@ -176,19 +224,39 @@ public final class Runs {
             out[pos++] = ' ';
             pos = appendInt(out, pos, lengths[i]);
         }
-        return new String(out, 0, pos);
+        return new String(out, 0, pos, StandardCharsets.ISO_8859_1);
     }
 
-    private static int appendInt(char[] out, int pos, int value) {
+    private static int appendInt(byte[] out, int pos, int value) {
+        int end = pos + digits(value);
+        for (int p = end - 1, v = value; p >= pos; p--, v /= 10) {
+            out[p] = (byte) ('0' + v % 10);
+        }
+        return end;
+    }
+
+    private static int digits(int value) {
         int digits = 1;
         for (int v = value; v >= 10; v /= 10) {
             digits++;
         }
-        int end = pos + digits;
-        for (int p = end - 1, v = value; p >= pos; p--, v /= 10) {
-            out[p] = (char) ('0' + v % 10);
+        return digits;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Runs other && other.count == count
+                && Arrays.equals(starts, 0, count, other.starts, 0, count)
+                && Arrays.equals(lengths, 0, count, other.lengths, 0, count);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = count;
+        for (int i = 0; i < count; i++) {
+            h = 31 * (31 * h + starts[i]) + lengths[i];
         }
-        return end;
+        return h;
     }
 
     @Override

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -103,7 +106,7 @@ class ImageDecoderTest {
         byte[] cut = Arrays.copyOf(png, Math.max(9, png.length * percent / 100));
 
         assertThatThrownBy(() -> decoder.decode(cut, ColorMode.GRAYSCALE))
-                .isInstanceOf(ImageRejectedException.class)
+                .isInstanceOf(ImageDecodeException.class)
                 .hasMessageStartingWith("truncated or corrupt PNG")
                 .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isEqualTo(Reason.CORRUPT));
     }
@@ -112,13 +115,12 @@ class ImageDecoderTest {
     @ValueSource(ints = {1, 10, 50, 90, 99})
     @Timeout(10)
     void truncatedJpegIsCorruptNotGrayFilled(int percent) throws IOException {
-        byte[] jpeg = Files.readAllBytes(SharedData.require("severstal-stream").resolve("images")
-                .resolve(files(SharedData.require("severstal-stream").resolve("images")).get(0).getFileName()));
+        byte[] jpeg = Files.readAllBytes(files(SharedData.require("severstal-stream").resolve("images")).get(0));
         assertThat(ImageFormat.sniff(jpeg)).contains(ImageFormat.JPEG);
         byte[] cut = Arrays.copyOf(jpeg, Math.max(4, jpeg.length * percent / 100));
 
         assertThatThrownBy(() -> decoder.decode(cut, ColorMode.GRAYSCALE))
-                .isInstanceOf(ImageRejectedException.class)
+                .isInstanceOf(ImageDecodeException.class)
                 .hasMessageStartingWith("truncated or corrupt JPEG");
     }
 
@@ -134,7 +136,7 @@ class ImageDecoderTest {
                 System.arraycopy(magic, 0, bytes, 0, magic.length);
                 assertThatThrownBy(() -> decoder.decode(bytes, ColorMode.RGB))
                         .isInstanceOf(ImageRejectedException.class)
-                        .hasMessageContaining("corrupt");
+                        .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isIn(Reason.CORRUPT, Reason.TOO_LARGE));
             }
         }
     }
@@ -179,6 +181,167 @@ class ImageDecoderTest {
         assertThat(gray.sample(1, 0, 0)).isEqualTo(128);
         DecodedImage rgb = decoder.decode(out.toByteArray(), ColorMode.RGB);
         assertThat(new int[] {rgb.sample(0, 1, 0), rgb.sample(0, 1, 1), rgb.sample(0, 1, 2)}).containsExactly(0, 255, 0);
+    }
+
+    @Test
+    @Timeout(10)
+    void aTruncatedJpegNamesWhatTheDecoderSaid() throws IOException {
+        byte[] jpeg = Files.readAllBytes(files(SharedData.require("severstal-train").resolve("train_images")).stream()
+                .filter(f -> f.getFileName().toString().startsWith("0a")).findFirst().orElseThrow());
+        assertThat(ImageFormat.sniff(jpeg)).contains(ImageFormat.JPEG);
+        byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2);
+
+        // ImageIO only warns here and would return the image with its lower half gray.
+        assertThatThrownBy(() -> decoder.decode(cut, ColorMode.RGB))
+                .isInstanceOf(ImageDecodeException.class)
+                .hasMessageStartingWith("truncated or corrupt JPEG: ")
+                .hasMessageContaining("premature end of data");
+    }
+
+    @Test
+    @Timeout(5)
+    void aJpegClaimingHugeDimensionsIsRefusedFromItsHeader() throws IOException {
+        byte[] jpeg = Files.readAllBytes(files(SharedData.require("severstal-stream").resolve("images")).get(0));
+        int sof = startOfFrame(jpeg);
+        // SOF: FF Cn, length (2), precision (1), height (2), width (2).
+        ByteBuffer.wrap(jpeg, sof + 5, 4).putShort((short) 60000).putShort((short) 60000);
+
+        assertThatThrownBy(() -> decoder.decode(jpeg, ColorMode.RGB))
+                .isInstanceOf(ImageRejectedException.class)
+                .hasMessage("JPEG of 60000x60000 pixels is over the limits (8192x8192, 40000000 pixels)");
+    }
+
+    @Test
+    void headersOfFilesAreReadWithoutReadingThePixels(@TempDir Path dir) throws IOException {
+        // Keep only the start of each file: enough for the header, nowhere near enough to decode.
+        byte[] png = Files.readAllBytes(files(SharedData.require("severstal-sample").resolve("train_images")).get(0));
+        byte[] jpeg = Files.readAllBytes(files(SharedData.require("severstal-stream").resolve("images")).get(0));
+        Path pngHead = dir.resolve("png-head.jpg");
+        Path jpegHead = dir.resolve("jpeg-head.png");
+        Files.write(pngHead, Arrays.copyOf(png, 64));
+        // ImageIO's JPEG reader reads every table up to the start of scan before it answers.
+        Files.write(jpegHead, Arrays.copyOf(jpeg, marker(jpeg, 0xDA) + 64));
+
+        assertThat(decoder.readHeader(pngHead)).isEqualTo(new ImageHeader(ImageFormat.PNG, 1600, 256));
+        assertThat(decoder.readHeader(jpegHead)).isEqualTo(new ImageHeader(ImageFormat.JPEG, 1600, 256));
+        assertThatThrownBy(() -> decoder.decode(pngHead, ColorMode.RGB)).isInstanceOf(ImageDecodeException.class);
+
+        Path missing = dir.resolve("missing.png");
+        assertThatThrownBy(() -> decoder.readHeader(missing)).isInstanceOf(UncheckedIOException.class)
+                .hasMessage("image file " + missing + " does not exist");
+        Path text = Files.writeString(dir.resolve("notes.png"), "hello");
+        assertThatThrownBy(() -> decoder.readHeader(text)).isInstanceOf(ImageRejectedException.class)
+                .hasMessage("not a PNG or JPEG image: starts with 0x68656c6c6f");
+        Path empty = Files.write(dir.resolve("empty.png"), new byte[0]);
+        assertThatThrownBy(() -> decoder.readHeader(empty)).hasMessage("empty image: no bytes");
+        Path full = Files.write(dir.resolve("full.png"), png);
+        assertThatThrownBy(() -> new ImageDecoder(new ImageLimits(100, 8192, 8192, 1_000_000)).readHeader(full))
+                .hasMessage("image of " + png.length + " bytes is over the limit of 100 bytes");
+        assertThat(decoder.decode(full, ColorMode.GRAYSCALE).pixels()).hasSize(1600 * 256);
+    }
+
+    @Test
+    void grayLabelMapsKeepTheirValuesInEveryMode() throws IOException {
+        byte[] mask = Files.readAllBytes(SharedData.require("neu-seg").resolve("masks").resolve("000001.png"));
+        DecodedImage gray = decoder.decode(mask, ColorMode.GRAYSCALE);
+        DecodedImage rgb = decoder.decode(mask, ColorMode.RGB);
+        BufferedImage reference = ImageIO.read(new java.io.ByteArrayInputStream(mask));
+
+        int nonZero = 0;
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) {
+                int label = reference.getRaster().getSample(x, y, 0);
+                nonZero += label == 0 ? 0 : 1;
+                assertThat(gray.sample(y, x, 0)).isEqualTo(label);
+                // Not gamma-shifted on the way to RGB (BufferedImage.getRGB would turn 1 into 13).
+                assertThat(new int[] {rgb.sample(y, x, 0), rgb.sample(y, x, 1), rgb.sample(y, x, 2)})
+                        .containsExactly(label, label, label);
+            }
+        }
+        assertThat(nonZero).isPositive();
+    }
+
+    @Test
+    void grayAndSixteenBitPngsScaleToEightBitsWithoutGammaShift() throws IOException {
+        BufferedImage eight = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_GRAY);
+        eight.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {10, 128, 255});
+        BufferedImage sixteen = new BufferedImage(4, 1, BufferedImage.TYPE_USHORT_GRAY);
+        sixteen.getRaster().setSamples(0, 0, 4, 1, 0, new int[] {0, 10 * 257, 128 * 257, 65535});
+
+        DecodedImage eightRgb = decoder.decode(png(eight), ColorMode.RGB);
+        assertThat(eightRgb.pixels()).containsExactly(10, 10, 10, (byte) 128, (byte) 128, (byte) 128, -1, -1, -1);
+        DecodedImage sixteenGray = decoder.decode(png(sixteen), ColorMode.GRAYSCALE);
+        assertThat(new int[] {sixteenGray.sample(0, 0, 0), sixteenGray.sample(0, 1, 0), sixteenGray.sample(0, 2, 0),
+                sixteenGray.sample(0, 3, 0)}).containsExactly(0, 10, 128, 255);
+    }
+
+    @Test
+    void oneChannelJpegsDecodeToTheSameGrayInBothModes() throws IOException {
+        BufferedImage gradient = new BufferedImage(64, 32, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 64; x++) {
+                gradient.getRaster().setSample(x, y, 0, 40 + 2 * x + y);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(gradient, "jpg", out)).isTrue();
+        byte[] jpeg = out.toByteArray();
+        assertThat(ImageFormat.sniff(jpeg)).contains(ImageFormat.JPEG);
+
+        DecodedImage gray = decoder.decode(jpeg, ColorMode.GRAYSCALE);
+        DecodedImage rgb = decoder.decode(jpeg, ColorMode.RGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 64; x++) {
+                assertThat(gray.sample(y, x, 0)).isCloseTo(40 + 2 * x + y, org.assertj.core.api.Assertions.within(4));
+                assertThat(rgb.sample(y, x, 1)).isEqualTo(gray.sample(y, x, 0));
+            }
+        }
+    }
+
+    @Test
+    void palettePngsDecodeToTheirColours() throws IOException {
+        IndexColorModel palette = new IndexColorModel(2, 3, new byte[] {0, (byte) 255, 10}, new byte[] {0, 0, 20},
+                new byte[] {0, 0, (byte) 200});
+        BufferedImage indexed = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_BINARY, palette);
+        indexed.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {0, 1, 2});
+
+        DecodedImage rgb = decoder.decode(png(indexed), ColorMode.RGB);
+
+        assertThat(rgb.pixels()).containsExactly(0, 0, 0, -1, 0, 0, 10, 20, (byte) 200);
+        DecodedImage gray = decoder.decode(png(indexed), ColorMode.GRAYSCALE);
+        assertThat(gray.sample(0, 1, 0)).isEqualTo(76); // 0.299 * 255
+    }
+
+    private static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(image, "png", out)).isTrue();
+        return out.toByteArray();
+    }
+
+    /** Offset of the first start-of-frame marker (FF C0, C1 or C2) of a JPEG. */
+    private static int startOfFrame(byte[] jpeg) {
+        for (int code = 0xC0; code <= 0xC2; code++) {
+            int at = marker(jpeg, code);
+            if (at >= 0) {
+                return at;
+            }
+        }
+        throw new AssertionError("no start-of-frame marker");
+    }
+
+    /** Offset of the first FF {@code code} marker segment, walking the segments from SOI; -1 if absent. */
+    private static int marker(byte[] jpeg, int code) {
+        int at = 2;
+        while (at + 4 <= jpeg.length && (jpeg[at] & 0xff) == 0xFF) {
+            if ((jpeg[at + 1] & 0xff) == code) {
+                return at;
+            }
+            if ((jpeg[at + 1] & 0xff) == 0xDA) {
+                return -1; // entropy-coded data follows; no more segments to walk
+            }
+            at += 2 + (((jpeg[at + 2] & 0xff) << 8) | (jpeg[at + 3] & 0xff));
+        }
+        return -1;
     }
 
     /** A PNG whose IHDR claims the given size (valid CRC), followed by a tiny IDAT and IEND. */

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.rle.KaggleCsv;
 import dev.coilsight.rle.RleRow;
+import dev.coilsight.rle.RunLengthEncoding;
 import dev.coilsight.rle.Runs;
 import dev.coilsight.testsupport.SharedData;
 import picocli.CommandLine;
@@ -58,6 +59,18 @@ class KaggleScorerTest {
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("meanDice").asDouble()).isEqualTo(1.0);
         assertThat(json.get("pairs").asLong()).isEqualTo(64);
+        assertThat(json.get("images").asInt()).isEqualTo(16);
+        assertThat(json.get("truthPositivePairs").asLong()).isEqualTo(14);
+        assertThat(json.get("bothPositivePairs").asLong()).isEqualTo(14);
+        assertThat(json.get("unknownImages").asInt()).isZero();
+        assertThat(json.get("perClassIoU").get("1").asDouble()).isEqualTo(1.0);
+        assertThat(run.err()).isEmpty();
+
+        Run text = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
+                "--images", sample.resolve("train_images").toString());
+        assertThat(text.exit()).isZero();
+        assertThat(text.out()).startsWith("mean Dice 1.00000 over 64 (image, class) pairs (16 images x 4 classes; empty/empty = 1)")
+                .contains("pairs: 14 with truth, 14 predicted, 14 both, 0 false positive, 0 false negative, 50 both empty");
     }
 
     @Test
@@ -81,18 +94,58 @@ class KaggleScorerTest {
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("meanDice").asDouble()).isEqualTo(0.78125);
+        assertThat(json.get("pairs").asLong()).isEqualTo(64);
         assertThat(json.get("perClassDice").get("3").asDouble()).isEqualTo(0.5625);
+        assertThat(json.get("predictedPositivePairs").asLong()).isZero();
+        assertThat(json.get("falseNegativePairs").asLong()).isEqualTo(14);
+    }
+
+    @Test
+    void aShiftedPredictionScoresItsOverlapOnRealMasks() {
+        Path sample = SharedData.require("severstal-sample");
+        List<RleRow> truth = KaggleCsv.readAll(sample.resolve("train.csv"));
+        // Every truth mask moved down one pixel (start + 1, dropping a run that would leave the
+        // image): Dice by decoding full masks is the reference for the run-based scorer.
+        List<RleRow> shifted = truth.stream().map(r -> new RleRow(r.imageId(), r.classId(), shift(r.rle()))).toList();
+        ImageSet images = ImageSet.fromDirectory(sample.resolve("train_images"));
+
+        ScoreReport report = SCORER.score(images, truth, shifted, "t", "p");
+
+        double expected = 50; // the 50 empty/empty pairs
+        for (RleRow row : truth) {
+            byte[] a = RunLengthEncoding.decode(row.rle(), 256, 1600).columnMajor();
+            byte[] b = RunLengthEncoding.decode(shift(row.rle()), 256, 1600).columnMajor();
+            long both = 0;
+            long sizes = 0;
+            for (int i = 0; i < a.length; i++) {
+                both += a[i] != 0 && b[i] != 0 ? 1 : 0;
+                sizes += (a[i] != 0 ? 1 : 0) + (b[i] != 0 ? 1 : 0);
+            }
+            expected += 2.0 * both / sizes;
+        }
+        assertThat(report.meanDice()).isCloseTo(expected / 64, within(1e-12)).isLessThan(1.0).isGreaterThan(0.78125);
+    }
+
+    private static String shift(String rle) {
+        Runs runs = Runs.parse(rle, 256, 1600);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < runs.count(); i++) {
+            int start = runs.start(i) + 1;
+            int length = Math.min(runs.length(i), 256 * 1600 - start + 1);
+            out.append(i == 0 ? "" : " ").append(start).append(' ').append(length);
+        }
+        return out.toString();
     }
 
     @Test
     void diceByHand() {
         // 4x4 masks: A = pixels 1..3, B = pixels 2..4: |A∩B| = 2, Dice = 4/6.
-        assertThat(Dice.dice(Runs.parse("1 3", 16), Runs.parse("2 3", 16))).isCloseTo(2.0 / 3, within(1e-12));
-        assertThat(Dice.iou(Runs.parse("1 3", 16), Runs.parse("2 3", 16))).isCloseTo(0.5, within(1e-12));
-        assertThat(Dice.dice(Runs.parse("1 3", 16), Runs.parse("10 3", 16))).isZero();
+        assertThat(Dice.dice(Runs.parse("1 3", 4, 4), Runs.parse("2 3", 4, 4))).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(Dice.iou(Runs.parse("1 3", 4, 4), Runs.parse("2 3", 4, 4))).isCloseTo(0.5, within(1e-12));
+        assertThat(Dice.dice(Runs.parse("1 3", 4, 4), Runs.parse("10 3", 4, 4))).isZero();
         assertThat(Dice.dice(Runs.empty(), Runs.empty())).isEqualTo(1.0);
-        assertThat(Dice.dice(Runs.parse("1 3", 16), Runs.empty())).isZero();
-        assertThat(Dice.dice(Runs.empty(), Runs.parse("5 1", 16))).isZero();
+        assertThat(Dice.dice(Runs.parse("1 3", 4, 4), Runs.empty())).isZero();
+        assertThat(Dice.dice(Runs.empty(), Runs.parse("5 1", 4, 4))).isZero();
     }
 
     @Test
@@ -119,9 +172,11 @@ class KaggleScorerTest {
                 List.of(new RleRow("yyy", 1, "1 1"), new RleRow("xxx", 2, "1 1")), "t", "p");
 
         assertThat(report.meanDice()).isEqualTo(1.0);
+        assertThat(report.unknownImages()).isEqualTo(3);
         assertThat(report.unknownTruthImages()).isEqualTo(1);
         assertThat(report.unknownPredictionImages()).isEqualTo(2);
-        assertThat(report.toText()).contains("rows for images outside the image set were ignored: 1 in truth, 2 in predictions");
+        assertThat(report.toText()).contains("warning: 3 image(s) named in the CSVs are outside the image set and were not"
+                + " scored: 1 in truth, 2 in predictions");
     }
 
     @Test
@@ -167,9 +222,76 @@ class KaggleScorerTest {
         Run noImages = cli("--truth", "t.csv", "--predictions", "p.csv");
         assertThat(noImages.exit()).isEqualTo(2);
         assertThat(noImages.err()).contains("--images").contains("--image-list");
+        assertThat(noImages.err().strip().lines()).as("one line, no usage dump").hasSize(1);
+
+        Run both = cli("--truth", "t.csv", "--predictions", "p.csv", "--images", "d", "--image-list", "l");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
 
         Run missingFolder = cli("--truth", "t.csv", "--predictions", "p.csv", "--images", dir.resolve("nope").toString());
         assertThat(missingFolder.exit()).isEqualTo(2);
         assertThat(missingFolder.err()).contains("image folder").contains("does not exist");
+    }
+
+    @Test
+    void missingCsvsAndBadClassesAreOneLineErrors(@TempDir Path dir) throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Path missing = dir.resolve("missing.csv");
+        Run noTruth = cli("--truth", missing.toString(), "--predictions", sample.resolve("train.csv").toString(),
+                "--images", sample.resolve("train_images").toString());
+        assertThat(noTruth.exit()).isEqualTo(2);
+        assertThat(noTruth.err().strip()).isEqualTo("score: " + missing + ": no such file");
+
+        Path classFive = Files.writeString(dir.resolve("five.csv"), "ImageId,ClassId,EncodedPixels\n0030401a5.jpg,5,1 2\n");
+        Run badClass = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", classFive.toString(),
+                "--images", sample.resolve("train_images").toString());
+        assertThat(badClass.exit()).isEqualTo(2);
+        assertThat(badClass.err().strip()).isEqualTo("score: " + classFive + ": line 2: class 5 is outside 1..4");
+
+        Path twice = Files.writeString(dir.resolve("twice.csv"),
+                "ImageId,ClassId,EncodedPixels\n0030401a5.jpg,1,1 2\n0030401a5.jpg,1,9 2\n");
+        Run duplicate = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", twice.toString(),
+                "--images", sample.resolve("train_images").toString());
+        assertThat(duplicate.err().strip()).isEqualTo("score: " + twice
+                + ": line 3: second mask for image 0030401a5.jpg class 1 (first on line 2)");
+    }
+
+    @Test
+    void unknownImagesAreReportedInTheJsonAndOnStderr(@TempDir Path dir) throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Path predictions = Files.writeString(dir.resolve("pred.csv"),
+                "ImageId,ClassId,EncodedPixels\nnot-in-the-set.jpg,1,1 2\n");
+
+        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", predictions.toString(),
+                "--images", sample.resolve("train_images").toString(), "--json");
+
+        assertThat(run.exit()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("unknownImages").asInt()).isEqualTo(1);
+        assertThat(json.get("unknownPredictionImages").asInt()).isEqualTo(1);
+        assertThat(json.get("meanDice").asDouble()).isEqualTo(0.78125);
+        assertThat(run.err()).contains("1 image(s) named in the CSVs are outside the image set");
+    }
+
+    @Test
+    void filesThatAreNotImagesAreSkippedAndSaidSo(@TempDir Path dir) throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Path images = Files.createDirectory(dir.resolve("images"));
+        Files.copy(sample.resolve("train_images").resolve("0030401a5.jpg"), images.resolve("0030401a5.jpg"));
+        Files.writeString(images.resolve("README.txt"), "not an image");
+
+        ImageSet set = ImageSet.fromDirectory(images);
+
+        assertThat(set.sizes()).containsExactly(Map.entry("0030401a5.jpg", new ImageSet.Size(256, 1600)));
+        assertThat(set.skippedFiles()).singleElement().asString().startsWith("README.txt: not a PNG or JPEG image");
+        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
+                "--images", images.toString(), "--json");
+        assertThat(run.exit()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("pairs").asLong()).isEqualTo(4);
+        assertThat(json.get("meanDice").asDouble()).isEqualTo(1.0);
+        // The other 15 images of train.csv are outside this set (11 of them have rows).
+        assertThat(json.get("unknownImages").asInt()).isEqualTo(11);
+        assertThat(run.err()).contains("score: skipped README.txt");
     }
 }

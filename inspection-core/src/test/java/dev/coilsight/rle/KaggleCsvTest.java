@@ -70,7 +70,13 @@ class KaggleCsvTest {
             KaggleCsv.writeImageUnderscoreClass(out, images, original, 4);
         }
 
-        assertThat(Files.readAllLines(oldLayout)).hasSize(1 + 16 * 4);
+        List<String> oldLines = Files.readAllLines(oldLayout);
+        assertThat(oldLines).hasSize(1 + 16 * 4);
+        assertThat(oldLines.get(0)).isEqualTo("ImageId_ClassId,EncodedPixels");
+        // 000789191.jpg is defect-free: four rows, all empty.
+        assertThat(oldLines.subList(1, 5)).containsExactly("000789191.jpg_1,", "000789191.jpg_2,", "000789191.jpg_3,",
+                "000789191.jpg_4,");
+        assertThat(oldLines).filteredOn(line -> !line.endsWith(",")).hasSize(1 + original.size());
         assertThat(strip(KaggleCsv.readAll(newLayout))).containsExactlyElementsOf(strip(original));
         assertThat(strip(KaggleCsv.readAll(oldLayout))).containsExactlyInAnyOrderElementsOf(strip(original));
     }
@@ -99,5 +105,60 @@ class KaggleCsvTest {
         StringWriter out = new StringWriter();
         KaggleCsv.writeImageClass(out, List.of(new RleRow("a.jpg", 2, "1 2"), new RleRow("b.jpg", 1, "")));
         assertThat(out.toString()).isEqualTo("ImageId,ClassId,EncodedPixels\na.jpg,2,1 2\n");
+    }
+
+    @Test
+    void oldLayoutWriterRefusesRowsItCannotWrite() {
+        List<String> images = List.of("a.jpg");
+        assertThatThrownBy(() -> KaggleCsv.writeImageUnderscoreClass(new StringWriter(), images,
+                List.of(new RleRow("b.jpg", 1, "1 2")), 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("row for image b.jpg class 1 names an image outside the 1 images to write");
+        assertThatThrownBy(() -> KaggleCsv.writeImageUnderscoreClass(new StringWriter(), images,
+                List.of(new RleRow("a.jpg", 5, "1 2")), 4))
+                .hasMessage("row for image a.jpg has class 5, outside 1..4");
+        assertThatThrownBy(() -> KaggleCsv.writeImageUnderscoreClass(new StringWriter(), images,
+                List.of(new RleRow("a.jpg", 2, "1 2"), new RleRow("a.jpg", 2, "5 2")), 4))
+                .hasMessage("two rows for image a.jpg class 2");
+    }
+
+    @Test
+    void aMissingFileIsNamed(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.csv");
+        assertThatThrownBy(() -> KaggleCsv.readAll(missing))
+                .isInstanceOf(KaggleCsvException.class)
+                .hasMessage(missing + ": no such file");
+    }
+
+    @Test
+    void headerVariantsAreAccepted() throws IOException {
+        // A byte-order mark and quoted cells, as spreadsheet exports write them.
+        assertThat(read("\uFEFF\"ImageId\",\"ClassId\",\"EncodedPixels\"\n\"a.jpg\",\"3\",\"1 2\"\n"))
+                .containsExactly(new RleRow("a.jpg", 3, "1 2", 2));
+        // Windows line ends and blank lines.
+        assertThat(read("ImageId_ClassId,EncodedPixels\r\na.jpg_2,7 1\r\n\r\n"))
+                .containsExactly(new RleRow("a.jpg", 2, "7 1", 2));
+    }
+
+    @Test
+    void classIdZeroIsRefused() {
+        assertThatThrownBy(() -> read("ImageId_ClassId,EncodedPixels\na.jpg_0,1 2\n"))
+                .isInstanceOf(KaggleCsvException.class)
+                .hasMessage("test.csv: line 2: ClassId '0' is not a class number (1, 2, ...)");
+    }
+
+    @Test
+    void rowsStreamInFileOrderWithoutCollectingThem() throws IOException {
+        StringBuilder csv = new StringBuilder("ImageId,ClassId,EncodedPixels\n");
+        for (int i = 0; i < 50_000; i++) {
+            csv.append("img").append(i).append(".jpg,").append(1 + i % 4).append(',').append(i + 1).append(" 1\n");
+        }
+        long[] seen = {0, 0};
+        KaggleCsv.forEachRow(new StringReader(csv.toString()), "big.csv", row -> {
+            assertThat(row.line()).isEqualTo(seen[0] + 2);
+            seen[0]++;
+            seen[1] += Runs.parse(row.rle(), 256, 1600).pixelCount();
+        });
+        assertThat(seen).containsExactly(50_000, 50_000);
     }
 }
