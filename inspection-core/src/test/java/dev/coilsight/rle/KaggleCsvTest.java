@@ -161,4 +161,20 @@ class KaggleCsvTest {
         });
         assertThat(seen).containsExactly(50_000, 50_000);
     }
+
+    @Test
+    void aLenientReaderHandsBadRowsOverAndGoesOn() throws IOException {
+        List<RleRow> rows = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+
+        KaggleCsv.forEachRow(new StringReader("ImageId,ClassId,EncodedPixels\na.jpg,x,1 2\nb.jpg,2,5 1\nc.jpg,1\n"),
+                "lenient.csv", rows::add, e -> problems.add(e.getMessage()));
+
+        assertThat(rows).containsExactly(new RleRow("b.jpg", 2, "5 1", 3));
+        assertThat(problems).containsExactly("lenient.csv: line 2: ClassId 'x' is not a class number (1, 2, ...)",
+                "lenient.csv: line 4: 2 columns, expected 3 (ImageId,ClassId,EncodedPixels)");
+        // A bad header still fails: nothing after it can be read.
+        assertThatThrownBy(() -> KaggleCsv.forEachRow(new StringReader("nope\n"), "h.csv", rows::add, e -> problems.add(e.getMessage())))
+                .isInstanceOf(KaggleCsvException.class);
+    }
 }
