@@ -92,14 +92,8 @@ public final class ScoreCommand implements Callable<Integer> {
         return cli;
     }
 
-    /** Where {@link #main} points logback unless the user chose a configuration (see the file for why). */
-    static final String CLI_LOGGING = "dev/coilsight/metrics/score-cli-logback.xml";
-
+    /** Run through ./coilsight, whose logging config keeps log lines off stdout (config/logback-cli.xml). */
     public static void main(String[] args) {
-        // Before any logger exists: stdout must hold only the result (e.g. the --json object).
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", CLI_LOGGING);
-        }
         System.exit(commandLine().execute(args));
     }
 

@@ -1,0 +1,74 @@
+package dev.coilsight.trainer.explore;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import dev.coilsight.dataset.DatasetException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./coilsight explore}: the charts a data scientist draws before training. */
+@Command(name = "explore", mixinStandardHelpOptions = true, versionProvider = ExploreCommand.Version.class, sortOptions = false,
+        description = {"Scan a labelled dataset once and write a report (index.html + PNG charts + summary.json):",
+                "images per class and defect-free, defect classes per image, class co-occurrence, mask area (pixels and fraction),",
+                "connected components per mask, where defects lie, brightness and contrast per class, and a gallery of examples",
+                "with their ground-truth masks. Reads both layouts: train.csv + train_images/ (Severstal) and images/ + masks/.",
+                "Unreadable images and invalid labels are counted and listed, not fatal. Exit code 0 on success, 2 on bad input."})
+public final class ExploreCommand implements Callable<Integer> {
+
+    @Option(names = "--dataset", required = true, paramLabel = "PATH", description = "Dataset folder (layout recognised from its contents).")
+    Path dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the report (created if missing).")
+    Path out;
+
+    @Option(names = "--split", paramLabel = "FILE", description = "Use only the images listed (one id per line, extension optional).")
+    Path split;
+
+    @Option(names = "--examples", defaultValue = "3", paramLabel = "N", description = "Gallery examples per class (default: ${DEFAULT-VALUE}).")
+    int examples;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ExploreCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"coilsight explore " + (version == null ? "(development build)" : version)};
+        }
+    }
+
+    /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ExploreCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof DatasetException || e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                commandLine.getErr().println("explore: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (examples < 0) {
+            throw new IllegalArgumentException("--examples must be >= 0, got " + examples);
+        }
+        ExplorationSummary summary = new DatasetExplorer(examples, System.err).explore(dataset, Optional.ofNullable(split), out);
+        spec.commandLine().getOut().print(summary.toText());
+        spec.commandLine().getOut().println("report: " + out.resolve("index.html").toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
