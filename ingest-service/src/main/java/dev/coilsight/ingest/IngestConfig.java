@@ -1,0 +1,116 @@
+package dev.coilsight.ingest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.coilsight.image.ImageLimits;
+import dev.coilsight.schemas.Topics;
+
+/**
+ * Settings of the ingest service, from environment variables (defaults in brackets):
+ * <ul>
+ *   <li>{@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
+ *       {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true],
+ *       {@code COILSIGHT_TOPIC_IMAGES} [steel.images]</li>
+ *   <li>{@code COILSIGHT_HTTP_HOST} [0.0.0.0], {@code COILSIGHT_HTTP_PORT} [8080], {@code COILSIGHT_HTTP_THREADS} [16]</li>
+ *   <li>{@code COILSIGHT_INGEST_TOKEN}: bearer token required on POST; {@code COILSIGHT_INGEST_AUTH_DISABLED} [false]
+ *       turns the check off for local use (then no token is needed)</li>
+ *   <li>{@code COILSIGHT_MAX_IMAGE_BYTES} [1000000, under Kafka's default 1 MiB message limit],
+ *       {@code COILSIGHT_MAX_IMAGE_WIDTH} [8192], {@code COILSIGHT_MAX_IMAGE_HEIGHT} [8192], {@code COILSIGHT_MAX_IMAGE_PIXELS} [40000000]</li>
+ *   <li>{@code COILSIGHT_VERIFY_IMAGES} [structure]: {@code structure} checks header and end marker (cheap),
+ *       {@code full} decodes every image</li>
+ *   <li>{@code COILSIGHT_PRODUCE_TIMEOUT_MS} [15000]: how long an upload waits for the broker's acknowledgement</li>
+ *   <li>{@code COILSIGHT_DROP_ROOT} [none: watcher off], {@code COILSIGHT_DROP_STABLE_MS} [1000], {@code COILSIGHT_DROP_POLL_MS} [250],
+ *       {@code COILSIGHT_DROP_CAMERA_ID} [drop-folder]</li>
+ *   <li>{@code COILSIGHT_DEFAULT_CAMERA_ID} [http]: camera id of uploads that name none</li>
+ * </ul>
+ */
+public record IngestConfig(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        Optional<String> schemaRegistryUserInfo,
+        boolean autoRegisterSchemas,
+        String imagesTopic,
+        String httpHost,
+        int httpPort,
+        int httpThreads,
+        Optional<String> token,
+        boolean authDisabled,
+        ImageLimits limits,
+        boolean fullDecode,
+        Duration produceTimeout,
+        Optional<Path> dropRoot,
+        Duration dropStable,
+        Duration dropPoll,
+        String dropCameraId,
+        String httpCameraId) {
+
+    public IngestConfig {
+        if (!authDisabled && token.isEmpty()) {
+            throw new IllegalArgumentException("COILSIGHT_INGEST_TOKEN is required (uploads need a bearer token); "
+                    + "set COILSIGHT_INGEST_AUTH_DISABLED=true only for local use");
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("COILSIGHT_HTTP_PORT must be 0..65535, got " + httpPort);
+        }
+    }
+
+    public static IngestConfig fromEnv(Env env) {
+        String verify = env.string("COILSIGHT_VERIFY_IMAGES", "structure");
+        if (!verify.equals("structure") && !verify.equals("full")) {
+            throw new IllegalArgumentException("COILSIGHT_VERIFY_IMAGES must be structure or full, got '" + verify + "'");
+        }
+        return new IngestConfig(
+                env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
+                env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
+                env.string("COILSIGHT_TOPIC_IMAGES", Topics.IMAGES),
+                env.string("COILSIGHT_HTTP_HOST", "0.0.0.0"),
+                env.integer("COILSIGHT_HTTP_PORT", 8080),
+                env.integer("COILSIGHT_HTTP_THREADS", 16),
+                env.optional("COILSIGHT_INGEST_TOKEN"),
+                env.flag("COILSIGHT_INGEST_AUTH_DISABLED", false),
+                new ImageLimits(env.number("COILSIGHT_MAX_IMAGE_BYTES", 1_000_000),
+                        env.integer("COILSIGHT_MAX_IMAGE_WIDTH", 8192),
+                        env.integer("COILSIGHT_MAX_IMAGE_HEIGHT", 8192),
+                        env.number("COILSIGHT_MAX_IMAGE_PIXELS", 40_000_000)),
+                verify.equals("full"),
+                env.millis("COILSIGHT_PRODUCE_TIMEOUT_MS", 15_000),
+                env.optional("COILSIGHT_DROP_ROOT").map(Path::of),
+                env.millis("COILSIGHT_DROP_STABLE_MS", 1_000),
+                env.millis("COILSIGHT_DROP_POLL_MS", 250),
+                env.string("COILSIGHT_DROP_CAMERA_ID", "drop-folder"),
+                env.string("COILSIGHT_DEFAULT_CAMERA_ID", "http"));
+    }
+
+    /** The settings for the start-up log, secrets masked. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", schemaRegistryUrl);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
+        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
+        out.put("COILSIGHT_TOPIC_IMAGES", imagesTopic);
+        out.put("COILSIGHT_HTTP_HOST", httpHost);
+        out.put("COILSIGHT_HTTP_PORT", String.valueOf(httpPort));
+        out.put("COILSIGHT_HTTP_THREADS", String.valueOf(httpThreads));
+        out.put("COILSIGHT_INGEST_TOKEN", token.map(t -> "****").orElse("(none)"));
+        out.put("COILSIGHT_INGEST_AUTH_DISABLED", String.valueOf(authDisabled));
+        out.put("COILSIGHT_MAX_IMAGE_BYTES", String.valueOf(limits.maxBytes()));
+        out.put("COILSIGHT_MAX_IMAGE_WIDTH", String.valueOf(limits.maxWidth()));
+        out.put("COILSIGHT_MAX_IMAGE_HEIGHT", String.valueOf(limits.maxHeight()));
+        out.put("COILSIGHT_MAX_IMAGE_PIXELS", String.valueOf(limits.maxPixels()));
+        out.put("COILSIGHT_VERIFY_IMAGES", fullDecode ? "full" : "structure");
+        out.put("COILSIGHT_PRODUCE_TIMEOUT_MS", String.valueOf(produceTimeout.toMillis()));
+        out.put("COILSIGHT_DROP_ROOT", dropRoot.map(Path::toString).orElse("(watcher off)"));
+        out.put("COILSIGHT_DROP_STABLE_MS", String.valueOf(dropStable.toMillis()));
+        out.put("COILSIGHT_DROP_POLL_MS", String.valueOf(dropPoll.toMillis()));
+        out.put("COILSIGHT_DROP_CAMERA_ID", dropCameraId);
+        out.put("COILSIGHT_DEFAULT_CAMERA_ID", httpCameraId);
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.coilsight.ingest;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.ingest.drop.DropFolderWatcher;
+import dev.coilsight.ingest.http.IngestHttpServer;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImagePublisher;
+
+/**
+ * The ingest service: HTTP uploads and (when {@code COILSIGHT_DROP_ROOT} is set) camera drop folders,
+ * publishing to {@code steel.images}. Configured by environment variables ({@link IngestConfig}).
+ */
+public final class IngestService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+    private final ImagePublisher publisher;
+    private final IngestHttpServer http;
+    private final Optional<DropFolderWatcher> watcher;
+
+    public IngestService(IngestConfig config) throws IOException {
+        IngestMetrics metrics = new IngestMetrics();
+        ImageEvents events = new ImageEvents(config.limits(), config.fullDecode());
+        this.publisher = new ImagePublisher(config.bootstrapServers(),
+                ImagePublisher.registryConfig(config.schemaRegistryUrl(), config.schemaRegistryUserInfo()),
+                config.autoRegisterSchemas(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes());
+        this.watcher = config.dropRoot().map(root -> new DropFolderWatcher(root, events, publisher, metrics,
+                config.dropCameraId(), config.dropStable(), config.dropPoll()));
+        this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpThreads(),
+                config.authDisabled() ? Optional.empty() : config.token(), config.limits().maxBytes(), config.httpCameraId()),
+                events, publisher, metrics,
+                () -> publisher.brokerReachable() && watcher.map(DropFolderWatcher::healthy).orElse(true));
+    }
+
+    public void start() {
+        http.start();
+        watcher.ifPresent(DropFolderWatcher::start);
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        watcher.ifPresent(DropFolderWatcher::close);
+        publisher.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        IngestConfig config;
+        try {
+            config = IngestConfig.fromEnv(Env.system());
+        } catch (IllegalArgumentException e) {
+            System.err.println("ingest: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        config.describe().forEach((k, v) -> log.info("config {}={}", k, v));
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (IngestService service = new IngestService(config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.info("stopping ingest");
+                service.close();
+                stopped.countDown();
+            }, "ingest-shutdown"));
+            service.start();
+            stopped.await();
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package dev.coilsight.ingest.drop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.ingest.IngestMetrics;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImageMetadata;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.ingest.publish.IngestRejection;
+import dev.coilsight.schemas.ImageCaptured;
+
+/**
+ * Publishes camera files dropped as {@code <root>/<coilId>/<file>}, each complete file exactly once,
+ * even across restarts (see {@link DropLedger}). A file is taken once its size and modification time
+ * have not changed for the stable period; names that mark a file still being written ({@code .*},
+ * {@code *.tmp}, {@code *.part}, {@code *.partial}) wait for their rename. Published files move to
+ * {@code <coilId>/done/}, refused ones to {@code <coilId>/failed/} with a {@code .error.txt} saying why.
+ * Symbolic links and anything resolving outside the root are refused. One watcher per root (a lock file).
+ */
+public final class DropFolderWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DropFolderWatcher.class);
+    private static final Pattern COIL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final String DONE = "done";
+    static final String FAILED = "failed";
+    private static final String SOURCE = "drop";
+
+    /** A point where tests simulate a crash; production passes {@link #NO_CRASH}. */
+    interface CrashPoints {
+        void afterPending(Path file);
+
+        void afterAck(Path file);
+    }
+
+    static final CrashPoints NO_CRASH = new CrashPoints() {
+        @Override
+        public void afterPending(Path file) {
+        }
+
+        @Override
+        public void afterAck(Path file) {
+        }
+    };
+
+    private record Seen(long size, long modified, long sinceNanos) {
+    }
+
+    private final Path root;
+    private final Path realRoot;
+    private final ImageEvents events;
+    private final ImagePublisher publisher;
+    private final IngestMetrics metrics;
+    private final String cameraId;
+    private final Duration stable;
+    private final Duration poll;
+    private final CrashPoints crashPoints;
+    private final DropLedger ledger;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Map<Path, Seen> seen = new HashMap<>();
+    private final Set<Path> warned = new HashSet<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "drop-folder");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean healthy = true;
+
+    public DropFolderWatcher(Path root, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics, String cameraId,
+                             Duration stable, Duration poll) {
+        this(root, events, publisher, metrics, cameraId, stable, poll, NO_CRASH);
+    }
+
+    DropFolderWatcher(Path root, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics, String cameraId,
+                      Duration stable, Duration poll, CrashPoints crashPoints) {
+        this.root = root.toAbsolutePath().normalize();
+        this.events = events;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.cameraId = cameraId;
+        this.stable = stable;
+        this.poll = poll;
+        this.crashPoints = crashPoints;
+        try {
+            Files.createDirectories(this.root.resolve(".coilsight"));
+            this.realRoot = this.root.toRealPath();
+            this.lockChannel = FileChannel.open(this.root.resolve(".coilsight").resolve("lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            this.lock = lockChannel.tryLock();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use drop root " + root + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            throw new IllegalStateException("another watcher holds " + this.root.resolve(".coilsight/lock")
+                    + ": one watcher per drop root");
+        }
+        this.ledger = new DropLedger(this.root.resolve(".coilsight").resolve("ledger.log"));
+    }
+
+    public void start() {
+        scheduler.scheduleWithFixedDelay(this::scanSafely, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("watching drop folder {} (stable after {} ms)", root, stable.toMillis());
+    }
+
+    /** False after a scan failed in a way that needs attention (e.g. the ledger cannot be written). */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    private void scanSafely() {
+        try {
+            scan();
+            healthy = true;
+        } catch (RuntimeException e) {
+            healthy = false;
+            log.warn("drop folder scan failed, retrying in {} ms: {}", poll.toMillis(), e.getMessage());
+        }
+    }
+
+    /** One pass over the root: publish every file that has become stable. */
+    void scan() {
+        for (Path coilDir : list(root)) {
+            String coilId = coilDir.getFileName().toString();
+            if (coilId.startsWith(".")) {
+                continue;
+            }
+            if (Files.isSymbolicLink(coilDir)) {
+                warnOnce(coilDir, "refusing symbolic link " + coilDir + " in the drop root");
+                continue;
+            }
+            if (!Files.isDirectory(coilDir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (!COIL_ID.matcher(coilId).matches()) {
+                warnOnce(coilDir, "ignoring folder " + coilDir + ": not a valid coil id");
+                continue;
+            }
+            for (Path file : list(coilDir)) {
+                consider(coilId, file);
+            }
+        }
+        seen.keySet().removeIf(path -> !Files.exists(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private void consider(String coilId, Path file) {
+        String name = file.getFileName().toString();
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) || inProgressName(name) || name.endsWith(".error.txt")) {
+            return;
+        }
+        if (Files.isSymbolicLink(file)) {
+            reject(coilId, file, null, "symbolic links are refused: drop the file itself");
+            return;
+        }
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!file.toRealPath().startsWith(realRoot)) {
+                reject(coilId, file, null, "path resolves outside the drop root");
+                return;
+            }
+        } catch (IOException e) {
+            return; // vanished or unreadable right now; looked at again next pass
+        }
+        if (!attributes.isRegularFile()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long modified = attributes.lastModifiedTime().toMillis();
+        Seen previous = seen.get(file);
+        if (previous == null || previous.size() != attributes.size() || previous.modified() != modified) {
+            seen.put(file, new Seen(attributes.size(), modified, now));
+            return;
+        }
+        boolean quiet = now - previous.sinceNanos() >= stable.toNanos()
+                && System.currentTimeMillis() - modified >= stable.toMillis();
+        if (quiet) {
+            publish(coilId, file, attributes.size(), modified);
+            seen.remove(file);
+        }
+    }
+
+    private void publish(String coilId, Path file, long size, long modified) {
+        String key = coilId + "/" + file.getFileName() + "|" + size + "|" + modified;
+        var known = ledger.get(key);
+        if (known.isPresent() && known.get().state() == DropLedger.State.DONE) {
+            moveTo(file, DONE); // published before a crash that came before the move
+            return;
+        }
+        if (known.isPresent() && known.get().state() == DropLedger.State.FAILED) {
+            moveTo(file, FAILED);
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            log.warn("cannot read {} yet: {}", file, e.getMessage());
+            return;
+        }
+        ImageCaptured event;
+        String imageId = known.map(DropLedger.Entry::imageId).orElseGet(() -> UUID.randomUUID().toString());
+        try {
+            ImageMetadata metadata = new ImageMetadata(coilId, cameraId, modified, Instant.ofEpochMilli(modified), null, null);
+            event = events.build(imageId, metadata, bytes);
+        } catch (IngestRejection e) {
+            reject(coilId, file, key, e.getMessage());
+            metrics.rejected(SOURCE, e.reason());
+            return;
+        }
+        if (known.isPresent()) {
+            // PENDING from a run that stopped before the acknowledgement was recorded: was it published?
+            DropLedger.Entry pending = known.get();
+            if (publisher.containsImage(pending.partition(), pending.fromOffset(), imageId)) {
+                log.info("{} was published before the restart (image {}); not publishing it again", file, imageId);
+                ledger.done(key, imageId);
+                moveTo(file, DONE);
+                return;
+            }
+        } else {
+            int partition = publisher.partitionFor(coilId);
+            ledger.pending(key, imageId, partition, publisher.endOffset(partition));
+        }
+        crashPoints.afterPending(file);
+        long started = System.nanoTime();
+        try {
+            publisher.publish(event, SOURCE);
+        } catch (IngestRejection e) {
+            metrics.rejected(SOURCE, e.reason());
+            if (e.status() >= 500) {
+                log.warn("{} not published yet ({}); will retry", file, e.getMessage());
+                return; // stays PENDING; the next pass checks and retries
+            }
+            reject(coilId, file, key, e.getMessage());
+            return;
+        }
+        metrics.accepted(SOURCE, bytes.length, (System.nanoTime() - started) / 1e9);
+        crashPoints.afterAck(file);
+        ledger.done(key, imageId);
+        moveTo(file, DONE);
+        log.info("published {} as image {} of coil {}", file.getFileName(), imageId, coilId);
+    }
+
+    private void reject(String coilId, Path file, String key, String reason) {
+        log.info("refused {} of coil {}: {}", file.getFileName(), coilId, reason);
+        if (key != null) {
+            ledger.failed(key);
+        }
+        Path moved = moveTo(file, FAILED);
+        if (moved != null) {
+            try {
+                Files.writeString(moved.resolveSibling(moved.getFileName() + ".error.txt"), reason + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                log.warn("cannot write the error note for {}: {}", moved, e.getMessage());
+            }
+        }
+    }
+
+    /** Moves a file (or a link itself) into its coil's done/ or failed/ folder, never overwriting. */
+    private Path moveTo(Path file, String folder) {
+        try {
+            Path dir = Files.createDirectories(file.getParent().resolve(folder));
+            Path target = dir.resolve(file.getFileName());
+            for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
+                target = dir.resolve(file.getFileName() + "." + i);
+            }
+            return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.warn("cannot move {} to {}/: {}", file, folder, e.getMessage());
+            return null;
+        }
+    }
+
+    static boolean inProgressName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return name.startsWith(".") || lower.endsWith(".tmp") || lower.endsWith(".part") || lower.endsWith(".partial")
+                || lower.endsWith(".filepart") || lower.endsWith(".crdownload");
+    }
+
+    private void warnOnce(Path path, String message) {
+        if (warned.add(path)) {
+            log.warn(message);
+        }
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ledger.close();
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            // released with the process anyway
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package dev.coilsight.ingest.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.coilsight.ingest.IngestMetrics;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImageMetadata;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.ingest.publish.IngestRejection;
+import dev.coilsight.schemas.ImageCaptured;
+
+/**
+ * The HTTP face of ingest: {@code POST /v1/coils/{coilId}/images} (raw image body or multipart),
+ * {@code /openapi.json}, {@code /health}, {@code /ready}, {@code /metrics}. An upload is answered 202
+ * only after the broker acknowledged the event; every refusal is a JSON error naming the problem.
+ */
+public final class IngestHttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestHttpServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern UPLOAD = Pattern.compile("/v1/coils/([^/]+)/images/?");
+    private static final long MULTIPART_OVERHEAD = 64 * 1024;
+    private static final String SOURCE = "http";
+
+    /** What the server needs; a record so tests can build one without environment variables. */
+    public record Settings(String host, int port, int threads, Optional<String> token, long maxImageBytes, String defaultCameraId) {
+    }
+
+    private final Settings settings;
+    private final ImageEvents events;
+    private final ImagePublisher publisher;
+    private final IngestMetrics metrics;
+    private final BooleanSupplier ready;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final byte[] openApi;
+
+    public IngestHttpServer(Settings settings, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics,
+                            BooleanSupplier ready) throws IOException {
+        this.settings = settings;
+        this.events = events;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.ready = ready;
+        try (InputStream in = IngestHttpServer.class.getResourceAsStream("/openapi.json")) {
+            this.openApi = in.readAllBytes();
+        }
+        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);
+        this.executor = Executors.newFixedThreadPool(settings.threads(), runnable -> {
+            Thread thread = new Thread(runnable, "ingest-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::route);
+    }
+
+    public void start() {
+        server.start();
+        log.info("ingest HTTP listening on {}:{}", settings.host(), port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Matcher upload = UPLOAD.matcher(path);
+            if (upload.matches()) {
+                if (!method.equals("POST")) {
+                    error(exchange, new IngestRejection(405, "method_not_allowed", method + " is not allowed on " + path + "; use POST"));
+                    return;
+                }
+                upload(exchange, upload.group(1));
+                return;
+            }
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                error(exchange, new IngestRejection(405, "method_not_allowed", method + " is not allowed on " + path));
+                return;
+            }
+            switch (path) {
+                case "/openapi.json" -> send(exchange, 200, "application/json", openApi);
+                case "/health" -> send(exchange, 200, "application/json", "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8));
+                case "/ready" -> {
+                    boolean up = ready.getAsBoolean();
+                    send(exchange, up ? 200 : 503, "application/json",
+                            ("{\"status\":\"" + (up ? "READY" : "NOT_READY") + "\",\"broker\":" + up + "}").getBytes(StandardCharsets.UTF_8));
+                }
+                case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+                default -> error(exchange, new IngestRejection(404, "not_found", "no such resource: " + path));
+            }
+        } catch (RuntimeException e) {
+            log.error("unexpected failure on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), e);
+        }
+    }
+
+    private void upload(HttpExchange exchange, String coilId) throws IOException {
+        try {
+            authorize(exchange);
+            byte[] body = readBody(exchange);
+            String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("")
+                    .toLowerCase(Locale.ROOT);
+            Map<String, String> fields = new HashMap<>();
+            byte[] image;
+            if (contentType.startsWith("multipart/form-data")) {
+                image = null;
+                for (Multipart.Part part : Multipart.parse(exchange.getRequestHeaders().getFirst("Content-Type"), body)) {
+                    if (part.name().equals("image") || (part.fileName() != null && image == null)) {
+                        requireImageType(part.contentType() == null ? "application/octet-stream" : part.contentType(), true);
+                        image = part.body();
+                    } else {
+                        fields.put(part.name(), part.text());
+                    }
+                }
+                if (image == null) {
+                    throw IngestRejection.badRequest("missing_image", "multipart body has no 'image' part");
+                }
+            } else {
+                requireImageType(contentType, false);
+                image = body;
+            }
+            if (image.length == 0) {
+                throw IngestRejection.badRequest("not_an_image", "empty image: the body has no bytes");
+            }
+            if (image.length > settings.maxImageBytes()) {
+                throw new IngestRejection(413, "too_large", "image of " + image.length + " bytes is over the limit of "
+                        + settings.maxImageBytes() + " bytes");
+            }
+            ImageMetadata metadata = metadata(coilId, exchange, fields);
+            ImageCaptured event = events.build(UUID.randomUUID().toString(), metadata, image);
+            long started = System.nanoTime();
+            RecordMetadata ack = publisher.publish(event, SOURCE);
+            metrics.accepted(SOURCE, image.length, (System.nanoTime() - started) / 1e9);
+            ObjectNode response = JSON.createObjectNode()
+                    .put("imageId", event.getImageId())
+                    .put("coilId", event.getCoilId())
+                    .put("topic", ack.topic())
+                    .put("partition", ack.partition())
+                    .put("offset", ack.offset())
+                    .put("width", event.getWidth())
+                    .put("height", event.getHeight())
+                    .put("encoding", event.getEncoding().name());
+            exchange.getResponseHeaders().set("Location", "/v1/coils/" + event.getCoilId() + "/images/" + event.getImageId());
+            send(exchange, 202, "application/json", response.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IngestRejection e) {
+            metrics.rejected(SOURCE, e.reason());
+            if (e.status() >= 500) {
+                log.warn("upload to coil {} not accepted: {}", coilId, e.getMessage());
+            } else {
+                log.info("upload to coil {} refused ({}): {}", coilId, e.status(), e.getMessage());
+            }
+            error(exchange, e);
+        }
+    }
+
+    private void authorize(HttpExchange exchange) {
+        if (settings.token().isEmpty()) {
+            return; // auth explicitly disabled for local use
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\"");
+            throw new IngestRejection(401, "unauthorized", "missing bearer token: send 'Authorization: Bearer <token>'");
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, settings.token().get().getBytes(StandardCharsets.UTF_8))) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\", error=\"invalid_token\"");
+            throw new IngestRejection(401, "unauthorized", "wrong bearer token");
+        }
+    }
+
+    /** Reads the body, refusing by Content-Length before reading when it is over the limit. */
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        long limit = settings.maxImageBytes() + MULTIPART_OVERHEAD;
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                long declared = Long.parseLong(length.trim());
+                if (declared > limit) {
+                    throw new IngestRejection(413, "too_large", "body of " + declared + " bytes is over the limit of "
+                            + settings.maxImageBytes() + " bytes per image");
+                }
+            } catch (NumberFormatException e) {
+                throw IngestRejection.badRequest("invalid_field", "Content-Length is not a number: " + length);
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes((int) limit + 1);
+            if (body.length > limit) {
+                throw new IngestRejection(413, "too_large", "body is over the limit of " + settings.maxImageBytes() + " bytes per image");
+            }
+            return body;
+        }
+    }
+
+    private static void requireImageType(String contentType, boolean inMultipart) {
+        String type = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        boolean ok = type.equals("image/jpeg") || type.equals("image/png") || type.equals("image/jpg")
+                || (inMultipart && type.equals("application/octet-stream"));
+        if (!ok) {
+            throw new IngestRejection(415, "unsupported_type", "unsupported content type '" + (type.isEmpty() ? "(none)" : type)
+                    + "': send image/jpeg or image/png as the body, or multipart/form-data with an 'image' part");
+        }
+    }
+
+    private ImageMetadata metadata(String coilId, HttpExchange exchange, Map<String, String> fields) {
+        String decodedCoil = java.net.URLDecoder.decode(coilId, StandardCharsets.UTF_8);
+        String camera = value(exchange, fields, "X-Camera-Id", "cameraId").orElse(settings.defaultCameraId());
+        Instant capturedAt = value(exchange, fields, "X-Captured-At", "capturedAt").map(IngestHttpServer::instant).orElse(Instant.now());
+        long sequence = value(exchange, fields, "X-Sequence", "sequence").map(v -> number("sequence", v))
+                .orElse(capturedAt.toEpochMilli());
+        Double position = value(exchange, fields, "X-Position-Mm", "positionMm").map(v -> decimal("positionMm", v)).orElse(null);
+        String line = value(exchange, fields, "X-Line-Id", "lineId").orElse(null);
+        return new ImageMetadata(decodedCoil, camera, sequence, capturedAt, position, line);
+    }
+
+    private static Optional<String> value(HttpExchange exchange, Map<String, String> fields, String header, String field) {
+        String fromHeader = exchange.getRequestHeaders().getFirst(header);
+        if (fromHeader != null && !fromHeader.isBlank()) {
+            return Optional.of(fromHeader.trim());
+        }
+        return Optional.ofNullable(fields.get(field)).filter(v -> !v.isBlank());
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw IngestRejection.badRequest("invalid_field", "capturedAt must be ISO-8601 (2026-11-24T08:00:00Z) or epoch "
+                    + "milliseconds, got '" + value + "'");
+        }
+    }
+
+    private static long number(String field, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw IngestRejection.badRequest("invalid_field", field + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static double decimal(String field, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw IngestRejection.badRequest("invalid_field", field + " must be a number, got '" + value + "'");
+        }
+    }
+
+    private static void error(HttpExchange exchange, IngestRejection e) throws IOException {
+        ObjectNode body = JSON.createObjectNode()
+                .put("status", e.status())
+                .put("error", reasonPhrase(e.status()))
+                .put("reason", e.reason())
+                .put("message", e.getMessage());
+        send(exchange, e.status(), "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String reasonPhrase(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 413 -> "Payload Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 503 -> "Service Unavailable";
+            default -> "Error";
+        };
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,4 +1,0 @@
-/**
- * Publishes camera images to steel.images: HTTP, drop folders and dataset replay (filled by the ingest issue).
- */
-package dev.coilsight.ingest;

@@ -1,0 +1,34 @@
+package dev.coilsight.ingest.publish;
+
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/** What a plant system says about an image besides its bytes; checked on construction. */
+public record ImageMetadata(String coilId, String cameraId, long sequence, Instant capturedAt, Double positionMm, String lineId) {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    public ImageMetadata {
+        requireId("coilId", coilId);
+        requireId("cameraId", cameraId);
+        if (lineId != null) {
+            requireId("lineId", lineId);
+        }
+        if (sequence < 0) {
+            throw IngestRejection.badRequest("invalid_field", "sequence must be >= 0, got " + sequence);
+        }
+        if (capturedAt == null) {
+            throw IngestRejection.badRequest("invalid_field", "capturedAt is required");
+        }
+        if (positionMm != null && (positionMm.isNaN() || positionMm.isInfinite() || positionMm < 0)) {
+            throw IngestRejection.badRequest("invalid_field", "positionMm must be a number >= 0, got " + positionMm);
+        }
+    }
+
+    private static void requireId(String field, String value) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw IngestRejection.badRequest("invalid_field", field + " must be 1-128 characters of letters, digits, '.', '_' or '-' "
+                    + "starting with a letter or digit, got " + (value == null ? "nothing" : "'" + value + "'"));
+        }
+    }
+}

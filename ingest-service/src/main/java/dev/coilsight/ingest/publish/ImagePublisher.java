@@ -1,0 +1,209 @@
+package dev.coilsight.ingest.publish;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+import dev.coilsight.schemas.serde.AvroSerdeConfig;
+import dev.coilsight.schemas.serde.SpecificAvroSerializer;
+
+/**
+ * Publishes image events keyed by coil with an idempotent producer and {@code acks=all}: an image
+ * counts as accepted only once the broker has acknowledged it.
+ */
+public final class ImagePublisher implements AutoCloseable {
+
+    /** Record header naming where an image came from: http, drop or replay. */
+    public static final String SOURCE_HEADER = "coilsight-source";
+    /** Record header with the image id, for consumers and for drop-folder recovery. */
+    public static final String IMAGE_ID_HEADER = "coilsight-image-id";
+
+    private final KafkaProducer<String, ImageCaptured> producer;
+    private final Admin admin;
+    private final String topic;
+    private final String bootstrapServers;
+    private final Duration timeout;
+    private volatile long readyCheckedAt;
+    private volatile boolean ready;
+
+    public ImagePublisher(String bootstrapServers, Map<String, Object> registryConfig, boolean autoRegister, String topic,
+                          Duration timeout, long maxRecordBytes) {
+        Map<String, Object> configs = new HashMap<>(registryConfig);
+        configs.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        configs.put(ProducerConfig.ACKS_CONFIG, "all");
+        configs.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        configs.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
+        // Room for the image plus the Avro envelope; the broker's own limit applies too.
+        configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) Math.max(1 << 20, maxRecordBytes + 64 * 1024));
+        configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis() - 1000, 10_000));
+        configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeout.toMillis(), 5_000L));
+        configs.put(AvroSerdeConfig.AUTO_REGISTER, autoRegister);
+        configs.put(ProducerConfig.CLIENT_ID_CONFIG, "coilsight-ingest");
+        this.producer = new KafkaProducer<>(configs, new StringSerializer(), serializer(configs));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+        this.topic = topic;
+        this.bootstrapServers = bootstrapServers;
+        this.timeout = timeout;
+    }
+
+    private static SpecificAvroSerializer<ImageCaptured> serializer(Map<String, Object> configs) {
+        SpecificAvroSerializer<ImageCaptured> serializer = new SpecificAvroSerializer<>();
+        serializer.configure(configs, false);
+        return serializer;
+    }
+
+    /** Registry settings for the serializer from a URL and optional basic-auth user info. */
+    public static Map<String, Object> registryConfig(String url, java.util.Optional<String> userInfo) {
+        Map<String, Object> configs = new HashMap<>();
+        configs.put(RegistryClientConfig.URL, url);
+        userInfo.ifPresent(u -> {
+            configs.put(RegistryClientConfig.CREDENTIALS_SOURCE, "USER_INFO");
+            configs.put(RegistryClientConfig.USER_INFO, u);
+        });
+        return configs;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Sends without waiting; the future completes when the broker acknowledged (or refused) the record. */
+    public CompletableFuture<RecordMetadata> send(ImageCaptured event, String source) {
+        ProducerRecord<String, ImageCaptured> record = new ProducerRecord<>(topic, event.getCoilId(), event);
+        record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(IMAGE_ID_HEADER, event.getImageId().getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    acked.completeExceptionally(error);
+                } else {
+                    acked.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    /**
+     * Sends and waits for the acknowledgement.
+     *
+     * @throws IngestRejection 503 when the broker did not acknowledge within the timeout, 400 when the record was refused
+     */
+    public RecordMetadata publish(ImageCaptured event, String source) {
+        try {
+            return send(event, source).get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IngestRejection(503, "broker_unavailable", "the broker did not acknowledge the image within "
+                    + timeout.toMillis() + " ms; it was not accepted, send it again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestRejection(503, "broker_unavailable", "interrupted while waiting for the broker", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                throw new IngestRejection(413, "too_large", "the record is larger than Kafka accepts: " + cause.getMessage(), cause);
+            }
+            if (cause instanceof org.apache.kafka.common.errors.SerializationException) {
+                throw new IngestRejection(503, "registry_unavailable", "the image could not be serialized: " + cause.getMessage(), cause);
+            }
+            throw new IngestRejection(503, "broker_unavailable", "the broker did not accept the image: " + cause.getMessage()
+                    + "; it was not accepted, send it again", cause);
+        }
+    }
+
+    /** Whether the broker answers (checked at most once a second; used by /ready). */
+    public boolean brokerReachable() {
+        long now = System.nanoTime();
+        if (now - readyCheckedAt > TimeUnit.SECONDS.toNanos(1)) {
+            try {
+                admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(2500, TimeUnit.MILLISECONDS);
+                ready = true;
+            } catch (Exception e) {
+                ready = false;
+            }
+            readyCheckedAt = now;
+        }
+        return ready;
+    }
+
+    /** The partition a record keyed by {@code key} goes to (Kafka's default partitioner: murmur2 of the key). */
+    public int partitionFor(String key) {
+        int partitions = producer.partitionsFor(topic).size();
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** The partition's end offset now: a record sent after this call lands at or after it. */
+    public long endOffset(int partition) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get(10, TimeUnit.SECONDS).offset();
+        } catch (Exception e) {
+            throw new IngestRejection(503, "broker_unavailable", "cannot read the end offset of " + tp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a record with this image id header sits in the partition at or after {@code fromOffset}. */
+    public boolean containsImage(int partition, long fromOffset, String imageId) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        Map<String, Object> configs = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        byte[] wanted = imageId.getBytes(StandardCharsets.UTF_8);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(java.util.List.of(tp));
+            long end = consumer.endOffsets(java.util.List.of(tp), Duration.ofSeconds(10)).get(tp);
+            consumer.seek(tp, fromOffset);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    var header = record.headers().lastHeader(IMAGE_ID_HEADER);
+                    if (header != null && java.util.Arrays.equals(header.value(), wanted)) {
+                        return true;
+                    }
+                }
+            }
+            if (consumer.position(tp) < end) {
+                throw new IngestRejection(503, "broker_unavailable", "could not read " + tp + " up to offset " + end);
+            }
+            return false;
+        }
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+        admin.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.coilsight.ingest.replay;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import dev.coilsight.image.ImageLimits;
+import dev.coilsight.ingest.IngestMetrics;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.schemas.Topics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./coilsight replay}: a dataset's images published as coils coming off a line, at a steady rate. */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Publish a dataset's images to steel.images as N coils at a steady rate, with capture times,",
+                "per-coil sequence numbers and increasing positions along the strip, as a line would.",
+                "Reads a Severstal folder (train_images/), a folder with images/, or a plain folder of images.",
+                "Exit code 0 when every image was acknowledged, 1 when some were not, 2 on bad input."})
+public final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = "--dataset", required = true, paramLabel = "PATH", description = "Dataset folder, e.g. ../shared/data/severstal-stream.")
+    Path dataset;
+
+    @Option(names = "--coils", defaultValue = "3", description = "Number of coils the images are split into (default: ${DEFAULT-VALUE}).")
+    int coils;
+
+    @Option(names = "--rate", defaultValue = "10", paramLabel = "R", description = "Images per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--loop", description = "Replay again and again (new coil ids each time) until stopped with Ctrl-C.")
+    boolean loop;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:COILSIGHT_BOOTSTRAP_SERVERS:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: $COILSIGHT_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--registry", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+            description = "Schema registry URL (default: $COILSIGHT_SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
+    String registry;
+
+    @Option(names = "--topic", defaultValue = Topics.IMAGES, description = "Topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--coil-prefix", description = "Coil id prefix (default: replay-<date-time>-).")
+    String coilPrefix;
+
+    @Option(names = "--camera-id", defaultValue = "replay", description = "Camera id of the events (default: ${DEFAULT-VALUE}).")
+    String cameraId;
+
+    @Option(names = "--line-id", description = "Line id of the events (default: none).")
+    String lineId;
+
+    @Option(names = "--position-step-mm", defaultValue = "400", description = "Strip length between images in mm (default: ${DEFAULT-VALUE}).")
+    double positionStepMm;
+
+    @Option(names = "--no-auto-register", description = "Do not register the schema (production registries where schemas are deployed).")
+    boolean noAutoRegister;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ReplayCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("replay: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        List<Path> images = ReplaySource.images(dataset);
+        String prefix = coilPrefix != null ? coilPrefix
+                : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";
+        Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, cameraId, lineId, positionStepMm, loop ? 0 : 1);
+        try (ImagePublisher publisher = new ImagePublisher(bootstrapServers,
+                ImagePublisher.registryConfig(registry, Optional.ofNullable(System.getenv("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"))),
+                !noAutoRegister, topic, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes())) {
+            Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
+            Thread hook = new Thread(replayer::stop, "replay-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Replayer.Result result;
+            try (ProgressBar progress = new ProgressBar("replay", loop ? Long.MAX_VALUE : images.size())) {
+                result = replayer.replay(images, plan, progress);
+            }
+            var out = spec.commandLine().getOut();
+            out.printf("published %d images (%.1f MB) as %d coils in %.1f s (%.1f images/s); %d not published%n",
+                    result.published(), result.bytes() / 1e6, result.coilIds().size(), result.seconds(),
+                    result.imagesPerSecond(), result.rejected());
+            out.println("coils: " + String.join(" ", result.coilIds()));
+            out.flush();
+            return result.rejected() == 0 ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.coilsight.ingest.replay;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.ingest.IngestMetrics;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImageMetadata;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.ingest.publish.IngestRejection;
+import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.schemas.ImageCaptured;
+
+/**
+ * Replays a dataset's images into the images topic as if they came off a line: split into N coils
+ * one after the other, each with its own sequence and increasing position along the strip, at a
+ * steady rate (sends are paced, acknowledgements awaited at the end, so a slow ack never lowers the rate).
+ */
+public final class Replayer {
+
+    private static final Logger log = LoggerFactory.getLogger(Replayer.class);
+    private static final String SOURCE = "replay";
+
+    /** How to replay. */
+    public record Plan(int coils, double imagesPerSecond, String coilPrefix, String cameraId, String lineId,
+                       double positionStepMm, int loops) {
+        public Plan {
+            if (coils < 1) {
+                throw new IllegalArgumentException("--coils must be >= 1, got " + coils);
+            }
+            if (!(imagesPerSecond > 0)) {
+                throw new IllegalArgumentException("--rate must be > 0 images/s, got " + imagesPerSecond);
+            }
+            if (loops < 0) {
+                throw new IllegalArgumentException("loops must be >= 0 (0 = until stopped), got " + loops);
+            }
+        }
+    }
+
+    /** What a replay did. */
+    public record Result(long published, long rejected, long bytes, double seconds, List<String> coilIds) {
+        public double imagesPerSecond() {
+            return seconds > 0 ? published / seconds : 0;
+        }
+    }
+
+    private final ImagePublisher publisher;
+    private final ImageEvents events;
+    private final IngestMetrics metrics;
+    private volatile boolean stopped;
+
+    public Replayer(ImagePublisher publisher, ImageEvents events, IngestMetrics metrics) {
+        this.publisher = publisher;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    /** Asks a running replay (e.g. with --loop) to finish after the image in flight. */
+    public void stop() {
+        stopped = true;
+    }
+
+    public Result replay(List<Path> images, Plan plan, ProgressBar progress) {
+        long intervalNanos = (long) (1e9 / plan.imagesPerSecond());
+        long started = System.nanoTime();
+        long next = started;
+        AtomicLong published = new AtomicLong();
+        AtomicLong rejected = new AtomicLong();
+        AtomicLong bytesSent = new AtomicLong();
+        List<String> coilIds = new ArrayList<>();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        int perCoil = (images.size() + plan.coils() - 1) / plan.coils();
+        for (int loop = 0; (plan.loops() == 0 || loop < plan.loops()) && !stopped; loop++) {
+            for (int i = 0; i < images.size() && !stopped; i++) {
+                int coil = i / perCoil;
+                long sequence = i - (long) coil * perCoil;
+                String coilId = plan.coilPrefix() + (plan.loops() == 1 ? "" : "L" + (loop + 1) + "-") + (coil + 1);
+                if (sequence == 0) {
+                    coilIds.add(coilId);
+                }
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                next += intervalNanos;
+                Path file = images.get(i);
+                try {
+                    byte[] bytes = Files.readAllBytes(file);
+                    ImageMetadata metadata = new ImageMetadata(coilId, plan.cameraId(), sequence, Instant.now(),
+                            sequence * plan.positionStepMm(), plan.lineId());
+                    ImageCaptured event = events.build(coilId + "-" + sequence + "-" + file.getFileName(), metadata, bytes);
+                    long sentAt = System.nanoTime();
+                    inFlight.add(publisher.send(event, SOURCE).whenComplete((ack, error) -> {
+                        if (error == null) {
+                            published.incrementAndGet();
+                            bytesSent.addAndGet(bytes.length);
+                            metrics.accepted(SOURCE, bytes.length, (System.nanoTime() - sentAt) / 1e9);
+                        } else {
+                            rejected.incrementAndGet();
+                            metrics.rejected(SOURCE, "broker_unavailable");
+                            log.warn("image {} of coil {} not published: {}", file.getFileName(), coilId, error.getMessage());
+                        }
+                    }));
+                } catch (IngestRejection e) {
+                    rejected.incrementAndGet();
+                    metrics.rejected(SOURCE, e.reason());
+                    log.warn("skipping {}: {}", file, e.getMessage());
+                } catch (IOException e) {
+                    rejected.incrementAndGet();
+                    metrics.rejected(SOURCE, "unreadable");
+                    log.warn("skipping {}: {}", file, e.getMessage());
+                }
+                if (progress != null) {
+                    progress.step();
+                }
+                inFlight.removeIf(CompletableFuture::isDone);
+            }
+        }
+        publisher.flush();
+        try {
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("some images were not acknowledged: {}", e.getMessage());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Result(published.get(), rejected.get(), bytesSent.get(), seconds, coilIds);
+    }
+}
