@@ -1,0 +1,86 @@
+package dev.coilsight.ingest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.coilsight.image.ImageLimits;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
+import dev.coilsight.testsupport.SharedData;
+import dev.coilsight.testsupport.TestInfrastructure;
+
+/** Shared pieces of the ingest tests: a publisher on the real broker and registry, a reader of what landed, real images. */
+final class IngestFixture {
+
+    private IngestFixture() {
+    }
+
+    static String newTopic(int partitions) {
+        String topic = "it-images-" + UUID.randomUUID();
+        TestInfrastructure.kafka().createTopics(partitions, topic);
+        return topic;
+    }
+
+    static ImagePublisher publisher(String topic) {
+        return new ImagePublisher(TestInfrastructure.kafka().bootstrapServers(),
+                ImagePublisher.registryConfig(TestInfrastructure.registry().ccompatUrl(), Optional.empty()),
+                true, topic, Duration.ofSeconds(10), ImageLimits.DEFAULT.maxBytes());
+    }
+
+    /** Every record of the topic from the start, waiting until {@code count} arrived (or 30 s). */
+    static List<ConsumerRecord<String, ImageCaptured>> read(String topic, int count) {
+        Map<String, Object> configs = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl());
+        SpecificAvroDeserializer<ImageCaptured> values = new SpecificAvroDeserializer<>();
+        values.configure(Map.of(RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl(),
+                "specific.avro.value.type", ImageCaptured.class), false);
+        List<ConsumerRecord<String, ImageCaptured>> records = new ArrayList<>();
+        try (KafkaConsumer<String, ImageCaptured> consumer = new KafkaConsumer<>(configs, new StringDeserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            // Anything more (a duplicate) would show up now.
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        return records;
+    }
+
+    /** Real JPEGs from the Severstal stream set. */
+    static List<Path> streamImages(int count) throws IOException {
+        try (Stream<Path> files = Files.list(SharedData.require("severstal-stream").resolve("images"))) {
+            return files.sorted().limit(count).toList();
+        }
+    }
+
+    /** A real PNG (the sample's files are PNGs named .jpg). */
+    static Path samplePng() {
+        return SharedData.require("severstal-sample").resolve("train_images").resolve("0030401a5.jpg");
+    }
+
+    static byte[] bytes(ImageCaptured event) {
+        var buffer = event.getBytes().duplicate();
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,256 @@
+package dev.coilsight.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.coilsight.image.ImageLimits;
+import dev.coilsight.ingest.http.IngestHttpServer;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.ImageEncoding;
+import dev.coilsight.testsupport.RealInfrastructureExtension;
+
+/** Every route and every error status of the HTTP API, against the real broker and registry. */
+@ExtendWith(RealInfrastructureExtension.class)
+class IngestHttpIT {
+
+    private static final String TOKEN = "s3cret-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String topic;
+    private static ImagePublisher publisher;
+    private static IngestMetrics metrics;
+    private static IngestHttpServer server;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws IOException {
+        topic = IngestFixture.newTopic(3);
+        publisher = IngestFixture.publisher(topic);
+        metrics = new IngestMetrics();
+        // Tight pixel limits (a 1600x256 frame passes, larger ones are refused) and 1 MB per image.
+        ImageLimits limits = new ImageLimits(1_000_000, 2000, 2000, 1_000_000);
+        server = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 4, Optional.of(TOKEN), limits.maxBytes(), "http"),
+                new ImageEvents(limits, false), publisher, metrics, publisher::brokerReachable);
+        server.start();
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        publisher.close();
+    }
+
+    private static HttpResponse<String> post(String coil, String contentType, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/coils/" + coil + "/images"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        boolean auth = true;
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equals("Authorization") && headers[i + 1] == null) {
+                auth = false;
+                continue;
+            }
+            request.header(headers[i], headers[i + 1]);
+        }
+        if (auth && Arrays.stream(headers).noneMatch("Authorization"::equals)) {
+            request.header("Authorization", "Bearer " + TOKEN);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String reason, String messagePart) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        JsonNode body = json(response);
+        assertThat(body.get("status").asInt()).isEqualTo(status);
+        assertThat(body.get("reason").asText()).isEqualTo(reason);
+        assertThat(body.get("message").asText()).contains(messagePart);
+    }
+
+    @Test
+    void rawJpegIsAcceptedAfterTheBrokerAcknowledgedIt() throws Exception {
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+
+        HttpResponse<String> response = post("COIL-A1", "image/jpeg", jpeg,
+                "X-Camera-Id", "cam-top", "X-Sequence", "42", "X-Captured-At", "2026-11-24T08:00:00Z",
+                "X-Position-Mm", "1234.5", "X-Line-Id", "hsm-2");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode accepted = json(response);
+        String imageId = accepted.get("imageId").asText();
+        assertThat(accepted.get("offset").asLong()).isNotNegative();
+        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(topic, 1).stream()
+                .filter(r -> r.value().getImageId().equals(imageId)).toList();
+        assertThat(records).hasSize(1);
+        ConsumerRecord<String, ImageCaptured> record = records.get(0);
+        assertThat(record.key()).isEqualTo("COIL-A1");
+        assertThat(record.partition()).isEqualTo(accepted.get("partition").asInt());
+        assertThat(record.offset()).isEqualTo(accepted.get("offset").asLong());
+        ImageCaptured event = record.value();
+        assertThat(IngestFixture.bytes(event)).isEqualTo(jpeg);
+        assertThat(event.getEncoding()).isEqualTo(ImageEncoding.JPEG);
+        assertThat(event.getWidth()).isEqualTo(1600);
+        assertThat(event.getHeight()).isEqualTo(256);
+        assertThat(event.getCameraId()).isEqualTo("cam-top");
+        assertThat(event.getSequence()).isEqualTo(42);
+        assertThat(event.getCapturedAt()).isEqualTo(Instant.parse("2026-11-24T08:00:00Z"));
+        assertThat(event.getPositionMm()).isEqualTo(1234.5);
+        assertThat(event.getLineId()).isEqualTo("hsm-2");
+        assertThat(new String(record.headers().lastHeader(ImagePublisher.SOURCE_HEADER).value(), StandardCharsets.UTF_8)).isEqualTo("http");
+    }
+
+    @Test
+    void multipartWithFormFieldsAndAPngWhateverItsName() throws Exception {
+        byte[] png = Files.readAllBytes(IngestFixture.samplePng());
+        String boundary = "----coilsight" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (String[] field : new String[][] {{"cameraId", "cam-bottom"}, {"sequence", "7"}, {"capturedAt", "1764000000000"}}) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n" + field[1] + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"0030401a5.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(png);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> response = post("COIL-M1", "multipart/form-data; boundary=" + boundary, body.toByteArray());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(json(response).get("encoding").asText()).isEqualTo("PNG");
+        String imageId = json(response).get("imageId").asText();
+        ImageCaptured event = IngestFixture.read(topic, 1).stream().map(ConsumerRecord::value)
+                .filter(v -> v.getImageId().equals(imageId)).findFirst().orElseThrow();
+        assertThat(IngestFixture.bytes(event)).isEqualTo(png);
+        assertThat(event.getCameraId()).isEqualTo("cam-bottom");
+        assertThat(event.getSequence()).isEqualTo(7);
+        assertThat(event.getCapturedAt()).isEqualTo(Instant.ofEpochMilli(1_764_000_000_000L));
+        assertThat(event.getPositionMm()).isNull();
+    }
+
+    @Test
+    void badRequestsNameTheProblem() throws Exception {
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+        assertError(post("COIL-B", "image/png", "this is not an image".getBytes()), 400, "not_an_image", "not a PNG or JPEG");
+        assertError(post("COIL-B", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2)), 400, "corrupt", "truncated JPEG");
+        assertError(post("COIL-B", "image/jpeg", jpeg, "X-Sequence", "seven"), 400, "invalid_field", "sequence must be a whole number");
+        assertError(post("COIL-B", "image/jpeg", jpeg, "X-Captured-At", "yesterday"), 400, "invalid_field", "capturedAt must be ISO-8601");
+        assertError(post("COIL-B", "image/jpeg", jpeg, "X-Position-Mm", "-5"), 400, "invalid_field", "positionMm must be a number >= 0");
+        assertError(post("bad%20coil", "image/jpeg", jpeg), 400, "invalid_field", "coilId must be");
+        assertError(post("COIL-B", "image/jpeg", new byte[0]), 400, "not_an_image", "empty image");
+        assertError(post("COIL-B", "multipart/form-data; boundary=xyz",
+                "--xyz\r\nContent-Disposition: form-data; name=\"cameraId\"\r\n\r\ncam\r\n--xyz--\r\n".getBytes()),
+                400, "missing_image", "no 'image' part");
+    }
+
+    @Test
+    void missingOrWrongTokenIs401() throws Exception {
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+        HttpResponse<String> missing = post("COIL-C", "image/jpeg", jpeg, "Authorization", null);
+        assertError(missing, 401, "unauthorized", "missing bearer token");
+        assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertError(post("COIL-C", "image/jpeg", jpeg, "Authorization", "Bearer nope"), 401, "unauthorized", "wrong bearer token");
+    }
+
+    @Test
+    void oversizedBodiesAndDimensionsAre413() throws Exception {
+        assertError(post("COIL-D", "image/jpeg", new byte[1_200_000]), 413, "too_large", "over the limit of 1000000 bytes");
+        // A real, small PNG whose header says 2400x100: over the 2000-pixel width limit, refused before decoding.
+        java.awt.image.BufferedImage wide = new java.awt.image.BufferedImage(2400, 100, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(wide, "png", png);
+        assertError(post("COIL-D", "image/png", png.toByteArray()), 413, "too_large", "2400x100 pixels is over the limits");
+    }
+
+    @Test
+    void otherContentTypesAre415() throws Exception {
+        assertError(post("COIL-E", "text/plain", "hello".getBytes()), 415, "unsupported_type", "unsupported content type 'text/plain'");
+        assertError(post("COIL-E", "image/gif", "GIF89a".getBytes()), 415, "unsupported_type", "image/gif");
+        assertError(post("COIL-E", null, "x".getBytes()), 415, "unsupported_type", "(none)");
+    }
+
+    @Test
+    void anUnreachableBrokerIs503AndNotReady() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (ImagePublisher dead = new ImagePublisher("127.0.0.1:" + closedPort,
+                ImagePublisher.registryConfig(dev.coilsight.testsupport.TestInfrastructure.registry().ccompatUrl(), Optional.empty()),
+                true, topic, Duration.ofSeconds(3), 1_000_000);
+             IngestHttpServer deadServer = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 2, Optional.empty(),
+                     1_000_000, "http"), new ImageEvents(ImageLimits.DEFAULT, false), dead, new IngestMetrics(), dead::brokerReachable)) {
+            deadServer.start();
+            byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + deadServer.port() + "/v1/coils/COIL-F/images"))
+                    .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertError(response, 503, "broker_unavailable", "not accepted, send it again");
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + deadServer.port() + "/ready"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void operationalEndpoints() throws Exception {
+        HttpResponse<String> openApi = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/openapi.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        JsonNode doc = json(openApi);
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        assertThat(doc.at("/paths/~1v1~1coils~1{coilId}~1images/post/responses").fieldNames())
+                .toIterable().contains("202", "400", "401", "413", "415", "503");
+
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+        assertError(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/nowhere")).build(), HttpResponse.BodyHandlers.ofString()),
+                404, "not_found", "/nowhere");
+
+        post("COIL-G", "text/plain", "x".getBytes());
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+        assertThat(post("COIL-G", "image/jpeg", jpeg).statusCode()).isEqualTo(202);
+        String scrape = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(scrape).contains("coilsight_ingest_images_accepted_total{source=\"http\"}")
+                .contains("coilsight_ingest_images_rejected_total{reason=\"unsupported_type\",source=\"http\"}")
+                .contains("coilsight_ingest_bytes_total")
+                .contains("coilsight_ingest_produce_latency_seconds_bucket");
+    }
+}
