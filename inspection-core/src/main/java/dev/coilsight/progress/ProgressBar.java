@@ -19,6 +19,7 @@ public final class ProgressBar implements AutoCloseable {
     private long done;
     private long lastDrawn;
     private int lastDecile = -1;
+    private volatile String status = "";
 
     public ProgressBar(String task, long total, PrintStream out) {
         this.task = task;
@@ -29,6 +30,11 @@ public final class ProgressBar implements AutoCloseable {
 
     public ProgressBar(String task, long total) {
         this(task, total, System.err);
+    }
+
+    /** A short live figure shown after the bar (e.g. the running loss). */
+    public void status(String text) {
+        status = text == null ? "" : " " + text;
     }
 
     public synchronized void step() {
@@ -60,7 +66,7 @@ public final class ProgressBar implements AutoCloseable {
         double rate = done / seconds;
         String eta = rate > 0 && done < total ? String.format(" eta %ds", (long) Math.ceil((total - done) / rate)) : "";
         return String.format("%s [%s%s] %3d%% %d/%d %.1f/s%s", task, "=".repeat(filled), " ".repeat(WIDTH - filled),
-                (int) Math.round(fraction * 100), done, total, rate, eta);
+                (int) Math.round(fraction * 100), done, total, rate, eta) + status;
     }
 
     @Override

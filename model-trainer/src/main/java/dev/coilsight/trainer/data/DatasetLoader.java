@@ -1,0 +1,59 @@
+package dev.coilsight.trainer.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.coilsight.dataset.LabeledDataset;
+import dev.coilsight.image.ColorMode;
+import dev.coilsight.image.DecodedImage;
+import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.rle.BinaryMask;
+
+/** Decodes a labelled dataset into memory for training, mapping class ids to output channels. */
+public final class DatasetLoader {
+
+    private final ImageDecoder decoder = new ImageDecoder();
+    private final ClassMap classes;
+    private final ColorMode colorMode;
+
+    public DatasetLoader(ClassMap classes, int channels) {
+        this.classes = classes;
+        this.colorMode = channels == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+    }
+
+    public List<LabeledImage> load(LabeledDataset dataset, List<String> ids, String task) {
+        List<LabeledImage> images = new ArrayList<>(ids.size());
+        try (ProgressBar bar = new ProgressBar(task, ids.size())) {
+            for (String id : ids) {
+                images.add(load(dataset, id));
+                bar.step();
+            }
+        }
+        return images;
+    }
+
+    public LabeledImage load(LabeledDataset dataset, String id) {
+        DecodedImage image = decoder.decode(dataset.imagePath(id), colorMode);
+        int h = image.height();
+        int w = image.width();
+        byte[] bits = new byte[h * w];
+        for (Map.Entry<Integer, BinaryMask> e : dataset.masks(id, h, w).entrySet()) {
+            int channel = classes.channelOf(e.getKey());
+            if (channel < 0) {
+                continue; // a class the model does not predict
+            }
+            byte bit = (byte) (1 << channel);
+            byte[] columnMajor = e.getValue().columnMajor();
+            for (int c = 0; c < w; c++) {
+                for (int r = 0; r < h; r++) {
+                    if (columnMajor[c * h + r] != 0) {
+                        bits[r * w + c] |= bit;
+                    }
+                }
+            }
+        }
+        return new LabeledImage(id, h, w, image.channels(), image.pixels(), bits);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.coilsight.trainer.export;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.trainer.net.Architecture;
+
+/** Writes a model directory: the serving SavedModel (no optimiser state) and its {@code model.json}. */
+public final class ModelExporter {
+
+    private ModelExporter() {
+    }
+
+    public static void export(Architecture arch, Map<String, float[]> weights, ModelCard card, Path dir) {
+        try {
+            if (Files.exists(dir.resolve("saved_model.pb"))) {
+                deleteModelFiles(dir);
+            }
+            Files.createDirectories(dir.getParent() == null ? dir.toAbsolutePath().getParent() : dir.getParent());
+            try (ServingGraph serving = new ServingGraph(arch, weights, 0)) {
+                serving.export(dir);
+            }
+            card.write(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the model to " + dir, e);
+        }
+    }
+
+    /** Replaces a previous export in place (the SavedModel writer refuses to overwrite). */
+    private static void deleteModelFiles(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve("saved_model.pb"));
+        Path variables = dir.resolve("variables");
+        if (Files.isDirectory(variables)) {
+            try (Stream<Path> files = Files.walk(variables)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.coilsight.trainer.export;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+import dev.coilsight.trainer.net.Architecture;
+import dev.coilsight.trainer.net.Layers;
+import dev.coilsight.trainer.net.NetworkGraph;
+import dev.coilsight.trainer.net.Networks;
+
+/**
+ * The serving graph: the network with batch norm in inference mode, the sigmoid on top, no
+ * optimiser state. Exported as a SavedModel with signature {@code serving_default}
+ * (input {@value #INPUT}, output {@value #OUTPUT}).
+ */
+public final class ServingGraph extends NetworkGraph {
+
+    public static final String SIGNATURE = "serving_default";
+    public static final String INPUT = "input";
+    public static final String OUTPUT = "probabilities";
+
+    private final Placeholder<TFloat32> input;
+    private final Operand<TFloat32> probabilities;
+
+    public ServingGraph(Architecture arch, Map<String, float[]> weights, int threads) {
+        super(arch);
+        input = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, arch.channels())));
+        probabilities = tf.withName(OUTPUT).math.sigmoid(Networks.logits(arch, new Layers(tf, parameters, false), input));
+        open(threads);
+        assign(weights);
+    }
+
+    public float[] predict(float[] images, Shape shape) {
+        return run(input, images, shape, probabilities);
+    }
+
+    /** Writes {@code saved_model.pb} and {@code variables/} into {@code dir}. */
+    public void export(Path dir) throws IOException {
+        SavedModelBundle.exporter(dir.toString())
+                .withSession(session())
+                .withSignature(Signature.builder().key(SIGNATURE).input(INPUT, input).output(OUTPUT, probabilities).build())
+                .export();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.coilsight.trainer.net;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+import dev.coilsight.trainer.net.Parameters.Init;
+import dev.coilsight.trainer.net.Parameters.Role;
+
+/**
+ * The building blocks of both networks (NHWC, float32). One instance builds one graph, either
+ * for training (batch norm uses batch statistics and updates its running averages) or for
+ * serving (batch norm uses the running averages, nothing is updated).
+ */
+public final class Layers {
+
+    private static final float BN_EPSILON = 1e-3f;
+    private static final float BN_MOMENTUM = 0.99f;
+
+    private final Ops tf;
+    private final Parameters parameters;
+    private final boolean training;
+    private final List<Op> runningStatisticUpdates = new ArrayList<>();
+
+    public Layers(Ops tf, Parameters parameters, boolean training) {
+        this.tf = tf;
+        this.parameters = parameters;
+        this.training = training;
+    }
+
+    public Ops tf() {
+        return tf;
+    }
+
+    /** Batch-norm moving-average assignments to run with every training step. */
+    public List<Op> runningStatisticUpdates() {
+        return runningStatisticUpdates;
+    }
+
+    public Operand<TFloat32> conv(String name, Operand<TFloat32> x, int kernel, int in, int out, boolean bias) {
+        Variable<TFloat32> w = parameters.create(name + "/w", Shape.of(kernel, kernel, in, out), Role.TRAINABLE, Init.HE_NORMAL);
+        Operand<TFloat32> y = tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME");
+        if (bias) {
+            Variable<TFloat32> b = parameters.create(name + "/b", Shape.of(out), Role.TRAINABLE, Init.ZEROS);
+            y = tf.nn.biasAdd(y, b);
+        }
+        return y;
+    }
+
+    public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x, int channels) {
+        Variable<TFloat32> gamma = parameters.create(name + "/gamma", Shape.of(channels), Role.TRAINABLE, Init.ONES);
+        Variable<TFloat32> beta = parameters.create(name + "/beta", Shape.of(channels), Role.TRAINABLE, Init.ZEROS);
+        Variable<TFloat32> mean = parameters.create(name + "/moving_mean", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ZEROS);
+        Variable<TFloat32> variance = parameters.create(name + "/moving_variance", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ONES);
+        if (!training) {
+            return tf.nn.fusedBatchNorm(x, gamma, beta, mean, variance,
+                    FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(false)).y();
+        }
+        Operand<TFloat32> empty = tf.constant(new float[0]);
+        FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
+                FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(true));
+        runningStatisticUpdates.add(tf.assign(mean, movingAverage(mean, bn.batchMean())));
+        runningStatisticUpdates.add(tf.assign(variance, movingAverage(variance, bn.batchVariance())));
+        return bn.y();
+    }
+
+    private Operand<TFloat32> movingAverage(Operand<TFloat32> current, Operand<TFloat32> batch) {
+        return tf.math.add(tf.math.mul(current, tf.constant(BN_MOMENTUM)),
+                tf.math.mul(tf.stopGradient(batch), tf.constant(1 - BN_MOMENTUM)));
+    }
+
+    public Operand<TFloat32> relu(Operand<TFloat32> x) {
+        return tf.nn.relu(x);
+    }
+
+    /** 3x3 conv + ReLU + batch norm: the first block of the seed design. */
+    public Operand<TFloat32> stem(String name, Operand<TFloat32> x, int in, int out) {
+        return batchNorm(name + "/bn", relu(conv(name + "/conv", x, 3, in, out, true)), out);
+    }
+
+    /**
+     * Residual block: conv-BN-ReLU-conv-BN plus the shortcut (a 1x1 projection when the width
+     * changes), then ReLU.
+     */
+    public Operand<TFloat32> residual(String name, Operand<TFloat32> x, int in, int out) {
+        Operand<TFloat32> y = relu(batchNorm(name + "/bn1", conv(name + "/conv1", x, 3, in, out, false), out));
+        y = batchNorm(name + "/bn2", conv(name + "/conv2", y, 3, out, out, false), out);
+        Operand<TFloat32> shortcut = in == out ? x : batchNorm(name + "/proj_bn", conv(name + "/proj", x, 1, in, out, false), out);
+        return relu(tf.math.add(y, shortcut));
+    }
+
+    public Operand<TFloat32> maxPool2(Operand<TFloat32> x) {
+        return tf.nn.maxPool(x, tf.constant(new int[] {1, 2, 2, 1}), tf.constant(new int[] {1, 2, 2, 1}), "VALID");
+    }
+
+    /** 2x2 nearest-neighbour up-sampling (Keras UpSampling2D); works for any input size. */
+    public Operand<TFloat32> upSample2(Operand<TFloat32> x) {
+        Operand<TInt32> hw = tf.slice(tf.shape(x), tf.constant(new int[] {1}), tf.constant(new int[] {2}));
+        return tf.image.resizeNearestNeighbor(x, tf.math.mul(hw, tf.constant(new int[] {2, 2})));
+    }
+
+    @SafeVarargs
+    public final Operand<TFloat32> concatChannels(Operand<TFloat32>... parts) {
+        return tf.concat(Arrays.asList(parts), tf.constant(3));
+    }
+
+    /** Mean over height and width: [N,H,W,C] to [N,C]. */
+    public Operand<TFloat32> globalAveragePool(Operand<TFloat32> x) {
+        return tf.math.mean(x, tf.constant(new int[] {1, 2}));
+    }
+
+    public Operand<TFloat32> dense(String name, Operand<TFloat32> x, int in, int out) {
+        Variable<TFloat32> w = parameters.create(name + "/w", Shape.of(in, out), Role.TRAINABLE, Init.HE_NORMAL);
+        Variable<TFloat32> b = parameters.create(name + "/b", Shape.of(out), Role.TRAINABLE, Init.ZEROS);
+        return tf.nn.biasAdd(tf.linalg.matMul(x, w), b);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.coilsight.trainer.net;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The two networks of the seed design, sharing one encoder so that a classifier can start from
+ * a segmenter's encoder. Every encoder variable is named {@code enc/...}; that prefix is what
+ * transfer learning copies and freezes.
+ */
+public final class Networks {
+
+    public static final String ENCODER_PREFIX = "enc/";
+
+    private Networks() {
+    }
+
+    /** Logits of the network: [N,H,W,classes] for a segmenter, [N,1] for a classifier. */
+    public static Operand<TFloat32> logits(Architecture arch, Layers l, Operand<TFloat32> input) {
+        Encoded encoded = encode(arch, l, input);
+        return arch.kind() == Architecture.Kind.SEGMENTER ? decode(arch, l, encoded) : classify(arch, l, encoded);
+    }
+
+    private record Encoded(List<Operand<TFloat32>> skips, Operand<TFloat32> bottleneck) {
+    }
+
+    /**
+     * First block (3x3 conv + ReLU + BN) and max-pooling, then {@code depth} residual blocks each
+     * followed by max-pooling (their outputs before pooling are the skips), then the bottleneck
+     * residual block.
+     */
+    private static Encoded encode(Architecture arch, Layers l, Operand<TFloat32> input) {
+        Operand<TFloat32> x = l.stem("enc/stem", input, arch.channels(), arch.filters(0));
+        x = l.maxPool2(x);
+        List<Operand<TFloat32>> skips = new ArrayList<>();
+        int in = arch.filters(0);
+        for (int stage = 1; stage <= arch.depth(); stage++) {
+            int out = arch.filters(stage);
+            x = l.residual("enc/res" + stage, x, in, out);
+            skips.add(x);
+            x = l.maxPool2(x);
+            in = out;
+        }
+        x = l.residual("enc/bottleneck", x, in, arch.bottleneckFilters());
+        return new Encoded(skips, x);
+    }
+
+    /**
+     * Up-sample the bottleneck, then per stage from deep to shallow: concatenate the skip, a
+     * residual block, 2x2 up-sampling; then a final residual block and a 1x1 convolution.
+     */
+    private static Operand<TFloat32> decode(Architecture arch, Layers l, Encoded encoded) {
+        Operand<TFloat32> x = l.upSample2(encoded.bottleneck());
+        int in = arch.bottleneckFilters();
+        for (int stage = arch.depth(); stage >= 1; stage--) {
+            int skipFilters = arch.filters(stage);
+            x = l.concatChannels(x, encoded.skips().get(stage - 1));
+            x = l.residual("dec/res" + stage, x, in + skipFilters, skipFilters);
+            x = l.upSample2(x);
+            in = skipFilters;
+        }
+        x = l.residual("dec/final", x, in, arch.filters(0));
+        return l.conv("head/conv1x1", x, 1, arch.filters(0), arch.classes(), true);
+    }
+
+    /** Global average pooling of the bottleneck and one dense layer. */
+    private static Operand<TFloat32> classify(Architecture arch, Layers l, Encoded encoded) {
+        return l.dense("head/dense", l.globalAveragePool(encoded.bottleneck()), arch.bottleneckFilters(), arch.classes());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.coilsight.trainer.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Where a run stands after its last completed epoch ({@code state.json}); read on resume. */
+record RunState(int epoch, double best, int bestEpoch, int badEpochs, Map<String, Double> bestFigures) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static RunState fresh() {
+        return new RunState(0, Double.NEGATIVE_INFINITY, 0, 0, Map.of());
+    }
+
+    static RunState read(Path runDir) {
+        Path file = runDir.resolve("state.json");
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("nothing to resume in " + runDir + ": no state.json (start without --resume)");
+        }
+        try {
+            return JSON.readValue(file.toFile(), RunState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    void write(Path runDir) {
+        try {
+            Path tmp = runDir.resolve("state.json.tmp");
+            JSON.writeValue(tmp.toFile(), this);
+            Files.move(tmp, runDir.resolve("state.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run state in " + runDir, e);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.coilsight.trainer.train;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import dev.coilsight.dataset.DatasetException;
+import dev.coilsight.dataset.Datasets;
+import dev.coilsight.dataset.LabeledDataset;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.trainer.data.Augmentation;
+import dev.coilsight.trainer.data.ClassMap;
+import dev.coilsight.trainer.data.DatasetLoader;
+import dev.coilsight.trainer.data.LabeledImage;
+import dev.coilsight.trainer.data.Splits;
+import dev.coilsight.trainer.export.ModelExporter;
+import dev.coilsight.trainer.net.Architecture;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./coilsight train segmenter|classifier}: train, validate each epoch, keep the best, export a model directory. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a ResUNet segmenter or a ResNet-style classifier with TensorFlow Java on a labelled dataset",
+                "(Severstal train.csv + train_images/, or images/ + masks/), validate after every epoch, keep the best",
+                "checkpoint, stop early, and export the best model (SavedModel + model.json) to --output.",
+                "Checkpoints, training.csv and learning-curve.png go to --run-dir; --resume continues an interrupted run.",
+                "Exit code 0 on success, 2 on bad input."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "segmenter or classifier")
+    String model;
+
+    @Option(names = "--dataset", required = true, paramLabel = "PATH", description = "Dataset folder (layout recognised from its contents).")
+    Path dataset;
+
+    @Option(names = "--split", paramLabel = "FILE", description = "Train on the ids listed in FILE only (default: every image).")
+    Path split;
+
+    @Option(names = "--val-split", paramLabel = "FILE", description = "Validate on the ids listed in FILE (e.g. val.txt).")
+    Path validationSplit;
+
+    @Option(names = "--val-fraction", paramLabel = "F", description = "Hold out this fraction of the training images (seeded); default 0.2 when no other validation is given.")
+    Double validationFraction;
+
+    @Option(names = "--folds", paramLabel = "K", description = "k-fold cross-validation: number of folds.")
+    Integer folds;
+
+    @Option(names = "--fold", paramLabel = "I", defaultValue = "0", description = "Which fold (0-based) validates (default ${DEFAULT-VALUE}).")
+    int fold;
+
+    @Option(names = "--classes", paramLabel = "ID=NAME,...", description = "Classes to predict, e.g. 1=inclusions,2=patches,3=scratches (default: the dataset's own list).")
+    String classes;
+
+    @Option(names = "--channels", defaultValue = "1", description = "Input channels, 1 (gray) or 3 (RGB) (default ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--width", defaultValue = "16", description = "Filters of the first block (default ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--depth", defaultValue = "3", description = "Residual encoder stages (default ${DEFAULT-VALUE}; inputs must be multiples of 2^(depth+1)).")
+    int depth;
+
+    @Option(names = "--loss", defaultValue = "bce-dice", description = "bce, dice, focal-tversky or bce-dice (default ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--crop", defaultValue = "192x192", paramLabel = "HxW", description = "Training crop / classifier window (default ${DEFAULT-VALUE}).")
+    String crop;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "5", description = "Stop after this many epochs without a better validation figure (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--max-batches-per-epoch", paramLabel = "N", description = "Cap on batches per epoch.")
+    Integer maxBatches;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of initial weights, splits, sampling and augmentation (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-flips", description = "Disable random flips.")
+    boolean noFlips;
+
+    @Option(names = "--brightness", defaultValue = "0.1", description = "Max brightness shift, fraction of full range (default ${DEFAULT-VALUE}).")
+    double brightness;
+
+    @Option(names = "--contrast", defaultValue = "0.2", description = "Max relative contrast change (default ${DEFAULT-VALUE}).")
+    double contrast;
+
+    @Option(names = "--monitor", description = "Validation figure that picks the best epoch: dice, miou (segmenter; default dice) or f1 (classifier; default).")
+    String monitor;
+
+    @Option(names = "--init-from", paramLabel = "MODEL_DIR", description = "Initialise from another Coilsight model (transfer learning).")
+    Path initFrom;
+
+    @Option(names = "--init-scope", defaultValue = "encoder", description = "encoder (copy enc/* only) or matching (every variable of the same name and shape) (default ${DEFAULT-VALUE}).")
+    String initScope;
+
+    @Option(names = "--freeze-encoder", description = "Train only the layers outside the encoder (transfer strategy a); without it everything is fine-tuned (strategy b: use a small --lr).")
+    boolean freezeEncoder;
+
+    @Option(names = "--run-dir", required = true, paramLabel = "DIR", description = "Checkpoints, run.json, state.json, training.csv, learning-curve.png.")
+    Path runDir;
+
+    @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoint.")
+    boolean resume;
+
+    @Option(names = "--output", paramLabel = "MODEL_DIR", description = "Export the best model here (default: <run-dir>/model).")
+    Path output;
+
+    @Option(names = "--name", description = "Model name for model.json (default: the folder name of --output).")
+    String name;
+
+    @Option(names = "--model-version", defaultValue = "1", description = "Model version for model.json (default ${DEFAULT-VALUE}).")
+    String modelVersion;
+
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores).")
+    int threads;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new TrainCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof DatasetException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("train: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        Architecture.Kind kind = switch (model) {
+            case "segmenter" -> Architecture.Kind.SEGMENTER;
+            case "classifier" -> Architecture.Kind.CLASSIFIER;
+            default -> throw new IllegalArgumentException("MODEL must be 'segmenter' or 'classifier', got '" + model + "'");
+        };
+        LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
+        ClassMap classMap = classes != null ? ClassMap.parse(classes) : ClassMap.of(data.classNames());
+        Architecture arch = new Architecture(kind, channels, kind == Architecture.Kind.SEGMENTER ? classMap.size() : 1, width, depth);
+        String[] hw = crop.toLowerCase().split("x");
+        if (hw.length != 2) {
+            throw new IllegalArgumentException("--crop must look like 256x256, got '" + crop + "'");
+        }
+        String chosenMonitor = monitor != null ? monitor : kind == Architecture.Kind.SEGMENTER ? "dice" : "f1";
+        TrainingOptions options = new TrainingOptions(arch, Loss.parse(loss), learningRate, batchSize, Integer.parseInt(hw[0].trim()),
+                Integer.parseInt(hw[1].trim()), epochs, patience, maxBatches, seed, new Augmentation(!noFlips, brightness, contrast),
+                chosenMonitor, Optional.ofNullable(initFrom), initScope, freezeEncoder, threads);
+
+        Splits.Split ids = split(data);
+        DatasetLoader loader = new DatasetLoader(classMap, channels);
+        PrintStream err = System.err;
+        List<LabeledImage> train = loader.load(data, ids.train(), "loading train images");
+        LabeledDataset validationData = validationSplit != null ? Datasets.open(dataset, Optional.of(validationSplit)) : data;
+        List<LabeledImage> validation = loader.load(validationData, ids.validation(), "loading validation images");
+
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("dataset", dataset.toAbsolutePath().normalize().toString());
+        provenance.put("layout", data.layout().name().toLowerCase());
+        provenance.put("validation", validationDescription());
+        provenance.put("command", "./coilsight train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        Trainer.Result result = new Trainer(options, classMap, runDir, err).train(train, validation, resume, provenance);
+
+        Path modelDir = output != null ? output : runDir.resolve("model");
+        String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();
+        ModelCard card = ModelCards.fromTraining(modelName, modelVersion, arch, classMap, options, result, provenance, train.size(), validation.size());
+        ModelExporter.export(arch, result.bestWeights(), card, modelDir);
+
+        var out = spec.commandLine().getOut();
+        out.printf("best epoch %d of %d: %s %.4f%s%n", result.bestEpoch(), result.epochsRun(), result.monitor(), result.bestMetric(),
+                result.stoppedEarly() ? " (stopped early)" : "");
+        out.printf("training step %.3f s, %.1f images/s at %s, batch %d%n", result.secondsPerStep(), result.imagesPerSecond(), crop, batchSize);
+        out.println("model: " + modelDir.toAbsolutePath());
+        out.println("log: " + runDir.resolve("training.csv").toAbsolutePath() + ", curve: " + runDir.resolve("learning-curve.png").toAbsolutePath());
+        out.flush();
+        return 0;
+    }
+
+    private Splits.Split split(LabeledDataset data) {
+        List<String> all = data.imageIds();
+        if (validationSplit != null) {
+            LabeledDataset v = Datasets.open(dataset, Optional.of(validationSplit));
+            List<String> validationIds = v.imageIds();
+            java.util.Set<String> held = new java.util.HashSet<>(validationIds);
+            return new Splits.Split(new ArrayList<>(all.stream().filter(id -> !held.contains(id)).toList()), validationIds);
+        }
+        if (folds != null) {
+            return Splits.kFold(all, folds, fold, seed);
+        }
+        return Splits.byFraction(all, validationFraction == null ? 0.2 : validationFraction, seed);
+    }
+
+    private String validationDescription() {
+        if (validationSplit != null) {
+            return "split list " + validationSplit;
+        }
+        if (folds != null) {
+            return "fold " + fold + " of " + folds + " (seed " + seed + ")";
+        }
+        return "held-out fraction " + (validationFraction == null ? 0.2 : validationFraction) + " (seed " + seed + ")";
+    }
+
+    /** Used by the run's model card. */
+    static String timestamp() {
+        return Instant.now().toString();
+    }
+}

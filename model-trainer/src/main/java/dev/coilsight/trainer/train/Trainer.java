@@ -1,0 +1,235 @@
+package dev.coilsight.trainer.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.coilsight.model.InputSpec;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.trainer.data.BatchPrefetcher;
+import dev.coilsight.trainer.data.ClassMap;
+import dev.coilsight.trainer.data.CropSampler;
+import dev.coilsight.trainer.data.LabeledImage;
+import dev.coilsight.trainer.evaluate.Validation;
+import dev.coilsight.trainer.net.Architecture;
+import dev.coilsight.trainer.net.Networks;
+import dev.coilsight.trainer.net.Parameters;
+import dev.coilsight.trainer.net.SavedModelWeights;
+
+/**
+ * Runs training: epochs of augmented batches (prepared on a separate thread), validation after
+ * every epoch with the serving-mode network, best and last checkpoints, early stopping, and
+ * resumption from the last checkpoint. Each epoch's sampler is seeded from the run seed and the
+ * epoch number, so a resumed run draws the same batches as an uninterrupted one.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What a finished run left behind. */
+    public record Result(Path runDir, int epochsRun, int bestEpoch, double bestMetric, String monitor, Map<String, Double> bestFigures,
+                         double secondsPerStep, double imagesPerSecond, boolean stoppedEarly,
+                         Map<String, float[]> bestWeights) {
+    }
+
+    private final TrainingOptions options;
+    private final ClassMap classes;
+    private final Path runDir;
+    private final PrintStream out;
+
+    public Trainer(TrainingOptions options, ClassMap classes, Path runDir, PrintStream out) {
+        this.options = options;
+        this.classes = classes;
+        this.runDir = runDir;
+        this.out = out;
+    }
+
+    public static InputSpec inputSpec(Architecture arch) {
+        return InputSpec.padded("input", arch.channels(), arch.sizeMultiple());
+    }
+
+    public static Path bestCheckpoint(Path runDir) {
+        return runDir.resolve("checkpoints").resolve("best").resolve("ckpt");
+    }
+
+    static Path lastCheckpoint(Path runDir) {
+        return runDir.resolve("checkpoints").resolve("last").resolve("ckpt");
+    }
+
+    public Result train(List<LabeledImage> trainImages, List<LabeledImage> validationImages, boolean resume, Map<String, Object> provenance) {
+        Architecture arch = options.architecture();
+        Preprocessor preprocessor = new Preprocessor(inputSpec(arch));
+        CropSampler.Target target = arch.kind() == Architecture.Kind.SEGMENTER ? CropSampler.Target.MASK : CropSampler.Target.DEFECTIVE;
+        Set<String> frozen = options.freezeEncoder() ? Set.of(Networks.ENCODER_PREFIX) : Set.of();
+        RunState state = resume ? RunState.read(runDir) : RunState.fresh();
+        createDirectories();
+        writeRunJson(trainImages.size(), validationImages.size(), provenance);
+        TrainingLog log = new TrainingLog(runDir);
+        Validation validation = new Validation(arch, classes, preprocessor, options.cropHeight(), options.cropWidth());
+
+        try (TrainingGraph graph = new TrainingGraph(arch, options.loss(), options.learningRate(), frozen, options.threads())) {
+            if (state.epoch() > 0) {
+                graph.restoreCheckpoint(lastCheckpoint(runDir));
+                LOG.info("resumed {} after epoch {} (best {} {} at epoch {})", runDir, state.epoch(), options.monitor(), state.best(), state.bestEpoch());
+            } else {
+                graph.assign(graph.parameters().initialValues(options.seed()));
+                options.initFrom().ifPresent(dir -> initialiseFrom(graph, dir));
+            }
+            LOG.info("training {} ({} trainable variables{}), {} train / {} validation images, batch {}, crop {}x{}, loss {}, lr {}",
+                    arch.describe(), graph.trainableVariableCount(), options.freezeEncoder() ? ", encoder frozen" : "",
+                    trainImages.size(), validationImages.size(), options.batchSize(), options.cropHeight(), options.cropWidth(),
+                    options.loss(), options.learningRate());
+            long stepNanos = 0;
+            long steps = 0;
+            boolean stoppedEarly = false;
+            int epoch = state.epoch();
+            while (epoch < options.epochs()) {
+                epoch++;
+                long started = System.nanoTime();
+                CropSampler sampler = new CropSampler(trainImages, target, options.cropHeight(), options.cropWidth(), arch.classes(),
+                        options.augmentation(), preprocessor, options.seed() * 1_000_003L + epoch);
+                if (epoch == 1 && target == CropSampler.Target.DEFECTIVE) {
+                    LOG.info("classifier windows {}x{}: {} with defects, {} without (balanced 1:1 per batch)",
+                            options.cropHeight(), options.cropWidth(), sampler.positiveWindows(), sampler.negativeWindows());
+                }
+                int batches = sampler.batchesPerEpoch(options.batchSize());
+                if (options.maxBatchesPerEpoch() != null) {
+                    batches = Math.min(batches, options.maxBatchesPerEpoch());
+                }
+                double lossSum = 0;
+                try (BatchPrefetcher prefetcher = new BatchPrefetcher(sampler, options.batchSize(), 4);
+                     ProgressBar bar = new ProgressBar(String.format("epoch %d/%d", epoch, options.epochs()), batches, out)) {
+                    for (int b = 0; b < batches; b++) {
+                        TrainingGraph.Batch batch = prefetcher.next();
+                        long t = System.nanoTime();
+                        float loss = graph.step(batch);
+                        stepNanos += System.nanoTime() - t;
+                        steps++;
+                        if (!Float.isFinite(loss)) {
+                            throw new IllegalStateException("the training loss became " + loss + " at epoch " + epoch
+                                    + "; lower the learning rate (--lr)");
+                        }
+                        lossSum += loss;
+                        bar.status(String.format("loss %.4f", lossSum / (b + 1)));
+                        bar.step();
+                    }
+                }
+                Map<String, Double> figures = validation.run(graph, validationImages);
+                double metric = figures.get(options.monitor());
+                boolean best = metric > state.best();
+                graph.saveCheckpoint(lastCheckpoint(runDir));
+                if (best) {
+                    graph.saveCheckpoint(bestCheckpoint(runDir));
+                    state = new RunState(epoch, metric, epoch, 0, figures);
+                } else {
+                    state = new RunState(epoch, state.best(), state.bestEpoch(), state.badEpochs() + 1, state.bestFigures());
+                }
+                state.write(runDir);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                log.append(new TrainingLog.Row(epoch, lossSum / batches, metric, options.monitor(), seconds, best));
+                LOG.info("epoch {}: train loss {}, validation {}{}", epoch, String.format("%.4f", lossSum / batches),
+                        format(figures), best ? " (best)" : "");
+                if (state.badEpochs() >= options.patience()) {
+                    LOG.info("early stop: no better {} for {} epochs (best {} at epoch {})", options.monitor(), options.patience(),
+                            String.format("%.4f", state.best()), state.bestEpoch());
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+            double secondsPerStep = steps == 0 ? 0 : stepNanos / 1e9 / steps;
+            graph.restoreCheckpoint(bestCheckpoint(runDir));
+            return new Result(runDir, epoch, state.bestEpoch(), state.best(), options.monitor(), state.bestFigures(), secondsPerStep,
+                    secondsPerStep == 0 ? 0 : options.batchSize() / secondsPerStep, stoppedEarly, graph.weights());
+        }
+    }
+
+    private static String format(Map<String, Double> figures) {
+        StringBuilder sb = new StringBuilder();
+        figures.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format("%.4f", v)));
+        return sb.toString();
+    }
+
+    private void initialiseFrom(TrainingGraph graph, Path modelDir) {
+        Map<String, float[]> source = SavedModelWeights.read(modelDir);
+        Map<String, float[]> chosen = new LinkedHashMap<>();
+        Set<String> skipped = new HashSet<>();
+        for (Parameters.Parameter p : graph.parameters().all()) {
+            boolean inScope = options.initScope().equals("matching") || p.name().startsWith(Networks.ENCODER_PREFIX);
+            float[] values = source.get(p.name());
+            if (!inScope) {
+                continue;
+            }
+            if (values != null && values.length == p.size()) {
+                chosen.put(p.name(), values);
+            } else {
+                skipped.add(p.name());
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("no variable of " + modelDir + " fits this network: is it a Coilsight model of the same width and channels?");
+        }
+        if (options.initScope().equals("encoder") && !skipped.isEmpty()) {
+            throw new IllegalArgumentException("the encoder of " + modelDir + " does not fit this network (" + skipped.size()
+                    + " variables missing or of another shape, e.g. " + skipped.iterator().next() + "): use the same --width, --depth and --channels");
+        }
+        graph.assign(chosen);
+        LOG.info("initialised {} variables from {} ({} scope); {} kept their random initial values", chosen.size(), modelDir,
+                options.initScope(), graph.parameters().all().size() - chosen.size());
+    }
+
+    private void createDirectories() {
+        try {
+            Files.createDirectories(bestCheckpoint(runDir).getParent());
+            Files.createDirectories(lastCheckpoint(runDir).getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run directory " + runDir, e);
+        }
+    }
+
+    private void writeRunJson(int trainCount, int validationCount, Map<String, Object> provenance) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        Architecture arch = options.architecture();
+        run.put("architecture", Map.of("kind", arch.kind().name().toLowerCase(), "channels", arch.channels(), "classes", arch.classes(),
+                "width", arch.width(), "depth", arch.depth()));
+        run.put("classes", classes.asMap());
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("loss", options.loss().name().toLowerCase());
+        o.put("learningRate", options.learningRate());
+        o.put("batchSize", options.batchSize());
+        o.put("crop", List.of(options.cropHeight(), options.cropWidth()));
+        o.put("epochs", options.epochs());
+        o.put("patience", options.patience());
+        o.put("maxBatchesPerEpoch", options.maxBatchesPerEpoch());
+        o.put("seed", options.seed());
+        o.put("augmentation", Map.of("flips", options.augmentation().flips(), "brightness", options.augmentation().brightness(),
+                "contrast", options.augmentation().contrast()));
+        o.put("monitor", options.monitor());
+        o.put("initFrom", options.initFrom().map(Path::toString).orElse(null));
+        o.put("initScope", options.initScope());
+        o.put("freezeEncoder", options.freezeEncoder());
+        run.put("options", o);
+        run.put("trainImages", trainCount);
+        run.put("validationImages", validationCount);
+        run.putAll(provenance);
+        try {
+            JSON.writeValue(runDir.resolve("run.json").toFile(), run);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write run.json in " + runDir, e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.coilsight.trainer.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+import dev.coilsight.trainer.net.Architecture;
+import dev.coilsight.trainer.net.Layers;
+import dev.coilsight.trainer.net.NetworkGraph;
+import dev.coilsight.trainer.net.Networks;
+import dev.coilsight.trainer.net.Parameters;
+
+/**
+ * The training graph: a training tower (batch statistics, loss, Adam on the trainable,
+ * non-frozen variables) and an evaluation tower sharing its weights (running statistics),
+ * used for validation exactly as the exported model will compute.
+ */
+public final class TrainingGraph extends NetworkGraph {
+
+    private final Placeholder<TFloat32> input;
+    private final Placeholder<TFloat32> target;
+    private final Operand<TFloat32> loss;
+    private final Operand<TFloat32> evalLoss;
+    private final Operand<TFloat32> evalProbabilities;
+    private final Op applyGradients;
+    private final List<Op> runningStatisticUpdates;
+    private final int trainableCount;
+
+    /**
+     * @param frozenPrefixes variables whose name starts with one of these are not trained
+     *                       (transfer strategy "frozen encoder")
+     */
+    public TrainingGraph(Architecture arch, Loss lossKind, float learningRate, Set<String> frozenPrefixes, int threads) {
+        super(arch);
+        input = tf.withName("input").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, arch.channels())));
+        Shape targetShape = arch.kind() == Architecture.Kind.SEGMENTER
+                ? Shape.of(-1, -1, -1, arch.classes()) : Shape.of(-1, arch.classes());
+        target = tf.withName("target").placeholder(TFloat32.class, Placeholder.shape(targetShape));
+
+        Layers training = new Layers(tf, parameters, true);
+        Operand<TFloat32> logits = Networks.logits(arch, training, input);
+        loss = lossKind.build(tf, logits, target);
+        runningStatisticUpdates = List.copyOf(training.runningStatisticUpdates());
+
+        // Gradients only w.r.t. trainable variables: Optimizer.minimize() would also try the
+        // batch-norm running averages and fail.
+        List<Parameters.Parameter> trainable = parameters.trainable().stream()
+                .filter(p -> frozenPrefixes.stream().noneMatch(prefix -> p.name().startsWith(prefix)))
+                .toList();
+        if (trainable.isEmpty()) {
+            throw new IllegalArgumentException("every variable is frozen; nothing to train");
+        }
+        trainableCount = trainable.size();
+        Output<?>[] variables = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output<?>[]::new);
+        Output<?>[] gradients = graph.addGradients(loss.asOutput(), variables);
+        List<GradAndVar<?>> pairs = new ArrayList<>();
+        for (int i = 0; i < variables.length; i++) {
+            pairs.add(pair(gradients[i], variables[i]));
+        }
+        applyGradients = new Adam(graph, learningRate).applyGradients(pairs, "Adam");
+
+        parameters.reuseExisting();
+        Operand<TFloat32> evalLogits = Networks.logits(arch, new Layers(tf, parameters, false), input);
+        evalProbabilities = tf.math.sigmoid(evalLogits);
+        evalLoss = lossKind.build(tf, evalLogits, target);
+        open(threads);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static GradAndVar<?> pair(Output<?> gradient, Output<?> variable) {
+        return new GradAndVar(gradient, variable);
+    }
+
+    public int trainableVariableCount() {
+        return trainableCount;
+    }
+
+    /** One optimiser step on a batch; returns the batch's training loss (before the step). */
+    public float step(Batch batch) {
+        try (TFloat32 x = batch.inputTensor(); TFloat32 y = batch.targetTensor()) {
+            var runner = session().runner().feed(input, x).feed(target, y).fetch(loss).addTarget(applyGradients);
+            runningStatisticUpdates.forEach(runner::addTarget);
+            try (var result = runner.run()) {
+                return ((TFloat32) result.get(0)).getFloat();
+            }
+        }
+    }
+
+    /** Loss of the evaluation tower on a batch (no update). */
+    public float evaluationLoss(Batch batch) {
+        try (TFloat32 x = batch.inputTensor(); TFloat32 y = batch.targetTensor();
+             var result = session().runner().feed(input, x).feed(target, y).fetch(evalLoss).run()) {
+            return ((TFloat32) result.get(0)).getFloat();
+        }
+    }
+
+    /** Sigmoid outputs of the evaluation tower, flattened NHWC (or [N, classes]). */
+    public float[] predict(float[] images, Shape shape) {
+        return run(input, images, shape, evalProbabilities);
+    }
+
+    /** A batch ready to feed: inputs NHWC and targets of the output's shape. */
+    public record Batch(float[] inputs, Shape inputShape, float[] targets, Shape targetShape) {
+        TFloat32 inputTensor() {
+            return TFloat32.tensorOf(inputShape, DataBuffers.of(inputs, true, false));
+        }
+
+        TFloat32 targetTensor() {
+            return TFloat32.tensorOf(targetShape, DataBuffers.of(targets, true, false));
+        }
+
+        public int size() {
+            return (int) inputShape.get(0);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.coilsight.trainer.train;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import dev.coilsight.trainer.data.Augmentation;
+import dev.coilsight.trainer.net.Architecture;
+
+/**
+ * Everything that defines a training run; written to {@code run.json} so that a run can be
+ * resumed and its model card says exactly how it was made.
+ *
+ * @param monitor      validation figure that picks the best epoch: {@code dice} (Kaggle mean Dice),
+ *                     {@code miou} (segmenters) or {@code f1} (classifiers)
+ * @param initFrom     a model directory (SavedModel) whose weights initialise this network
+ * @param initScope    {@code encoder} (only {@code enc/...}) or {@code matching} (every variable whose name and shape match)
+ * @param freezeEncoder train only the layers outside the encoder (transfer strategy a)
+ */
+public record TrainingOptions(
+        Architecture architecture,
+        Loss loss,
+        float learningRate,
+        int batchSize,
+        int cropHeight,
+        int cropWidth,
+        int epochs,
+        int patience,
+        Integer maxBatchesPerEpoch,
+        long seed,
+        Augmentation augmentation,
+        String monitor,
+        Optional<Path> initFrom,
+        String initScope,
+        boolean freezeEncoder,
+        int threads) {
+
+    public TrainingOptions {
+        if (cropHeight % architecture.sizeMultiple() != 0 || cropWidth % architecture.sizeMultiple() != 0) {
+            throw new IllegalArgumentException("crop " + cropHeight + "x" + cropWidth + " must be a multiple of "
+                    + architecture.sizeMultiple() + " for depth " + architecture.depth());
+        }
+        if (batchSize < 1 || epochs < 1 || patience < 1 || learningRate <= 0) {
+            throw new IllegalArgumentException("batch size, epochs and patience must be >= 1 and the learning rate > 0");
+        }
+        if (!initScope.equals("encoder") && !initScope.equals("matching")) {
+            throw new IllegalArgumentException("init scope must be 'encoder' or 'matching', got '" + initScope + "'");
+        }
+        if (freezeEncoder && initFrom.isEmpty()) {
+            throw new IllegalArgumentException("--freeze-encoder needs --init-from: a frozen random encoder learns nothing");
+        }
+    }
+}
