@@ -14,16 +14,27 @@ public final class ConnectedComponents {
     private ConnectedComponents() {
     }
 
+    /**
+     * Components and a label per pixel (column-major): 0 for background, {@code i + 1} for a pixel
+     * of component {@code i}.
+     */
+    public record Labelled(int[] labels, List<Component> components) {
+    }
+
     /** Every component, in the order their first pixel appears column-major. */
     public static List<Component> of(BinaryMask mask) {
+        return label(mask).components();
+    }
+
+    public static Labelled label(BinaryMask mask) {
         int height = mask.height();
         int width = mask.width();
         byte[] pixels = mask.columnMajor();
-        boolean[] seen = new boolean[pixels.length];
+        int[] labels = new int[pixels.length];
         int[] stack = new int[64];
         List<Component> components = new ArrayList<>();
         for (int start = 0; start < pixels.length; start++) {
-            if (pixels[start] == 0 || seen[start]) {
+            if (pixels[start] == 0 || labels[start] != 0) {
                 continue;
             }
             long count = 0;
@@ -32,8 +43,9 @@ public final class ConnectedComponents {
             int maxRow = -1;
             int maxCol = -1;
             int top = 0;
+            int label = components.size() + 1;
             stack[top++] = start;
-            seen[start] = true;
+            labels[start] = label;
             while (top > 0) {
                 int index = stack[--top];
                 int col = index / height;
@@ -54,8 +66,8 @@ public final class ConnectedComponents {
                             continue;
                         }
                         int next = c * height + r;
-                        if (pixels[next] != 0 && !seen[next]) {
-                            seen[next] = true;
+                        if (pixels[next] != 0 && labels[next] == 0) {
+                            labels[next] = label;
                             if (top == stack.length) {
                                 stack = java.util.Arrays.copyOf(stack, stack.length * 2);
                             }
@@ -66,6 +78,6 @@ public final class ConnectedComponents {
             }
             components.add(new Component(count, minRow, minCol, maxRow, maxCol));
         }
-        return components;
+        return new Labelled(labels, components);
     }
 }

@@ -22,7 +22,7 @@ import dev.coilsight.rle.BinaryMask;
  * Example images per class with their ground-truth masks drawn over them in per-class colours.
  * Keeps at most {@code perClass} rendered examples per class, scaled down, so memory stays bounded.
  */
-final class Gallery {
+public final class Gallery {
 
     static final int PANEL_WIDTH = 800;
     private static final int MAX_PANEL_HEIGHT = 320;
@@ -38,7 +38,7 @@ final class Gallery {
         this.perClass = perClass;
     }
 
-    static Color colour(int classId) {
+    public static Color colour(int classId) {
         return PALETTE[(classId - 1 + PALETTE.length) % PALETTE.length];
     }
 
@@ -86,7 +86,8 @@ final class Gallery {
         return files;
     }
 
-    private static BufferedImage render(String imageId, DecodedImage gray, Map<Integer, BinaryMask> masks) {
+    /** A captioned panel (800 px wide) of the image with the masks blended in per-class colours. */
+    public static BufferedImage render(String imageId, DecodedImage gray, Map<Integer, BinaryMask> masks) {
         int width = gray.width();
         int height = gray.height();
         BufferedImage overlay = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

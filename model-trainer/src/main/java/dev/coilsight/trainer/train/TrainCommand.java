@@ -92,6 +92,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of initial weights, splits, sampling and augmentation (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--deterministic", description = {"Bit-identical runs for a seed: needs TF_ENABLE_ONEDNN_OPTS=0 (the launcher sets it;",
+            "about 2x slower on CPU). Without it a seed still fixes weights, splits, batches and augmentation."})
+    boolean deterministic;
+
     @Option(names = "--no-flips", description = "Disable random flips.")
     boolean noFlips;
 
@@ -153,6 +157,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (deterministic && !"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
+            throw new IllegalArgumentException("--deterministic needs the environment variable TF_ENABLE_ONEDNN_OPTS=0 before the JVM starts "
+                    + "(./coilsight sets it); oneDNN kernels are not bit-reproducible");
+        }
         Architecture.Kind kind = switch (model) {
             case "segmenter" -> Architecture.Kind.SEGMENTER;
             case "classifier" -> Architecture.Kind.CLASSIFIER;
@@ -188,6 +196,8 @@ public final class TrainCommand implements Callable<Integer> {
         String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();
         ModelCard card = ModelCards.fromTraining(modelName, modelVersion, arch, classMap, options, result, provenance, train.size(), validation.size());
         ModelExporter.export(arch, result.bestWeights(), card, modelDir);
+        copyIfPresent(runDir.resolve("training.csv"), modelDir.resolve("training.csv"));
+        copyIfPresent(runDir.resolve("learning-curve.png"), modelDir.resolve("learning-curve.png"));
 
         var out = spec.commandLine().getOut();
         out.printf("best epoch %d of %d: %s %.4f%s%n", result.bestEpoch(), result.epochsRun(), result.monitor(), result.bestMetric(),
@@ -221,6 +231,17 @@ public final class TrainCommand implements Callable<Integer> {
             return "fold " + fold + " of " + folds + " (seed " + seed + ")";
         }
         return "held-out fraction " + (validationFraction == null ? 0.2 : validationFraction) + " (seed " + seed + ")";
+    }
+
+    /** The model directory keeps its learning curve and log: the card points at how it was made. */
+    private static void copyIfPresent(Path from, Path to) {
+        try {
+            if (java.nio.file.Files.exists(from)) {
+                java.nio.file.Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy " + from + " to " + to, e);
+        }
     }
 
     /** Used by the run's model card. */

@@ -181,7 +181,8 @@ public final class Trainer {
             }
         }
         if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("no variable of " + modelDir + " fits this network: is it a Coilsight model of the same width and channels?");
+            throw new IllegalArgumentException("no variable of " + modelDir + " fits this network (it does not fit this network's names and shapes): "
+                    + "use a Coilsight model trained with the same --width, --depth and --channels");
         }
         if (options.initScope().equals("encoder") && !skipped.isEmpty()) {
             throw new IllegalArgumentException("the encoder of " + modelDir + " does not fit this network (" + skipped.size()

@@ -63,9 +63,13 @@ public final class TrainingGraph extends NetworkGraph {
         trainableCount = trainable.size();
         Output<?>[] variables = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output<?>[]::new);
         Output<?>[] gradients = graph.addGradients(loss.asOutput(), variables);
+        // Variables are updated in place: without this barrier an update could land while the
+        // backward pass still reads that weight for a lower layer's gradient (a race that makes
+        // runs differ). Every update waits until every gradient is computed.
+        var afterAllGradients = tf.withControlDependencyOps(java.util.Arrays.stream(gradients).map(Output::op).toList());
         List<GradAndVar<?>> pairs = new ArrayList<>();
         for (int i = 0; i < variables.length; i++) {
-            pairs.add(pair(gradients[i], variables[i]));
+            pairs.add(pair(afterAllGradients.identity(gradients[i]).asOutput(), variables[i]));
         }
         applyGradients = new Adam(graph, learningRate).applyGradients(pairs, "Adam");
 

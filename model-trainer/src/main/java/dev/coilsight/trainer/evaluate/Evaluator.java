@@ -1,0 +1,247 @@
+package dev.coilsight.trainer.evaluate;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import dev.coilsight.dataset.LabeledDataset;
+import dev.coilsight.image.DecodedImage;
+import dev.coilsight.mask.MaskPostProcessor;
+import dev.coilsight.model.LoadedModel;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.trainer.data.ClassMap;
+import dev.coilsight.trainer.data.DatasetLoader;
+import dev.coilsight.trainer.data.LabeledImage;
+
+/**
+ * Offline evaluation of a model directory, loaded with DJL exactly as the workers load it, with
+ * the serving pre- and post-processing from {@code inspection-core}: Kaggle mean Dice, per-class
+ * Dice/IoU and presence precision/recall/F1 for a segmenter; accuracy, precision, recall, F1 and
+ * the confusion matrix for a classifier; the trivial baselines next to them.
+ */
+public final class Evaluator {
+
+    private static final int BATCH = 4;
+
+    /** What an image looked like after inference, for the report's overlays. */
+    public record Example(String imageId, DecodedImage image, Map<Integer, BinaryMask> truth, Map<Integer, BinaryMask> predicted) {
+    }
+
+    private final LoadedModel model;
+    private final PrintStream progress;
+
+    public Evaluator(LoadedModel model, PrintStream progress) {
+        this.model = model;
+        this.progress = progress;
+    }
+
+    public ClassMap classMap(LabeledDataset dataset) {
+        ModelCard card = model.card();
+        if (card.segmentation()) {
+            SortedMap<Integer, String> classes = new TreeMap<>();
+            card.classes().forEach(c -> classes.put(c.id(), c.name()));
+            return ClassMap.of(classes);
+        }
+        SortedMap<Integer, String> all = new TreeMap<>(dataset.classNames());
+        return all.isEmpty() ? ClassMap.parse("1=defect") : ClassMap.of(all);
+    }
+
+    /**
+     * Evaluates every image of the dataset; calls {@code examples} for each image (cheap to ignore).
+     * With a sweep objective, also chooses per-class post-processing (segmenters).
+     */
+    public EvaluationResult evaluate(LabeledDataset dataset, ThresholdSweep.Objective sweep, Consumer<Example> examples) {
+        ClassMap classes = classMap(dataset);
+        DatasetLoader loader = new DatasetLoader(classes, model.card().input().channels());
+        List<String> ids = dataset.imageIds();
+        long started = System.nanoTime();
+        long inferenceNanos = 0;
+        EvaluationResult.Builder result = new EvaluationResult.Builder(model.card());
+        ThresholdSweep thresholdSweep = sweep != null && model.card().segmentation() ? new ThresholdSweep(classes.size()) : null;
+        try (LoadedModel.Session session = model.newSession(); ProgressBar bar = new ProgressBar("evaluating", ids.size(), progress)) {
+            for (int start = 0; start < ids.size(); start += BATCH) {
+                List<LabeledImage> batch = new ArrayList<>();
+                for (String id : ids.subList(start, Math.min(ids.size(), start + BATCH))) {
+                    batch.add(loader.load(dataset, id));
+                }
+                long t = System.nanoTime();
+                if (model.card().segmentation()) {
+                    List<float[]> outputs = predictSegmentation(session, batch);
+                    inferenceNanos += System.nanoTime() - t;
+                    for (int i = 0; i < batch.size(); i++) {
+                        scoreSegmentation(batch.get(i), outputs.get(i), result, thresholdSweep, examples);
+                    }
+                } else {
+                    for (LabeledImage image : batch) {
+                        double probability = classify(session, image);
+                        result.addClassification(image.id(), probability, image.defective());
+                        examples.accept(new Example(image.id(), decoded(image), truthMasks(image, classes), Map.of()));
+                    }
+                    inferenceNanos += System.nanoTime() - t;
+                }
+                bar.stepBy(batch.size());
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        result.throughput(ids.size() / seconds, ids.size() / Math.max(1e-9, inferenceNanos / 1e9));
+        if (thresholdSweep != null) {
+            result.sweep(thresholdSweep.choose(sweep), sweep);
+        }
+        return result.build();
+    }
+
+    /** Runs images of equal size together; returns per image the probabilities cropped or resized to the image (HWC). */
+    private List<float[]> predictSegmentation(LoadedModel.Session session, List<LabeledImage> batch) {
+        Preprocessor pre = model.preprocessor();
+        List<Preprocessor.Prepared> prepared = batch.stream().map(image -> pre.prepare(decoded(image))).toList();
+        List<float[]> outputs = new ArrayList<>();
+        int i = 0;
+        while (i < prepared.size()) {
+            int j = i;
+            while (j < prepared.size() && prepared.get(j).height() == prepared.get(i).height() && prepared.get(j).width() == prepared.get(i).width()) {
+                j++;
+            }
+            outputs.addAll(session.predict(prepared.subList(i, j)));
+            i = j;
+        }
+        return outputs;
+    }
+
+    private void scoreSegmentation(LabeledImage image, float[] output, EvaluationResult.Builder result, ThresholdSweep sweep,
+                                   Consumer<Example> examples) {
+        Preprocessor pre = model.preprocessor();
+        int inH = pre.inputHeight(image.height());
+        int inW = pre.inputWidth(image.width());
+        boolean resized = model.card().input().sizePolicy().equals(dev.coilsight.model.InputSpec.RESIZE);
+        List<MaskPostProcessor.DefectMask> defects = new MaskPostProcessor(model.card().classes())
+                .process(output, inH, inW, image.height(), image.width(), resized);
+        int k = model.card().classes().size();
+        int pixels = image.height() * image.width();
+        boolean[][] predicted = new boolean[k][pixels];
+        boolean[][] truth = new boolean[k][pixels];
+        double[] presence = new double[k];
+        Map<Integer, BinaryMask> predictedMasks = new LinkedHashMap<>();
+        for (MaskPostProcessor.DefectMask d : defects) {
+            int cls = indexOf(d.classId());
+            predictedMasks.put(d.classId(), d.mask());
+            for (int r = 0; r < image.height(); r++) {
+                for (int c = 0; c < image.width(); c++) {
+                    predicted[cls][r * image.width() + c] = d.mask().get(r, c);
+                }
+            }
+        }
+        float[] cropped = new float[pixels * k];
+        for (int r = 0; r < image.height(); r++) {
+            for (int c = 0; c < image.width(); c++) {
+                int sr = resized ? Math.min(inH - 1, (int) ((r + 0.5) * inH / image.height())) : r;
+                int sc = resized ? Math.min(inW - 1, (int) ((c + 0.5) * inW / image.width())) : c;
+                int p = r * image.width() + c;
+                for (int cls = 0; cls < k; cls++) {
+                    float v = output[(sr * inW + sc) * k + cls];
+                    cropped[p * k + cls] = v;
+                    presence[cls] = Math.max(presence[cls], v);
+                    truth[cls][p] = (image.classBits()[p] >> cls & 1) != 0;
+                }
+            }
+        }
+        result.addSegmentation(predicted, truth, presence);
+        if (sweep != null) {
+            sweep.add(image.height(), image.width(), cropped, truth);
+        }
+        examples.accept(new Example(image.id(), decoded(image), masksOf(truth, image), predictedMasks));
+    }
+
+    private int indexOf(int classId) {
+        List<ModelCard.ClassSpec> classes = model.card().classes();
+        for (int i = 0; i < classes.size(); i++) {
+            if (classes.get(i).id() == classId) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("unknown class " + classId);
+    }
+
+    private Map<Integer, BinaryMask> masksOf(boolean[][] truth, LabeledImage image) {
+        Map<Integer, BinaryMask> masks = new LinkedHashMap<>();
+        for (int cls = 0; cls < truth.length; cls++) {
+            BinaryMask m = new BinaryMask(image.height(), image.width());
+            boolean any = false;
+            for (int p = 0; p < truth[cls].length; p++) {
+                if (truth[cls][p]) {
+                    m.set(p / image.width(), p % image.width(), true);
+                    any = true;
+                }
+            }
+            if (any) {
+                masks.put(model.card().classes().get(cls).id(), m);
+            }
+        }
+        return masks;
+    }
+
+    private static Map<Integer, BinaryMask> truthMasks(LabeledImage image, ClassMap classes) {
+        Map<Integer, BinaryMask> masks = new LinkedHashMap<>();
+        for (int cls = 0; cls < classes.size(); cls++) {
+            BinaryMask m = new BinaryMask(image.height(), image.width());
+            boolean any = false;
+            for (int p = 0; p < image.classBits().length; p++) {
+                if ((image.classBits()[p] >> cls & 1) != 0) {
+                    m.set(p / image.width(), p % image.width(), true);
+                    any = true;
+                }
+            }
+            if (any) {
+                masks.put(classes.ids().get(cls), m);
+            }
+        }
+        return masks;
+    }
+
+    /** Probability that the image is defective: the whole image, or the most defective window. */
+    private double classify(LoadedModel.Session session, LabeledImage image) {
+        ModelCard.Decision decision = model.card().decision();
+        Preprocessor pre = model.preprocessor();
+        if (!decision.windowed()) {
+            return session.predict(List.of(pre.prepare(decoded(image)))).get(0)[0];
+        }
+        List<int[]> origins = WindowGrid.origins(image.height(), image.width(), decision.windowHeight(), decision.windowWidth());
+        float[] p = WindowGrid.predict((input, shape) -> predictWindows(session, input, shape), pre, image, origins,
+                decision.windowHeight(), decision.windowWidth(), 8);
+        double max = 0;
+        for (float v : p) {
+            max = Math.max(max, v);
+        }
+        return max;
+    }
+
+    /** Adapts already-normalised window batches to the DJL session. */
+    private static float[] predictWindows(LoadedModel.Session session, float[] input, org.tensorflow.ndarray.Shape shape) {
+        int n = (int) shape.get(0);
+        int h = (int) shape.get(1);
+        int w = (int) shape.get(2);
+        int c = (int) shape.get(3);
+        List<Preprocessor.Prepared> prepared = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] one = java.util.Arrays.copyOfRange(input, i * h * w * c, (i + 1) * h * w * c);
+            prepared.add(new Preprocessor.Prepared(one, h, w, c, h, w));
+        }
+        List<float[]> out = session.predict(prepared);
+        float[] p = new float[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = out.get(i)[0];
+        }
+        return p;
+    }
+
+    private static DecodedImage decoded(LabeledImage image) {
+        return new DecodedImage(image.width(), image.height(), image.channels(), image.pixels());
+    }
+}

@@ -1,0 +1,130 @@
+package dev.coilsight.trainer.evaluate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.coilsight.mask.ConnectedComponents;
+import dev.coilsight.rle.BinaryMask;
+
+/**
+ * Chooses, per class, the pixel threshold and minimum component area that maximise either the
+ * class's Kaggle Dice over (image, class) pairs ({@link Objective#DICE}) or its IoU over all pixels
+ * of the split ({@link Objective#IOU}). Probabilities are kept quantised to bytes (1/255 steps)
+ * so a whole split fits in memory.
+ */
+public final class ThresholdSweep {
+
+    public static final double[] THRESHOLDS = {0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8};
+    public static final int[] MIN_AREAS = {0, 25, 50, 100, 200, 400, 800, 1600, 3200, 6400};
+
+    /** What the sweep maximises. */
+    public enum Objective { DICE, IOU }
+
+    /** The winner for one class and its objective value (and the value at the defaults 0.5 / 0, for comparison). */
+    public record Choice(double threshold, int minArea, double value, double valueAtDefaults) {
+    }
+
+    private record ImageClass(int height, int width, byte[] probability, boolean[] truth) {
+    }
+
+    private final int classes;
+    private final List<List<ImageClass>> perClass = new ArrayList<>();
+
+    public ThresholdSweep(int classes) {
+        this.classes = classes;
+        for (int k = 0; k < classes; k++) {
+            perClass.add(new ArrayList<>());
+        }
+    }
+
+    /** Adds one image: probabilities HWC cropped to the image, truth per class (row-major). */
+    public void add(int height, int width, float[] probabilities, boolean[][] truth) {
+        for (int k = 0; k < classes; k++) {
+            byte[] q = new byte[height * width];
+            for (int p = 0; p < q.length; p++) {
+                q[p] = (byte) Math.round(Math.max(0, Math.min(1, probabilities[p * classes + k])) * 255);
+            }
+            perClass.get(k).add(new ImageClass(height, width, q, truth[k]));
+        }
+    }
+
+    public List<Choice> choose(Objective objective) {
+        List<Choice> choices = new ArrayList<>();
+        for (int k = 0; k < classes; k++) {
+            double[][] diceSums = new double[THRESHOLDS.length][MIN_AREAS.length];
+            long[][][] pixelSums = new long[THRESHOLDS.length][MIN_AREAS.length][3];
+            for (ImageClass ic : perClass.get(k)) {
+                for (int t = 0; t < THRESHOLDS.length; t++) {
+                    accumulate(ic, THRESHOLDS[t], diceSums[t], pixelSums[t]);
+                }
+            }
+            int n = Math.max(1, perClass.get(k).size());
+            double[][] dice = new double[THRESHOLDS.length][MIN_AREAS.length];
+            for (int t = 0; t < THRESHOLDS.length; t++) {
+                for (int a = 0; a < MIN_AREAS.length; a++) {
+                    long[] s = pixelSums[t][a];
+                    long union = s[0] + s[2] - s[1];
+                    dice[t][a] = objective == Objective.DICE ? diceSums[t][a] / n : union == 0 ? 1.0 : (double) s[1] / union;
+                }
+            }
+            int bestT = 0;
+            int bestA = 0;
+            for (int t = 0; t < THRESHOLDS.length; t++) {
+                for (int a = 0; a < MIN_AREAS.length; a++) {
+                    if (dice[t][a] > dice[bestT][bestA] + 1e-12) {
+                        bestT = t;
+                        bestA = a;
+                    }
+                }
+            }
+            int defaultT = java.util.Arrays.binarySearch(THRESHOLDS, 0.5);
+            choices.add(new Choice(THRESHOLDS[bestT], MIN_AREAS[bestA], dice[bestT][bestA], dice[defaultT][0]));
+        }
+        return choices;
+    }
+
+    /** Adds this pair's Dice and its predicted / intersecting / true pixels for every minimum area at one threshold. */
+    private static void accumulate(ImageClass ic, double threshold, double[] diceByArea, long[][] pixelsByArea) {
+        int cut = (int) Math.round(threshold * 255);
+        BinaryMask mask = new BinaryMask(ic.height(), ic.width());
+        long truePixels = 0;
+        for (int r = 0; r < ic.height(); r++) {
+            for (int c = 0; c < ic.width(); c++) {
+                int p = r * ic.width() + c;
+                if ((ic.probability()[p] & 0xff) > cut) {
+                    mask.set(r, c, true);
+                }
+                if (ic.truth()[p]) {
+                    truePixels++;
+                }
+            }
+        }
+        ConnectedComponents.Labelled labelled = ConnectedComponents.label(mask);
+        int n = labelled.components().size();
+        long[] hits = new long[n + 1];
+        int[] labels = labelled.labels();
+        for (int c = 0; c < ic.width(); c++) {
+            for (int r = 0; r < ic.height(); r++) {
+                int label = labels[c * ic.height() + r];
+                if (label != 0 && ic.truth()[r * ic.width() + c]) {
+                    hits[label]++;
+                }
+            }
+        }
+        for (int a = 0; a < MIN_AREAS.length; a++) {
+            long predicted = 0;
+            long intersection = 0;
+            for (int i = 0; i < n; i++) {
+                long size = labelled.components().get(i).pixels();
+                if (size >= MIN_AREAS[a]) {
+                    predicted += size;
+                    intersection += hits[i + 1];
+                }
+            }
+            diceByArea[a] += predicted + truePixels == 0 ? 1.0 : 2.0 * intersection / (predicted + truePixels);
+            pixelsByArea[a][0] += predicted;
+            pixelsByArea[a][1] += intersection;
+            pixelsByArea[a][2] += truePixels;
+        }
+    }
+}

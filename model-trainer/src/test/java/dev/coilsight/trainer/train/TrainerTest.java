@@ -1,0 +1,164 @@
+package dev.coilsight.trainer.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.ndarray.Shape;
+
+import dev.coilsight.image.DecodedImage;
+import dev.coilsight.model.LoadedModel;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.trainer.TinyModels;
+import dev.coilsight.trainer.data.LabeledImage;
+import dev.coilsight.trainer.export.ModelExporter;
+import dev.coilsight.trainer.export.ServingGraph;
+import dev.coilsight.trainer.net.Architecture;
+import dev.coilsight.trainer.net.Networks;
+
+/** Whole runs of tiny models on real NEU-Seg images: resume, export, DJL parity, transfer learning. */
+class TrainerTest {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static List<LabeledImage> train;
+    private static List<LabeledImage> validation;
+
+    @TempDir
+    static Path dir;
+    private static Trainer.Result segmenter;
+    private static Path segmenterModel;
+
+    @BeforeAll
+    static void trainOnce() {
+        train = TinyModels.neuImages(0, 16);
+        validation = TinyModels.neuImages(100, 6);
+        TrainingOptions options = TinyModels.options(TinyModels.segmenter(), 2, 3, Optional.empty(), false);
+        segmenter = new Trainer(options, TinyModels.NEU_CLASSES, dir.resolve("seg-run"), QUIET).train(train, validation, false, Map.of());
+        segmenterModel = dir.resolve("seg-model");
+        ModelExporter.export(TinyModels.segmenter(), segmenter.bestWeights(),
+                ModelCards.fromTraining("tiny-seg", "7", TinyModels.segmenter(), TinyModels.NEU_CLASSES, options, segmenter, Map.of(), 16, 6),
+                segmenterModel);
+    }
+
+    @Test
+    void aRunLeavesLogCurveCheckpointsAndState() {
+        Path run = dir.resolve("seg-run");
+        assertThat(run.resolve("training.csv")).exists();
+        assertThat(new TrainingLog(run).rows()).hasSize(2);
+        assertThat(run.resolve("learning-curve.png")).isNotEmptyFile();
+        assertThat(run.resolve("run.json")).content().contains("\"kind\" : \"segmenter\"").contains("inclusions");
+        assertThat(Trainer.bestCheckpoint(run).resolveSibling("ckpt.index")).exists();
+        assertThat(segmenter.bestFigures()).containsKeys("dice", "miou", "iou:patches");
+    }
+
+    @Test
+    void resumingAfterEpochOneRepeatsTheUninterruptedRun() {
+        Path resumed = dir.resolve("resumed");
+        TrainingOptions oneEpoch = TinyModels.options(TinyModels.segmenter(), 1, 3, Optional.empty(), false);
+        new Trainer(oneEpoch, TinyModels.NEU_CLASSES, resumed, QUIET).train(train, validation, false, Map.of());
+        TrainingOptions twoEpochs = TinyModels.options(TinyModels.segmenter(), 2, 3, Optional.empty(), false);
+        new Trainer(twoEpochs, TinyModels.NEU_CLASSES, resumed, QUIET).train(train, validation, true, Map.of());
+
+        List<TrainingLog.Row> straight = new TrainingLog(dir.resolve("seg-run")).rows();
+        List<TrainingLog.Row> split = new TrainingLog(resumed).rows();
+        assertThat(split).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(split.get(i).trainLoss()).as("epoch %d train loss", i + 1).isEqualTo(straight.get(i).trainLoss());
+            assertThat(split.get(i).validation()).as("epoch %d validation", i + 1).isEqualTo(straight.get(i).validation());
+        }
+    }
+
+    @Test
+    void resumeWithoutARunSaysSo() {
+        TrainingOptions options = TinyModels.options(TinyModels.segmenter(), 1, 1, Optional.empty(), false);
+        assertThatThrownBy(() -> new Trainer(options, TinyModels.NEU_CLASSES, dir.resolve("nothing"), QUIET).train(train, validation, true, Map.of()))
+                .hasMessageContaining("nothing to resume");
+    }
+
+    @Test
+    void exportedModelGivesTheSameOutputsInDjlAsInTensorFlowJava() {
+        ModelCard card = ModelCard.read(segmenterModel);
+        assertThat(card.name()).isEqualTo("tiny-seg");
+        assertThat(card.version()).isEqualTo("7");
+        assertThat(card.classes()).extracting(ModelCard.ClassSpec::name).containsExactly("inclusions", "patches", "scratches");
+        assertThat(card.input().multiple()).isEqualTo(8);
+        assertThat(segmenterModel.resolve("variables")).isDirectory();
+
+        Preprocessor pre = new Preprocessor(card.input());
+        List<Preprocessor.Prepared> prepared = new ArrayList<>();
+        for (LabeledImage image : validation.subList(0, 3)) {
+            prepared.add(pre.prepare(new DecodedImage(image.width(), image.height(), 1, image.pixels())));
+        }
+        Preprocessor.Prepared first = prepared.get(0);
+        assertThat(first.height()).isEqualTo(200 + 0).isEqualTo(200); // 200 is already a multiple of 8
+        float[] batch = new float[3 * first.values().length];
+        for (int i = 0; i < 3; i++) {
+            System.arraycopy(prepared.get(i).values(), 0, batch, i * first.values().length, first.values().length);
+        }
+        float[] tfJava;
+        try (ServingGraph serving = new ServingGraph(TinyModels.segmenter(), segmenter.bestWeights(), 1)) {
+            tfJava = serving.predict(batch, Shape.of(3, first.height(), first.width(), 1));
+        }
+        try (LoadedModel model = LoadedModel.load(segmenterModel); LoadedModel.Session session = model.newSession()) {
+            List<float[]> djl = session.predict(prepared);
+            assertThat(djl).hasSize(3);
+            int n = first.height() * first.width() * 3;
+            for (int i = 0; i < 3; i++) {
+                assertThat(djl.get(i)).hasSize(n);
+                assertThat(djl.get(i)).containsExactly(java.util.Arrays.copyOfRange(tfJava, i * n, (i + 1) * n));
+            }
+        }
+    }
+
+    @Test
+    void frozenTransferKeepsTheSourceEncoderAndTrainsTheRest() {
+        TrainingOptions options = TinyModels.options(TinyModels.segmenter(), 1, 2, Optional.of(segmenterModel), true);
+        Trainer.Result result = new Trainer(options, TinyModels.NEU_CLASSES, dir.resolve("frozen"), QUIET).train(train, validation, false, Map.of());
+        Map<String, float[]> source = segmenter.bestWeights();
+        for (var e : source.entrySet()) {
+            if (e.getKey().startsWith(Networks.ENCODER_PREFIX) && !e.getKey().contains("moving_")) {
+                assertThat(result.bestWeights().get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+            }
+        }
+        assertThat(result.bestWeights().get("head/conv1x1/w")).isNotEqualTo(source.get("head/conv1x1/w"));
+    }
+
+    @Test
+    void classifierStartsFromTheSegmenterEncoderAndFineTunesEverything() {
+        Architecture classifier = TinyModels.classifier();
+        TrainingOptions options = TinyModels.options(classifier, 1, 2, Optional.of(segmenterModel), false);
+        Trainer.Result result = new Trainer(options, TinyModels.NEU_CLASSES, dir.resolve("cls"), QUIET).train(train, validation, false, Map.of());
+        assertThat(result.bestFigures()).containsKeys("f1", "accuracy", "imageAccuracy");
+        // Fine-tuned: the encoder started from the segmenter and moved.
+        assertThat(result.bestWeights().get("enc/stem/conv/w")).isNotEqualTo(segmenter.bestWeights().get("enc/stem/conv/w"));
+        assertThat(result.bestWeights().get("head/dense/w")).hasSize(classifier.bottleneckFilters());
+    }
+
+    @Test
+    void anEncoderOfAnotherWidthIsRefusedWithTheReason() {
+        Architecture wider = new Architecture(Architecture.Kind.SEGMENTER, 1, 3, 8, 2);
+        TrainingOptions options = TinyModels.options(wider, 1, 1, Optional.of(segmenterModel), false);
+        assertThatThrownBy(() -> new Trainer(options, TinyModels.NEU_CLASSES, dir.resolve("wider"), QUIET).train(train, validation, false, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not fit this network").hasMessageContaining("--width");
+    }
+
+    @Test
+    void aMissingModelDirectoryIsNamed() {
+        assertThatThrownBy(() -> LoadedModel.load(dir.resolve("no-such-model")))
+                .isInstanceOf(LoadedModel.ModelLoadException.class).hasMessageContaining("no-such-model");
+        assertThat(Files.exists(dir.resolve("no-such-model"))).isFalse();
+    }
+}
