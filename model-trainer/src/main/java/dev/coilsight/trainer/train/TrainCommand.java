@@ -13,7 +13,10 @@ import java.util.concurrent.Callable;
 import dev.coilsight.dataset.DatasetException;
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
+import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
+import dev.coilsight.trainer.evaluate.Evaluator;
+import dev.coilsight.trainer.evaluate.ThresholdSweep;
 import dev.coilsight.trainer.data.Augmentation;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.DatasetLoader;
@@ -52,6 +55,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--folds", paramLabel = "K", description = "k-fold cross-validation: number of folds.")
     Integer folds;
+
+    @Option(names = "--cross-validate", description = "Train every fold of --folds in turn, score each on its held-out images, ship fold 0's model with all figures.")
+    boolean crossValidate;
 
     @Option(names = "--fold", paramLabel = "I", defaultValue = "0", description = "Which fold (0-based) validates (default ${DEFAULT-VALUE}).")
     int fold;
@@ -156,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (deterministic && !"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
             throw new IllegalArgumentException("--deterministic needs the environment variable TF_ENABLE_ONEDNN_OPTS=0 before the JVM starts "
                     + "(./coilsight sets it); oneDNN kernels are not bit-reproducible");
@@ -178,27 +184,160 @@ public final class TrainCommand implements Callable<Integer> {
                 Integer.parseInt(hw[1].trim()), epochs, patience, maxBatches, seed, new Augmentation(!noFlips, brightness, contrast),
                 chosenMonitor, Optional.ofNullable(initFrom), initScope, freezeEncoder, threads);
 
-        Splits.Split ids = split(data);
+        Path modelDir = output != null ? output : runDir.resolve("model");
+        String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();
+        if (crossValidate) {
+            if (folds == null) {
+                throw new IllegalArgumentException("--cross-validate needs --folds K");
+            }
+            return crossValidate(data, classMap, arch, options, modelDir, modelName);
+        }
+        Splits.Split ids = split(data, fold);
+        Trainer.Result result = trainOne(data, classMap, arch, options, ids, runDir, modelDir, modelName, validationDescription(fold));
+        report(result, modelDir);
+        return 0;
+    }
+
+    /**
+     * Trains fold i on the other folds for every i, evaluates each fold's model on its held-out
+     * images (DJL, serving post-processing), and ships fold 0's model with every fold's figures
+     * and their mean in its card.
+     */
+    private int crossValidate(LabeledDataset data, ClassMap classMap, Architecture arch, TrainingOptions options, Path modelDir, String modelName)
+            throws java.io.IOException {
+        List<Map<String, Object>> perFold = new ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+            Path foldRun = runDir.resolve("fold-" + f);
+            Path foldModel = f == 0 ? modelDir : foldRun.resolve("model");
+            Splits.Split outer = split(data, f);
+            // Early stopping and threshold tuning use an inner split of the training folds, so the
+            // held-out fold only ever scores.
+            Splits.Split inner = Splits.byFraction(outer.train(), 0.2, seed + f);
+            Trainer.Result result = trainOne(data, classMap, arch, options, inner, foldRun, foldModel, modelName,
+                    "fold " + f + " of " + folds + ": early stopping and tuning on 20% of the training folds, scored on the held-out fold");
+            writeIds(foldRun.resolve(HELD_OUT_IDS), outer.validation());
+            if (arch.kind() == Architecture.Kind.SEGMENTER) {
+                tune(foldModel, Datasets.open(dataset, Optional.of(foldRun.resolve(VALIDATION_IDS))));
+            }
+            try (LoadedModel loaded = LoadedModel.load(foldModel)) {
+                LabeledDataset heldOut = Datasets.open(dataset, Optional.of(foldRun.resolve(HELD_OUT_IDS)));
+                Map<String, Object> figures = new LinkedHashMap<>(new Evaluator(loaded, System.err).evaluate(heldOut, null, e -> { }).figures());
+                figures.remove("imagesPerSecond");
+                figures.remove("inferenceImagesPerSecond");
+                figures.put("fold", f);
+                figures.put("bestEpoch", result.bestEpoch());
+                perFold.add(figures);
+                System.err.println("train: fold " + f + " held-out " + summary(figures));
+            }
+        }
+        Map<String, Object> cv = new LinkedHashMap<>();
+        cv.put("folds", folds);
+        cv.put("seed", seed);
+        cv.put("method", "k-fold; per fold: train on the other folds minus 20% (early stopping, per-class threshold and minimum-area tuning"
+                + " on that 20%), then score the held-out fold with the tuned post-processing");
+        for (String key : List.of("meanDice", "mIoU", "accuracy", "precision", "recall", "f1")) {
+            if (perFold.get(0).containsKey(key)) {
+                cv.put(key, perFold.stream().mapToDouble(m -> ((Number) m.get(key)).doubleValue()).average().orElse(0));
+            }
+        }
+        cv.put("baselines", averageBaselines(perFold));
+        cv.put("perFold", perFold);
+        ModelCard card = ModelCard.read(modelDir);
+        Map<String, Object> metrics = new LinkedHashMap<>(card.metrics() == null ? Map.of() : card.metrics());
+        metrics.put("crossValidation", cv);
+        card.withMetrics(metrics).write(modelDir);
+        var out = spec.commandLine().getOut();
+        out.println("cross-validation over " + folds + " folds: " + summary(cv));
+        out.println("model (fold 0): " + modelDir.toAbsolutePath());
+        out.flush();
+        return 0;
+    }
+
+    /** Mean of each fold's trivial baselines (they differ per fold with the held-out images). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> averageBaselines(List<Map<String, Object>> perFold) {
+        Map<String, Object> mean = new LinkedHashMap<>();
+        Map<String, Object> first = (Map<String, Object>) perFold.get(0).get("baselines");
+        for (var e : first.entrySet()) {
+            if (e.getValue() instanceof Number) {
+                mean.put(e.getKey(), perFold.stream().mapToDouble(m -> ((Number) ((Map<String, Object>) m.get("baselines")).get(e.getKey())).doubleValue())
+                        .average().orElse(0));
+            } else if (e.getValue() instanceof Map<?, ?> nested) {
+                Map<String, Object> inner = new LinkedHashMap<>();
+                for (Object k : nested.keySet()) {
+                    inner.put(String.valueOf(k), perFold.stream().mapToDouble(m -> ((Number) ((Map<String, Object>) ((Map<String, Object>) m.get("baselines"))
+                            .get(e.getKey())).get(k)).doubleValue()).average().orElse(0));
+                }
+                mean.put(e.getKey(), inner);
+            }
+        }
+        return mean;
+    }
+
+    private static String summary(Map<String, Object> figures) {
+        StringBuilder sb = new StringBuilder();
+        for (String key : List.of("meanDice", "mIoU", "accuracy", "f1")) {
+            if (figures.get(key) instanceof Number n) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(key).append(' ').append(String.format(java.util.Locale.ROOT, "%.4f", n.doubleValue()));
+            }
+        }
+        if (figures.get("baselines") != null) {
+            sb.append("; baselines ").append(figures.get("baselines"));
+        }
+        return sb.toString();
+    }
+
+    static final String VALIDATION_IDS = "validation-ids.txt";
+    static final String HELD_OUT_IDS = "held-out-ids.txt";
+
+    private static void writeIds(Path file, List<String> ids) {
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, ids);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Sweeps per-class threshold and minimum area on {@code tuning} (Kaggle Dice) and writes them into the model's card. */
+    private static void tune(Path modelDir, LabeledDataset tuning) {
+        List<ThresholdSweep.Choice> choices;
+        try (LoadedModel loaded = LoadedModel.load(modelDir)) {
+            choices = new Evaluator(loaded, System.err).evaluate(tuning, ThresholdSweep.Objective.DICE, e -> { }).sweep();
+        }
+        ModelCard card = ModelCard.read(modelDir);
+        List<ModelCard.ClassSpec> tuned = new ArrayList<>();
+        for (int k = 0; k < card.classes().size(); k++) {
+            ModelCard.ClassSpec c = card.classes().get(k);
+            tuned.add(new ModelCard.ClassSpec(c.id(), c.name(), choices.get(k).threshold(), choices.get(k).minArea()));
+        }
+        card.withClasses(tuned).write(modelDir);
+    }
+
+    private Trainer.Result trainOne(LabeledDataset data, ClassMap classMap, Architecture arch, TrainingOptions options, Splits.Split ids,
+                                    Path run, Path modelDir, String modelName, String validationDescription) {
         DatasetLoader loader = new DatasetLoader(classMap, channels);
         PrintStream err = System.err;
         List<LabeledImage> train = loader.load(data, ids.train(), "loading train images");
         LabeledDataset validationData = validationSplit != null ? Datasets.open(dataset, Optional.of(validationSplit)) : data;
         List<LabeledImage> validation = loader.load(validationData, ids.validation(), "loading validation images");
+        writeIds(run.resolve(VALIDATION_IDS), ids.validation());
 
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("dataset", dataset.toAbsolutePath().normalize().toString());
         provenance.put("layout", data.layout().name().toLowerCase());
-        provenance.put("validation", validationDescription());
+        provenance.put("validation", validationDescription);
         provenance.put("command", "./coilsight train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        Trainer.Result result = new Trainer(options, classMap, runDir, err).train(train, validation, resume, provenance);
+        Trainer.Result result = new Trainer(options, classMap, run, err).train(train, validation, resume, provenance);
 
-        Path modelDir = output != null ? output : runDir.resolve("model");
-        String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();
         ModelCard card = ModelCards.fromTraining(modelName, modelVersion, arch, classMap, options, result, provenance, train.size(), validation.size());
         ModelExporter.export(arch, result.bestWeights(), card, modelDir);
-        copyIfPresent(runDir.resolve("training.csv"), modelDir.resolve("training.csv"));
-        copyIfPresent(runDir.resolve("learning-curve.png"), modelDir.resolve("learning-curve.png"));
+        copyIfPresent(run.resolve("training.csv"), modelDir.resolve("training.csv"));
+        copyIfPresent(run.resolve("learning-curve.png"), modelDir.resolve("learning-curve.png"));
+        return result;
+    }
 
+    private void report(Trainer.Result result, Path modelDir) {
         var out = spec.commandLine().getOut();
         out.printf("best epoch %d of %d: %s %.4f%s%n", result.bestEpoch(), result.epochsRun(), result.monitor(), result.bestMetric(),
                 result.stoppedEarly() ? " (stopped early)" : "");
@@ -206,10 +345,9 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("model: " + modelDir.toAbsolutePath());
         out.println("log: " + runDir.resolve("training.csv").toAbsolutePath() + ", curve: " + runDir.resolve("learning-curve.png").toAbsolutePath());
         out.flush();
-        return 0;
     }
 
-    private Splits.Split split(LabeledDataset data) {
+    private Splits.Split split(LabeledDataset data, int fold) {
         List<String> all = data.imageIds();
         if (validationSplit != null) {
             LabeledDataset v = Datasets.open(dataset, Optional.of(validationSplit));
@@ -223,7 +361,7 @@ public final class TrainCommand implements Callable<Integer> {
         return Splits.byFraction(all, validationFraction == null ? 0.2 : validationFraction, seed);
     }
 
-    private String validationDescription() {
+    private String validationDescription(int fold) {
         if (validationSplit != null) {
             return "split list " + validationSplit;
         }
