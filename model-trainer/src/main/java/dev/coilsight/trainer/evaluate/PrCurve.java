@@ -24,8 +24,12 @@ public final class PrCurve {
         series.computeIfAbsent(name, n -> new ArrayList<>()).add(new Scored(score, actual));
     }
 
-    /** Points (recall, precision) from the highest score down; empty when the series has no positive. */
-    static double[][] points(List<Scored> scored) {
+    /** {recalls, precisions} of one series, from the highest score down; empty when it has no positive. */
+    public double[][] points(String name) {
+        return points(series.getOrDefault(name, List.of()));
+    }
+
+    private static double[][] points(List<Scored> scored) {
         List<Scored> sorted = new ArrayList<>(scored);
         sorted.sort(Comparator.comparingDouble(Scored::score).reversed());
         long positives = sorted.stream().filter(Scored::actual).count();

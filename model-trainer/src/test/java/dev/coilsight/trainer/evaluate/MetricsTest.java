@@ -1,0 +1,118 @@
+package dev.coilsight.trainer.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** Segmentation and classification figures against cases computed by hand. */
+class MetricsTest {
+
+    private static boolean[] mask(String bits) {
+        boolean[] m = new boolean[bits.length()];
+        for (int i = 0; i < bits.length(); i++) {
+            m[i] = bits.charAt(i) == '1';
+        }
+        return m;
+    }
+
+    @Test
+    void kaggleDiceAndIouOverImagesAndClasses() {
+        SegmentationScore score = new SegmentationScore(List.of("a", "b"));
+        // image 1: class a predicted 1100 vs truth 1000 -> dice 2*1/(2+1) = 2/3; class b both empty -> 1
+        score.add(new boolean[][] {mask("1100"), mask("0000")}, new boolean[][] {mask("1000"), mask("0000")});
+        // image 2: class a empty vs empty -> 1; class b predicted 0011 vs truth 0001 -> 2/3... then a miss
+        score.add(new boolean[][] {mask("0000"), mask("0011")}, new boolean[][] {mask("0000"), mask("0110")});
+        // class b image 2: intersection 1 (pixel 2), predicted 2, truth 2 -> dice 0.5
+        assertThat(score.meanDice()).isCloseTo((2.0 / 3 + 1 + 1 + 0.5) / 4, within(1e-12));
+        assertThat(score.classDice(0)).isCloseTo((2.0 / 3 + 1) / 2, within(1e-12));
+        // IoU over all pixels: a: inter 1, union 2 -> 0.5; b: inter 1, union 3 -> 1/3
+        assertThat(score.classIou(0)).isCloseTo(0.5, within(1e-12));
+        assertThat(score.classIou(1)).isCloseTo(1.0 / 3, within(1e-12));
+        assertThat(score.meanIou()).isCloseTo((0.5 + 1.0 / 3) / 2, within(1e-12));
+    }
+
+    @Test
+    void aClassAbsentEverywhereHasIouOne() {
+        SegmentationScore score = new SegmentationScore(List.of("a"));
+        score.add(new boolean[][] {mask("00")}, new boolean[][] {mask("00")});
+        assertThat(score.classIou(0)).isEqualTo(1.0);
+        assertThat(score.meanDice()).isEqualTo(1.0);
+    }
+
+    @Test
+    void precisionRecallF1AccuracyAndTheDefectFreeClass() {
+        BinaryScore s = new BinaryScore();
+        // 3 TP, 1 FP, 2 FN, 4 TN
+        for (int i = 0; i < 3; i++) {
+            s.add(true, true);
+        }
+        s.add(true, false);
+        s.add(false, true);
+        s.add(false, true);
+        for (int i = 0; i < 4; i++) {
+            s.add(false, false);
+        }
+        assertThat(s.accuracy()).isCloseTo(0.7, within(1e-12));
+        assertThat(s.precision()).isCloseTo(0.75, within(1e-12));
+        assertThat(s.recall()).isCloseTo(0.6, within(1e-12));
+        assertThat(s.f1()).isCloseTo(2 * 0.75 * 0.6 / 1.35, within(1e-12));
+        assertThat(s.negativePrecision()).isCloseTo(4.0 / 6, within(1e-12));
+        assertThat(s.negativeRecall()).isCloseTo(0.8, within(1e-12));
+        assertThat(s.toMap()).containsKeys("accuracy", "precision", "recall", "f1", "perClass", "confusionMatrix");
+    }
+
+    @Test
+    void sweepFindsTheThresholdAndAreaThatRemoveNoise() {
+        ThresholdSweep sweep = new ThresholdSweep(1);
+        int h = 20;
+        int w = 20;
+        float[] p = new float[h * w];
+        boolean[] truth = new boolean[h * w];
+        // A real 6x6 defect at probability 0.9 and a 2x2 speck of noise at 0.9 elsewhere.
+        for (int r = 2; r < 8; r++) {
+            for (int c = 2; c < 8; c++) {
+                p[r * w + c] = 0.9f;
+                truth[r * w + c] = true;
+            }
+        }
+        for (int r = 15; r < 17; r++) {
+            for (int c = 15; c < 17; c++) {
+                p[r * w + c] = 0.9f;
+            }
+        }
+        // A faint 40-pixel halo at 0.45 over nothing: too big for a minimum area to remove, only the threshold can.
+        for (int c = 0; c < w; c++) {
+            p[12 * w + c] = 0.45f;
+            p[13 * w + c] = 0.45f;
+        }
+        sweep.add(h, w, p, new boolean[][] {truth});
+        ThresholdSweep.Choice dice = sweep.choose(ThresholdSweep.Objective.DICE).get(0);
+        assertThat(dice.value()).isCloseTo(1.0, within(1e-12));
+        assertThat(dice.minArea()).isGreaterThan(4).isLessThanOrEqualTo(36);
+        assertThat(dice.threshold()).isGreaterThanOrEqualTo(0.45);
+        // At 0.5 / 0 the halo is gone but the speck counts: 2*36 / (40 + 36).
+        assertThat(dice.valueAtDefaults()).isCloseTo(72.0 / 76, within(1e-12));
+        ThresholdSweep.Choice iou = sweep.choose(ThresholdSweep.Objective.IOU).get(0);
+        assertThat(iou.value()).isCloseTo(1.0, within(1e-12));
+        assertThat(iou.valueAtDefaults()).isCloseTo(36.0 / 40, within(1e-12));
+    }
+
+    @Test
+    void precisionRecallCurveFromScores() {
+        PrCurve curve = new PrCurve();
+        curve.add("x", 0.9, true);
+        curve.add("x", 0.8, false);
+        curve.add("x", 0.7, true);
+        curve.add("x", 0.1, false);
+        double[][] pts = curve.points("x");
+        assertThat(pts[0]).containsExactly(0.5, 0.5, 1.0, 1.0);
+        assertThat(pts[1][0]).isEqualTo(1.0);
+        assertThat(pts[1][1]).isEqualTo(0.5);
+        assertThat(pts[1][2]).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(pts[1][3]).isEqualTo(0.5);
+        assertThat(curve.points("unknown")[0]).isEmpty();
+    }
+}
