@@ -25,25 +25,25 @@ import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.testsupport.TestInfrastructure;
 
 /** Shared pieces of the ingest tests: a publisher on the real broker and registry, a reader of what landed, real images. */
-final class IngestFixture {
+public final class IngestFixture {
 
     private IngestFixture() {
     }
 
-    static String newTopic(int partitions) {
+    public static String newTopic(int partitions) {
         String topic = "it-images-" + UUID.randomUUID();
         TestInfrastructure.kafka().createTopics(partitions, topic);
         return topic;
     }
 
-    static ImagePublisher publisher(String topic) {
+    public static ImagePublisher publisher(String topic) {
         return new ImagePublisher(TestInfrastructure.kafka().bootstrapServers(),
                 ImagePublisher.registryConfig(TestInfrastructure.registry().ccompatUrl(), Optional.empty()),
                 true, topic, Duration.ofSeconds(10), ImageLimits.DEFAULT.maxBytes());
     }
 
     /** Every record of the topic from the start, waiting until {@code count} arrived (or 30 s). */
-    static List<ConsumerRecord<String, ImageCaptured>> read(String topic, int count) {
+    public static List<ConsumerRecord<String, ImageCaptured>> read(String topic, int count) {
         Map<String, Object> configs = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
@@ -66,18 +66,43 @@ final class IngestFixture {
     }
 
     /** Real JPEGs from the Severstal stream set. */
-    static List<Path> streamImages(int count) throws IOException {
+    public static List<Path> streamImages(int count) throws IOException {
         try (Stream<Path> files = Files.list(SharedData.require("severstal-stream").resolve("images"))) {
             return files.sorted().limit(count).toList();
         }
     }
 
     /** A real PNG (the sample's files are PNGs named .jpg). */
-    static Path samplePng() {
+    public static Path samplePng() {
         return SharedData.require("severstal-sample").resolve("train_images").resolve("0030401a5.jpg");
     }
 
-    static byte[] bytes(ImageCaptured event) {
+    /** Hex SHA-256 of the bytes. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits (polling every 50 ms) until the condition holds, failing with the description after the timeout. */
+    public static void await(Duration timeout, java.util.function.BooleanSupplier condition, String description) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + description);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting until " + description, e);
+            }
+        }
+    }
+
+    public static byte[] bytes(ImageCaptured event) {
         var buffer = event.getBytes().duplicate();
         byte[] out = new byte[buffer.remaining()];
         buffer.get(out);

@@ -20,9 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -51,6 +53,8 @@ public final class DropFolderWatcher implements AutoCloseable {
     static final String DONE = "done";
     static final String FAILED = "failed";
     private static final String SOURCE = "drop";
+    /** Drop roots (real paths) watched by this JVM. */
+    private static final Set<Path> WATCHED_ROOTS = ConcurrentHashMap.newKeySet();
 
     /** A point where tests simulate a crash; production passes {@link #NO_CRASH}. */
     interface CrashPoints {
@@ -92,6 +96,8 @@ public final class DropFolderWatcher implements AutoCloseable {
         return thread;
     });
     private volatile boolean healthy = true;
+    private volatile boolean stopping;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public DropFolderWatcher(Path root, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics, String cameraId,
                              Duration stable, Duration poll) {
@@ -111,17 +117,43 @@ public final class DropFolderWatcher implements AutoCloseable {
         try {
             Files.createDirectories(this.root.resolve(".coilsight"));
             this.realRoot = this.root.toRealPath();
-            this.lockChannel = FileChannel.open(this.root.resolve(".coilsight").resolve("lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            this.lock = lockChannel.tryLock();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use drop root " + root + ": " + e.getMessage(), e);
         }
-        if (lock == null) {
-            throw new IllegalStateException("another watcher holds " + this.root.resolve(".coilsight/lock")
-                    + ": one watcher per drop root");
+        // Checked before the lock file is opened: POSIX drops a process's lock on a file when ANY of its
+        // descriptors of that file is closed, so a second watcher in this JVM must not even open it.
+        if (!WATCHED_ROOTS.add(realRoot)) {
+            throw new IllegalStateException("another watcher in this process watches " + realRoot + ": one watcher per drop root");
         }
-        this.ledger = new DropLedger(this.root.resolve(".coilsight").resolve("ledger.log"));
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(realRoot.resolve(".coilsight").resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held = channel.tryLock();
+            if (held == null) {
+                throw new IllegalStateException("another process holds " + realRoot.resolve(".coilsight/lock")
+                        + ": one watcher per drop root");
+            }
+            this.lockChannel = channel;
+            this.lock = held;
+            this.ledger = new DropLedger(realRoot.resolve(".coilsight").resolve("ledger.log"));
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                closeQuietly(channel); // releases the lock too
+            }
+            WATCHED_ROOTS.remove(realRoot);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot lock the drop root " + root + ": " + e.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing was written through it
+        }
     }
 
     public void start() {
@@ -147,6 +179,9 @@ public final class DropFolderWatcher implements AutoCloseable {
     /** One pass over the root: publish every file that has become stable. */
     void scan() {
         for (Path coilDir : list(root)) {
+            if (stopping) {
+                return;
+            }
             String coilId = coilDir.getFileName().toString();
             if (coilId.startsWith(".")) {
                 continue;
@@ -163,6 +198,9 @@ public final class DropFolderWatcher implements AutoCloseable {
                 continue;
             }
             for (Path file : list(coilDir)) {
+                if (stopping) {
+                    return; // stopped between two files: the rest wait for the next run
+                }
                 consider(coilId, file);
             }
         }
@@ -317,8 +355,17 @@ public final class DropFolderWatcher implements AutoCloseable {
         }
     }
 
+    /** Makes the scan in progress end after the file at hand; {@link #close()} calls it first. */
+    void stopScanning() {
+        stopping = true;
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopScanning();
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -330,9 +377,10 @@ public final class DropFolderWatcher implements AutoCloseable {
         ledger.close();
         try {
             lock.release();
-            lockChannel.close();
         } catch (IOException e) {
-            // released with the process anyway
+            // closing the channel below releases it too
         }
+        closeQuietly(lockChannel);
+        WATCHED_ROOTS.remove(realRoot);
     }
 }

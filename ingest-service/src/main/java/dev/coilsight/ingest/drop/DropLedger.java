@@ -36,10 +36,13 @@ final class DropLedger implements AutoCloseable {
     DropLedger(Path file) {
         try {
             Files.createDirectories(file.getParent());
-            if (Files.exists(file)) {
-                load(Files.readAllLines(file, StandardCharsets.UTF_8));
-            }
+            byte[] existing = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+            load(new String(existing, StandardCharsets.UTF_8).lines().toList());
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            if (existing.length > 0 && existing[existing.length - 1] != '\n') {
+                // A crash tore the last line: end it, or the next line would be glued to it and lost on reload.
+                append("");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the drop ledger " + file + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,430 @@
+package dev.coilsight.ingest.drop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.image.ImageLimits;
+import dev.coilsight.ingest.IngestFixture;
+import dev.coilsight.ingest.IngestMetrics;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.testsupport.RealInfrastructureExtension;
+
+/**
+ * The drop-folder watcher against the real broker and registry with real images: restarts and
+ * crashes in the middle publish every file exactly once; bad files, links and temporary names.
+ */
+@ExtendWith(RealInfrastructureExtension.class)
+class DropFolderIT {
+
+    private static final Duration STABLE = Duration.ofMillis(300);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String CAMERA = "cam-drop";
+
+    /** Stands for the process dying at a crash point: an Error, which the scan loop does not catch, ends the watcher's task. */
+    private static final class SimulatedCrash extends Error {
+        SimulatedCrash(Path file) {
+            super("simulated crash at " + file.getFileName());
+        }
+    }
+
+    /** A file put into the drop folder: its coil, name and content hash. */
+    private record Dropped(String coilId, String name, String sha256) {
+    }
+
+    @TempDir
+    Path root;
+
+    private String topic;
+    private ImagePublisher publisher;
+    private IngestMetrics metrics;
+    private final List<DropFolderWatcher> running = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        topic = IngestFixture.newTopic(3);
+        publisher = IngestFixture.publisher(topic);
+        metrics = new IngestMetrics();
+    }
+
+    @AfterEach
+    void tearDown() {
+        running.forEach(DropFolderWatcher::close);
+        publisher.close();
+    }
+
+    private DropFolderWatcher watcher(Duration stable, DropFolderWatcher.CrashPoints crashPoints) {
+        DropFolderWatcher watcher = new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), publisher, metrics,
+                CAMERA, stable, POLL, crashPoints);
+        running.add(watcher);
+        return watcher;
+    }
+
+    /** Stops a watcher the way a process end would: after this the lock on the root is free. */
+    private void stop(DropFolderWatcher watcher) {
+        running.remove(watcher);
+        watcher.close();
+    }
+
+    private static DropFolderWatcher.CrashPoints afterPending(Consumer<Path> hook) {
+        return new DropFolderWatcher.CrashPoints() {
+            @Override
+            public void afterPending(Path file) {
+                hook.accept(file);
+            }
+
+            @Override
+            public void afterAck(Path file) {
+            }
+        };
+    }
+
+    private static DropFolderWatcher.CrashPoints afterAck(Consumer<Path> hook) {
+        return new DropFolderWatcher.CrashPoints() {
+            @Override
+            public void afterPending(Path file) {
+            }
+
+            @Override
+            public void afterAck(Path file) {
+                hook.accept(file);
+            }
+        };
+    }
+
+    /** Copies real images into the coils' folders: {@code perCoil} images for each coil id, distinct images throughout. */
+    private Map<String, Dropped> dropImages(Map<String, Integer> perCoil) throws IOException {
+        int total = perCoil.values().stream().mapToInt(Integer::intValue).sum();
+        List<Path> images = IngestFixture.streamImages(total);
+        assertThat(images).hasSize(total);
+        Map<String, Dropped> dropped = new LinkedHashMap<>();
+        int next = 0;
+        for (Map.Entry<String, Integer> coil : perCoil.entrySet()) {
+            for (int i = 0; i < coil.getValue(); i++) {
+                Path image = images.get(next++);
+                Dropped file = drop(coil.getKey(), image.getFileName().toString(), Files.readAllBytes(image));
+                dropped.put(file.sha256(), file);
+            }
+        }
+        assertThat(dropped).as("distinct images").hasSize(total);
+        return dropped;
+    }
+
+    private Dropped drop(String coilId, String name, byte[] bytes) throws IOException {
+        Files.write(Files.createDirectories(root.resolve(coilId)).resolve(name), bytes);
+        return new Dropped(coilId, name, IngestFixture.sha256(bytes));
+    }
+
+    private Path done(Dropped file) {
+        return root.resolve(file.coilId()).resolve(DropFolderWatcher.DONE).resolve(file.name());
+    }
+
+    private Path failed(String coilId, String name) {
+        return root.resolve(coilId).resolve(DropFolderWatcher.FAILED).resolve(name);
+    }
+
+    private long doneCount() throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(p -> p.getParent().getFileName().toString().equals(DropFolderWatcher.DONE)).count();
+        }
+    }
+
+    private long doneCountQuietly() {
+        try {
+            return doneCount();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private List<String> ledgerLines() throws IOException {
+        return Files.readAllLines(root.resolve(".coilsight").resolve("ledger.log"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The topic holds exactly one record per dropped file, with the file's bytes, key and coil, and every
+     * file sits in its coil's done/ folder with its content unchanged.
+     */
+    private List<ConsumerRecord<String, ImageCaptured>> assertPublishedExactlyOnce(Map<String, Dropped> dropped) throws IOException {
+        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(topic, dropped.size());
+        assertThat(records).as("records in the topic").hasSize(dropped.size());
+        Map<String, ConsumerRecord<String, ImageCaptured>> bySha = new LinkedHashMap<>();
+        for (ConsumerRecord<String, ImageCaptured> record : records) {
+            String sha = IngestFixture.sha256(IngestFixture.bytes(record.value()));
+            assertThat(bySha.put(sha, record)).as("a second record of the same file").isNull();
+            Dropped file = dropped.get(sha);
+            assertThat(file).as("a record whose bytes match no dropped file").isNotNull();
+            assertThat(record.key()).isEqualTo(file.coilId());
+            assertThat(record.value().getCoilId()).isEqualTo(file.coilId());
+            assertThat(record.value().getCameraId()).isEqualTo(CAMERA);
+            assertThat(record.value().getWidth()).isEqualTo(1600);
+            assertThat(record.value().getHeight()).isEqualTo(256);
+            assertThat(new String(record.headers().lastHeader(ImagePublisher.SOURCE_HEADER).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("drop");
+            assertThat(new String(record.headers().lastHeader(ImagePublisher.IMAGE_ID_HEADER).value(), StandardCharsets.UTF_8))
+                    .isEqualTo(record.value().getImageId());
+        }
+        assertThat(bySha.keySet()).isEqualTo(dropped.keySet());
+        for (Dropped file : dropped.values()) {
+            assertThat(done(file)).exists();
+            assertThat(IngestFixture.sha256(Files.readAllBytes(done(file)))).isEqualTo(file.sha256());
+            assertThat(root.resolve(file.coilId()).resolve(file.name())).doesNotExist();
+        }
+        return records;
+    }
+
+    @Test
+    void aRestartInTheMiddlePublishesEveryFileExactlyOnce() throws Exception {
+        Map<String, Integer> coils = new LinkedHashMap<>();
+        coils.put("COIL-R1", 5);
+        coils.put("COIL-R2", 3);
+        Map<String, Dropped> dropped = dropImages(coils);
+
+        // Watcher A is stopped right after its third acknowledgement, in the middle of a pass over 8 stable files.
+        AtomicReference<DropFolderWatcher> a = new AtomicReference<>();
+        AtomicInteger acks = new AtomicInteger();
+        CountDownLatch thirdAck = new CountDownLatch(1);
+        a.set(watcher(STABLE, afterAck(file -> {
+            if (acks.incrementAndGet() == 3) {
+                a.get().stopScanning();
+                thirdAck.countDown();
+            }
+        })));
+        a.get().start();
+        assertThat(thirdAck.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("A acknowledged three files").isTrue();
+        assertThatThrownBy(() -> new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), publisher, metrics,
+                CAMERA, STABLE, POLL)).isInstanceOf(IllegalStateException.class).hasMessageContaining("one watcher per drop root");
+        Path lockFile = root.resolve(".coilsight").resolve("lock");
+        assertThat(LockProbe.probe(lockFile)).as("A's lock, seen from another process, after the refused second watcher").isEqualTo("held");
+        stop(a.get());
+        assertThat(LockProbe.probe(lockFile)).isEqualTo("free");
+
+        assertThat(doneCount()).as("files A moved to done/").isEqualTo(3);
+        assertThat(IngestFixture.read(topic, 3)).hasSize(3);
+
+        DropFolderWatcher b = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        b.start();
+        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "B moved all 8 files to done/");
+        assertPublishedExactlyOnce(dropped);
+        assertThat(metrics.acceptedCount("drop")).isEqualTo(dropped.size());
+
+        // The same file version dropped again (a move keeps its size and time) is known to the ledger: not sent again.
+        Dropped again = dropped.values().iterator().next();
+        Path back = root.resolve(again.coilId()).resolve(again.name());
+        Files.move(done(again), back);
+        IngestFixture.await(WAIT, () -> !Files.exists(back) && Files.exists(done(again)), "the re-dropped file is moved to done/ again");
+        assertThat(IngestFixture.read(topic, dropped.size())).hasSize(dropped.size());
+        assertThat(metrics.acceptedCount("drop")).isEqualTo(dropped.size());
+    }
+
+    @Test
+    void aCrashAfterTheAcknowledgementButBeforeTheLedgerSaysDonePublishesNothingTwice() throws Exception {
+        Map<String, Dropped> dropped = dropImages(Map.of("COIL-K1", 5));
+        AtomicInteger acks = new AtomicInteger();
+        AtomicReference<Path> crashedAt = new AtomicReference<>();
+        CountDownLatch crashed = new CountDownLatch(1);
+        DropFolderWatcher a = watcher(STABLE, afterAck(file -> {
+            if (acks.incrementAndGet() == 2) {
+                crashedAt.set(file);
+                crashed.countDown();
+                throw new SimulatedCrash(file);
+            }
+        }));
+        a.start();
+        assertThat(crashed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        stop(a);
+
+        // The second file reached the broker, but the ledger's last word on it is PENDING and it was not moved.
+        String name = crashedAt.get().getFileName().toString();
+        assertThat(ledgerLines()).last().asString().startsWith("PENDING ").contains(name);
+        assertThat(crashedAt.get()).exists();
+        assertThat(doneCount()).isEqualTo(1);
+        List<ConsumerRecord<String, ImageCaptured>> beforeRestart = IngestFixture.read(topic, 2);
+        assertThat(beforeRestart).hasSize(2);
+
+        DropFolderWatcher b = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        b.start();
+        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "B moved all files to done/");
+        List<ConsumerRecord<String, ImageCaptured>> records = assertPublishedExactlyOnce(dropped);
+        assertThat(records).extracting(r -> r.value().getImageId())
+                .containsAll(beforeRestart.stream().map(r -> r.value().getImageId()).toList());
+        assertThat(ledgerLines()).anySatisfy(line -> assertThat(line).startsWith("DONE ").contains(name));
+    }
+
+    @Test
+    void aCrashAfterPendingIsWrittenButBeforeTheSendPublishesTheFileOnceWithItsLedgerId() throws Exception {
+        Map<String, Dropped> dropped = dropImages(Map.of("COIL-P1", 3, "COIL-P2", 2));
+        AtomicInteger pending = new AtomicInteger();
+        AtomicReference<Path> crashedAt = new AtomicReference<>();
+        CountDownLatch crashed = new CountDownLatch(1);
+        DropFolderWatcher a = watcher(STABLE, afterPending(file -> {
+            if (pending.incrementAndGet() == 2) {
+                crashedAt.set(file);
+                crashed.countDown();
+                throw new SimulatedCrash(file);
+            }
+        }));
+        a.start();
+        assertThat(crashed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        stop(a);
+
+        String name = crashedAt.get().getFileName().toString();
+        String lastLine = ledgerLines().get(ledgerLines().size() - 1);
+        assertThat(lastLine).startsWith("PENDING ").contains(name);
+        String pendingImageId = lastLine.split(" ")[2];
+        assertThat(IngestFixture.read(topic, 1)).as("only the first file was sent").hasSize(1);
+
+        DropFolderWatcher b = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        b.start();
+        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "B moved all files to done/");
+        List<ConsumerRecord<String, ImageCaptured>> records = assertPublishedExactlyOnce(dropped);
+        byte[] crashedBytes = Files.readAllBytes(root.resolve(crashedAt.get().getParent().getFileName().toString())
+                .resolve(DropFolderWatcher.DONE).resolve(name));
+        ImageCaptured recovered = records.stream().map(ConsumerRecord::value)
+                .filter(v -> Arrays.equals(IngestFixture.bytes(v), crashedBytes)).findFirst().orElseThrow();
+        assertThat(recovered.getImageId()).as("the id the ledger promised").isEqualTo(pendingImageId);
+    }
+
+    @Test
+    void aFileThatIsNoImageGoesToFailedWithTheReason() throws Exception {
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+        byte[] text = "camera log: shutter 1/2000 s\n".getBytes(StandardCharsets.UTF_8);
+        drop("COIL-F", "notes.jpg", text);
+        drop("COIL-F", "cut.jpg", Arrays.copyOf(jpeg, jpeg.length / 2));
+        Dropped good = drop("COIL-F", "good.jpg", jpeg);
+
+        DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        watcher.start();
+        Path notesError = failed("COIL-F", "notes.jpg.error.txt");
+        Path cutError = failed("COIL-F", "cut.jpg.error.txt");
+        IngestFixture.await(WAIT, () -> Files.exists(notesError) && Files.exists(cutError) && Files.exists(done(good)),
+                "both bad files are in failed/ with their notes and the good one in done/");
+
+        assertThat(Files.readString(notesError)).contains("not a PNG or JPEG");
+        assertThat(Files.readString(cutError)).contains("truncated JPEG");
+        assertThat(Files.readAllBytes(failed("COIL-F", "notes.jpg"))).isEqualTo(text);
+        assertThat(root.resolve("COIL-F").resolve("notes.jpg")).doesNotExist();
+        assertPublishedExactlyOnce(Map.of(good.sha256(), good));
+        assertThat(metrics.rejectedCount("drop", "not_an_image")).isEqualTo(1);
+        assertThat(metrics.rejectedCount("drop", "corrupt")).isEqualTo(1);
+        assertThat(ledgerLines()).filteredOn(line -> line.startsWith("FAILED ")).hasSize(2);
+    }
+
+    @Test
+    void symbolicLinksAreRefusedAndWhatTheyPointAtIsLeftAlone(@TempDir Path outside) throws Exception {
+        List<Path> images = IngestFixture.streamImages(2);
+        Path target = Files.copy(images.get(0), outside.resolve("real.jpg"));
+        byte[] targetBytes = Files.readAllBytes(target);
+        Files.createDirectories(root.resolve("COIL-S"));
+        Files.createSymbolicLink(root.resolve("COIL-S").resolve("link.jpg"), target);
+        Files.createSymbolicLink(root.resolve("COIL-LINKED"), outside);
+        Dropped good = drop("COIL-S", "good.jpg", Files.readAllBytes(images.get(1)));
+
+        DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        watcher.start();
+        Path linkError = failed("COIL-S", "link.jpg.error.txt");
+        IngestFixture.await(WAIT, () -> Files.exists(linkError) && Files.exists(done(good)),
+                "the link is in failed/ with a note and the good file in done/");
+
+        assertThat(Files.readString(linkError)).contains("symbolic links are refused");
+        assertThat(Files.isSymbolicLink(failed("COIL-S", "link.jpg"))).as("the link itself was moved").isTrue();
+        assertThat(root.resolve("COIL-S").resolve("link.jpg")).doesNotExist();
+        // The linked coil folder was passed over on every scan: its file neither published nor moved.
+        assertThat(Files.isSymbolicLink(root.resolve("COIL-LINKED"))).isTrue();
+        assertThat(Files.readAllBytes(target)).isEqualTo(targetBytes);
+        try (Stream<Path> entries = Files.list(outside)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("real.jpg");
+        }
+        assertPublishedExactlyOnce(Map.of(good.sha256(), good));
+    }
+
+    @Test
+    void filesWithTemporaryNamesWaitForTheirRenameAndArePublishedOnce() throws Exception {
+        List<Path> images = IngestFixture.streamImages(4);
+        byte[] partBytes = Files.readAllBytes(images.get(0));
+        byte[] tmpBytes = Files.readAllBytes(images.get(1));
+        byte[] hiddenBytes = Files.readAllBytes(images.get(2));
+        Path part = root.resolve("COIL-T").resolve("a.jpg.part");
+        Path tmp = root.resolve("COIL-T").resolve("c.jpg.TMP");
+        Path hidden = root.resolve("COIL-T").resolve(".b.jpg");
+        Files.createDirectories(part.getParent());
+        FileTime longAgo = FileTime.from(Instant.now().minusSeconds(60));
+        for (Map.Entry<Path, byte[]> file : Map.of(part, partBytes, tmp, tmpBytes, hidden, hiddenBytes).entrySet()) {
+            Files.write(file.getKey(), file.getValue());
+            Files.setLastModifiedTime(file.getKey(), longAgo); // complete and long stable: only the name holds them back
+        }
+        Dropped sentinel = drop("COIL-T", "sentinel.jpg", Files.readAllBytes(images.get(3)));
+
+        DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        watcher.start();
+        IngestFixture.await(WAIT, () -> Files.exists(done(sentinel)), "the sentinel is published");
+        // Every scan until then also saw the temporary files: they are still there, unpublished.
+        assertThat(part).exists();
+        assertThat(tmp).exists();
+        assertThat(hidden).exists();
+        assertThat(IngestFixture.read(topic, 1)).hasSize(1);
+
+        Files.move(part, part.resolveSibling("a.jpg"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, tmp.resolveSibling("c.jpg"), StandardCopyOption.ATOMIC_MOVE);
+        Dropped a = new Dropped("COIL-T", "a.jpg", IngestFixture.sha256(partBytes));
+        Dropped c = new Dropped("COIL-T", "c.jpg", IngestFixture.sha256(tmpBytes));
+        IngestFixture.await(WAIT, () -> Files.exists(done(a)) && Files.exists(done(c)), "the renamed files are published");
+        assertPublishedExactlyOnce(Map.of(sentinel.sha256(), sentinel, a.sha256(), a, c.sha256(), c));
+        assertThat(hidden).exists();
+    }
+
+    @Test
+    void aFileStillBeingWrittenIsTakenOnlyOnceItStopsGrowing() throws Exception {
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+        Path growing = Files.createDirectories(root.resolve("COIL-G")).resolve("growing.jpg");
+        DropFolderWatcher watcher = watcher(Duration.ofSeconds(2), DropFolderWatcher.NO_CRASH);
+        watcher.start();
+
+        // A slow camera: the file grows in 20 steps 100 ms apart, much less than the 2 s stable period.
+        int step = jpeg.length / 20 + 1;
+        try (OutputStream out = Files.newOutputStream(growing, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (int offset = 0; offset < jpeg.length; offset += step) {
+                out.write(jpeg, offset, Math.min(step, jpeg.length - offset));
+                out.flush();
+                Thread.sleep(100);
+            }
+        }
+        Dropped file = new Dropped("COIL-G", "growing.jpg", IngestFixture.sha256(jpeg));
+        IngestFixture.await(WAIT, () -> Files.exists(done(file)), "the finished file is published");
+        assertThat(root.resolve("COIL-G").resolve(DropFolderWatcher.FAILED)).as("no partial file was taken").doesNotExist();
+        assertThat(Files.exists(growing, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertPublishedExactlyOnce(Map.of(file.sha256(), file));
+    }
+}
