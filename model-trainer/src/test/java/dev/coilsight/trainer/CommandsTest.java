@@ -1,0 +1,103 @@
+package dev.coilsight.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.testsupport.SharedData;
+import dev.coilsight.trainer.evaluate.EvaluateCommand;
+import dev.coilsight.trainer.train.TrainCommand;
+import picocli.CommandLine;
+
+/** {@code train} and {@code evaluate} as {@code ./coilsight} runs them, on the real Severstal sample. */
+class CommandsTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(CommandLine cli, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void trainTinySegmenter() {
+        model = dir.resolve("model");
+        Run run = run(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
+                "--width", "4", "--depth", "2", "--crop", "256x256", "--batch", "2", "--epochs", "1", "--max-batches-per-epoch", "2",
+                "--val-fraction", "0.25", "--threads", "1", "--run-dir", dir.resolve("run").toString(), "--output", model.toString(),
+                "--name", "cli-tiny", "--model-version", "3");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("best epoch 1 of 1").contains("model: ");
+    }
+
+    @Test
+    void trainingExportsACardThatSaysHowTheModelWasMade() {
+        ModelCard card = ModelCard.read(model);
+        assertThat(card.name()).isEqualTo("cli-tiny");
+        assertThat(card.version()).isEqualTo("3");
+        assertThat(card.classes()).hasSize(4);
+        assertThat(card.training().get("command").toString()).startsWith("./coilsight train segmenter --dataset");
+        assertThat(card.training()).containsKeys("dataset", "validation", "loss", "seed", "secondsPerStep", "imagesPerSecond");
+        assertThat(model.resolve("learning-curve.png")).isNotEmptyFile();
+        assertThat(model.resolve("training.csv")).isNotEmptyFile();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void evaluateJsonTuneAndReport() throws Exception {
+        Path report = dir.resolve("report");
+        Run run = run(EvaluateCommand.commandLine(), "--model", model.toString(), "--dataset",
+                SharedData.require("severstal-sample").toString(), "--json", "--tune", "--report", report.toString(), "--record-as", "sample");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Map<String, Object> json = new ObjectMapper().readValue(run.out().trim(), Map.class);
+        assertThat(json).containsKeys("meanDice", "mIoU", "perClass", "baselines", "imagesPerSecond", "sweep");
+        assertThat(((Number) json.get("images")).intValue()).isEqualTo(16);
+        // 4 of the 16 sample images are defect-free: predicting nothing scores the empty pairs.
+        Map<String, Object> baselines = (Map<String, Object>) json.get("baselines");
+        assertThat(((Number) baselines.get("predictNothingMeanDice")).doubleValue()).isBetween(0.5, 1.0);
+        ModelCard card = ModelCard.read(model);
+        Map<String, Object> sweep = (Map<String, Object>) json.get("sweep");
+        Map<String, Object> first = (Map<String, Object>) sweep.get(card.classes().get(0).name());
+        assertThat(card.classes().get(0).threshold()).isEqualTo(((Number) first.get("threshold")).doubleValue());
+        assertThat(card.classes().get(0).minArea()).isEqualTo(((Number) first.get("minArea")).intValue());
+        assertThat(((Map<String, Object>) card.metrics().get("sample")).get("meanDice")).isEqualTo(json.get("meanDice"));
+        assertThat(report.resolve("index.html")).content().contains("Precision-recall").contains("overlay-");
+        assertThat(report.resolve("precision-recall.png")).isNotEmptyFile();
+        assertThat(report.resolve("learning-curve.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCodeTwo() {
+        Run missing = run(EvaluateCommand.commandLine(), "--model", dir.resolve("nope").toString(), "--dataset",
+                SharedData.require("severstal-sample").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("evaluate: ").contains("nope");
+        Run badModel = run(TrainCommand.commandLine(), "detector", "--dataset", SharedData.require("severstal-sample").toString(),
+                "--run-dir", dir.resolve("x").toString());
+        assertThat(badModel.exitCode()).isEqualTo(2);
+        assertThat(badModel.err()).contains("MODEL must be 'segmenter' or 'classifier', got 'detector'");
+        Run badCrop = run(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
+                "--crop", "100x100", "--run-dir", dir.resolve("y").toString());
+        assertThat(badCrop.exitCode()).isEqualTo(2);
+        assertThat(badCrop.err()).contains("multiple of 16");
+    }
+}
