@@ -288,6 +288,27 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static final String VALIDATION_IDS = "validation-ids.txt";
+    static final String COMMANDS = "commands.txt";
+
+    /**
+     * This invocation appended to the run's history: a run resumed with other options (say a
+     * lower --lr after a plateau) keeps every command that shaped it.
+     */
+    private String commandHistory(Path run) {
+        String command = "./coilsight train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        try {
+            java.nio.file.Files.createDirectories(run);
+            Path file = run.resolve(COMMANDS);
+            if (!resume) {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+            java.nio.file.Files.writeString(file, command + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return String.join(" && ", java.nio.file.Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot record the command in " + run, e);
+        }
+    }
     static final String HELD_OUT_IDS = "held-out-ids.txt";
 
     private static void writeIds(Path file, List<String> ids) {
@@ -327,7 +348,7 @@ public final class TrainCommand implements Callable<Integer> {
         provenance.put("dataset", dataset.toAbsolutePath().normalize().toString());
         provenance.put("layout", data.layout().name().toLowerCase());
         provenance.put("validation", validationDescription);
-        provenance.put("command", "./coilsight train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        provenance.put("command", commandHistory(run));
         Trainer.Result result = new Trainer(options, classMap, run, err).train(train, validation, resume, provenance);
 
         ModelCard card = ModelCards.fromTraining(modelName, modelVersion, arch, classMap, options, result, provenance, train.size(), validation.size());
