@@ -1,7 +1,7 @@
 package dev.coilsight.metrics;
 
+import dev.coilsight.cli.CommandLines;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -76,20 +76,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2, no stack trace. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ScoreCommand());
-        cli.setParameterExceptionHandler((e, args) -> {
-            // One line instead of picocli's message plus the whole usage text.
-            e.getCommandLine().getErr().println("score: " + e.getMessage() + " (see score --help)");
-            return BAD_INPUT;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
-                commandLine.getErr().println("score: " + e.getMessage());
-                return BAD_INPUT;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandLines.create(new ScoreCommand(), "score");
     }
 
     /** Run through ./coilsight, whose logging config keeps log lines off stdout (config/logback-cli.xml). */

@@ -1,5 +1,6 @@
 package dev.coilsight.trainer.evaluate;
 
+import dev.coilsight.cli.CommandLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +11,6 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.coilsight.dataset.DatasetException;
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
 import dev.coilsight.model.LoadedModel;
@@ -60,15 +60,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new EvaluateCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DatasetException || e instanceof IllegalArgumentException || e instanceof LoadedModel.ModelLoadException) {
-                commandLine.getErr().println("evaluate: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandLines.create(new EvaluateCommand(), "evaluate");
     }
 
     public static void main(String[] args) {

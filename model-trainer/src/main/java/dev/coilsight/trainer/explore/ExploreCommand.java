@@ -1,10 +1,10 @@
 package dev.coilsight.trainer.explore;
 
+import dev.coilsight.cli.CommandLines;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import dev.coilsight.dataset.DatasetException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,15 +44,7 @@ public final class ExploreCommand implements Callable<Integer> {
 
     /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ExploreCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DatasetException || e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
-                commandLine.getErr().println("explore: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandLines.create(new ExploreCommand(), "explore");
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package dev.coilsight.trainer.train;
 
+import dev.coilsight.cli.CommandLines;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import dev.coilsight.dataset.DatasetException;
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
 import dev.coilsight.model.LoadedModel;
@@ -145,15 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new TrainCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof DatasetException || e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("train: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandLines.create(new TrainCommand(), "train");
     }
 
     public static void main(String[] args) {
