@@ -48,6 +48,16 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final Pattern UPLOAD = Pattern.compile("/v1/coils/([^/]+)/images/?");
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     private static final String SOURCE = "http";
+    /** The JDK server's switch for TCP_NODELAY on accepted connections (read once, when its first server starts). */
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+    static {
+        // Off by default: with Nagle on, the response body waits for the client's delayed ACK of the
+        // headers, about 40 ms per upload (one client got 18 uploads/s instead of 180 on loopback).
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
 
     /** What the server needs; a record so tests can build one without environment variables. */
     public record Settings(String host, int port, int threads, Optional<String> token, long maxImageBytes, String defaultCameraId) {
@@ -203,18 +213,29 @@ public final class IngestHttpServer implements AutoCloseable {
     private byte[] readBody(HttpExchange exchange) throws IOException {
         long limit = settings.maxImageBytes() + MULTIPART_OVERHEAD;
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                long declared = Long.parseLong(length.trim());
-                if (declared > limit) {
-                    throw new IngestRejection(413, "too_large", "body of " + declared + " bytes is over the limit of "
-                            + settings.maxImageBytes() + " bytes per image");
-                }
+                declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw IngestRejection.badRequest("invalid_field", "Content-Length is not a number: " + length);
             }
+            if (declared > limit) {
+                throw new IngestRejection(413, "too_large", "body of " + declared + " bytes is over the limit of "
+                        + settings.maxImageBytes() + " bytes per image");
+            }
         }
         try (InputStream in = exchange.getRequestBody()) {
+            if (declared >= 0) {
+                // Known length: read straight into an array of that size (the server ends the stream there).
+                byte[] body = new byte[(int) declared];
+                int read = in.readNBytes(body, 0, body.length);
+                if (read < body.length) {
+                    throw IngestRejection.badRequest("invalid_field", "the body ended after " + read + " of the "
+                            + declared + " bytes its Content-Length announced");
+                }
+                return body;
+            }
             byte[] body = in.readNBytes((int) limit + 1);
             if (body.length > limit) {
                 throw new IngestRejection(413, "too_large", "body is over the limit of " + settings.maxImageBytes() + " bytes per image");

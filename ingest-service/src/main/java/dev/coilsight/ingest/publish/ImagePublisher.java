@@ -51,6 +51,22 @@ public final class ImagePublisher implements AutoCloseable {
     public ImagePublisher(String bootstrapServers, Map<String, Object> registryConfig, boolean autoRegister, String topic,
                           Duration timeout, long maxRecordBytes) {
         Map<String, Object> configs = new HashMap<>(registryConfig);
+        configs.putAll(producerSettings(bootstrapServers, timeout, maxRecordBytes));
+        configs.put(AvroSerdeConfig.AUTO_REGISTER, autoRegister);
+        this.producer = new KafkaProducer<>(configs, new StringSerializer(), serializer(configs));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+        this.topic = topic;
+        this.bootstrapServers = bootstrapServers;
+        this.timeout = timeout;
+    }
+
+    /**
+     * The producer settings of ingest: idempotent, {@code acks=all}, small linger, room for one image per
+     * record; the delivery timeout is how long an upload may wait for its acknowledgement.
+     */
+    public static Map<String, Object> producerSettings(String bootstrapServers, Duration timeout, long maxRecordBytes) {
+        Map<String, Object> configs = new HashMap<>();
         configs.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         configs.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -61,14 +77,8 @@ public final class ImagePublisher implements AutoCloseable {
         configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis() - 1000, 10_000));
         configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeout.toMillis(), 5_000L));
-        configs.put(AvroSerdeConfig.AUTO_REGISTER, autoRegister);
         configs.put(ProducerConfig.CLIENT_ID_CONFIG, "coilsight-ingest");
-        this.producer = new KafkaProducer<>(configs, new StringSerializer(), serializer(configs));
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
-        this.topic = topic;
-        this.bootstrapServers = bootstrapServers;
-        this.timeout = timeout;
+        return configs;
     }
 
     private static SpecificAvroSerializer<ImageCaptured> serializer(Map<String, Object> configs) {
