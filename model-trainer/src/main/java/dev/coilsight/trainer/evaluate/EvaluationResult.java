@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.coilsight.model.ClassifierDecision;
 import dev.coilsight.model.ModelCard;
 
 /** The figures of one evaluation run, as the JSON object {@code evaluate --json} prints. */
@@ -88,7 +89,7 @@ public final class EvaluationResult {
         }
 
         void addClassification(String imageId, double probability, boolean defective) {
-            classification.add(probability > card.decision().threshold(), defective);
+            classification.add(new ClassifierDecision(card).defective(probability), defective);
             prCurve.add("defective", probability, defective);
             images++;
         }

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import dev.coilsight.dataset.LabeledDataset;
 import dev.coilsight.image.DecodedImage;
 import dev.coilsight.mask.MaskPostProcessor;
+import dev.coilsight.model.ClassifierDecision;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.model.Preprocessor;
@@ -205,40 +206,9 @@ public final class Evaluator {
         return masks;
     }
 
-    /** Probability that the image is defective: the whole image, or the most defective window. */
+    /** Probability that the image is defective: the whole image, or the most defective window (as the worker decides). */
     private double classify(LoadedModel.Session session, LabeledImage image) {
-        ModelCard.Decision decision = model.card().decision();
-        Preprocessor pre = model.preprocessor();
-        if (!decision.windowed()) {
-            return session.predict(List.of(pre.prepare(decoded(image)))).get(0)[0];
-        }
-        List<int[]> origins = WindowGrid.origins(image.height(), image.width(), decision.windowHeight(), decision.windowWidth());
-        float[] p = WindowGrid.predict((input, shape) -> predictWindows(session, input, shape), pre, image, origins,
-                decision.windowHeight(), decision.windowWidth(), 8);
-        double max = 0;
-        for (float v : p) {
-            max = Math.max(max, v);
-        }
-        return max;
-    }
-
-    /** Adapts already-normalised window batches to the DJL session. */
-    private static float[] predictWindows(LoadedModel.Session session, float[] input, org.tensorflow.ndarray.Shape shape) {
-        int n = (int) shape.get(0);
-        int h = (int) shape.get(1);
-        int w = (int) shape.get(2);
-        int c = (int) shape.get(3);
-        List<Preprocessor.Prepared> prepared = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            float[] one = java.util.Arrays.copyOfRange(input, i * h * w * c, (i + 1) * h * w * c);
-            prepared.add(new Preprocessor.Prepared(one, h, w, c, h, w));
-        }
-        List<float[]> out = session.predict(prepared);
-        float[] p = new float[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = out.get(i)[0];
-        }
-        return p;
+        return new ClassifierDecision(model.card()).classify(session, decoded(image), 8);
     }
 
     private static DecodedImage decoded(LabeledImage image) {

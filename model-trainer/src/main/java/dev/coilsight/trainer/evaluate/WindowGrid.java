@@ -1,11 +1,11 @@
 package dev.coilsight.trainer.evaluate;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.tensorflow.ndarray.Shape;
 
 import dev.coilsight.image.DecodedImage;
+import dev.coilsight.model.ClassifierDecision;
 import dev.coilsight.model.Preprocessor;
 import dev.coilsight.trainer.data.LabeledImage;
 
@@ -20,26 +20,13 @@ public final class WindowGrid {
         float[] predict(float[] input, Shape shape);
     }
 
+    /** The serving windows ({@link ClassifierDecision#origins}): training validation looks where the worker looks. */
     public static List<int[]> origins(int height, int width, int windowHeight, int windowWidth) {
-        List<int[]> origins = new ArrayList<>();
-        for (int top : starts(height, windowHeight)) {
-            for (int left : starts(width, windowWidth)) {
-                origins.add(new int[] {top, left});
-            }
-        }
-        return origins;
+        return ClassifierDecision.origins(height, width, windowHeight, windowWidth);
     }
 
     public static List<Integer> starts(int size, int window) {
-        List<Integer> starts = new ArrayList<>();
-        int stride = Math.max(1, window / 2);
-        for (int s = 0; s + window <= size; s += stride) {
-            starts.add(s);
-        }
-        if (starts.isEmpty() || starts.get(starts.size() - 1) + window < size) {
-            starts.add(Math.max(0, size - window));
-        }
-        return starts;
+        return ClassifierDecision.starts(size, window);
     }
 
     public static float[] predict(Predictor predictor, Preprocessor preprocessor, LabeledImage image, List<int[]> origins,
@@ -51,12 +38,8 @@ public final class WindowGrid {
             float[] input = new float[n * windowHeight * windowWidth * channels];
             for (int i = 0; i < n; i++) {
                 int[] o = origins.get(start + i);
-                byte[] crop = new byte[windowHeight * windowWidth * channels];
-                for (int r = 0; r < windowHeight; r++) {
-                    System.arraycopy(image.pixels(), ((o[0] + r) * image.width() + o[1]) * channels, crop, r * windowWidth * channels,
-                            windowWidth * channels);
-                }
-                float[] values = preprocessor.prepare(new DecodedImage(windowWidth, windowHeight, channels, crop)).values();
+                DecodedImage whole = new DecodedImage(image.width(), image.height(), channels, image.pixels());
+                float[] values = preprocessor.prepare(ClassifierDecision.crop(whole, o[0], o[1], windowHeight, windowWidth)).values();
                 System.arraycopy(values, 0, input, i * values.length, values.length);
             }
             float[] p = predictor.predict(input, Shape.of(n, windowHeight, windowWidth, channels));
