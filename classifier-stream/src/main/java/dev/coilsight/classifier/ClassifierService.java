@@ -1,0 +1,30 @@
+package dev.coilsight.classifier;
+
+import java.nio.file.Path;
+
+import dev.coilsight.schemas.Topics;
+import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.worker.WorkerMain;
+
+/**
+ * The classifier worker: reads {@code steel.images}, writes {@code steel.classifications} for every
+ * image and {@code steel.images.defective} for the defective ones. Configured by the shared worker
+ * variables ({@link WorkerConfig}) plus {@code COILSIGHT_TOPIC_IMAGES} [steel.images],
+ * {@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTIVE}
+ * [steel.images.defective]; model {@code COILSIGHT_MODEL_DIR} [models/severstal-classifier], group
+ * [coilsight-classifier], HTTP port [8081].
+ */
+public final class ClassifierService {
+
+    public static final WorkerConfig.Defaults DEFAULTS = new WorkerConfig.Defaults(ClassifierStage.NAME, "COILSIGHT_TOPIC_IMAGES",
+            Topics.IMAGES, "coilsight-classifier", Path.of("models", "severstal-classifier"), 8081);
+
+    private ClassifierService() {
+    }
+
+    public static void main(String[] args) {
+        WorkerMain.run(DEFAULTS, env -> new ClassifierStage(
+                env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
+                env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES)));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.coilsight.classifier;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.coilsight.image.DecodedImage;
+import dev.coilsight.model.ClassifierDecision;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.ImageClassified;
+import dev.coilsight.schemas.ModelRef;
+import dev.coilsight.schemas.StageTimings;
+import dev.coilsight.worker.InferenceStage;
+
+/**
+ * Images to classifications: for every {@link ImageCaptured} one {@link ImageClassified}, and when the
+ * image is defective also one {@link DefectiveImage} (the image and its classification) for the
+ * segmenter, in the same transaction. The decision (whole image or windows, threshold) is
+ * {@link ClassifierDecision}'s, as in offline evaluation.
+ */
+public final class ClassifierStage implements InferenceStage<ImageCaptured> {
+
+    public static final String NAME = "classifier";
+
+    private final String classificationsTopic;
+    private final String defectiveTopic;
+
+    public ClassifierStage(String classificationsTopic, String defectiveTopic) {
+        this.classificationsTopic = classificationsTopic;
+        this.defectiveTopic = defectiveTopic;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return Map.of("COILSIGHT_TOPIC_CLASSIFICATIONS", classificationsTopic, "COILSIGHT_TOPIC_DEFECTIVE", defectiveTopic);
+    }
+
+    @Override
+    public Class<ImageCaptured> inputType() {
+        return ImageCaptured.class;
+    }
+
+    @Override
+    public String task() {
+        return ModelCard.CLASSIFICATION;
+    }
+
+    @Override
+    public ImageCaptured image(ImageCaptured input) {
+        return input;
+    }
+
+    @Override
+    public List<Preprocessor.Prepared> inputs(ModelCard card, DecodedImage image) {
+        return new ClassifierDecision(card).inputs(image);
+    }
+
+    @Override
+    public List<Output> outputs(ModelCard card, ImageCaptured image, List<Preprocessor.Prepared> inputs, List<float[]> outputs,
+                                StageTimings timings) {
+        ClassifierDecision decision = new ClassifierDecision(card);
+        double probability = ClassifierDecision.probability(outputs);
+        ImageClassified classified = ImageClassified.newBuilder()
+                .setImageId(image.getImageId())
+                .setCoilId(image.getCoilId())
+                .setCameraId(image.getCameraId())
+                .setSequence(image.getSequence())
+                .setCapturedAt(image.getCapturedAt())
+                .setPositionMm(image.getPositionMm())
+                .setLineId(image.getLineId())
+                .setWidth(image.getWidth())
+                .setHeight(image.getHeight())
+                .setDefectProbability((float) probability)
+                .setDefective(decision.defective(probability))
+                .setThreshold((float) decision.threshold())
+                .setModel(new ModelRef(card.name(), card.version()))
+                .setTimings(timings)
+                .build();
+        List<Output> out = new ArrayList<>(2);
+        out.add(new Output(classificationsTopic, image.getCoilId(), classified));
+        if (classified.getDefective()) {
+            out.add(new Output(defectiveTopic, image.getCoilId(), new DefectiveImage(image, classified)));
+        }
+        return out;
+    }
+}

@@ -1,4 +1,0 @@
-/**
- * Classifier inference worker (filled by the worker issue).
- */
-package dev.coilsight.classifier;

@@ -1,0 +1,107 @@
+package dev.coilsight.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Typed reads of {@code COILSIGHT_*} settings with defaults, for every service; a bad value names
+ * the variable. (ingest-service still has its own copy, {@code dev.coilsight.ingest.Env}, which this
+ * one can replace.)
+ */
+public final class Env {
+
+    private final Map<String, String> values;
+
+    public Env(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public static Env system() {
+        return new Env(System.getenv());
+    }
+
+    public Optional<String> optional(String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public String string(String name, String defaultValue) {
+        return optional(name).orElse(defaultValue);
+    }
+
+    public long number(String name, long defaultValue) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(raw.get().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + raw.get() + "'");
+        }
+    }
+
+    public int integer(String name, int defaultValue) {
+        long value = number(name, defaultValue);
+        if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(name + " is out of range: " + value);
+        }
+        return (int) value;
+    }
+
+    /** A whole number of at least {@code min}. */
+    public int atLeast(String name, int defaultValue, int min) {
+        int value = integer(name, defaultValue);
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    public boolean flag(String name, boolean defaultValue) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    public Duration millis(String name, long defaultMillis) {
+        return Duration.ofMillis(number(name, defaultMillis));
+    }
+
+    /**
+     * Every variable starting with {@code prefix}, renamed to a client property: the rest of the name
+     * lower-cased with {@code _} as {@code .}, e.g. {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG} with prefix
+     * {@code COILSIGHT_KAFKA_} is {@code sasl.jaas.config}. Sorted by property name.
+     */
+    public Map<String, String> passThrough(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix) && name.length() > prefix.length() && value != null && !value.isBlank()) {
+                out.put(name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.trim());
+            }
+        });
+        return out;
+    }
+
+    /** Whether a setting of this name holds a secret (passwords, keys, JAAS configs, tokens, credentials). */
+    public static boolean secret(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.contains("password") || n.contains("secret") || n.contains("jaas") || n.contains("token")
+                || n.contains("credential") || n.contains("user.info") || n.contains("user_info") || n.endsWith(".key")
+                || n.endsWith("_key");
+    }
+
+    /** The value for a start-up log: {@code ****} for secrets. */
+    public static String masked(String name, String value) {
+        return secret(name) ? "****" : value;
+    }
+}

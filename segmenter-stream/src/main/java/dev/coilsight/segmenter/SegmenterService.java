@@ -1,0 +1,27 @@
+package dev.coilsight.segmenter;
+
+import java.nio.file.Path;
+
+import dev.coilsight.schemas.Topics;
+import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.worker.WorkerMain;
+
+/**
+ * The segmenter worker: reads {@code steel.images.defective}, writes one {@code steel.defects} record
+ * per image. Configured by the shared worker variables ({@link WorkerConfig}) plus
+ * {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective] and {@code COILSIGHT_TOPIC_DEFECTS}
+ * [steel.defects]; model {@code COILSIGHT_MODEL_DIR} [models/severstal-resunet], group
+ * [coilsight-segmenter], HTTP port [8082].
+ */
+public final class SegmenterService {
+
+    public static final WorkerConfig.Defaults DEFAULTS = new WorkerConfig.Defaults(SegmenterStage.NAME, "COILSIGHT_TOPIC_DEFECTIVE",
+            Topics.DEFECTIVE_IMAGES, "coilsight-segmenter", Path.of("models", "severstal-resunet"), 8082);
+
+    private SegmenterService() {
+    }
+
+    public static void main(String[] args) {
+        WorkerMain.run(DEFAULTS, env -> new SegmenterStage(env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS)));
+    }
+}

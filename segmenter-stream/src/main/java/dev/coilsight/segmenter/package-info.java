@@ -1,4 +1,0 @@
-/**
- * Segmenter inference worker (filled by the worker issue).
- */
-package dev.coilsight.segmenter;

@@ -1,0 +1,290 @@
+package dev.coilsight.worker;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.image.ColorMode;
+import dev.coilsight.image.DecodedImage;
+import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.image.ImageRejectedException;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.StageTimings;
+import dev.coilsight.schemas.registry.SchemaRegistryException;
+import dev.coilsight.schemas.serde.WireFormat;
+
+/**
+ * One batch, without Kafka I/O: reads each record, decodes its image, runs the model on all images
+ * of the batch (one forward pass per prepared size), and returns the records to produce (results and
+ * dead letters, in input order) and the offsets to commit with them. A record that cannot be
+ * processed becomes a dead letter and the rest of the batch goes on; a failure that is not the
+ * record's fault (the registry unreachable) fails the whole batch with {@link RetryableBatchException}.
+ */
+final class BatchProcessor<I extends SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
+
+    /** A batch of model inputs of one size in, one output per input out (a Predictor, or a fake in tests). */
+    interface Predict {
+        List<float[]> predict(List<Preprocessor.Prepared> inputs);
+    }
+
+    /** A polled record and when it was polled. */
+    record Polled(ConsumerRecord<byte[], byte[]> record, long polledAt) {
+    }
+
+    /** What to produce and commit for a batch. */
+    record Result(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+                  int results, int deadLetters, List<Long> capturedAt, int inferred, double inferenceSeconds) {
+    }
+
+    /** The batch could not be processed for a reason that may pass (registry unreachable): read it again. */
+    static final class RetryableBatchException extends RuntimeException {
+        RetryableBatchException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final InferenceStage<I> stage;
+    private final Deserializer<I> values;
+    private final Serializer<SpecificRecord> serializer;
+    private final ImageDecoder decoder;
+    private final DeadLetters deadLetters;
+    private final WorkerMetrics metrics;
+
+    BatchProcessor(InferenceStage<I> stage, Deserializer<I> values, Serializer<SpecificRecord> serializer, ImageDecoder decoder,
+                   DeadLetters deadLetters, WorkerMetrics metrics) {
+        this.stage = stage;
+        this.values = values;
+        this.serializer = serializer;
+        this.decoder = decoder;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+    }
+
+    /** One input record on its way through the batch. */
+    private final class Item {
+        final Polled polled;
+        I value;
+        List<Preprocessor.Prepared> inputs;
+        List<float[]> outputs;
+        double decodeMs;
+        ProducerRecord<byte[], byte[]> deadLetter;
+        List<ProducerRecord<byte[], byte[]>> results = List.of();
+
+        Item(Polled polled) {
+            this.polled = polled;
+        }
+
+        boolean alive() {
+            return deadLetter == null;
+        }
+
+        void fail(DeadLetters.Reason reason, Throwable error, ModelCard card) {
+            ConsumerRecord<byte[], byte[]> r = polled.record();
+            log.warn("{} {}-{}@{} to {}: {} ({})", stage.name(), r.topic(), r.partition(), r.offset(), deadLetters.topic(), reason,
+                    error.getMessage());
+            deadLetter = deadLetters.of(r, reason, error, card == null ? null : card.name() + ":" + card.version());
+            metrics.deadLetter(reason.name());
+        }
+    }
+
+    Result process(List<Polled> batch, ModelCard card, Predict predict) {
+        ColorMode mode = card.input().channels() == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+        List<Item> items = new ArrayList<>(batch.size());
+        for (Polled polled : batch) {
+            Item item = new Item(polled);
+            items.add(item);
+            read(item);
+            if (item.alive()) {
+                prepare(item, card, mode);
+            }
+        }
+        long started = System.nanoTime();
+        int inferred = infer(items, card, predict);
+        double inferenceSeconds = (System.nanoTime() - started) / 1e9;
+        long completedAt = System.currentTimeMillis();
+        List<Long> capturedAt = new ArrayList<>();
+        for (Item item : items) {
+            if (!item.alive()) {
+                continue;
+            }
+            StageTimings timings = StageTimings.newBuilder()
+                    .setReceivedAt(Instant.ofEpochMilli(item.polled.polledAt()))
+                    .setCompletedAt(Instant.ofEpochMilli(completedAt))
+                    .setDecodeMs(item.decodeMs)
+                    .setInferenceMs(inferenceSeconds * 1000)
+                    .setBatchSize(inferred)
+                    .build();
+            List<InferenceStage.Output> outputs;
+            try {
+                outputs = stage.outputs(card, item.value, item.inputs, item.outputs, timings);
+            } catch (RuntimeException e) {
+                item.fail(DeadLetters.Reason.MODEL_ERROR, e, card);
+                continue;
+            }
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size());
+            for (InferenceStage.Output output : outputs) {
+                records.add(new ProducerRecord<>(output.topic(), output.key().getBytes(StandardCharsets.UTF_8), serialize(output)));
+            }
+            item.results = records;
+            capturedAt.add(stage.image(item.value).getCapturedAt().toEpochMilli());
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        int results = 0;
+        int dead = 0;
+        for (Item item : items) {
+            if (item.alive()) {
+                records.addAll(item.results);
+                results++;
+            } else {
+                records.add(item.deadLetter);
+                dead++;
+            }
+            ConsumerRecord<byte[], byte[]> r = item.polled.record();
+            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return new Result(records, offsets, results, dead, capturedAt, inferred, inferenceSeconds);
+    }
+
+    private void read(Item item) {
+        ConsumerRecord<byte[], byte[]> r = item.polled.record();
+        byte[] data = r.value();
+        if (data == null) {
+            item.fail(DeadLetters.Reason.UNREADABLE_RECORD, new SerializationException("record has no value (a tombstone)"), null);
+            return;
+        }
+        try {
+            WireFormat.readSchemaId(ByteBuffer.wrap(data), r.topic());
+        } catch (SerializationException e) {
+            item.fail(DeadLetters.Reason.NOT_CONFLUENT_AVRO, e, null);
+            return;
+        }
+        try {
+            item.value = values.deserialize(r.topic(), data);
+        } catch (SerializationException e) {
+            if (e.getCause() instanceof SchemaRegistryException.NotFound) {
+                item.fail(DeadLetters.Reason.UNKNOWN_SCHEMA, e, null);
+            } else if (e.getCause() instanceof SchemaRegistryException) {
+                throw new RetryableBatchException("schema registry unavailable: " + e.getMessage(), e);
+            } else {
+                item.fail(DeadLetters.Reason.UNREADABLE_RECORD, e, null);
+            }
+        } catch (RuntimeException e) {
+            item.fail(DeadLetters.Reason.UNREADABLE_RECORD, e, null);
+        }
+    }
+
+    private void prepare(Item item, ModelCard card, ColorMode mode) {
+        long t = System.nanoTime();
+        DecodedImage image;
+        try {
+            ByteBuffer buffer = stage.image(item.value).getBytes().duplicate();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            image = decoder.decode(bytes, mode);
+        } catch (ImageRejectedException e) {
+            item.fail(DeadLetters.Reason.valueOf(e.reason().name()), e, null);
+            return;
+        } catch (RuntimeException e) {
+            item.fail(DeadLetters.Reason.CORRUPT, e, null);
+            return;
+        }
+        try {
+            item.inputs = stage.inputs(card, image);
+        } catch (RuntimeException e) {
+            item.fail(DeadLetters.Reason.MODEL_INPUT, e, card);
+            return;
+        }
+        item.decodeMs = (System.nanoTime() - t) / 1e6;
+    }
+
+    /**
+     * One forward pass per prepared size over every input of those items; when a pass fails, each
+     * item of it is tried alone so that only the items the model fails on are dead-lettered.
+     *
+     * @return the number of images that went through the model
+     */
+    private int infer(List<Item> items, ModelCard card, Predict predict) {
+        Map<String, List<Item>> bySize = new LinkedHashMap<>();
+        for (Item item : items) {
+            if (item.alive()) {
+                Preprocessor.Prepared first = item.inputs.get(0);
+                bySize.computeIfAbsent(first.height() + "x" + first.width() + "x" + first.channels(), k -> new ArrayList<>()).add(item);
+            }
+        }
+        int inferred = 0;
+        for (List<Item> group : bySize.values()) {
+            List<Preprocessor.Prepared> inputs = new ArrayList<>();
+            group.forEach(item -> inputs.addAll(item.inputs));
+            List<float[]> outputs;
+            try {
+                outputs = predict.predict(inputs);
+                if (outputs.size() != inputs.size()) {
+                    throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + inputs.size() + " inputs");
+                }
+            } catch (RuntimeException e) {
+                if (group.size() == 1) {
+                    group.get(0).fail(DeadLetters.Reason.MODEL_ERROR, e, card);
+                    continue;
+                }
+                log.warn("{} batch of {} images failed ({}); trying them one by one", stage.name(), group.size(), e.getMessage());
+                for (Item item : group) {
+                    inferred += inferAlone(item, card, predict);
+                }
+                continue;
+            }
+            int at = 0;
+            for (Item item : group) {
+                item.outputs = outputs.subList(at, at + item.inputs.size());
+                at += item.inputs.size();
+            }
+            inferred += group.size();
+        }
+        return inferred;
+    }
+
+    private int inferAlone(Item item, ModelCard card, Predict predict) {
+        try {
+            List<float[]> outputs = predict.predict(item.inputs);
+            if (outputs.size() != item.inputs.size()) {
+                throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + item.inputs.size() + " inputs");
+            }
+            item.outputs = outputs;
+            return 1;
+        } catch (RuntimeException e) {
+            item.fail(DeadLetters.Reason.MODEL_ERROR, e, card);
+            return 0;
+        }
+    }
+
+    private byte[] serialize(InferenceStage.Output output) {
+        try {
+            return serializer.serialize(output.topic(), output.value());
+        } catch (RuntimeException e) {
+            // Our own results: the registry refusing or unreachable is no fault of the input record.
+            throw new RetryableBatchException("cannot serialize a " + output.value().getSchema().getName() + " for "
+                    + output.topic() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.coilsight.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Dead-letter records: the original key and value bytes, untouched, with headers that say where they
+ * came from and why they could not be processed. Header values are UTF-8 strings.
+ */
+public final class DeadLetters {
+
+    public static final String STAGE = "coilsight.dlq.stage";
+    public static final String REASON = "coilsight.dlq.reason";
+    public static final String ERROR_CLASS = "coilsight.dlq.error.class";
+    public static final String ERROR_MESSAGE = "coilsight.dlq.error.message";
+    public static final String SOURCE_TOPIC = "coilsight.dlq.source.topic";
+    public static final String SOURCE_PARTITION = "coilsight.dlq.source.partition";
+    public static final String SOURCE_OFFSET = "coilsight.dlq.source.offset";
+    public static final String FAILED_AT = "coilsight.dlq.failed.at";
+    public static final String MODEL = "coilsight.dlq.model";
+
+    /** Messages longer than this are cut (a header is no place for a stack of causes). */
+    static final int MAX_MESSAGE = 2000;
+
+    /** Why a record was dead-lettered. */
+    public enum Reason {
+        /** Value not in the Confluent wire format (no magic byte 0 + schema id). */
+        NOT_CONFLUENT_AVRO,
+        /** The record names a schema id the registry does not know. */
+        UNKNOWN_SCHEMA,
+        /** Confluent framing and a known schema, but the Avro payload cannot be read (truncated, corrupt, no value). */
+        UNREADABLE_RECORD,
+        /** The image bytes are not a PNG or JPEG. */
+        NOT_AN_IMAGE,
+        /** The image is over the configured size limits. */
+        TOO_LARGE,
+        /** A PNG or JPEG that is truncated or corrupt. */
+        CORRUPT,
+        /** A valid image the model cannot take (e.g. smaller than the classifier's window). */
+        MODEL_INPUT,
+        /** The model (or its post-processing) failed on this record alone. */
+        MODEL_ERROR
+    }
+
+    private final String stage;
+    private final String topic;
+
+    public DeadLetters(String stage, String topic) {
+        this.stage = stage;
+        this.topic = topic;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> source, Reason reason, Throwable error, String model) {
+        Headers headers = new RecordHeaders();
+        add(headers, STAGE, stage);
+        add(headers, REASON, reason.name());
+        add(headers, ERROR_CLASS, error.getClass().getName());
+        String message = String.valueOf(error.getMessage());
+        add(headers, ERROR_MESSAGE, message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message);
+        add(headers, SOURCE_TOPIC, source.topic());
+        add(headers, SOURCE_PARTITION, String.valueOf(source.partition()));
+        add(headers, SOURCE_OFFSET, String.valueOf(source.offset()));
+        add(headers, FAILED_AT, Instant.now().toString());
+        if (model != null) {
+            add(headers, MODEL, model);
+        }
+        return new ProducerRecord<>(topic, null, source.key(), source.value(), headers);
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

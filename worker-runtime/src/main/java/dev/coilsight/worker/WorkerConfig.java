@@ -1,0 +1,157 @@
+package dev.coilsight.worker;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.coilsight.config.Env;
+import dev.coilsight.image.ImageLimits;
+import dev.coilsight.schemas.Topics;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+
+/**
+ * Settings every inference worker shares, from environment variables (defaults in brackets):
+ * <ul>
+ *   <li>{@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
+ *       {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true]</li>
+ *   <li>the input topic (the service names its variable, e.g. {@code COILSIGHT_TOPIC_IMAGES}), {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
+ *   <li>{@code COILSIGHT_GROUP_ID} [the service's], {@code COILSIGHT_TRANSACTIONAL_ID} [group-hostname]: prefix of the
+ *       per-thread transactional ids; keep it stable across restarts of one instance and unique across instances, so
+ *       that a restarted instance aborts what its killed predecessor left open at once</li>
+ *   <li>{@code COILSIGHT_MAX_BATCH_SIZE} [8] images, {@code COILSIGHT_MAX_LINGER_MS} [50], {@code COILSIGHT_WORKER_THREADS} [1]
+ *       (each thread: one consumer, one transactional producer, one Predictor)</li>
+ *   <li>{@code COILSIGHT_MODEL_DIR} [the service's]: SavedModel + model.json, may be a symbolic link;
+ *       {@code COILSIGHT_MODEL_POLL_MS} [5000]: how often model.json and the link target are checked for a new model</li>
+ *   <li>{@code COILSIGHT_REQUIRE_GPU} [false]: refuse to start when the TensorFlow engine has no CUDA device</li>
+ *   <li>{@code COILSIGHT_HTTP_HOST} [0.0.0.0], {@code COILSIGHT_HTTP_PORT} [the service's]: /health, /ready, /metrics</li>
+ *   <li>{@code COILSIGHT_MAX_IMAGE_BYTES} [20971520], {@code COILSIGHT_MAX_IMAGE_WIDTH} [8192], {@code COILSIGHT_MAX_IMAGE_HEIGHT} [8192],
+ *       {@code COILSIGHT_MAX_IMAGE_PIXELS} [40000000]: larger images go to the dead-letter topic undecoded</li>
+ *   <li>{@code COILSIGHT_TRANSACTION_TIMEOUT_MS} [60000]</li>
+ *   <li>{@code COILSIGHT_KAFKA_*}: passed to every Kafka client, e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
+ *       {@code COILSIGHT_KAFKA_SASL_MECHANISM}, {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG}, {@code COILSIGHT_KAFKA_SSL_TRUSTSTORE_LOCATION}
+ *       (the name after the prefix, lower case, {@code _} as {@code .}); they override the worker's own settings</li>
+ * </ul>
+ */
+public record WorkerConfig(
+        String service,
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        Optional<String> schemaRegistryUserInfo,
+        boolean autoRegisterSchemas,
+        String inputTopicVariable,
+        String inputTopic,
+        String dlqTopic,
+        String groupId,
+        String transactionalIdPrefix,
+        int maxBatchSize,
+        Duration maxLinger,
+        int threads,
+        Path modelDir,
+        Duration modelPoll,
+        boolean requireGpu,
+        String httpHost,
+        int httpPort,
+        ImageLimits limits,
+        Duration transactionTimeout,
+        Map<String, String> kafka) {
+
+    public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
+
+    public WorkerConfig {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("COILSIGHT_HTTP_PORT must be 0..65535, got " + httpPort);
+        }
+        if (maxLinger.isNegative()) {
+            throw new IllegalArgumentException("COILSIGHT_MAX_LINGER_MS must not be negative");
+        }
+        kafka = Map.copyOf(kafka);
+    }
+
+    /** What differs between the services: their names, input topic and defaults. */
+    public record Defaults(String service, String inputTopicVariable, String inputTopic, String groupId, Path modelDir, int httpPort) {
+    }
+
+    public static WorkerConfig fromEnv(Env env, Defaults defaults) {
+        String group = env.string("COILSIGHT_GROUP_ID", defaults.groupId());
+        return new WorkerConfig(
+                defaults.service(),
+                env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
+                env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
+                defaults.inputTopicVariable(),
+                env.string(defaults.inputTopicVariable(), defaults.inputTopic()),
+                env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
+                group,
+                env.string("COILSIGHT_TRANSACTIONAL_ID", group + "-" + hostname()),
+                env.atLeast("COILSIGHT_MAX_BATCH_SIZE", 8, 1),
+                env.millis("COILSIGHT_MAX_LINGER_MS", 50),
+                env.atLeast("COILSIGHT_WORKER_THREADS", 1, 1),
+                Path.of(env.string("COILSIGHT_MODEL_DIR", defaults.modelDir().toString())),
+                env.millis("COILSIGHT_MODEL_POLL_MS", 5_000),
+                env.flag("COILSIGHT_REQUIRE_GPU", false),
+                env.string("COILSIGHT_HTTP_HOST", "0.0.0.0"),
+                env.integer("COILSIGHT_HTTP_PORT", defaults.httpPort()),
+                new ImageLimits(env.number("COILSIGHT_MAX_IMAGE_BYTES", ImageLimits.DEFAULT.maxBytes()),
+                        env.integer("COILSIGHT_MAX_IMAGE_WIDTH", ImageLimits.DEFAULT.maxWidth()),
+                        env.integer("COILSIGHT_MAX_IMAGE_HEIGHT", ImageLimits.DEFAULT.maxHeight()),
+                        env.number("COILSIGHT_MAX_IMAGE_PIXELS", ImageLimits.DEFAULT.maxPixels())),
+                env.millis("COILSIGHT_TRANSACTION_TIMEOUT_MS", 60_000),
+                env.passThrough(KAFKA_PREFIX));
+    }
+
+    private static String hostname() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The schema registry client settings (Confluent client keys). */
+    public Map<String, Object> registryConfig() {
+        Map<String, Object> configs = new LinkedHashMap<>();
+        configs.put(RegistryClientConfig.URL, schemaRegistryUrl);
+        schemaRegistryUserInfo.ifPresent(u -> {
+            configs.put(RegistryClientConfig.CREDENTIALS_SOURCE, "USER_INFO");
+            configs.put(RegistryClientConfig.USER_INFO, u);
+        });
+        return configs;
+    }
+
+    /** The settings for the start-up log, secrets masked. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", schemaRegistryUrl);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
+        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
+        out.put(inputTopicVariable, inputTopic);
+        out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
+        out.put("COILSIGHT_GROUP_ID", groupId);
+        out.put("COILSIGHT_TRANSACTIONAL_ID", transactionalIdPrefix);
+        out.put("COILSIGHT_MAX_BATCH_SIZE", String.valueOf(maxBatchSize));
+        out.put("COILSIGHT_MAX_LINGER_MS", String.valueOf(maxLinger.toMillis()));
+        out.put("COILSIGHT_WORKER_THREADS", String.valueOf(threads));
+        out.put("COILSIGHT_MODEL_DIR", modelDir.toString());
+        out.put("COILSIGHT_MODEL_POLL_MS", String.valueOf(modelPoll.toMillis()));
+        out.put("COILSIGHT_REQUIRE_GPU", String.valueOf(requireGpu));
+        out.put("COILSIGHT_HTTP_HOST", httpHost);
+        out.put("COILSIGHT_HTTP_PORT", String.valueOf(httpPort));
+        out.put("COILSIGHT_MAX_IMAGE_BYTES", String.valueOf(limits.maxBytes()));
+        out.put("COILSIGHT_MAX_IMAGE_WIDTH", String.valueOf(limits.maxWidth()));
+        out.put("COILSIGHT_MAX_IMAGE_HEIGHT", String.valueOf(limits.maxHeight()));
+        out.put("COILSIGHT_MAX_IMAGE_PIXELS", String.valueOf(limits.maxPixels()));
+        out.put("COILSIGHT_TRANSACTION_TIMEOUT_MS", String.valueOf(transactionTimeout.toMillis()));
+        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
+        return out;
+    }
+}

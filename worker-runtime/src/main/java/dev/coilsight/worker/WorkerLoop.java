@@ -1,0 +1,255 @@
+package dev.coilsight.worker;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.model.LoadedModel;
+
+/**
+ * One worker thread: one consumer, one transactional producer, one Predictor. Each batch is read
+ * (between transactions), inferred, then its results, its dead letters and its input offsets go
+ * out in one transaction (EOS v2: offsets are sent with the consumer's group metadata, so a
+ * consumer that lost its partitions in a rebalance cannot commit for them). When a transaction
+ * fails for a reason other than fencing, it is aborted and the batch is read again from the last
+ * committed offsets. A fenced producer (another instance took this transactional id) ends the
+ * thread. Between batches the thread takes up a swapped model.
+ */
+final class WorkerLoop<I extends SpecificRecord> implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+    private static final Duration RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
+
+    private final String name;
+    private final String topic;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final BatchCollector collector;
+    private final BatchProcessor<I> processor;
+    private final ModelManager models;
+    private final WorkerMetrics metrics;
+    private final AtomicInteger assignedTotal;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+    private volatile int assigned;
+    private volatile boolean running;
+    private volatile long generationInUse = -1;
+    private ModelManager.Lease lease;
+    private LoadedModel.Session session;
+
+    WorkerLoop(String name, String topic, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, int maxBatch,
+               Duration maxLinger, BatchProcessor<I> processor, ModelManager models, WorkerMetrics metrics, AtomicInteger assignedTotal) {
+        this.name = name;
+        this.topic = topic;
+        this.consumer = consumer;
+        this.producer = producer;
+        this.collector = new BatchCollector(consumer, maxBatch, maxLinger);
+        this.processor = processor;
+        this.models = models;
+        this.metrics = metrics;
+        this.assignedTotal = assignedTotal;
+    }
+
+    @Override
+    public void run() {
+        running = true;
+        long backoff = 100;
+        try {
+            producer.initTransactions();
+            consumer.subscribe(List.of(topic), new Rebalance());
+            while (!stopping) {
+                takeUpSwappedModel();
+                List<BatchProcessor.Polled> batch = collector.next(() -> stopping);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                if (processAndCommit(batch)) {
+                    backoff = 100;
+                } else {
+                    sleep(backoff);
+                    backoff = Math.min(RETRY_BACKOFF_MAX.toMillis(), backoff * 2);
+                }
+            }
+            log.info("{} stopped after its last batch", name);
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            failure = e;
+            log.error("{}: producer fenced (another instance uses transactional id prefix of this one?); thread ends", name, e);
+        } catch (Throwable e) {
+            failure = e;
+            log.error("{} failed", name, e);
+        } finally {
+            closeQuietly();
+            running = false;
+            done.countDown();
+        }
+    }
+
+    /** @return false when the batch must be read again after a pause */
+    private boolean processAndCommit(List<BatchProcessor.Polled> batch) {
+        BatchProcessor.Result result;
+        try {
+            result = processor.process(batch, lease.model().card(), session::predict);
+        } catch (BatchProcessor.RetryableBatchException e) {
+            log.warn("{}: batch of {} will be read again: {}", name, batch.size(), e.getMessage());
+            metrics.aborted();
+            collector.rewind(batch);
+            return false;
+        }
+        try {
+            producer.beginTransaction();
+            for (ProducerRecord<byte[], byte[]> record : result.records()) {
+                producer.send(record);
+            }
+            producer.sendOffsetsToTransaction(result.offsets(), consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException | AuthorizationException
+                 | AuthenticationException | UnsupportedVersionException e) {
+            throw e; // the producer cannot go on
+        } catch (KafkaException e) {
+            // Lost the partitions in a rebalance (commit refused for an old generation), a timeout, a record
+            // refused by the broker: nothing of the batch is visible; read it again.
+            log.warn("{}: transaction of a batch of {} aborted, reading it again: {}", name, batch.size(), e.toString());
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailure) {
+                log.warn("{}: abort failed: {}", name, abortFailure.toString());
+                if (abortFailure instanceof ProducerFencedException || abortFailure instanceof InvalidProducerEpochException) {
+                    throw abortFailure;
+                }
+            }
+            metrics.aborted();
+            collector.rewind(batch);
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        metrics.committed(result.results(), result.deadLetters());
+        if (result.inferred() > 0) {
+            metrics.batch(result.inferred(), result.inferenceSeconds());
+        }
+        for (long capturedAt : result.capturedAt()) {
+            metrics.captureToResult((now - capturedAt) / 1000.0);
+        }
+        return true;
+    }
+
+    private void takeUpSwappedModel() {
+        if (lease != null && lease.generation() == models.generation()) {
+            return;
+        }
+        ModelManager.Lease next = models.current();
+        LoadedModel.Session nextSession = next.model().newSession();
+        if (session != null) {
+            session.close();
+        }
+        if (lease != null) {
+            lease.close();
+            log.info("{} now uses model {} {}", name, next.model().card().name(), next.model().card().version());
+        }
+        lease = next;
+        session = nextSession;
+        generationInUse = next.generation();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Called inside poll, between transactions: nothing of these partitions is in flight.
+            collector.drop(partitions);
+            update(-partitions.size());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            update(partitions.size());
+            if (!partitions.isEmpty()) {
+                log.info("{} assigned {}", name, partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        private void update(int delta) {
+            assigned += delta;
+            metrics.partitions(assignedTotal.addAndGet(delta));
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+        } catch (RuntimeException e) {
+            log.warn("{}: consumer close: {}", name, e.toString());
+        }
+        try {
+            producer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.warn("{}: producer close: {}", name, e.toString());
+        }
+        if (assigned != 0) {
+            metrics.partitions(assignedTotal.addAndGet(-assigned));
+            assigned = 0;
+        }
+        if (session != null) {
+            session.close();
+        }
+        if (lease != null) {
+            lease.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Finish the batch in flight, commit it, then stop. */
+    void stop() {
+        stopping = true;
+    }
+
+    boolean await(Duration timeout) throws InterruptedException {
+        return done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    boolean alive() {
+        return failure == null && (running || stopping || done.getCount() == 1);
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    int assigned() {
+        return assigned;
+    }
+
+    /** The model generation this thread's batches use now (-1 before its first batch). */
+    long generationInUse() {
+        return generationInUse;
+    }
+}
