@@ -196,6 +196,17 @@ class IngestHttpIT {
     }
 
     @Test
+    void refusedUploadsAreAnsweredNotResetWhileTheBodyIsStillComing() throws Exception {
+        // Refused before their bodies are read: the server must not close the connection on unread bytes,
+        // which resets it under the client before it has read the answer.
+        byte[] png = Files.readAllBytes(IngestFixture.samplePng());
+        for (int i = 0; i < 20; i++) {
+            assertError(post("COIL-R", "image/png", png, "Authorization", null), 401, "unauthorized", "missing bearer token");
+            assertError(post("COIL-R", "image/jpeg", new byte[1_200_000]), 413, "too_large", "over the limit");
+        }
+    }
+
+    @Test
     void connectionsAreOpenedWithoutNagle() {
         // Left on, each 202 waits for the client's delayed ACK (about 40 ms); the benchmark shows the difference.
         assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");

@@ -47,6 +47,8 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UPLOAD = Pattern.compile("/v1/coils/([^/]+)/images/?");
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
+    /** How much of a refused request's body is read and dropped so that its answer arrives (as Tomcat's 2 MiB swallow). */
+    private static final long DISCARD_LIMIT = 2 * 1024 * 1024;
     private static final String SOURCE = "http";
     /** The JDK server's switch for TCP_NODELAY on accepted connections (read once, when its first server starts). */
     static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
@@ -189,7 +191,31 @@ public final class IngestHttpServer implements AutoCloseable {
             } else {
                 log.info("upload to coil {} refused ({}): {}", coilId, e.status(), e.getMessage());
             }
+            discardUnreadBody(exchange);
             error(exchange, e);
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body (401, or 413 by Content-Length, come before
+     * it is read), up to {@link #DISCARD_LIMIT}. The JDK server drains only 64 KB itself and then closes the
+     * connection on the unread rest, and a close with unread bytes resets it: the client, still sending,
+     * would see "connection reset" instead of the answer. Larger bodies are not read; that connection closes.
+     */
+    private static void discardUnreadBody(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            if (length != null && Long.parseLong(length.trim()) > DISCARD_LIMIT) {
+                return;
+            }
+            InputStream in = exchange.getRequestBody();
+            byte[] scratch = new byte[64 * 1024];
+            long left = DISCARD_LIMIT;
+            for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the client went away, or sent a Content-Length that is no number: nothing more to save
         }
     }
 

@@ -152,18 +152,16 @@ public final class IngestBenchmark implements Callable<Integer> {
         volatile boolean measuring;
         volatile boolean stopped;
 
-        void acked(int size, long latencyNanos) {
-            if (measuring) {
+        /** One image's outcome, sent at {@code sentNanos}. */
+        void completed(boolean acked, int size, long sentNanos) {
+            if (!measuring) {
+                return;
+            }
+            if (acked) {
                 images.incrementAndGet();
                 bytes.addAndGet(size);
-                if (latencyNanos >= 0) {
-                    latencies.add(latencyNanos);
-                }
-            }
-        }
-
-        void failed() {
-            if (measuring) {
+                latencies.add(System.nanoTime() - sentNanos);
+            } else {
                 errors.incrementAndGet();
             }
         }
@@ -347,11 +345,7 @@ public final class IngestBenchmark implements Callable<Integer> {
                     long sent = System.nanoTime();
                     producer.send(new ProducerRecord<>(topic, coil(i), image), (metadata, error) -> {
                         inFlight.release();
-                        if (error == null) {
-                            meter.acked(image.length, System.nanoTime() - sent);
-                        } else {
-                            meter.failed();
-                        }
+                        meter.completed(error == null, image.length, sent);
                     });
                 }
             });
@@ -364,22 +358,43 @@ public final class IngestBenchmark implements Callable<Integer> {
         }
     }
 
-    private final class RawSync implements Driver {
-        private final KafkaProducer<String, byte[]> producer = rawProducer();
+    /** {@code --clients} threads, each sending one image and waiting for its acknowledgement, round-robin over the images. */
+    private abstract class SendAndWait implements Driver {
+        private final String name;
         private List<Thread> threads = List.of();
+
+        SendAndWait(String name) {
+            this.name = name;
+        }
+
+        /** Before the threads start. */
+        void open(String topic) {
+        }
+
+        /** Sends image number {@code i} and waits for its acknowledgement; false or an exception counts as an error. */
+        abstract boolean sendAndWait(String topic, long i, byte[] image) throws Exception;
+
+        /** After the threads ended. */
+        void release() {
+        }
 
         @Override
         public void start(String topic, Meter meter) {
-            threads = startThreads(clients, "raw-sync", t -> {
+            open(topic);
+            threads = startThreads(clients, name, t -> {
                 for (long i = t; !meter.stopped; i += clients) {
                     byte[] image = images.get((int) (i % images.size()));
                     long sent = System.nanoTime();
+                    boolean acked;
                     try {
-                        producer.send(new ProducerRecord<>(topic, coil(i), image)).get();
-                        meter.acked(image.length, System.nanoTime() - sent);
+                        acked = sendAndWait(topic, i, image);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
                     } catch (Exception e) {
-                        meter.failed();
+                        acked = false;
                     }
+                    meter.completed(acked, image.length, sent);
                 }
             });
         }
@@ -387,49 +402,68 @@ public final class IngestBenchmark implements Callable<Integer> {
         @Override
         public void close() {
             join(threads);
+            release();
+        }
+    }
+
+    private final class RawSync extends SendAndWait {
+        private final KafkaProducer<String, byte[]> producer = rawProducer();
+
+        RawSync() {
+            super("raw-sync");
+        }
+
+        @Override
+        boolean sendAndWait(String topic, long i, byte[] image) throws Exception {
+            producer.send(new ProducerRecord<>(topic, coil(i), image)).get();
+            return true;
+        }
+
+        @Override
+        void release() {
             producer.close(Duration.ofSeconds(30));
         }
     }
 
-    private final class PublisherSync implements Driver {
+    private final class PublisherSync extends SendAndWait {
         private final ImageEvents events = new ImageEvents(ImageLimits.DEFAULT, false);
         private ImagePublisher publisher;
-        private List<Thread> threads = List.of();
 
-        @Override
-        public void start(String topic, Meter meter) {
-            publisher = publisher(topic);
-            threads = startThreads(clients, "publisher", t -> {
-                for (long i = t; !meter.stopped; i += clients) {
-                    byte[] image = images.get((int) (i % images.size()));
-                    long sent = System.nanoTime();
-                    try {
-                        ImageMetadata metadata = new ImageMetadata(coil(i), "bench", i, Instant.now(), null, null);
-                        publisher.publish(events.build(UUID.randomUUID().toString(), metadata, image), "bench");
-                        meter.acked(image.length, System.nanoTime() - sent);
-                    } catch (RuntimeException e) {
-                        meter.failed();
-                    }
-                }
-            });
+        PublisherSync() {
+            super("publisher");
         }
 
         @Override
-        public void close() {
-            join(threads);
-            if (publisher != null) {
-                publisher.close();
-            }
+        void open(String topic) {
+            publisher = publisher(topic);
+        }
+
+        @Override
+        boolean sendAndWait(String topic, long i, byte[] image) {
+            ImageMetadata metadata = new ImageMetadata(coil(i), "bench", i, Instant.now(), null, null);
+            publisher.publish(events.build(UUID.randomUUID().toString(), metadata, image), "bench");
+            return true;
+        }
+
+        @Override
+        void release() {
+            publisher.close();
         }
     }
 
-    private final class Http implements Driver {
+    private final class Http extends SendAndWait {
+        private final ThreadLocal<HttpClient> client = ThreadLocal.withInitial(
+                () -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
         private ImagePublisher publisher;
         private IngestHttpServer server;
-        private List<Thread> threads = List.of();
+        private URI base;
+
+        Http() {
+            super("http-client");
+        }
 
         @Override
-        public void start(String topic, Meter meter) {
+        void open(String topic) {
             publisher = publisher(topic);
             ImageLimits limits = ImageLimits.DEFAULT;
             try {
@@ -439,46 +473,29 @@ public final class IngestBenchmark implements Callable<Integer> {
                 throw new UncheckedIOException(e);
             }
             server.start();
-            URI base = URI.create("http://127.0.0.1:" + server.port() + "/v1/coils/");
-            threads = startThreads(clients, "http-client", t -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                for (long i = t; !meter.stopped; i += clients) {
-                    byte[] image = images.get((int) (i % images.size()));
-                    HttpRequest request = HttpRequest.newBuilder(base.resolve(coil(i) + "/images"))
-                            .timeout(Duration.ofSeconds(60))
-                            .header("Authorization", "Bearer " + TOKEN)
-                            .header("Content-Type", contentType(image))
-                            .header("X-Sequence", Long.toString(i))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(image))
-                            .build();
-                    long sent = System.nanoTime();
-                    try {
-                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() == 202) {
-                            meter.acked(image.length, System.nanoTime() - sent);
-                        } else {
-                            System.err.println("HTTP " + response.statusCode() + ": " + response.body());
-                            meter.failed();
-                        }
-                    } catch (IOException e) {
-                        meter.failed();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            });
+            base = URI.create("http://127.0.0.1:" + server.port() + "/v1/coils/");
         }
 
         @Override
-        public void close() {
-            join(threads);
-            if (server != null) {
-                server.close();
+        boolean sendAndWait(String topic, long i, byte[] image) throws Exception {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve(coil(i) + "/images"))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", contentType(image))
+                    .header("X-Sequence", Long.toString(i))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                    .build();
+            HttpResponse<String> response = client.get().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 202) {
+                System.err.println("HTTP " + response.statusCode() + ": " + response.body());
             }
-            if (publisher != null) {
-                publisher.close();
-            }
+            return response.statusCode() == 202;
+        }
+
+        @Override
+        void release() {
+            server.close();
+            publisher.close();
         }
     }
 }

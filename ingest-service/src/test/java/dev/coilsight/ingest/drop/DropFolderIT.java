@@ -28,12 +28,13 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.image.ImageLimits;
+import dev.coilsight.ingest.FreshTopic;
 import dev.coilsight.ingest.IngestFixture;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
@@ -67,26 +68,18 @@ class DropFolderIT {
     @TempDir
     Path root;
 
-    private String topic;
-    private ImagePublisher publisher;
-    private IngestMetrics metrics;
+    @RegisterExtension
+    final FreshTopic sink = new FreshTopic(3);
+    private final IngestMetrics metrics = new IngestMetrics();
     private final List<DropFolderWatcher> running = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() {
-        topic = IngestFixture.newTopic(3);
-        publisher = IngestFixture.publisher(topic);
-        metrics = new IngestMetrics();
-    }
-
     @AfterEach
-    void tearDown() {
+    void stopWatchers() {
         running.forEach(DropFolderWatcher::close);
-        publisher.close();
     }
 
     private DropFolderWatcher watcher(Duration stable, DropFolderWatcher.CrashPoints crashPoints) {
-        DropFolderWatcher watcher = new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), publisher, metrics,
+        DropFolderWatcher watcher = new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), sink.publisher(), metrics,
                 CAMERA, stable, POLL, crashPoints);
         running.add(watcher);
         return watcher;
@@ -98,30 +91,50 @@ class DropFolderIT {
         watcher.close();
     }
 
-    private static DropFolderWatcher.CrashPoints afterPending(Consumer<Path> hook) {
+    /** The two places where the watcher lets tests cut in. */
+    private enum Point { AFTER_PENDING, AFTER_ACK }
+
+    private static DropFolderWatcher.CrashPoints at(Point point, Consumer<Path> hook) {
         return new DropFolderWatcher.CrashPoints() {
             @Override
             public void afterPending(Path file) {
-                hook.accept(file);
+                if (point == Point.AFTER_PENDING) {
+                    hook.accept(file);
+                }
             }
 
             @Override
             public void afterAck(Path file) {
+                if (point == Point.AFTER_ACK) {
+                    hook.accept(file);
+                }
             }
         };
     }
 
-    private static DropFolderWatcher.CrashPoints afterAck(Consumer<Path> hook) {
-        return new DropFolderWatcher.CrashPoints() {
-            @Override
-            public void afterPending(Path file) {
+    /** Runs a watcher that dies at the point when it reaches it for the second file; returns that file. */
+    private Path crashOnSecondFile(Point point) throws InterruptedException {
+        AtomicInteger reached = new AtomicInteger();
+        AtomicReference<Path> crashedAt = new AtomicReference<>();
+        CountDownLatch crashed = new CountDownLatch(1);
+        DropFolderWatcher watcher = watcher(STABLE, at(point, file -> {
+            if (reached.incrementAndGet() == 2) {
+                crashedAt.set(file);
+                crashed.countDown();
+                throw new SimulatedCrash(file);
             }
+        }));
+        watcher.start();
+        assertThat(crashed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the watcher reached " + point + " twice").isTrue();
+        stop(watcher);
+        return crashedAt.get();
+    }
 
-            @Override
-            public void afterAck(Path file) {
-                hook.accept(file);
-            }
-        };
+    /** A new watcher over the same root, run until every dropped file is in done/; then the exactly-once checks. */
+    private List<ConsumerRecord<String, ImageCaptured>> restartAndFinish(Map<String, Dropped> dropped) throws IOException {
+        watcher(STABLE, DropFolderWatcher.NO_CRASH).start();
+        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "the new watcher moved all files to done/");
+        return assertPublishedExactlyOnce(dropped);
     }
 
     /** Copies real images into the coils' folders: {@code perCoil} images for each coil id, distinct images throughout. */
@@ -178,7 +191,7 @@ class DropFolderIT {
      * file sits in its coil's done/ folder with its content unchanged.
      */
     private List<ConsumerRecord<String, ImageCaptured>> assertPublishedExactlyOnce(Map<String, Dropped> dropped) throws IOException {
-        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(topic, dropped.size());
+        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(sink.topic(), dropped.size());
         assertThat(records).as("records in the topic").hasSize(dropped.size());
         Map<String, ConsumerRecord<String, ImageCaptured>> bySha = new LinkedHashMap<>();
         for (ConsumerRecord<String, ImageCaptured> record : records) {
@@ -216,7 +229,7 @@ class DropFolderIT {
         AtomicReference<DropFolderWatcher> a = new AtomicReference<>();
         AtomicInteger acks = new AtomicInteger();
         CountDownLatch thirdAck = new CountDownLatch(1);
-        a.set(watcher(STABLE, afterAck(file -> {
+        a.set(watcher(STABLE, at(Point.AFTER_ACK, file -> {
             if (acks.incrementAndGet() == 3) {
                 a.get().stopScanning();
                 thirdAck.countDown();
@@ -224,7 +237,7 @@ class DropFolderIT {
         })));
         a.get().start();
         assertThat(thirdAck.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("A acknowledged three files").isTrue();
-        assertThatThrownBy(() -> new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), publisher, metrics,
+        assertThatThrownBy(() -> new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), sink.publisher(), metrics,
                 CAMERA, STABLE, POLL)).isInstanceOf(IllegalStateException.class).hasMessageContaining("one watcher per drop root");
         Path lockFile = root.resolve(".coilsight").resolve("lock");
         assertThat(LockProbe.probe(lockFile)).as("A's lock, seen from another process, after the refused second watcher").isEqualTo("held");
@@ -232,12 +245,9 @@ class DropFolderIT {
         assertThat(LockProbe.probe(lockFile)).isEqualTo("free");
 
         assertThat(doneCount()).as("files A moved to done/").isEqualTo(3);
-        assertThat(IngestFixture.read(topic, 3)).hasSize(3);
+        assertThat(IngestFixture.read(sink.topic(), 3)).hasSize(3);
 
-        DropFolderWatcher b = watcher(STABLE, DropFolderWatcher.NO_CRASH);
-        b.start();
-        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "B moved all 8 files to done/");
-        assertPublishedExactlyOnce(dropped);
+        restartAndFinish(dropped);
         assertThat(metrics.acceptedCount("drop")).isEqualTo(dropped.size());
 
         // The same file version dropped again (a move keeps its size and time) is known to the ledger: not sent again.
@@ -245,39 +255,24 @@ class DropFolderIT {
         Path back = root.resolve(again.coilId()).resolve(again.name());
         Files.move(done(again), back);
         IngestFixture.await(WAIT, () -> !Files.exists(back) && Files.exists(done(again)), "the re-dropped file is moved to done/ again");
-        assertThat(IngestFixture.read(topic, dropped.size())).hasSize(dropped.size());
+        assertThat(IngestFixture.read(sink.topic(), dropped.size())).hasSize(dropped.size());
         assertThat(metrics.acceptedCount("drop")).isEqualTo(dropped.size());
     }
 
     @Test
     void aCrashAfterTheAcknowledgementButBeforeTheLedgerSaysDonePublishesNothingTwice() throws Exception {
         Map<String, Dropped> dropped = dropImages(Map.of("COIL-K1", 5));
-        AtomicInteger acks = new AtomicInteger();
-        AtomicReference<Path> crashedAt = new AtomicReference<>();
-        CountDownLatch crashed = new CountDownLatch(1);
-        DropFolderWatcher a = watcher(STABLE, afterAck(file -> {
-            if (acks.incrementAndGet() == 2) {
-                crashedAt.set(file);
-                crashed.countDown();
-                throw new SimulatedCrash(file);
-            }
-        }));
-        a.start();
-        assertThat(crashed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        stop(a);
+        Path crashedAt = crashOnSecondFile(Point.AFTER_ACK);
 
         // The second file reached the broker, but the ledger's last word on it is PENDING and it was not moved.
-        String name = crashedAt.get().getFileName().toString();
+        String name = crashedAt.getFileName().toString();
         assertThat(ledgerLines()).last().asString().startsWith("PENDING ").contains(name);
-        assertThat(crashedAt.get()).exists();
+        assertThat(crashedAt).exists();
         assertThat(doneCount()).isEqualTo(1);
-        List<ConsumerRecord<String, ImageCaptured>> beforeRestart = IngestFixture.read(topic, 2);
+        List<ConsumerRecord<String, ImageCaptured>> beforeRestart = IngestFixture.read(sink.topic(), 2);
         assertThat(beforeRestart).hasSize(2);
 
-        DropFolderWatcher b = watcher(STABLE, DropFolderWatcher.NO_CRASH);
-        b.start();
-        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "B moved all files to done/");
-        List<ConsumerRecord<String, ImageCaptured>> records = assertPublishedExactlyOnce(dropped);
+        List<ConsumerRecord<String, ImageCaptured>> records = restartAndFinish(dropped);
         assertThat(records).extracting(r -> r.value().getImageId())
                 .containsAll(beforeRestart.stream().map(r -> r.value().getImageId()).toList());
         assertThat(ledgerLines()).anySatisfy(line -> assertThat(line).startsWith("DONE ").contains(name));
@@ -286,31 +281,16 @@ class DropFolderIT {
     @Test
     void aCrashAfterPendingIsWrittenButBeforeTheSendPublishesTheFileOnceWithItsLedgerId() throws Exception {
         Map<String, Dropped> dropped = dropImages(Map.of("COIL-P1", 3, "COIL-P2", 2));
-        AtomicInteger pending = new AtomicInteger();
-        AtomicReference<Path> crashedAt = new AtomicReference<>();
-        CountDownLatch crashed = new CountDownLatch(1);
-        DropFolderWatcher a = watcher(STABLE, afterPending(file -> {
-            if (pending.incrementAndGet() == 2) {
-                crashedAt.set(file);
-                crashed.countDown();
-                throw new SimulatedCrash(file);
-            }
-        }));
-        a.start();
-        assertThat(crashed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        stop(a);
+        Path crashedAt = crashOnSecondFile(Point.AFTER_PENDING);
 
-        String name = crashedAt.get().getFileName().toString();
+        String name = crashedAt.getFileName().toString();
         String lastLine = ledgerLines().get(ledgerLines().size() - 1);
         assertThat(lastLine).startsWith("PENDING ").contains(name);
         String pendingImageId = lastLine.split(" ")[2];
-        assertThat(IngestFixture.read(topic, 1)).as("only the first file was sent").hasSize(1);
+        assertThat(IngestFixture.read(sink.topic(), 1)).as("only the first file was sent").hasSize(1);
 
-        DropFolderWatcher b = watcher(STABLE, DropFolderWatcher.NO_CRASH);
-        b.start();
-        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "B moved all files to done/");
-        List<ConsumerRecord<String, ImageCaptured>> records = assertPublishedExactlyOnce(dropped);
-        byte[] crashedBytes = Files.readAllBytes(root.resolve(crashedAt.get().getParent().getFileName().toString())
+        List<ConsumerRecord<String, ImageCaptured>> records = restartAndFinish(dropped);
+        byte[] crashedBytes = Files.readAllBytes(root.resolve(crashedAt.getParent().getFileName().toString())
                 .resolve(DropFolderWatcher.DONE).resolve(name));
         ImageCaptured recovered = records.stream().map(ConsumerRecord::value)
                 .filter(v -> Arrays.equals(IngestFixture.bytes(v), crashedBytes)).findFirst().orElseThrow();
@@ -394,7 +374,7 @@ class DropFolderIT {
         assertThat(part).exists();
         assertThat(tmp).exists();
         assertThat(hidden).exists();
-        assertThat(IngestFixture.read(topic, 1)).hasSize(1);
+        assertThat(IngestFixture.read(sink.topic(), 1)).hasSize(1);
 
         Files.move(part, part.resolveSibling("a.jpg"), StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, tmp.resolveSibling("c.jpg"), StandardCopyOption.ATOMIC_MOVE);

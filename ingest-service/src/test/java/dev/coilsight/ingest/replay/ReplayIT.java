@@ -15,17 +15,16 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.image.ImageLimits;
+import dev.coilsight.ingest.FreshTopic;
 import dev.coilsight.ingest.IngestFixture;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
-import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageEncoding;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
@@ -37,24 +36,12 @@ import picocli.CommandLine;
 @ExtendWith(RealInfrastructureExtension.class)
 class ReplayIT {
 
-    private String topic;
-    private ImagePublisher publisher;
-    private IngestMetrics metrics;
-
-    @BeforeEach
-    void setUp() {
-        topic = IngestFixture.newTopic(3);
-        publisher = IngestFixture.publisher(topic);
-        metrics = new IngestMetrics();
-    }
-
-    @AfterEach
-    void tearDown() {
-        publisher.close();
-    }
+    @RegisterExtension
+    final FreshTopic sink = new FreshTopic(3);
+    private final IngestMetrics metrics = new IngestMetrics();
 
     private Replayer replayer() {
-        return new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), metrics);
+        return new Replayer(sink.publisher(), new ImageEvents(ImageLimits.DEFAULT, false), metrics);
     }
 
     /** The records of each coil in topic order (one coil is one key, so one partition). */
@@ -96,7 +83,7 @@ class ReplayIT {
         assertThat(result.coilIds()).containsExactly(prefix + "1", prefix + "2", prefix + "3");
         assertThat(metrics.acceptedCount("replay")).isEqualTo(12);
 
-        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(topic, 12);
+        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(sink.topic(), 12);
         assertThat(records).hasSize(12);
         Map<String, List<ImageCaptured>> coils = byCoil(records);
         assertThat(coils.keySet()).containsExactlyInAnyOrderElementsOf(result.coilIds());
@@ -140,12 +127,12 @@ class ReplayIT {
         int exit = cli.execute("--dataset", dataset.toString(), "--coils", "2", "--rate", "100",
                 "--bootstrap-servers", TestInfrastructure.kafka().bootstrapServers(),
                 "--registry", TestInfrastructure.registry().ccompatUrl(),
-                "--topic", topic, "--coil-prefix", "sv-", "--camera-id", "cam-sv");
+                "--topic", sink.topic(), "--coil-prefix", "sv-", "--camera-id", "cam-sv");
 
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString()).contains("published 16 images").contains("as 2 coils").contains("0 not published")
                 .contains("coils: sv-1 sv-2");
-        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(topic, 16);
+        List<ConsumerRecord<String, ImageCaptured>> records = IngestFixture.read(sink.topic(), 16);
         assertThat(records).hasSize(16);
         Map<String, List<ImageCaptured>> coils = byCoil(records);
         assertThat(coils.keySet()).containsExactlyInAnyOrder("sv-1", "sv-2");
@@ -180,7 +167,7 @@ class ReplayIT {
 
         assertThat(result.published()).isEqualTo(6);
         assertThat(result.coilIds()).containsExactly("loop-L1-1", "loop-L2-1");
-        Map<String, List<ImageCaptured>> coils = byCoil(IngestFixture.read(topic, 6));
+        Map<String, List<ImageCaptured>> coils = byCoil(IngestFixture.read(sink.topic(), 6));
         assertThat(coils.keySet()).containsExactlyInAnyOrder("loop-L1-1", "loop-L2-1");
         for (List<ImageCaptured> events : coils.values()) {
             assertThat(events).extracting(ImageCaptured::getSequence).containsExactly(0L, 1L, 2L);
@@ -198,7 +185,7 @@ class ReplayIT {
         CommandLine cli = ReplayCommand.commandLine();
         cli.setErr(new PrintWriter(err));
 
-        int exit = cli.execute("--dataset", empty.toString(), "--topic", topic,
+        int exit = cli.execute("--dataset", empty.toString(), "--topic", sink.topic(),
                 "--bootstrap-servers", TestInfrastructure.kafka().bootstrapServers(),
                 "--registry", TestInfrastructure.registry().ccompatUrl());
 
