@@ -55,6 +55,11 @@ public final class WorkerFixture {
 
     /** The environment of a worker on the test broker and registry, plus the given settings. */
     public static Env env(Map<String, String> settings) {
+        return new Env(variables(settings));
+    }
+
+    /** {@link #env}'s variables, for a worker in another JVM. */
+    public static Map<String, String> variables(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>();
         env.put("COILSIGHT_BOOTSTRAP_SERVERS", TestInfrastructure.kafka().bootstrapServers());
         env.put("COILSIGHT_SCHEMA_REGISTRY_URL", TestInfrastructure.registry().ccompatUrl());
@@ -64,7 +69,7 @@ public final class WorkerFixture {
         env.put("COILSIGHT_TRANSACTIONAL_ID", "it-tx-" + UUID.randomUUID());
         env.put("COILSIGHT_MODEL_POLL_MS", "0");
         env.putAll(settings);
-        return new Env(env);
+        return env;
     }
 
     public static SpecificAvroSerializer<SpecificRecord> serializer() {
