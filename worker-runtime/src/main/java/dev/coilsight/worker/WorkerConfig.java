@@ -118,13 +118,7 @@ public record WorkerConfig(
 
     /** The schema registry client settings (Confluent client keys). */
     public Map<String, Object> registryConfig() {
-        Map<String, Object> configs = new LinkedHashMap<>();
-        configs.put(RegistryClientConfig.URL, schemaRegistryUrl);
-        schemaRegistryUserInfo.ifPresent(u -> {
-            configs.put(RegistryClientConfig.CREDENTIALS_SOURCE, "USER_INFO");
-            configs.put(RegistryClientConfig.USER_INFO, u);
-        });
-        return configs;
+        return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
     }
 
     /** The settings for the start-up log, secrets masked. */

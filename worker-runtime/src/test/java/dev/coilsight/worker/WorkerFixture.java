@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +34,7 @@ import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 import dev.coilsight.schemas.serde.SpecificAvroSerializer;
+import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.testsupport.TestInfrastructure;
 
@@ -50,6 +52,19 @@ public final class WorkerFixture {
             topics.put(role, "it-" + role + "-" + run);
         }
         TestInfrastructure.kafka().createTopics(partitions, topics.values().toArray(String[]::new));
+        // A produce right after creation can meet a broker that does not lead the partition yet (and an idempotent
+        // producer's retries then fail with out-of-order sequences): wait until every partition has its leader.
+        try (Admin admin = TestInfrastructure.kafka().admin()) {
+            await(Duration.ofSeconds(30), () -> {
+                try {
+                    return admin.describeTopics(topics.values()).allTopicNames().get().values().stream()
+                            .allMatch(d -> d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null
+                                    && !p.leader().isEmpty()));
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the test topics have leaders");
+        }
         return topics;
     }
 
@@ -180,19 +195,8 @@ public final class WorkerFixture {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    /** Waits (polling every 50 ms) until the condition holds, failing with the description after the timeout. */
+    /** Waits until the condition holds ({@link Await#until}). */
     public static void await(Duration timeout, BooleanSupplier condition, String description) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + description);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting until " + description, e);
-            }
-        }
+        Await.until(timeout, condition, description);
     }
 }

@@ -71,6 +71,17 @@ public record RegistryClientConfig(
         return fromMap(Map.of(URL, url));
     }
 
+    /** Client configuration for a registry URL with optional {@code user:password} basic auth. */
+    public static Map<String, Object> clientSettings(String url, Optional<String> userInfo) {
+        Map<String, Object> configs = new LinkedHashMap<>();
+        configs.put(URL, url);
+        userInfo.ifPresent(u -> {
+            configs.put(CREDENTIALS_SOURCE, "USER_INFO");
+            configs.put(USER_INFO, u);
+        });
+        return configs;
+    }
+
     /** Reads the settings from Kafka-style client configuration. */
     public static RegistryClientConfig fromMap(Map<String, ?> configs) {
         String rawUrls = string(configs, URL).orElseThrow(
