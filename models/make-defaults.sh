@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Rebuilds the default models from ../shared/data with the exact commands their cards record.
+# Long on 2 CPU cores (about an hour for NEU-Seg, less for each Severstal model); every step can be
+# re-run with --resume after an interruption. Runs go to runs/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=../shared/data
+
+# 1. NEU-Seg segmenter: train split, validated on val; 10 epochs at lr 1e-3, then resumed at 3e-4 (a step
+#    decay by hand when validation mIoU flattened) up to epoch 16; thresholds tuned on val for pixel IoU.
+NEU="--dataset $DATA/neu-seg --split $DATA/neu-seg/train.txt --val-split $DATA/neu-seg/val.txt \
+  --classes 1=inclusions,2=patches,3=scratches --width 24 --depth 3 --loss bce-dice --batch 8 --crop 192x192 \
+  --patience 6 --monitor miou --seed 42 --run-dir runs/neu-resunet --output models/neu-resunet --name neu-resunet"
+./coilsight train segmenter $NEU --lr 0.001 --epochs 10
+./coilsight train segmenter $NEU --lr 0.0003 --epochs 16 --resume
+./coilsight evaluate --model models/neu-resunet --dataset $DATA/neu-seg --split $DATA/neu-seg/val.txt --tune --tune-for iou \
+  --record-as val --report runs/neu-resunet/report
+# A few named images whose figures the card claims; DefaultModelsTest recomputes them in CI.
+head -12 $DATA/neu-seg/val.txt > models/neu-resunet/check-ids.txt
+./coilsight evaluate --model models/neu-resunet --dataset $DATA/neu-seg --split models/neu-resunet/check-ids.txt --record-as check
+
+# 2. Severstal segmenter: fine-tuned from the NEU-Seg model (strategy b), 4-fold cross-validated.
+./coilsight train segmenter --dataset $DATA/severstal-train --init-from models/neu-resunet --init-scope matching --lr 0.0003 \
+  --width 24 --depth 3 --loss bce-dice --batch 4 --crop 256x512 --epochs 30 --patience 8 --seed 42 --folds 4 --cross-validate \
+  --threads 1 --run-dir runs/severstal-resunet --output models/severstal-resunet --name severstal-resunet
+head -6 runs/severstal-resunet/fold-0/held-out-ids.txt > models/severstal-resunet/check-ids.txt
+./coilsight evaluate --model models/severstal-resunet --dataset $DATA/severstal-train --split models/severstal-resunet/check-ids.txt --record-as check
+
+# 3. Severstal classifier: encoder from the NEU-Seg segmenter, 256x256 windows, any defective window = defective image.
+./coilsight train classifier --dataset $DATA/severstal-train --init-from models/neu-resunet --lr 0.0003 \
+  --width 24 --depth 3 --loss bce --batch 8 --crop 256x256 --epochs 20 --patience 5 --max-batches-per-epoch 30 --seed 42 \
+  --folds 4 --cross-validate --threads 1 --run-dir runs/severstal-classifier --output models/severstal-classifier --name severstal-classifier
+head -6 runs/severstal-classifier/fold-0/held-out-ids.txt > models/severstal-classifier/check-ids.txt
+./coilsight evaluate --model models/severstal-classifier --dataset $DATA/severstal-train --split models/severstal-classifier/check-ids.txt --record-as check
