@@ -19,9 +19,9 @@ NEU="--dataset $DATA/neu-seg --split $DATA/neu-seg/train.txt --val-split $DATA/n
 head -12 $DATA/neu-seg/val.txt > models/neu-resunet/check-ids.txt
 ./coilsight evaluate --model models/neu-resunet --dataset $DATA/neu-seg --split models/neu-resunet/check-ids.txt --record-as check
 
-# 2. Severstal segmenter: fine-tuned from the NEU-Seg model (strategy b), 4-fold cross-validated.
+# 2. Severstal segmenter: fine-tuned from the NEU-Seg model (strategy b), 3-fold cross-validated.
 ./coilsight train segmenter --dataset $DATA/severstal-train --init-from models/neu-resunet --init-scope matching --lr 0.0003 \
-  --width 24 --depth 3 --loss bce-dice --batch 4 --crop 256x512 --epochs 30 --patience 8 --seed 42 --folds 4 --cross-validate \
+  --width 24 --depth 3 --loss bce-dice --batch 4 --crop 256x512 --epochs 30 --patience 8 --monitor miou --seed 42 --folds 3 --cross-validate \
   --threads 1 --run-dir runs/severstal-resunet --output models/severstal-resunet --name severstal-resunet
 head -6 runs/severstal-resunet/fold-0/held-out-ids.txt > models/severstal-resunet/check-ids.txt
 ./coilsight evaluate --model models/severstal-resunet --dataset $DATA/severstal-train --split models/severstal-resunet/check-ids.txt --record-as check

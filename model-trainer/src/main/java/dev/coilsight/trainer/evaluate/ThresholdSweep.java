@@ -15,7 +15,8 @@ import dev.coilsight.rle.BinaryMask;
 public final class ThresholdSweep {
 
     public static final double[] THRESHOLDS = {0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8};
-    public static final int[] MIN_AREAS = {0, 25, 50, 100, 200, 400, 800, 1600, 3200, 6400};
+    /** The last value removes every component: the sweep may find that reporting nothing for a class is best. */
+    public static final int[] MIN_AREAS = {0, 25, 50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, Integer.MAX_VALUE};
 
     /** What the sweep maximises. */
     public enum Objective { DICE, IOU }
