@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,10 +37,6 @@ import dev.coilsight.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
-import dev.coilsight.schemas.ImageCaptured;
-import dev.coilsight.schemas.ImageClassified;
-import dev.coilsight.schemas.ModelRef;
-import dev.coilsight.schemas.StageTimings;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.evaluate.Evaluator;
@@ -118,13 +113,7 @@ class SegmenterWorkerIT {
 
     private static ProducerRecord<byte[], byte[]> defective(String topic, String imageId, byte[] bytes, int width, int height, int i) {
         String coil = "coil-" + (i % 3);
-        ImageCaptured image = WorkerFixture.image(imageId, coil, i, bytes, width, height);
-        ImageClassified classification = ImageClassified.newBuilder()
-                .setImageId(imageId).setCoilId(coil).setCameraId(image.getCameraId()).setSequence(i).setCapturedAt(image.getCapturedAt())
-                .setWidth(width).setHeight(height).setDefectProbability(0.9f).setDefective(true).setThreshold(0.5f)
-                .setModel(new ModelRef("upstream", "1"))
-                .setTimings(new StageTimings(Instant.now(), Instant.now(), 1.0, 1.0, 1)).build();
-        return WorkerFixture.avro(topic, coil, new DefectiveImage(image, classification));
+        return WorkerFixture.avro(topic, coil, SegmenterFixture.defective(imageId, coil, i, bytes, width, height));
     }
 
     @Test
