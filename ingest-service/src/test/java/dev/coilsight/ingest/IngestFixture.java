@@ -86,22 +86,6 @@ public final class IngestFixture {
         }
     }
 
-    /** Waits (polling every 50 ms) until the condition holds, failing with the description after the timeout. */
-    public static void await(Duration timeout, java.util.function.BooleanSupplier condition, String description) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + description);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting until " + description, e);
-            }
-        }
-    }
-
     public static byte[] bytes(ImageCaptured event) {
         var buffer = event.getBytes().duplicate();
         byte[] out = new byte[buffer.remaining()];

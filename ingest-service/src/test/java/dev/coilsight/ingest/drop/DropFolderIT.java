@@ -40,6 +40,7 @@ import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 
 /**
@@ -133,7 +134,7 @@ class DropFolderIT {
     /** A new watcher over the same root, run until every dropped file is in done/; then the exactly-once checks. */
     private List<ConsumerRecord<String, ImageCaptured>> restartAndFinish(Map<String, Dropped> dropped) throws IOException {
         watcher(STABLE, DropFolderWatcher.NO_CRASH).start();
-        IngestFixture.await(WAIT, () -> doneCountQuietly() == dropped.size(), "the new watcher moved all files to done/");
+        Await.until(WAIT, () -> doneCountQuietly() == dropped.size(), "the new watcher moved all files to done/");
         return assertPublishedExactlyOnce(dropped);
     }
 
@@ -254,7 +255,7 @@ class DropFolderIT {
         Dropped again = dropped.values().iterator().next();
         Path back = root.resolve(again.coilId()).resolve(again.name());
         Files.move(done(again), back);
-        IngestFixture.await(WAIT, () -> !Files.exists(back) && Files.exists(done(again)), "the re-dropped file is moved to done/ again");
+        Await.until(WAIT, () -> !Files.exists(back) && Files.exists(done(again)), "the re-dropped file is moved to done/ again");
         assertThat(IngestFixture.read(sink.topic(), dropped.size())).hasSize(dropped.size());
         assertThat(metrics.acceptedCount("drop")).isEqualTo(dropped.size());
     }
@@ -309,7 +310,7 @@ class DropFolderIT {
         watcher.start();
         Path notesError = failed("COIL-F", "notes.jpg.error.txt");
         Path cutError = failed("COIL-F", "cut.jpg.error.txt");
-        IngestFixture.await(WAIT, () -> Files.exists(notesError) && Files.exists(cutError) && Files.exists(done(good)),
+        Await.until(WAIT, () -> Files.exists(notesError) && Files.exists(cutError) && Files.exists(done(good)),
                 "both bad files are in failed/ with their notes and the good one in done/");
 
         assertThat(Files.readString(notesError)).contains("not a PNG or JPEG");
@@ -335,7 +336,7 @@ class DropFolderIT {
         DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
         watcher.start();
         Path linkError = failed("COIL-S", "link.jpg.error.txt");
-        IngestFixture.await(WAIT, () -> Files.exists(linkError) && Files.exists(done(good)),
+        Await.until(WAIT, () -> Files.exists(linkError) && Files.exists(done(good)),
                 "the link is in failed/ with a note and the good file in done/");
 
         assertThat(Files.readString(linkError)).contains("symbolic links are refused");
@@ -369,7 +370,7 @@ class DropFolderIT {
 
         DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
         watcher.start();
-        IngestFixture.await(WAIT, () -> Files.exists(done(sentinel)), "the sentinel is published");
+        Await.until(WAIT, () -> Files.exists(done(sentinel)), "the sentinel is published");
         // Every scan until then also saw the temporary files: they are still there, unpublished.
         assertThat(part).exists();
         assertThat(tmp).exists();
@@ -380,7 +381,7 @@ class DropFolderIT {
         Files.move(tmp, tmp.resolveSibling("c.jpg"), StandardCopyOption.ATOMIC_MOVE);
         Dropped a = new Dropped("COIL-T", "a.jpg", IngestFixture.sha256(partBytes));
         Dropped c = new Dropped("COIL-T", "c.jpg", IngestFixture.sha256(tmpBytes));
-        IngestFixture.await(WAIT, () -> Files.exists(done(a)) && Files.exists(done(c)), "the renamed files are published");
+        Await.until(WAIT, () -> Files.exists(done(a)) && Files.exists(done(c)), "the renamed files are published");
         assertPublishedExactlyOnce(Map.of(sentinel.sha256(), sentinel, a.sha256(), a, c.sha256(), c));
         assertThat(hidden).exists();
     }
@@ -402,7 +403,7 @@ class DropFolderIT {
             }
         }
         Dropped file = new Dropped("COIL-G", "growing.jpg", IngestFixture.sha256(jpeg));
-        IngestFixture.await(WAIT, () -> Files.exists(done(file)), "the finished file is published");
+        Await.until(WAIT, () -> Files.exists(done(file)), "the finished file is published");
         assertThat(root.resolve("COIL-G").resolve(DropFolderWatcher.FAILED)).as("no partial file was taken").doesNotExist();
         assertThat(Files.exists(growing, LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertPublishedExactlyOnce(Map.of(file.sha256(), file));
