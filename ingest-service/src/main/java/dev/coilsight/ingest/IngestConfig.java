@@ -1,5 +1,6 @@
 package dev.coilsight.ingest;
 
+import dev.coilsight.config.Env;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

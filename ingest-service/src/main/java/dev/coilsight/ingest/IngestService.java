@@ -1,5 +1,6 @@
 package dev.coilsight.ingest;
 
+import dev.coilsight.config.Env;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;

@@ -8,8 +8,7 @@ import java.util.TreeMap;
 
 /**
  * Typed reads of {@code COILSIGHT_*} settings with defaults, for every service; a bad value names
- * the variable. (ingest-service still has its own copy, {@code dev.coilsight.ingest.Env}, which this
- * one can replace.)
+ * the variable.
  */
 public final class Env {
 
