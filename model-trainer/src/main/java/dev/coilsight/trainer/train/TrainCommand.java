@@ -138,6 +138,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-version", defaultValue = "1", description = "Model version for model.json (default ${DEFAULT-VALUE}).")
     String modelVersion;
 
+    @Option(names = "--note", paramLabel = "TEXT", description = "A plain-words note for the card (limitations, data caveats).")
+    String note;
+
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores).")
     int threads;
 
@@ -341,6 +344,9 @@ public final class TrainCommand implements Callable<Integer> {
         provenance.put("layout", data.layout().name().toLowerCase());
         provenance.put("validation", validationDescription);
         provenance.put("command", commandHistory(run));
+        if (note != null) {
+            provenance.put("note", note);
+        }
         Trainer.Result result = new Trainer(options, classMap, run, err).train(train, validation, resume, provenance);
 
         ModelCard card = ModelCards.fromTraining(modelName, modelVersion, arch, classMap, options, result, provenance, train.size(), validation.size());
