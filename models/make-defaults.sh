@@ -22,7 +22,7 @@ head -12 $DATA/neu-seg/val.txt > models/neu-resunet/check-ids.txt
 # 2. Severstal segmenter: fine-tuned from the NEU-Seg model (strategy b), 3-fold cross-validated.
 ./coilsight train segmenter --dataset $DATA/severstal-train --init-from models/neu-resunet --init-scope matching --lr 0.001 \
   --width 24 --depth 3 --loss bce-dice --batch 4 --crop 256x512 --epochs 40 --patience 15 --monitor miou --seed 42 --folds 3 --cross-validate \
-  --threads 1 --run-dir runs/severstal-resunet --output models/severstal-resunet --name severstal-resunet \
+  --threads 2 --run-dir runs/severstal-resunet --output models/severstal-resunet --name severstal-resunet \
   --note "Trained on 68 labelled Severstal images only (7 defect-free; class 1: 8 images, 2: 4, 3: 39, 4: 25), not the 12,568 of the competition; cross-validated figures on so few images are noisy and a real line needs a model trained on its own data."
 head -6 runs/severstal-resunet/fold-0/held-out-ids.txt > models/severstal-resunet/check-ids.txt
 ./coilsight evaluate --model models/severstal-resunet --dataset $DATA/severstal-train --split models/severstal-resunet/check-ids.txt --record-as check
