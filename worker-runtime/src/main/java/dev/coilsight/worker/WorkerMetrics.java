@@ -89,6 +89,10 @@ public final class WorkerMetrics {
         return images.labelValues(stage, "result").get();
     }
 
+    public double abortedCount() {
+        return aborted.labelValues(stage).get();
+    }
+
     public double deadLetterCount(String reason) {
         return deadLetters.labelValues(stage, reason).get();
     }
