@@ -12,12 +12,12 @@ import dev.coilsight.worker.WorkerMain;
  * variables ({@link WorkerConfig}) plus {@code COILSIGHT_TOPIC_IMAGES} [steel.images],
  * {@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTIVE}
  * [steel.images.defective]; model {@code COILSIGHT_MODEL_DIR} [models/severstal-classifier], group
- * [coilsight-classifier], HTTP port [8081].
+ * [coilsight-classifier], HTTP port [8083] (8081 is the schema registry's usual port).
  */
 public final class ClassifierService {
 
     public static final WorkerConfig.Defaults DEFAULTS = new WorkerConfig.Defaults(ClassifierStage.NAME, "COILSIGHT_TOPIC_IMAGES",
-            Topics.IMAGES, "coilsight-classifier", Path.of("models", "severstal-classifier"), 8081);
+            Topics.IMAGES, "coilsight-classifier", Path.of("models", "severstal-classifier"), 8083);
 
     private ClassifierService() {
     }
