@@ -44,11 +44,35 @@ public final class DeadLetters {
         /** A valid image the model cannot take (e.g. smaller than the classifier's window). */
         MODEL_INPUT,
         /** The model (or its post-processing) failed on this record alone. */
-        MODEL_ERROR
+        MODEL_ERROR,
+        /** A stage without a model (e.g. the coil aggregation) failed on this record alone. */
+        PROCESSING_ERROR
     }
 
     private final String stage;
     private final String topic;
+
+    /**
+     * Why a record could not be deserialized, from the exception of a Confluent-wire-format Avro
+     * deserializer; empty when the cause is the registry being unreachable (a retry may succeed, so the
+     * record must not be dead-lettered).
+     */
+    public static java.util.Optional<Reason> readFailure(byte[] value, Throwable error) {
+        if (value == null) {
+            return java.util.Optional.of(Reason.UNREADABLE_RECORD);
+        }
+        if (value.length < 5 || value[0] != 0) {
+            return java.util.Optional.of(Reason.NOT_CONFLUENT_AVRO);
+        }
+        Throwable cause = error.getCause();
+        if (cause instanceof dev.coilsight.schemas.registry.SchemaRegistryException.NotFound) {
+            return java.util.Optional.of(Reason.UNKNOWN_SCHEMA);
+        }
+        if (cause instanceof dev.coilsight.schemas.registry.SchemaRegistryException) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Reason.UNREADABLE_RECORD);
+    }
 
     public DeadLetters(String stage, String topic) {
         this.stage = stage;
@@ -60,20 +84,26 @@ public final class DeadLetters {
     }
 
     public ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> source, Reason reason, Throwable error, String model) {
+        return of(source.topic(), source.partition(), source.offset(), source.key(), source.value(), reason, error, model);
+    }
+
+    /** A dead letter of the raw bytes read at this topic, partition and offset. */
+    public ProducerRecord<byte[], byte[]> of(String sourceTopic, int partition, long offset, byte[] key, byte[] value,
+            Reason reason, Throwable error, String model) {
         Headers headers = new RecordHeaders();
         add(headers, STAGE, stage);
         add(headers, REASON, reason.name());
         add(headers, ERROR_CLASS, error.getClass().getName());
         String message = String.valueOf(error.getMessage());
         add(headers, ERROR_MESSAGE, message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message);
-        add(headers, SOURCE_TOPIC, source.topic());
-        add(headers, SOURCE_PARTITION, String.valueOf(source.partition()));
-        add(headers, SOURCE_OFFSET, String.valueOf(source.offset()));
+        add(headers, SOURCE_TOPIC, sourceTopic);
+        add(headers, SOURCE_PARTITION, String.valueOf(partition));
+        add(headers, SOURCE_OFFSET, String.valueOf(offset));
         add(headers, FAILED_AT, Instant.now().toString());
         if (model != null) {
             add(headers, MODEL, model);
         }
-        return new ProducerRecord<>(topic, null, source.key(), source.value(), headers);
+        return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
     private static void add(Headers headers, String name, String value) {

@@ -22,12 +22,25 @@ public final class OpsServer implements AutoCloseable {
     public record Status(boolean up, String json) {
     }
 
+    static {
+        // The JDK server otherwise leaves Nagle's algorithm on: small answers wait ~40 ms for a delayed ACK.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
 
     public OpsServer(String host, int port, Supplier<Status> health, Supplier<Status> ready, Supplier<byte[]> metrics) throws IOException {
+        this(host, port, 2, health, ready, metrics);
+    }
+
+    /** With {@code threads} request threads, for a service that answers more than probes. */
+    public OpsServer(String host, int port, int threads, Supplier<Status> health, Supplier<Status> ready, Supplier<byte[]> metrics)
+            throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        executor = Executors.newFixedThreadPool(2, r -> {
+        executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "ops-http");
             t.setDaemon(true);
             return t;
@@ -40,6 +53,11 @@ public final class OpsServer implements AutoCloseable {
                 send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
             }
         });
+    }
+
+    /** Serves {@code path} (and everything below it) with {@code handler}, next to the probes. */
+    public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     public void start() {

@@ -1,0 +1,183 @@
+package dev.coilsight.analytics;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import dev.coilsight.analytics.dlq.DeadLetterHandlers;
+import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.config.Env;
+import dev.coilsight.schemas.Topics;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+
+/**
+ * coil-analytics settings from environment variables (defaults in brackets):
+ * <ul>
+ *   <li>{@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
+ *       {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true]</li>
+ *   <li>{@code COILSIGHT_APPLICATION_ID} [coilsight-analytics]: the Kafka Streams application (consumer group, internal topic prefix)</li>
+ *   <li>{@code COILSIGHT_STATE_DIR} [&lt;tmp&gt;/coilsight-analytics]: local state stores; keep it on a volume so a restart
+ *       does not replay the changelogs</li>
+ *   <li>{@code COILSIGHT_HTTP_HOST} [0.0.0.0], {@code COILSIGHT_HTTP_PORT} [8090]: REST API, dashboard, /health, /ready, /metrics</li>
+ *   <li>{@code COILSIGHT_APPLICATION_SERVER} [&lt;hostname&gt;:&lt;http port&gt;]: where other instances reach this one for
+ *       interactive queries (in Kubernetes the pod's stable DNS name)</li>
+ *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
+ *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats],
+ *       {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
+ *   <li>{@code COILSIGHT_WINDOW_SIZE_MS} [60000], {@code COILSIGHT_WINDOW_GRACE_MS} [30000]: tumbling windows of capture time
+ *       and how late a result may arrive and still count; {@code COILSIGHT_WINDOW_RETENTION_MS} [86400000]: how long windows are kept</li>
+ *   <li>{@code COILSIGHT_RECENT_DEFECTS_PER_COIL} [20], {@code COILSIGHT_RECENT_IMAGES_PER_COIL} [8]: segmentations and images
+ *       (bytes included) kept per coil for the dashboard</li>
+ *   <li>{@code COILSIGHT_STREAM_THREADS} [1]</li>
+ *   <li>{@code COILSIGHT_KAFKA_*}: passed to Kafka Streams and its clients (e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL}),
+ *       overriding the settings above</li>
+ * </ul>
+ */
+public record AnalyticsConfig(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        Optional<String> schemaRegistryUserInfo,
+        boolean autoRegisterSchemas,
+        String applicationId,
+        Path stateDir,
+        String httpHost,
+        int httpPort,
+        Optional<String> applicationServer,
+        CoilAnalyticsTopology.Topics topics,
+        String dlqTopic,
+        CoilAnalyticsTopology.Settings settings,
+        int streamThreads,
+        Map<String, String> kafka) {
+
+    public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
+    public static final int DEFAULT_HTTP_PORT = 8090;
+
+    public AnalyticsConfig {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("COILSIGHT_HTTP_PORT must be 0..65535, got " + httpPort);
+        }
+        applicationServer.ifPresent(AnalyticsConfig::checkHostPort);
+        kafka = Map.copyOf(kafka);
+    }
+
+    public static AnalyticsConfig fromEnv(Env env) {
+        CoilAnalyticsTopology.Settings settings;
+        try {
+            settings = new CoilAnalyticsTopology.Settings(
+                    env.millis("COILSIGHT_WINDOW_SIZE_MS", 60_000),
+                    env.millis("COILSIGHT_WINDOW_GRACE_MS", 30_000),
+                    env.millis("COILSIGHT_WINDOW_RETENTION_MS", Duration.ofDays(1).toMillis()),
+                    env.atLeast("COILSIGHT_RECENT_DEFECTS_PER_COIL", 20, 1),
+                    env.atLeast("COILSIGHT_RECENT_IMAGES_PER_COIL", 8, 0));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("COILSIGHT_WINDOW_*: " + e.getMessage(), e);
+        }
+        return new AnalyticsConfig(
+                env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
+                env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
+                env.string("COILSIGHT_APPLICATION_ID", "coilsight-analytics"),
+                Path.of(env.string("COILSIGHT_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "coilsight-analytics").toString())),
+                env.string("COILSIGHT_HTTP_HOST", "0.0.0.0"),
+                env.integer("COILSIGHT_HTTP_PORT", DEFAULT_HTTP_PORT),
+                env.optional("COILSIGHT_APPLICATION_SERVER"),
+                new CoilAnalyticsTopology.Topics(
+                        env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
+                        env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS),
+                        env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES),
+                        env.string("COILSIGHT_TOPIC_COIL_STATS", Topics.COIL_STATS)),
+                env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
+                settings,
+                env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1),
+                env.passThrough(KAFKA_PREFIX));
+    }
+
+    /** The advertised host:port for interactive queries, given the port the HTTP server really bound. */
+    public String advertisedServer(int boundPort) {
+        return applicationServer.orElseGet(() -> hostname() + ":" + boundPort);
+    }
+
+    /** Kafka Streams settings: exactly-once, dead letters, room for image-sized records, then COILSIGHT_KAFKA_* overrides. */
+    public Properties streamsProperties(String advertisedServer) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedServer);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
+        p.put("processing.exception.handler.global.enabled", true);
+        p.put(DeadLetterHandlers.TOPIC_CONFIG, dlqTopic);
+        p.put(DeadLetterHandlers.STAGE_CONFIG, "coil-analytics");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), CoilAnalyticsTopology.MAX_RECORD_BYTES);
+        p.putAll(kafka);
+        return p;
+    }
+
+    /** The schema registry client settings (Confluent client keys). */
+    public Map<String, Object> registryConfig() {
+        return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
+    }
+
+    /** The settings for the start-up log, secrets masked. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", schemaRegistryUrl);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
+        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
+        out.put("COILSIGHT_APPLICATION_ID", applicationId);
+        out.put("COILSIGHT_STATE_DIR", stateDir.toString());
+        out.put("COILSIGHT_HTTP_HOST", httpHost);
+        out.put("COILSIGHT_HTTP_PORT", String.valueOf(httpPort));
+        out.put("COILSIGHT_APPLICATION_SERVER", applicationServer.orElse("(hostname:port)"));
+        out.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
+        out.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());
+        out.put("COILSIGHT_TOPIC_DEFECTIVE", topics.defectiveImages());
+        out.put("COILSIGHT_TOPIC_COIL_STATS", topics.coilStats());
+        out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
+        out.put("COILSIGHT_WINDOW_SIZE_MS", String.valueOf(settings.windowSize().toMillis()));
+        out.put("COILSIGHT_WINDOW_GRACE_MS", String.valueOf(settings.grace().toMillis()));
+        out.put("COILSIGHT_WINDOW_RETENTION_MS", String.valueOf(settings.windowRetention().toMillis()));
+        out.put("COILSIGHT_RECENT_DEFECTS_PER_COIL", String.valueOf(settings.recentDefectsPerCoil()));
+        out.put("COILSIGHT_RECENT_IMAGES_PER_COIL", String.valueOf(settings.recentImagesPerCoil()));
+        out.put("COILSIGHT_STREAM_THREADS", String.valueOf(streamThreads));
+        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
+        return out;
+    }
+
+    private static void checkHostPort(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException("COILSIGHT_APPLICATION_SERVER must be host:port, got '" + hostPort + "'");
+        }
+        try {
+            Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("COILSIGHT_APPLICATION_SERVER must be host:port, got '" + hostPort + "'");
+        }
+    }
+
+    private static String hostname() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.coilsight.analytics;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.analytics.http.AnalyticsApi;
+import dev.coilsight.analytics.http.DashboardAssets;
+import dev.coilsight.analytics.query.CoilQueries;
+import dev.coilsight.analytics.query.QueryRouter;
+import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.config.Env;
+import dev.coilsight.schemas.CoilDefectStats;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ImageClassified;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
+import dev.coilsight.schemas.registry.SchemaRegistryClient;
+import dev.coilsight.schemas.serde.AvroSerdeConfig;
+import dev.coilsight.schemas.serde.SpecificAvroSerde;
+import dev.coilsight.worker.OpsServer;
+
+/**
+ * coil-analytics: the per-coil aggregation (Kafka Streams, exactly-once), its interactive-query REST
+ * API, the live dashboard at {@code /}, and {@code /health}, {@code /ready}, {@code /metrics}, all on
+ * one HTTP port. Configured by {@link AnalyticsConfig}.
+ */
+public final class AnalyticsService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AnalyticsService.class);
+
+    private final SchemaRegistryClient registry;
+    private final OpsServer http;
+    private final KafkaStreams streams;
+    private final AnalyticsMetrics metrics;
+    private final String advertised;
+
+    public AnalyticsService(AnalyticsConfig config) throws IOException {
+        registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
+        // Bind first: the advertised application.server must carry the port really bound (0 = any free port).
+        http = new OpsServer(config.httpHost(), config.httpPort(), 8, this::health, this::ready, this::scrape);
+        advertised = config.advertisedServer(http.port());
+        Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), serdes(registry, config.autoRegisterSchemas()),
+                Clock.systemUTC());
+        streams = new KafkaStreams(topology, config.streamsProperties(advertised));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed, replacing it: {}", e.toString());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> log.info("aggregation {} -> {}", before, now));
+        metrics = new AnalyticsMetrics(streams);
+        QueryRouter router = new QueryRouter(streams, HostInfo.buildFromEndpoint(advertised));
+        CoilQueries queries = new CoilQueries(streams, config.settings().windowSize().toMillis(), config.settings().recentImagesPerCoil() > 0);
+        AnalyticsApi api = new AnalyticsApi(router, queries, metrics::request);
+        http.route("/v1/", api);
+        http.route("/internal/", api);
+        http.route("/", new DashboardAssets());
+    }
+
+    /** The serdes of the topology, sharing one registry client. */
+    public static CoilAnalyticsTopology.RecordSerdes serdes(SchemaRegistryClient registry, boolean autoRegisterPublic) {
+        AvroSerdeConfig internal = new AvroSerdeConfig(true);
+        return new CoilAnalyticsTopology.RecordSerdes(
+                serde(registry, ImageClassified.class, internal),
+                serde(registry, DefectSegmentation.class, internal),
+                serde(registry, DefectiveImage.class, internal),
+                serde(registry, CoilDefectStats.class, internal),
+                serde(registry, CoilDefectStats.class, new AvroSerdeConfig(autoRegisterPublic)));
+    }
+
+    private static <T extends SpecificRecord> Serde<T> serde(SchemaRegistryClient registry, Class<T> type, AvroSerdeConfig config) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(registry, type, config);
+        serde.configure(Map.of(), false);
+        return serde;
+    }
+
+    public void start() {
+        streams.start();
+        http.start();
+        log.info("coil-analytics started: API and dashboard on http://{}/ (advertised for interactive queries)", advertised);
+    }
+
+    /** The port the HTTP server bound. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    private byte[] scrape() {
+        return metrics.scrape();
+    }
+
+    private OpsServer.Status health() {
+        KafkaStreams.State state = streams.state();
+        boolean up = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
+        return new OpsServer.Status(up, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}");
+    }
+
+    private OpsServer.Status ready() {
+        KafkaStreams.State state = streams.state();
+        boolean up = state == KafkaStreams.State.RUNNING;
+        return new OpsServer.Status(up, "{\"ready\":" + up + ",\"streams\":\"" + state + "\",\"applicationServer\":\"" + advertised + "\"}");
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        streams.close(Duration.ofSeconds(30));
+        registry.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        AnalyticsConfig config;
+        try {
+            config = AnalyticsConfig.fromEnv(Env.system());
+        } catch (IllegalArgumentException e) {
+            System.err.println("coil-analytics: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        config.describe().forEach((k, v) -> log.info("config {}={}", k, v));
+        AnalyticsService service;
+        try {
+            service = new AnalyticsService(config);
+        } catch (IOException e) {
+            System.err.println("coil-analytics: cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping coil-analytics");
+            service.close();
+            stopped.countDown();
+        }, "coil-analytics-shutdown"));
+        service.start();
+        stopped.await();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.coilsight.analytics.dlq;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.worker.DeadLetters;
+
+/**
+ * Kafka Streams error handlers that send a record the aggregation cannot read or process to the
+ * dead-letter topic, with the same headers as the inference workers, and go on with the next one.
+ * Within exactly-once processing the dead letter commits in the same transaction as the offsets.
+ * The registry being unreachable is not the record's fault: that fails the task, and the stream
+ * thread is replaced and reads the record again.
+ */
+public final class DeadLetterHandlers {
+
+    /** Streams configuration key of the dead-letter topic. */
+    public static final String TOPIC_CONFIG = "coilsight.dlq.topic";
+    /** Streams configuration key of the stage name written into the headers. */
+    public static final String STAGE_CONFIG = "coilsight.dlq.stage";
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
+
+    private DeadLetterHandlers() {
+    }
+
+    private static DeadLetters deadLetters(Map<String, ?> configs) {
+        Object topic = configs.get(TOPIC_CONFIG);
+        Object stage = configs.get(STAGE_CONFIG);
+        return new DeadLetters(stage == null ? "coil-analytics" : stage.toString(),
+                topic == null ? dev.coilsight.schemas.Topics.DLQ : topic.toString());
+    }
+
+    /** Records that are not readable Avro of the topic's record type. */
+    public static final class Deserialization implements DeserializationExceptionHandler {
+
+        private DeadLetters deadLetters;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            deadLetters = deadLetters(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+            Optional<DeadLetters.Reason> reason = DeadLetters.readFailure(record.value(), exception);
+            if (reason.isEmpty()) {
+                log.warn("cannot read {}-{}@{} now (schema registry unavailable?): {}", record.topic(), record.partition(),
+                        record.offset(), exception.getMessage());
+                return Response.fail();
+            }
+            log.warn("dead letter {}-{}@{}: {}: {}", record.topic(), record.partition(), record.offset(), reason.get(),
+                    exception.getMessage());
+            return Response.resume(List.of(deadLetters.of(record, reason.get(), exception, null)));
+        }
+    }
+
+    /** Records that were read but made the aggregation fail (e.g. a field the contract allows but the code did not expect). */
+    public static final class Processing implements ProcessingExceptionHandler {
+
+        private DeadLetters deadLetters;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            deadLetters = deadLetters(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            log.warn("dead letter {}-{}@{}: processing failed in {}: {}", context.topic(), context.partition(), context.offset(),
+                    context.processorNodeId(), String.valueOf(exception));
+            return Response.resume(List.of(deadLetters.of(context.topic(), context.partition(), context.offset(),
+                    context.sourceRawKey(), context.sourceRawValue(), DeadLetters.Reason.PROCESSING_ERROR, exception, null)));
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package dev.coilsight.analytics.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import dev.coilsight.analytics.query.CoilQueries;
+import dev.coilsight.analytics.query.QueryRouter;
+import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.schemas.CoilDefectStats;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.DefectiveImage;
+
+/**
+ * The interactive-query REST API. Any instance answers any coil: a keyed request is served from the
+ * local stores when this instance holds the coil's partition, otherwise it is sent on to the instance
+ * that does (marked as forwarded, so it is never sent on twice); the coil list gathers every
+ * instance's local part.
+ * <pre>
+ * GET /v1/coils?page=0&size=50&sort=defectRate|recent|coilId
+ * GET /v1/coils/{coilId}?windows=60               stats + windowed defect-rate trend
+ * GET /v1/coils/{coilId}/defects?limit=20         latest segmentations with RLE masks
+ * GET /v1/coils/{coilId}/images/{imageId}         the image's metadata and masks
+ * GET /v1/coils/{coilId}/images/{imageId}/image   the image bytes (PNG or JPEG)
+ * GET /v1/lines/{lineId}?windows=60               windowed defect rate of a production line
+ * </pre>
+ */
+public final class AnalyticsApi implements HttpHandler {
+
+    /** Header on a request one instance sent to another. */
+    public static final String FORWARDED = "X-Coilsight-Forwarded";
+    static final int MAX_PAGE_SIZE = 500;
+    static final int MAX_WINDOWS = 1440;
+    static final int MAX_DEFECTS = 200;
+
+    private static final Logger log = LoggerFactory.getLogger(AnalyticsApi.class);
+
+    private final QueryRouter router;
+    private final CoilQueries queries;
+    private final BiConsumer<String, Integer> requestCounter;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public AnalyticsApi(QueryRouter router, CoilQueries queries, BiConsumer<String, Integer> requestCounter) {
+        this.router = router;
+        this.queries = queries;
+        this.requestCounter = requestCounter;
+    }
+
+    /** A request that cannot be answered, with its status. */
+    private static final class Failure extends RuntimeException {
+        final int status;
+
+        Failure(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String route = "unknown";
+        int status = 500;
+        try {
+            if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+                exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+                throw new Failure(405, "method " + exchange.getRequestMethod() + " not allowed; use GET");
+            }
+            List<String> path = segments(exchange.getRequestURI().getRawPath());
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            boolean internal = !path.isEmpty() && path.get(0).equals("internal");
+            List<String> p = internal ? path.subList(1, path.size()) : path;
+            if (p.size() < 2 || !p.get(0).equals("v1")) {
+                throw new Failure(404, "no such resource: " + exchange.getRequestURI().getPath());
+            }
+            if (internal && p.size() == 2 && p.get(1).equals("coils")) {
+                route = "internal-coils";
+                status = answer(exchange, 200, localCoils());
+            } else if (p.get(1).equals("coils") && p.size() == 2) {
+                route = "coils";
+                status = answer(exchange, 200, coilList(query));
+            } else if (p.get(1).equals("coils") && p.size() >= 3) {
+                String coilId = p.get(2);
+                route = p.size() == 3 ? "coil" : p.size() == 4 && p.get(3).equals("defects") ? "defects"
+                        : p.size() == 5 && p.get(3).equals("images") ? "image"
+                        : p.size() == 6 && p.get(3).equals("images") && p.get(5).equals("image") ? "image-bytes" : "unknown";
+                if (route.equals("unknown")) {
+                    throw new Failure(404, "no such resource: " + exchange.getRequestURI().getPath());
+                }
+                status = keyed(exchange, CoilAnalyticsTopology.STATS_STORE, coilId, route, p, query);
+            } else if (p.get(1).equals("lines") && p.size() == 3) {
+                route = "line";
+                status = keyed(exchange, CoilAnalyticsTopology.LINE_WINDOWS_STORE, p.get(2), route, p, query);
+            } else {
+                throw new Failure(404, "no such resource: " + exchange.getRequestURI().getPath());
+            }
+        } catch (Failure e) {
+            status = e.status;
+            HttpAnswers.error(exchange, e.status, e.getMessage());
+        } catch (QueryRouter.Unavailable | InvalidStateStoreException e) {
+            status = 503;
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            HttpAnswers.error(exchange, 503, "state not queryable right now (rebalancing or starting): " + e.getMessage());
+        } catch (IOException e) {
+            status = 502;
+            log.warn("query failed: {}", e.toString());
+            HttpAnswers.error(exchange, 502, "another instance did not answer: " + e.getMessage());
+        } catch (RuntimeException e) {
+            status = 500;
+            log.warn("query {} failed: {}", exchange.getRequestURI(), e.toString());
+            HttpAnswers.error(exchange, 500, "internal error: " + e);
+        } finally {
+            requestCounter.accept(route, status);
+        }
+    }
+
+    /** Serves a request about one key here, or sends it to the instance that holds the key. */
+    private int keyed(HttpExchange exchange, String store, String key, String route, List<String> p, Map<String, String> query)
+            throws IOException {
+        boolean forwarded = exchange.getRequestHeaders().getFirst(FORWARDED) != null;
+        if (!forwarded) {
+            HostInfo owner = router.owner(store, key);
+            if (!router.isSelf(owner)) {
+                return forward(exchange, owner);
+            }
+        }
+        String coilPath = "/v1/coils/" + encode(key);
+        switch (route) {
+            case "coil" -> {
+                int windows = intParam(query, "windows", 60, 1, MAX_WINDOWS);
+                CoilDefectStats stats = queries.stats(key).orElseThrow(() -> new Failure(404, "unknown coil '" + key + "'"));
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("stats", JsonViews.stats(stats));
+                body.put("trend", JsonViews.windows(queries.windows(CoilAnalyticsTopology.COIL_WINDOWS_STORE, key, windows)));
+                body.put("defectsUrl", coilPath + "/defects");
+                return answer(exchange, 200, body);
+            }
+            case "defects" -> {
+                int limit = intParam(query, "limit", 20, 1, MAX_DEFECTS);
+                if (queries.stats(key).isEmpty()) {
+                    throw new Failure(404, "unknown coil '" + key + "'");
+                }
+                List<Map<String, Object>> defects = new ArrayList<>();
+                for (DefectSegmentation d : queries.recentDefects(key, limit)) {
+                    String imagePath = coilPath + "/images/" + encode(d.getImageId());
+                    defects.add(JsonViews.defect(d, queries.image(key, d.getImageId()).isPresent(), imagePath));
+                }
+                return answer(exchange, 200, Map.of("coilId", key, "defects", defects));
+            }
+            case "image", "image-bytes" -> {
+                String imageId = p.get(4);
+                Optional<DefectiveImage> image = queries.image(key, imageId);
+                if (route.equals("image-bytes")) {
+                    DefectiveImage found = image.orElseThrow(() -> new Failure(404,
+                            "image '" + imageId + "' of coil '" + key + "' is not among the recent images kept"));
+                    String type = found.getImage().getEncoding().name().equals("PNG") ? "image/png" : "image/jpeg";
+                    HttpAnswers.bytes(exchange, 200, type, found.getImage().getBytes().array());
+                    return 200;
+                }
+                Optional<DefectSegmentation> segmentation = queries.defect(key, imageId);
+                if (image.isEmpty() && segmentation.isEmpty()) {
+                    throw new Failure(404, "image '" + imageId + "' of coil '" + key + "' is not among the recent defective images kept");
+                }
+                return answer(exchange, 200, JsonViews.image(image.orElse(null), segmentation.orElse(null),
+                        coilPath + "/images/" + encode(imageId)));
+            }
+            case "line" -> {
+                int windows = intParam(query, "windows", 60, 1, MAX_WINDOWS);
+                List<CoilQueries.Window> trend = queries.windows(CoilAnalyticsTopology.LINE_WINDOWS_STORE, key, windows);
+                if (trend.isEmpty()) {
+                    throw new Failure(404, "no windows for line '" + key + "'");
+                }
+                return answer(exchange, 200, Map.of("lineId", key, "trend", JsonViews.windows(trend)));
+            }
+            default -> throw new Failure(404, "no such resource");
+        }
+    }
+
+    private Map<String, Object> coilList(Map<String, String> query) throws IOException {
+        int page = intParam(query, "page", 0, 0, Integer.MAX_VALUE);
+        int size = intParam(query, "size", 50, 1, MAX_PAGE_SIZE);
+        String sort = query.getOrDefault("sort", "defectRate");
+        Comparator<Map<String, Object>> order = switch (sort) {
+            case "defectRate" -> Comparator.<Map<String, Object>>comparingDouble(m -> ((Number) m.get("defectRate")).doubleValue()).reversed()
+                    .thenComparing(m -> (String) m.get("lastCapturedAt"), Comparator.reverseOrder());
+            case "recent" -> Comparator.<Map<String, Object>, String>comparing(m -> (String) m.get("lastCapturedAt")).reversed();
+            case "coilId" -> Comparator.comparing(m -> (String) m.get("coilId"));
+            default -> throw new Failure(400, "sort must be defectRate, recent or coilId, got '" + sort + "'");
+        };
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (HostInfo host : router.instancesWith(CoilAnalyticsTopology.STATS_STORE)) {
+            if (router.isSelf(host)) {
+                all.addAll(localCoils());
+            } else {
+                all.addAll(HttpAnswers.JSON.readValue(get(host, "/internal/v1/coils"), new TypeReference<List<Map<String, Object>>>() {
+                }));
+            }
+        }
+        all.sort(order.thenComparing(m -> (String) m.get("coilId")));
+        int from = (int) Math.min((long) page * size, all.size());
+        int to = Math.min(from + size, all.size());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", all.size());
+        body.put("page", page);
+        body.put("size", size);
+        body.put("sort", sort);
+        body.put("coils", all.subList(from, to));
+        return body;
+    }
+
+    private List<Map<String, Object>> localCoils() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CoilDefectStats s : queries.allStats()) {
+            out.add(JsonViews.stats(s));
+        }
+        return out;
+    }
+
+    private int forward(HttpExchange exchange, HostInfo owner) throws IOException {
+        HttpResponse<byte[]> response = send(owner, exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        String type = response.headers().firstValue("Content-Type").orElse("application/json");
+        HttpAnswers.bytes(exchange, response.statusCode(), type, response.body());
+        return response.statusCode();
+    }
+
+    private byte[] get(HostInfo host, String path) throws IOException {
+        HttpResponse<byte[]> response = send(host, path);
+        if (response.statusCode() != 200) {
+            throw new IOException(host.host() + ":" + host.port() + path + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private HttpResponse<byte[]> send(HostInfo host, String pathAndQuery) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).header(FORWARDED, router.self().host() + ":" + router.self().port()).GET().build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking " + host.host() + ":" + host.port(), e);
+        }
+    }
+
+    private static int answer(HttpExchange exchange, int status, Object body) throws IOException {
+        HttpAnswers.json(exchange, status, body);
+        return status;
+    }
+
+    static int intParam(Map<String, String> query, String name, int defaultValue, int min, int max) {
+        String raw = query.get(name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < min || value > max) {
+                throw new Failure(400, name + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new Failure(400, name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    static List<String> segments(String rawPath) {
+        List<String> out = new ArrayList<>();
+        for (String s : rawPath.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> query(String rawQuery) {
+        Map<String, String> out = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return out;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(name, value);
+        }
+        return out;
+    }
+
+    static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

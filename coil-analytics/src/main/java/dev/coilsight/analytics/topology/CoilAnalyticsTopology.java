@@ -1,0 +1,154 @@
+package dev.coilsight.analytics.topology;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+import dev.coilsight.analytics.stats.CoilStatsAggregator;
+import dev.coilsight.analytics.stats.ImageCounts;
+import dev.coilsight.schemas.CoilDefectStats;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ImageClassified;
+
+/**
+ * The per-coil aggregation:
+ * <ul>
+ *   <li>{@value #STATS_STORE}: classifications and segmentations co-grouped by coil into
+ *       {@link CoilDefectStats}, also published to the coil-stats topic;</li>
+ *   <li>{@value #COIL_WINDOWS_STORE} and {@value #LINE_WINDOWS_STORE}: images and defective images per
+ *       tumbling window of capture time, per coil and per production line, with a grace period for late
+ *       results (later ones are dropped and counted by Kafka Streams' dropped-records metric);</li>
+ *   <li>{@value #RECENT_DEFECTS_STORE} and {@value #RECENT_IMAGES_STORE}: the latest segmentations and
+ *       defective images (bytes included) of each coil, bounded, for the dashboard.</li>
+ * </ul>
+ * Every store is keyed by coil (or line) in the task that reads the coil's partition, so one
+ * interactive query finds all of a coil's state on one instance.
+ */
+public final class CoilAnalyticsTopology {
+
+    public static final String STATS_STORE = "coil-stats";
+    public static final String COIL_WINDOWS_STORE = "coil-defect-rate-windows";
+    public static final String LINE_WINDOWS_STORE = "line-defect-rate-windows";
+    public static final String RECENT_DEFECTS_STORE = "coil-recent-defects";
+    public static final String RECENT_IMAGES_STORE = "coil-recent-images";
+    /** Line of records that name none. */
+    public static final String UNKNOWN_LINE = "unknown";
+    /** Changelog and producer limit for the image store (images of a few MB). */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    /** Topics read and written. */
+    public record Topics(String classifications, String defects, String defectiveImages, String coilStats) {
+    }
+
+    /** What the aggregation keeps. */
+    public record Settings(Duration windowSize, Duration grace, Duration windowRetention, int recentDefectsPerCoil, int recentImagesPerCoil) {
+        public Settings {
+            if (windowSize.isZero() || windowSize.isNegative()) {
+                throw new IllegalArgumentException("window size must be positive, got " + windowSize);
+            }
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("grace must not be negative, got " + grace);
+            }
+            if (windowRetention.compareTo(windowSize.plus(grace)) < 0) {
+                throw new IllegalArgumentException("window retention (" + windowRetention + ") must be at least window size + grace ("
+                        + windowSize.plus(grace) + ")");
+            }
+            if (recentDefectsPerCoil < 1 || recentImagesPerCoil < 0) {
+                throw new IllegalArgumentException("keep at least one recent defect per coil and zero or more images");
+            }
+        }
+    }
+
+    /**
+     * The Avro serdes of the records read and written. Those used for state stores and repartition
+     * topics must register their schemas themselves (nobody deploys schemas for internal topics);
+     * {@code statsOut} writes the public coil-stats topic and follows the service's registration policy.
+     */
+    public record RecordSerdes(Serde<ImageClassified> classified, Serde<DefectSegmentation> segmentation,
+            Serde<DefectiveImage> defectiveImage, Serde<CoilDefectStats> stats, Serde<CoilDefectStats> statsOut) {
+    }
+
+    private CoilAnalyticsTopology() {
+    }
+
+    public static Topology build(Topics topics, Settings settings, RecordSerdes serdes, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        CapturedAtTimestampExtractor eventTime = new CapturedAtTimestampExtractor();
+        Serde<String> keys = Serdes.String();
+
+        KStream<String, ImageClassified> classifications = builder.stream(topics.classifications(),
+                Consumed.with(keys, serdes.classified()).withTimestampExtractor(eventTime).withName("classifications"));
+        KStream<String, DefectSegmentation> defects = builder.stream(topics.defects(),
+                Consumed.with(keys, serdes.segmentation()).withTimestampExtractor(eventTime).withName("defects"));
+        KStream<String, DefectiveImage> images = builder.stream(topics.defectiveImages(),
+                Consumed.with(keys, serdes.defectiveImage()).withTimestampExtractor(eventTime).withName("defective-images"));
+
+        KGroupedStream<String, ImageClassified> classificationsByCoil =
+                classifications.groupByKey(Grouped.with("classifications-by-coil", keys, serdes.classified()));
+        KGroupedStream<String, DefectSegmentation> defectsByCoil =
+                defects.groupByKey(Grouped.with("defects-by-coil", keys, serdes.segmentation()));
+
+        classificationsByCoil
+                .<CoilDefectStats>cogroup((coil, image, stats) -> CoilStatsAggregator.add(stats, image, clock.millis()))
+                .cogroup(defectsByCoil, (coil, segmentation, stats) -> CoilStatsAggregator.add(stats, segmentation, clock.millis()))
+                .aggregate(() -> CoilStatsAggregator.empty(""), Named.as("coil-stats-aggregate"),
+                        Materialized.<String, CoilDefectStats, KeyValueStore<Bytes, byte[]>>as(STATS_STORE)
+                                .withKeySerde(keys).withValueSerde(serdes.stats()))
+                .toStream(Named.as("coil-stats-changes"))
+                .to(topics.coilStats(), Produced.with(keys, serdes.statsOut()).withName("coil-stats-out"));
+
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.grace());
+        classificationsByCoil.windowedBy(windows)
+                .aggregate(() -> ImageCounts.NONE, (coil, image, counts) -> counts.add(image.getDefective()),
+                        Named.as("coil-windows-aggregate"),
+                        Materialized.<String, ImageCounts, WindowStore<Bytes, byte[]>>as(COIL_WINDOWS_STORE)
+                                .withKeySerde(keys).withValueSerde(ImageCounts.serde()).withRetention(settings.windowRetention()));
+
+        classifications
+                .map((coil, image) -> KeyValue.pair(lineOf(image), image.getDefective()), Named.as("classifications-to-lines"))
+                .groupByKey(Grouped.with("classifications-by-line", keys, Serdes.Boolean()))
+                .windowedBy(windows)
+                .aggregate(() -> ImageCounts.NONE, (line, defective, counts) -> counts.add(defective),
+                        Named.as("line-windows-aggregate"),
+                        Materialized.<String, ImageCounts, WindowStore<Bytes, byte[]>>as(LINE_WINDOWS_STORE)
+                                .withKeySerde(keys).withValueSerde(ImageCounts.serde()).withRetention(settings.windowRetention()));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_DEFECTS_STORE), keys, serdes.segmentation()));
+        defects.process(() -> new KeepRecentProcessor<DefectSegmentation>(RECENT_DEFECTS_STORE, settings.recentDefectsPerCoil(),
+                s -> s.getCapturedAt().toEpochMilli(), DefectSegmentation::getImageId), Named.as("keep-recent-defects"), RECENT_DEFECTS_STORE);
+
+        if (settings.recentImagesPerCoil() > 0) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_IMAGES_STORE), keys, serdes.defectiveImage())
+                    .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES))));
+            images.process(() -> new KeepRecentProcessor<DefectiveImage>(RECENT_IMAGES_STORE, settings.recentImagesPerCoil(),
+                    d -> d.getImage().getCapturedAt().toEpochMilli(), d -> d.getImage().getImageId()), Named.as("keep-recent-images"),
+                    RECENT_IMAGES_STORE);
+        }
+        return builder.build();
+    }
+
+    static String lineOf(ImageClassified image) {
+        String line = image.getLineId();
+        return line == null || line.isBlank() ? UNKNOWN_LINE : line;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.coilsight.analytics.topology;
+
+/**
+ * Keys of the "most recent per coil" stores: {@code coilId NUL capturedAt(19 digits) NUL imageId}, so
+ * that a prefix scan over {@code coilId NUL} lists one coil's entries oldest first.
+ */
+public final class RecentKeys {
+
+    private static final char SEPARATOR = '\0';
+
+    private RecentKeys() {
+    }
+
+    public static String of(String coilId, long capturedAtMillis, String imageId) {
+        return prefix(coilId) + String.format("%019d", Math.max(0, capturedAtMillis)) + SEPARATOR + imageId;
+    }
+
+    public static String prefix(String coilId) {
+        return coilId + SEPARATOR;
+    }
+
+    /** The image id at the end of a key. */
+    public static String imageId(String key) {
+        return key.substring(key.lastIndexOf(SEPARATOR) + 1);
+    }
+}

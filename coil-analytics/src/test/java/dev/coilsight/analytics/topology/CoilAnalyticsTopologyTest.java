@@ -1,0 +1,239 @@
+package dev.coilsight.analytics.topology;
+
+import static dev.coilsight.analytics.Records.classified;
+import static dev.coilsight.analytics.Records.defectiveImage;
+import static dev.coilsight.analytics.Records.segmented;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.analytics.AnalyticsService;
+import dev.coilsight.analytics.InMemorySchemaRegistry;
+import dev.coilsight.analytics.dlq.DeadLetterHandlers;
+import dev.coilsight.analytics.stats.ImageCounts;
+import dev.coilsight.schemas.ClassDefectStats;
+import dev.coilsight.schemas.CoilDefectStats;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ImageClassified;
+import dev.coilsight.worker.DeadLetters;
+
+/** The aggregation's logic, record by record, in Kafka Streams' TopologyTestDriver. */
+class CoilAnalyticsTopologyTest {
+
+    private static final CoilAnalyticsTopology.Topics TOPICS =
+            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-stats");
+    private static final long MINUTE = 60_000;
+    private static final long T0 = Instant.parse("2026-11-29T10:00:00Z").toEpochMilli();
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private CoilAnalyticsTopology.RecordSerdes serdes;
+    private TestInputTopic<String, ImageClassified> classifications;
+    private TestInputTopic<String, DefectSegmentation> defects;
+    private TestInputTopic<String, DefectiveImage> images;
+    private TestInputTopic<String, byte[]> rawClassifications;
+    private TestOutputTopic<String, CoilDefectStats> coilStats;
+
+    @BeforeEach
+    void start() {
+        serdes = AnalyticsService.serdes(new InMemorySchemaRegistry(), true);
+        CoilAnalyticsTopology.Settings settings = new CoilAnalyticsTopology.Settings(Duration.ofMinutes(1), Duration.ofSeconds(30),
+                Duration.ofHours(1), 3, 2);
+        Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
+        props.put(DeadLetterHandlers.TOPIC_CONFIG, "dlq");
+        driver = new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, serdes, clock), props);
+        StringSerializer keys = new StringSerializer();
+        classifications = driver.createInputTopic(TOPICS.classifications(), keys, serdes.classified().serializer());
+        defects = driver.createInputTopic(TOPICS.defects(), keys, serdes.segmentation().serializer());
+        images = driver.createInputTopic(TOPICS.defectiveImages(), keys, serdes.defectiveImage().serializer());
+        rawClassifications = driver.createInputTopic(TOPICS.classifications(), keys, new ByteArraySerializer());
+        coilStats = driver.createOutputTopic(TOPICS.coilStats(), new StringDeserializer(), serdes.stats().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void segmentationBeforeOrAfterItsClassificationGivesTheSameFigures() {
+        // Coil A: classification first; coil B: the same events with each segmentation ahead of its classification.
+        for (String coil : List.of("A", "B")) {
+            boolean segmentationFirst = coil.equals("B");
+            for (int i = 0; i < 4; i++) {
+                long t = T0 + i * 1000;
+                boolean defective = i % 2 == 0;
+                ImageClassified c = classified(coil, coil + i, "L1", t, defective);
+                DefectSegmentation s = segmented(coil, coil + i, "L1", t, 3, "1 10 300 5", 4, "1000 20");
+                if (segmentationFirst && defective) {
+                    defects.pipeInput(coil, s);
+                }
+                classifications.pipeInput(coil, c);
+                if (!segmentationFirst && defective) {
+                    defects.pipeInput(coil, s);
+                }
+            }
+        }
+        KeyValueStore<String, CoilDefectStats> store = driver.getKeyValueStore(CoilAnalyticsTopology.STATS_STORE);
+        CoilDefectStats a = store.get("A");
+        CoilDefectStats b = store.get("B");
+
+        assertThat(a.getImagesInspected()).isEqualTo(4);
+        assertThat(a.getDefectiveImages()).isEqualTo(2);
+        assertThat(a.getDefectRate()).isEqualTo(0.5);
+        assertThat(a.getPixelsInspected()).isEqualTo(4L * 1600 * 256);
+        assertThat(a.getLineId()).isEqualTo("L1");
+        assertThat(a.getFirstCapturedAt().toEpochMilli()).isEqualTo(T0);
+        assertThat(a.getLastCapturedAt().toEpochMilli()).isEqualTo(T0 + 3000);
+        assertThat(a.getClasses()).extracting(ClassDefectStats::getClassId).containsExactly(3, 4);
+        ClassDefectStats class3 = a.getClasses().get(0);
+        assertThat(class3.getImages()).isEqualTo(2);
+        assertThat(class3.getPixels()).isEqualTo(2 * 15);
+        assertThat(class3.getAreaFraction()).isEqualTo(30.0 / (4L * 1600 * 256));
+        assertThat(a.getClasses().get(1).getPixels()).isEqualTo(2 * 20);
+
+        CoilDefectStats bAsA = CoilDefectStats.newBuilder(b).setCoilId("A").build();
+        assertThat(bAsA).isEqualTo(a);
+    }
+
+    @Test
+    void everyChangeOfACoilIsPublishedToTheCoilStatsTopic() {
+        classifications.pipeInput("C", classified("C", "c1", null, T0, true));
+        defects.pipeInput("C", segmented("C", "c1", null, T0, 1, "5 5"));
+        classifications.pipeInput("C", classified("C", "c2", null, T0 + 1, false));
+
+        List<KeyValue<String, CoilDefectStats>> published = coilStats.readKeyValuesToList();
+        assertThat(published).extracting(kv -> kv.key).containsOnly("C");
+        CoilDefectStats last = published.get(published.size() - 1).value;
+        assertThat(last.getImagesInspected()).isEqualTo(2);
+        assertThat(last.getDefectiveImages()).isEqualTo(1);
+        assertThat(last.getClasses()).hasSize(1);
+        assertThat(last).isEqualTo(driver.<String, CoilDefectStats>getKeyValueStore(CoilAnalyticsTopology.STATS_STORE).get("C"));
+    }
+
+    @Test
+    void tumblingWindowsCountByCaptureTimeAndDropResultsLaterThanTheGrace() {
+        // Window [T0, T0+1m): 3 images, 1 defective; window [T0+1m, T0+2m): 2 images, 2 defective.
+        classifications.pipeInput("W", classified("W", "w1", "L1", T0 + 1_000, true));
+        classifications.pipeInput("W", classified("W", "w2", "L1", T0 + 20_000, false));
+        classifications.pipeInput("W", classified("W", "w3", "L1", T0 + MINUTE + 5_000, true));
+        // Late but within the 30 s grace (stream time T0+65 s < window end T0+60 s + 30 s): still counted.
+        classifications.pipeInput("W", classified("W", "w4", "L1", T0 + 59_000, false));
+        classifications.pipeInput("W", classified("W", "w5", "L1", T0 + MINUTE + 50_000, true));
+        // Stream time is now T0+110 s, past T0+90 s: the first window is closed, this one is dropped.
+        classifications.pipeInput("W", classified("W", "w6", "L1", T0 + 30_000, true));
+
+        assertThat(windows(CoilAnalyticsTopology.COIL_WINDOWS_STORE, "W")).containsExactly(
+                KeyValue.pair(T0, new ImageCounts(3, 1)),
+                KeyValue.pair(T0 + MINUTE, new ImageCounts(2, 2)));
+        // The coil's running totals count every result, late or not.
+        assertThat(driver.<String, CoilDefectStats>getKeyValueStore(CoilAnalyticsTopology.STATS_STORE).get("W").getImagesInspected())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void lineWindowsGatherEveryCoilOfTheLineAndUnnamedLinesAsUnknown() {
+        classifications.pipeInput("X", classified("X", "x1", "L7", T0, true));
+        classifications.pipeInput("Y", classified("Y", "y1", "L7", T0 + 1_000, false));
+        classifications.pipeInput("Y", classified("Y", "y2", "L7", T0 + 2_000, false));
+        classifications.pipeInput("Z", classified("Z", "z1", null, T0 + 3_000, true));
+
+        assertThat(windows(CoilAnalyticsTopology.LINE_WINDOWS_STORE, "L7")).containsExactly(KeyValue.pair(T0, new ImageCounts(3, 1)));
+        assertThat(windows(CoilAnalyticsTopology.LINE_WINDOWS_STORE, CoilAnalyticsTopology.UNKNOWN_LINE))
+                .containsExactly(KeyValue.pair(T0, new ImageCounts(1, 1)));
+    }
+
+    @Test
+    void onlyTheLatestDefectsAndImagesOfEachCoilAreKept() {
+        for (int i = 0; i < 5; i++) {
+            // Out of capture order on purpose: the store keeps the newest by capture time, not by arrival.
+            long t = T0 + (i == 2 ? 10 : i) * 1000;
+            defects.pipeInput("R", segmented("R", "r" + i, null, t, 1, "1 3"));
+            images.pipeInput("R", defectiveImage("R", "r" + i, t, ("png-" + i).getBytes(StandardCharsets.UTF_8), 4, 4));
+        }
+        defects.pipeInput("S", segmented("S", "s0", null, T0, 1, "1 3"));
+
+        assertThat(imageIds(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, "R")).containsExactly("r3", "r4", "r2");
+        assertThat(imageIds(CoilAnalyticsTopology.RECENT_IMAGES_STORE, "R")).containsExactly("r4", "r2");
+        assertThat(imageIds(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, "S")).containsExactly("s0");
+    }
+
+    @Test
+    void unreadableRecordsGoToTheDeadLetterTopicWithTheirOriginAndTheNextRecordIsCounted() {
+        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic("dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        rawClassifications.pipeInput("D", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        byte[] unknownSchema = {0, 0, 0, 0x7f, 0x01, 2, 3};
+        rawClassifications.pipeInput("D", unknownSchema);
+        classifications.pipeInput("D", classified("D", "d1", null, T0, true));
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+        assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("NOT_CONFLUENT_AVRO");
+        assertThat(header(dead.get(0), DeadLetters.STAGE)).isEqualTo("coil-analytics");
+        assertThat(header(dead.get(0), DeadLetters.SOURCE_TOPIC)).isEqualTo(TOPICS.classifications());
+        assertThat(header(dead.get(0), DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(header(dead.get(1), DeadLetters.REASON)).isEqualTo("UNKNOWN_SCHEMA");
+        assertThat(header(dead.get(1), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(driver.<String, CoilDefectStats>getKeyValueStore(CoilAnalyticsTopology.STATS_STORE).get("D").getImagesInspected())
+                .isEqualTo(1);
+    }
+
+    private List<KeyValue<Long, ImageCounts>> windows(String store, String key) {
+        WindowStore<String, ImageCounts> windows = driver.getWindowStore(store);
+        List<KeyValue<Long, ImageCounts>> out = new ArrayList<>();
+        try (WindowStoreIterator<ImageCounts> it = windows.fetch(key, Instant.EPOCH, Instant.ofEpochMilli(T0 + 3_600_000))) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    private List<String> imageIds(String store, String coil) {
+        KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
+        List<String> out = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = kv.prefixScan(RecentKeys.prefix(coil), new StringSerializer())) {
+            it.forEachRemaining(e -> out.add(RecentKeys.imageId(e.key)));
+        }
+        return out;
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
