@@ -1,0 +1,206 @@
+package dev.coilsight.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.bench.jmh.JmhCommand;
+import dev.coilsight.cli.CommandLines;
+import dev.coilsight.model.LoadedModel;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.testsupport.ApicurioRegistry;
+import dev.coilsight.testsupport.EmbeddedKafka;
+import dev.coilsight.testsupport.TestInfrastructure;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./coilsight bench}: what streaming costs, measured in one process and one run with the same
+ * models, images and threads: (a) bare batched predict, (b) batch-size-1 predict, (c) the whole
+ * pipeline (ingest replay -> classifier -> segmenter) through a real KRaft broker and Apicurio
+ * registry started in this process; then capture-to-result latency at a rate the pipeline can sustain,
+ * and the serde + broker round trip of one image. docs/BENCHMARKS.md says how each figure is taken.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {JmhCommand.class, SizeSweepCommand.class},
+        description = {"Measure bare batched and batch-size-1 predict and the whole pipeline through a real broker and registry",
+                "(started in this process), with the same models, images and threads, in one run; print images/s, the ratios,",
+                "capture-to-result latency percentiles, the batch sizes and the per-image streaming overhead.",
+                "'bench jmh' runs the JMH micro-benchmarks (RLE, image decoding, Avro, post-processing); 'bench sizes' the image-size sweep.",
+                "Exit code 0 when the run completed (targets met or not), 2 on bad input."})
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
+    /** linger.ms of ingest's producer (ImagePublisher.producerSettings), the first hop of every image. */
+    private static final int INGEST_LINGER_MS = 2;
+
+    @Option(names = "--classifier-model", paramLabel = "DIR", description = "Classifier model (default: models/severstal-classifier).")
+    Path classifierModel;
+
+    @Option(names = "--segmenter-model", paramLabel = "DIR", description = "Segmenter model (default: models/severstal-resunet).")
+    Path segmenterModel;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Images of one size, or a folder with images/ (default: ../shared/data/severstal-stream).")
+    Path images;
+
+    @Option(names = "--count", defaultValue = "0", description = "Use the first N images in name order; 0 = all (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--passes", defaultValue = "1", description = "Times each phase goes over the images (default: ${DEFAULT-VALUE}).")
+    int passes;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Bare batch size and the workers' COILSIGHT_MAX_BATCH_SIZE (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Bare predict threads and each worker's COILSIGHT_WORKER_THREADS (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--linger-ms", defaultValue = "50", description = "The workers' COILSIGHT_MAX_LINGER_MS (default: ${DEFAULT-VALUE}).")
+    int lingerMs;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of every pipeline topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--latency-load", defaultValue = "0.5",
+            description = "The latency phase replays at this fraction of the pipeline's measured rate; 0 skips it (default: ${DEFAULT-VALUE}).")
+    double latencyLoad;
+
+    @Option(names = "--latency-images", defaultValue = "40", description = "Images replayed in the latency phase (default: ${DEFAULT-VALUE}).")
+    int latencyImages;
+
+    @Option(names = "--overhead-count", defaultValue = "200", description = "Timed serde + broker round trips (default: ${DEFAULT-VALUE}).")
+    int overheadCount;
+
+    @Option(names = "--timeout-s", defaultValue = "1200", description = "Longest wait for one pipeline phase (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the text lines.")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also append the JSON object to this file (one line per run).")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int exit = CommandLines.create(new BenchCommand(), "bench").execute(args);
+        TestInfrastructure.shutdown();
+        System.exit(exit);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (batch < 1 || threads < 1 || passes < 1 || partitions < threads || latencyLoad < 0 || latencyImages < 1 || overheadCount < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --latency-images, --overhead-count must be "
+                    + ">= 1, --partitions >= --threads and --latency-load >= 0");
+        }
+        Path classifierDir = classifierModel != null ? classifierModel : BenchInputs.defaultModel("severstal-classifier");
+        Path segmenterDir = segmenterModel != null ? segmenterModel : BenchInputs.defaultModel("severstal-resunet");
+        List<Path> files = BenchInputs.images(images != null ? images : BenchInputs.defaultStreamImages(), count);
+
+        // Broker and registry first: idle, they sit on the same cores during the bare phases too.
+        EmbeddedKafka kafka = TestInfrastructure.kafka();
+        ApicurioRegistry registry = TestInfrastructure.registry();
+
+        Map<String, Object> setup = new LinkedHashMap<>();
+        BarePredict.Result batched;
+        BarePredict.Result single;
+        try (LoadedModel classifier = load(classifierDir, ModelCard.CLASSIFICATION); LoadedModel segmenter = load(segmenterDir, ModelCard.SEGMENTATION)) {
+            setup.put("startedAt", Instant.now().toString());
+            setup.put("classifier", classifier.card().name() + " " + classifier.card().version());
+            setup.put("segmenter", segmenter.card().name() + " " + segmenter.card().version());
+            setup.put("images", files.size() + " from " + files.get(0).getParent());
+            setup.put("passes", passes);
+            setup.put("batch", batch);
+            setup.put("threads", threads);
+            setup.put("lingerMs", lingerMs);
+            setup.put("partitions", partitions);
+            setup.put("cpus", Runtime.getRuntime().availableProcessors());
+            setup.put("device", LoadedModel.gpuAvailable() ? "GPU (CUDA)" : "CPU");
+            setup.put("tfEnableOnednnOpts", System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "(unset)"));
+            log.info("bench: {}", setup);
+            try (BarePredict bare = new BarePredict(classifier, segmenter, files, threads)) {
+                bare.warmUp(batch);
+                batched = bare.run(batch, passes);
+                log.info("bench: (a) bare batched {} images/s ({} images, {} defective, {} s)", round(batched.imagesPerSec()), batched.images(),
+                        batched.defective(), round(batched.seconds()));
+                single = bare.run(1, passes);
+                log.info("bench: (b) bare batch-1 {} images/s", round(single.imagesPerSec()));
+            }
+        }
+
+        Map<String, String> topics = BenchTopics.create(kafka, partitions, List.of("images", "classifications", "defective", "defects", "dlq"));
+        PipelineRun.Result pipeline;
+        PipelineRun.Result paced = null;
+        double pacedRate = 0;
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        try (PipelineRun run = new PipelineRun(kafka.bootstrapServers(), registry.ccompatUrl(), topics, classifierDir, segmenterDir, batch, threads,
+                lingerMs)) {
+            run.start(Duration.ofSeconds(120));
+            // Warm-up through the whole pipeline (first batches of each shape, producers, fetch sessions), not measured.
+            run.replay("bench-warmup-", files.subList(0, Math.min(files.size(), 2 * batch * threads)), 1, 1e9, timeout, "pipeline warm-up");
+            pipeline = run.replay("bench-run-", files, passes, 1e9, timeout, "pipeline");
+            run.checkExactlyOnce("bench-run-");
+            log.info("bench: (c) pipeline {} images/s ({} images, {} defective, {} s)", round(pipeline.imagesPerSec()), pipeline.images(),
+                    pipeline.defective(), round(pipeline.seconds()));
+            if (latencyLoad > 0) {
+                pacedRate = latencyLoad * pipeline.imagesPerSec();
+                List<Path> latencyFiles = files.subList(0, Math.min(files.size(), latencyImages));
+                paced = run.replay("bench-paced-", latencyFiles, 1, pacedRate, timeout, "latency at " + round(pacedRate) + " images/s");
+                run.checkExactlyOnce("bench-paced-");
+            }
+        }
+
+        Map<String, String> overheadTopics = BenchTopics.create(kafka, 1, List.of("overhead", "overhead-nolinger"));
+        byte[] image = Files.readAllBytes(files.get(0));
+        Percentiles.Summary overhead = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(), overheadTopics.get("overhead"),
+                image, 20, overheadCount, INGEST_LINGER_MS);
+        Percentiles.Summary overheadNoLinger = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(),
+                overheadTopics.get("overhead-nolinger"), image, 20, overheadCount, 0);
+        setup.put("overheadImageBytes", image.length);
+
+        BenchReport report = new BenchReport(setup, batched.images(), batched.defective(), batched.imagesPerSec(), single.imagesPerSec(), pipeline,
+                paced != null ? paced.latency() : Percentiles.Summary.EMPTY, pacedRate, overhead, overheadNoLinger);
+        var stdout = spec.commandLine().getOut();
+        if (json) {
+            stdout.println(report.toJson());
+        } else {
+            report.toLines().forEach(stdout::println);
+        }
+        stdout.flush();
+        if (out != null) {
+            appendLine(out, report.toJson().replaceAll("\\s*\\n\\s*", " "));
+        }
+        return 0;
+    }
+
+    private static LoadedModel load(Path dir, String task) {
+        LoadedModel model = LoadedModel.load(dir);
+        if (!model.card().task().equals(task)) {
+            String found = model.card().task();
+            model.close();
+            throw new IllegalArgumentException(dir + " is a " + found + " model, expected a " + task + " model");
+        }
+        return model;
+    }
+
+    private static void appendLine(Path file, String line) throws IOException {
+        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

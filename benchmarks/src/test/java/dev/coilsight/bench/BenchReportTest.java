@@ -1,0 +1,66 @@
+package dev.coilsight.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.coilsight.bench.jmh.JmhCommand;
+
+class BenchReportTest {
+
+    private static BenchReport report() {
+        PipelineRun.Result pipeline = new PipelineRun.Result(9.0, 10.0, 90, 80, new Percentiles.Summary(90, 5000, 9000, 9800, 9900),
+                BatchSizes.fromImages(List.of(8, 8, 8, 8, 8, 8, 8, 8, 2, 2)), BatchSizes.fromImages(List.of(4, 4, 4, 4)));
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("batch", 8);
+        return new BenchReport(setup, 90, 80, 10.0, 5.0, pipeline, new Percentiles.Summary(40, 700, 900, 950, 960), 4.5,
+                new Percentiles.Summary(200, 3.2, 4.5, 6.0, 7.0), Percentiles.Summary.EMPTY);
+    }
+
+    @Test
+    void ratiosComeFromTheFiguresOfTheRun() {
+        BenchReport r = report();
+        assertThat(r.pipelineOverBare()).isEqualTo(0.9);
+        assertThat(r.batchedOverBatch1()).isEqualTo(2.0);
+    }
+
+    @Test
+    void jsonHasTheKeysOfTheIssue() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(report().toJson());
+        assertThat(json.get("bareImagesPerSec").asDouble()).isEqualTo(10.0);
+        assertThat(json.get("batch1ImagesPerSec").asDouble()).isEqualTo(5.0);
+        assertThat(json.get("pipelineImagesPerSec").asDouble()).isEqualTo(9.0);
+        assertThat(json.get("pipelineOverBare").asDouble()).isEqualTo(0.9);
+        assertThat(json.get("batchedOverBatch1").asDouble()).isEqualTo(2.0);
+        assertThat(json.get("latencyP50Ms").asDouble()).isEqualTo(700);
+        assertThat(json.get("latencyP95Ms").asDouble()).isEqualTo(900);
+        assertThat(json.get("latencyP99Ms").asDouble()).isEqualTo(950);
+        assertThat(json.get("overheadP50Ms").asDouble()).isEqualTo(3.2);
+        assertThat(json.get("overheadNoLingerP50Ms").isNull()).as("NaN is written as null").isTrue();
+        assertThat(json.get("batchSizes").get("classifier").get("8").asInt()).isEqualTo(1);
+        assertThat(json.get("batchSizes").get("classifier").get("2").asInt()).isEqualTo(1);
+        assertThat(json.get("batchSizes").get("segmenter").get("4").asInt()).isEqualTo(1);
+        assertThat(json.get("setup").get("batch").asInt()).isEqualTo(8);
+    }
+
+    @Test
+    void linesSayWhetherTheTargetsAreMet() {
+        List<String> lines = report().toLines();
+        assertThat(lines).anyMatch(l -> l.startsWith("pipeline / bare batched = 0.90 (target >= 0.90: met)"));
+        assertThat(lines).anyMatch(l -> l.contains("p50 3.20 ms") && l.contains("target p50 < 5 ms: met"));
+        assertThat(lines).anyMatch(l -> l.contains("classifier 2x1 8x1"));
+    }
+
+    @Test
+    void rleThroughputIsMaskBytesOverTimePerOperation() {
+        // 409,600 mask bytes in 204.8 us = 2 GB/s
+        assertThat(JmhCommand.gigabytesPerSecond(409_600, 204.8)).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+}
