@@ -28,7 +28,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *       does not replay the changelogs</li>
  *   <li>{@code COILSIGHT_HTTP_HOST} [0.0.0.0], {@code COILSIGHT_HTTP_PORT} [8090]: REST API, dashboard, /health, /ready, /metrics</li>
  *   <li>{@code COILSIGHT_APPLICATION_SERVER} [&lt;hostname&gt;:&lt;http port&gt;]: where other instances reach this one for
- *       interactive queries (in Kubernetes the pod's stable DNS name)</li>
+ *       interactive queries (in Kubernetes the pod's stable DNS name); a host without a port means the HTTP port bound</li>
  *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
  *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats],
  *       {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
@@ -103,7 +103,8 @@ public record AnalyticsConfig(
 
     /** The advertised host:port for interactive queries, given the port the HTTP server really bound. */
     public String advertisedServer(int boundPort) {
-        return applicationServer.orElseGet(() -> hostname() + ":" + boundPort);
+        String server = applicationServer.orElseGet(AnalyticsConfig::hostname);
+        return server.indexOf(':') > 0 ? server : server + ":" + boundPort;
     }
 
     /** Kafka Streams settings: exactly-once, dead letters, room for image-sized records, then COILSIGHT_KAFKA_* overrides. */
@@ -159,13 +160,16 @@ public record AnalyticsConfig(
 
     private static void checkHostPort(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 && !hostPort.isBlank()) {
+            return;
+        }
         if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("COILSIGHT_APPLICATION_SERVER must be host:port, got '" + hostPort + "'");
+            throw new IllegalArgumentException("COILSIGHT_APPLICATION_SERVER must be host or host:port, got '" + hostPort + "'");
         }
         try {
             Integer.parseInt(hostPort.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("COILSIGHT_APPLICATION_SERVER must be host:port, got '" + hostPort + "'");
+            throw new IllegalArgumentException("COILSIGHT_APPLICATION_SERVER must be host or host:port, got '" + hostPort + "'");
         }
     }
 

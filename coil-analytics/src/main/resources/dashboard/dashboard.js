@@ -1,0 +1,191 @@
+// Coilsight live dashboard: polls the interactive-query API and redraws; no framework, no build step.
+"use strict";
+
+const POLL_MS = 2000;
+// One colour per defect class (Severstal 1..4, NEU-Seg 1..3); others cycle.
+const CLASS_COLOURS = { 1: [255, 214, 10], 2: [0, 200, 255], 3: [255, 64, 129], 4: [118, 255, 3] };
+const FALLBACK = [[255, 145, 0], [170, 0, 255], [0, 230, 118], [255, 255, 255]];
+
+const state = { selected: new URLSearchParams(location.search).get("coil"), imagesShown: "" };
+
+function colour(classId) {
+  return CLASS_COLOURS[classId] || FALLBACK[classId % FALLBACK.length];
+}
+function css(rgb, alpha) {
+  return `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${alpha})`;
+}
+function pct(x) {
+  return (100 * x).toFixed(x < 0.001 && x > 0 ? 3 : 1) + "%";
+}
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "style") e.style.cssText = v; else if (k.startsWith("data-")) e.setAttribute(k, v); else e[k] = v;
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+function chip(classId, text) {
+  return el("span", { className: "chip", style: `background:${css(colour(classId), 1)}` }, text);
+}
+async function getJson(url) {
+  const response = await fetch(url, { cache: "no-store" });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(`${url}: ${response.status} ${body.error || ""}`);
+  }
+  return response.json();
+}
+function setStatus(kind, text) {
+  const s = document.getElementById("status");
+  s.dataset.state = kind;
+  s.textContent = text;
+}
+
+/**
+ * Kaggle Severstal RLE: "start length" pairs, pixels numbered from 1 top to bottom, then left to right.
+ * Calls paint(x, y) for every mask pixel and returns how many there were.
+ */
+function decodeRle(rle, width, height, paint) {
+  const numbers = rle.trim() === "" ? [] : rle.trim().split(/\s+/).map(Number);
+  let count = 0;
+  for (let i = 0; i + 1 < numbers.length; i += 2) {
+    const start = numbers[i] - 1;
+    for (let p = start; p < start + numbers[i + 1]; p++) {
+      const x = Math.floor(p / height), y = p % height;
+      if (x < width) { paint(x, y); count++; }
+    }
+  }
+  return count;
+}
+
+function renderTable(page) {
+  const tbody = document.querySelector("#coil-table tbody");
+  tbody.replaceChildren();
+  document.getElementById("no-coils").hidden = page.coils.length > 0;
+  const classesSeen = new Map();
+  for (const c of page.coils) {
+    const classes = el("td");
+    for (const k of c.classes) {
+      classesSeen.set(k.classId, k.className);
+      classes.append(chip(k.classId, `${k.className}: ${k.images} · ${pct(k.areaFraction)}`));
+    }
+    const rate = el("td", {}, el("div", { className: "rate" },
+      el("div", { className: "bar" }, el("div", { style: `width:${Math.min(100, 100 * c.defectRate)}%` })), pct(c.defectRate)));
+    const row = el("tr", { "data-coil-id": c.coilId },
+      el("td", {}, c.coilId), el("td", {}, c.lineId || "–"),
+      el("td", { className: "num" }, c.imagesInspected), el("td", { className: "num" }, c.defectiveImages),
+      rate, classes, el("td", {}, new Date(c.lastCapturedAt).toLocaleTimeString()));
+    if (c.coilId === state.selected) row.classList.add("selected");
+    row.addEventListener("click", () => { state.selected = c.coilId; state.imagesShown = ""; refresh(); });
+    tbody.append(row);
+  }
+  const legend = document.getElementById("legend");
+  legend.replaceChildren(...[...classesSeen.entries()].sort((a, b) => a[0] - b[0]).map(([id, name]) => chip(id, name)));
+}
+
+function renderTrend(trend) {
+  const svg = document.getElementById("trend");
+  const W = 800, H = 180, pad = 28;
+  const ns = "http://www.w3.org/2000/svg";
+  const node = (tag, attrs) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); return e; };
+  svg.replaceChildren();
+  svg.dataset.windows = trend.length;
+  if (trend.length === 0) return;
+  const maxImages = Math.max(...trend.map(w => w.images));
+  const step = (W - 2 * pad) / Math.max(1, trend.length);
+  trend.forEach((w, i) => {
+    const h = (H - 2 * pad) * w.images / maxImages;
+    svg.append(node("rect", { x: pad + i * step + 1, y: H - pad - h, width: Math.max(1, step - 2), height: h, fill: "#2a3542" }));
+  });
+  const points = trend.map((w, i) => `${pad + (i + 0.5) * step},${H - pad - (H - 2 * pad) * w.defectRate}`).join(" ");
+  svg.append(node("polyline", { points, fill: "none", stroke: "#ff5d5d", "stroke-width": 2 }));
+  trend.forEach((w, i) => svg.append(node("circle", { cx: pad + (i + 0.5) * step, cy: H - pad - (H - 2 * pad) * w.defectRate, r: 3, fill: "#ff5d5d" })));
+  const label = (x, y, text, anchor) => { const t = node("text", { x, y, "text-anchor": anchor || "start" }); t.textContent = text; svg.append(t); };
+  label(4, pad, "100%"); label(4, H - pad, "0%");
+  label(pad, H - 8, new Date(trend[0].start).toLocaleTimeString());
+  label(W - pad, H - 8, new Date(trend[trend.length - 1].end).toLocaleTimeString(), "end");
+  label(W - pad, 16, `defect rate (line) · images per window (bars, max ${maxImages})`, "end");
+}
+
+/** Draws the image, then each class's mask over it; records what was painted for tests and curious users. */
+function drawDefect(defect) {
+  const canvas = el("canvas", { width: defect.width, height: defect.height, "data-image-id": defect.imageId, "data-state": "loading" });
+  const expected = defect.masks.reduce((n, m) => n + m.pixelCount, 0);
+  canvas.setAttribute("data-expected-pixels", expected);
+  const caption = el("div", { className: "caption" },
+    el("span", {}, `${defect.imageId} · ${new Date(defect.capturedAt).toLocaleTimeString()}`),
+    el("span", {}, ...defect.masks.map(m => chip(m.classId, `${m.className}: ${m.pixelCount} px`))));
+  const overlay = () => {
+    const g = canvas.getContext("2d");
+    const pixels = g.getImageData(0, 0, defect.width, defect.height);
+    let painted = 0;
+    for (const mask of defect.masks) {
+      const [r, gr, b] = colour(mask.classId);
+      painted += decodeRle(mask.rle, defect.width, defect.height, (x, y) => {
+        const i = 4 * (y * defect.width + x);
+        pixels.data[i] = 0.45 * pixels.data[i] + 0.55 * r;
+        pixels.data[i + 1] = 0.45 * pixels.data[i + 1] + 0.55 * gr;
+        pixels.data[i + 2] = 0.45 * pixels.data[i + 2] + 0.55 * b;
+        pixels.data[i + 3] = 255;
+      });
+    }
+    g.putImageData(pixels, 0, 0);
+    for (const mask of defect.masks) {
+      const box = mask.boundingBox;
+      g.strokeStyle = css(colour(mask.classId), 0.9);
+      g.lineWidth = 2;
+      g.strokeRect(box.x, box.y, box.width, box.height);
+    }
+    canvas.setAttribute("data-mask-pixels", painted);
+    canvas.setAttribute("data-state", "drawn");
+  };
+  if (defect.imageUrl) {
+    const img = new Image();
+    img.onload = () => { canvas.getContext("2d").drawImage(img, 0, 0); overlay(); };
+    img.onerror = () => { canvas.setAttribute("data-state", "image-error"); overlay(); };
+    img.src = defect.imageUrl;
+  } else {
+    const g = canvas.getContext("2d");
+    g.fillStyle = "#202a35";
+    g.fillRect(0, 0, defect.width, defect.height);
+    overlay();
+  }
+  return el("div", { className: "card" }, canvas, caption);
+}
+
+async function renderDetail() {
+  const detail = document.getElementById("detail");
+  if (!state.selected) { detail.hidden = true; return; }
+  const id = encodeURIComponent(state.selected);
+  const [coil, defects] = await Promise.all([getJson(`/v1/coils/${id}?windows=60`), getJson(`/v1/coils/${id}/defects?limit=6`)]);
+  detail.hidden = false;
+  const s = coil.stats;
+  document.getElementById("detail-coil").textContent = s.coilId;
+  document.getElementById("detail-summary").textContent =
+    `${s.imagesInspected} images, ${s.defectiveImages} defective (${pct(s.defectRate)}) · line ${s.lineId || "–"} · ` +
+    `${new Date(s.firstCapturedAt).toLocaleTimeString()} – ${new Date(s.lastCapturedAt).toLocaleTimeString()}`;
+  renderTrend(coil.trend);
+  const shown = defects.defects.map(d => d.imageId + (d.imageUrl ? "+" : "")).join(",");
+  if (shown !== state.imagesShown) {
+    state.imagesShown = shown;
+    const images = document.getElementById("images");
+    images.replaceChildren(...defects.defects.map(drawDefect));
+    if (defects.defects.length === 0) images.append(el("p", { className: "empty" }, "No segmented defect on this coil yet."));
+  }
+}
+
+async function refresh() {
+  try {
+    const page = await getJson("/v1/coils?sort=defectRate&size=100");
+    if (!state.selected && page.coils.length > 0) state.selected = page.coils[0].coilId;
+    renderTable(page);
+    await renderDetail();
+    setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
+  } catch (e) {
+    setStatus("error", `not updated: ${e.message}`);
+  }
+}
+
+refresh();
+setInterval(refresh, POLL_MS);

@@ -1,0 +1,151 @@
+package dev.coilsight.analytics.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.coilsight.analytics.AnalyticsConfig;
+import dev.coilsight.analytics.AnalyticsService;
+import dev.coilsight.config.Env;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+import dev.coilsight.schemas.serde.SpecificAvroSerializer;
+import dev.coilsight.testsupport.Await;
+import dev.coilsight.testsupport.TestInfrastructure;
+
+/** Starting coil-analytics instances on the shared real broker and registry, and talking to them. */
+final class AnalyticsFixture {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private AnalyticsFixture() {
+    }
+
+    /** Topic names unique to one test, so tests sharing the broker do not see each other's records. */
+    record TestTopics(String prefix) {
+        String classifications() {
+            return prefix + ".classifications";
+        }
+
+        String defects() {
+            return prefix + ".defects";
+        }
+
+        String defective() {
+            return prefix + ".images.defective";
+        }
+
+        String coilStats() {
+            return prefix + ".coil-stats";
+        }
+
+        String dlq() {
+            return prefix + ".dlq";
+        }
+
+        void create(int partitions) {
+            TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), defective(), coilStats(), dlq());
+        }
+    }
+
+    static AnalyticsService start(TestTopics topics, String applicationId, Path stateDir, Map<String, String> extra) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("COILSIGHT_BOOTSTRAP_SERVERS", TestInfrastructure.kafka().bootstrapServers());
+        env.put("COILSIGHT_SCHEMA_REGISTRY_URL", TestInfrastructure.registry().ccompatUrl());
+        env.put("COILSIGHT_APPLICATION_ID", applicationId);
+        env.put("COILSIGHT_STATE_DIR", stateDir.toString());
+        env.put("COILSIGHT_HTTP_HOST", "127.0.0.1");
+        env.put("COILSIGHT_HTTP_PORT", "0");
+        env.put("COILSIGHT_APPLICATION_SERVER", "127.0.0.1");
+        env.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
+        env.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());
+        env.put("COILSIGHT_TOPIC_DEFECTIVE", topics.defective());
+        env.put("COILSIGHT_TOPIC_COIL_STATS", topics.coilStats());
+        env.put("COILSIGHT_TOPIC_DLQ", topics.dlq());
+        // Commit (and so make results visible) often: the tests wait for figures.
+        env.put("COILSIGHT_KAFKA_COMMIT_INTERVAL_MS", "200");
+        env.putAll(extra);
+        AnalyticsService service = new AnalyticsService(AnalyticsConfig.fromEnv(new Env(env)));
+        service.start();
+        return service;
+    }
+
+    static void awaitRunning(AnalyticsService... services) {
+        Await.until(Duration.ofSeconds(90), () -> {
+            for (AnalyticsService s : services) {
+                if (s.state() != KafkaStreams.State.RUNNING) {
+                    return false;
+                }
+            }
+            return true;
+        }, "coil-analytics instances RUNNING");
+    }
+
+    static KafkaProducer<String, SpecificRecord> producer() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        config.put(RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl());
+        Properties props = new Properties();
+        props.putAll(config);
+        return new KafkaProducer<>(props, new StringSerializer(), serializer(config));
+    }
+
+    private static SpecificAvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
+        SpecificAvroSerializer<SpecificRecord> s = new SpecificAvroSerializer<>();
+        s.configure(config, false);
+        return s;
+    }
+
+    static void send(KafkaProducer<String, SpecificRecord> producer, String topic, String key, SpecificRecord value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not produce to " + topic, e);
+        }
+    }
+
+    static HttpResponse<byte[]> get(AnalyticsService service, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .timeout(Duration.ofSeconds(20)).GET().build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(AnalyticsService service, String path) {
+        HttpResponse<byte[]> response = get(service, path);
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + body);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
