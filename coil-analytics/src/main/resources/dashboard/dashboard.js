@@ -65,7 +65,7 @@ function renderTable(page) {
   document.getElementById("no-coils").hidden = page.coils.length > 0;
   const classesSeen = new Map();
   for (const c of page.coils) {
-    const classes = el("td");
+    const classes = el("td", { className: "classes" });
     for (const k of c.classes) {
       classesSeen.set(k.classId, k.className);
       classes.append(chip(k.classId, `${k.className}: ${k.images} · ${pct(k.areaFraction)}`));

@@ -1,0 +1,217 @@
+package dev.coilsight.analytics.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import dev.coilsight.analytics.AnalyticsService;
+import dev.coilsight.analytics.Records;
+import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.rle.KaggleCsv;
+import dev.coilsight.rle.RleRow;
+import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.schemas.BoundingBox;
+import dev.coilsight.schemas.DefectMask;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ImageEncoding;
+import dev.coilsight.schemas.ModelRef;
+import dev.coilsight.testsupport.Await;
+import dev.coilsight.testsupport.RealInfrastructureExtension;
+import dev.coilsight.testsupport.SharedData;
+
+/**
+ * The dashboard in real headless Chromium (Debian's chromium + chromium-driver) against a live
+ * coil-analytics on the real broker, fed with real Severstal images and their ground-truth masks:
+ * the coil table fills and updates without a reload, and the selected coil's images show their masks,
+ * decoded from the RLE by the page (painted pixel counts equal the records' pixel counts).
+ */
+@ExtendWith(RealInfrastructureExtension.class)
+class DashboardBrowserIT {
+
+    private static final long T0 = Instant.parse("2026-11-29T09:00:00Z").toEpochMilli();
+
+    @TempDir
+    Path state;
+
+    @Test
+    void dashboardShowsLiveCoilsAndMasksOverTheImages() throws Exception {
+        Path severstal = SharedData.require("severstal-train");
+        Map<String, List<RleRow>> truth = new TreeMap<>();
+        for (RleRow row : KaggleCsv.readAll(severstal.resolve("train.csv"))) {
+            truth.computeIfAbsent(row.imageId(), k -> new ArrayList<>()).add(row);
+        }
+        List<String> defective = new ArrayList<>(truth.keySet()).subList(0, 9);
+
+        AnalyticsFixture.TestTopics topics = new AnalyticsFixture.TestTopics("ui");
+        topics.create(2);
+        try (AnalyticsService service = AnalyticsFixture.start(topics, "analytics-ui", state, Map.of());
+             KafkaProducer<String, SpecificRecord> producer = AnalyticsFixture.producer()) {
+            AnalyticsFixture.awaitRunning(service);
+            // Three coils; coil-A gets 3 defective images of 3, coil-B 3 of 5, coil-C 3 of 9: distinct defect rates.
+            Map<String, Long> pixelsByImage = new LinkedHashMap<>();
+            int[] clean = {0, 2, 6};
+            String[] coils = {"coil-A", "coil-B", "coil-C"};
+            for (int c = 0; c < 3; c++) {
+                long t = T0 + c * 100_000L;
+                for (int i = 0; i < 3; i++) {
+                    String imageId = defective.get(c * 3 + i);
+                    t += 1000;
+                    DefectSegmentation segmentation = segmentation(coils[c], imageId, t, truth.get(imageId));
+                    pixelsByImage.put(imageId, segmentation.getMasks().stream().mapToLong(DefectMask::getPixelCount).sum());
+                    AnalyticsFixture.send(producer, topics.classifications(), coils[c], Records.classified(coils[c], imageId, "L2", t, true));
+                    AnalyticsFixture.send(producer, topics.defective(), coils[c], image(coils[c], imageId, t,
+                            Files.readAllBytes(severstal.resolve("train_images").resolve(imageId))));
+                    AnalyticsFixture.send(producer, topics.defects(), coils[c], segmentation);
+                }
+                for (int i = 0; i < clean[c]; i++) {
+                    t += 1000;
+                    AnalyticsFixture.send(producer, topics.classifications(), coils[c],
+                            Records.classified(coils[c], coils[c] + "-clean-" + i, "L2", t, false));
+                }
+            }
+            Await.until(Duration.ofSeconds(60), () -> AnalyticsFixture.get(service, "/v1/coils").statusCode() == 200
+                    && AnalyticsFixture.json(service, "/v1/coils").get("total").asInt() == 3
+                    && AnalyticsFixture.json(service, "/v1/coils/coil-C").get("stats").get("imagesInspected").asInt() == 9,
+                    "three coils aggregated");
+
+            ChromeDriver browser = chromium();
+            try {
+                browser.get("http://127.0.0.1:" + service.httpPort() + "/");
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                wait.until(d -> d.findElements(By.cssSelector("#coil-table tbody tr")).size() == 3);
+                ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
+
+                List<String> order = new ArrayList<>();
+                for (WebElement row : browser.findElements(By.cssSelector("#coil-table tbody tr"))) {
+                    order.add(row.getAttribute("data-coil-id"));
+                }
+                assertThat(order).containsExactly("coil-A", "coil-B", "coil-C");
+                assertThat(browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText()).contains("60.0%");
+
+                browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).click();
+                wait.until(d -> d.findElement(By.id("detail-coil")).getText().equals("coil-B")
+                        && d.findElements(By.cssSelector("#images canvas[data-state='drawn']")).size() == 3);
+                for (WebElement canvas : browser.findElements(By.cssSelector("#images canvas"))) {
+                    String imageId = canvas.getAttribute("data-image-id");
+                    assertThat(defective.subList(3, 6)).contains(imageId);
+                    long painted = Long.parseLong(canvas.getAttribute("data-mask-pixels"));
+                    assertThat(painted).isPositive().isEqualTo(pixelsByImage.get(imageId));
+                    assertThat(canvas.getAttribute("data-expected-pixels")).isEqualTo(String.valueOf(painted));
+                    assertThat(tintedAtFirstMaskPixel(browser, imageId)).as("mask colour over the image of " + imageId).isTrue();
+                }
+                assertThat(Integer.parseInt(browser.findElement(By.id("trend")).getAttribute("data-windows"))).isPositive();
+
+                // Live: a new result for coil-B shows up without reloading the page.
+                AnalyticsFixture.send(producer, topics.classifications(), "coil-B",
+                        Records.classified("coil-B", "coil-B-late", "L2", T0 + 200_000, false));
+                wait.until(d -> d.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText().contains("50.0%"));
+                assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("yes");
+
+                Path screenshot = Path.of("target", "dashboard.png");
+                Files.createDirectories(screenshot.getParent());
+                Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+                assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Whether the canvas pixel at the first pixel of the image's first mask carries the class colour's strongest channel. */
+    private static boolean tintedAtFirstMaskPixel(ChromeDriver browser, String imageId) {
+        Object ok = ((JavascriptExecutor) browser).executeScript("""
+                const canvas = document.querySelector(`#images canvas[data-image-id='${arguments[0]}']`);
+                return fetch(`/v1/coils/coil-B/images/${arguments[0]}`).then(r => r.json()).then(img => {
+                  const mask = img.masks[0];
+                  const p = Number(mask.rle.split(' ')[0]) - 1;
+                  const x = Math.floor(p / img.height), y = p % img.height;
+                  const px = canvas.getContext('2d').getImageData(x, y, 1, 1).data;
+                  const rgb = colour(mask.classId);
+                  const strongest = rgb.indexOf(Math.max(...rgb));
+                  return px[strongest] >= 0.55 * rgb[strongest] - 1;
+                });
+                """, imageId);
+        return Boolean.TRUE.equals(ok);
+    }
+
+    private static ChromeDriver chromium() {
+        String chromium = System.getenv().getOrDefault("COILSIGHT_CHROMIUM", "/usr/bin/chromium");
+        String driver = System.getenv().getOrDefault("COILSIGHT_CHROMEDRIVER", "/usr/bin/chromedriver");
+        assertThat(new File(chromium).canExecute()).as("Chromium (apt-get install chromium chromium-driver; .ci/run does)").isTrue();
+        assertThat(new File(driver).canExecute()).as("chromedriver (apt-get install chromium-driver; .ci/run does)").isTrue();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        Path profile;
+        try {
+            profile = Files.createTempDirectory("coilsight-chromium-");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1600,1200", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static DefectiveImage image(String coil, String imageId, long t, byte[] jpeg) {
+        DefectiveImage d = Records.defectiveImage(coil, imageId, t, jpeg, Records.WIDTH, Records.HEIGHT);
+        d.getImage().setEncoding(ImageEncoding.JPEG);
+        return d;
+    }
+
+    private static DefectSegmentation segmentation(String coil, String imageId, long t, List<RleRow> rows) {
+        List<DefectMask> masks = new ArrayList<>();
+        for (RleRow row : rows) {
+            BinaryMask mask = RunLengthEncoding.decode(row.rle(), Records.HEIGHT, Records.WIDTH);
+            masks.add(DefectMask.newBuilder().setClassId(row.classId()).setClassName("class " + row.classId()).setRle(row.rle())
+                    .setPixelCount(mask.pixelCount()).setBoundingBox(box(mask)).setMeanProbability(1f).setComponentCount(1).build());
+        }
+        masks.sort(java.util.Comparator.comparingInt(DefectMask::getClassId));
+        DefectSegmentation s = Records.segmented(coil, imageId, "L2", t);
+        s.setMasks(masks);
+        s.setModel(new ModelRef("ground-truth", "train.csv"));
+        return s;
+    }
+
+    private static BoundingBox box(BinaryMask mask) {
+        int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
+        for (int x = 0; x < mask.width(); x++) {
+            for (int y = 0; y < mask.height(); y++) {
+                if (mask.get(y, x)) {
+                    minX = Math.min(minX, x);
+                    maxX = Math.max(maxX, x);
+                    minY = Math.min(minY, y);
+                    maxY = Math.max(maxY, y);
+                }
+            }
+        }
+        return new BoundingBox(minX, minY, maxX - minX + 1, maxY - minY + 1);
+    }
+}
