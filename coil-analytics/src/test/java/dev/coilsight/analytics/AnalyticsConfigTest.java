@@ -1,0 +1,58 @@
+package dev.coilsight.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import dev.coilsight.config.Env;
+
+class AnalyticsConfigTest {
+
+    @Test
+    void defaultsAreDocumentedOnes() {
+        AnalyticsConfig config = AnalyticsConfig.fromEnv(new Env(Map.of()));
+        assertThat(config.httpPort()).isEqualTo(8090);
+        assertThat(config.applicationId()).isEqualTo("coilsight-analytics");
+        assertThat(config.topics().classifications()).isEqualTo("steel.classifications");
+        assertThat(config.settings().windowSize().toMillis()).isEqualTo(60_000);
+        assertThat(config.settings().grace().toMillis()).isEqualTo(30_000);
+        Properties streams = config.streamsProperties("host-1:8090");
+        assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(streams.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("host-1:8090");
+    }
+
+    @Test
+    void applicationServerWithoutPortTakesTheBoundPort() {
+        AnalyticsConfig hostOnly = AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0.analytics")));
+        assertThat(hostOnly.advertisedServer(41234)).isEqualTo("pod-0.analytics:41234");
+        AnalyticsConfig full = AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0.analytics:8090")));
+        assertThat(full.advertisedServer(41234)).isEqualTo("pod-0.analytics:8090");
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0:http"))))
+                .hasMessageContaining("COILSIGHT_APPLICATION_SERVER");
+    }
+
+    @Test
+    void badWindowsNameTheVariable() {
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_WINDOW_SIZE_MS", "0"))))
+                .hasMessageContaining("COILSIGHT_WINDOW_").hasMessageContaining("window size must be positive");
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_WINDOW_RETENTION_MS", "1000"))))
+                .hasMessageContaining("retention");
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_HTTP_PORT", "70000"))))
+                .hasMessageContaining("COILSIGHT_HTTP_PORT");
+    }
+
+    @Test
+    void kafkaPassThroughOverridesAndSecretsAreMasked() {
+        AnalyticsConfig config = AnalyticsConfig.fromEnv(new Env(Map.of(
+                "COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";",
+                "COILSIGHT_SCHEMA_REGISTRY_USER_INFO", "user:pw")));
+        assertThat(config.streamsProperties("h:1").get("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(config.describe().toString()).doesNotContain("s3cret").doesNotContain("user:pw").contains("****");
+    }
+}
