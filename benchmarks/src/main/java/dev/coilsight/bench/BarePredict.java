@@ -19,20 +19,21 @@ import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.Preprocessor;
 
 /**
- * The model work of the pipeline without any streaming: the classifier on every image, then the
- * segmenter on the images it calls defective, by {@code threads} threads with their own sessions, in
- * predict calls of {@code batch} images (all windows of those images in one call, as the worker
- * does). Images are decoded and pre-processed before timing: this is bare {@code predict} in a loop.
+ * The model work of the pipeline without any streaming, as an upper bound for it: {@code threads}
+ * classifier threads predict every image while {@code threads} segmenter threads predict the images
+ * the classifier calls defective, each thread with its own session, in predict calls of {@code batch}
+ * images (all windows of those images in one call, as the worker does). The pipeline runs the two
+ * models side by side too (one worker each), so both get the same concurrency. Images are decoded and
+ * pre-processed, and the defective ones found, before timing: this is bare {@code predict} in a loop.
  */
 public final class BarePredict implements AutoCloseable {
 
-    /** One phase: images/s and which images (by index) the classifier passed on to the segmenter. */
+    /** One phase: images/s of the whole work (every image classified, the defective ones segmented). */
     public record Result(double imagesPerSec, int images, int defective, double seconds) {
     }
 
-    private final LoadedModel classifier;
-    private final LoadedModel segmenter;
     private final ClassifierDecision decision;
+    private final List<Integer> defective = new ArrayList<>();
     private final List<List<Preprocessor.Prepared>> windows = new ArrayList<>();
     private final List<Preprocessor.Prepared> segmenterInputs = new ArrayList<>();
     private final List<LoadedModel.Session> classifierSessions = new ArrayList<>();
@@ -42,8 +43,6 @@ public final class BarePredict implements AutoCloseable {
 
     /** Decodes and prepares every image for both models, opens one session per thread and model. */
     public BarePredict(LoadedModel classifier, LoadedModel segmenter, List<Path> files, int threads) {
-        this.classifier = classifier;
-        this.segmenter = segmenter;
         this.decision = new ClassifierDecision(classifier.card());
         this.threads = threads;
         ImageDecoder decoder = new ImageDecoder();
@@ -68,15 +67,31 @@ public final class BarePredict implements AutoCloseable {
             classifierSessions.add(classifier.newSession());
             segmenterSessions.add(segmenter.newSession());
         }
-        this.pool = Executors.newFixedThreadPool(threads);
+        this.pool = Executors.newFixedThreadPool(2 * threads);
     }
 
     private static ColorMode mode(LoadedModel model) {
         return model.card().input().channels() == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
     }
 
-    /** The first runs of each session and shape (graph optimisation, memory pools) stay outside the measurements. */
+    /**
+     * Classifies every image once, untimed (which images go to the segmenter, and the classifier's warm-up), then runs
+     * each session once per batch shape: graph optimisation and memory pools stay outside the measurements.
+     */
     public void warmUp(int batch) throws InterruptedException, ExecutionException {
+        LoadedModel.Session first = classifierSessions.get(0);
+        for (int i = 0; i < windows.size(); i += batch) {
+            List<List<Preprocessor.Prepared>> chunk = windows.subList(i, Math.min(windows.size(), i + batch));
+            List<float[]> outputs = first.predict(flatten(chunk));
+            int at = 0;
+            for (int j = 0; j < chunk.size(); j++) {
+                int n = chunk.get(j).size();
+                if (decision.defective(ClassifierDecision.probability(outputs.subList(at, at + n)))) {
+                    defective.add(i + j);
+                }
+                at += n;
+            }
+        }
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             LoadedModel.Session c = classifierSessions.get(t);
@@ -93,52 +108,56 @@ public final class BarePredict implements AutoCloseable {
         }
     }
 
-    /** Images/s over {@code passes} passes, thread t taking images t, t + threads, ..; predict calls of {@code batch} images. */
+    /** The images the classifier passes on (known after {@link #warmUp}). */
+    public int defectiveCount() {
+        return defective.size();
+    }
+
+    /**
+     * Images/s over {@code passes} passes: classifier thread t takes images t, t + threads, .., segmenter thread t the
+     * defective images t, t + threads, .., all at once; predict calls of {@code batch} images; timed until the last ends.
+     */
     public Result run(int batch, int passes) throws InterruptedException, ExecutionException {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            all.add(i);
+        }
         long started = System.nanoTime();
-        List<Future<int[]>> done = new ArrayList<>();
+        List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            List<Integer> share = new ArrayList<>();
-            for (int i = t; i < windows.size(); i += threads) {
-                share.add(i);
-            }
+            List<Integer> classify = share(all, t);
+            List<Integer> segment = share(defective, t);
             LoadedModel.Session c = classifierSessions.get(t);
             LoadedModel.Session s = segmenterSessions.get(t);
             done.add(pool.submit(() -> {
-                int images = 0;
-                int defective = 0;
                 for (int pass = 0; pass < passes; pass++) {
-                    List<Preprocessor.Prepared> toSegment = new ArrayList<>();
-                    for (int i = 0; i < share.size(); i += batch) {
-                        List<Integer> chunk = share.subList(i, Math.min(share.size(), i + batch));
-                        List<float[]> outputs = c.predict(flatten(chunk.stream().map(windows::get).toList()));
-                        int at = 0;
-                        for (int image : chunk) {
-                            int n = windows.get(image).size();
-                            if (decision.defective(ClassifierDecision.probability(outputs.subList(at, at + n)))) {
-                                toSegment.add(segmenterInputs.get(image));
-                            }
-                            at += n;
-                        }
-                        images += chunk.size();
+                    for (int i = 0; i < classify.size(); i += batch) {
+                        c.predict(flatten(classify.subList(i, Math.min(classify.size(), i + batch)).stream().map(windows::get).toList()));
                     }
-                    for (int i = 0; i < toSegment.size(); i += batch) {
-                        s.predict(toSegment.subList(i, Math.min(toSegment.size(), i + batch)));
-                    }
-                    defective += toSegment.size();
                 }
-                return new int[] {images, defective};
+            }));
+            done.add(pool.submit(() -> {
+                for (int pass = 0; pass < passes; pass++) {
+                    for (int i = 0; i < segment.size(); i += batch) {
+                        s.predict(segment.subList(i, Math.min(segment.size(), i + batch)).stream().map(segmenterInputs::get).toList());
+                    }
+                }
             }));
         }
-        int images = 0;
-        int defective = 0;
-        for (Future<int[]> f : done) {
-            int[] counts = f.get();
-            images += counts[0];
-            defective += counts[1];
+        for (Future<?> f : done) {
+            f.get();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Result(images / seconds, images, defective, seconds);
+        int images = windows.size() * passes;
+        return new Result(images / seconds, images, defective.size() * passes, seconds);
+    }
+
+    private List<Integer> share(List<Integer> indexes, int thread) {
+        List<Integer> mine = new ArrayList<>();
+        for (int i = thread; i < indexes.size(); i += threads) {
+            mine.add(indexes.get(i));
+        }
+        return mine;
     }
 
     private static List<Preprocessor.Prepared> flatten(List<List<Preprocessor.Prepared>> perImage) {

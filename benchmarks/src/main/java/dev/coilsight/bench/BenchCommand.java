@@ -19,7 +19,6 @@ import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
-import dev.coilsight.testsupport.ApicurioRegistry;
 import dev.coilsight.testsupport.EmbeddedKafka;
 import dev.coilsight.testsupport.TestInfrastructure;
 import picocli.CommandLine;
@@ -112,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         // Broker and registry first: idle, they sit on the same cores during the bare phases too.
         EmbeddedKafka kafka = TestInfrastructure.kafka();
-        ApicurioRegistry registry = TestInfrastructure.registry();
+        var registry = TestInfrastructure.registry(); // only its ccompat URL is used
 
         Map<String, Object> setup = new LinkedHashMap<>();
         BarePredict.Result batched;

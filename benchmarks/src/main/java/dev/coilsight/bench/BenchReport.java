@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param setup              what was measured on what (models, images, batch, threads, machine), printed first
  * @param images             images per phase (stream images x passes)
  * @param defectiveImages    of those, the ones the classifier passed on to the segmenter (bare batched run)
- * @param bareImagesPerSec   bare batched predict: classifier on every image, segmenter on the defective ones
+ * @param bareImagesPerSec   bare batched predict: classifier on every image and segmenter on the defective ones, side by side
  * @param batch1ImagesPerSec the same work at one image per predict call
  * @param pipeline           the whole pipeline driven as fast as the replay can publish
  * @param latency            capture-to-result latency with the replay paced below the pipeline's rate
