@@ -1,9 +1,8 @@
-package dev.coilsight.testsupport;
+package dev.coilsight.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * caller's, so the registry can be {@link #restart() restarted} and keep its schemas and ids.
  *
  * <p>The child is started through a small shell watchdog that kills it when this JVM dies, even by
- * SIGKILL, so no registry outlives a failed or killed test run.
+ * SIGKILL, so no registry outlives a failed or killed test run or demo.
  */
-public final class ApicurioRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ApicurioRegistry.class);
+    private static final Logger log = LoggerFactory.getLogger(LocalRegistry.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path runnerJar;
@@ -39,15 +38,26 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
-    private ApicurioRegistry(Path runnerJar, Path dataDir, int port) {
+    private LocalRegistry(Path runnerJar, Path dataDir, int port) {
         this.runnerJar = runnerJar;
         this.dataDir = dataDir;
         this.port = port;
     }
 
     /** Starts a registry on a free loopback port, storing its data under {@code dataDir}. */
-    public static ApicurioRegistry start(Path dataDir) {
-        ApicurioRegistry registry = new ApicurioRegistry(locateRunnerJar(), dataDir, freePort());
+    public static LocalRegistry start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /**
+     * Starts a registry on loopback {@code port} (0: any free port), storing its data under
+     * {@code dataDir}; fails at once, naming the port, when something else listens there.
+     */
+    public static LocalRegistry start(Path dataDir, int port) {
+        if (port != 0) {
+            Ports.requireFree(port, "the schema registry");
+        }
+        LocalRegistry registry = new LocalRegistry(locateRunnerJar(), dataDir, port == 0 ? Ports.free() : port);
         registry.startProcess();
         return registry;
     }
@@ -176,20 +186,20 @@ public final class ApicurioRegistry implements AutoCloseable {
         return buildProperties().getProperty("apicurio.version", "?");
     }
 
-    /** The runner jar unpacked by test-support's build (see its pom). */
+    /** The runner jar unpacked by this module's build (see its pom). */
     static Path locateRunnerJar() {
         String home = System.getProperty("coilsight.apicurio.home", buildProperties().getProperty("apicurio.home"));
         Path jar = Paths.get(home).resolve("apicurio-registry-app-" + version() + "-runner.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Apicurio runner jar not found at " + jar
-                    + ": build test-support first (mvn -pl test-support package) or set -Dcoilsight.apicurio.home");
+                    + ": build embedded-infra first (mvn -pl embedded-infra package) or set -Dcoilsight.apicurio.home");
         }
         return jar;
     }
 
     private static Properties buildProperties() {
         Properties props = new Properties();
-        try (InputStream in = ApicurioRegistry.class.getResourceAsStream("/coilsight-test-support.properties")) {
+        try (InputStream in = LocalRegistry.class.getResourceAsStream("/coilsight-embedded-infra.properties")) {
             if (in != null) {
                 props.load(in);
             }
@@ -197,15 +207,6 @@ public final class ApicurioRegistry implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return props;
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
     }
 
     private static void sleep(long millis) {

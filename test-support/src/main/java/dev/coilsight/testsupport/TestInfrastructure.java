@@ -1,5 +1,6 @@
 package dev.coilsight.testsupport;
 
+import dev.coilsight.embedded.LocalRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.stream.Stream;
 public final class TestInfrastructure {
 
     private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registry;
+    private static LocalRegistry registry;
     private static Path workDir;
 
     static {
@@ -32,9 +33,9 @@ public final class TestInfrastructure {
         return kafka;
     }
 
-    public static synchronized ApicurioRegistry registry() {
+    public static synchronized LocalRegistry registry() {
         if (registry == null) {
-            registry = ApicurioRegistry.start(workDir().resolve("apicurio"));
+            registry = LocalRegistry.start(workDir().resolve("apicurio"));
         }
         return registry;
     }

@@ -1,5 +1,6 @@
 package dev.coilsight.testsupport;
 
+import dev.coilsight.embedded.LocalRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -49,7 +50,7 @@ class ApicurioRegistryCleanupIT {
 
     @Test
     void registryStopsAndRestartsOnTheSamePort(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
-        try (ApicurioRegistry registry = ApicurioRegistry.start(dir)) {
+        try (LocalRegistry registry = LocalRegistry.start(dir)) {
             int port = registry.port();
             registry.stop();
             assertThat(listening(port)).isFalse();

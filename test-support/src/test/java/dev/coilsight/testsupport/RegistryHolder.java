@@ -1,5 +1,6 @@
 package dev.coilsight.testsupport;
 
+import dev.coilsight.embedded.LocalRegistry;
 import java.nio.file.Files;
 
 /** A JVM that starts a registry, prints its port and waits: the "test JVM" that the cleanup test kills. */
@@ -9,7 +10,7 @@ public final class RegistryHolder {
     }
 
     public static void main(String[] args) throws Exception {
-        ApicurioRegistry registry = ApicurioRegistry.start(Files.createTempDirectory("registry-holder-"));
+        LocalRegistry registry = LocalRegistry.start(Files.createTempDirectory("registry-holder-"));
         System.out.println("PORT " + registry.port());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.SampleRecords;
-import dev.coilsight.testsupport.ApicurioRegistry;
+import dev.coilsight.embedded.LocalRegistry;
 import dev.coilsight.testsupport.EmbeddedKafka;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
@@ -40,7 +40,7 @@ class RegistryRestartIT {
     @Test
     void aRegistryRestartMidRunLosesAndCorruptsNothing() throws Exception {
         EmbeddedKafka kafka = TestInfrastructure.kafka();
-        ApicurioRegistry registry = TestInfrastructure.registry();
+        LocalRegistry registry = TestInfrastructure.registry();
         kafka.createTopics(3, TOPIC);
         String bootstrap = kafka.bootstrapServers();
         String url = registry.ccompatUrl();
