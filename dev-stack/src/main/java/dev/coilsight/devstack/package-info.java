@@ -1,4 +1,5 @@
 /**
- * The embedded single-command stack (filled by the demo issue).
+ * The embedded default behind {@code ./coilsight demo}: a Kafka broker in-process, an Apicurio registry
+ * child JVM, and ingest, classifier, segmenter and coil-analytics in one JVM, fed by a replay of real images.
  */
 package dev.coilsight.devstack;

@@ -1,0 +1,58 @@
+package dev.coilsight.devstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The per-coil table for the terminal, read from coil-analytics' REST API like any other client would. */
+final class CoilTable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String apiBase;
+
+    CoilTable(String dashboardUrl) {
+        this.apiBase = dashboardUrl.endsWith("/") ? dashboardUrl.substring(0, dashboardUrl.length() - 1) : dashboardUrl;
+    }
+
+    /** The coils page as JSON, or null while the aggregation is not queryable (starting, rebalancing). */
+    JsonNode coils() {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(apiBase + "/v1/coils?size=500&sort=coilId"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Renders the table; one line per coil. */
+    static String render(JsonNode page) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-28s %7s %9s %8s  %s%n", "coil", "images", "defective", "rate", "defect classes (images, area)"));
+        if (page == null || page.get("coils").isEmpty()) {
+            out.append("  (no coil inspected yet)\n");
+            return out.toString();
+        }
+        for (JsonNode c : page.get("coils")) {
+            StringBuilder classes = new StringBuilder();
+            for (JsonNode k : c.get("classes")) {
+                classes.append(String.format(Locale.ROOT, "%s: %d, %.2f%%  ", k.get("className").asText(), k.get("images").asLong(),
+                        100 * k.get("areaFraction").asDouble()));
+            }
+            out.append(String.format(Locale.ROOT, "%-28s %7d %9d %7.1f%%  %s%n", c.get("coilId").asText(), c.get("imagesInspected").asLong(),
+                    c.get("defectiveImages").asLong(), 100 * c.get("defectRate").asDouble(), classes.toString().trim()));
+        }
+        return out.toString();
+    }
+}

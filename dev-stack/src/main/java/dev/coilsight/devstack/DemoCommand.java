@@ -1,0 +1,305 @@
+package dev.coilsight.devstack;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.coilsight.embedded.Ports;
+import dev.coilsight.image.ImageLimits;
+import dev.coilsight.ingest.IngestMetrics;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.ingest.replay.ReplaySource;
+import dev.coilsight.ingest.replay.Replayer;
+import dev.coilsight.metrics.ScoreReport;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.schemas.Topics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./coilsight demo}: the whole system on this machine, fed with real images replayed as coils,
+ * with a live per-coil table here and the dashboard in the browser.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the whole system on this machine: a Kafka broker (KRaft, in-process), an Apicurio schema registry",
+                "(child JVM), the topics and schemas, ingest, the classifier and segmenter workers with the default models,",
+                "and coil-analytics with its dashboard; then replays a dataset's images as coils at line rate and shows the",
+                "per-coil figures live. Ctrl-C stops everything. With --once: process the dataset once, print the per-coil",
+                "summary and the Kaggle score against the dataset's labels (when it has train.csv), and exit.",
+                "Exit code 0 when done, 1 when --once timed out, 2 on bad input (dataset, models, a port in use)."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Option(names = "--dataset", paramLabel = "PATH",
+            description = "Folder with train_images/ (and optionally train.csv, for the score), e.g. the Kaggle download. "
+                    + "Default: ../shared/data/severstal-train beside the checkout.")
+    Path dataset;
+
+    @Option(names = "--coils", defaultValue = "3", description = "Coils the images are split into (default: ${DEFAULT-VALUE}).")
+    int coils;
+
+    @Option(names = "--rate", defaultValue = "1", paramLabel = "R", description = "Images per second replayed (default: ${DEFAULT-VALUE}, "
+            + "about what two CPU cores classify and segment; raise it on a GPU).")
+    double rate;
+
+    @Option(names = "--once", description = "Process the dataset once, print the summary and the score, and exit.")
+    boolean once;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the broker, registry and state stores keep their data "
+            + "(default: a new temporary folder, deleted at exit).")
+    Path dataDir;
+
+    @Option(names = "--models", paramLabel = "DIR", description = "Folder with severstal-classifier/ and severstal-resunet/ "
+            + "(default: models/ of the checkout).")
+    Path models;
+
+    @Option(names = "--dashboard-port", defaultValue = "8090", description = "Dashboard and REST API port (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
+    @Option(names = "--ingest-port", defaultValue = "18080", description = "Ingest HTTP port (default: ${DEFAULT-VALUE}).")
+    int ingestPort;
+
+    @Option(names = "--kafka-port", defaultValue = "19092", description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "18081", description = "Schema registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Worker threads per inference worker (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "4", description = "Maximum inference batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--timeout", defaultValue = "900", paramLabel = "SECONDS",
+            description = "With --once: give up after this long (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Set by Ctrl-C (the shutdown hook): the loops end and everything is closed in order before the JVM exits. */
+    private volatile boolean stopRequested;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new DemoCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof Ports.PortTakenException) {
+                commandLine.getErr().println("demo: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path root = Path.of(System.getProperty("coilsight.root", ".")).toAbsolutePath().normalize();
+        Path data = resolveDataset(root);
+        List<Path> images = ReplaySource.images(data);
+        Optional<Path> labels = Optional.of(data.resolve("train.csv")).filter(Files::isRegularFile);
+        Path modelRoot = models != null ? models : root.resolve("models");
+        Path classifierModel = requireModel(modelRoot.resolve("severstal-classifier"));
+        Path segmenterModel = requireModel(modelRoot.resolve("severstal-resunet"));
+        // Fail before starting anything when a port is taken.
+        Ports.requireFree(dashboardPort, "the dashboard (--dashboard-port)");
+        Ports.requireFree(ingestPort, "ingest (--ingest-port)");
+        Ports.requireFree(kafkaPort, "the Kafka broker (--kafka-port)");
+        Ports.requireFree(registryPort, "the schema registry (--registry-port)");
+
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("coilsight-demo-") : dataDir.toAbsolutePath();
+        out.printf("Coilsight demo: %d images from %s as %d coils at %.1f images/s; state in %s%n", images.size(), data, coils, rate, dir);
+        out.flush();
+        DevStack.Settings settings = new DevStack.Settings(dir, classifierModel, segmenterModel, kafkaPort, registryPort, ingestPort,
+                dashboardPort, 3, threads, batch);
+        CountDownLatch stopped = new CountDownLatch(1);
+        DevStack stack = DevStack.start(settings, (part, where) -> {
+            out.printf("  started %-40s %s%n", part, where);
+            out.flush();
+        });
+        ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl());
+        ImagePublisher publisher = new ImagePublisher(stack.bootstrapServers(), ImagePublisher.registryConfig(stack.registryUrl(), Optional.empty()),
+                true, Topics.IMAGES, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
+        Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
+        Thread hook = new Thread(() -> {
+            stopRequested = true;
+            replayer.stop();
+            try {
+                // Native inference must be finished and the registry child stopped before the JVM goes.
+                stopped.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            out.printf("%nDashboard: %s%nIngest:    curl -H 'Authorization: Bearer %s' -H 'Content-Type: image/jpeg' --data-binary @image.jpg %s/v1/coils/my-coil/images%n"
+                    + "Kafka:     %s   Registry: %s%n%s%n", stack.dashboardUrl(), stack.ingestToken(), stack.ingestUrl(),
+                    stack.bootstrapServers(), stack.registryUrl(), once ? "" : "Ctrl-C stops everything.");
+            out.flush();
+            String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
+            Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", "line-1", 400, once ? 1 : 0);
+            Thread replay = new Thread(() -> replayer.replay(images, plan, null), "demo-replay");
+            replay.setDaemon(true);
+            replay.start();
+            return once ? runOnce(out, stack, results, images.size(), labels, segmenterModel) : runLive(out, stack, results, replay);
+        } finally {
+            replayer.stop();
+            results.close();
+            publisher.close();
+            stack.close();
+            if (temporary) {
+                deleteQuietly(dir);
+            }
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
+    private int runLive(PrintWriter out, DevStack stack, ResultWatcher results, Thread replay) throws InterruptedException {
+        CoilTable table = new CoilTable(stack.dashboardUrl());
+        boolean terminal = System.console() != null;
+        while (!stopRequested) {
+            JsonNode page = table.coils();
+            if (terminal) {
+                out.print("\033[H\033[2J");
+                out.printf("Coilsight demo · dashboard %s · Ctrl-C stops%n%n", stack.dashboardUrl());
+            }
+            out.print(CoilTable.render(page));
+            out.printf("%nclassified %d images, %d defective, %d segmented%n%n", results.classified(), results.defective(), results.segmented());
+            out.flush();
+            pause(terminal ? 2_000 : 10_000);
+        }
+        out.println("stopping: finishing the batches in flight, then the services, the registry and the broker");
+        out.flush();
+        return 0;
+    }
+
+    private int runOnce(PrintWriter out, DevStack stack, ResultWatcher results, int expected, Optional<Path> labels, Path segmenterModel)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long lastReport = 0;
+        while (results.classified() < expected || results.segmented() < results.defective()) {
+            if (stopRequested) {
+                out.println("demo: stopped before the dataset was through");
+                out.flush();
+                return 1;
+            }
+            if (System.nanoTime() > deadline) {
+                out.printf("demo: timed out after %d s: %d of %d images classified, %d of %d defective ones segmented%n", timeoutSeconds,
+                        results.classified(), expected, results.segmented(), results.defective());
+                out.flush();
+                return 1;
+            }
+            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
+                out.printf("  %d/%d classified, %d defective, %d segmented%n", results.classified(), expected, results.defective(), results.segmented());
+                out.flush();
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(250);
+        }
+        // The figures on the dashboard come from coil-analytics: wait until it has counted every image too.
+        CoilTable table = new CoilTable(stack.dashboardUrl());
+        JsonNode page = null;
+        while (System.nanoTime() < deadline) {
+            page = table.coils();
+            if (page != null && inspected(page) == expected) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        out.printf("%nPer-coil summary (%d images, %d defective, %d segmented):%n", results.classified(), results.defective(), results.segmented());
+        out.print(CoilTable.render(page));
+        if (labels.isPresent()) {
+            int classes = ModelCard.read(segmenterModel).classes().stream().mapToInt(ModelCard.ClassSpec::id).max().orElse(1);
+            ScoreReport score = DemoScore.score(labels.get(), results.classifications(), results.segmentations(), classes);
+            ScoreReport nothing = DemoScore.score(labels.get(), results.classifications(), Map.of(), classes);
+            out.printf(Locale.ROOT, "%nKaggle mean Dice against %s: %.4f over %d images x %d classes (predict-nothing baseline: %.4f)%n",
+                    labels.get(), score.meanDice(), score.images(), score.classes(), nothing.meanDice());
+            score.perClassDice().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> out.printf(Locale.ROOT, "  class %d: Dice %.4f%n", e.getKey(), e.getValue()));
+        } else {
+            out.println("\nNo train.csv in the dataset: no score (labels are needed for it).");
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Sleeps up to {@code millis}, waking early when a stop is requested. */
+    private void pause(long millis) throws InterruptedException {
+        long until = System.currentTimeMillis() + millis;
+        while (!stopRequested && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static long inspected(JsonNode page) {
+        long n = 0;
+        for (JsonNode c : page.get("coils")) {
+            n += c.get("imagesInspected").asLong();
+        }
+        return n;
+    }
+
+    private Path resolveDataset(Path root) {
+        if (dataset != null) {
+            if (!Files.isDirectory(dataset)) {
+                throw new IllegalArgumentException("--dataset " + dataset + " is not a folder");
+            }
+            return dataset;
+        }
+        Path shared = root.resolve("..").resolve("shared").resolve("data").resolve("severstal-train").normalize();
+        if (!Files.isDirectory(shared)) {
+            throw new IllegalArgumentException("no dataset given and " + shared + " is absent: pass --dataset PATH, a folder with "
+                    + "train_images/ and optionally train.csv (e.g. the Kaggle Severstal download). Image data is never part of the repository.");
+        }
+        return shared;
+    }
+
+    private static Path requireModel(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("model.json")) || !Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+            throw new IllegalArgumentException("model " + dir + " is missing (no model.json or saved_model.pb): the default models live in "
+                    + "models/ of the checkout; pass --models DIR or rebuild them with models/make-defaults.sh");
+        }
+        return dir;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            log.debug("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

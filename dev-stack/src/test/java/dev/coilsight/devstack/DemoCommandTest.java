@@ -1,0 +1,73 @@
+package dev.coilsight.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/** The demo refuses clearly, before starting anything, when it cannot run. */
+class DemoCommandTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        System.setProperty("coilsight.root", ROOT.toString());
+        CommandLine cli = DemoCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        return cli.execute(args);
+    }
+
+    private Path dataset() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data.resolve("train_images"));
+        Files.write(data.resolve("train_images").resolve("a.png"), tinyPng());
+        return data;
+    }
+
+    @Test
+    void aTakenPortIsNamedWithTheOptionThatMovesIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int exit = run("--once", "--dataset", dataset().toString(), "--dashboard-port", String.valueOf(taken.getLocalPort()));
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).contains("port " + taken.getLocalPort()).contains("--dashboard-port").contains("already in use");
+        }
+    }
+
+    @Test
+    void missingModelsAreNamed() throws Exception {
+        int exit = run("--once", "--dataset", dataset().toString(), "--models", tmp.resolve("no-models").toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("severstal-classifier").contains("is missing").contains("--models");
+    }
+
+    @Test
+    void aMissingDatasetIsNamed() {
+        int exit = run("--once", "--dataset", tmp.resolve("nowhere").toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("nowhere").contains("not a folder");
+    }
+
+    private static byte[] tinyPng() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(32, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+}

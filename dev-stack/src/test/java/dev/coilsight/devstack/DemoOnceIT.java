@@ -1,0 +1,112 @@
+package dev.coilsight.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.embedded.Ports;
+import dev.coilsight.rle.KaggleCsv;
+import dev.coilsight.testsupport.SharedData;
+
+/**
+ * End to end, as a user runs it: {@code ./coilsight demo --once} on the shared Severstal sample starts the
+ * broker, the registry and every service, streams the 16 images through them, prints the per-coil
+ * summary and the Kaggle score against the labels, exits 0 and leaves no process behind.
+ */
+class DemoOnceIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void demoOnceStreamsTheSampleAndPrintsTheSummaryAndTheScore() throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Path output = dataDir.resolve("demo-output.txt");
+        ProcessBuilder command = new ProcessBuilder(ROOT.resolve("coilsight").toString(), "demo", "--once", "--dataset", sample.toString(),
+                "--coils", "3", "--rate", "8", "--data-dir", dataDir.resolve("state").toString(),
+                "--dashboard-port", String.valueOf(Ports.free()), "--ingest-port", String.valueOf(Ports.free()),
+                "--kafka-port", String.valueOf(Ports.free()), "--registry-port", String.valueOf(Ports.free()))
+                .directory(ROOT.toFile())
+                .redirectErrorStream(false)
+                .redirectOutput(output.toFile())
+                .redirectError(dataDir.resolve("demo-log.txt").toFile());
+        // This build has just packaged every module: the launcher runs what is there instead of building again.
+        command.environment().put("COILSIGHT_SKIP_BUILD", "1");
+        Process demo = command.start();
+        demo.getOutputStream().close();
+        boolean finished = demo.waitFor(10, TimeUnit.MINUTES);
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        if (!finished) {
+            demo.destroyForcibly();
+        }
+        assertThat(finished).as("demo --once finished; its output:\n" + out + "\nlog tail:\n" + tail(dataDir.resolve("demo-log.txt"))).isTrue();
+        assertThat(demo.exitValue()).as(out + "\nlog tail:\n" + tail(dataDir.resolve("demo-log.txt"))).isZero();
+
+        // Per-coil summary: three coils whose images add up to the 16 of the sample.
+        Matcher summary = Pattern.compile("Per-coil summary \\((\\d+) images, (\\d+) defective, (\\d+) segmented\\)").matcher(out);
+        assertThat(summary.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(summary.group(1))).isEqualTo(16);
+        assertThat(summary.group(3)).isEqualTo(summary.group(2));
+        List<long[]> coils = new ArrayList<>();
+        Matcher row = Pattern.compile("(?m)^coil-\\S+\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+)%").matcher(out);
+        while (row.find()) {
+            coils.add(new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))});
+            assertThat(Double.parseDouble(row.group(3))).isCloseTo(100.0 * Long.parseLong(row.group(2)) / Long.parseLong(row.group(1)),
+                    org.assertj.core.data.Offset.offset(0.06));
+        }
+        assertThat(coils).hasSize(3);
+        assertThat(coils.stream().mapToLong(c -> c[0]).sum()).isEqualTo(16);
+        assertThat(coils.stream().mapToLong(c -> c[1]).sum()).isEqualTo(Long.parseLong(summary.group(2)));
+
+        // The score: over 16 images x 4 classes; the baseline is what predicting nothing scores on these labels;
+        // the mean Dice is the mean of the per-class Dice (every class has one pair per image).
+        Matcher score = Pattern.compile("Kaggle mean Dice against .*: ([\\d.]+) over (\\d+) images x (\\d+) classes "
+                + "\\(predict-nothing baseline: ([\\d.]+)\\)").matcher(out);
+        assertThat(score.find()).as(out).isTrue();
+        assertThat(score.group(2)).isEqualTo("16");
+        assertThat(score.group(3)).isEqualTo("4");
+        long positivePairs = KaggleCsv.readAll(sample.resolve("train.csv")).size();
+        assertThat(Double.parseDouble(score.group(4))).isCloseTo(1.0 - positivePairs / 64.0, org.assertj.core.data.Offset.offset(0.00006));
+        double meanDice = Double.parseDouble(score.group(1));
+        assertThat(meanDice).isBetween(0.0, 1.0);
+        Matcher perClass = Pattern.compile("(?m)^  class (\\d): Dice ([\\d.]+)$").matcher(out);
+        double sum = 0;
+        int classes = 0;
+        while (perClass.find()) {
+            sum += Double.parseDouble(perClass.group(2));
+            classes++;
+        }
+        assertThat(classes).isEqualTo(4);
+        assertThat(sum / 4).isCloseTo(meanDice, org.assertj.core.data.Offset.offset(0.0002));
+
+        // Nothing left running: no registry child of the demo's JVM.
+        long demoPid = demo.pid();
+        Thread.sleep(2_000);
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("kill -0 " + demoPid + " ")).count())
+                .as("watchdog or registry processes of the demo still running").isZero();
+        System.out.printf(Locale.ROOT, "demo --once: mean Dice %.4f (baseline %s)%n", meanDice, score.group(4));
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+}
