@@ -33,6 +33,13 @@ public final class BatchSizes {
         return new BatchSizes(batches);
     }
 
+    /** These batches and the other's together. */
+    public BatchSizes plus(BatchSizes other) {
+        SortedMap<Integer, Integer> sum = new TreeMap<>(batches);
+        other.batches.forEach((size, count) -> sum.merge(size, count, Integer::sum));
+        return new BatchSizes(sum);
+    }
+
     /** Batches by size, smallest size first. */
     public SortedMap<Integer, Integer> batches() {
         return new TreeMap<>(batches);

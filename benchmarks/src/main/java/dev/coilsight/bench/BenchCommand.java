@@ -1,12 +1,14 @@
 package dev.coilsight.bench;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,9 @@ import picocli.CommandLine.Option;
  * {@code ./coilsight bench}: what streaming costs, measured in one process and one run with the same
  * models, images and threads: (a) bare batched predict, (b) batch-size-1 predict, (c) the whole
  * pipeline (ingest replay -> classifier -> segmenter) through a real KRaft broker and Apicurio
- * registry started in this process; then capture-to-result latency at a rate the pipeline can sustain,
- * and the serde + broker round trip of one image. docs/BENCHMARKS.md says how each figure is taken.
+ * registry started in this process, {@code --rounds} times back to back; then capture-to-result
+ * latency at a rate the pipeline can sustain, and the serde + broker round trip of one image.
+ * docs/BENCHMARKS.md says how each figure is taken.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {JmhCommand.class, SizeSweepCommand.class},
         description = {"Measure bare batched and batch-size-1 predict and the whole pipeline through a real broker and registry",
@@ -58,6 +61,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--passes", defaultValue = "1", description = "Times each phase goes over the images (default: ${DEFAULT-VALUE}).")
     int passes;
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Rounds of (a), (b), (c) back to back; ratios are per round, the figures printed first their medians (default: ${DEFAULT-VALUE}).")
+    int roundCount;
 
     @Option(names = "--batch", defaultValue = "8", description = "Bare batch size and the workers' COILSIGHT_MAX_BATCH_SIZE (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -101,78 +108,25 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || threads < 1 || passes < 1 || partitions < threads || latencyLoad < 0 || latencyImages < 1 || overheadCount < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --latency-images, --overhead-count must be "
-                    + ">= 1, --partitions >= --threads and --latency-load >= 0");
+        if (batch < 1 || threads < 1 || passes < 1 || roundCount < 1 || partitions < threads || latencyLoad < 0 || latencyImages < 1
+                || overheadCount < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --rounds, --latency-images, "
+                    + "--overhead-count must be >= 1, --partitions >= --threads and --latency-load >= 0");
         }
         Path classifierDir = classifierModel != null ? classifierModel : BenchInputs.defaultModel("severstal-classifier");
         Path segmenterDir = segmenterModel != null ? segmenterModel : BenchInputs.defaultModel("severstal-resunet");
         List<Path> files = BenchInputs.images(images != null ? images : BenchInputs.defaultStreamImages(), count);
 
-        // Broker and registry first: idle, they sit on the same cores during the bare phases too.
-        EmbeddedKafka kafka = TestInfrastructure.kafka();
-        var registry = TestInfrastructure.registry(); // only its ccompat URL is used
-
-        Map<String, Object> setup = new LinkedHashMap<>();
-        BarePredict.Result batched;
-        BarePredict.Result single;
-        try (LoadedModel classifier = load(classifierDir, ModelCard.CLASSIFICATION); LoadedModel segmenter = load(segmenterDir, ModelCard.SEGMENTATION)) {
-            setup.put("startedAt", Instant.now().toString());
-            setup.put("classifier", classifier.card().name() + " " + classifier.card().version());
-            setup.put("segmenter", segmenter.card().name() + " " + segmenter.card().version());
-            setup.put("images", files.size() + " from " + files.get(0).getParent());
-            setup.put("passes", passes);
-            setup.put("batch", batch);
-            setup.put("threads", threads);
-            setup.put("lingerMs", lingerMs);
-            setup.put("partitions", partitions);
-            setup.put("cpus", Runtime.getRuntime().availableProcessors());
-            setup.put("device", LoadedModel.gpuAvailable() ? "GPU (CUDA)" : "CPU");
-            setup.put("tfEnableOnednnOpts", System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "(unset)"));
-            log.info("bench: {}", setup);
-            try (BarePredict bare = new BarePredict(classifier, segmenter, files, threads)) {
-                bare.warmUp(batch);
-                batched = bare.run(batch, passes);
-                log.info("bench: (a) bare batched {} images/s ({} images, {} defective, {} s)", round(batched.imagesPerSec()), batched.images(),
-                        batched.defective(), round(batched.seconds()));
-                single = bare.run(1, passes);
-                log.info("bench: (b) bare batch-1 {} images/s", round(single.imagesPerSec()));
-            }
-        }
-
-        Map<String, String> topics = BenchTopics.create(kafka, partitions, List.of("images", "classifications", "defective", "defects", "dlq"));
-        PipelineRun.Result pipeline;
-        PipelineRun.Result paced = null;
-        double pacedRate = 0;
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        try (PipelineRun run = new PipelineRun(kafka.bootstrapServers(), registry.ccompatUrl(), topics, classifierDir, segmenterDir, batch, threads,
-                lingerMs)) {
-            run.start(Duration.ofSeconds(120));
-            // Warm-up through the whole pipeline (first batches of each shape, producers, fetch sessions), not measured.
-            run.replay("bench-warmup-", files.subList(0, Math.min(files.size(), 2 * batch * threads)), 1, 1e9, timeout, "pipeline warm-up");
-            pipeline = run.replay("bench-run-", files, passes, 1e9, timeout, "pipeline");
-            run.checkExactlyOnce("bench-run-");
-            log.info("bench: (c) pipeline {} images/s ({} images, {} defective, {} s)", round(pipeline.imagesPerSec()), pipeline.images(),
-                    pipeline.defective(), round(pipeline.seconds()));
-            if (latencyLoad > 0) {
-                pacedRate = latencyLoad * pipeline.imagesPerSec();
-                List<Path> latencyFiles = files.subList(0, Math.min(files.size(), latencyImages));
-                paced = run.replay("bench-paced-", latencyFiles, 1, pacedRate, timeout, "latency at " + round(pacedRate) + " images/s");
-                run.checkExactlyOnce("bench-paced-");
-            }
-        }
-
-        Map<String, String> overheadTopics = BenchTopics.create(kafka, 1, List.of("overhead", "overhead-nolinger"));
-        byte[] image = Files.readAllBytes(files.get(0));
-        Percentiles.Summary overhead = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(), overheadTopics.get("overhead"),
-                image, 20, overheadCount, INGEST_LINGER_MS);
-        Percentiles.Summary overheadNoLinger = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(),
-                overheadTopics.get("overhead-nolinger"), image, 20, overheadCount, 0);
-        setup.put("overheadImageBytes", image.length);
-
-        BenchReport report = new BenchReport(setup, batched.images(), batched.defective(), batched.imagesPerSec(), single.imagesPerSec(), pipeline,
-                paced != null ? paced.latency() : Percentiles.Summary.EMPTY, pacedRate, overhead, overheadNoLinger);
+        // Libraries print to System.out (the broker's storage format); stdout carries only the report (--json is parsed).
         var stdout = spec.commandLine().getOut();
+        PrintStream stdoutStream = System.out;
+        System.setOut(System.err);
+        BenchReport report;
+        try {
+            report = measure(classifierDir, segmenterDir, files);
+        } finally {
+            System.setOut(stdoutStream);
+        }
         if (json) {
             stdout.println(report.toJson());
         } else {
@@ -183,6 +137,76 @@ public final class BenchCommand implements Callable<Integer> {
             appendLine(out, report.toJson().replaceAll("\\s*\\n\\s*", " "));
         }
         return 0;
+    }
+
+    /** Every phase, in order; see the class comment and docs/BENCHMARKS.md. */
+    private BenchReport measure(Path classifierDir, Path segmenterDir, List<Path> files) throws Exception {
+        // Broker and registry first: idle, they sit on the same cores during the bare phases too.
+        EmbeddedKafka kafka = TestInfrastructure.kafka();
+        var registry = TestInfrastructure.registry(); // only its ccompat URL is used
+
+        Map<String, Object> setup = new LinkedHashMap<>();
+        List<BenchReport.Round> rounds = new ArrayList<>();
+        PipelineRun.Result paced = null;
+        double pacedRate = 0;
+        int defective;
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        try (LoadedModel classifier = load(classifierDir, ModelCard.CLASSIFICATION); LoadedModel segmenter = load(segmenterDir, ModelCard.SEGMENTATION)) {
+            setup.put("startedAt", Instant.now().toString());
+            setup.put("classifier", classifier.card().name() + " " + classifier.card().version());
+            setup.put("segmenter", segmenter.card().name() + " " + segmenter.card().version());
+            setup.put("images", files.size() + " from " + files.get(0).getParent());
+            setup.put("passes", passes);
+            setup.put("rounds", roundCount);
+            setup.put("batch", batch);
+            setup.put("threads", threads);
+            setup.put("lingerMs", lingerMs);
+            setup.put("partitions", partitions);
+            setup.put("cpus", Runtime.getRuntime().availableProcessors());
+            setup.put("device", LoadedModel.gpuAvailable() ? "GPU (CUDA)" : "CPU");
+            setup.put("tfEnableOnednnOpts", System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "(unset)"));
+            log.info("bench: {}", setup);
+            Map<String, String> topics = BenchTopics.create(kafka, partitions, List.of("images", "classifications", "defective", "defects", "dlq"));
+            // Both kept for every round: the bare sessions idle while the workers run, and the other way round.
+            try (BarePredict bare = new BarePredict(classifier, segmenter, files, threads);
+                 PipelineRun run = new PipelineRun(kafka.bootstrapServers(), registry.ccompatUrl(), topics, classifierDir, segmenterDir, batch,
+                         threads, lingerMs)) {
+                bare.warmUp(batch);
+                defective = bare.defectiveCount() * passes;
+                run.start(Duration.ofSeconds(120));
+                // Warm-up through the whole pipeline (first batches of each shape, producers, fetch sessions), not measured.
+                run.replay("bench-warmup-", files.subList(0, Math.min(files.size(), 2 * batch * threads)), 1, 1e9, timeout, "pipeline warm-up");
+                for (int r = 1; r <= roundCount; r++) {
+                    BarePredict.Result batched = bare.run(batch, passes);
+                    log.info("bench: round {} (a) bare batched {} images/s ({} images, {} defective, {} s)", r, round(batched.imagesPerSec()),
+                            batched.images(), batched.defective(), round(batched.seconds()));
+                    BarePredict.Result single = bare.run(1, passes);
+                    log.info("bench: round {} (b) bare batch-1 {} images/s", r, round(single.imagesPerSec()));
+                    String prefix = "bench-run" + r + "-";
+                    PipelineRun.Result pipeline = run.replay(prefix, files, passes, 1e9, timeout, "round " + r + " pipeline");
+                    run.checkExactlyOnce(prefix);
+                    log.info("bench: round {} (c) pipeline {} images/s ({} images, {} defective, {} s)", r, round(pipeline.imagesPerSec()),
+                            pipeline.images(), pipeline.defective(), round(pipeline.seconds()));
+                    rounds.add(new BenchReport.Round(batched.imagesPerSec(), single.imagesPerSec(), pipeline));
+                }
+                if (latencyLoad > 0) {
+                    pacedRate = latencyLoad * BenchReport.median(rounds.stream().map(x -> x.pipeline().imagesPerSec()).toList());
+                    List<Path> latencyFiles = files.subList(0, Math.min(files.size(), latencyImages));
+                    paced = run.replay("bench-paced-", latencyFiles, 1, pacedRate, timeout, "latency at " + round(pacedRate) + " images/s");
+                    run.checkExactlyOnce("bench-paced-");
+                }
+            }
+        }
+
+        Map<String, String> overheadTopics = BenchTopics.create(kafka, 1, List.of("overhead", "overhead-nolinger"));
+        byte[] image = Files.readAllBytes(files.get(0));
+        Percentiles.Summary overhead = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(), overheadTopics.get("overhead"),
+                image, 20, overheadCount, INGEST_LINGER_MS);
+        Percentiles.Summary overheadNoLinger = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(),
+                overheadTopics.get("overhead-nolinger"), image, 20, overheadCount, 0);
+        setup.put("overheadImageBytes", image.length);
+        return new BenchReport(setup, files.size() * passes, defective, rounds, paced != null ? paced.latency() : Percentiles.Summary.EMPTY,
+                pacedRate, overhead, overheadNoLinger);
     }
 
     private static LoadedModel load(Path dir, String task) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,23 +13,21 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * The figures of one {@code ./coilsight bench} run and the two ways they are printed: lines for a
- * person, one JSON object for scripts. The ratios are computed here from the figures of the same run,
- * never taken from elsewhere.
+ * person, one JSON object for scripts. Each round measures (a), (b) and (c) back to back; the ratios
+ * are computed within a round (never across rounds or runs) and the headline figures are the medians
+ * over the rounds, so that a burst of load from elsewhere on a shared machine moves one round only.
  *
- * @param setup              what was measured on what (models, images, batch, threads, machine), printed first
- * @param images             images per phase (stream images x passes)
- * @param defectiveImages    of those, the ones the classifier passed on to the segmenter (bare batched run)
- * @param bareImagesPerSec   bare batched predict: classifier on every image and segmenter on the defective ones, side by side
- * @param batch1ImagesPerSec the same work at one image per predict call
- * @param pipeline           the whole pipeline driven as fast as the replay can publish
- * @param latency            capture-to-result latency with the replay paced below the pipeline's rate
- * @param latencyRate        the paced replay's rate, images/s (0 when the paced phase was skipped)
- * @param overhead           serde + broker round trip of one {@code ImageCaptured}, ms, with ingest's producer settings
- * @param overheadNoLinger   the same with linger.ms 0
+ * @param setup           what was measured on what (models, images, batch, threads, machine), printed first
+ * @param images          images per phase (images x passes)
+ * @param defectiveImages of those, the ones the classifier passes on to the segmenter (bare classification)
+ * @param rounds          the figures of each round
+ * @param latency         capture-to-result latency with the replay paced below the pipeline's rate
+ * @param latencyRate     the paced replay's rate, images/s (0 when the paced phase was skipped)
+ * @param overhead        serde + broker round trip of one {@code ImageCaptured}, ms, with ingest's producer settings
+ * @param overheadNoLinger the same with linger.ms 0
  */
-public record BenchReport(Map<String, Object> setup, int images, int defectiveImages, double bareImagesPerSec,
-                          double batch1ImagesPerSec, PipelineRun.Result pipeline, Percentiles.Summary latency, double latencyRate,
-                          Percentiles.Summary overhead, Percentiles.Summary overheadNoLinger) {
+public record BenchReport(Map<String, Object> setup, int images, int defectiveImages, List<Round> rounds, Percentiles.Summary latency,
+                          double latencyRate, Percentiles.Summary overhead, Percentiles.Summary overheadNoLinger) {
 
     /** Target: the pipeline reaches at least this fraction of bare batched predict. */
     public static final double PIPELINE_TARGET = 0.9;
@@ -37,20 +36,77 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * One round.
+     *
+     * @param bareImagesPerSec   bare batched predict: classifier on every image and segmenter on the defective ones, side by side
+     * @param batch1ImagesPerSec the same work at one image per predict call
+     * @param pipeline           the whole pipeline driven as fast as the replay can publish
+     */
+    public record Round(double bareImagesPerSec, double batch1ImagesPerSec, PipelineRun.Result pipeline) {
+        public double pipelineOverBare() {
+            return pipeline.imagesPerSec() / bareImagesPerSec;
+        }
+
+        public double batchedOverBatch1() {
+            return bareImagesPerSec / batch1ImagesPerSec;
+        }
+    }
+
+    public BenchReport {
+        if (rounds.isEmpty()) {
+            throw new IllegalArgumentException("a report needs at least one round");
+        }
+        rounds = List.copyOf(rounds);
+    }
+
+    public double bareImagesPerSec() {
+        return median(Round::bareImagesPerSec);
+    }
+
+    public double batch1ImagesPerSec() {
+        return median(Round::batch1ImagesPerSec);
+    }
+
+    public double pipelineImagesPerSec() {
+        return median(r -> r.pipeline().imagesPerSec());
+    }
+
+    /** Median over the rounds of each round's own ratio. */
     public double pipelineOverBare() {
-        return pipeline.imagesPerSec() / bareImagesPerSec;
+        return median(Round::pipelineOverBare);
     }
 
     public double batchedOverBatch1() {
-        return bareImagesPerSec / batch1ImagesPerSec;
+        return median(Round::batchedOverBatch1);
     }
 
-    /** One JSON object; the keys of issue 8 first, then the detail. NaN (a phase that measured nothing) is written as null. */
+    /** The pipeline's batches over every round. */
+    public BatchSizes classifierBatches() {
+        return rounds.stream().map(r -> r.pipeline().classifierBatches()).reduce(BatchSizes::plus).orElseThrow();
+    }
+
+    public BatchSizes segmenterBatches() {
+        return rounds.stream().map(r -> r.pipeline().segmenterBatches()).reduce(BatchSizes::plus).orElseThrow();
+    }
+
+    /** Median (the mean of the middle two for an even count). */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private double median(ToDoubleFunction<Round> figure) {
+        return median(rounds.stream().map(figure::applyAsDouble).toList());
+    }
+
+    /** One JSON object; the keys of issue 8 first (medians over the rounds), then the detail. NaN is written as null. */
     public String toJson() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("bareImagesPerSec", number(bareImagesPerSec));
-        out.put("batch1ImagesPerSec", number(batch1ImagesPerSec));
-        out.put("pipelineImagesPerSec", number(pipeline.imagesPerSec()));
+        out.put("bareImagesPerSec", number(bareImagesPerSec()));
+        out.put("batch1ImagesPerSec", number(batch1ImagesPerSec()));
+        out.put("pipelineImagesPerSec", number(pipelineImagesPerSec()));
         out.put("pipelineOverBare", number(pipelineOverBare()));
         out.put("batchedOverBatch1", number(batchedOverBatch1()));
         out.put("latencyP50Ms", number(latency.p50()));
@@ -59,8 +115,9 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
         out.put("latencyMaxMs", number(latency.max()));
         out.put("latencyImages", latency.count());
         out.put("latencyReplayImagesPerSec", number(latencyRate));
-        out.put("saturatedLatencyP50Ms", number(pipeline.latency().p50()));
-        out.put("saturatedLatencyP99Ms", number(pipeline.latency().p99()));
+        PipelineRun.Result first = rounds.get(0).pipeline();
+        out.put("saturatedLatencyP50Ms", number(first.latency().p50()));
+        out.put("saturatedLatencyP99Ms", number(first.latency().p99()));
         out.put("overheadP50Ms", number(overhead.p50()));
         out.put("overheadP95Ms", number(overhead.p95()));
         out.put("overheadP99Ms", number(overhead.p99()));
@@ -68,12 +125,23 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
         out.put("overheadNoLingerP99Ms", number(overheadNoLinger.p99()));
         out.put("images", images);
         out.put("defectiveImages", defectiveImages);
-        out.put("pipelineDefectiveImages", pipeline.defective());
-        out.put("pipelineSeconds", number(pipeline.seconds()));
+        out.put("pipelineDefectiveImages", first.defective());
         Map<String, Object> batches = new LinkedHashMap<>();
-        batches.put("classifier", pipeline.classifierBatches().batches());
-        batches.put("segmenter", pipeline.segmenterBatches().batches());
+        batches.put("classifier", classifierBatches().batches());
+        batches.put("segmenter", segmenterBatches().batches());
         out.put("batchSizes", batches);
+        List<Map<String, Object>> perRound = new ArrayList<>();
+        for (Round r : rounds) {
+            Map<String, Object> round = new LinkedHashMap<>();
+            round.put("bareImagesPerSec", number(r.bareImagesPerSec()));
+            round.put("batch1ImagesPerSec", number(r.batch1ImagesPerSec()));
+            round.put("pipelineImagesPerSec", number(r.pipeline().imagesPerSec()));
+            round.put("pipelineOverBare", number(r.pipelineOverBare()));
+            round.put("batchedOverBatch1", number(r.batchedOverBatch1()));
+            round.put("pipelineSeconds", number(r.pipeline().seconds()));
+            perRound.add(round);
+        }
+        out.put("rounds", perRound);
         out.put("setup", setup);
         try {
             return JSON.writeValueAsString(out);
@@ -82,25 +150,36 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
         }
     }
 
-    /** The lines a person reads: one per phase, then the ratios against their targets. */
+    /** The lines a person reads: each round's phases, then the medians and ratios against their targets. */
     public List<String> toLines() {
         List<String> lines = new ArrayList<>();
         lines.add("setup: " + setup);
-        lines.add(String.format(Locale.ROOT, "%-52s %8.2f images/s", "(a) bare predict, batched", bareImagesPerSec));
-        lines.add(String.format(Locale.ROOT, "%-52s %8.2f images/s", "(b) bare predict, batch size 1", batch1ImagesPerSec));
-        lines.add(String.format(Locale.ROOT, "%-52s %8.2f images/s  (%d images in %.1f s, %d defective)",
-                "(c) pipeline: replay -> classifier -> segmenter", pipeline.imagesPerSec(), images, pipeline.seconds(), pipeline.defective()));
-        lines.add(String.format(Locale.ROOT, "pipeline / bare batched = %.2f (target >= %.2f: %s); batched / batch-1 = %.2f",
-                pipelineOverBare(), PIPELINE_TARGET, pipelineOverBare() >= PIPELINE_TARGET ? "met" : "NOT met", batchedOverBatch1()));
+        for (int i = 0; i < rounds.size(); i++) {
+            Round r = rounds.get(i);
+            String round = "round " + (i + 1) + "  ";
+            lines.add(String.format(Locale.ROOT, "%s%-50s %8.2f images/s", round, "(a) bare predict, batched", r.bareImagesPerSec()));
+            lines.add(String.format(Locale.ROOT, "%s%-50s %8.2f images/s", round, "(b) bare predict, batch size 1", r.batch1ImagesPerSec()));
+            lines.add(String.format(Locale.ROOT, "%s%-50s %8.2f images/s  (%d images in %.1f s, %d defective)", round,
+                    "(c) pipeline: replay -> classifier -> segmenter", r.pipeline().imagesPerSec(), r.pipeline().images(),
+                    r.pipeline().seconds(), r.pipeline().defective()));
+            lines.add(String.format(Locale.ROOT, "%spipeline / bare batched = %.2f; batched / batch-1 = %.2f", round, r.pipelineOverBare(),
+                    r.batchedOverBatch1()));
+        }
+        String of = rounds.size() == 1 ? "" : " (medians over " + rounds.size() + " rounds)";
+        lines.add(String.format(Locale.ROOT, "bare batched %.2f, batch-1 %.2f, pipeline %.2f images/s%s", bareImagesPerSec(), batch1ImagesPerSec(),
+                pipelineImagesPerSec(), of));
+        lines.add(String.format(Locale.ROOT, "pipeline / bare batched = %.2f (target >= %.2f: %s); batched / batch-1 = %.2f%s",
+                pipelineOverBare(), PIPELINE_TARGET, pipelineOverBare() >= PIPELINE_TARGET ? "met" : "NOT met", batchedOverBatch1(), of));
         lines.add(String.format(Locale.ROOT, "capture-to-result latency at %.2f images/s (%d images): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms",
                 latencyRate, latency.count(), latency.p50(), latency.p95(), latency.p99(), latency.max()));
-        lines.add(String.format(Locale.ROOT, "  (while saturated, queueing included: p50 %.0f ms, p99 %.0f ms)", pipeline.latency().p50(),
-                pipeline.latency().p99()));
+        PipelineRun.Result first = rounds.get(0).pipeline();
+        lines.add(String.format(Locale.ROOT, "  (round 1 while saturated, queueing included: p50 %.0f ms, p99 %.0f ms)", first.latency().p50(),
+                first.latency().p99()));
         lines.add(String.format(Locale.ROOT, "batch sizes (size x batches): classifier %s (mean %.1f); segmenter %s (mean %.1f)",
-                pipeline.classifierBatches(), pipeline.classifierBatches().mean(), pipeline.segmenterBatches(), pipeline.segmenterBatches().mean()));
-        lines.add(String.format(Locale.ROOT, "streaming overhead per image (Avro serde + broker round trip, %d x ImageCaptured, ingest producer settings): p50 %.2f ms, "
-                        + "p95 %.2f ms, p99 %.2f ms (target p50 < %.0f ms: %s)", overhead.count(), overhead.p50(), overhead.p95(), overhead.p99(),
-                OVERHEAD_TARGET_MS, overhead.p50() < OVERHEAD_TARGET_MS ? "met" : "NOT met"));
+                classifierBatches(), classifierBatches().mean(), segmenterBatches(), segmenterBatches().mean()));
+        lines.add(String.format(Locale.ROOT, "streaming overhead per image (Avro serde + broker round trip, %d x ImageCaptured, ingest producer settings): "
+                        + "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (target p50 < %.0f ms: %s)", overhead.count(), overhead.p50(), overhead.p95(),
+                overhead.p99(), OVERHEAD_TARGET_MS, overhead.p50() < OVERHEAD_TARGET_MS ? "met" : "NOT met"));
         lines.add(String.format(Locale.ROOT, "  (producer linger.ms 0 instead of ingest's 2: p50 %.2f ms, p99 %.2f ms)", overheadNoLinger.p50(),
                 overheadNoLinger.p99()));
         return lines;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code ./coilsight bench sizes}: how the model cost grows with the image: real stream images cropped
  * to 256 x W (their left part), then, per width, pre-processing and bare batched predict of each model
  * on every image (the classifier's windows grow with W, the segmenter's input is the whole image).
- * Prints a Markdown table of milliseconds per image.
+ * Prints a Markdown table of milliseconds per image (median of {@code --passes} passes).
  */
 @Command(name = "sizes", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Bare predict cost per image of each default model as the image widens (crops of real images); a Markdown table.")
@@ -39,6 +39,10 @@ public final class SizeSweepCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "8", description = "Images per predict call (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--passes", defaultValue = "3",
+            description = "Timed passes per width and model; the median is reported (a shared machine disturbs single passes) (default: ${DEFAULT-VALUE}).")
+    int passes;
 
     @Option(names = "--images", paramLabel = "DIR", description = "Images (default: ../shared/data/severstal-stream).")
     Path images;
@@ -87,14 +91,21 @@ public final class SizeSweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Milliseconds per image of batched predict (all inputs of {@code batch} images per call), after one untimed warm-up call. */
+    /**
+     * Milliseconds per image of batched predict (all inputs of {@code batch} images per call), after one untimed warm-up
+     * call: the median of {@code passes} passes over the images.
+     */
     private double perImage(LoadedModel.Session session, List<List<Preprocessor.Prepared>> perImage) {
         session.predict(flatten(perImage.subList(0, Math.min(batch, perImage.size()))));
-        long t = System.nanoTime();
-        for (int i = 0; i < perImage.size(); i += batch) {
-            session.predict(flatten(perImage.subList(i, Math.min(perImage.size(), i + batch))));
+        double[] millis = new double[passes];
+        for (int pass = 0; pass < passes; pass++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < perImage.size(); i += batch) {
+                session.predict(flatten(perImage.subList(i, Math.min(perImage.size(), i + batch))));
+            }
+            millis[pass] = (System.nanoTime() - t) / 1e6 / perImage.size();
         }
-        return (System.nanoTime() - t) / 1e6 / perImage.size();
+        return Percentiles.of(millis, 50);
     }
 
     private static List<Preprocessor.Prepared> flatten(List<List<Preprocessor.Prepared>> perImage) {

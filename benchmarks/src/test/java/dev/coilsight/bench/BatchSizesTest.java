@@ -32,6 +32,12 @@ class BatchSizesTest {
     }
 
     @Test
+    void roundsAddUp() {
+        BatchSizes sum = BatchSizes.fromImages(List.of(2, 2, 1)).plus(BatchSizes.fromImages(List.of(2, 2, 4, 4, 4, 4)));
+        assertThat(sum.toString()).isEqualTo("1x1 2x2 4x1");
+    }
+
+    @Test
     void emptyHasNoMean() {
         BatchSizes none = BatchSizes.fromImages(List.of());
         assertThat(none.batchCount()).isZero();
