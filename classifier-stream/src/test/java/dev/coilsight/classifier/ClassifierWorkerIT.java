@@ -213,6 +213,48 @@ class ClassifierWorkerIT {
     }
 
     @Test
+    void aResultTooLargeForTheOutputTopicIsDeadLetteredInsteadOfStallingThePartition() throws Exception {
+        Map<String, String> topics = topics();
+        // A limit between the defective images' sizes: the larger ones cannot be forwarded as DefectiveImage records.
+        List<Path> defectiveImages = images.stream().filter(p -> offline.get(WorkerFixture.imageId(p)) > threshold)
+                .sorted(java.util.Comparator.comparingLong(p -> p.toFile().length())).toList();
+        assertThat(defectiveImages.size()).isGreaterThanOrEqualTo(2);
+        // Between two neighbouring sizes at least 4 KB apart, so that the record framing (under 2 KB) cannot blur the split.
+        long limit = -1;
+        for (int i = 0; i + 1 < defectiveImages.size() && limit < 0; i++) {
+            long a = defectiveImages.get(i).toFile().length();
+            long b = defectiveImages.get(i + 1).toFile().length();
+            if (b - a >= 4096) {
+                limit = a + (b - a) / 2;
+            }
+        }
+        assertThat(limit).as("two defective images of clearly different sizes").isPositive();
+        long split = limit;
+        Set<String> tooLarge = defectiveImages.stream().filter(p -> p.toFile().length() > split)
+                .map(WorkerFixture::imageId).collect(Collectors.toSet());
+        assertThat(tooLarge).isNotEmpty().hasSizeLessThan(defectiveImages.size());
+        try (InferenceWorker<?> worker = worker(topics, model, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(limit)));
+             KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
+            WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 3));
+            int expectedResults = images.size() - tooLarge.size();
+            List<ImageClassified> results = WorkerFixture.values(WorkerFixture.readCommitted(topics.get("classifications"), expectedResults, WAIT),
+                    ImageClassified.class);
+            assertThat(results).extracting(ImageClassified::getImageId).doesNotContainAnyElementsOf(tooLarge).hasSize(expectedResults);
+            List<ConsumerRecord<byte[], byte[]>> dead = WorkerFixture.readCommitted(topics.get("dlq"), tooLarge.size(), WAIT);
+            assertThat(dead).extracting(r -> WorkerFixture.header(r, DeadLetters.REASON)).containsOnly("TOO_LARGE");
+            assertThat(dead).extracting(r -> WorkerFixture.header(r, DeadLetters.ERROR_MESSAGE)).allMatch(m -> m.contains("DefectiveImage")
+                    && m.contains("COILSIGHT_KAFKA_MAX_REQUEST_SIZE"));
+            // The input is as large as the result it could not make: the dead letter keeps key and headers, and names the
+            // offset where the value stays readable.
+            for (ConsumerRecord<byte[], byte[]> d : dead) {
+                assertThat(d.value()).isNull();
+                assertThat(Long.parseLong(WorkerFixture.header(d, DeadLetters.VALUE_OMITTED))).isGreaterThan(split - 2048);
+                assertThat(WorkerFixture.header(d, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.get("images"));
+            }
+        }
+    }
+
+    @Test
     void aNewModelIsTakenUpBetweenBatchesWithoutLosingRecordsAndEveryResultNamesItsVersion() throws Exception {
         Map<String, String> topics = topics();
         Path v2 = TinyModels.classifier(dir.resolve("swap-v2"), "tiny-cls", "2", 11, -1.0); // everything defective

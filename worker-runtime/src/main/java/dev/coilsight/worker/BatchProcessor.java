@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -63,15 +64,24 @@ final class BatchProcessor<I extends SpecificRecord> {
         }
     }
 
+    /** Room for the record batch header and the record's own framing, on top of key and value. */
+    static final int RECORD_OVERHEAD_BYTES = 512;
+
     private final InferenceStage<I> stage;
     private final Deserializer<I> values;
     private final Serializer<SpecificRecord> serializer;
     private final ImageDecoder decoder;
     private final DeadLetters deadLetters;
     private final WorkerMetrics metrics;
+    private final int maxRecordBytes;
 
+    /**
+     * @param maxRecordBytes the producer's {@code max.request.size}: a result larger than this could never be
+     *     written, and retrying the batch would stall the partition for ever, so its input is dead-lettered
+     */
     BatchProcessor(InferenceStage<I> stage, Deserializer<I> values, Serializer<SpecificRecord> serializer, ImageDecoder decoder,
-                   DeadLetters deadLetters, WorkerMetrics metrics) {
+                   DeadLetters deadLetters, WorkerMetrics metrics, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         this.stage = stage;
         this.values = values;
         this.serializer = serializer;
@@ -143,7 +153,18 @@ final class BatchProcessor<I extends SpecificRecord> {
             }
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size());
             for (InferenceStage.Output output : outputs) {
-                records.add(new ProducerRecord<>(output.topic(), output.key().getBytes(StandardCharsets.UTF_8), serialize(output)));
+                byte[] key = output.key().getBytes(StandardCharsets.UTF_8);
+                byte[] value = serialize(output);
+                if (key.length + value.length + RECORD_OVERHEAD_BYTES > maxRecordBytes) {
+                    item.fail(DeadLetters.Reason.TOO_LARGE, new RecordTooLargeException("the " + output.value().getSchema().getName()
+                            + " result for " + output.topic() + " is " + (key.length + value.length) + " bytes, over the producer's max.request.size of "
+                            + maxRecordBytes + " (set COILSIGHT_KAFKA_MAX_REQUEST_SIZE to the output topic's max.message.bytes)"), card);
+                    break;
+                }
+                records.add(new ProducerRecord<>(output.topic(), key, value));
+            }
+            if (!item.alive()) {
+                continue;
             }
             item.results = records;
             capturedAt.add(stage.image(item.value).getCapturedAt().toEpochMilli());

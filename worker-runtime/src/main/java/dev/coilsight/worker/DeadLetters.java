@@ -23,6 +23,8 @@ public final class DeadLetters {
     public static final String SOURCE_OFFSET = "coilsight.dlq.source.offset";
     public static final String FAILED_AT = "coilsight.dlq.failed.at";
     public static final String MODEL = "coilsight.dlq.model";
+    /** Set when the original value was too large to be written again: its size; read it from the source offset. */
+    public static final String VALUE_OMITTED = "coilsight.dlq.value.omitted.bytes";
 
     /** Messages longer than this are cut (a header is no place for a stack of causes). */
     static final int MAX_MESSAGE = 2000;
@@ -51,6 +53,7 @@ public final class DeadLetters {
 
     private final String stage;
     private final String topic;
+    private final int maxRecordBytes;
 
     /**
      * Why a record could not be deserialized, from the exception of a Confluent-wire-format Avro
@@ -75,8 +78,17 @@ public final class DeadLetters {
     }
 
     public DeadLetters(String stage, String topic) {
+        this(stage, topic, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxRecordBytes what the producer can write; a dead letter that would not fit keeps its headers and
+     *     key but not its value (which stays readable at the source offset named in the headers)
+     */
+    public DeadLetters(String stage, String topic, int maxRecordBytes) {
         this.stage = stage;
         this.topic = topic;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     public String topic() {
@@ -102,6 +114,14 @@ public final class DeadLetters {
         add(headers, FAILED_AT, Instant.now().toString());
         if (model != null) {
             add(headers, MODEL, model);
+        }
+        long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + 512L;
+        for (var header : headers) {
+            size += header.key().length() + header.value().length + 8;
+        }
+        if (value != null && size > maxRecordBytes) {
+            add(headers, VALUE_OMITTED, String.valueOf(value.length));
+            return new ProducerRecord<>(topic, null, key, null, headers);
         }
         return new ProducerRecord<>(topic, null, key, value, headers);
     }

@@ -54,6 +54,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
      * @throws IllegalStateException when {@code COILSIGHT_REQUIRE_GPU=true} and no CUDA device is usable
      */
     public InferenceWorker(WorkerConfig config, InferenceStage<I> stage) throws IOException {
+        config.maxRecordBytes(); // a bad COILSIGHT_KAFKA_MAX_REQUEST_SIZE stops the start, not the first batch
         this.config = config;
         this.stage = stage;
         boolean gpu = LoadedModel.gpuAvailable();
@@ -72,12 +73,12 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
     public synchronized void start() {
         ops.start();
         SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>(registry, new AvroSerdeConfig(config.autoRegisterSchemas()));
-        DeadLetters deadLetters = new DeadLetters(stage.name(), config.dlqTopic());
+        DeadLetters deadLetters = new DeadLetters(stage.name(), config.dlqTopic(), config.maxRecordBytes());
         ImageDecoder decoder = new ImageDecoder(config.limits());
         for (int i = 0; i < config.threads(); i++) {
             String name = stage.name() + "-worker-" + i;
             BatchProcessor<I> processor = new BatchProcessor<>(stage, new SpecificAvroDeserializer<>(registry, stage.inputType()),
-                    serializer, decoder, deadLetters, metrics);
+                    serializer, decoder, deadLetters, metrics, config.maxRecordBytes());
             WorkerLoop<I> loop = new WorkerLoop<>(name, config.inputTopic(),
                     new KafkaConsumer<>(KafkaSettings.consumer(config, name)),
                     new KafkaProducer<>(KafkaSettings.producer(config, config.transactionalIdPrefix() + "-" + i)),

@@ -116,6 +116,19 @@ public record WorkerConfig(
         }
     }
 
+    /** The largest record the producer may write: {@code max.request.size} from COILSIGHT_KAFKA_*, else Kafka's 1 MiB default. */
+    public int maxRecordBytes() {
+        String configured = kafka.get("max.request.size");
+        if (configured == null) {
+            return 1024 * 1024;
+        }
+        try {
+            return Integer.parseInt(configured.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("COILSIGHT_KAFKA_MAX_REQUEST_SIZE must be a whole number of bytes, got '" + configured + "'");
+        }
+    }
+
     /** The schema registry client settings (Confluent client keys). */
     public Map<String, Object> registryConfig() {
         return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
