@@ -1,7 +1,5 @@
 package dev.coilsight.analytics;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -103,7 +101,7 @@ public record AnalyticsConfig(
 
     /** The advertised host:port for interactive queries, given the port the HTTP server really bound. */
     public String advertisedServer(int boundPort) {
-        String server = applicationServer.orElseGet(AnalyticsConfig::hostname);
+        String server = applicationServer.orElseGet(Env::hostname);
         return server.indexOf(':') > 0 ? server : server + ":" + boundPort;
     }
 
@@ -170,18 +168,6 @@ public record AnalyticsConfig(
             Integer.parseInt(hostPort.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("COILSIGHT_APPLICATION_SERVER must be host or host:port, got '" + hostPort + "'");
-        }
-    }
-
-    private static String hostname() {
-        String fromEnv = System.getenv("HOSTNAME");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv.trim();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
         }
     }
 }

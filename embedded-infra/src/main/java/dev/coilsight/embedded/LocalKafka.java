@@ -9,17 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,24 +134,8 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Creates topics (replication factor 1) with the given topic configs; topics that already exist are left as they are. */
     public void createTopics(int partitions, Map<String, String> configs, String... topics) {
-        List<NewTopic> newTopics = new ArrayList<>();
-        for (String topic : topics) {
-            newTopics.add(new NewTopic(topic, partitions, (short) 1).configs(configs));
-        }
         try (Admin admin = admin()) {
-            for (var entry : admin.createTopics(newTopics).values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("could not create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
-                    }
-                }
-            }
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create topics " + List.of(topics) + ": " + e.getMessage(), e);
+            TopicCreator.create(admin, partitions, configs, topics);
         }
     }
 

@@ -91,6 +91,19 @@ public final class Env {
         return out;
     }
 
+    /** This machine's name: {@code HOSTNAME} (a pod's name in Kubernetes), else what the resolver says, else localhost. */
+    public static String hostname() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /** Whether a setting of this name holds a secret (passwords, keys, JAAS configs, tokens, credentials). */
     public static boolean secret(String name) {
         String n = name.toLowerCase(Locale.ROOT);

@@ -1,14 +1,10 @@
 package dev.coilsight.testsupport;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -73,27 +69,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates topics (replication factor 1); topics that already exist are left as they are. */
     public void createTopics(int partitions, String... topics) {
-        List<NewTopic> newTopics = new ArrayList<>();
-        for (String topic : topics) {
-            newTopics.add(new NewTopic(topic, partitions, (short) 1));
-        }
         try (Admin admin = admin()) {
-            for (var entry : admin.createTopics(newTopics).values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("could not create topic " + entry.getKey(), e.getCause());
-                    }
-                }
-            }
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create topics " + List.of(topics), e);
+            dev.coilsight.embedded.TopicCreator.create(admin, partitions, java.util.Map.of(), topics);
         }
     }
-
 
     @Override
     public void close() {

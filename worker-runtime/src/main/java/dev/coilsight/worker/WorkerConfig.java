@@ -1,7 +1,5 @@
 package dev.coilsight.worker;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,7 +85,7 @@ public record WorkerConfig(
                 env.string(defaults.inputTopicVariable(), defaults.inputTopic()),
                 env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
                 group,
-                env.string("COILSIGHT_TRANSACTIONAL_ID", group + "-" + hostname()),
+                env.string("COILSIGHT_TRANSACTIONAL_ID", group + "-" + Env.hostname()),
                 env.atLeast("COILSIGHT_MAX_BATCH_SIZE", 8, 1),
                 env.millis("COILSIGHT_MAX_LINGER_MS", 50),
                 env.atLeast("COILSIGHT_WORKER_THREADS", 1, 1),
@@ -102,18 +100,6 @@ public record WorkerConfig(
                         env.number("COILSIGHT_MAX_IMAGE_PIXELS", ImageLimits.DEFAULT.maxPixels())),
                 env.millis("COILSIGHT_TRANSACTION_TIMEOUT_MS", 60_000),
                 env.passThrough(KAFKA_PREFIX));
-    }
-
-    private static String hostname() {
-        String fromEnv = System.getenv("HOSTNAME");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv.trim();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 
     /** The largest record the producer may write: {@code max.request.size} from COILSIGHT_KAFKA_*, else Kafka's 1 MiB default. */

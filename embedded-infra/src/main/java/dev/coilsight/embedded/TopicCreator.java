@@ -1,0 +1,40 @@
+package dev.coilsight.embedded;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates topics on a one-node cluster (replication factor 1); topics that already exist are left as they are. */
+public final class TopicCreator {
+
+    private TopicCreator() {
+    }
+
+    public static void create(Admin admin, int partitions, Map<String, String> configs, String... topics) {
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (String topic : topics) {
+            newTopics.add(new NewTopic(topic, partitions, (short) 1).configs(configs));
+        }
+        try {
+            for (var entry : admin.createTopics(newTopics).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topics " + List.of(topics) + ": " + e.getMessage(), e);
+        }
+    }
+}
