@@ -75,9 +75,8 @@ public final class BarePredict implements AutoCloseable {
     }
 
     /**
-     * Classifies every image once, untimed (which images go to the segmenter, and the classifier's warm-up), runs each
-     * session once per batch shape, then one untimed pass of both models side by side (the first such pass ran at
-     * about half speed in every run here): graph optimisation and memory pools stay outside the measurements.
+     * Classifies every image once, untimed (which images go to the segmenter, and the classifier's warm-up), then runs
+     * each session once per batch shape: graph optimisation and memory pools stay outside the measurements.
      */
     public void warmUp(int batch) throws InterruptedException, ExecutionException {
         LoadedModel.Session first = classifierSessions.get(0);
@@ -107,7 +106,6 @@ public final class BarePredict implements AutoCloseable {
         for (Future<?> f : done) {
             f.get();
         }
-        run(batch, 1);
     }
 
     /** The images the classifier passes on (known after {@link #warmUp}). */

@@ -66,6 +66,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Rounds of (a), (b), (c) back to back; ratios are per round, the figures printed first their medians (default: ${DEFAULT-VALUE}).")
     int roundCount;
 
+    @Option(names = "--warmup-rounds", defaultValue = "1",
+            description = "Rounds run first and not counted: the first minute of this JVM (JIT compiling the broker and clients on the "
+                    + "same cores) made the first phase up to 2x slower in every run here (default: ${DEFAULT-VALUE}).")
+    int warmupRounds;
+
     @Option(names = "--batch", defaultValue = "8", description = "Bare batch size and the workers' COILSIGHT_MAX_BATCH_SIZE (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -108,10 +113,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || threads < 1 || passes < 1 || roundCount < 1 || partitions < threads || latencyLoad < 0 || latencyImages < 1
+        if (batch < 1 || threads < 1 || passes < 1 || roundCount < 1 || warmupRounds < 0 || partitions < threads || latencyLoad < 0 || latencyImages < 1
                 || overheadCount < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --rounds, --latency-images, "
-                    + "--overhead-count must be >= 1, --partitions >= --threads and --latency-load >= 0");
+                    + "--overhead-count must be >= 1, --warmup-rounds >= 0, --partitions >= --threads and --latency-load >= 0");
         }
         Path classifierDir = classifierModel != null ? classifierModel : BenchInputs.defaultModel("severstal-classifier");
         Path segmenterDir = segmenterModel != null ? segmenterModel : BenchInputs.defaultModel("severstal-resunet");
@@ -158,6 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
             setup.put("images", files.size() + " from " + files.get(0).getParent());
             setup.put("passes", passes);
             setup.put("rounds", roundCount);
+            setup.put("warmupRounds", warmupRounds);
             setup.put("batch", batch);
             setup.put("threads", threads);
             setup.put("lingerMs", lingerMs);
@@ -176,18 +182,20 @@ public final class BenchCommand implements Callable<Integer> {
                 run.start(Duration.ofSeconds(120));
                 // Warm-up through the whole pipeline (first batches of each shape, producers, fetch sessions), not measured.
                 run.replay("bench-warmup-", files.subList(0, Math.min(files.size(), 2 * batch * threads)), 1, 1e9, timeout, "pipeline warm-up");
-                for (int r = 1; r <= roundCount; r++) {
+                for (int r = 1 - warmupRounds; r <= roundCount; r++) {
                     BarePredict.Result batched = bare.run(batch, passes);
                     log.info("bench: round {} (a) bare batched {} images/s ({} images, {} defective, {} s)", r, round(batched.imagesPerSec()),
                             batched.images(), batched.defective(), round(batched.seconds()));
                     BarePredict.Result single = bare.run(1, passes);
                     log.info("bench: round {} (b) bare batch-1 {} images/s", r, round(single.imagesPerSec()));
-                    String prefix = "bench-run" + r + "-";
-                    PipelineRun.Result pipeline = run.replay(prefix, files, passes, 1e9, timeout, "round " + r + " pipeline");
+                    String prefix = r < 1 ? "bench-warmup-round" + (r + warmupRounds) + "-" : "bench-run" + r + "-";
+                    PipelineRun.Result pipeline = run.replay(prefix, files, passes, 1e9, timeout, (r < 1 ? "warm-up round" : "round " + r) + " pipeline");
                     run.checkExactlyOnce(prefix);
                     log.info("bench: round {} (c) pipeline {} images/s ({} images, {} defective, {} s)", r, round(pipeline.imagesPerSec()),
                             pipeline.images(), pipeline.defective(), round(pipeline.seconds()));
-                    rounds.add(new BenchReport.Round(batched.imagesPerSec(), single.imagesPerSec(), pipeline));
+                    if (r >= 1) {
+                        rounds.add(new BenchReport.Round(batched.imagesPerSec(), single.imagesPerSec(), pipeline));
+                    }
                 }
                 if (latencyLoad > 0) {
                     pacedRate = latencyLoad * BenchReport.median(rounds.stream().map(x -> x.pipeline().imagesPerSec()).toList());
