@@ -60,6 +60,16 @@ public final class Evaluator {
      * With a sweep objective, also chooses per-class post-processing (segmenters).
      */
     public EvaluationResult evaluate(LabeledDataset dataset, ThresholdSweep.Objective sweep, Consumer<Example> examples) {
+        return evaluate(dataset, sweep, null, examples);
+    }
+
+    /**
+     * As {@link #evaluate(LabeledDataset, ThresholdSweep.Objective, Consumer)}, and adds this model's
+     * probabilities of every image to {@code collect} (when not null) for a sweep over several models'
+     * held-out predictions.
+     */
+    public EvaluationResult evaluate(LabeledDataset dataset, ThresholdSweep.Objective sweep, ThresholdSweep collect,
+            Consumer<Example> examples) {
         ClassMap classes = classMap(dataset);
         DatasetLoader loader = new DatasetLoader(classes, model.card().input().channels());
         List<String> ids = dataset.imageIds();
@@ -78,7 +88,7 @@ public final class Evaluator {
                     List<float[]> outputs = predictSegmentation(session, batch);
                     inferenceNanos += System.nanoTime() - t;
                     for (int i = 0; i < batch.size(); i++) {
-                        scoreSegmentation(batch.get(i), outputs.get(i), result, thresholdSweep, examples);
+                        scoreSegmentation(batch.get(i), outputs.get(i), result, thresholdSweep, collect, examples);
                     }
                 } else {
                     for (LabeledImage image : batch) {
@@ -116,7 +126,7 @@ public final class Evaluator {
         return outputs;
     }
 
-    private void scoreSegmentation(LabeledImage image, float[] output, EvaluationResult.Builder result, ThresholdSweep sweep,
+    private void scoreSegmentation(LabeledImage image, float[] output, EvaluationResult.Builder result, ThresholdSweep sweep, ThresholdSweep collect,
                                    Consumer<Example> examples) {
         Preprocessor pre = model.preprocessor();
         int inH = pre.inputHeight(image.height());
@@ -154,6 +164,9 @@ public final class Evaluator {
             }
         }
         result.addSegmentation(predicted, truth, presence);
+        if (collect != null) {
+            collect.add(image.height(), image.width(), cropped, truth);
+        }
         if (sweep != null) {
             sweep.add(image.height(), image.width(), cropped, truth);
         }

@@ -38,6 +38,25 @@ public final class ThresholdSweep {
         }
     }
 
+    /** A sweep over the images of several sweeps (e.g. every other fold's held-out predictions). */
+    public static ThresholdSweep combined(int classes, List<ThresholdSweep> parts) {
+        ThresholdSweep all = new ThresholdSweep(classes);
+        for (ThresholdSweep part : parts) {
+            if (part.classes != classes) {
+                throw new IllegalArgumentException("sweeps over " + part.classes + " and " + classes + " classes cannot be combined");
+            }
+            for (int k = 0; k < classes; k++) {
+                all.perClass.get(k).addAll(part.perClass.get(k));
+            }
+        }
+        return all;
+    }
+
+    /** Images added so far. */
+    public int images() {
+        return perClass.isEmpty() ? 0 : perClass.get(0).size();
+    }
+
     /** Adds one image: probabilities HWC cropped to the image, truth per class (row-major). */
     public void add(int height, int width, float[] probabilities, boolean[][] truth) {
         for (int k = 0; k < classes; k++) {
@@ -68,11 +87,15 @@ public final class ThresholdSweep {
                     dice[t][a] = objective == Objective.DICE ? diceSums[t][a] / n : union == 0 ? 1.0 : (double) s[1] / union;
                 }
             }
+            // On a tie the more conservative setting wins (larger minimum area, then higher threshold): with no
+            // evidence either way, e.g. a class absent from the tuning images, report less rather than more.
             int bestT = 0;
             int bestA = 0;
             for (int t = 0; t < THRESHOLDS.length; t++) {
                 for (int a = 0; a < MIN_AREAS.length; a++) {
-                    if (dice[t][a] > dice[bestT][bestA] + 1e-12) {
+                    boolean better = dice[t][a] > dice[bestT][bestA] + 1e-12;
+                    boolean tieButStricter = Math.abs(dice[t][a] - dice[bestT][bestA]) <= 1e-12 && (a > bestA || (a == bestA && t > bestT));
+                    if (better || tieButStricter) {
                         bestT = t;
                         bestA = a;
                     }

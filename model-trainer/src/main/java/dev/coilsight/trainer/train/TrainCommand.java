@@ -200,36 +200,54 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private int crossValidate(LabeledDataset data, ClassMap classMap, Architecture arch, TrainingOptions options, Path modelDir, String modelName)
             throws java.io.IOException {
+        boolean segmenter = arch.kind() == Architecture.Kind.SEGMENTER;
         List<Map<String, Object>> perFold = new ArrayList<>();
+        List<Path> foldModels = new ArrayList<>();
+        List<Trainer.Result> results = new ArrayList<>();
+        // Segmenters: each fold model's probabilities on its own held-out images, for cross-fitted tuning below.
+        List<ThresholdSweep> heldOutPredictions = new ArrayList<>();
         for (int f = 0; f < folds; f++) {
             Path foldRun = runDir.resolve("fold-" + f);
             Path foldModel = f == 0 ? modelDir : foldRun.resolve("model");
             Splits.Split outer = split(data, f);
-            // Early stopping and threshold tuning use an inner split of the training folds, so the
-            // held-out fold only ever scores.
+            // Early stopping uses an inner split of the training folds, so the held-out fold only ever scores.
             Splits.Split inner = Splits.byFraction(outer.train(), 0.2, seed + f);
             Trainer.Result result = trainOne(data, classMap, arch, options, inner, foldRun, foldModel, modelName,
-                    "fold " + f + " of " + folds + ": early stopping and tuning on 20% of the training folds, scored on the held-out fold");
+                    "fold " + f + " of " + folds + ": early stopping on 20% of the training folds, scored on the held-out fold");
             writeIds(foldRun.resolve(HELD_OUT_IDS), outer.validation());
-            if (arch.kind() == Architecture.Kind.SEGMENTER) {
-                tune(foldModel, Datasets.open(dataset, Optional.of(foldRun.resolve(VALIDATION_IDS))));
+            foldModels.add(foldModel);
+            results.add(result);
+            if (segmenter) {
+                try (LoadedModel loaded = LoadedModel.load(foldModel)) {
+                    ThresholdSweep predictions = new ThresholdSweep(loaded.card().classes().size());
+                    new Evaluator(loaded, System.err).evaluate(Datasets.open(dataset, Optional.of(foldRun.resolve(HELD_OUT_IDS))), null,
+                            predictions, e -> { });
+                    heldOutPredictions.add(predictions);
+                }
+            } else {
+                perFold.add(scoreHeldOut(foldModel, foldRun, f, result));
             }
-            try (LoadedModel loaded = LoadedModel.load(foldModel)) {
-                LabeledDataset heldOut = Datasets.open(dataset, Optional.of(foldRun.resolve(HELD_OUT_IDS)));
-                Map<String, Object> figures = new LinkedHashMap<>(new Evaluator(loaded, System.err).evaluate(heldOut, null, e -> { }).figures());
-                figures.remove("imagesPerSecond");
-                figures.remove("inferenceImagesPerSecond");
-                figures.put("fold", f);
-                figures.put("bestEpoch", result.bestEpoch());
-                perFold.add(figures);
-                System.err.println("train: fold " + f + " held-out " + summary(figures));
+        }
+        if (segmenter) {
+            int classes = ModelCard.read(modelDir).classes().size();
+            for (int f = 0; f < folds; f++) {
+                // Cross-fitted: fold f's post-processing is chosen on the other folds' held-out predictions, never on its own.
+                List<ThresholdSweep> others = new ArrayList<>(heldOutPredictions);
+                others.remove(f);
+                writeChoices(foldModels.get(f), ThresholdSweep.combined(classes, others).choose(ThresholdSweep.Objective.DICE));
+                perFold.add(scoreHeldOut(foldModels.get(f), runDir.resolve("fold-" + f), f, results.get(f)));
             }
+            // The shipped model's post-processing: chosen on every fold's held-out predictions (all images, none seen by its model).
+            writeChoices(modelDir, ThresholdSweep.combined(classes, heldOutPredictions).choose(ThresholdSweep.Objective.DICE));
         }
         Map<String, Object> cv = new LinkedHashMap<>();
         cv.put("folds", folds);
         cv.put("seed", seed);
-        cv.put("method", "k-fold; per fold: train on the other folds minus 20% (early stopping, per-class threshold and minimum-area tuning"
-                + " on that 20%), then score the held-out fold with the tuned post-processing");
+        cv.put("method", segmenter
+                ? "k-fold; per fold: train on the other folds minus 20% (early stopping on that 20%); per-class threshold and minimum area"
+                        + " chosen on the other folds' held-out predictions (cross-fitted, never on the images scored), then score the held-out"
+                        + " fold; the shipped model's post-processing is chosen on every fold's held-out predictions"
+                : "k-fold; per fold: train on the other folds minus 20% (early stopping on that 20%), then score the held-out fold");
         for (String key : List.of("meanDice", "mIoU", "accuracy", "precision", "recall", "f1")) {
             if (perFold.get(0).containsKey(key)) {
                 cv.put(key, perFold.stream().mapToDouble(m -> ((Number) m.get(key)).doubleValue()).average().orElse(0));
@@ -246,6 +264,31 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("model (fold 0): " + modelDir.toAbsolutePath());
         out.flush();
         return 0;
+    }
+
+    /** Scores a fold's model on its held-out images with the serving post-processing of its card. */
+    private Map<String, Object> scoreHeldOut(Path foldModel, Path foldRun, int fold, Trainer.Result result) {
+        try (LoadedModel loaded = LoadedModel.load(foldModel)) {
+            LabeledDataset heldOut = Datasets.open(dataset, Optional.of(foldRun.resolve(HELD_OUT_IDS)));
+            Map<String, Object> figures = new LinkedHashMap<>(new Evaluator(loaded, System.err).evaluate(heldOut, null, e -> { }).figures());
+            figures.remove("imagesPerSecond");
+            figures.remove("inferenceImagesPerSecond");
+            figures.put("fold", fold);
+            figures.put("bestEpoch", result.bestEpoch());
+            System.err.println("train: fold " + fold + " held-out " + summary(figures));
+            return figures;
+        }
+    }
+
+    /** Writes per-class thresholds and minimum areas into a model's card. */
+    private static void writeChoices(Path modelDir, List<ThresholdSweep.Choice> choices) {
+        ModelCard card = ModelCard.read(modelDir);
+        List<ModelCard.ClassSpec> tuned = new ArrayList<>();
+        for (int k = 0; k < card.classes().size(); k++) {
+            ModelCard.ClassSpec c = card.classes().get(k);
+            tuned.add(new ModelCard.ClassSpec(c.id(), c.name(), choices.get(k).threshold(), choices.get(k).minArea()));
+        }
+        card.withClasses(tuned).write(modelDir);
     }
 
     /** Mean of each fold's trivial baselines (they differ per fold with the held-out images). */
@@ -313,21 +356,6 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file, e);
         }
-    }
-
-    /** Sweeps per-class threshold and minimum area on {@code tuning} (Kaggle Dice) and writes them into the model's card. */
-    private static void tune(Path modelDir, LabeledDataset tuning) {
-        List<ThresholdSweep.Choice> choices;
-        try (LoadedModel loaded = LoadedModel.load(modelDir)) {
-            choices = new Evaluator(loaded, System.err).evaluate(tuning, ThresholdSweep.Objective.DICE, e -> { }).sweep();
-        }
-        ModelCard card = ModelCard.read(modelDir);
-        List<ModelCard.ClassSpec> tuned = new ArrayList<>();
-        for (int k = 0; k < card.classes().size(); k++) {
-            ModelCard.ClassSpec c = card.classes().get(k);
-            tuned.add(new ModelCard.ClassSpec(c.id(), c.name(), choices.get(k).threshold(), choices.get(k).minArea()));
-        }
-        card.withClasses(tuned).write(modelDir);
     }
 
     private Trainer.Result trainOne(LabeledDataset data, ClassMap classMap, Architecture arch, TrainingOptions options, Splits.Split ids,
