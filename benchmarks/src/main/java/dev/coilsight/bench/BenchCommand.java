@@ -21,8 +21,8 @@ import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
-import dev.coilsight.testsupport.EmbeddedKafka;
-import dev.coilsight.testsupport.TestInfrastructure;
+import dev.coilsight.embedded.LocalKafka;
+import dev.coilsight.embedded.LocalRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,9 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int exit = CommandLines.create(new BenchCommand(), "bench").execute(args);
-        TestInfrastructure.shutdown();
-        System.exit(exit);
+        System.exit(CommandLines.create(new BenchCommand(), "bench").execute(args));
     }
 
     @Override
@@ -144,11 +142,22 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every phase, in order; see the class comment and docs/BENCHMARKS.md. */
+    /** Broker and registry first, in a temporary folder: idle, they sit on the same cores during the bare phases too. */
     private BenchReport measure(Path classifierDir, Path segmenterDir, List<Path> files) throws Exception {
-        // Broker and registry first: idle, they sit on the same cores during the bare phases too.
-        EmbeddedKafka kafka = TestInfrastructure.kafka();
-        var registry = TestInfrastructure.registry(); // only its ccompat URL is used
+        Path state = Files.createTempDirectory("coilsight-bench-");
+        try (LocalKafka kafka = LocalKafka.start(state.resolve("kafka"), 0);
+             LocalRegistry registry = LocalRegistry.start(state.resolve("registry"))) {
+            return measure(kafka, registry, classifierDir, segmenterDir, files);
+        } finally {
+            try (var paths = Files.walk(state)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Every phase, in order; see the class comment and docs/BENCHMARKS.md. */
+    private BenchReport measure(LocalKafka kafka, LocalRegistry registry, Path classifierDir, Path segmenterDir, List<Path> files)
+            throws Exception {
 
         Map<String, Object> setup = new LinkedHashMap<>();
         List<BenchReport.Round> rounds = new ArrayList<>();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import dev.coilsight.testsupport.SharedData;
 
 /**
  * Where the benchmarks find their inputs when not told: the committed default models under the
@@ -49,9 +48,9 @@ public final class BenchInputs {
 
     /** The shared data root: {@code -Dcoilsight.shared.data}, else {@code shared/data} above the working folder or the project. */
     public static Path sharedData() {
-        Path found = SharedData.root();
-        if (Files.isDirectory(found)) {
-            return found;
+        String configured = System.getProperty("coilsight.shared.data");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
         }
         return projectRoot().resolveSibling("shared").resolve("data");
     }

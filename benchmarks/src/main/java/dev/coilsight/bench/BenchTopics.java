@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
 
-import dev.coilsight.testsupport.EmbeddedKafka;
+import dev.coilsight.embedded.LocalKafka;
 
 /** Fresh topics for one bench run, named {@code bench-<role>-<run>}, returned once every partition has a leader. */
 public final class BenchTopics {
@@ -16,11 +16,11 @@ public final class BenchTopics {
     private BenchTopics() {
     }
 
-    public static Map<String, String> create(EmbeddedKafka kafka, int partitions, List<String> roles) throws InterruptedException {
+    public static Map<String, String> create(LocalKafka kafka, int partitions, List<String> roles) throws InterruptedException {
         Map<String, String> topics = new HashMap<>();
         String run = UUID.randomUUID().toString().substring(0, 8);
         roles.forEach(role -> topics.put(role, "bench-" + role + "-" + run));
-        kafka.createTopics(partitions, topics.values().toArray(String[]::new));
+        kafka.createTopics(partitions, Map.of(), topics.values().toArray(String[]::new));
         // A produce right after creation can meet a partition with no leader yet (idempotent producers then stall).
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         try (Admin admin = kafka.admin()) {
