@@ -27,6 +27,8 @@ import dev.coilsight.schemas.Topics;
  *   <li>{@code COILSIGHT_DROP_ROOT} [none: watcher off], {@code COILSIGHT_DROP_STABLE_MS} [1000], {@code COILSIGHT_DROP_POLL_MS} [250],
  *       {@code COILSIGHT_DROP_CAMERA_ID} [drop-folder]</li>
  *   <li>{@code COILSIGHT_DEFAULT_CAMERA_ID} [http]: camera id of uploads that name none</li>
+ *   <li>{@code COILSIGHT_KAFKA_*}: passed to the producer and admin client (e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
+ *       {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG}), overriding ingest's own settings</li>
  * </ul>
  */
 public record IngestConfig(
@@ -47,7 +49,10 @@ public record IngestConfig(
         Duration dropStable,
         Duration dropPoll,
         String dropCameraId,
-        String httpCameraId) {
+        String httpCameraId,
+        Map<String, String> kafka) {
+
+    public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
 
     public IngestConfig {
         if (!authDisabled && token.isEmpty()) {
@@ -57,6 +62,7 @@ public record IngestConfig(
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("COILSIGHT_HTTP_PORT must be 0..65535, got " + httpPort);
         }
+        kafka = Map.copyOf(kafka);
     }
 
     public static IngestConfig fromEnv(Env env) {
@@ -85,7 +91,8 @@ public record IngestConfig(
                 env.millis("COILSIGHT_DROP_STABLE_MS", 1_000),
                 env.millis("COILSIGHT_DROP_POLL_MS", 250),
                 env.string("COILSIGHT_DROP_CAMERA_ID", "drop-folder"),
-                env.string("COILSIGHT_DEFAULT_CAMERA_ID", "http"));
+                env.string("COILSIGHT_DEFAULT_CAMERA_ID", "http"),
+                env.passThrough(KAFKA_PREFIX));
     }
 
     /** The settings for the start-up log, secrets masked. */
@@ -112,6 +119,7 @@ public record IngestConfig(
         out.put("COILSIGHT_DROP_POLL_MS", String.valueOf(dropPoll.toMillis()));
         out.put("COILSIGHT_DROP_CAMERA_ID", dropCameraId);
         out.put("COILSIGHT_DEFAULT_CAMERA_ID", httpCameraId);
+        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
         return out;
     }
 }

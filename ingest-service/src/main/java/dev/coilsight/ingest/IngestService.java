@@ -30,7 +30,7 @@ public final class IngestService implements AutoCloseable {
         ImageEvents events = new ImageEvents(config.limits(), config.fullDecode());
         this.publisher = new ImagePublisher(config.bootstrapServers(),
                 ImagePublisher.registryConfig(config.schemaRegistryUrl(), config.schemaRegistryUserInfo()),
-                config.autoRegisterSchemas(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes());
+                config.autoRegisterSchemas(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes(), config.kafka());
         this.watcher = config.dropRoot().map(root -> new DropFolderWatcher(root, events, publisher, metrics,
                 config.dropCameraId(), config.dropStable(), config.dropPoll()));
         this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpThreads(),

@@ -50,12 +50,27 @@ public final class ImagePublisher implements AutoCloseable {
 
     public ImagePublisher(String bootstrapServers, Map<String, Object> registryConfig, boolean autoRegister, String topic,
                           Duration timeout, long maxRecordBytes) {
+        this(bootstrapServers, registryConfig, autoRegister, topic, timeout, maxRecordBytes, Map.of());
+    }
+
+    /** With client settings (security, e.g. {@code security.protocol}, {@code sasl.jaas.config}) applied over ingest's own. */
+    public ImagePublisher(String bootstrapServers, Map<String, Object> registryConfig, boolean autoRegister, String topic,
+                          Duration timeout, long maxRecordBytes, Map<String, String> kafka) {
         Map<String, Object> configs = new HashMap<>(registryConfig);
         configs.putAll(producerSettings(bootstrapServers, timeout, maxRecordBytes));
         configs.put(AvroSerdeConfig.AUTO_REGISTER, autoRegister);
+        configs.putAll(kafka);
         this.producer = new KafkaProducer<>(configs, new StringSerializer(), serializer(configs));
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> adminConfigs = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+        // The admin client (readiness probe) needs the same security settings, not the producer-only ones.
+        kafka.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k) && !k.equals(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG)
+                    && !k.equals(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)) {
+                adminConfigs.put(k, v);
+            }
+        });
+        this.admin = Admin.create(adminConfigs);
         this.topic = topic;
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;

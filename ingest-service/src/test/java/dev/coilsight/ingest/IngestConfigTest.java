@@ -1,0 +1,36 @@
+package dev.coilsight.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.kafka.common.KafkaException;
+import org.junit.jupiter.api.Test;
+
+import dev.coilsight.config.Env;
+import dev.coilsight.ingest.publish.ImagePublisher;
+
+class IngestConfigTest {
+
+    @Test
+    void kafkaSettingsPassThroughToTheClientsWithSecretsMaskedInTheLog() {
+        IngestConfig config = IngestConfig.fromEnv(new Env(Map.of(
+                "COILSIGHT_INGEST_TOKEN", "t0ken",
+                "COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";")));
+        assertThat(config.kafka()).containsEntry("security.protocol", "SASL_SSL").containsKey("sasl.jaas.config");
+        assertThat(config.describe()).containsEntry("COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "****");
+        assertThat(config.describe().toString()).doesNotContain("s3cret").doesNotContain("t0ken");
+    }
+
+    @Test
+    void thePassedSettingsReachTheProducer() {
+        // Building the producer validates its settings without connecting: a bad value proves the override arrived.
+        assertThatThrownBy(() -> new ImagePublisher("127.0.0.1:9", ImagePublisher.registryConfig("http://127.0.0.1:9", java.util.Optional.empty()),
+                true, "steel.images", Duration.ofSeconds(5), 1_000_000, Map.of("security.protocol", "CARRIER_PIGEON")))
+                .isInstanceOf(KafkaException.class).hasStackTraceContaining("CARRIER_PIGEON");
+    }
+}
