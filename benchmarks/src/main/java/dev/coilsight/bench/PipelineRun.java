@@ -54,9 +54,14 @@ public final class PipelineRun implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineRun.class);
 
-    /** One replay through the pipeline. */
+    /**
+     * One replay through the pipeline. {@code imagesPerSec} is the steady rate, from the first image done to the
+     * last (as bare predict is timed after its warm-up: the pipeline's fill, one classifier batch before the
+     * segmenter has work, is left out); {@code wallImagesPerSec} counts from the first image sent, fill included;
+     * {@code seconds} is that wall time.
+     */
     public record Result(double imagesPerSec, double seconds, int images, int defective, Percentiles.Summary latency,
-                         BatchSizes classifierBatches, BatchSizes segmenterBatches) {
+                         BatchSizes classifierBatches, BatchSizes segmenterBatches, double wallImagesPerSec) {
     }
 
     /** What is known about one image so far; written by the reader thread only. */
@@ -195,8 +200,11 @@ public final class PipelineRun implements AutoCloseable {
                 defective++;
             }
         }
-        return new Result(expected / seconds, seconds, expected, defective, Percentiles.summary(latencies),
-                BatchSizes.fromImages(classifierBatches), BatchSizes.fromImages(segmenterBatches));
+        long firstDone = mine.stream().mapToLong(Outcome::doneAt).min().orElse(started);
+        double wall = expected / seconds;
+        double steady = expected > 1 && last > firstDone ? (expected - 1) / ((last - firstDone) / 1000.0) : wall;
+        return new Result(steady, seconds, expected, defective, Percentiles.summary(latencies),
+                BatchSizes.fromImages(classifierBatches), BatchSizes.fromImages(segmenterBatches), wall);
     }
 
     /** Exactly once: after a quiet second, no image of this prefix has two classifications or two segmentations. */

@@ -17,11 +17,11 @@ class BenchReportTest {
 
     private static BenchReport report() {
         PipelineRun.Result pipeline = new PipelineRun.Result(9.0, 10.0, 90, 80, new Percentiles.Summary(90, 5000, 9000, 9800, 9900),
-                BatchSizes.fromImages(List.of(8, 8, 8, 8, 8, 8, 8, 8, 2, 2)), BatchSizes.fromImages(List.of(4, 4, 4, 4)));
+                BatchSizes.fromImages(List.of(8, 8, 8, 8, 8, 8, 8, 8, 2, 2)), BatchSizes.fromImages(List.of(4, 4, 4, 4)), 8.5);
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("batch", 8);
         PipelineRun.Result slow = new PipelineRun.Result(4.0, 22.5, 90, 80, pipeline.latency(), pipeline.classifierBatches(),
-                pipeline.segmenterBatches());
+                pipeline.segmenterBatches(), 3.9);
         // Round 2 was disturbed (everything slower, its ratio 0.5): the medians of three rounds leave it out.
         List<BenchReport.Round> rounds = List.of(new BenchReport.Round(10.0, 5.0, pipeline), new BenchReport.Round(8.0, 4.0, slow),
                 new BenchReport.Round(10.0, 5.0, pipeline));
