@@ -1,6 +1,7 @@
 package dev.coilsight.embedded;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -8,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates topics on a one-node cluster (replication factor 1); topics that already exist are left as they are. */
@@ -31,10 +34,27 @@ public final class TopicCreator {
                     }
                 }
             }
+            awaitLeaders(admin, partitions, topics);
         } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics " + List.of(topics) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns once every partition's leader serves requests. Metadata names a leader before that broker has
+     * loaded the partition; an idempotent producer whose first send meets that gap can then retry for ever
+     * with out-of-order sequence numbers. A ListOffsets request is answered by the leader itself (the admin
+     * client retries NOT_LEADER_OR_FOLLOWER), and writes nothing.
+     */
+    private static void awaitLeaders(Admin admin, int partitions, String... topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (String topic : topics) {
+            for (int p = 0; p < partitions; p++) {
+                all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        admin.listOffsets(all).all().get(60, TimeUnit.SECONDS);
     }
 }
