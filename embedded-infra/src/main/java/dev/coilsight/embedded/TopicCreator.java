@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates topics on a one-node cluster (replication factor 1); topics that already exist are left as they are. */
@@ -55,6 +56,18 @@ public final class TopicCreator {
                 all.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
         }
-        admin.listOffsets(all).all().get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                admin.listOffsets(all).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                // A topic just created may not be in the metadata yet, or its leader not loaded: ask again.
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }
