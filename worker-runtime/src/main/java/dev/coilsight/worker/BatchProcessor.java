@@ -29,8 +29,6 @@ import dev.coilsight.model.ModelCard;
 import dev.coilsight.model.Preprocessor;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.StageTimings;
-import dev.coilsight.schemas.registry.SchemaRegistryException;
-import dev.coilsight.schemas.serde.WireFormat;
 
 /**
  * One batch, without Kafka I/O: reads each record, decodes its image, runs the model on all images
@@ -196,23 +194,12 @@ final class BatchProcessor<I extends SpecificRecord> {
             return;
         }
         try {
-            WireFormat.readSchemaId(ByteBuffer.wrap(data), r.topic());
-        } catch (SerializationException e) {
-            item.fail(DeadLetters.Reason.NOT_CONFLUENT_AVRO, e, null);
-            return;
-        }
-        try {
             item.value = values.deserialize(r.topic(), data);
-        } catch (SerializationException e) {
-            if (e.getCause() instanceof SchemaRegistryException.NotFound) {
-                item.fail(DeadLetters.Reason.UNKNOWN_SCHEMA, e, null);
-            } else if (e.getCause() instanceof SchemaRegistryException) {
-                throw new RetryableBatchException("schema registry unavailable: " + e.getMessage(), e);
-            } else {
-                item.fail(DeadLetters.Reason.UNREADABLE_RECORD, e, null);
-            }
         } catch (RuntimeException e) {
-            item.fail(DeadLetters.Reason.UNREADABLE_RECORD, e, null);
+            // One classification for every stage that reads Confluent Avro (see DeadLetters.readFailure).
+            DeadLetters.Reason reason = DeadLetters.readFailure(data, e).orElseThrow(
+                    () -> new RetryableBatchException("schema registry unavailable: " + e.getMessage(), e));
+            item.fail(reason, e, null);
         }
     }
 
