@@ -16,11 +16,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
+import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.Ports;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
@@ -30,6 +30,7 @@ import dev.coilsight.ingest.replay.ReplaySource;
 import dev.coilsight.ingest.replay.Replayer;
 import dev.coilsight.metrics.ScoreReport;
 import dev.coilsight.model.ModelCard;
+import dev.coilsight.progress.ProgressBar;
 import dev.coilsight.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,6 +50,9 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    /** The services' log lines, in the data folder. */
+    static final String LOG_FILE = "demo.log";
 
     @Option(names = "--dataset", paramLabel = "PATH",
             description = "Folder with train_images/ (and optionally train.csv, for the score), e.g. the Kaggle download. "
@@ -95,6 +99,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "With --once: give up after this long (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -135,7 +142,10 @@ public final class DemoCommand implements Callable<Integer> {
 
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("coilsight-demo-") : dataDir.toAbsolutePath();
-        out.printf("Coilsight demo: %d images from %s as %d coils at %.1f images/s; state in %s%n", images.size(), data, coils, rate, dir);
+        Path logFile = logging.apply(dir.resolve(LOG_FILE));
+        out.printf("Coilsight demo: %d images from %s as %d coils at %.1f images/s%n  state in %s%s%n  logs in %s%s%n", images.size(),
+                data, coils, rate, dir, temporary ? " (deleted at exit, but for the log)" : "", logFile,
+                logging.verbose() ? "" : " (--verbose shows them here)");
         out.flush();
         DevStack.Settings settings = new DevStack.Settings(dir, classifierModel, segmenterModel, kafkaPort, registryPort, ingestPort,
                 dashboardPort, 3, threads, batch);
@@ -176,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
             publisher.close();
             stack.close();
             if (temporary) {
-                deleteQuietly(dir);
+                deleteQuietly(dir, logFile);
             }
             stopped.countDown();
             try {
@@ -209,25 +219,27 @@ public final class DemoCommand implements Callable<Integer> {
     private int runOnce(PrintWriter out, DevStack stack, ResultWatcher results, int expected, Optional<Path> labels, Path segmenterModel)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        long lastReport = 0;
-        while (results.classified() < expected || results.segmented() < results.defective()) {
-            if (stopRequested) {
-                out.println("demo: stopped before the dataset was through");
-                out.flush();
-                return 1;
+        out.flush();
+        // An image is through when it is classified and, if defective, segmented.
+        try (ProgressBar progress = new ProgressBar("inspected", expected, System.out)) {
+            while (results.classified() < expected || results.segmented() < results.defective()) {
+                progress.status(results.defective() + " defective");
+                progress.update(results.classified() - (results.defective() - results.segmented()));
+                if (stopRequested) {
+                    out.println("\ndemo: stopped before the dataset was through");
+                    out.flush();
+                    return 1;
+                }
+                if (System.nanoTime() > deadline) {
+                    out.printf("%ndemo: timed out after %d s: %d of %d images classified, %d of %d defective ones segmented%n", timeoutSeconds,
+                            results.classified(), expected, results.segmented(), results.defective());
+                    out.flush();
+                    return 1;
+                }
+                Thread.sleep(250);
             }
-            if (System.nanoTime() > deadline) {
-                out.printf("demo: timed out after %d s: %d of %d images classified, %d of %d defective ones segmented%n", timeoutSeconds,
-                        results.classified(), expected, results.segmented(), results.defective());
-                out.flush();
-                return 1;
-            }
-            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
-                out.printf("  %d/%d classified, %d defective, %d segmented%n", results.classified(), expected, results.defective(), results.segmented());
-                out.flush();
-                lastReport = System.nanoTime();
-            }
-            Thread.sleep(250);
+            progress.status(results.defective() + " defective");
+            progress.update(expected);
         }
         // The figures on the dashboard come from coil-analytics: wait until it has counted every image too.
         CoilTable table = new CoilTable(stack.dashboardUrl());
@@ -295,9 +307,12 @@ public final class DemoCommand implements Callable<Integer> {
         return dir;
     }
 
-    private static void deleteQuietly(Path dir) {
+    /** Deletes the demo's state but the log file (and so its folder). */
+    private static void deleteQuietly(Path dir, Path keep) {
+        Path kept = keep.toAbsolutePath().normalize();
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).filter(p -> !kept.startsWith(p.toAbsolutePath().normalize()))
+                    .forEach(p -> p.toFile().delete());
         } catch (Exception e) {
             log.debug("could not delete {}: {}", dir, e.toString());
         }

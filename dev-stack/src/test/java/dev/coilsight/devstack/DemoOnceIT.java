@@ -93,6 +93,15 @@ class DemoOnceIT {
         assertThat(classes).isEqualTo(4);
         assertThat(sum / 4).isCloseTo(meanDice, org.assertj.core.data.Offset.offset(0.0002));
 
+        // The terminal is for a person: the services' log lines went to the log file in the data folder, not to stdout or stderr.
+        Path logFile = dataDir.resolve("state").resolve(DemoCommand.LOG_FILE);
+        assertThat(out).contains("logs in " + logFile);
+        assertThat(Files.readString(logFile)).contains("Kafka (KRaft, in-process) ready", "coil-analytics started");
+        Pattern logLine = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} |\\b(INFO|WARN) ");
+        assertThat(logLine.matcher(out).find()).as("log lines on stdout:\n" + out).isFalse();
+        String err = Files.readString(dataDir.resolve("demo-log.txt"));
+        assertThat(logLine.matcher(err).find()).as("log lines on stderr:\n" + err).isFalse();
+
         // Nothing left running: no registry child of the demo's JVM.
         long demoPid = demo.pid();
         Thread.sleep(2_000);

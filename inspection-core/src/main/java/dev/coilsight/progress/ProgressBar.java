@@ -37,6 +37,13 @@ public final class ProgressBar implements AutoCloseable {
         status = text == null ? "" : " " + text;
     }
 
+    /** Moves the bar to {@code count} done, for work counted elsewhere. */
+    public synchronized void update(long count) {
+        if (count > done) {
+            stepBy(count - done);
+        }
+    }
+
     public synchronized void step() {
         stepBy(1);
     }

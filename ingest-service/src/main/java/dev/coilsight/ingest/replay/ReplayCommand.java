@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
@@ -64,6 +65,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-auto-register", description = "Do not register the schema (production registries where schemas are deployed).")
     boolean noAutoRegister;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,6 +89,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        logging.apply("replay");
         List<Path> images = ReplaySource.images(dataset);
         String prefix = coilPrefix != null ? coilPrefix
                 : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";

@@ -1,6 +1,5 @@
 package dev.coilsight.trainer.evaluate;
 
-import dev.coilsight.cli.CommandLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,10 +10,13 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cli.CommandLines;
+import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
+import dev.coilsight.trainer.train.CheckoutPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +58,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--record-as", paramLabel = "LABEL", description = "Also store the figures in model.json under metrics.LABEL (e.g. 'val').")
     String recordAs;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +75,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply("evaluate");
         LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
         EvaluationResult result = evaluate(data);
         if (tune) {
@@ -94,8 +100,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             Map<String, Object> entry = new LinkedHashMap<>(result.figures());
             entry.remove("imagesPerSecond");
             entry.remove("inferenceImagesPerSecond");
-            entry.put("dataset", dataset.toString());
-            entry.put("split", split == null ? "all images" : split.toString());
+            entry.put("dataset", CheckoutPaths.current().portable(dataset));
+            entry.put("split", split == null ? "all images" : CheckoutPaths.current().portable(split));
             metrics.put(recordAs, entry);
             card.withMetrics(metrics).write(modelDir);
         }

@@ -1,10 +1,11 @@
 package dev.coilsight.trainer.explore;
 
-import dev.coilsight.cli.CommandLines;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CommandLines;
+import dev.coilsight.cli.LoggingOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,9 @@ public final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--examples", defaultValue = "3", paramLabel = "N", description = "Gallery examples per class (default: ${DEFAULT-VALUE}).")
     int examples;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -54,6 +58,7 @@ public final class ExploreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply("explore");
         if (examples < 0) {
             throw new IllegalArgumentException("--examples must be >= 0, got " + examples);
         }

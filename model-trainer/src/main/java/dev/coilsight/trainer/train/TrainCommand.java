@@ -1,6 +1,5 @@
 package dev.coilsight.trainer.train;
 
-import dev.coilsight.cli.CommandLines;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,17 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CommandLines;
+import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
-import dev.coilsight.trainer.evaluate.Evaluator;
-import dev.coilsight.trainer.evaluate.ThresholdSweep;
 import dev.coilsight.trainer.data.Augmentation;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.DatasetLoader;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.data.Splits;
+import dev.coilsight.trainer.evaluate.Evaluator;
+import dev.coilsight.trainer.evaluate.ThresholdSweep;
 import dev.coilsight.trainer.export.ModelExporter;
 import dev.coilsight.trainer.net.Architecture;
 import picocli.CommandLine;
@@ -144,6 +145,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores).")
     int threads;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -158,6 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
+        logging.apply("train");
         if (deterministic && !"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
             throw new IllegalArgumentException("--deterministic needs the environment variable TF_ENABLE_ONEDNN_OPTS=0 before the JVM starts "
                     + "(./coilsight sets it); oneDNN kernels are not bit-reproducible");
@@ -333,7 +338,7 @@ public final class TrainCommand implements Callable<Integer> {
      * lower --lr after a plateau) keeps every command that shaped it.
      */
     private String commandHistory(Path run) {
-        String command = "./coilsight train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./coilsight train " + String.join(" ", CheckoutPaths.current().portableArgs(spec.commandLine().getParseResult().originalArgs()));
         try {
             java.nio.file.Files.createDirectories(run);
             Path file = run.resolve(COMMANDS);
@@ -368,7 +373,7 @@ public final class TrainCommand implements Callable<Integer> {
         writeIds(run.resolve(VALIDATION_IDS), ids.validation());
 
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("dataset", dataset.toAbsolutePath().normalize().toString());
+        provenance.put("dataset", CheckoutPaths.current().portable(dataset));
         provenance.put("layout", data.layout().name().toLowerCase());
         provenance.put("validation", validationDescription);
         provenance.put("command", commandHistory(run));
