@@ -137,6 +137,8 @@ public final class DevStack implements AutoCloseable {
         env.put("COILSIGHT_WORKER_THREADS", String.valueOf(settings.workerThreads()));
         env.put("COILSIGHT_MAX_BATCH_SIZE", String.valueOf(settings.maxBatchSize()));
         env.put("COILSIGHT_TRANSACTIONAL_ID", "demo-" + model.getFileName() + "-" + ProcessHandle.current().pid());
+        // Offsets name records only within this broker: the crash-loop breaker's journals live with its data.
+        env.put("COILSIGHT_STATE_DIR", settings.dataDir().resolve("workers").toString());
         return env;
     }
 

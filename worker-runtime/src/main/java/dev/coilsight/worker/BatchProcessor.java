@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,14 +73,16 @@ final class BatchProcessor<I extends SpecificRecord> {
     private final DeadLetters deadLetters;
     private final WorkerMetrics metrics;
     private final int maxRecordBytes;
+    private final InputBudget budget;
 
     /**
      * @param maxRecordBytes the producer's {@code max.request.size}: a result larger than this could never be
      *     written, and retrying the batch would stall the partition for ever, so its input is dead-lettered
      */
     BatchProcessor(InferenceStage<I> stage, Deserializer<I> values, Serializer<SpecificRecord> serializer, ImageDecoder decoder,
-                   DeadLetters deadLetters, WorkerMetrics metrics, int maxRecordBytes) {
+                   DeadLetters deadLetters, WorkerMetrics metrics, int maxRecordBytes, InputBudget budget) {
         this.maxRecordBytes = maxRecordBytes;
+        this.budget = budget;
         this.stage = stage;
         this.values = values;
         this.serializer = serializer;
@@ -113,6 +116,17 @@ final class BatchProcessor<I extends SpecificRecord> {
             deadLetter = deadLetters.of(r, reason, error, card == null ? null : card.name() + ":" + card.version());
             metrics.deadLetter(reason.name());
         }
+    }
+
+    /** Dead letters for records that must not run again (the crash-loop breaker's), with their offsets. */
+    Result deadLetter(List<Polled> batch, DeadLetters.Reason reason, RuntimeException error, ModelCard card) {
+        List<Item> items = new ArrayList<>(batch.size());
+        for (Polled polled : batch) {
+            Item item = new Item(polled);
+            item.fail(reason, error, card);
+            items.add(item);
+        }
+        return collect(items, List.of(), 0, 0);
     }
 
     Result process(List<Polled> batch, ModelCard card, Predict predict) {
@@ -167,6 +181,11 @@ final class BatchProcessor<I extends SpecificRecord> {
             item.results = records;
             capturedAt.add(stage.image(item.value).getCapturedAt().toEpochMilli());
         }
+        return collect(items, capturedAt, inferred, inferenceSeconds);
+    }
+
+    /** The records to produce, in input order, and the offsets after them. */
+    private Result collect(List<Item> items, List<Long> capturedAt, int inferred, double inferenceSeconds) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         int results = 0;
@@ -218,6 +237,14 @@ final class BatchProcessor<I extends SpecificRecord> {
             item.fail(DeadLetters.Reason.CORRUPT, e, null);
             return;
         }
+        Preprocessor sizes = new Preprocessor(card.input());
+        long pixels = (long) sizes.inputHeight(image.height()) * sizes.inputWidth(image.width());
+        if (pixels > budget.maxImagePixels()) {
+            item.fail(DeadLetters.Reason.MODEL_INPUT, new IllegalArgumentException("a " + image.width() + "x" + image.height()
+                    + " image needs " + pixels + " input pixels for model " + card.name() + ", over the model input budget of "
+                    + budget.maxImagePixels() + " (COILSIGHT_MAX_MODEL_INPUT_PIXELS)"), card);
+            return;
+        }
         try {
             item.inputs = stage.inputs(card, image);
         } catch (RuntimeException e) {
@@ -242,7 +269,7 @@ final class BatchProcessor<I extends SpecificRecord> {
             }
         }
         int inferred = 0;
-        for (List<Item> group : bySize.values()) {
+        for (List<Item> group : passes(bySize.values())) {
             List<Preprocessor.Prepared> inputs = new ArrayList<>();
             group.forEach(item -> inputs.addAll(item.inputs));
             List<float[]> outputs;
@@ -270,6 +297,29 @@ final class BatchProcessor<I extends SpecificRecord> {
             inferred += group.size();
         }
         return inferred;
+    }
+
+    /** The size groups cut into forward passes of at most {@code COILSIGHT_MAX_BATCH_PIXELS} (one image at least). */
+    private List<List<Item>> passes(Collection<List<Item>> groups) {
+        List<List<Item>> passes = new ArrayList<>();
+        for (List<Item> group : groups) {
+            List<Item> pass = new ArrayList<>();
+            long pixels = 0;
+            for (Item item : group) {
+                long itemPixels = item.inputs.stream().mapToLong(p -> (long) p.height() * p.width()).sum();
+                if (!pass.isEmpty() && pixels + itemPixels > budget.maxBatchPixels()) {
+                    passes.add(pass);
+                    pass = new ArrayList<>();
+                    pixels = 0;
+                }
+                pass.add(item);
+                pixels += itemPixels;
+            }
+            if (!pass.isEmpty()) {
+                passes.add(pass);
+            }
+        }
+        return passes;
     }
 
     private int inferAlone(Item item, ModelCard card, Predict predict) {

@@ -48,7 +48,9 @@ public final class DeadLetters {
         /** The model (or its post-processing) failed on this record alone. */
         MODEL_ERROR,
         /** A stage without a model (e.g. the coil aggregation) failed on this record alone. */
-        PROCESSING_ERROR
+        PROCESSING_ERROR,
+        /** The worker process died twice while this record was in flight (a native crash, the OOM killer): it is not run again. */
+        CRASHED
     }
 
     private final String stage;

@@ -75,21 +75,25 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>(registry, new AvroSerdeConfig(config.autoRegisterSchemas()));
         DeadLetters deadLetters = new DeadLetters(stage.name(), config.dlqTopic(), config.maxRecordBytes());
         ImageDecoder decoder = new ImageDecoder(config.limits());
+        InFlightJournal.Deaths deaths = InFlightJournal.Deaths.load(config.stateDir(), config.transactionalIdPrefix());
         for (int i = 0; i < config.threads(); i++) {
             String name = stage.name() + "-worker-" + i;
             BatchProcessor<I> processor = new BatchProcessor<>(stage, new SpecificAvroDeserializer<>(registry, stage.inputType()),
-                    serializer, decoder, deadLetters, metrics, config.maxRecordBytes());
+                    serializer, decoder, deadLetters, metrics, config.maxRecordBytes(), config.inputBudget());
+            String transactionalId = config.transactionalIdPrefix() + "-" + i;
             WorkerLoop<I> loop = new WorkerLoop<>(name, config.inputTopic(),
                     new KafkaConsumer<>(KafkaSettings.consumer(config, name)),
-                    new KafkaProducer<>(KafkaSettings.producer(config, config.transactionalIdPrefix() + "-" + i)),
-                    config.maxBatchSize(), config.maxLinger(), processor, models, metrics, assigned);
+                    new KafkaProducer<>(KafkaSettings.producer(config, transactionalId)),
+                    config.maxBatchSize(), config.maxLinger(), processor, new InFlightJournal(config.stateDir(), transactionalId, deaths), models,
+                    metrics, assigned);
             Thread thread = new Thread(loop, name);
             loops.add(loop);
             threads.add(thread);
             thread.start();
         }
-        log.info("{}: {} worker thread(s) reading {} (group {}, batches of up to {} within {} ms)", stage.name(), config.threads(),
-                config.inputTopic(), config.groupId(), config.maxBatchSize(), config.maxLinger().toMillis());
+        log.info("{}: {} worker thread(s) reading {} (group {}, batches of up to {} within {} ms; model input budget {} px per image, "
+                + "{} px per pass)", stage.name(), config.threads(), config.inputTopic(), config.groupId(), config.maxBatchSize(),
+                config.maxLinger().toMillis(), config.inputBudget().maxImagePixels(), config.inputBudget().maxBatchPixels());
     }
 
     public ModelManager models() {

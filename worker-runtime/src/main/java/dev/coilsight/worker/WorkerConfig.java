@@ -29,6 +29,10 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_MAX_IMAGE_BYTES} [20971520], {@code COILSIGHT_MAX_IMAGE_WIDTH} [8192], {@code COILSIGHT_MAX_IMAGE_HEIGHT} [8192],
  *       {@code COILSIGHT_MAX_IMAGE_PIXELS} [40000000]: larger images go to the dead-letter topic undecoded</li>
  *   <li>{@code COILSIGHT_TRANSACTION_TIMEOUT_MS} [60000]</li>
+ *   <li>{@code COILSIGHT_MAX_MODEL_INPUT_PIXELS} [4194304], {@code COILSIGHT_MAX_BATCH_PIXELS} [16777216]: the model input
+ *       budget ({@link InputBudget})</li>
+ *   <li>{@code COILSIGHT_STATE_DIR} [the temporary folder's coilsight-SERVICE]: the crash-loop breaker's in-flight journals
+ *       ({@link InFlightJournal}); on Kubernetes a volume that outlives a container restart</li>
  *   <li>{@code COILSIGHT_KAFKA_*}: passed to every Kafka client, e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
  *       {@code COILSIGHT_KAFKA_SASL_MECHANISM}, {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG}, {@code COILSIGHT_KAFKA_SSL_TRUSTSTORE_LOCATION}
  *       (the name after the prefix, lower case, {@code _} as {@code .}); they override the worker's own settings</li>
@@ -55,6 +59,8 @@ public record WorkerConfig(
         int httpPort,
         ImageLimits limits,
         Duration transactionTimeout,
+        InputBudget inputBudget,
+        Path stateDir,
         Map<String, String> kafka) {
 
     public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
@@ -99,7 +105,15 @@ public record WorkerConfig(
                         env.integer("COILSIGHT_MAX_IMAGE_HEIGHT", ImageLimits.DEFAULT.maxHeight()),
                         env.number("COILSIGHT_MAX_IMAGE_PIXELS", ImageLimits.DEFAULT.maxPixels())),
                 env.millis("COILSIGHT_TRANSACTION_TIMEOUT_MS", 60_000),
+                new InputBudget(env.number("COILSIGHT_MAX_MODEL_INPUT_PIXELS", InputBudget.DEFAULT.maxImagePixels()),
+                        env.number("COILSIGHT_MAX_BATCH_PIXELS", InputBudget.DEFAULT.maxBatchPixels())),
+                Path.of(env.string("COILSIGHT_STATE_DIR", defaultStateDir(defaults.service()).toString())),
                 env.passThrough(KAFKA_PREFIX));
+    }
+
+    /** Where the crash-loop breaker keeps its in-flight journals: the temporary folder unless set. */
+    static Path defaultStateDir(String service) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "coilsight-" + service);
     }
 
     /** The largest record the producer may write: {@code max.request.size} from COILSIGHT_KAFKA_*, else Kafka's 1 MiB default. */
@@ -144,6 +158,9 @@ public record WorkerConfig(
         out.put("COILSIGHT_MAX_IMAGE_HEIGHT", String.valueOf(limits.maxHeight()));
         out.put("COILSIGHT_MAX_IMAGE_PIXELS", String.valueOf(limits.maxPixels()));
         out.put("COILSIGHT_TRANSACTION_TIMEOUT_MS", String.valueOf(transactionTimeout.toMillis()));
+        out.put("COILSIGHT_MAX_MODEL_INPUT_PIXELS", String.valueOf(inputBudget.maxImagePixels()));
+        out.put("COILSIGHT_MAX_BATCH_PIXELS", String.valueOf(inputBudget.maxBatchPixels()));
+        out.put("COILSIGHT_STATE_DIR", stateDir.toString());
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
         return out;
     }

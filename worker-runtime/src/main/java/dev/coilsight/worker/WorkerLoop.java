@@ -1,6 +1,7 @@
 package dev.coilsight.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -44,6 +45,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private final Producer<byte[], byte[]> producer;
     private final BatchCollector collector;
     private final BatchProcessor<I> processor;
+    private final InFlightJournal journal;
     private final ModelManager models;
     private final WorkerMetrics metrics;
     private final AtomicInteger assignedTotal;
@@ -57,13 +59,15 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private LoadedModel.Session session;
 
     WorkerLoop(String name, String topic, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, int maxBatch,
-               Duration maxLinger, BatchProcessor<I> processor, ModelManager models, WorkerMetrics metrics, AtomicInteger assignedTotal) {
+               Duration maxLinger, BatchProcessor<I> processor, InFlightJournal journal, ModelManager models, WorkerMetrics metrics,
+               AtomicInteger assignedTotal) {
         this.name = name;
         this.topic = topic;
         this.consumer = consumer;
         this.producer = producer;
         this.collector = new BatchCollector(consumer, maxBatch, maxLinger);
         this.processor = processor;
+        this.journal = journal;
         this.models = models;
         this.metrics = metrics;
         this.assignedTotal = assignedTotal;
@@ -82,7 +86,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
                 if (batch.isEmpty()) {
                     continue;
                 }
-                if (processAndCommit(batch)) {
+                if (processAndCommitInParts(batch)) {
                     backoff = 100;
                 } else {
                     sleep(backoff);
@@ -103,15 +107,39 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         }
     }
 
+    /**
+     * The batch as the crash-loop breaker cuts it, one transaction per part, in order (so each partition's
+     * offsets only move forward); when a part fails, it and the parts after it are read again.
+     *
+     * @return false when records must be read again after a pause
+     */
+    private boolean processAndCommitInParts(List<BatchProcessor.Polled> batch) {
+        List<List<BatchProcessor.Polled>> parts = journal.parts(batch);
+        for (int i = 0; i < parts.size(); i++) {
+            if (!processAndCommit(parts.get(i))) {
+                List<BatchProcessor.Polled> rest = new ArrayList<>();
+                parts.subList(i, parts.size()).forEach(rest::addAll);
+                collector.rewind(rest);
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return false when the batch must be read again after a pause */
     private boolean processAndCommit(List<BatchProcessor.Polled> batch) {
         BatchProcessor.Result result;
+        journal.beforeInference(batch);
         try {
-            result = processor.process(batch, lease.model().card(), session::predict);
+            result = crashedTwice(batch)
+                    ? processor.deadLetter(batch, DeadLetters.Reason.CRASHED, new IllegalStateException("the worker process died "
+                            + InFlightJournal.DEATHS_TO_GIVE_UP + " times while this record was in flight (a native crash, the OOM killer or "
+                            + "a kill); it is not run again"), lease.model().card())
+                    : processor.process(batch, lease.model().card(), session::predict);
         } catch (BatchProcessor.RetryableBatchException e) {
             log.warn("{}: batch of {} will be read again: {}", name, batch.size(), e.getMessage());
+            journal.ended(batch, false);
             metrics.aborted();
-            collector.rewind(batch);
             return false;
         }
         try {
@@ -136,10 +164,11 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
                     throw abortFailure;
                 }
             }
+            journal.ended(batch, false);
             metrics.aborted();
-            collector.rewind(batch);
             return false;
         }
+        journal.ended(batch, true);
         long now = System.currentTimeMillis();
         metrics.committed(result.results(), result.deadLetters());
         if (result.inferred() > 0) {
@@ -149,6 +178,11 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             metrics.captureToResult((now - capturedAt) / 1000.0);
         }
         return true;
+    }
+
+    /** A batch of one record that was in flight at the last deaths of this worker. */
+    private boolean crashedTwice(List<BatchProcessor.Polled> batch) {
+        return batch.size() == 1 && journal.deaths(batch.get(0).record()) >= InFlightJournal.DEATHS_TO_GIVE_UP;
     }
 
     private void takeUpSwappedModel() {
