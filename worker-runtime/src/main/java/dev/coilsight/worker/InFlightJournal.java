@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * written, and forced to disk, to a small file named after the thread's transactional id; when the batch's
  * transaction ends the file is emptied. A record still listed when a worker starts was in flight when the
  * process died (native crash, the OOM killer, SIGKILL): it counts one death in the worker's {@link Deaths}.
- * A record with a death runs alone in its own batch, so that the next death names it and no other; a
+ * A record with a death runs alone in its own batch, and alone in the process (no other thread has a batch
+ * in flight meanwhile), so that the next death names it and no other; a
  * record with {@value #DEATHS_TO_GIVE_UP} deaths is dead-lettered {@code CRASHED} without running the model.
  * Without this, one image that crashes native code would restart the process for ever.
  */
@@ -57,6 +61,8 @@ final class InFlightJournal {
     static final class Deaths {
         private final Path file;
         private final Map<RecordId, Integer> counts = new ConcurrentHashMap<>();
+        /** Held exclusively while a record with a death runs, so that no other record is in flight at its next death. */
+        private final ReadWriteLock inFlight = new ReentrantReadWriteLock(true);
 
         private Deaths(Path file) {
             this.file = file;
@@ -130,6 +136,15 @@ final class InFlightJournal {
     InFlightJournal(Path dir, String transactionalId, Deaths deaths) {
         this.file = dir.resolve(safe(transactionalId) + ".inflight");
         this.deaths = deaths;
+    }
+
+    /**
+     * The lock to hold from {@link #beforeInference} to {@link #ended}: shared for ordinary batches,
+     * exclusive across the worker's threads for a record with a death.
+     */
+    Lock lockFor(List<BatchProcessor.Polled> batch) {
+        boolean suspect = !deaths.none() && batch.stream().anyMatch(p -> deaths(p.record()) > 0);
+        return suspect ? deaths.inFlight.writeLock() : deaths.inFlight.readLock();
     }
 
     /** Times a worker process died while this record was in flight. */

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -128,6 +129,16 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
     /** @return false when the batch must be read again after a pause */
     private boolean processAndCommit(List<BatchProcessor.Polled> batch) {
+        Lock inFlight = journal.lockFor(batch);
+        inFlight.lock();
+        try {
+            return processAndCommitInFlight(batch);
+        } finally {
+            inFlight.unlock();
+        }
+    }
+
+    private boolean processAndCommitInFlight(List<BatchProcessor.Polled> batch) {
         BatchProcessor.Result result;
         journal.beforeInference(batch);
         try {

@@ -83,6 +83,23 @@ class InFlightJournalTest {
     }
 
     @Test
+    void aRecordWithADeathRunsWhileNoOtherThreadHasABatchInFlight() throws Exception {
+        start(0).beforeInference(List.of(polled(0, 5)));
+        InFlightJournal.Deaths deaths = InFlightJournal.Deaths.load(dir, PREFIX);
+        InFlightJournal suspectThread = new InFlightJournal(dir, PREFIX + "-0", deaths);
+        InFlightJournal otherThread = new InFlightJournal(dir, PREFIX + "-1", deaths);
+        java.util.concurrent.locks.Lock ordinary = otherThread.lockFor(List.of(polled(1, 1)));
+        ordinary.lock();
+        try {
+            java.util.concurrent.locks.Lock alone = suspectThread.lockFor(List.of(polled(0, 5)));
+            assertThat(java.util.concurrent.CompletableFuture.supplyAsync(alone::tryLock).get()).isFalse();
+            assertThat(java.util.concurrent.CompletableFuture.supplyAsync(otherThread.lockFor(List.of(polled(1, 2)))::tryLock).get()).isTrue();
+        } finally {
+            ordinary.unlock();
+        }
+    }
+
+    @Test
     void anotherWorkersJournalsDoNotCount() {
         new InFlightJournal(dir, "seg-host-0", InFlightJournal.Deaths.load(dir, "seg-host")).beforeInference(List.of(polled(0, 1)));
         assertThat(start(0).deaths(polled(0, 1).record())).isZero();

@@ -1,0 +1,113 @@
+package dev.coilsight.classifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.ImageClassified;
+import dev.coilsight.testsupport.RealInfrastructureExtension;
+import dev.coilsight.worker.TinyModels;
+import dev.coilsight.worker.WorkerFixture;
+
+/**
+ * One image that kills the classifier's process whenever the model is about to run on it (as a native
+ * crash does): the process is restarted as an orchestrator would, the image ends in the dead-letter
+ * topic as CRASHED after two deaths, and every other image is classified exactly once (read_committed).
+ */
+@ExtendWith(RealInfrastructureExtension.class)
+class ClassifierCrashLoopIT {
+
+    private static final int IMAGES = 24;
+    private static final int MAX_STARTS = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRecordThatKillsTheWorkerTwiceIsDeadLetteredAndEveryOtherImageIsClassifiedOnce() throws Exception {
+        Path model = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 11, 0.5);
+        Map<String, String> topics = WorkerFixture.topics(2, "images", "classifications", "defective", "dlq");
+        List<Path> images = WorkerFixture.streamImages(IMAGES);
+        String victim = WorkerFixture.imageId(images.get(IMAGES / 2));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("COILSIGHT_TOPIC_IMAGES", topics.get("images"));
+        settings.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.get("classifications"));
+        settings.put("COILSIGHT_TOPIC_DEFECTIVE", topics.get("defective"));
+        settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
+        settings.put("COILSIGHT_MODEL_DIR", model.toString());
+        settings.put("COILSIGHT_MAX_BATCH_SIZE", "4");
+        settings.put("COILSIGHT_WORKER_THREADS", "2");
+        settings.put("COILSIGHT_STATE_DIR", dir.resolve("state").toString());
+        settings.put("HALT_ON_IMAGE_ID", victim);
+        Map<String, String> env = WorkerFixture.variables(settings);
+        try (KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
+            WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 3));
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> classified = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        List<Integer> exits = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> results = WorkerFixture.committedReader(topics.get("classifications"));
+             KafkaConsumer<byte[], byte[]> dlq = WorkerFixture.committedReader(topics.get("dlq"))) {
+            Process worker = null;
+            try {
+                for (int start = 1; classified.size() + dead.size() < IMAGES; start++) {
+                    assertThat(start).as("starts needed; exits so far " + exits).isLessThanOrEqualTo(MAX_STARTS);
+                    worker = start(env, "start-" + start);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    while (worker.isAlive() && classified.size() + dead.size() < IMAGES && System.nanoTime() < deadline) {
+                        results.poll(Duration.ofMillis(100)).forEach(classified::add);
+                        dlq.poll(Duration.ofMillis(100)).forEach(dead::add);
+                    }
+                    if (!worker.isAlive()) {
+                        exits.add(worker.exitValue());
+                    }
+                }
+                // A duplicate would show up now.
+                long quiet = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                while (System.nanoTime() < quiet) {
+                    results.poll(Duration.ofMillis(200)).forEach(classified::add);
+                    dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                }
+            } finally {
+                if (worker != null) {
+                    worker.destroy();
+                    worker.waitFor(60, TimeUnit.SECONDS);
+                }
+            }
+        }
+        // Two deaths on the image, then the dead letter instead of a third.
+        assertThat(exits).containsExactly(HaltingClassifierService.HALT_STATUS, HaltingClassifierService.HALT_STATUS);
+        assertThat(dead).hasSize(1);
+        assertThat(WorkerFixture.header(dead.get(0), "coilsight.dlq.reason")).isEqualTo("CRASHED");
+        assertThat(WorkerFixture.header(dead.get(0), "coilsight.dlq.stage")).isEqualTo("classifier");
+        assertThat(WorkerFixture.values(List.of(dead.get(0)), ImageCaptured.class).get(0).getImageId()).isEqualTo(victim);
+        assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
+                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).filter(id -> !id.equals(victim)).toList());
+    }
+
+    private Process start(Map<String, String> env, String name) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), HaltingClassifierService.class.getName());
+        builder.environment().putAll(env);
+        File log = dir.resolve(name + ".log").toFile();
+        builder.redirectErrorStream(true).redirectOutput(log);
+        return builder.start();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.coilsight.classifier;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.coilsight.image.DecodedImage;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.StageTimings;
+import dev.coilsight.schemas.Topics;
+import dev.coilsight.worker.InferenceStage;
+import dev.coilsight.worker.WorkerMain;
+
+/**
+ * The classifier service with a test-only fault: the JVM halts, as a native crash would end it (no
+ * shutdown hook, no exception, the batch in flight), whenever it is about to run the model on the image
+ * named by {@code HALT_ON_IMAGE_ID}.
+ */
+public final class HaltingClassifierService {
+
+    /** The exit status of a halt, as a SIGSEGV gives 139. */
+    static final int HALT_STATUS = 139;
+
+    private HaltingClassifierService() {
+    }
+
+    public static void main(String[] args) {
+        String victim = System.getenv("HALT_ON_IMAGE_ID");
+        WorkerMain.run(ClassifierService.DEFAULTS, env -> new Halting(new ClassifierStage(
+                env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
+                env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES)), victim));
+    }
+
+    private record Halting(ClassifierStage stage, String victim) implements InferenceStage<ImageCaptured> {
+        @Override
+        public String name() {
+            return stage.name();
+        }
+
+        @Override
+        public Class<ImageCaptured> inputType() {
+            return stage.inputType();
+        }
+
+        @Override
+        public String task() {
+            return stage.task();
+        }
+
+        @Override
+        public ImageCaptured image(ImageCaptured input) {
+            if (input.getImageId().equals(victim)) {
+                Runtime.getRuntime().halt(HALT_STATUS);
+            }
+            return stage.image(input);
+        }
+
+        @Override
+        public List<Preprocessor.Prepared> inputs(ModelCard card, DecodedImage image) {
+            return stage.inputs(card, image);
+        }
+
+        @Override
+        public List<Output> outputs(ModelCard card, ImageCaptured input, List<Preprocessor.Prepared> inputs, List<float[]> outputs,
+                                    StageTimings timings) {
+            return stage.outputs(card, input, inputs, outputs, timings);
+        }
+
+        @Override
+        public Map<String, String> settings() {
+            return stage.settings();
+        }
+    }
+}
