@@ -29,10 +29,11 @@ import picocli.CommandLine.Option;
  * the headline is the median of the per-round HTTP/raw ratios.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"HTTP upload through ingest-service vs a raw Kafka producer sending the same image bytes, both into a real broker",
-                "started in this process: images/s, MB/s and latency per phase, and HTTP/raw per round and its median (target >= 0.8).",
-                "Progress goes to stderr, the results to stdout. Exit code 0 when every image was acknowledged and found in its topic,",
-                "1 otherwise, 2 on bad input."})
+        description = {"HTTP upload through ingest-service vs a raw Kafka producer sending the same",
+                "image bytes, both into a real broker started in this process (unless given):",
+                "images/s, MB/s and latency per phase, HTTP/raw per round and its median",
+                "(target >= 0.8). Progress on stderr, results on stdout. Exit code 0 when every",
+                "image was acknowledged and found in its topic, 1 otherwise, 2 on bad input."})
 public final class IngestBenchCommand implements Callable<Integer> {
 
     @Option(names = "--images", paramLabel = "DIR", description = "Folder of JPEG/PNG images (default: ../shared/data/severstal-sample).")
