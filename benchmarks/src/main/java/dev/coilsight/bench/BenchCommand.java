@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.bench.ingest.IngestBenchCommand;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.model.LoadedModel;
@@ -35,11 +36,13 @@ import picocli.CommandLine.Option;
  * latency at a rate the pipeline can sustain, and the serde + broker round trip of one image.
  * docs/BENCHMARKS.md says how each figure is taken.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {JmhCommand.class, SizeSweepCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {JmhCommand.class, SizeSweepCommand.class, IngestBenchCommand.class},
         description = {"Measure bare batched and batch-size-1 predict and the whole pipeline through a real broker and registry",
                 "(started in this process), with the same models, images and threads, in one run; print images/s, the ratios,",
                 "capture-to-result latency percentiles, the batch sizes and the per-image streaming overhead.",
-                "'bench jmh' runs the JMH micro-benchmarks (RLE, image decoding, Avro, post-processing); 'bench sizes' the image-size sweep.",
+                "'bench jmh' runs the JMH micro-benchmarks (RLE, image decoding, Avro, post-processing); 'bench sizes' the image-size sweep;",
+                "'bench ingest' HTTP ingest against a raw Kafka producer.",
                 "Exit code 0 when the run completed (targets met or not), 2 on bad input."})
 public final class BenchCommand implements Callable<Integer> {
 
