@@ -2,6 +2,7 @@ package dev.coilsight.classifier;
 
 import java.nio.file.Path;
 
+import dev.coilsight.config.Env;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.worker.WorkerConfig;
 import dev.coilsight.worker.WorkerMain;
@@ -23,8 +24,13 @@ public final class ClassifierService {
     }
 
     public static void main(String[] args) {
-        WorkerMain.run(DEFAULTS, env -> new ClassifierStage(
+        WorkerMain.run(DEFAULTS, ClassifierService::stage);
+    }
+
+    /** The classifier's own settings (its output topics) on top of the shared worker ones. */
+    public static ClassifierStage stage(Env env) {
+        return new ClassifierStage(
                 env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
-                env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES)));
+                env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES));
     }
 }

@@ -1,6 +1,8 @@
 package dev.coilsight.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -8,11 +10,14 @@ import java.util.TreeMap;
 
 /**
  * Typed reads of {@code COILSIGHT_*} settings with defaults, for every service; a bad value names
- * the variable.
+ * the variable. Every read is recorded ({@link #reads()}), so that a test can compare what a
+ * configuration class reads with what its documentation lists.
  */
 public final class Env {
 
     private final Map<String, String> values;
+    /** Variable name -> default as a string (null: none), in the order first asked for. Guarded by itself. */
+    private final Map<String, String> reads = new LinkedHashMap<>();
 
     public Env(Map<String, String> values) {
         this.values = Map.copyOf(values);
@@ -22,17 +27,45 @@ public final class Env {
         return new Env(System.getenv());
     }
 
-    public Optional<String> optional(String name) {
+    /**
+     * Every variable a read of this Env asked for, in the order first asked, with the default that
+     * first read gave, rendered as a string ({@code 8080}, {@code true}, {@code 60000} for a duration in
+     * milliseconds); the value is {@code null} for {@link #optional} reads, which have no default. A
+     * {@link #passThrough} read is recorded as its prefix followed by {@code *} (e.g.
+     * {@code COILSIGHT_KAFKA_*}), with a {@code null} default. A snapshot: later reads do not change it.
+     */
+    public Map<String, String> reads() {
+        synchronized (reads) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(reads));
+        }
+    }
+
+    private void record(String name, Object defaultValue) {
+        synchronized (reads) {
+            if (!reads.containsKey(name)) {
+                reads.put(name, defaultValue == null ? null : String.valueOf(defaultValue));
+            }
+        }
+    }
+
+    private Optional<String> lookup(String name) {
         String value = values.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    public Optional<String> optional(String name) {
+        record(name, null);
+        return lookup(name);
+    }
+
     public String string(String name, String defaultValue) {
-        return optional(name).orElse(defaultValue);
+        record(name, defaultValue);
+        return lookup(name).orElse(defaultValue);
     }
 
     public long number(String name, long defaultValue) {
-        Optional<String> raw = optional(name);
+        record(name, defaultValue);
+        Optional<String> raw = lookup(name);
         if (raw.isEmpty()) {
             return defaultValue;
         }
@@ -44,6 +77,7 @@ public final class Env {
     }
 
     public int integer(String name, int defaultValue) {
+        record(name, defaultValue);
         long value = number(name, defaultValue);
         if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
             throw new IllegalArgumentException(name + " is out of range: " + value);
@@ -53,6 +87,7 @@ public final class Env {
 
     /** A whole number of at least {@code min}. */
     public int atLeast(String name, int defaultValue, int min) {
+        record(name, defaultValue);
         int value = integer(name, defaultValue);
         if (value < min) {
             throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
@@ -61,7 +96,8 @@ public final class Env {
     }
 
     public boolean flag(String name, boolean defaultValue) {
-        Optional<String> raw = optional(name);
+        record(name, defaultValue);
+        Optional<String> raw = lookup(name);
         if (raw.isEmpty()) {
             return defaultValue;
         }
@@ -73,6 +109,7 @@ public final class Env {
     }
 
     public Duration millis(String name, long defaultMillis) {
+        record(name, defaultMillis);
         return Duration.ofMillis(number(name, defaultMillis));
     }
 
@@ -82,6 +119,7 @@ public final class Env {
      * {@code COILSIGHT_KAFKA_} is {@code sasl.jaas.config}. Sorted by property name.
      */
     public Map<String, String> passThrough(String prefix) {
+        record(prefix + "*", null);
         Map<String, String> out = new TreeMap<>();
         values.forEach((name, value) -> {
             if (name.startsWith(prefix) && name.length() > prefix.length() && value != null && !value.isBlank()) {

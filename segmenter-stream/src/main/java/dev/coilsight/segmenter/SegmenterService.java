@@ -2,6 +2,7 @@ package dev.coilsight.segmenter;
 
 import java.nio.file.Path;
 
+import dev.coilsight.config.Env;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.worker.WorkerConfig;
 import dev.coilsight.worker.WorkerMain;
@@ -22,6 +23,11 @@ public final class SegmenterService {
     }
 
     public static void main(String[] args) {
-        WorkerMain.run(DEFAULTS, env -> new SegmenterStage(env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS)));
+        WorkerMain.run(DEFAULTS, SegmenterService::stage);
+    }
+
+    /** The segmenter's own settings (its output topic) on top of the shared worker ones. */
+    public static SegmenterStage stage(Env env) {
+        return new SegmenterStage(env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS));
     }
 }

@@ -25,12 +25,9 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 import dev.coilsight.classifier.ClassifierService;
-import dev.coilsight.classifier.ClassifierStage;
 import dev.coilsight.config.Env;
 import dev.coilsight.ingest.IngestConfig;
-import dev.coilsight.schemas.Topics;
 import dev.coilsight.segmenter.SegmenterService;
-import dev.coilsight.segmenter.SegmenterStage;
 import dev.coilsight.worker.WorkerConfig;
 
 /**
@@ -90,12 +87,11 @@ final class DeployFiles {
                 case INGEST -> out.putAll(IngestConfig.fromEnv(e).describe());
                 case CLASSIFIER -> {
                     out.putAll(WorkerConfig.fromEnv(e, ClassifierService.DEFAULTS).describe());
-                    out.putAll(new ClassifierStage(e.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
-                            e.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES)).settings());
+                    out.putAll(ClassifierService.stage(e).settings());
                 }
                 case SEGMENTER -> {
                     out.putAll(WorkerConfig.fromEnv(e, SegmenterService.DEFAULTS).describe());
-                    out.putAll(new SegmenterStage(e.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS)).settings());
+                    out.putAll(SegmenterService.stage(e).settings());
                 }
                 case ANALYTICS -> out.putAll(analytics(env));
             }
