@@ -11,19 +11,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.coilsight.bench.ingest.IngestBenchCommand;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
+import dev.coilsight.model.LoadedModel;
+import dev.coilsight.model.ModelCard;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +45,6 @@ import picocli.CommandLine.Option;
                 "Exit code 0 when the run completed (targets met or not), 2 on bad input."})
 public final class BenchCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
     /** linger.ms of ingest's producer (ImagePublisher.producerSettings), the first hop of every image. */
     private static final int INGEST_LINGER_MS = 2;
 
@@ -105,6 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also append the JSON object to this file (one line per run).")
     Path out;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -114,6 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply("bench");
         if (batch < 1 || threads < 1 || passes < 1 || roundCount < 1 || warmupRounds < 0 || partitions < threads || latencyLoad < 0 || latencyImages < 1
                 || overheadCount < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --rounds, --latency-images, "
@@ -183,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
             setup.put("cpus", Runtime.getRuntime().availableProcessors());
             setup.put("device", LoadedModel.gpuAvailable() ? "GPU (CUDA)" : "CPU");
             setup.put("tfEnableOnednnOpts", System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "(unset)"));
-            log.info("bench: {}", setup);
+            System.err.println("bench: " + setup);
             Map<String, String> topics = BenchTopics.create(kafka, partitions, List.of("images", "classifications", "defective", "defects", "dlq"));
             // Both kept for every round: the bare sessions idle while the workers run, and the other way round.
             try (BarePredict bare = new BarePredict(classifier, segmenter, files, threads);
@@ -196,14 +198,14 @@ public final class BenchCommand implements Callable<Integer> {
                 run.replay("bench-warmup-", files.subList(0, Math.min(files.size(), 2 * batch * threads)), 1, 1e9, timeout, "pipeline warm-up");
                 for (int r = 1 - warmupRounds; r <= roundCount; r++) {
                     BarePredict.Result batched = bare.run(batch, passes);
-                    log.info("bench: round {} (a) bare batched {} images/s ({} images, {} defective, {} s)", r, round(batched.imagesPerSec()),
+                    progress("round %d (a) bare batched %s images/s (%d images, %d defective, %s s)", r, round(batched.imagesPerSec()),
                             batched.images(), batched.defective(), round(batched.seconds()));
                     BarePredict.Result single = bare.run(1, passes);
-                    log.info("bench: round {} (b) bare batch-1 {} images/s", r, round(single.imagesPerSec()));
+                    progress("round %d (b) bare batch-1 %s images/s", r, round(single.imagesPerSec()));
                     String prefix = r < 1 ? "bench-warmup-round" + (r + warmupRounds) + "-" : "bench-run" + r + "-";
                     PipelineRun.Result pipeline = run.replay(prefix, files, passes, 1e9, timeout, (r < 1 ? "warm-up round" : "round " + r) + " pipeline");
                     run.checkExactlyOnce(prefix);
-                    log.info("bench: round {} (c) pipeline {} images/s ({} images, {} defective, {} s)", r, round(pipeline.imagesPerSec()),
+                    progress("round %d (c) pipeline %s images/s (%d images, %d defective, %s s)", r, round(pipeline.imagesPerSec()),
                             pipeline.images(), pipeline.defective(), round(pipeline.seconds()));
                     if (r >= 1) {
                         rounds.add(new BenchReport.Round(batched.imagesPerSec(), single.imagesPerSec(), pipeline));
@@ -241,6 +243,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static void appendLine(Path file, String line) throws IOException {
         Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** One progress line on stderr (stdout carries only the report). */
+    private static void progress(String format, Object... args) {
+        System.err.println("bench: " + String.format(Locale.ROOT, format, args));
     }
 
     private static double round(double value) {

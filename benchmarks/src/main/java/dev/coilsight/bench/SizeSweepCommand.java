@@ -7,15 +7,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.image.ColorMode;
 import dev.coilsight.image.DecodedImage;
 import dev.coilsight.image.ImageDecoder;
 import dev.coilsight.model.ClassifierDecision;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.Preprocessor;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +28,6 @@ import picocli.CommandLine.Option;
         description = "Bare predict cost per image of each default model as the image widens (crops of real images); a Markdown table.")
 public final class SizeSweepCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(SizeSweepCommand.class);
 
     @Option(names = "--widths", split = ",", defaultValue = "256,512,1024,1600", description = "Crop widths (default: ${DEFAULT-VALUE}).")
     List<Integer> widths;
@@ -47,8 +45,12 @@ public final class SizeSweepCommand implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "DIR", description = "Images (default: ../shared/data/severstal-stream).")
     Path images;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @Override
     public Integer call() throws Exception {
+        logging.apply("bench-sizes");
         List<Path> files = BenchInputs.images(images != null ? images : BenchInputs.defaultStreamImages(), count);
         ImageDecoder decoder = new ImageDecoder();
         List<DecodedImage> decoded = new ArrayList<>();
@@ -83,7 +85,7 @@ public final class SizeSweepCommand implements Callable<Integer> {
                 double segmenterMs = perImage(segment, whole.stream().map(List::of).toList());
                 String row = String.format(Locale.ROOT, "| %d x %d | %d | %.1f | %.0f | %.0f |", cropped.get(0).height(), width, windows.get(0).size(),
                         prepareMs, classifierMs, segmenterMs);
-                log.info("sizes: {}", row);
+                System.err.println("sizes: " + row);
                 rows.add(row);
             }
         }

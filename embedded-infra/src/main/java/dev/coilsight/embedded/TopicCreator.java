@@ -57,6 +57,18 @@ public final class TopicCreator {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // First until the metadata lists every topic: asked before, ListOffsets logs an ERROR per unknown topic.
+        while (true) {
+            try {
+                admin.describeTopics(List.of(topics)).allTopicNames().get(30, TimeUnit.SECONDS);
+                break;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
         while (true) {
             try {
                 admin.listOffsets(all).all().get(30, TimeUnit.SECONDS);

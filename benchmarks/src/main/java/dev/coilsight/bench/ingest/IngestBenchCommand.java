@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
 import picocli.CommandLine;
@@ -80,11 +81,15 @@ public final class IngestBenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also append the JSON object to this file (one line per run).")
     Path out;
 
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        logging.apply("bench-ingest");
         if (seconds < 1 || warmup < 0 || rounds < 1 || warmupRounds < 0 || clients < 1 || httpThreads < 1 || window < 1 || partitions < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds, --rounds, --clients, --http-threads, --window and "
                     + "--partitions must be >= 1, --warmup and --warmup-rounds >= 0");
