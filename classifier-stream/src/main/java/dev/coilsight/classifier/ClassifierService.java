@@ -24,7 +24,8 @@ public final class ClassifierService {
     }
 
     public static void main(String[] args) {
-        WorkerMain.run(DEFAULTS, ClassifierService::stage);
+        WorkerMain.run(args, "Runs the classifier worker: every image of steel.images classified on steel.classifications, defective ones forwarded to "
+                + "steel.images.defective.", DEFAULTS, ClassifierService::stage);
     }
 
     /** The classifier's own settings (its output topics) on top of the shared worker ones. */

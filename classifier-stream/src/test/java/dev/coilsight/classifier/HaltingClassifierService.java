@@ -8,7 +8,6 @@ import dev.coilsight.model.ModelCard;
 import dev.coilsight.model.Preprocessor;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.StageTimings;
-import dev.coilsight.schemas.Topics;
 import dev.coilsight.worker.InferenceStage;
 import dev.coilsight.worker.WorkerMain;
 
@@ -27,9 +26,8 @@ public final class HaltingClassifierService {
 
     public static void main(String[] args) {
         String victim = System.getenv("HALT_ON_IMAGE_ID");
-        WorkerMain.run(ClassifierService.DEFAULTS, env -> new Halting(new ClassifierStage(
-                env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
-                env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES)), victim));
+        WorkerMain.run(args, "The classifier, halting on one image (a test fault).", ClassifierService.DEFAULTS,
+                env -> new Halting(ClassifierService.stage(env), victim));
     }
 
     private record Halting(ClassifierStage stage, String victim) implements InferenceStage<ImageCaptured> {

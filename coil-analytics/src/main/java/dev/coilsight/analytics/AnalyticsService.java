@@ -20,6 +20,7 @@ import dev.coilsight.analytics.http.DashboardAssets;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.cli.ServiceHelp;
 import dev.coilsight.config.Env;
 import dev.coilsight.schemas.CoilDefectStats;
 import dev.coilsight.schemas.DefectSegmentation;
@@ -126,6 +127,10 @@ public final class AnalyticsService implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        if (ServiceHelp.handled(args, "analytics", "Runs coil-analytics: per-coil defect rates (Kafka Streams), the REST API and the live dashboard.",
+                "docs/ANALYTICS.md", AnalyticsConfig::fromEnv, Map.of())) {
+            return;
+        }
         AnalyticsConfig config;
         try {
             config = AnalyticsConfig.fromEnv(Env.system());

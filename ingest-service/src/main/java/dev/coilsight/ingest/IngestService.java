@@ -1,13 +1,15 @@
 package dev.coilsight.ingest;
 
-import dev.coilsight.config.Env;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.cli.ServiceHelp;
+import dev.coilsight.config.Env;
 import dev.coilsight.ingest.drop.DropFolderWatcher;
 import dev.coilsight.ingest.http.IngestHttpServer;
 import dev.coilsight.ingest.publish.ImageEvents;
@@ -56,6 +58,10 @@ public final class IngestService implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        if (ServiceHelp.handled(args, "ingest", "Runs the ingest service: HTTP uploads and camera drop folders into steel.images.",
+                "docs/INGEST.md", IngestConfig::fromEnv, Map.of("COILSIGHT_INGEST_TOKEN", "-"))) {
+            return;
+        }
         IngestConfig config;
         try {
             config = IngestConfig.fromEnv(Env.system());

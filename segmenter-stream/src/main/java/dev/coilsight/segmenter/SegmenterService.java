@@ -23,7 +23,8 @@ public final class SegmenterService {
     }
 
     public static void main(String[] args) {
-        WorkerMain.run(DEFAULTS, SegmenterService::stage);
+        WorkerMain.run(args, "Runs the segmenter worker: defective images from steel.images.defective to per-class RLE defect masks on steel.defects.",
+                DEFAULTS, SegmenterService::stage);
     }
 
     /** The segmenter's own settings (its output topic) on top of the shared worker ones. */

@@ -4,9 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +34,8 @@ import dev.coilsight.schemas.StageTimings;
  * of the batch (one forward pass per prepared size), and returns the records to produce (results and
  * dead letters, in input order) and the offsets to commit with them. A record that cannot be
  * processed becomes a dead letter and the rest of the batch goes on; a failure that is not the
- * record's fault (the registry unreachable) fails the whole batch with {@link RetryableBatchException}.
+ * record's fault fails the whole batch: the registry unreachable with {@link RetryableBatchException},
+ * a model that fails on everything with {@link ModelProbe.ModelUnavailableException}. One per worker thread.
  */
 final class BatchProcessor<I extends SpecificRecord> {
 
@@ -74,6 +73,7 @@ final class BatchProcessor<I extends SpecificRecord> {
     private final WorkerMetrics metrics;
     private final int maxRecordBytes;
     private final InputBudget budget;
+    private final ForwardPasses passes;
 
     /**
      * @param maxRecordBytes the producer's {@code max.request.size}: a result larger than this could never be
@@ -83,6 +83,7 @@ final class BatchProcessor<I extends SpecificRecord> {
                    DeadLetters deadLetters, WorkerMetrics metrics, int maxRecordBytes, InputBudget budget) {
         this.maxRecordBytes = maxRecordBytes;
         this.budget = budget;
+        this.passes = new ForwardPasses(stage.name(), budget);
         this.stage = stage;
         this.values = values;
         this.serializer = serializer;
@@ -92,8 +93,9 @@ final class BatchProcessor<I extends SpecificRecord> {
     }
 
     /** One input record on its way through the batch. */
-    private final class Item {
+    private final class Item implements ForwardPasses.Image {
         final Polled polled;
+        final ModelCard card;
         I value;
         List<Preprocessor.Prepared> inputs;
         List<float[]> outputs;
@@ -101,12 +103,28 @@ final class BatchProcessor<I extends SpecificRecord> {
         ProducerRecord<byte[], byte[]> deadLetter;
         List<ProducerRecord<byte[], byte[]>> results = List.of();
 
-        Item(Polled polled) {
+        Item(Polled polled, ModelCard card) {
             this.polled = polled;
+            this.card = card;
         }
 
         boolean alive() {
             return deadLetter == null;
+        }
+
+        @Override
+        public List<Preprocessor.Prepared> inputs() {
+            return inputs;
+        }
+
+        @Override
+        public void outputs(List<float[]> outputs) {
+            this.outputs = outputs;
+        }
+
+        @Override
+        public void failed(RuntimeException error) {
+            fail(DeadLetters.Reason.MODEL_ERROR, error, card);
         }
 
         void fail(DeadLetters.Reason reason, Throwable error, ModelCard card) {
@@ -122,7 +140,7 @@ final class BatchProcessor<I extends SpecificRecord> {
     Result deadLetter(List<Polled> batch, DeadLetters.Reason reason, RuntimeException error, ModelCard card) {
         List<Item> items = new ArrayList<>(batch.size());
         for (Polled polled : batch) {
-            Item item = new Item(polled);
+            Item item = new Item(polled, card);
             item.fail(reason, error, card);
             items.add(item);
         }
@@ -133,7 +151,7 @@ final class BatchProcessor<I extends SpecificRecord> {
         ColorMode mode = card.input().channels() == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
         List<Item> items = new ArrayList<>(batch.size());
         for (Polled polled : batch) {
-            Item item = new Item(polled);
+            Item item = new Item(polled, card);
             items.add(item);
             read(item);
             if (item.alive()) {
@@ -141,7 +159,7 @@ final class BatchProcessor<I extends SpecificRecord> {
             }
         }
         long started = System.nanoTime();
-        int inferred = infer(items, card, predict);
+        int inferred = passes.run(items.stream().filter(Item::alive).toList(), card, predict);
         double inferenceSeconds = (System.nanoTime() - started) / 1e9;
         long completedAt = System.currentTimeMillis();
         List<Long> capturedAt = new ArrayList<>();
@@ -252,88 +270,6 @@ final class BatchProcessor<I extends SpecificRecord> {
             return;
         }
         item.decodeMs = (System.nanoTime() - t) / 1e6;
-    }
-
-    /**
-     * One forward pass per prepared size over every input of those items; when a pass fails, each
-     * item of it is tried alone so that only the items the model fails on are dead-lettered.
-     *
-     * @return the number of images that went through the model
-     */
-    private int infer(List<Item> items, ModelCard card, Predict predict) {
-        Map<String, List<Item>> bySize = new LinkedHashMap<>();
-        for (Item item : items) {
-            if (item.alive()) {
-                Preprocessor.Prepared first = item.inputs.get(0);
-                bySize.computeIfAbsent(first.height() + "x" + first.width() + "x" + first.channels(), k -> new ArrayList<>()).add(item);
-            }
-        }
-        int inferred = 0;
-        for (List<Item> group : passes(bySize.values())) {
-            List<Preprocessor.Prepared> inputs = new ArrayList<>();
-            group.forEach(item -> inputs.addAll(item.inputs));
-            List<float[]> outputs;
-            try {
-                outputs = predict.predict(inputs);
-                if (outputs.size() != inputs.size()) {
-                    throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + inputs.size() + " inputs");
-                }
-            } catch (RuntimeException e) {
-                if (group.size() == 1) {
-                    group.get(0).fail(DeadLetters.Reason.MODEL_ERROR, e, card);
-                    continue;
-                }
-                log.warn("{} batch of {} images failed ({}); trying them one by one", stage.name(), group.size(), e.getMessage());
-                for (Item item : group) {
-                    inferred += inferAlone(item, card, predict);
-                }
-                continue;
-            }
-            int at = 0;
-            for (Item item : group) {
-                item.outputs = outputs.subList(at, at + item.inputs.size());
-                at += item.inputs.size();
-            }
-            inferred += group.size();
-        }
-        return inferred;
-    }
-
-    /** The size groups cut into forward passes of at most {@code COILSIGHT_MAX_BATCH_PIXELS} (one image at least). */
-    private List<List<Item>> passes(Collection<List<Item>> groups) {
-        List<List<Item>> passes = new ArrayList<>();
-        for (List<Item> group : groups) {
-            List<Item> pass = new ArrayList<>();
-            long pixels = 0;
-            for (Item item : group) {
-                long itemPixels = item.inputs.stream().mapToLong(p -> (long) p.height() * p.width()).sum();
-                if (!pass.isEmpty() && pixels + itemPixels > budget.maxBatchPixels()) {
-                    passes.add(pass);
-                    pass = new ArrayList<>();
-                    pixels = 0;
-                }
-                pass.add(item);
-                pixels += itemPixels;
-            }
-            if (!pass.isEmpty()) {
-                passes.add(pass);
-            }
-        }
-        return passes;
-    }
-
-    private int inferAlone(Item item, ModelCard card, Predict predict) {
-        try {
-            List<float[]> outputs = predict.predict(item.inputs);
-            if (outputs.size() != item.inputs.size()) {
-                throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + item.inputs.size() + " inputs");
-            }
-            item.outputs = outputs;
-            return 1;
-        } catch (RuntimeException e) {
-            item.fail(DeadLetters.Reason.MODEL_ERROR, e, card);
-            return 0;
-        }
     }
 
     private byte[] serialize(InferenceStage.Output output) {

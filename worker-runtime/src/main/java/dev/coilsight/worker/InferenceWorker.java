@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -118,16 +120,27 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         return loops.stream().allMatch(WorkerLoop::alive);
     }
 
-    /** Model loaded and at least one input partition assigned. */
+    /**
+     * The model failed, blank input included, on {@code COILSIGHT_MODEL_FAILURE_BATCHES} batches in a row in some
+     * thread: why, else empty.
+     */
+    public synchronized Optional<String> modelFailing() {
+        return loops.stream().filter(l -> l.modelFailures() >= config.modelFailureBatches()).map(WorkerLoop::modelFailure)
+                .filter(Objects::nonNull).findFirst();
+    }
+
+    /** Model loaded and working, and at least one input partition assigned. */
     public boolean ready() {
-        return models.card() != null && assigned.get() > 0 && healthy();
+        return models.card() != null && assigned.get() > 0 && healthy() && modelFailing().isEmpty();
     }
 
     private OpsServer.Status health() {
         Map<String, Object> body = new LinkedHashMap<>();
-        boolean up = healthy();
+        Optional<String> model = modelFailing();
+        boolean up = healthy() && model.isEmpty();
         body.put("status", up ? "UP" : "DOWN");
         List<String> failures = new ArrayList<>();
+        model.ifPresent(cause -> failures.add("model failing: " + cause));
         synchronized (this) {
             loops.stream().filter(l -> l.failure() != null).forEach(l -> failures.add(l.failure().toString()));
         }

@@ -31,6 +31,8 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_TRANSACTION_TIMEOUT_MS} [60000]</li>
  *   <li>{@code COILSIGHT_MAX_MODEL_INPUT_PIXELS} [4194304], {@code COILSIGHT_MAX_BATCH_PIXELS} [16777216]: the model input
  *       budget ({@link InputBudget})</li>
+ *   <li>{@code COILSIGHT_MODEL_FAILURE_BATCHES} [3]: batches in a row on which the model fails on a blank input too
+ *       before /health and /ready say DOWN (the batch is not dead-lettered, it is read again after a back-off)</li>
  *   <li>{@code COILSIGHT_STATE_DIR} [the temporary folder's coilsight-SERVICE]: the crash-loop breaker's in-flight journals
  *       ({@link InFlightJournal}); on Kubernetes a volume that outlives a container restart</li>
  *   <li>{@code COILSIGHT_KAFKA_*}: passed to every Kafka client, e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
@@ -60,6 +62,7 @@ public record WorkerConfig(
         ImageLimits limits,
         Duration transactionTimeout,
         InputBudget inputBudget,
+        int modelFailureBatches,
         Path stateDir,
         Map<String, String> kafka) {
 
@@ -107,6 +110,7 @@ public record WorkerConfig(
                 env.millis("COILSIGHT_TRANSACTION_TIMEOUT_MS", 60_000),
                 new InputBudget(env.number("COILSIGHT_MAX_MODEL_INPUT_PIXELS", InputBudget.DEFAULT.maxImagePixels()),
                         env.number("COILSIGHT_MAX_BATCH_PIXELS", InputBudget.DEFAULT.maxBatchPixels())),
+                env.atLeast("COILSIGHT_MODEL_FAILURE_BATCHES", 3, 1),
                 Path.of(env.string("COILSIGHT_STATE_DIR", defaultStateDir(defaults.service()).toString())),
                 env.passThrough(KAFKA_PREFIX));
     }
@@ -160,6 +164,7 @@ public record WorkerConfig(
         out.put("COILSIGHT_TRANSACTION_TIMEOUT_MS", String.valueOf(transactionTimeout.toMillis()));
         out.put("COILSIGHT_MAX_MODEL_INPUT_PIXELS", String.valueOf(inputBudget.maxImagePixels()));
         out.put("COILSIGHT_MAX_BATCH_PIXELS", String.valueOf(inputBudget.maxBatchPixels()));
+        out.put("COILSIGHT_MODEL_FAILURE_BATCHES", String.valueOf(modelFailureBatches));
         out.put("COILSIGHT_STATE_DIR", stateDir.toString());
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
         return out;

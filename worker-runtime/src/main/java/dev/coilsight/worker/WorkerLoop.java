@@ -39,6 +39,8 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
     private static final Duration RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
+    /** A failing model or device is given longer between tries: it rarely recovers within seconds. */
+    private static final Duration MODEL_BACKOFF_MAX = Duration.ofSeconds(60);
 
     private final String name;
     private final String topic;
@@ -56,6 +58,9 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private volatile int assigned;
     private volatile boolean running;
     private volatile long generationInUse = -1;
+    /** Batches in a row on which the model failed on a blank input too, and the last such failure. */
+    private volatile int modelFailures;
+    private volatile String modelFailure;
     private ModelManager.Lease lease;
     private LoadedModel.Session session;
 
@@ -91,7 +96,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
                     backoff = 100;
                 } else {
                     sleep(backoff);
-                    backoff = Math.min(RETRY_BACKOFF_MAX.toMillis(), backoff * 2);
+                    backoff = Math.min((modelFailures > 0 ? MODEL_BACKOFF_MAX : RETRY_BACKOFF_MAX).toMillis(), backoff * 2);
                 }
             }
             log.info("{} stopped after its last batch", name);
@@ -152,6 +157,15 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             journal.ended(batch, false);
             metrics.aborted();
             return false;
+        } catch (ModelProbe.ModelUnavailableException e) {
+            // Not the records' fault: nothing is dead-lettered; the batch waits for the model (a swap, a device reset).
+            modelFailures++;
+            modelFailure = e.getMessage() + (e.getCause() == null ? "" : "; the record's error: " + e.getCause().getMessage());
+            log.warn("{}: the model failed on {} batch(es) in a row, reading the batch of {} again later: {}", name, modelFailures,
+                    batch.size(), modelFailure);
+            journal.ended(batch, false);
+            metrics.aborted();
+            return false;
         }
         try {
             producer.beginTransaction();
@@ -180,6 +194,8 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             return false;
         }
         journal.ended(batch, true);
+        modelFailures = 0;
+        modelFailure = null;
         long now = System.currentTimeMillis();
         metrics.committed(result.results(), result.deadLetters());
         if (result.inferred() > 0) {
@@ -287,6 +303,15 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
     Throwable failure() {
         return failure;
+    }
+
+    /** Batches in a row the model failed on, blank input included (0 once a batch goes through). */
+    int modelFailures() {
+        return modelFailures;
+    }
+
+    String modelFailure() {
+        return modelFailure;
     }
 
     int assigned() {

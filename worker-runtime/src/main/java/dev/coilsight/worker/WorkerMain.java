@@ -1,5 +1,6 @@
 package dev.coilsight.worker;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -8,6 +9,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.cli.ServiceHelp;
 import dev.coilsight.config.Env;
 
 /**
@@ -23,7 +25,18 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
-    public static <I extends SpecificRecord> void run(WorkerConfig.Defaults defaults, Function<Env, InferenceStage<I>> stages) {
+    /**
+     * @param args the command line: empty, or {@code --help}
+     * @param summary what the service does, for {@code --help}
+     */
+    public static <I extends SpecificRecord> void run(String[] args, String summary, WorkerConfig.Defaults defaults,
+                                                      Function<Env, InferenceStage<I>> stages) {
+        if (ServiceHelp.handled(args, defaults.service(), summary, "docs/WORKERS.md", env -> {
+            WorkerConfig.fromEnv(env, defaults);
+            stages.apply(env);
+        }, Map.of())) {
+            return;
+        }
         Env env = Env.system();
         WorkerConfig config;
         InferenceStage<I> stage;
