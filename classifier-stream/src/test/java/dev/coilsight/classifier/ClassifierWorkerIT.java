@@ -23,12 +23,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
 import javax.imageio.ImageIO;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +46,7 @@ import dev.coilsight.model.ModelCard;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
+import dev.coilsight.testsupport.TestInfrastructure;
 import dev.coilsight.worker.DeadLetters;
 import dev.coilsight.worker.InferenceWorker;
 import dev.coilsight.worker.TinyModels;
@@ -213,11 +218,28 @@ class ClassifierWorkerIT {
     }
 
     @Test
-    void aResultTooLargeForTheOutputTopicIsDeadLetteredInsteadOfStallingThePartition() throws Exception {
+    void aResultTooLargeForTheProducerIsDeadLetteredInsteadOfStallingThePartition() throws Exception {
         Map<String, String> topics = topics();
-        // A limit between the defective images' sizes: the larger ones cannot be forwarded as DefectiveImage records.
-        List<Path> defectiveImages = images.stream().filter(p -> offline.get(WorkerFixture.imageId(p)) > threshold)
-                .sorted(java.util.Comparator.comparingLong(p -> p.toFile().length())).toList();
+        long limit = limitBetweenDefectiveImageSizes();
+        assertTooLargeResultsDeadLettered(topics, limit, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(limit)));
+    }
+
+    @Test
+    void aResultTooLargeForTheOutputTopicsMaxMessageBytesIsDeadLetteredThoughTheProducerCouldSendIt() throws Exception {
+        Map<String, String> topics = topics();
+        long limit = limitBetweenDefectiveImageSizes();
+        try (Admin admin = TestInfrastructure.kafka().admin()) {
+            ConfigResource defective = new ConfigResource(ConfigResource.Type.TOPIC, topics.get("defective"));
+            admin.incrementalAlterConfigs(Map.of(defective, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(limit)), AlterConfigOp.OpType.SET)))).all().get();
+        }
+        // The producer may send 8 MiB (as k8s sets the segmenter's): only the broker's topic limit would refuse.
+        assertTooLargeResultsDeadLettered(topics, limit, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(8 << 20)));
+    }
+
+    /** A limit between the defective images' sizes: the larger ones cannot be forwarded as DefectiveImage records. */
+    private long limitBetweenDefectiveImageSizes() {
+        List<Path> defectiveImages = defectiveImagesBySize();
         assertThat(defectiveImages.size()).isGreaterThanOrEqualTo(2);
         // Between two neighbouring sizes at least 4 KB apart, so that the record framing (under 2 KB) cannot blur the split.
         long limit = -1;
@@ -229,11 +251,19 @@ class ClassifierWorkerIT {
             }
         }
         assertThat(limit).as("two defective images of clearly different sizes").isPositive();
-        long split = limit;
-        Set<String> tooLarge = defectiveImages.stream().filter(p -> p.toFile().length() > split)
+        return limit;
+    }
+
+    private List<Path> defectiveImagesBySize() {
+        return images.stream().filter(p -> offline.get(WorkerFixture.imageId(p)) > threshold)
+                .sorted(java.util.Comparator.comparingLong(p -> p.toFile().length())).toList();
+    }
+
+    private void assertTooLargeResultsDeadLettered(Map<String, String> topics, long split, Map<String, String> settings) throws Exception {
+        Set<String> tooLarge = defectiveImagesBySize().stream().filter(p -> p.toFile().length() > split)
                 .map(WorkerFixture::imageId).collect(Collectors.toSet());
-        assertThat(tooLarge).isNotEmpty().hasSizeLessThan(defectiveImages.size());
-        try (InferenceWorker<?> worker = worker(topics, model, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(limit)));
+        assertThat(tooLarge).isNotEmpty().hasSizeLessThan(defectiveImagesBySize().size());
+        try (InferenceWorker<?> worker = worker(topics, model, settings);
              KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
             WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 3));
             int expectedResults = images.size() - tooLarge.size();

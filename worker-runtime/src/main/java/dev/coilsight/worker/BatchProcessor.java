@@ -71,17 +71,17 @@ final class BatchProcessor<I extends SpecificRecord> {
     private final ImageDecoder decoder;
     private final DeadLetters deadLetters;
     private final WorkerMetrics metrics;
-    private final int maxRecordBytes;
+    private final RecordLimits limits;
     private final InputBudget budget;
     private final ForwardPasses passes;
 
     /**
-     * @param maxRecordBytes the producer's {@code max.request.size}: a result larger than this could never be
-     *     written, and retrying the batch would stall the partition for ever, so its input is dead-lettered
+     * @param limits the largest record each output topic takes: a larger result could never be written, and
+     *     retrying the batch would stall the partition for ever, so its input is dead-lettered
      */
     BatchProcessor(InferenceStage<I> stage, Deserializer<I> values, Serializer<SpecificRecord> serializer, ImageDecoder decoder,
-                   DeadLetters deadLetters, WorkerMetrics metrics, int maxRecordBytes, InputBudget budget) {
-        this.maxRecordBytes = maxRecordBytes;
+                   DeadLetters deadLetters, WorkerMetrics metrics, RecordLimits limits, InputBudget budget) {
+        this.limits = limits;
         this.budget = budget;
         this.passes = new ForwardPasses(stage.name(), budget);
         this.stage = stage;
@@ -185,10 +185,10 @@ final class BatchProcessor<I extends SpecificRecord> {
             for (InferenceStage.Output output : outputs) {
                 byte[] key = output.key().getBytes(StandardCharsets.UTF_8);
                 byte[] value = serialize(output);
-                if (key.length + value.length + RECORD_OVERHEAD_BYTES > maxRecordBytes) {
+                if (key.length + value.length + RECORD_OVERHEAD_BYTES > limits.forTopic(output.topic())) {
                     item.fail(DeadLetters.Reason.TOO_LARGE, new RecordTooLargeException("the " + output.value().getSchema().getName()
-                            + " result for " + output.topic() + " is " + (key.length + value.length) + " bytes, over the producer's max.request.size of "
-                            + maxRecordBytes + " (set COILSIGHT_KAFKA_MAX_REQUEST_SIZE to the output topic's max.message.bytes)"), card);
+                            + " result for " + output.topic() + " is " + (key.length + value.length) + " bytes, over the "
+                            + limits.forTopic(output.topic()) + " the worker may write there: " + limits.explain(output.topic())), card);
                     break;
                 }
                 records.add(new ProducerRecord<>(output.topic(), key, value));

@@ -49,6 +49,11 @@ public interface InferenceStage<I extends SpecificRecord> {
         return Map.of();
     }
 
+    /** The topics its results go to (the dead-letter topic aside): their record size limits are read at start. */
+    default List<String> outputTopics() {
+        return List.copyOf(settings().values());
+    }
+
     /** A result record: topic, key (the coil id) and value. */
     record Output(String topic, String key, SpecificRecord value) {
     }

@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.image.ImageDecoder;
 import dev.coilsight.model.LoadedModel;
@@ -75,19 +76,24 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
     public synchronized void start() {
         ops.start();
         SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>(registry, new AvroSerdeConfig(config.autoRegisterSchemas()));
-        DeadLetters deadLetters = new DeadLetters(stage.name(), config.dlqTopic(), config.maxRecordBytes());
+        List<String> written = new ArrayList<>(stage.outputTopics());
+        written.add(config.dlqTopic());
+        RecordLimits limits = RecordLimits.read(KafkaSettings.admin(config), config.maxRecordBytes(), written);
+        log.info("{}: largest records written, by topic: {}", stage.name(), written.stream()
+                .collect(Collectors.toMap(t -> t, limits::forTopic, (a, b) -> a, TreeMap::new)));
+        DeadLetters deadLetters = new DeadLetters(stage.name(), config.dlqTopic(), limits.forTopic(config.dlqTopic()));
         ImageDecoder decoder = new ImageDecoder(config.limits());
         InFlightJournal.Deaths deaths = InFlightJournal.Deaths.load(config.stateDir(), config.transactionalIdPrefix());
         for (int i = 0; i < config.threads(); i++) {
             String name = stage.name() + "-worker-" + i;
             BatchProcessor<I> processor = new BatchProcessor<>(stage, new SpecificAvroDeserializer<>(registry, stage.inputType()),
-                    serializer, decoder, deadLetters, metrics, config.maxRecordBytes(), config.inputBudget());
+                    serializer, decoder, deadLetters, metrics, limits, config.inputBudget());
             String transactionalId = config.transactionalIdPrefix() + "-" + i;
             WorkerLoop<I> loop = new WorkerLoop<>(name, config.inputTopic(),
                     new KafkaConsumer<>(KafkaSettings.consumer(config, name)),
                     new KafkaProducer<>(KafkaSettings.producer(config, transactionalId)),
                     config.maxBatchSize(), config.maxLinger(), processor, new InFlightJournal(config.stateDir(), transactionalId, deaths), models,
-                    metrics, assigned);
+                    metrics, assigned, config.transactionTimeout());
             Thread thread = new Thread(loop, name);
             loops.add(loop);
             threads.add(thread);

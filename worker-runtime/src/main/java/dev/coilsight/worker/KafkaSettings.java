@@ -3,6 +3,7 @@ package dev.coilsight.worker;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,6 +33,17 @@ final class KafkaSettings {
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.putAll(config.kafka());
         return c;
+    }
+
+    /** For the start-up reads (topic configs), with the same security settings as the loop's clients. */
+    static Map<String, Object> admin(WorkerConfig config) {
+        Map<String, Object> a = new HashMap<>();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, config.transactionalIdPrefix() + "-admin");
+        a.putAll(config.kafka());
+        // Producer- or consumer-only settings would make the admin client log a warning for each.
+        a.keySet().retainAll(AdminClientConfig.configNames());
+        return a;
     }
 
     static Map<String, Object> producer(WorkerConfig config, String transactionalId) {

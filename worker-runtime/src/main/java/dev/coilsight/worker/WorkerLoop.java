@@ -52,6 +52,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private final ModelManager models;
     private final WorkerMetrics metrics;
     private final AtomicInteger assignedTotal;
+    private final Duration commitRetryFor;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -66,7 +67,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
     WorkerLoop(String name, String topic, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, int maxBatch,
                Duration maxLinger, BatchProcessor<I> processor, InFlightJournal journal, ModelManager models, WorkerMetrics metrics,
-               AtomicInteger assignedTotal) {
+               AtomicInteger assignedTotal, Duration commitRetryFor) {
         this.name = name;
         this.topic = topic;
         this.consumer = consumer;
@@ -77,6 +78,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         this.models = models;
         this.metrics = metrics;
         this.assignedTotal = assignedTotal;
+        this.commitRetryFor = commitRetryFor;
     }
 
     @Override
@@ -173,7 +175,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
                 producer.send(record);
             }
             producer.sendOffsetsToTransaction(result.offsets(), consumer.groupMetadata());
-            producer.commitTransaction();
+            TransactionCommit.commit(producer, commitRetryFor, name);
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException | AuthorizationException
                  | AuthenticationException | UnsupportedVersionException e) {
             throw e; // the producer cannot go on

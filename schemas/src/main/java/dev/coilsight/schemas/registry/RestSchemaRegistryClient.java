@@ -188,6 +188,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                         lastCause = null;
                         continue;
                     }
+                    if (status == 404 && !isRegistryNotFound(response.body())) {
+                        // Not the registry saying "no such schema": no registry API at this URL (a proxy, a wrong path).
+                        lastFailure = "HTTP 404 without a schema registry error code from " + url + " (no Confluent-compatible API "
+                                + "there? Apicurio serves it at /apis/ccompat/v7): " + registryMessage(response.body());
+                        lastCause = null;
+                        continue;
+                    }
                     throw failure(status, response.body(), what, url);
                 } catch (IOException e) {
                     if (isTlsFailure(e)) {
@@ -254,6 +261,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                     + message + where, status, errorCode);
             default -> new SchemaRegistryException("the registry failed while " + what + ": " + message + where, status, errorCode);
         };
+    }
+
+    /** Confluent's "not found" answers carry an error code 40401..40499 (subject, version, schema, config ...). */
+    private static boolean isRegistryNotFound(String body) {
+        int code = errorCode(body);
+        return code >= 40400 && code <= 40499;
     }
 
     private static int errorCode(String body) {

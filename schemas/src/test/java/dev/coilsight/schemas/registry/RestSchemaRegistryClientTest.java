@@ -82,6 +82,29 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void aNotFoundWithoutTheRegistrysErrorCodeIsAnUnavailableRegistryNotAnUnknownSchema() throws Exception {
+        // A URL without /apis/ccompat/v7, a proxy: 404 for every path, no error_code.
+        com.sun.net.httpserver.HttpServer wrongPath = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        wrongPath.createContext("/", exchange -> {
+            byte[] body = "<html>Not Found</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(404, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        wrongPath.start();
+        try {
+            String url = "http://127.0.0.1:" + wrongPath.getAddress().getPort();
+            assertThatThrownBy(() -> client(Map.of(RegistryClientConfig.URL, url, "schema.registry.retries", "1")).schemaById(1))
+                    .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                    .hasMessageContaining("HTTP 404 without a schema registry error code")
+                    .hasMessageContaining("/apis/ccompat/v7");
+        } finally {
+            wrongPath.stop(0);
+        }
+    }
+
+    @Test
     void incompatibleRegistrationPassesTheRegistrysMessageOn() {
         RestSchemaRegistryClient client = client(Map.of());
         client.register(SUBJECT, ImageCaptured.getClassSchema());
