@@ -2,19 +2,18 @@ package dev.coilsight.worker;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -51,12 +50,11 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private final InFlightJournal journal;
     private final ModelManager models;
     private final WorkerMetrics metrics;
-    private final AtomicInteger assignedTotal;
+    private final Assignment assignment;
     private final Duration commitRetryFor;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable failure;
-    private volatile int assigned;
     private volatile boolean running;
     private volatile long generationInUse = -1;
     /** Batches in a row on which the model failed on a blank input too, and the last such failure. */
@@ -77,7 +75,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         this.journal = journal;
         this.models = models;
         this.metrics = metrics;
-        this.assignedTotal = assignedTotal;
+        this.assignment = new Assignment(name, collector, metrics, assignedTotal);
         this.commitRetryFor = commitRetryFor;
     }
 
@@ -87,7 +85,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         long backoff = 100;
         try {
             producer.initTransactions();
-            consumer.subscribe(List.of(topic), new Rebalance());
+            consumer.subscribe(List.of(topic), assignment);
             while (!stopping) {
                 takeUpSwappedModel();
                 List<BatchProcessor.Polled> batch = collector.next(() -> stopping);
@@ -232,36 +230,9 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         generationInUse = next.generation();
     }
 
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Called inside poll, between transactions: nothing of these partitions is in flight.
-            collector.drop(partitions);
-            update(-partitions.size());
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            update(partitions.size());
-            if (!partitions.isEmpty()) {
-                log.info("{} assigned {}", name, partitions);
-            }
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            onPartitionsRevoked(partitions);
-        }
-
-        private void update(int delta) {
-            assigned += delta;
-            metrics.partitions(assignedTotal.addAndGet(delta));
-        }
-    }
-
     private void closeQuietly() {
         try {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
         } catch (RuntimeException e) {
             log.warn("{}: consumer close: {}", name, e.toString());
         }
@@ -270,10 +241,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         } catch (RuntimeException e) {
             log.warn("{}: producer close: {}", name, e.toString());
         }
-        if (assigned != 0) {
-            metrics.partitions(assignedTotal.addAndGet(-assigned));
-            assigned = 0;
-        }
+        assignment.released();
         if (session != null) {
             session.close();
         }
@@ -296,7 +264,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     }
 
     boolean await(Duration timeout) throws InterruptedException {
-        return done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     boolean alive() {
@@ -317,7 +285,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     }
 
     int assigned() {
-        return assigned;
+        return assignment.assigned();
     }
 
     /** The model generation this thread's batches use now (-1 before its first batch). */

@@ -1,5 +1,8 @@
 package dev.coilsight.analytics.topology;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -9,23 +12,40 @@ import dev.coilsight.schemas.ImageClassified;
 
 /**
  * Event time = when the camera captured the image, not when a worker wrote its result: windows then
- * hold what the strip looked like in that minute however far the workers lag behind.
+ * hold what the strip looked like in that minute however far the workers lag behind. A capture time
+ * later than the result's own timestamp (when the worker wrote it) by more than {@link #MAX_CLOCK_SKEW}
+ * is a camera clock gone wrong: taken as it is, one record a year ahead would move stream time a year
+ * on and close every window. It counts at the partition's time instead.
  */
 public final class CapturedAtTimestampExtractor implements TimestampExtractor {
 
+    /** How far ahead of the result's timestamp a capture time may lie (clocks of cameras and workers differ). */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        Object value = record.value();
+        long written = record.timestamp() >= 0 ? record.timestamp() : partitionTime;
+        Instant captured = capturedAt(record.value());
+        if (captured == null) {
+            return written;
+        }
+        long at = captured.toEpochMilli();
+        if (record.timestamp() >= 0 && at > record.timestamp() + MAX_CLOCK_SKEW.toMillis()) {
+            return partitionTime >= 0 ? partitionTime : record.timestamp();
+        }
+        return at;
+    }
+
+    private static Instant capturedAt(Object value) {
         if (value instanceof ImageClassified c) {
-            return c.getCapturedAt().toEpochMilli();
+            return c.getCapturedAt();
         }
         if (value instanceof DefectSegmentation s) {
-            return s.getCapturedAt().toEpochMilli();
+            return s.getCapturedAt();
         }
         if (value instanceof DefectiveImage d) {
-            return d.getImage().getCapturedAt().toEpochMilli();
+            return d.getImage().getCapturedAt();
         }
-        // Anything else keeps the broker's timestamp, or the partition's time if it has none.
-        return record.timestamp() >= 0 ? record.timestamp() : partitionTime;
+        return null;
     }
 }

@@ -168,6 +168,18 @@ class CoilAnalyticsTopologyTest {
     }
 
     @Test
+    void aCaptureTimeAYearAheadOfItsResultCountsAtThePartitionsTimeAndClosesNoWindow() {
+        classifications.pipeInput("F", classified("F", "f1", "L1", T0 + 1_000, true));
+        // A camera clock a year fast, written now: taken as it is, stream time would jump a year and drop every later result.
+        classifications.pipeInput("F", classified("F", "f2", "L1", T0 + 365L * 24 * 60 * MINUTE, false));
+        classifications.pipeInput("F", classified("F", "f3", "L1", T0 + 5_000, true));
+
+        assertThat(windows(CoilAnalyticsTopology.COIL_WINDOWS_STORE, "F")).containsExactly(KeyValue.pair(T0, new ImageCounts(3, 2)));
+        assertThat(driver.<String, CoilDefectStats>getKeyValueStore(CoilAnalyticsTopology.STATS_STORE).get("F").getImagesInspected())
+                .isEqualTo(3);
+    }
+
+    @Test
     void lineWindowsGatherEveryCoilOfTheLineAndUnnamedLinesAsUnknown() {
         classifications.pipeInput("X", classified("X", "x1", "L7", T0, true));
         classifications.pipeInput("Y", classified("Y", "y1", "L7", T0 + 1_000, false));

@@ -283,6 +283,37 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theTopicsTakeEveryRecordTheServicesMayWriteAndTheWorkersMayFetchAndSendWhatTheirTopicsHold() {
+        // The broker's own default when a topic sets none (1 MiB + record batch overhead).
+        long brokerDefault = 1048588;
+        Map<String, Long> maxMessageBytes = new LinkedHashMap<>();
+        kind("topics", "KafkaTopic").forEach(t -> {
+            Object configured = map(at(t, "spec", "config")).get("max.message.bytes");
+            maxMessageBytes.put(string(at(t, "spec", "topicName")), configured == null ? brokerDefault : ((Number) configured).longValue());
+        });
+        Map<Service, Map<String, String>> env = new LinkedHashMap<>();
+        for (Map<String, Object> workload : workloads("base")) {
+            env.put(service(workload), environment("base", containers(workload).get(0)));
+        }
+        // An image ingest accepts travels in ImageCaptured, DefectiveImage and dead letters: with its fields, under 64 KiB more.
+        long largestImageRecord = Long.parseLong(env.get(Service.INGEST).get("COILSIGHT_MAX_IMAGE_BYTES")) + (64 << 10);
+        for (String topic : List.of(Topics.IMAGES, Topics.DEFECTIVE_IMAGES, Topics.DLQ)) {
+            assertThat(maxMessageBytes.get(topic)).as("%s max.message.bytes vs ingest's largest image record", topic)
+                    .isGreaterThanOrEqualTo(largestImageRecord);
+        }
+        Map<Service, String> input = Map.of(Service.CLASSIFIER, Topics.IMAGES, Service.SEGMENTER, Topics.DEFECTIVE_IMAGES);
+        Map<Service, String> imagesWritten = Map.of(Service.CLASSIFIER, Topics.DEFECTIVE_IMAGES, Service.SEGMENTER, Topics.DLQ);
+        for (Service worker : input.keySet()) {
+            Map<String, String> settings = env.get(worker);
+            assertThat(Long.parseLong(settings.getOrDefault("COILSIGHT_KAFKA_MAX_PARTITION_FETCH_BYTES", "1048576")))
+                    .as("%s fetches the largest record of %s", worker, input.get(worker)).isGreaterThanOrEqualTo(maxMessageBytes.get(input.get(worker)));
+            assertThat(Long.parseLong(settings.getOrDefault("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", "1048576")))
+                    .as("%s may send the largest image record to %s (else it is dead-lettered TOO_LARGE)", worker, imagesWritten.get(worker))
+                    .isGreaterThanOrEqualTo(largestImageRecord);
+        }
+    }
+
+    @Test
     void theDashboardShowsOnlyMetricsTheServicesExport() throws Exception {
         Path root = DeployFiles.root();
         Map<String, Object> configMap = named("monitoring", "ConfigMap", "coilsight-grafana-dashboard");

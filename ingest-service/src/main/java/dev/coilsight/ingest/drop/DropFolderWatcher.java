@@ -255,6 +255,14 @@ public final class DropFolderWatcher implements AutoCloseable {
             moveTo(file, FAILED);
             return;
         }
+        try {
+            // A file of gigabytes must not be read into memory to be refused: at every restart it would be read again.
+            events.checkSize(size);
+        } catch (IngestRejection e) {
+            reject(coilId, file, key, e.getMessage());
+            metrics.rejected(SOURCE, e.reason());
+            return;
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

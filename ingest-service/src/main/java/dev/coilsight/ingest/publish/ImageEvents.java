@@ -22,11 +22,21 @@ public final class ImageEvents {
     private static final byte[] PNG_IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
 
     private final ImageDecoder decoder;
+    private final ImageLimits limits;
     private final boolean fullDecode;
 
     public ImageEvents(ImageLimits limits, boolean fullDecode) {
         this.decoder = new ImageDecoder(limits);
+        this.limits = limits;
         this.fullDecode = fullDecode;
+    }
+
+    /** Refuses an image by its size alone, before any of it is read (a file, a declared body length). */
+    public void checkSize(long bytes) {
+        if (bytes > limits.maxBytes()) {
+            throw new IngestRejection(413, "too_large", "image of " + bytes + " bytes is over the limit of " + limits.maxBytes()
+                    + " bytes (COILSIGHT_MAX_IMAGE_BYTES); not read");
+        }
     }
 
     public ImageCaptured build(String imageId, ImageMetadata metadata, byte[] bytes) {

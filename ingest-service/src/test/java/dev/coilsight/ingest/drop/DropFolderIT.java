@@ -324,6 +324,26 @@ class DropFolderIT {
     }
 
     @Test
+    void aFileOfGigabytesGoesToFailedWithoutBeingReadAndTheImagesBesideItArePublished() throws Exception {
+        Path coil = Files.createDirectories(root.resolve("COIL-G"));
+        // Sparse: 3 GB to the watcher, no disk used; read into memory it would be an OutOfMemoryError at every start.
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(coil.resolve("huge.jpg").toFile(), "rw")) {
+            huge.setLength(3L << 30);
+        }
+        Dropped good = drop("COIL-G", "good.jpg", Files.readAllBytes(IngestFixture.streamImages(1).get(0)));
+
+        DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        watcher.start();
+        Path hugeError = failed("COIL-G", "huge.jpg.error.txt");
+        Await.until(WAIT, () -> Files.exists(hugeError) && Files.exists(done(good)), "the huge file in failed/ with its note, the good one in done/");
+
+        assertThat(Files.readString(hugeError)).contains("3221225472 bytes", "COILSIGHT_MAX_IMAGE_BYTES", "not read");
+        assertThat(Files.size(failed("COIL-G", "huge.jpg"))).isEqualTo(3L << 30);
+        assertPublishedExactlyOnce(Map.of(good.sha256(), good));
+        assertThat(metrics.rejectedCount("drop", "too_large")).isEqualTo(1);
+    }
+
+    @Test
     void symbolicLinksAreRefusedAndWhatTheyPointAtIsLeftAlone(@TempDir Path outside) throws Exception {
         List<Path> images = IngestFixture.streamImages(2);
         Path target = Files.copy(images.get(0), outside.resolve("real.jpg"));
