@@ -44,6 +44,7 @@ import dev.coilsight.model.ClassifierDecision;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
@@ -221,7 +222,7 @@ class ClassifierWorkerIT {
     void aResultTooLargeForTheProducerIsDeadLetteredInsteadOfStallingThePartition() throws Exception {
         Map<String, String> topics = topics();
         long limit = limitBetweenDefectiveImageSizes();
-        assertTooLargeResultsDeadLettered(topics, limit, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(limit)));
+        assertTooLargeResultsDeadLettered(topics, limit, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(limit)), true);
     }
 
     @Test
@@ -234,7 +235,8 @@ class ClassifierWorkerIT {
                     new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(limit)), AlterConfigOp.OpType.SET)))).all().get();
         }
         // The producer may send 8 MiB (as k8s sets the segmenter's): only the broker's topic limit would refuse.
-        assertTooLargeResultsDeadLettered(topics, limit, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(8 << 20)));
+        // The dead-letter topic keeps the broker's default limit, which the image fits: its dead letter carries it.
+        assertTooLargeResultsDeadLettered(topics, limit, Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", String.valueOf(8 << 20)), false);
     }
 
     /** A limit between the defective images' sizes: the larger ones cannot be forwarded as DefectiveImage records. */
@@ -259,7 +261,9 @@ class ClassifierWorkerIT {
                 .sorted(java.util.Comparator.comparingLong(p -> p.toFile().length())).toList();
     }
 
-    private void assertTooLargeResultsDeadLettered(Map<String, String> topics, long split, Map<String, String> settings) throws Exception {
+    /** @param valueOmitted whether the dead letters are over the limit too (then they name the source offset instead of carrying the value) */
+    private void assertTooLargeResultsDeadLettered(Map<String, String> topics, long split, Map<String, String> settings, boolean valueOmitted)
+            throws Exception {
         Set<String> tooLarge = defectiveImagesBySize().stream().filter(p -> p.toFile().length() > split)
                 .map(WorkerFixture::imageId).collect(Collectors.toSet());
         assertThat(tooLarge).isNotEmpty().hasSizeLessThan(defectiveImagesBySize().size());
@@ -274,12 +278,17 @@ class ClassifierWorkerIT {
             assertThat(dead).extracting(r -> WorkerFixture.header(r, DeadLetters.REASON)).containsOnly("TOO_LARGE");
             assertThat(dead).extracting(r -> WorkerFixture.header(r, DeadLetters.ERROR_MESSAGE)).allMatch(m -> m.contains("DefectiveImage")
                     && m.contains("COILSIGHT_KAFKA_MAX_REQUEST_SIZE"));
-            // The input is as large as the result it could not make: the dead letter keeps key and headers, and names the
-            // offset where the value stays readable.
             for (ConsumerRecord<byte[], byte[]> d : dead) {
-                assertThat(d.value()).isNull();
-                assertThat(Long.parseLong(WorkerFixture.header(d, DeadLetters.VALUE_OMITTED))).isGreaterThan(split - 2048);
                 assertThat(WorkerFixture.header(d, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.get("images"));
+                if (valueOmitted) {
+                    // The input is as large as the result it could not make: the dead letter keeps key and headers, and names the
+                    // offset where the value stays readable.
+                    assertThat(d.value()).isNull();
+                    assertThat(Long.parseLong(WorkerFixture.header(d, DeadLetters.VALUE_OMITTED))).isGreaterThan(split - 2048);
+                } else {
+                    assertThat(WorkerFixture.values(List.of(d), ImageCaptured.class).get(0).getImageId()).isIn(tooLarge);
+                    assertThat(WorkerFixture.header(d, DeadLetters.VALUE_OMITTED)).isNull();
+                }
             }
         }
     }
