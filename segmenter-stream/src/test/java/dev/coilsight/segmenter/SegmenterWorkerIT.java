@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -98,13 +97,68 @@ class SegmenterWorkerIT {
         card.withClasses(classes).write(model);
     }
 
+    @Test
+    void aModelThatFailsOnEverythingDeadLettersNothingReportsItsCauseAndTheRecordsWaitForAWorkingModel() throws Exception {
+        // A card that feeds three channels to a one-channel network: every input fails, a blank one too.
+        Path broken = TinyModels.segmenter(dir.resolve("broken"), "tiny-seg-broken", "1", 21, 8);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                broken.resolve("model.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode input = (com.fasterxml.jackson.databind.node.ObjectNode) card.get("input");
+        input.put("channels", 3);
+        input.putArray("mean").add(0.0).add(0.0).add(0.0);
+        input.putArray("std").add(1.0).add(1.0).add(1.0);
+        json.writeValue(broken.resolve("model.json").toFile(), card);
+        Path good = TinyModels.segmenter(dir.resolve("good"), "tiny-seg-good", "2", 21, 8);
+        Map<String, String> topics = WorkerFixture.topics(1, "defective", "defects", "dlq");
+        Map<String, String> settings = new HashMap<>();
+        settings.put("COILSIGHT_MODEL_FAILURE_BATCHES", "2");
+        settings.put("COILSIGHT_WORKER_THREADS", "1");
+        try (InferenceWorker<DefectiveImage> worker = worker(topics, broken, settings); KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(defective(topics.get("defective"), "img-" + i, Files.readAllBytes(files.get(i)), 1600, 256, i)).get();
+            }
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI health = java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + "/health");
+            String[] body = new String[1];
+            WorkerFixture.await(WAIT, () -> {
+                try {
+                    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(health).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    body[0] = r.body();
+                    return r.statusCode() == 503;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "/health says the model is failing");
+            assertThat(body[0]).contains("model failing", "blank");
+            assertThat(worker.ready()).isFalse();
+            assertThat(WorkerFixture.readCommitted(topics.get("dlq"), 1, Duration.ofSeconds(3))).as("nothing drained into the DLQ").isEmpty();
+
+            // A working model swapped in: the same records go through, and health comes back.
+            assertThat(worker.models().pointTo(good)).isTrue();
+            List<DefectSegmentation> results = WorkerFixture.values(WorkerFixture.readCommitted(topics.get("defects"), 3, WAIT),
+                    DefectSegmentation.class);
+            assertThat(results).extracting(DefectSegmentation::getImageId).containsExactlyInAnyOrder("img-0", "img-1", "img-2");
+            assertThat(results).allSatisfy(r -> assertThat(r.getModel().getVersion()).isEqualTo("2"));
+            WorkerFixture.await(WAIT, () -> worker.modelFailing().isEmpty(), "the model failure is cleared");
+            assertThat(WorkerFixture.readCommitted(topics.get("dlq"), 1, Duration.ofSeconds(2))).isEmpty();
+        }
+    }
+
     private static InferenceWorker<DefectiveImage> worker(Map<String, String> topics, Path modelDir) throws IOException {
+        return worker(topics, modelDir, Map.of());
+    }
+
+    private static InferenceWorker<DefectiveImage> worker(Map<String, String> topics, Path modelDir, Map<String, String> extra)
+            throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("COILSIGHT_TOPIC_DEFECTIVE", topics.get("defective"));
         settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
         settings.put("COILSIGHT_MODEL_DIR", modelDir.toString());
         settings.put("COILSIGHT_MAX_BATCH_SIZE", "3");
         settings.put("COILSIGHT_WORKER_THREADS", "2");
+        settings.putAll(extra);
         WorkerConfig config = WorkerConfig.fromEnv(WorkerFixture.env(settings), SegmenterService.DEFAULTS);
         InferenceWorker<DefectiveImage> worker = new InferenceWorker<>(config, new SegmenterStage(topics.get("defects")));
         worker.start();
