@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -103,7 +104,9 @@ class DashboardBrowserIT {
             ChromeDriver browser = chromium();
             try {
                 browser.get("http://127.0.0.1:" + service.httpPort() + "/");
+                // The page redraws its table every 2 s: an element read while it is replaced is looked up again.
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                wait.ignoring(StaleElementReferenceException.class);
                 wait.until(d -> d.findElements(By.cssSelector("#coil-table tbody tr")).size() == 3);
                 ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
 

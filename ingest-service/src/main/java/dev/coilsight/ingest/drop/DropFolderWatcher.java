@@ -2,6 +2,7 @@ package dev.coilsight.ingest.drop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +136,7 @@ public final class DropFolderWatcher implements AutoCloseable {
             }
             this.lockChannel = channel;
             this.lock = held;
-            this.ledger = new DropLedger(realRoot.resolve(".coilsight").resolve("ledger.log"));
+            this.ledger = new DropLedger(realRoot.resolve(".coilsight").resolve("ledger.log"), this::stillDropped, DropLedger.COMPACT_AFTER_LINES);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 closeQuietly(channel); // releases the lock too
@@ -245,7 +246,7 @@ public final class DropFolderWatcher implements AutoCloseable {
     }
 
     private void publish(String coilId, Path file, long size, long modified) {
-        String key = coilId + "/" + file.getFileName() + "|" + size + "|" + modified;
+        String key = ledgerKey(coilId, file.getFileName().toString(), size, modified);
         var known = ledger.get(key);
         if (known.isPresent() && known.get().state() == DropLedger.State.DONE) {
             moveTo(file, DONE); // published before a crash that came before the move
@@ -313,6 +314,39 @@ public final class DropFolderWatcher implements AutoCloseable {
         log.info("published {} as image {} of coil {}", file.getFileName(), imageId, coilId);
     }
 
+    /** A file version: coil, name, size and modification time. */
+    private static String ledgerKey(String coilId, String name, long size, long modified) {
+        return coilId + "/" + name + "|" + size + "|" + modified;
+    }
+
+    /**
+     * Whether the file version a ledger key names is still on disk: in its coil's folder (a crash between the
+     * ledger line and the move), or in its done/ or failed/ (moved back, the same version is known and not
+     * sent again). Once removed from there too, the ledger may forget it.
+     */
+    private boolean stillDropped(String key) {
+        int modifiedAt = key.lastIndexOf('|');
+        int sizeAt = key.lastIndexOf('|', modifiedAt - 1);
+        int nameAt = key.lastIndexOf('/', sizeAt);
+        if (sizeAt < 0 || nameAt < 0) {
+            return false;
+        }
+        String coilId = key.substring(0, nameAt);
+        String name = key.substring(nameAt + 1, sizeAt);
+        Path coil = realRoot.resolve(coilId);
+        for (Path file : List.of(coil.resolve(name), coil.resolve(DONE).resolve(name), coil.resolve(FAILED).resolve(name))) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile() && key.equals(ledgerKey(coilId, name, a.size(), a.lastModifiedTime().toMillis()))) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not there
+            }
+        }
+        return false;
+    }
+
     private void reject(String coilId, Path file, String key, String reason) {
         log.info("refused {} of coil {}: {}", file.getFileName(), coilId, reason);
         if (key != null) {
@@ -320,10 +354,12 @@ public final class DropFolderWatcher implements AutoCloseable {
         }
         Path moved = moveTo(file, FAILED);
         if (moved != null) {
-            try {
-                Files.writeString(moved.resolveSibling(moved.getFileName() + ".error.txt"), reason + "\n", StandardCharsets.UTF_8);
+            Path note = moved.resolveSibling(moved.getFileName() + ".error.txt");
+            // CREATE_NEW: never through a link planted under the note's name, never over another file.
+            try (var out = Files.newByteChannel(note, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS))) {
+                out.write(ByteBuffer.wrap((reason + "\n").getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
-                log.warn("cannot write the error note for {}: {}", moved, e.getMessage());
+                log.warn("cannot write the error note {}: {}", note, e.toString());
             }
         }
     }
@@ -331,7 +367,13 @@ public final class DropFolderWatcher implements AutoCloseable {
     /** Moves a file (or a link itself) into its coil's done/ or failed/ folder, never overwriting. */
     private Path moveTo(Path file, String folder) {
         try {
-            Path dir = Files.createDirectories(file.getParent().resolve(folder));
+            Path dir = file.getParent().resolve(folder);
+            if (Files.isSymbolicLink(dir)) {
+                // A link planted as done/ or failed/ would carry the camera's files wherever it points.
+                warnOnce(dir, "not moving files into " + dir + ": it is a symbolic link; make it a folder");
+                return null;
+            }
+            Files.createDirectories(dir);
             Path target = dir.resolve(file.getFileName());
             for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
                 target = dir.resolve(file.getFileName() + "." + i);

@@ -45,6 +45,7 @@ public final class ImagePublisher implements AutoCloseable {
     private final String topic;
     private final String bootstrapServers;
     private final Duration timeout;
+    private final Map<String, String> kafka;
     private volatile long readyCheckedAt;
     private volatile boolean ready;
 
@@ -74,6 +75,7 @@ public final class ImagePublisher implements AutoCloseable {
         this.topic = topic;
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
+        this.kafka = Map.copyOf(kafka);
     }
 
     /**
@@ -195,12 +197,28 @@ public final class ImagePublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * The settings of the consumer that looks for a drop-folder file after a crash: the cluster's security
+     * settings ({@code COILSIGHT_KAFKA_*}) as the producer has them, without the producer-only ones.
+     */
+    static Map<String, Object> recoveryConsumerSettings(String bootstrapServers, Map<String, String> kafka) {
+        Map<String, Object> configs = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            if (ConsumerConfig.configNames().contains(k)) {
+                configs.put(k, v);
+            }
+        });
+        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return configs;
+    }
+
     /** Whether a record with this image id header sits in the partition at or after {@code fromOffset}. */
     public boolean containsImage(int partition, long fromOffset, String imageId) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        Map<String, Object> configs = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> configs = recoveryConsumerSettings(bootstrapServers, kafka);
         byte[] wanted = imageId.getBytes(StandardCharsets.UTF_8);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(java.util.List.of(tp));

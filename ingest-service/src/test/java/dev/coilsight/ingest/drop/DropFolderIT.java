@@ -344,6 +344,34 @@ class DropFolderIT {
     }
 
     @Test
+    void aFailedFolderOrAnErrorNotePlantedAsALinkIsNeverWrittenThrough(@TempDir Path outside) throws Exception {
+        byte[] text = "not an image".getBytes(StandardCharsets.UTF_8);
+        // COIL-L's failed/ is a link to a folder outside the drop root.
+        Files.createDirectories(root.resolve("COIL-L"));
+        Files.createSymbolicLink(root.resolve("COIL-L").resolve(DropFolderWatcher.FAILED), Files.createDirectories(outside.resolve("elsewhere")));
+        drop("COIL-L", "notes.jpg", text);
+        // COIL-N's note for notes.jpg is planted as a link to a file outside.
+        Path victim = Files.writeString(outside.resolve("victim.txt"), "keep me\n");
+        Files.createDirectories(root.resolve("COIL-N").resolve(DropFolderWatcher.FAILED));
+        Files.createSymbolicLink(failed("COIL-N", "notes.jpg.error.txt"), victim);
+        drop("COIL-N", "notes.jpg", text);
+        Dropped good = drop("COIL-L", "good.jpg", Files.readAllBytes(IngestFixture.streamImages(1).get(0)));
+
+        DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        watcher.start();
+        Await.until(WAIT, () -> Files.exists(done(good)) && Files.exists(failed("COIL-N", "notes.jpg")),
+                "the good file in done/, COIL-N's bad one in failed/");
+        Thread.sleep(STABLE.toMillis() * 3); // more passes over COIL-L's bad file
+
+        try (Stream<Path> moved = Files.list(outside.resolve("elsewhere"))) {
+            assertThat(moved).as("nothing moved through the linked failed/").isEmpty();
+        }
+        assertThat(root.resolve("COIL-L").resolve("notes.jpg")).exists();
+        assertThat(Files.readString(victim)).isEqualTo("keep me\n");
+        assertThat(Files.isSymbolicLink(failed("COIL-N", "notes.jpg.error.txt"))).isTrue();
+    }
+
+    @Test
     void symbolicLinksAreRefusedAndWhatTheyPointAtIsLeftAlone(@TempDir Path outside) throws Exception {
         List<Path> images = IngestFixture.streamImages(2);
         Path target = Files.copy(images.get(0), outside.resolve("real.jpg"));
