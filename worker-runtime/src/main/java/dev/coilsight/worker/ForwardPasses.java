@@ -64,7 +64,7 @@ final class ForwardPasses {
             pass.forEach(image -> inputs.addAll(image.inputs()));
             List<float[]> outputs;
             try {
-                outputs = predict(predict, inputs);
+                outputs = predict(predict, card, inputs);
             } catch (RuntimeException e) {
                 if (pass.size() == 1) {
                     failedOn(pass.get(0), e, card, predict);
@@ -111,7 +111,7 @@ final class ForwardPasses {
 
     private int alone(Image image, ModelCard card, BatchProcessor.Predict predict) {
         try {
-            image.outputs(predict(predict, image.inputs()));
+            image.outputs(predict(predict, card, image.inputs()));
             return 1;
         } catch (RuntimeException e) {
             failedOn(image, e, card, predict);
@@ -119,12 +119,12 @@ final class ForwardPasses {
         }
     }
 
-    private List<float[]> predict(BatchProcessor.Predict predict, List<Preprocessor.Prepared> inputs) {
+    private List<float[]> predict(BatchProcessor.Predict predict, ModelCard card, List<Preprocessor.Prepared> inputs) {
         List<float[]> outputs = predict.predict(inputs);
         if (outputs.size() != inputs.size()) {
             throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + inputs.size() + " inputs");
         }
-        probe.worked(inputs.get(0));
+        probe.worked(card.input(), inputs.get(0));
         return outputs;
     }
 

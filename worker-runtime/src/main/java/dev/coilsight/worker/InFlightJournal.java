@@ -12,14 +12,17 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -76,16 +79,25 @@ final class InFlightJournal {
                 Files.createDirectories(dir);
                 read(deaths.file).forEach(deaths.counts::put);
                 List<Path> journals = new ArrayList<>();
+                Pattern ofThisWorker = Pattern.compile(Pattern.quote(prefix) + "-\\d+\\.inflight");
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "-*.inflight")) {
-                    files.forEach(journals::add);
+                    files.forEach(f -> {
+                        if (ofThisWorker.matcher(f.getFileName().toString()).matches()) {
+                            journals.add(f);
+                        }
+                    });
                 }
+                // A record listed by two threads' journals (its partition moved between them) died once.
+                Set<RecordId> inFlight = new HashSet<>();
                 for (Path journal : journals) {
-                    read(journal).keySet().forEach(id -> deaths.counts.merge(id, 1, Integer::sum));
+                    inFlight.addAll(read(journal).keySet());
                 }
-                deaths.save();
+                inFlight.forEach(id -> deaths.counts.merge(id, 1, Integer::sum));
+                // Journals emptied before the deaths are saved: a kill in between loses this start's count, never doubles it.
                 for (Path journal : journals) {
                     Files.write(journal, new byte[0]);
                 }
+                deaths.save();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the in-flight journals in " + dir + " (COILSIGHT_STATE_DIR): " + e.getMessage(), e);
             }
@@ -181,6 +193,11 @@ final class InFlightJournal {
         StringBuilder lines = new StringBuilder();
         batch.forEach(p -> line(lines, RecordId.of(p.record()), 0));
         write(lines.toString(), true);
+    }
+
+    /** The thread ends on an exception of its own (not a crash): what it had in flight is no record's fault. */
+    void abandoned() {
+        write("", false);
     }
 
     /** The batch's transaction ended: nothing of it is in flight any more. */

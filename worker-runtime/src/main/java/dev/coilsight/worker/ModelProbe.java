@@ -23,12 +23,14 @@ final class ModelProbe {
         }
     }
 
+    private InputSpec spec;
     private int height;
     private int width;
     private int channels;
 
-    /** The model took an input of this shape. */
-    void worked(Preprocessor.Prepared input) {
+    /** The model, whose card says {@code spec}, took an input of this shape. */
+    void worked(InputSpec spec, Preprocessor.Prepared input) {
+        this.spec = spec;
         height = input.height();
         width = input.width();
         channels = input.channels();
@@ -57,7 +59,8 @@ final class ModelProbe {
         int h = height;
         int w = width;
         int c = channels;
-        if (h == 0) {
+        // A shape taken by an earlier model (before a swap) proves nothing about this one.
+        if (h == 0 || !spec.equals(this.spec)) {
             Preprocessor sizes = new Preprocessor(spec);
             h = sizes.inputHeight(FIRST_PROBE_SIDE);
             w = sizes.inputWidth(FIRST_PROBE_SIDE);

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -44,18 +43,20 @@ record RecordLimits(int maxRequestSize, Map<String, Integer> maxMessageBytes) {
         Map<String, Integer> limits = new HashMap<>();
         List<ConfigResource> resources = topics.stream().distinct().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         try (Admin admin = Admin.create(adminSettings)) {
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
-            configs.forEach((resource, config) -> {
-                ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                if (entry != null && entry.value() != null) {
-                    limits.put(resource.name(), Integer.parseInt(entry.value()));
+            // Topic by topic: one that cannot be described (missing, no ACL) leaves the others' limits in force.
+            admin.describeConfigs(resources).values().forEach((resource, future) -> {
+                try {
+                    ConfigEntry entry = future.get(30, TimeUnit.SECONDS).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                    if (entry != null && entry.value() != null) {
+                        limits.put(resource.name(), Integer.parseInt(entry.value()));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    log.warn("cannot read max.message.bytes of {} ({}); its results are bounded by max.request.size {} alone",
+                            resource.name(), e.toString(), maxRequestSize);
                 }
             });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("cannot read max.message.bytes of {} ({}); results are bounded by max.request.size {} alone", topics, e.toString(),
-                    maxRequestSize);
         }
         return new RecordLimits(maxRequestSize, limits);
     }

@@ -102,8 +102,14 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             log.info("{} stopped after its last batch", name);
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             failure = e;
+            journal.abandoned();
             log.error("{}: producer fenced (another instance uses transactional id prefix of this one?); thread ends", name, e);
+        } catch (Exception e) {
+            failure = e;
+            journal.abandoned();
+            log.error("{} failed", name, e);
         } catch (Throwable e) {
+            // An Error (out of memory) may be the record's doing: its journal stays, as after a crash.
             failure = e;
             log.error("{} failed", name, e);
         } finally {

@@ -89,6 +89,27 @@ class ForwardPassesTest {
     }
 
     @Test
+    void afterASwapToAModelOfAnotherInputTheBlankInputFollowsTheNewCard() {
+        ForwardPasses passes = new ForwardPasses("seg", InputBudget.DEFAULT);
+        passes.run(List.of(new FakeImage(1)), CARD, failingOn(-1)); // the old model took 10 x 10
+        ModelCard resized = new ModelCard("m", "2", ModelCard.SEGMENTATION, "serving_default",
+                new InputSpec("input", "NHWC", 1, InputSpec.RESIZE, 1, 32, 48, 1.0 / 255, null, null), "mask",
+                List.of(new ModelCard.ClassSpec(1, "a", 0.5, 0)), null, null, null, null);
+        List<String> shapes = new ArrayList<>();
+        BatchProcessor.Predict takesOnly32x48 = inputs -> {
+            shapes.add(inputs.get(0).height() + "x" + inputs.get(0).width());
+            if (inputs.get(0).height() != 32 || inputs.get(0).values()[0] == 7) {
+                throw new IllegalArgumentException("bad");
+            }
+            return List.of(new float[1]);
+        };
+        FakeImage bad = new FakeImage(7);
+        passes.run(List.of(bad), resized, takesOnly32x48);
+        assertThat(bad.failure).as("the record's fault, not the model's").hasMessage("bad");
+        assertThat(shapes).containsExactly("10x10", "32x48");
+    }
+
+    @Test
     void theBlankInputTakesTheShapeTheModelLastTook() {
         List<Integer> heights = new ArrayList<>();
         ForwardPasses passes = new ForwardPasses("seg", InputBudget.DEFAULT);

@@ -100,6 +100,28 @@ class InFlightJournalTest {
     }
 
     @Test
+    void aRecordInTwoThreadsJournalsAtOneDeathCountsOneDeath() {
+        InFlightJournal.Deaths deaths = InFlightJournal.Deaths.load(dir, PREFIX);
+        new InFlightJournal(dir, PREFIX + "-0", deaths).beforeInference(List.of(polled(0, 5)));
+        new InFlightJournal(dir, PREFIX + "-1", deaths).beforeInference(List.of(polled(0, 5)));
+        assertThat(start(0).deaths(polled(0, 5).record())).isEqualTo(1);
+    }
+
+    @Test
+    void aThreadThatEndsOnAnExceptionOfItsOwnLeavesNoDeathBehind() {
+        InFlightJournal journal = start(0);
+        journal.beforeInference(List.of(polled(0, 5)));
+        journal.abandoned(); // e.g. the commit kept timing out: the process restarts, the record is not at fault
+        assertThat(start(0).deaths(polled(0, 5).record())).isZero();
+    }
+
+    @Test
+    void aWorkerWhosePrefixExtendsThisOnesIsAnotherWorker() {
+        new InFlightJournal(dir, PREFIX + "-x-0", InFlightJournal.Deaths.load(dir, PREFIX + "-x")).beforeInference(List.of(polled(0, 1)));
+        assertThat(start(0).deaths(polled(0, 1).record())).isZero();
+    }
+
+    @Test
     void anotherWorkersJournalsDoNotCount() {
         new InFlightJournal(dir, "seg-host-0", InFlightJournal.Deaths.load(dir, "seg-host")).beforeInference(List.of(polled(0, 1)));
         assertThat(start(0).deaths(polled(0, 1).record())).isZero();

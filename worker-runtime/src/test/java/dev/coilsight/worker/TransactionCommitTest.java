@@ -44,9 +44,18 @@ class TransactionCommitTest {
     }
 
     @Test
+    void aCommitIsAskedAgainAtLeastOnceThoughTheFirstTimeOutTookTheWholeTransactionTimeout() {
+        // max.block.ms and the transaction timeout are both 60 s by default: the first time-out comes when that has passed.
+        SlowCoordinator producer = new SlowCoordinator(1);
+        TransactionCommit.commit(producer, Duration.ZERO, "classifier-worker-0");
+        assertThat(producer.commits).isEqualTo(2);
+        assertThat(producer.transactionCommitted()).isTrue();
+    }
+
+    @Test
     void commitsThatKeepTimingOutPastTheTransactionTimeoutEndTheProducer() {
         SlowCoordinator producer = new SlowCoordinator(Integer.MAX_VALUE);
-        assertThatThrownBy(() -> TransactionCommit.commit(producer, Duration.ZERO, "classifier-worker-0"))
+        assertThatThrownBy(() -> TransactionCommit.commit(producer, Duration.ofMillis(50), "classifier-worker-0"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("kept timing out").hasCauseInstanceOf(TimeoutException.class);
         assertThat(producer.transactionCommitted()).isFalse();
     }

@@ -94,11 +94,13 @@ final class DropLedger implements AutoCloseable {
             }
             out.force(true);
         }
-        if (channel != null) {
-            channel.close();
-        }
+        // Moved first: if the rename fails, the old file and its channel go on as they were.
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FileChannel previous = channel;
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (previous != null) {
+            previous.close();
+        }
         linesSinceCompaction = 0;
         entriesAfterCompaction = entries.size();
     }
