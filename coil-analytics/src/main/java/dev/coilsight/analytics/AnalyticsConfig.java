@@ -2,12 +2,15 @@ package dev.coilsight.analytics;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
@@ -120,8 +123,22 @@ public record AnalyticsConfig(
         p.put(DeadLetterHandlers.TOPIC_CONFIG, dlqTopic);
         p.put(DeadLetterHandlers.STAGE_CONFIG, "coil-analytics");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), CoilAnalyticsTopology.MAX_RECORD_BYTES);
+        // Internal topics may carry images (the repartitioned defective images): room for them as for the changelog.
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), String.valueOf(CoilAnalyticsTopology.MAX_RECORD_BYTES));
         p.putAll(kafka);
         return p;
+    }
+
+    /** Admin client settings for start-up reads: the cluster and its security settings from COILSIGHT_KAFKA_*. */
+    public Map<String, Object> adminSettings() {
+        Map<String, Object> a = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                a.put(k, v);
+            }
+        });
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return a;
     }
 
     /** The schema registry client settings (Confluent client keys). */

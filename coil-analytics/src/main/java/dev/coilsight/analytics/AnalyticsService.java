@@ -20,6 +20,7 @@ import dev.coilsight.analytics.http.DashboardAssets;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.analytics.topology.PartitionLayout;
 import dev.coilsight.cli.ServiceHelp;
 import dev.coilsight.config.Env;
 import dev.coilsight.schemas.CoilDefectStats;
@@ -54,7 +55,7 @@ public final class AnalyticsService implements AutoCloseable {
         http = new OpsServer(config.httpHost(), config.httpPort(), 8, this::health, this::ready, this::scrape);
         advertised = config.advertisedServer(http.port());
         Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), serdes(registry, config.autoRegisterSchemas()),
-                Clock.systemUTC());
+                Clock.systemUTC(), PartitionLayout.imagePartitions(config.adminSettings(), config.topics()));
         streams = new KafkaStreams(topology, config.streamsProperties(advertised));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed, replacing it: {}", e.toString());

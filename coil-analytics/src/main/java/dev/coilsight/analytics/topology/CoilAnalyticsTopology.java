@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -92,6 +93,15 @@ public final class CoilAnalyticsTopology {
     }
 
     public static Topology build(Topics topics, Settings settings, RecordSerdes serdes, Clock clock) {
+        return build(topics, settings, serdes, clock, 0);
+    }
+
+    /**
+     * @param imagePartitions when the defective-images topic has another partition count than the results
+     *     topics, their count: the images are repartitioned by coil into as many partitions, so that every
+     *     store holds a coil in the same task and one instance answers everything about it; 0 when they agree
+     */
+    public static Topology build(Topics topics, Settings settings, RecordSerdes serdes, Clock clock, int imagePartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         CapturedAtTimestampExtractor eventTime = new CapturedAtTimestampExtractor();
         Serde<String> keys = Serdes.String();
@@ -140,9 +150,15 @@ public final class CoilAnalyticsTopology {
         if (settings.recentImagesPerCoil() > 0) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_IMAGES_STORE), keys, serdes.defectiveImage())
                     .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES))));
-            images.process(() -> new KeepRecentProcessor<DefectiveImage>(RECENT_IMAGES_STORE, settings.recentImagesPerCoil(),
+            KStream<String, DefectiveImage> imagesByCoil = imagePartitions <= 0 ? images
+                    : images.repartition(Repartitioned.<String, DefectiveImage>as("defective-images-by-coil")
+                            .withKeySerde(keys).withValueSerde(serdes.defectiveImage()).withNumberOfPartitions(imagePartitions));
+            // Connected to the recent-defects store too, though it only writes its own: that puts it in the sub-topology
+            // of the coil's figures, whose tasks Streams keeps together, so that the instance owning a coil's figures
+            // also holds its images (and Streams checks that the partition counts agree).
+            imagesByCoil.process(() -> new KeepRecentProcessor<DefectiveImage>(RECENT_IMAGES_STORE, settings.recentImagesPerCoil(),
                     d -> d.getImage().getCapturedAt().toEpochMilli(), d -> d.getImage().getImageId()), Named.as("keep-recent-images"),
-                    RECENT_IMAGES_STORE);
+                    RECENT_IMAGES_STORE, RECENT_DEFECTS_STORE);
         }
         return builder.build();
     }

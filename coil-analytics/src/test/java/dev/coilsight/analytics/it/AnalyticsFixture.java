@@ -63,6 +63,12 @@ final class AnalyticsFixture {
         void create(int partitions) {
             TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), defective(), coilStats(), dlq());
         }
+
+        /** The defective images on a topic of another partition count, as k8s/topics lays them out. */
+        void create(int partitions, int defectivePartitions) {
+            TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), coilStats(), dlq());
+            TestInfrastructure.kafka().createTopics(defectivePartitions, defective());
+        }
     }
 
     static AnalyticsService start(TestTopics topics, String applicationId, Path stateDir, Map<String, String> extra) throws IOException {

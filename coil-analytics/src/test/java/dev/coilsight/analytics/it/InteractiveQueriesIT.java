@@ -151,6 +151,40 @@ class InteractiveQueriesIT {
         }
     }
 
+    @Test
+    void imagesOnATopicWithMorePartitionsThanTheResultsAreAnsweredForEveryCoilByEitherInstance() throws Exception {
+        AnalyticsFixture.TestTopics topics = new AnalyticsFixture.TestTopics("iq-layout");
+        topics.create(2, 5); // as k8s/topics: the workers' input has more partitions than the results
+        byte[] png = png(40, 16);
+        try (AnalyticsService a = AnalyticsFixture.start(topics, "analytics-iq-layout", stateA, Map.of());
+             AnalyticsService b = AnalyticsFixture.start(topics, "analytics-iq-layout", stateB, Map.of());
+             KafkaProducer<String, SpecificRecord> producer = AnalyticsFixture.producer()) {
+            AnalyticsFixture.awaitRunning(a, b);
+            sendRound(producer, topics, 0, 3, png);
+            awaitFigures(a);
+            Await.until(Duration.ofSeconds(60), () -> localCoils(a) > 0 && localCoils(b) > 0, "both instances hold coils");
+            int lookups = 0;
+            for (String coil : expected.keySet()) {
+                for (AnalyticsService asked : List.of(a, b)) {
+                    JsonNode defects = json(asked, "/v1/coils/" + coil + "/defects?limit=50").get("defects");
+                    assertThat(defects).hasSize((int) expected.get(coil)[1]);
+                    for (JsonNode d : defects) {
+                        String imageId = d.get("imageId").asText();
+                        String path = "/v1/coils/" + coil + "/images/" + imageId + "/image";
+                        // The images reach their store through the repartition topic, a moment after the figures.
+                        Await.until(Duration.ofSeconds(30), () -> get(asked, path).statusCode() == 200, "image " + imageId + " of " + coil);
+                        HttpResponse<byte[]> bytes = get(asked, path);
+                        assertThat(bytes.body()).isEqualTo(png);
+                        assertThat(json(asked, "/v1/coils/" + coil + "/images/" + imageId).get("masks").get(0).get("pixelCount").asLong())
+                                .isEqualTo(15);
+                        lookups++;
+                    }
+                }
+            }
+            assertThat(lookups).isGreaterThanOrEqualTo(2 * COILS);
+        }
+    }
+
     /** Images {@code from .. from+count-1} of every coil; every other image defective, with a class-3 mask of 15 pixels. */
     private void sendRound(KafkaProducer<String, SpecificRecord> producer, AnalyticsFixture.TestTopics topics, int from, int count,
             byte[] png) {
