@@ -1,8 +1,5 @@
 package dev.coilsight.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +44,7 @@ public final class BarePredict implements AutoCloseable {
         this.threads = threads;
         ImageDecoder decoder = new ImageDecoder();
         for (Path file : files) {
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
+            byte[] bytes = BenchInputs.read(file);
             windows.add(decision.inputs(decoder.decode(bytes, mode(classifier))));
             DecodedImage forSegmenter = decoder.decode(bytes, mode(segmenter));
             Preprocessor.Prepared prepared = segmenter.preprocessor().prepare(forSegmenter);

@@ -63,6 +63,15 @@ public final class BenchInputs {
      * The JPEG/PNG files of a folder (or of its {@code images/} or {@code train_images/}), in name order, the first
      * {@code count} of them (0 = all).
      */
+    /** The bytes of an image file; a file that cannot be read is an {@link UncheckedIOException} naming it. */
+    public static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
     public static List<Path> images(Path folder, int count) {
         Path dir = folder;
         for (String candidate : List.of("images", "train_images")) {

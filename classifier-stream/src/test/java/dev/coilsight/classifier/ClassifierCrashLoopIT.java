@@ -2,7 +2,6 @@ package dev.coilsight.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,12 +101,6 @@ class ClassifierCrashLoopIT {
     }
 
     private Process start(Map<String, String> env, String name) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), HaltingClassifierService.class.getName());
-        builder.environment().putAll(env);
-        File log = dir.resolve(name + ".log").toFile();
-        builder.redirectErrorStream(true).redirectOutput(log);
-        return builder.start();
+        return WorkerFixture.startJvm(HaltingClassifierService.class, env, dir.resolve(name + ".log"), "512m");
     }
 }

@@ -74,6 +74,16 @@ public final class WorkerFixture {
     }
 
     /** {@link #env}'s variables, for a worker in another JVM. */
+    /** A worker's {@code main} in a JVM of its own (so that a test can kill it), on this test's classpath; output to {@code log}. */
+    public static Process startJvm(Class<?> main, Map<String, String> env, Path log, String maxHeap) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), main.getName());
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return builder.start();
+    }
+
     public static Map<String, String> variables(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>();
         env.put("COILSIGHT_BOOTSTRAP_SERVERS", TestInfrastructure.kafka().bootstrapServers());

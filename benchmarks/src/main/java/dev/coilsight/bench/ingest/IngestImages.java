@@ -1,7 +1,5 @@
 package dev.coilsight.bench.ingest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,12 +38,7 @@ record IngestImages(Path folder, List<byte[]> images) {
         List<Path> files = BenchInputs.images(folder, 0);
         List<byte[]> images = new ArrayList<>();
         for (Path file : files) {
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
+            byte[] bytes = BenchInputs.read(file);
             try {
                 check.build("check", new ImageMetadata("coil", "cam", 0, Instant.now(), null, null), bytes);
             } catch (IngestRejection e) {
