@@ -25,7 +25,8 @@ import dev.coilsight.schemas.Topics;
  *       {@code full} decodes every image</li>
  *   <li>{@code COILSIGHT_PRODUCE_TIMEOUT_MS} [15000]: how long an upload waits for the broker's acknowledgement</li>
  *   <li>{@code COILSIGHT_DROP_ROOT} [none: watcher off], {@code COILSIGHT_DROP_STABLE_MS} [1000], {@code COILSIGHT_DROP_POLL_MS} [250],
- *       {@code COILSIGHT_DROP_CAMERA_ID} [drop-folder]</li>
+ *       {@code COILSIGHT_DROP_CAMERA_ID} [drop-folder], {@code COILSIGHT_DROP_PENDING_TIMEOUT_MS} [600000]: how long a file whose
+ *       earlier send cannot be confirmed or denied (the broker answers, the answer stays unknown) is retried before it is set aside</li>
  *   <li>{@code COILSIGHT_DEFAULT_CAMERA_ID} [http]: camera id of uploads that name none</li>
  *   <li>{@code COILSIGHT_KAFKA_*}: passed to the producer and admin client (e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
  *       {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG}), overriding ingest's own settings</li>
@@ -48,6 +49,7 @@ public record IngestConfig(
         Optional<Path> dropRoot,
         Duration dropStable,
         Duration dropPoll,
+        Duration dropPendingTimeout,
         String dropCameraId,
         String httpCameraId,
         Map<String, String> kafka) {
@@ -90,6 +92,7 @@ public record IngestConfig(
                 env.optional("COILSIGHT_DROP_ROOT").map(Path::of),
                 env.millis("COILSIGHT_DROP_STABLE_MS", 1_000),
                 env.millis("COILSIGHT_DROP_POLL_MS", 250),
+                env.millis("COILSIGHT_DROP_PENDING_TIMEOUT_MS", 600_000),
                 env.string("COILSIGHT_DROP_CAMERA_ID", "drop-folder"),
                 env.string("COILSIGHT_DEFAULT_CAMERA_ID", "http"),
                 env.passThrough(KAFKA_PREFIX));
@@ -117,6 +120,7 @@ public record IngestConfig(
         out.put("COILSIGHT_DROP_ROOT", dropRoot.map(Path::toString).orElse("(watcher off)"));
         out.put("COILSIGHT_DROP_STABLE_MS", String.valueOf(dropStable.toMillis()));
         out.put("COILSIGHT_DROP_POLL_MS", String.valueOf(dropPoll.toMillis()));
+        out.put("COILSIGHT_DROP_PENDING_TIMEOUT_MS", String.valueOf(dropPendingTimeout.toMillis()));
         out.put("COILSIGHT_DROP_CAMERA_ID", dropCameraId);
         out.put("COILSIGHT_DEFAULT_CAMERA_ID", httpCameraId);
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));

@@ -34,7 +34,7 @@ public final class IngestService implements AutoCloseable {
                 ImagePublisher.registryConfig(config.schemaRegistryUrl(), config.schemaRegistryUserInfo()),
                 config.autoRegisterSchemas(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes(), config.kafka());
         this.watcher = config.dropRoot().map(root -> new DropFolderWatcher(root, events, publisher, metrics,
-                config.dropCameraId(), config.dropStable(), config.dropPoll()));
+                new DropFolderWatcher.Settings(config.dropCameraId(), config.dropStable(), config.dropPoll(), config.dropPendingTimeout())));
         this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpThreads(),
                 config.authDisabled() ? Optional.empty() : config.token(), config.limits().maxBytes(), config.httpCameraId()),
                 events, publisher, metrics,

@@ -2,14 +2,11 @@ package dev.coilsight.ingest.drop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -51,8 +48,10 @@ public final class DropFolderWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DropFolderWatcher.class);
     private static final Pattern COIL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    static final String DONE = "done";
-    static final String FAILED = "failed";
+    static final String DONE = DropFolders.DONE;
+    static final String FAILED = DropFolders.FAILED;
+    /** Trouble that lasts is logged again after this long, not at every pass. */
+    private static final long TROUBLE_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final String SOURCE = "drop";
     /** Drop roots (real paths) watched by this JVM. */
     private static final Set<Path> WATCHED_ROOTS = ConcurrentHashMap.newKeySet();
@@ -77,6 +76,19 @@ public final class DropFolderWatcher implements AutoCloseable {
     private record Seen(long size, long modified, long sinceNanos) {
     }
 
+    /**
+     * How the watcher works: the camera id of its files, how long a file must stay unchanged, how often the root is
+     * scanned, and how long a PENDING file whose send can be neither confirmed nor denied is retried before it is set aside.
+     */
+    public record Settings(String cameraId, Duration stable, Duration poll, Duration pendingTimeout) {
+        public Settings {
+            if (stable.isNegative() || poll.isZero() || poll.isNegative() || pendingTimeout.isNegative()) {
+                throw new IllegalArgumentException("drop folder durations must be positive: stable " + stable + ", poll " + poll
+                        + ", pending timeout " + pendingTimeout);
+            }
+        }
+    }
+
     private final Path root;
     private final Path realRoot;
     private final ImageEvents events;
@@ -85,7 +97,11 @@ public final class DropFolderWatcher implements AutoCloseable {
     private final String cameraId;
     private final Duration stable;
     private final Duration poll;
+    private final Duration pendingTimeout;
     private final CrashPoints crashPoints;
+    private final DropFolders folders = new DropFolders(this::warnOnce);
+    /** PENDING files whose earlier send could not be looked up while the broker answered: since when. */
+    private final Map<String, Long> unresolvedSince = new HashMap<>();
     private final DropLedger ledger;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -97,23 +113,26 @@ public final class DropFolderWatcher implements AutoCloseable {
         return thread;
     });
     private volatile boolean healthy = true;
+    private boolean troubleThisPass;
+    private String lastTrouble;
+    private long lastTroubleLoggedAt;
     private volatile boolean stopping;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public DropFolderWatcher(Path root, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics, String cameraId,
-                             Duration stable, Duration poll) {
-        this(root, events, publisher, metrics, cameraId, stable, poll, NO_CRASH);
+    public DropFolderWatcher(Path root, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics, Settings settings) {
+        this(root, events, publisher, metrics, settings, NO_CRASH);
     }
 
-    DropFolderWatcher(Path root, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics, String cameraId,
-                      Duration stable, Duration poll, CrashPoints crashPoints) {
+    DropFolderWatcher(Path root, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics, Settings settings,
+                      CrashPoints crashPoints) {
         this.root = root.toAbsolutePath().normalize();
         this.events = events;
         this.publisher = publisher;
         this.metrics = metrics;
-        this.cameraId = cameraId;
-        this.stable = stable;
-        this.poll = poll;
+        this.cameraId = settings.cameraId();
+        this.stable = settings.stable();
+        this.poll = settings.poll();
+        this.pendingTimeout = settings.pendingTimeout();
         this.crashPoints = crashPoints;
         try {
             Files.createDirectories(this.root.resolve(".coilsight"));
@@ -162,18 +181,32 @@ public final class DropFolderWatcher implements AutoCloseable {
         log.info("watching drop folder {} (stable after {} ms)", root, stable.toMillis());
     }
 
-    /** False after a scan failed in a way that needs attention (e.g. the ledger cannot be written). */
+    /**
+     * False while the last pass could not handle a file for a reason that is not the file's (the ledger cannot be
+     * written, a disk is full, an earlier send cannot be looked up): it is tried again at every pass.
+     */
     public boolean healthy() {
         return healthy;
     }
 
     private void scanSafely() {
+        troubleThisPass = false;
         try {
             scan();
-            healthy = true;
         } catch (RuntimeException e) {
-            healthy = false;
-            log.warn("drop folder scan failed, retrying in {} ms: {}", poll.toMillis(), e.getMessage());
+            trouble("drop folder scan failed, retrying in " + poll.toMillis() + " ms: " + e.getMessage());
+        }
+        healthy = !troubleThisPass;
+    }
+
+    /** Marks this pass unhealthy and logs the cause, once while it stays the same (at most every 30 s). */
+    private void trouble(String message) {
+        troubleThisPass = true;
+        long now = System.nanoTime();
+        if (!message.equals(lastTrouble) || now - lastTroubleLoggedAt > TROUBLE_LOG_NANOS) {
+            log.warn(message);
+            lastTrouble = message;
+            lastTroubleLoggedAt = now;
         }
     }
 
@@ -202,7 +235,12 @@ public final class DropFolderWatcher implements AutoCloseable {
                 if (stopping) {
                     return; // stopped between two files: the rest wait for the next run
                 }
-                consider(coilId, file);
+                try {
+                    consider(coilId, file);
+                } catch (RuntimeException e) {
+                    // Not this file's fault (a ledger that cannot be written, say): it stays where it is, the others go on.
+                    trouble("cannot handle " + file + " now, will retry: " + e.getMessage());
+                }
             }
         }
         seen.keySet().removeIf(path -> !Files.exists(path, LinkOption.NOFOLLOW_LINKS));
@@ -210,8 +248,9 @@ public final class DropFolderWatcher implements AutoCloseable {
 
     private void consider(String coilId, Path file) {
         String name = file.getFileName().toString();
-        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) || inProgressName(name) || name.endsWith(".error.txt")) {
-            return;
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) || inProgressName(name) || name.endsWith(".error.txt")
+                || name.equals(DONE) || name.equals(FAILED)) {
+            return; // done/ or failed/ planted as a link is the watcher's own folder: warned about when a move meets it
         }
         if (Files.isSymbolicLink(file)) {
             reject(coilId, file, null, "symbolic links are refused: drop the file itself");
@@ -284,7 +323,15 @@ public final class DropFolderWatcher implements AutoCloseable {
         if (known.isPresent()) {
             // PENDING from a run that stopped before the acknowledgement was recorded: was it published?
             DropLedger.Entry pending = known.get();
-            if (publisher.containsImage(pending.partition(), pending.fromOffset(), imageId)) {
+            boolean published;
+            try {
+                published = publisher.containsImage(pending.partition(), pending.fromOffset(), imageId);
+            } catch (RuntimeException e) {
+                unresolved(coilId, file, pending, e);
+                return;
+            }
+            unresolvedSince.remove(key);
+            if (published) {
                 log.info("{} was published before the restart (image {}); not publishing it again", file, imageId);
                 ledger.done(key, imageId);
                 moveTo(file, DONE);
@@ -312,6 +359,32 @@ public final class DropFolderWatcher implements AutoCloseable {
         ledger.done(key, imageId);
         moveTo(file, DONE);
         log.info("published {} as image {} of coil {}", file.getFileName(), imageId, coilId);
+    }
+
+    /**
+     * A PENDING file whose earlier send could not be looked up. While the broker cannot be reached that is an outage,
+     * not the file's trouble, and it waits; once the lookup has failed with the broker answering for longer than the
+     * pending timeout (its records deleted, say), the file is set aside in failed/ with what is known, so that the
+     * folder's health is not held hostage by one file: whether it was published is for a person to find out.
+     */
+    private void unresolved(String coilId, Path file, DropLedger.Entry pending, RuntimeException cause) {
+        String why = cause.getMessage();
+        if (!publisher.brokerReachable()) {
+            trouble("cannot tell yet whether " + file + " was published (the broker does not answer): " + why);
+            return;
+        }
+        long now = System.nanoTime();
+        long since = unresolvedSince.computeIfAbsent(pending.key(), k -> now);
+        if (now - since < pendingTimeout.toNanos()) {
+            trouble("cannot tell yet whether " + file + " was published as image " + pending.imageId() + ", will retry: " + why);
+            return;
+        }
+        unresolvedSince.remove(pending.key());
+        reject(coilId, file, pending.key(), "set aside: its earlier send as image " + pending.imageId() + " (partition "
+                + pending.partition() + ", from offset " + pending.fromOffset() + ") could be neither confirmed nor denied within "
+                + pendingTimeout.toSeconds() + " s: " + why + ". Look for image " + pending.imageId()
+                + " on the topic before dropping the file again: it may have been published.");
+        metrics.rejected(SOURCE, "unresolved");
     }
 
     /** A file version: coil, name, size and modification time. */
@@ -352,37 +425,11 @@ public final class DropFolderWatcher implements AutoCloseable {
         if (key != null) {
             ledger.failed(key);
         }
-        Path moved = moveTo(file, FAILED);
-        if (moved != null) {
-            Path note = moved.resolveSibling(moved.getFileName() + ".error.txt");
-            // CREATE_NEW: never through a link planted under the note's name, never over another file.
-            try (var out = Files.newByteChannel(note, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS))) {
-                out.write(ByteBuffer.wrap((reason + "\n").getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                log.warn("cannot write the error note {}: {}", note, e.toString());
-            }
-        }
+        folders.fail(file, reason);
     }
 
-    /** Moves a file (or a link itself) into its coil's done/ or failed/ folder, never overwriting. */
     private Path moveTo(Path file, String folder) {
-        try {
-            Path dir = file.getParent().resolve(folder);
-            if (Files.isSymbolicLink(dir)) {
-                // A link planted as done/ or failed/ would carry the camera's files wherever it points.
-                warnOnce(dir, "not moving files into " + dir + ": it is a symbolic link; make it a folder");
-                return null;
-            }
-            Files.createDirectories(dir);
-            Path target = dir.resolve(file.getFileName());
-            for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
-                target = dir.resolve(file.getFileName() + "." + i);
-            }
-            return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            log.warn("cannot move {} to {}/: {}", file, folder, e.getMessage());
-            return null;
-        }
+        return folders.moveTo(file, folder);
     }
 
     static boolean inProgressName(String name) {

@@ -211,6 +211,7 @@ public final class ImagePublisher implements AutoCloseable {
         configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return configs;
     }
@@ -223,6 +224,12 @@ public final class ImagePublisher implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(java.util.List.of(tp));
             long end = consumer.endOffsets(java.util.List.of(tp), Duration.ofSeconds(10)).get(tp);
+            long start = consumer.beginningOffsets(java.util.List.of(tp), Duration.ofSeconds(10)).get(tp);
+            if (fromOffset < start) {
+                // Records from there on were deleted (retention): their absence proves nothing.
+                throw new IllegalStateException(tp + " now starts at offset " + start + ", after " + fromOffset
+                        + ": the records where it would be were deleted");
+            }
             consumer.seek(tp, fromOffset);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (consumer.position(tp) < end && System.nanoTime() < deadline) {

@@ -80,8 +80,12 @@ class DropFolderIT {
     }
 
     private DropFolderWatcher watcher(Duration stable, DropFolderWatcher.CrashPoints crashPoints) {
+        return watcher(new DropFolderWatcher.Settings(CAMERA, stable, POLL, Duration.ofMinutes(10)), crashPoints);
+    }
+
+    private DropFolderWatcher watcher(DropFolderWatcher.Settings settings, DropFolderWatcher.CrashPoints crashPoints) {
         DropFolderWatcher watcher = new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), sink.publisher(), metrics,
-                CAMERA, stable, POLL, crashPoints);
+                settings, crashPoints);
         running.add(watcher);
         return watcher;
     }
@@ -239,7 +243,7 @@ class DropFolderIT {
         a.get().start();
         assertThat(thirdAck.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("A acknowledged three files").isTrue();
         assertThatThrownBy(() -> new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), sink.publisher(), metrics,
-                CAMERA, STABLE, POLL)).isInstanceOf(IllegalStateException.class).hasMessageContaining("one watcher per drop root");
+                new DropFolderWatcher.Settings(CAMERA, STABLE, POLL, Duration.ofMinutes(10)))).isInstanceOf(IllegalStateException.class).hasMessageContaining("one watcher per drop root");
         Path lockFile = root.resolve(".coilsight").resolve("lock");
         assertThat(LockProbe.probe(lockFile)).as("A's lock, seen from another process, after the refused second watcher").isEqualTo("held");
         stop(a.get());
@@ -321,6 +325,45 @@ class DropFolderIT {
         assertThat(metrics.rejectedCount("drop", "not_an_image")).isEqualTo(1);
         assertThat(metrics.rejectedCount("drop", "corrupt")).isEqualTo(1);
         assertThat(ledgerLines()).filteredOn(line -> line.startsWith("FAILED ")).hasSize(2);
+    }
+
+    @Test
+    void aPendingFileWhoseEarlierSendCannotBeLookedUpIsSetAsideAfterTheTimeoutAndTheWatcherRecovers() throws Exception {
+        List<Path> images = IngestFixture.streamImages(2);
+        Dropped stuck = drop("COIL-U", "stuck.jpg", Files.readAllBytes(images.get(0)));
+        Path stuckFile = root.resolve("COIL-U").resolve("stuck.jpg");
+        Files.setLastModifiedTime(stuckFile, FileTime.from(Instant.now().minusSeconds(60)));
+        // A run before this one wrote PENDING for the file from offset 0 of its partition, and those records are gone
+        // (retention): whether it was sent cannot be told from the topic.
+        int partition = sink.publisher().partitionFor("COIL-U");
+        ImageEvents events = new ImageEvents(ImageLimits.DEFAULT, false);
+        for (int i = 0; i < 2; i++) {
+            sink.publisher().publish(events.build("earlier-" + i, new dev.coilsight.ingest.publish.ImageMetadata("COIL-U", CAMERA, i,
+                    Instant.now(), null, null), Files.readAllBytes(images.get(1))), "test");
+        }
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(sink.topic(), partition);
+        try (org.apache.kafka.clients.admin.Admin admin = dev.coilsight.testsupport.TestInfrastructure.kafka().admin()) {
+            admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(2))).all().get(30, TimeUnit.SECONDS);
+        }
+        String key = "COIL-U/stuck.jpg|" + Files.size(stuckFile) + "|" + Files.getLastModifiedTime(stuckFile).toMillis();
+        Files.createDirectories(root.resolve(".coilsight"));
+        Files.writeString(root.resolve(".coilsight").resolve("ledger.log"),
+                "PENDING " + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8) + " lost-image " + partition + " 0\n");
+        Dropped good = drop("COIL-V", "good.jpg", Files.readAllBytes(images.get(1)));
+
+        DropFolderWatcher watcher = watcher(new DropFolderWatcher.Settings(CAMERA, STABLE, POLL, Duration.ofSeconds(3)), DropFolderWatcher.NO_CRASH);
+        watcher.start();
+        Await.until(WAIT, () -> Files.exists(done(good)), "the good file of another coil is published meanwhile");
+        Await.until(WAIT, () -> !watcher.healthy(), "the watcher says it cannot resolve the file");
+        Path note = failed("COIL-U", "stuck.jpg.error.txt");
+        Await.until(WAIT, () -> Files.exists(note), "the unresolvable file is set aside");
+        Await.until(WAIT, watcher::healthy, "the watcher is healthy again");
+
+        assertThat(Files.readString(note)).contains("lost-image", "neither confirmed nor denied", "were deleted", "before dropping the file again");
+        assertThat(IngestFixture.sha256(Files.readAllBytes(failed("COIL-U", "stuck.jpg")))).isEqualTo(stuck.sha256());
+        assertPublishedExactlyOnce(Map.of(good.sha256(), good));
+        assertThat(metrics.rejectedCount("drop", "unresolved")).isEqualTo(1);
+        assertThat(ledgerLines()).anySatisfy(line -> assertThat(line).startsWith("FAILED ").contains("stuck.jpg"));
     }
 
     @Test
