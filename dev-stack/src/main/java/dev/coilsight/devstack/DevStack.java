@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import dev.coilsight.classifier.ClassifierStage;
 import dev.coilsight.config.Env;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
+import dev.coilsight.embedded.TopicCreator;
 import dev.coilsight.ingest.IngestConfig;
 import dev.coilsight.ingest.IngestService;
 import dev.coilsight.schemas.Contracts;
@@ -88,13 +90,10 @@ public final class DevStack implements AutoCloseable {
         registry = keep(LocalRegistry.start(settings.dataDir().resolve("registry"), settings.registryPort()));
         listener.started("schema registry (Apicurio, child JVM)", registry.ccompatUrl());
 
-        // Image topics take records up to the broker's limit; the rest are small.
-        Map<String, String> imageTopic = Map.of("max.message.bytes", String.valueOf(LocalKafka.MAX_MESSAGE_BYTES));
-        kafka.createTopics(settings.partitions(), imageTopic, Topics.IMAGES, Topics.DEFECTIVE_IMAGES);
-        kafka.createTopics(settings.partitions(), Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS);
-        kafka.createTopics(settings.partitions(), Map.of("cleanup.policy", "compact"), Topics.COIL_STATS);
-        kafka.createTopics(1, imageTopic, Topics.DLQ);
-        registerSchemas();
+        try (Admin admin = kafka.admin()) {
+            createTopics(admin, settings.partitions());
+        }
+        registerSchemas(registry.ccompatUrl());
         listener.started("topics and schemas", String.join(", ", Topics.all()));
 
         ingest = keep(new IngestService(IngestConfig.fromEnv(env(Map.of(
@@ -150,8 +149,18 @@ public final class DevStack implements AutoCloseable {
         return new Env(env);
     }
 
-    private void registerSchemas() {
-        try (SchemaRegistryClient client = new RestSchemaRegistryClient(RegistryClientConfig.forUrl(registry.ccompatUrl()))) {
+    /** The system's topics, {@code partitions} each (the dead-letter topic one); image topics take records up to the broker's limit. */
+    public static void createTopics(Admin admin, int partitions) {
+        Map<String, String> imageTopic = Map.of("max.message.bytes", String.valueOf(LocalKafka.MAX_MESSAGE_BYTES));
+        TopicCreator.create(admin, partitions, imageTopic, Topics.IMAGES, Topics.DEFECTIVE_IMAGES);
+        TopicCreator.create(admin, partitions, Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS);
+        TopicCreator.create(admin, partitions, Map.of("cleanup.policy", "compact"), Topics.COIL_STATS);
+        TopicCreator.create(admin, 1, imageTopic, Topics.DLQ);
+    }
+
+    /** Registers every record's schema under its topic's subject, with BACKWARD compatibility. */
+    public static void registerSchemas(String registryUrl) {
+        try (SchemaRegistryClient client = new RestSchemaRegistryClient(RegistryClientConfig.forUrl(registryUrl))) {
             for (Contracts.Contract contract : Contracts.all()) {
                 client.register(contract.valueSubject(), contract.valueSchema());
                 client.setCompatibility(contract.valueSubject(), CompatibilityLevel.BACKWARD);

@@ -46,12 +46,24 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Formats {@code logDir} when new, starts the broker on {@code port} (0: any free port) and waits until it serves clients. */
     public static LocalKafka start(Path logDir, int port) {
+        return start(logDir, port, 0);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with the controller on {@code controllerPort} (0: any free port): a broker stopped
+     * and started again over the same log folder, as in fault tests, keeps both addresses.
+     */
+    public static LocalKafka start(Path logDir, int port, int controllerPort) {
         long started = System.nanoTime();
         if (port != 0) {
             Ports.requireFree(port, "the Kafka broker");
         }
         int brokerPort = port == 0 ? Ports.free() : port;
-        int controllerPort = Ports.free();
+        if (controllerPort != 0) {
+            Ports.requireFree(controllerPort, "the Kafka controller");
+        } else {
+            controllerPort = Ports.free();
+        }
         try {
             Files.createDirectories(logDir);
             Properties props = new Properties();

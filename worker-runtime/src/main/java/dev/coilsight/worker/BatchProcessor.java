@@ -50,9 +50,13 @@ final class BatchProcessor<I extends SpecificRecord> {
     record Polled(ConsumerRecord<byte[], byte[]> record, long polledAt) {
     }
 
-    /** What to produce and commit for a batch. */
+    /** What to produce and commit for a batch; counted in the metrics only once committed. */
     record Result(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-                  int results, int deadLetters, List<Long> capturedAt, int inferred, double inferenceSeconds) {
+                  int results, List<String> deadLetterReasons, List<Long> capturedAt, int inferred, double inferenceSeconds) {
+
+        int deadLetters() {
+            return deadLetterReasons.size();
+        }
     }
 
     /** The batch could not be processed for a reason that may pass (registry unreachable): read it again. */
@@ -70,7 +74,6 @@ final class BatchProcessor<I extends SpecificRecord> {
     private final Serializer<SpecificRecord> serializer;
     private final ImageDecoder decoder;
     private final DeadLetters deadLetters;
-    private final WorkerMetrics metrics;
     private final RecordLimits limits;
     private final InputBudget budget;
     private final ForwardPasses passes;
@@ -80,7 +83,7 @@ final class BatchProcessor<I extends SpecificRecord> {
      *     retrying the batch would stall the partition for ever, so its input is dead-lettered
      */
     BatchProcessor(InferenceStage<I> stage, Deserializer<I> values, Serializer<SpecificRecord> serializer, ImageDecoder decoder,
-                   DeadLetters deadLetters, WorkerMetrics metrics, RecordLimits limits, InputBudget budget) {
+                   DeadLetters deadLetters, RecordLimits limits, InputBudget budget) {
         this.limits = limits;
         this.budget = budget;
         this.passes = new ForwardPasses(stage.name(), budget);
@@ -89,7 +92,6 @@ final class BatchProcessor<I extends SpecificRecord> {
         this.serializer = serializer;
         this.decoder = decoder;
         this.deadLetters = deadLetters;
-        this.metrics = metrics;
     }
 
     /** One input record on its way through the batch. */
@@ -101,6 +103,7 @@ final class BatchProcessor<I extends SpecificRecord> {
         List<float[]> outputs;
         double decodeMs;
         ProducerRecord<byte[], byte[]> deadLetter;
+        DeadLetters.Reason deadReason;
         List<ProducerRecord<byte[], byte[]>> results = List.of();
 
         Item(Polled polled, ModelCard card) {
@@ -132,7 +135,7 @@ final class BatchProcessor<I extends SpecificRecord> {
             log.warn("{} {}-{}@{} to {}: {} ({})", stage.name(), r.topic(), r.partition(), r.offset(), deadLetters.topic(), reason,
                     error.getMessage());
             deadLetter = deadLetters.of(r, reason, error, card == null ? null : card.name() + ":" + card.version());
-            metrics.deadLetter(reason.name());
+            deadReason = reason;
         }
     }
 
@@ -207,14 +210,14 @@ final class BatchProcessor<I extends SpecificRecord> {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         int results = 0;
-        int dead = 0;
+        List<String> dead = new ArrayList<>();
         for (Item item : items) {
             if (item.alive()) {
                 records.addAll(item.results);
                 results++;
             } else {
                 records.add(item.deadLetter);
-                dead++;
+                dead.add(item.deadReason.name());
             }
             ConsumerRecord<byte[], byte[]> r = item.polled.record();
             offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),

@@ -87,7 +87,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         for (int i = 0; i < config.threads(); i++) {
             String name = stage.name() + "-worker-" + i;
             BatchProcessor<I> processor = new BatchProcessor<>(stage, new SpecificAvroDeserializer<>(registry, stage.inputType()),
-                    serializer, decoder, deadLetters, metrics, limits, config.inputBudget());
+                    serializer, decoder, deadLetters, limits, config.inputBudget());
             String transactionalId = config.transactionalIdPrefix() + "-" + i;
             WorkerLoop<I> loop = new WorkerLoop<>(name, config.inputTopic(),
                     new KafkaConsumer<>(KafkaSettings.consumer(config, name)),

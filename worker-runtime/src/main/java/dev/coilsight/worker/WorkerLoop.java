@@ -204,6 +204,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         modelFailure = null;
         long now = System.currentTimeMillis();
         metrics.committed(result.results(), result.deadLetters());
+        result.deadLetterReasons().forEach(metrics::deadLetter);
         if (result.inferred() > 0) {
             metrics.batch(result.inferred(), result.inferenceSeconds());
         }
