@@ -10,6 +10,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ final class CoilExpiry {
     private final TimestampedKeyValueStore<String, CoilDefectStats> stats;
     /** Stores keyed under {@link RecentKeys#prefix} of the coil. */
     private final List<KeyValueStore<String, ?>> prefixed;
+    private boolean adopted;
 
     CoilExpiry(Duration retention, KeyValueStore<String, Long> lastRecord, TimestampedKeyValueStore<String, CoilDefectStats> stats,
             List<KeyValueStore<String, ?>> prefixed) {
@@ -51,6 +53,10 @@ final class CoilExpiry {
 
     /** Removes the expired coils; returns those that had figures, which need a tombstone on the coil-stats topic. */
     List<String> expire(long streamTime) {
+        if (!adopted) {
+            adoptCoilsWithoutLastRecord();
+            adopted = true;
+        }
         long cutoff = streamTime - retentionMillis;
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = lastRecord.all()) {
@@ -76,6 +82,26 @@ final class CoilExpiry {
                     Instant.ofEpochMilli(streamTime), Duration.ofMillis(retentionMillis));
         }
         return hadFigures;
+    }
+
+    /**
+     * A coil in the stats store without a last-record time (its figures were written by a release that kept none)
+     * would never expire: it takes its figures' time, the latest of its records'. Once per task start.
+     */
+    private void adoptCoilsWithoutLastRecord() {
+        List<KeyValue<String, Long>> adopted = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<CoilDefectStats>> it = stats.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ValueAndTimestamp<CoilDefectStats>> e = it.next();
+                if (lastRecord.get(e.key) == null) {
+                    adopted.add(KeyValue.pair(e.key, e.value.timestamp()));
+                }
+            }
+        }
+        if (!adopted.isEmpty()) {
+            lastRecord.putAll(adopted);
+            log.info("{} coils had figures but no last-record time: they expire by their figures' time", adopted.size());
+        }
     }
 
     private static void deletePrefixed(KeyValueStore<String, ?> store, String coil) {

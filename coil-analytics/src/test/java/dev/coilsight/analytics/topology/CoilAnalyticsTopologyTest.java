@@ -29,6 +29,7 @@ import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.test.TestRecord;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.InMemorySchemaRegistry;
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
+import dev.coilsight.analytics.stats.CoilStatsAggregator;
 import dev.coilsight.analytics.stats.ImageCounts;
 import dev.coilsight.schemas.ClassDefectStats;
 import dev.coilsight.schemas.CoilDefectStats;
@@ -300,6 +302,22 @@ class CoilAnalyticsTopologyTest {
         classifications.pipeInput("A", classified("A", "a1", "L1", pastRetention, false), Instant.ofEpochMilli(pastRetention));
         assertThat(stats.get("A").getImagesInspected()).isEqualTo(1);
         assertThat(stats.get("A").getDefectiveImages()).isZero();
+    }
+
+    @Test
+    void aCoilWithFiguresButNoLastRecordTimeExpiresByTheTimeOfItsFigures() {
+        // As a release that kept no last-record times left its coils in the stats store.
+        CoilDefectStats old = CoilStatsAggregator.add(CoilStatsAggregator.empty("OLD"), classified("OLD", "o1", "L1", T0, true), T0);
+        driver.<String, CoilDefectStats>getTimestampedKeyValueStore(CoilAnalyticsTopology.STATS_STORE).put("OLD", ValueAndTimestamp.make(old, T0));
+        long insideRetention = T0 + RETENTION.toMillis() - MINUTE;
+        classifications.pipeInput("B", classified("B", "b1", "L1", insideRetention, false), Instant.ofEpochMilli(insideRetention));
+        assertThat(driver.<String, Long>getKeyValueStore(CoilAnalyticsTopology.LAST_RECORD_STORE).get("OLD")).isEqualTo(T0);
+
+        long pastRetention = insideRetention + CoilExpiry.scanInterval(RETENTION).toMillis() + MINUTE;
+        classifications.pipeInput("B", classified("B", "b2", "L1", pastRetention, false), Instant.ofEpochMilli(pastRetention));
+
+        assertThat(driver.<String, CoilDefectStats>getKeyValueStore(CoilAnalyticsTopology.STATS_STORE).get("OLD")).isNull();
+        assertThat(coilStats.readKeyValuesToList()).filteredOn(kv -> kv.value == null).extracting(kv -> kv.key).containsExactly("OLD");
     }
 
     @Test
