@@ -35,6 +35,8 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *       {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
  *   <li>{@code COILSIGHT_WINDOW_SIZE_MS} [60000], {@code COILSIGHT_WINDOW_GRACE_MS} [30000]: tumbling windows of capture time
  *       and how late a result may arrive and still count; {@code COILSIGHT_WINDOW_RETENTION_MS} [86400000]: how long windows are kept</li>
+ *   <li>{@code COILSIGHT_COIL_RETENTION_MS} [604800000]: a coil with no record for that long (in capture time) is removed
+ *       from every store and from the coil-stats topic; at least the window retention</li>
  *   <li>{@code COILSIGHT_RECENT_DEFECTS_PER_COIL} [20], {@code COILSIGHT_RECENT_IMAGES_PER_COIL} [8]: segmentations and images
  *       (bytes included) kept per coil for the dashboard</li>
  *   <li>{@code COILSIGHT_STREAM_THREADS} [1]</li>
@@ -70,12 +72,20 @@ public record AnalyticsConfig(
     }
 
     public static AnalyticsConfig fromEnv(Env env) {
+        Duration windowRetention = env.millis("COILSIGHT_WINDOW_RETENTION_MS", Duration.ofDays(1).toMillis());
+        Duration coilRetention = env.millis("COILSIGHT_COIL_RETENTION_MS", Duration.ofDays(7).toMillis());
+        if (coilRetention.compareTo(windowRetention) < 0) {
+            throw new IllegalArgumentException("COILSIGHT_COIL_RETENTION_MS (" + coilRetention.toMillis()
+                    + ") must be at least COILSIGHT_WINDOW_RETENTION_MS (" + windowRetention.toMillis()
+                    + "): a coil's windows must not outlive its figures");
+        }
         CoilAnalyticsTopology.Settings settings;
         try {
             settings = new CoilAnalyticsTopology.Settings(
                     env.millis("COILSIGHT_WINDOW_SIZE_MS", 60_000),
                     env.millis("COILSIGHT_WINDOW_GRACE_MS", 30_000),
-                    env.millis("COILSIGHT_WINDOW_RETENTION_MS", Duration.ofDays(1).toMillis()),
+                    windowRetention,
+                    coilRetention,
                     env.atLeast("COILSIGHT_RECENT_DEFECTS_PER_COIL", 20, 1),
                     env.atLeast("COILSIGHT_RECENT_IMAGES_PER_COIL", 8, 0));
         } catch (IllegalArgumentException e) {
@@ -166,6 +176,7 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_WINDOW_SIZE_MS", String.valueOf(settings.windowSize().toMillis()));
         out.put("COILSIGHT_WINDOW_GRACE_MS", String.valueOf(settings.grace().toMillis()));
         out.put("COILSIGHT_WINDOW_RETENTION_MS", String.valueOf(settings.windowRetention().toMillis()));
+        out.put("COILSIGHT_COIL_RETENTION_MS", String.valueOf(settings.coilRetention().toMillis()));
         out.put("COILSIGHT_RECENT_DEFECTS_PER_COIL", String.valueOf(settings.recentDefectsPerCoil()));
         out.put("COILSIGHT_RECENT_IMAGES_PER_COIL", String.valueOf(settings.recentImagesPerCoil()));
         out.put("COILSIGHT_STREAM_THREADS", String.valueOf(streamThreads));

@@ -3,6 +3,7 @@ package dev.coilsight.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -21,6 +22,7 @@ class AnalyticsConfigTest {
         assertThat(config.topics().classifications()).isEqualTo("steel.classifications");
         assertThat(config.settings().windowSize().toMillis()).isEqualTo(60_000);
         assertThat(config.settings().grace().toMillis()).isEqualTo(30_000);
+        assertThat(config.settings().coilRetention()).isEqualTo(Duration.ofDays(7));
         Properties streams = config.streamsProperties("host-1:8090");
         assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(streams.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("host-1:8090");
@@ -42,6 +44,12 @@ class AnalyticsConfigTest {
                 .hasMessageContaining("COILSIGHT_WINDOW_").hasMessageContaining("window size must be positive");
         assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_WINDOW_RETENTION_MS", "1000"))))
                 .hasMessageContaining("retention");
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_COIL_RETENTION_MS", "3600000"))))
+                .hasMessageContaining("COILSIGHT_COIL_RETENTION_MS").hasMessageContaining("COILSIGHT_WINDOW_RETENTION_MS");
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_COIL_RETENTION_MS", "a week"))))
+                .hasMessageContaining("COILSIGHT_COIL_RETENTION_MS");
+        assertThat(AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_COIL_RETENTION_MS", "86400000"))).settings().coilRetention())
+                .isEqualTo(Duration.ofDays(1));
         assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_HTTP_PORT", "70000"))))
                 .hasMessageContaining("COILSIGHT_HTTP_PORT");
     }

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +22,10 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import dev.coilsight.analytics.query.CoilOrder;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
@@ -38,9 +37,10 @@ import dev.coilsight.schemas.DefectiveImage;
  * The interactive-query REST API. Any instance answers any coil: a keyed request is served from the
  * local stores when this instance holds the coil's partition, otherwise it is sent on to the instance
  * that does (marked as forwarded, so it is never sent on twice); the coil list gathers every
- * instance's local part.
+ * instance's first coils of the order ({@link CoilListing}).
  * <pre>
- * GET /v1/coils?page=0&size=50&sort=defectRate|recent|coilId
+ * GET /v1/coils?page=0&size=50&sort=defectRate|recent|coilId   total + one page; (page + 1) * size <= 10000
+ * GET /internal/v1/coils?sort=defectRate&limit=50               this instance's count and first coils
  * GET /v1/coils/{coilId}?windows=60               stats + windowed defect-rate trend
  * GET /v1/coils/{coilId}/defects?limit=20         latest segmentations with RLE masks
  * GET /v1/coils/{coilId}/images/{imageId}         the image's metadata and masks
@@ -52,7 +52,6 @@ public final class AnalyticsApi implements HttpHandler {
 
     /** Header on a request one instance sent to another. */
     public static final String FORWARDED = "X-Coilsight-Forwarded";
-    static final int MAX_PAGE_SIZE = 500;
     static final int MAX_WINDOWS = 1440;
     static final int MAX_DEFECTS = 200;
 
@@ -70,7 +69,7 @@ public final class AnalyticsApi implements HttpHandler {
     }
 
     /** A request that cannot be answered, with its status. */
-    private static final class Failure extends RuntimeException {
+    static final class Failure extends RuntimeException {
         final int status;
 
         Failure(int status, String message) {
@@ -97,7 +96,7 @@ public final class AnalyticsApi implements HttpHandler {
             }
             if (internal && p.size() == 2 && p.get(1).equals("coils")) {
                 route = "internal-coils";
-                status = answer(exchange, 200, localCoils());
+                status = answer(exchange, 200, CoilListing.body(localCoils(CoilListing.order(query), CoilListing.limit(query))));
             } else if (p.get(1).equals("coils") && p.size() == 2) {
                 route = "coils";
                 status = answer(exchange, 200, coilList(query));
@@ -199,43 +198,17 @@ public final class AnalyticsApi implements HttpHandler {
     }
 
     private Map<String, Object> coilList(Map<String, String> query) throws IOException {
-        int page = intParam(query, "page", 0, 0, Integer.MAX_VALUE);
-        int size = intParam(query, "size", 50, 1, MAX_PAGE_SIZE);
-        String sort = query.getOrDefault("sort", "defectRate");
-        Comparator<Map<String, Object>> order = switch (sort) {
-            case "defectRate" -> Comparator.<Map<String, Object>>comparingDouble(m -> ((Number) m.get("defectRate")).doubleValue()).reversed()
-                    .thenComparing(m -> (String) m.get("lastCapturedAt"), Comparator.reverseOrder());
-            case "recent" -> Comparator.<Map<String, Object>, String>comparing(m -> (String) m.get("lastCapturedAt")).reversed();
-            case "coilId" -> Comparator.comparing(m -> (String) m.get("coilId"));
-            default -> throw new Failure(400, "sort must be defectRate, recent or coilId, got '" + sort + "'");
-        };
-        List<Map<String, Object>> all = new ArrayList<>();
+        CoilListing.Request request = CoilListing.request(query);
+        List<CoilListing.Part> parts = new ArrayList<>();
         for (HostInfo host : router.instancesWith(CoilAnalyticsTopology.STATS_STORE)) {
-            if (router.isSelf(host)) {
-                all.addAll(localCoils());
-            } else {
-                all.addAll(HttpAnswers.JSON.readValue(get(host, "/internal/v1/coils"), new TypeReference<List<Map<String, Object>>>() {
-                }));
-            }
+            parts.add(router.isSelf(host) ? localCoils(request.order(), request.depth())
+                    : CoilListing.read(get(host, CoilListing.internalPath(request))));
         }
-        all.sort(order.thenComparing(m -> (String) m.get("coilId")));
-        int from = (int) Math.min((long) page * size, all.size());
-        int to = Math.min(from + size, all.size());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total", all.size());
-        body.put("page", page);
-        body.put("size", size);
-        body.put("sort", sort);
-        body.put("coils", all.subList(from, to));
-        return body;
+        return CoilListing.page(request, parts);
     }
 
-    private List<Map<String, Object>> localCoils() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (CoilDefectStats s : queries.allStats()) {
-            out.add(JsonViews.stats(s));
-        }
-        return out;
+    private CoilListing.Part localCoils(CoilOrder order, int limit) {
+        return CoilListing.part(queries.topCoils(order, limit));
     }
 
     private int forward(HttpExchange exchange, HostInfo owner) throws IOException {

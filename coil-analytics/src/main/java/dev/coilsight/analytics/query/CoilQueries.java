@@ -45,16 +45,9 @@ public final class CoilQueries {
         return Optional.ofNullable(kv(CoilAnalyticsTopology.STATS_STORE).get(coilId)).map(v -> (CoilDefectStats) v);
     }
 
-    /** Every coil whose state this instance holds (active tasks). */
-    public List<CoilDefectStats> allStats() {
-        List<CoilDefectStats> out = new ArrayList<>();
-        ReadOnlyKeyValueStore<String, Object> store = kv(CoilAnalyticsTopology.STATS_STORE);
-        try (KeyValueIterator<String, Object> it = store.all()) {
-            while (it.hasNext()) {
-                out.add((CoilDefectStats) it.next().value);
-            }
-        }
-        return out;
+    /** The first {@code limit} coils in {@code order} of those whose state this instance holds (active tasks), and their count. */
+    public TopCoils.Part topCoils(CoilOrder order, int limit) {
+        return TopCoils.of(kv(CoilAnalyticsTopology.STATS_STORE), order, limit);
     }
 
     /** The last {@code count} windows of a coil (or, with the line store, a line), oldest first. */

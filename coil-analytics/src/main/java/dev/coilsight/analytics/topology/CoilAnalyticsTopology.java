@@ -2,7 +2,11 @@ package dev.coilsight.analytics.topology;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
 
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -13,18 +17,15 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
-import dev.coilsight.analytics.stats.CoilStatsAggregator;
 import dev.coilsight.analytics.stats.ImageCounts;
 import dev.coilsight.schemas.CoilDefectStats;
 import dev.coilsight.schemas.DefectSegmentation;
@@ -34,7 +35,10 @@ import dev.coilsight.schemas.ImageClassified;
 /**
  * The per-coil aggregation:
  * <ul>
- *   <li>{@value #STATS_STORE}: classifications and segmentations co-grouped by coil into
+ *   <li>{@value #SEEN_IMAGES_STORE} and {@value #LAST_RECORD_STORE}: the images each coil has had results for, so
+ *       that everything below counts an image's classification and its segmentation once each however often they
+ *       are published, and the time of the coil's latest record;</li>
+ *   <li>{@value #STATS_STORE}: classifications and segmentations folded by coil into
  *       {@link CoilDefectStats}, also published to the coil-stats topic;</li>
  *   <li>{@value #COIL_WINDOWS_STORE} and {@value #LINE_WINDOWS_STORE}: images and defective images per
  *       tumbling window of capture time, per coil and per production line, with a grace period for late
@@ -43,7 +47,10 @@ import dev.coilsight.schemas.ImageClassified;
  *       defective images (bytes included) of each coil, bounded, for the dashboard.</li>
  * </ul>
  * Every store is keyed by coil (or line) in the task that reads the coil's partition, so one
- * interactive query finds all of a coil's state on one instance.
+ * interactive query finds all of a coil's state on one instance. A coil with no record for
+ * {@link Settings#coilRetention} of stream time is removed from every key-value store (tombstones in their
+ * changelogs) and from the coil-stats topic (a tombstone); see {@link CoilExpiry}. Windows expire by their own
+ * retention, never longer than the coil's.
  */
 public final class CoilAnalyticsTopology {
 
@@ -52,6 +59,10 @@ public final class CoilAnalyticsTopology {
     public static final String LINE_WINDOWS_STORE = "line-defect-rate-windows";
     public static final String RECENT_DEFECTS_STORE = "coil-recent-defects";
     public static final String RECENT_IMAGES_STORE = "coil-recent-images";
+    /** Which images' results each coil has had, so that a result published twice counts once. */
+    public static final String SEEN_IMAGES_STORE = "coil-seen-images";
+    /** The time of each coil's latest record, by which coils expire. */
+    public static final String LAST_RECORD_STORE = "coil-last-record";
     /** Line of records that name none. */
     public static final String UNKNOWN_LINE = "unknown";
     /** Changelog and producer limit for the image store (images of a few MB). */
@@ -62,7 +73,8 @@ public final class CoilAnalyticsTopology {
     }
 
     /** What the aggregation keeps. */
-    public record Settings(Duration windowSize, Duration grace, Duration windowRetention, int recentDefectsPerCoil, int recentImagesPerCoil) {
+    public record Settings(Duration windowSize, Duration grace, Duration windowRetention, Duration coilRetention, int recentDefectsPerCoil,
+            int recentImagesPerCoil) {
         public Settings {
             if (windowSize.isZero() || windowSize.isNegative()) {
                 throw new IllegalArgumentException("window size must be positive, got " + windowSize);
@@ -73,6 +85,12 @@ public final class CoilAnalyticsTopology {
             if (windowRetention.compareTo(windowSize.plus(grace)) < 0) {
                 throw new IllegalArgumentException("window retention (" + windowRetention + ") must be at least window size + grace ("
                         + windowSize.plus(grace) + ")");
+            }
+            // A coil's windows must not outlive its figures: they could not be asked for, and a coil seen again later
+            // would start from zero beside its old windows.
+            if (coilRetention.compareTo(windowRetention) < 0) {
+                throw new IllegalArgumentException("coil retention (" + coilRetention + ") must be at least the window retention ("
+                        + windowRetention + ")");
             }
             if (recentDefectsPerCoil < 1 || recentImagesPerCoil < 0) {
                 throw new IllegalArgumentException("keep at least one recent defect per coil and zero or more images");
@@ -113,28 +131,43 @@ public final class CoilAnalyticsTopology {
         KStream<String, DefectiveImage> images = builder.stream(topics.defectiveImages(),
                 Consumed.with(keys, serdes.defectiveImage()).withTimestampExtractor(eventTime).withName("defective-images"));
 
-        KGroupedStream<String, ImageClassified> classificationsByCoil =
-                classifications.groupByKey(Grouped.with("classifications-by-coil", keys, serdes.classified()));
-        KGroupedStream<String, DefectSegmentation> defectsByCoil =
-                defects.groupByKey(Grouped.with("defects-by-coil", keys, serdes.segmentation()));
+        // Each image's result once, before anything counts it; the two stores connect every node below into one
+        // sub-topology, whose tasks hold one coil's state together (and Streams checks that the partition counts agree).
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_IMAGES_STORE), keys, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LAST_RECORD_STORE), keys, Serdes.Long()));
+        KStream<String, ImageClassified> classificationsOnce = classifications.processValues(
+                () -> new OncePerImageProcessor<ImageClassified>("c", ImageClassified::getImageId), Named.as("classifications-once"),
+                SEEN_IMAGES_STORE, LAST_RECORD_STORE);
+        KStream<String, DefectSegmentation> defectsOnce = defects.processValues(
+                () -> new OncePerImageProcessor<DefectSegmentation>("s", DefectSegmentation::getImageId), Named.as("defects-once"),
+                SEEN_IMAGES_STORE, LAST_RECORD_STORE);
 
-        classificationsByCoil
-                .<CoilDefectStats>cogroup((coil, image, stats) -> CoilStatsAggregator.add(stats, image, clock.millis()))
-                .cogroup(defectsByCoil, (coil, segmentation, stats) -> CoilStatsAggregator.add(stats, segmentation, clock.millis()))
-                .aggregate(() -> CoilStatsAggregator.empty(""), Named.as("coil-stats-aggregate"),
-                        Materialized.<String, CoilDefectStats, KeyValueStore<Bytes, byte[]>>as(STATS_STORE)
-                                .withKeySerde(keys).withValueSerde(serdes.stats()))
-                .toStream(Named.as("coil-stats-changes"))
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(STATS_STORE), keys,
+                serdes.stats()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_DEFECTS_STORE), keys, serdes.segmentation()));
+        List<String> coilStores = new ArrayList<>(List.of(STATS_STORE, LAST_RECORD_STORE, SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE));
+        List<String> emptiedByPrefix = new ArrayList<>(List.of(SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE));
+        if (settings.recentImagesPerCoil() > 0) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_IMAGES_STORE), keys, serdes.defectiveImage())
+                    .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES))));
+            coilStores.add(RECENT_IMAGES_STORE);
+            emptiedByPrefix.add(RECENT_IMAGES_STORE);
+        }
+        classificationsOnce.<SpecificRecord>mapValues(c -> c, Named.as("classifications-as-results"))
+                .merge(defectsOnce.<SpecificRecord>mapValues(s -> s, Named.as("defects-as-results")), Named.as("results"))
+                .process(() -> new CoilStatsProcessor(clock, settings.coilRetention(), emptiedByPrefix), Named.as("coil-stats-aggregate"),
+                        coilStores.toArray(String[]::new))
                 .to(topics.coilStats(), Produced.with(keys, serdes.statsOut()).withName("coil-stats-out"));
 
         TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.grace());
-        classificationsByCoil.windowedBy(windows)
+        classificationsOnce.groupByKey(Grouped.with("classifications-by-coil", keys, serdes.classified()))
+                .windowedBy(windows)
                 .aggregate(() -> ImageCounts.NONE, (coil, image, counts) -> counts.add(image.getDefective()),
                         Named.as("coil-windows-aggregate"),
                         Materialized.<String, ImageCounts, WindowStore<Bytes, byte[]>>as(COIL_WINDOWS_STORE)
                                 .withKeySerde(keys).withValueSerde(ImageCounts.serde()).withRetention(settings.windowRetention()));
 
-        classifications
+        classificationsOnce
                 .map((coil, image) -> KeyValue.pair(lineOf(image), image.getDefective()), Named.as("classifications-to-lines"))
                 .groupByKey(Grouped.with("classifications-by-line", keys, Serdes.Boolean()))
                 .windowedBy(windows)
@@ -143,22 +176,20 @@ public final class CoilAnalyticsTopology {
                         Materialized.<String, ImageCounts, WindowStore<Bytes, byte[]>>as(LINE_WINDOWS_STORE)
                                 .withKeySerde(keys).withValueSerde(ImageCounts.serde()).withRetention(settings.windowRetention()));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_DEFECTS_STORE), keys, serdes.segmentation()));
-        defects.process(() -> new KeepRecentProcessor<DefectSegmentation>(RECENT_DEFECTS_STORE, settings.recentDefectsPerCoil(),
+        defectsOnce.process(() -> new KeepRecentProcessor<DefectSegmentation>(RECENT_DEFECTS_STORE, settings.recentDefectsPerCoil(),
                 s -> s.getCapturedAt().toEpochMilli(), DefectSegmentation::getImageId), Named.as("keep-recent-defects"), RECENT_DEFECTS_STORE);
 
         if (settings.recentImagesPerCoil() > 0) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_IMAGES_STORE), keys, serdes.defectiveImage())
-                    .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES))));
             KStream<String, DefectiveImage> imagesByCoil = imagePartitions <= 0 ? images
                     : images.repartition(Repartitioned.<String, DefectiveImage>as("defective-images-by-coil")
                             .withKeySerde(keys).withValueSerde(serdes.defectiveImage()).withNumberOfPartitions(imagePartitions));
-            // Connected to the recent-defects store too, though it only writes its own: that puts it in the sub-topology
-            // of the coil's figures, whose tasks Streams keeps together, so that the instance owning a coil's figures
-            // also holds its images (and Streams checks that the partition counts agree).
-            imagesByCoil.process(() -> new KeepRecentProcessor<DefectiveImage>(RECENT_IMAGES_STORE, settings.recentImagesPerCoil(),
-                    d -> d.getImage().getCapturedAt().toEpochMilli(), d -> d.getImage().getImageId()), Named.as("keep-recent-images"),
-                    RECENT_IMAGES_STORE, RECENT_DEFECTS_STORE);
+            // Through the seen-images store like the results: that puts the images in the sub-topology of the coil's
+            // figures, so that the instance owning a coil's figures also holds its images, and an image sent twice is kept once.
+            imagesByCoil.processValues(() -> new OncePerImageProcessor<DefectiveImage>("i", d -> d.getImage().getImageId()),
+                            Named.as("defective-images-once"), SEEN_IMAGES_STORE, LAST_RECORD_STORE)
+                    .process(() -> new KeepRecentProcessor<DefectiveImage>(RECENT_IMAGES_STORE, settings.recentImagesPerCoil(),
+                            d -> d.getImage().getCapturedAt().toEpochMilli(), d -> d.getImage().getImageId()), Named.as("keep-recent-images"),
+                            RECENT_IMAGES_STORE);
         }
         return builder.build();
     }

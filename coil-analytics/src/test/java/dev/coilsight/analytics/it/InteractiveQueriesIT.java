@@ -83,11 +83,15 @@ class InteractiveQueriesIT {
             awaitFigures(a);
 
             // Each instance holds part of the coils, so some answers below were fetched from the other.
-            int ownedByA = json(a, "/internal/v1/coils").size();
-            int ownedByB = json(b, "/internal/v1/coils").size();
+            int ownedByA = localCoils(a);
+            int ownedByB = localCoils(b);
             assertThat(ownedByA + ownedByB).isEqualTo(COILS);
             assertThat(ownedByA).isPositive();
             assertThat(ownedByB).isPositive();
+            // An instance sends only as many of its coils as asked for, with its count.
+            JsonNode firstOfA = json(a, "/internal/v1/coils?sort=coilId&limit=1");
+            assertThat(firstOfA.get("total").asInt()).isEqualTo(ownedByA);
+            assertThat(firstOfA.get("coils")).hasSize(1);
 
             for (String coil : expected.keySet()) {
                 JsonNode viaA = json(a, "/v1/coils/" + coil);
@@ -118,14 +122,25 @@ class InteractiveQueriesIT {
             assertThat(page.get("total").asInt()).isEqualTo(COILS);
             assertThat(page.get("coils")).hasSize(5);
             List<Double> rates = new ArrayList<>();
-            json(a, "/v1/coils?size=500").get("coils").forEach(c -> rates.add(c.get("defectRate").asDouble()));
+            JsonNode everyCoil = json(a, "/v1/coils?size=500").get("coils");
+            everyCoil.forEach(c -> rates.add(c.get("defectRate").asDouble()));
             assertThat(rates).hasSize(COILS).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+            for (int i = 0; i < 5; i++) {
+                assertThat(page.get("coils").get(i).get("coilId")).isEqualTo(everyCoil.get(5 + i).get("coilId"));
+            }
+            List<String> byId = new ArrayList<>();
+            json(b, "/v1/coils?sort=coilId&size=4&page=2").get("coils").forEach(c -> byId.add(c.get("coilId").asText()));
+            assertThat(byId).containsExactlyElementsOf(new java.util.TreeSet<>(expected.keySet()).stream().skip(8).limit(4).toList());
             assertThat(json(a, "/v1/lines/L1").get("trend")).isNotEmpty();
 
             assertThat(get(a, "/v1/coils/no-such-coil").statusCode()).isEqualTo(404);
             assertThat(get(b, "/v1/coils/no-such-coil/defects").statusCode()).isEqualTo(404);
             assertThat(get(a, "/v1/coils?sort=colour").statusCode()).isEqualTo(400);
             assertThat(get(a, "/v1/coils?size=0").statusCode()).isEqualTo(400);
+            HttpResponse<byte[]> tooDeep = get(b, "/v1/coils?size=500&page=20");
+            assertThat(tooDeep.statusCode()).isEqualTo(400);
+            assertThat(new String(tooDeep.body(), StandardCharsets.UTF_8)).contains("page");
+            assertThat(get(a, "/internal/v1/coils?limit=0").statusCode()).isEqualTo(400);
             assertThat(get(b, "/v1/coils/coil-01?windows=abc").statusCode()).isEqualTo(400);
             assertThat(new String(get(b, "/v1/coils?size=x").body(), StandardCharsets.UTF_8)).contains("\"error\"").contains("size");
             assertThat(get(a, "/v1/nothing-here").statusCode()).isEqualTo(404);
@@ -234,7 +249,7 @@ class InteractiveQueriesIT {
     private static int localCoils(AnalyticsService service) {
         HttpResponse<byte[]> response = get(service, "/internal/v1/coils");
         try {
-            return response.statusCode() == 200 ? AnalyticsFixture.JSON.readTree(response.body()).size() : -1;
+            return response.statusCode() == 200 ? AnalyticsFixture.JSON.readTree(response.body()).get("total").asInt() : -1;
         } catch (IOException e) {
             return -1;
         }

@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,9 +25,11 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.test.TestRecord;
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.InMemorySchemaRegistry;
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
+import dev.coilsight.analytics.stats.CoilStatsAggregator;
 import dev.coilsight.analytics.stats.ImageCounts;
 import dev.coilsight.schemas.ClassDefectStats;
 import dev.coilsight.schemas.CoilDefectStats;
@@ -52,10 +57,13 @@ class CoilAnalyticsTopologyTest {
             new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-stats");
     private static final long MINUTE = 60_000;
     private static final long T0 = Instant.parse("2026-11-29T10:00:00Z").toEpochMilli();
+    private static final Duration RETENTION = Duration.ofHours(6);
+    private static final String APPLICATION_ID = "analytics-test";
 
     @TempDir
     Path stateDir;
 
+    private CoilAnalyticsTopology.Settings settings;
     private TopologyTestDriver driver;
     private CoilAnalyticsTopology.RecordSerdes serdes;
     private TestInputTopic<String, ImageClassified> classifications;
@@ -67,11 +75,10 @@ class CoilAnalyticsTopologyTest {
     @BeforeEach
     void start() {
         serdes = AnalyticsService.serdes(new InMemorySchemaRegistry(), true);
-        CoilAnalyticsTopology.Settings settings = new CoilAnalyticsTopology.Settings(Duration.ofMinutes(1), Duration.ofSeconds(30),
-                Duration.ofHours(1), 3, 2);
+        settings = new CoilAnalyticsTopology.Settings(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), RETENTION, 3, 2);
         Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
@@ -227,6 +234,113 @@ class CoilAnalyticsTopologyTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aResultPublishedTwiceCountsOnceInTheFiguresTheWindowsAndTheRecentLists() {
+        ImageClassified first = classified("P", "p1", "L3", T0, true);
+        DefectSegmentation firstMasks = segmented("P", "p1", "L3", T0, 3, "1 10 300 5");
+        DefectiveImage firstImage = defectiveImage("P", "p1", T0, "png-1".getBytes(StandardCharsets.UTF_8), 4, 4);
+        for (int copy = 0; copy < 2; copy++) { // a producer retry or a replay upstream: the same image's records again
+            classifications.pipeInput("P", first, Instant.ofEpochMilli(T0 + copy * 1_000));
+            defects.pipeInput("P", firstMasks, Instant.ofEpochMilli(T0 + copy * 1_000));
+            images.pipeInput("P", firstImage, Instant.ofEpochMilli(T0 + copy * 1_000));
+        }
+        classifications.pipeInput("P", classified("P", "p2", "L3", T0 + 2_000, false), Instant.ofEpochMilli(T0 + 2_000));
+
+        CoilDefectStats p = driver.<String, CoilDefectStats>getKeyValueStore(CoilAnalyticsTopology.STATS_STORE).get("P");
+        assertThat(p.getImagesInspected()).isEqualTo(2);
+        assertThat(p.getDefectiveImages()).isEqualTo(1);
+        // The classification and the segmentation of p1 are two records of one image: both count.
+        assertThat(p.getClasses()).singleElement().satisfies(c -> {
+            assertThat(c.getImages()).isEqualTo(1);
+            assertThat(c.getPixels()).isEqualTo(15);
+        });
+        assertThat(windows(CoilAnalyticsTopology.COIL_WINDOWS_STORE, "P")).containsExactly(KeyValue.pair(T0, new ImageCounts(2, 1)));
+        assertThat(windows(CoilAnalyticsTopology.LINE_WINDOWS_STORE, "L3")).containsExactly(KeyValue.pair(T0, new ImageCounts(2, 1)));
+        assertThat(imageIds(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, "P")).containsExactly("p1");
+        assertThat(imageIds(CoilAnalyticsTopology.RECENT_IMAGES_STORE, "P")).containsExactly("p1");
+        // One change per record counted, none for the repeats.
+        assertThat(coilStats.readValuesToList()).extracting(CoilDefectStats::getImagesInspected).containsExactly(1L, 1L, 2L);
+    }
+
+    @Test
+    void aCoilWithoutRecordsForLongerThanTheRetentionLeavesEveryStoreWithTombstonesAndStartsAfreshWhenSeenAgain() {
+        classifications.pipeInput("A", classified("A", "a1", "L1", T0, true), Instant.ofEpochMilli(T0));
+        defects.pipeInput("A", segmented("A", "a1", "L1", T0, 3, "1 10"), Instant.ofEpochMilli(T0));
+        images.pipeInput("A", defectiveImage("A", "a1", T0, "png-a".getBytes(StandardCharsets.UTF_8), 4, 4), Instant.ofEpochMilli(T0));
+        // Coil B moves stream time on; just inside A's retention nothing of A goes.
+        long insideRetention = T0 + RETENTION.toMillis() - MINUTE;
+        classifications.pipeInput("B", classified("B", "b1", "L1", insideRetention, false), Instant.ofEpochMilli(insideRetention));
+        KeyValueStore<String, CoilDefectStats> stats = driver.getKeyValueStore(CoilAnalyticsTopology.STATS_STORE);
+        assertThat(stats.get("A")).isNotNull();
+        assertThat(coilStats.readValuesToList()).doesNotContainNull();
+
+        long pastRetention = T0 + RETENTION.toMillis() + CoilExpiry.scanInterval(RETENTION).toMillis() + MINUTE;
+        classifications.pipeInput("B", classified("B", "b2", "L1", pastRetention, false), Instant.ofEpochMilli(pastRetention));
+
+        assertThat(stats.get("A")).isNull();
+        assertThat(stats.get("B").getImagesInspected()).isEqualTo(2);
+        for (String store : List.of(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, CoilAnalyticsTopology.RECENT_IMAGES_STORE,
+                CoilAnalyticsTopology.SEEN_IMAGES_STORE)) {
+            assertThat(prefixedKeys(store, "A")).as(store).isEmpty();
+            assertThat(prefixedKeys(store, "B")).as(store).hasSizeLessThanOrEqualTo(2);
+        }
+        assertThat(prefixedKeys(CoilAnalyticsTopology.SEEN_IMAGES_STORE, "B")).hasSize(2);
+        assertThat(driver.<String, Long>getKeyValueStore(CoilAnalyticsTopology.LAST_RECORD_STORE).get("A")).isNull();
+        assertThat(driver.<String, Long>getKeyValueStore(CoilAnalyticsTopology.LAST_RECORD_STORE).get("B")).isEqualTo(pastRetention);
+
+        List<KeyValue<String, CoilDefectStats>> published = coilStats.readKeyValuesToList();
+        assertThat(published).filteredOn(kv -> kv.value == null).extracting(kv -> kv.key).containsExactly("A");
+        assertThat(tombstones(CoilAnalyticsTopology.STATS_STORE)).containsExactly("A");
+        assertThat(tombstones(CoilAnalyticsTopology.LAST_RECORD_STORE)).containsExactly("A");
+        assertThat(tombstones(CoilAnalyticsTopology.SEEN_IMAGES_STORE)).containsExactlyInAnyOrder(
+                OncePerImageProcessor.seenKey("A", "c", "a1"), OncePerImageProcessor.seenKey("A", "s", "a1"),
+                OncePerImageProcessor.seenKey("A", "i", "a1"));
+        assertThat(tombstones(CoilAnalyticsTopology.RECENT_DEFECTS_STORE)).singleElement().asString().startsWith(RecentKeys.prefix("A"));
+        assertThat(tombstones(CoilAnalyticsTopology.RECENT_IMAGES_STORE)).singleElement().asString().startsWith(RecentKeys.prefix("A"));
+
+        // A coil id seen again after its expiry is a new coil: its earlier image counts again, as everything about A is forgotten.
+        classifications.pipeInput("A", classified("A", "a1", "L1", pastRetention, false), Instant.ofEpochMilli(pastRetention));
+        assertThat(stats.get("A").getImagesInspected()).isEqualTo(1);
+        assertThat(stats.get("A").getDefectiveImages()).isZero();
+    }
+
+    @Test
+    void aCoilWithFiguresButNoLastRecordTimeExpiresByTheTimeOfItsFigures() {
+        // As a release that kept no last-record times left its coils in the stats store.
+        CoilDefectStats old = CoilStatsAggregator.add(CoilStatsAggregator.empty("OLD"), classified("OLD", "o1", "L1", T0, true), T0);
+        driver.<String, CoilDefectStats>getTimestampedKeyValueStore(CoilAnalyticsTopology.STATS_STORE).put("OLD", ValueAndTimestamp.make(old, T0));
+        long insideRetention = T0 + RETENTION.toMillis() - MINUTE;
+        classifications.pipeInput("B", classified("B", "b1", "L1", insideRetention, false), Instant.ofEpochMilli(insideRetention));
+        assertThat(driver.<String, Long>getKeyValueStore(CoilAnalyticsTopology.LAST_RECORD_STORE).get("OLD")).isEqualTo(T0);
+
+        long pastRetention = insideRetention + CoilExpiry.scanInterval(RETENTION).toMillis() + MINUTE;
+        classifications.pipeInput("B", classified("B", "b2", "L1", pastRetention, false), Instant.ofEpochMilli(pastRetention));
+
+        assertThat(driver.<String, CoilDefectStats>getKeyValueStore(CoilAnalyticsTopology.STATS_STORE).get("OLD")).isNull();
+        assertThat(coilStats.readKeyValuesToList()).filteredOn(kv -> kv.value == null).extracting(kv -> kv.key).containsExactly("OLD");
+    }
+
+    @Test
+    void everyStoreOfACoilIsInOneSubTopologyWhateverThePartitionCountOfTheImages() {
+        for (int imagePartitions : List.of(0, 5)) {
+            TopologyDescription description = CoilAnalyticsTopology.build(TOPICS, settings, serdes, Clock.systemUTC(), imagePartitions).describe();
+            List<Set<String>> storesBySubTopology = new ArrayList<>();
+            for (TopologyDescription.Subtopology sub : description.subtopologies()) {
+                Set<String> stores = new HashSet<>();
+                for (TopologyDescription.Node node : sub.nodes()) {
+                    if (node instanceof TopologyDescription.Processor p) {
+                        stores.addAll(p.stores());
+                    }
+                }
+                storesBySubTopology.add(stores);
+            }
+            assertThat(storesBySubTopology).as("with %d image partitions", imagePartitions)
+                    .anySatisfy(stores -> assertThat(stores).contains(CoilAnalyticsTopology.STATS_STORE, CoilAnalyticsTopology.SEEN_IMAGES_STORE,
+                            CoilAnalyticsTopology.LAST_RECORD_STORE, CoilAnalyticsTopology.COIL_WINDOWS_STORE,
+                            CoilAnalyticsTopology.RECENT_DEFECTS_STORE, CoilAnalyticsTopology.RECENT_IMAGES_STORE));
+        }
+    }
+
     private List<KeyValue<Long, ImageCounts>> windows(String store, String key) {
         WindowStore<String, ImageCounts> windows = driver.getWindowStore(store);
         List<KeyValue<Long, ImageCounts>> out = new ArrayList<>();
@@ -241,6 +355,27 @@ class CoilAnalyticsTopologyTest {
         List<String> out = new ArrayList<>();
         try (KeyValueIterator<String, Object> it = kv.prefixScan(RecentKeys.prefix(coil), new StringSerializer())) {
             it.forEachRemaining(e -> out.add(RecentKeys.imageId(e.key)));
+        }
+        return out;
+    }
+
+    private List<String> prefixedKeys(String store, String coil) {
+        KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
+        List<String> out = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = kv.prefixScan(RecentKeys.prefix(coil), new StringSerializer())) {
+            it.forEachRemaining(e -> out.add(e.key));
+        }
+        return out;
+    }
+
+    /** The keys deleted from a store, as its changelog topic carries them: records with a null value. */
+    private List<String> tombstones(String store) {
+        List<String> out = new ArrayList<>();
+        for (TestRecord<String, byte[]> r : driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog", new StringDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList()) {
+            if (r.value() == null) {
+                out.add(r.key());
+            }
         }
         return out;
     }
