@@ -32,7 +32,7 @@ async function getJson(url) {
   const response = await fetch(url, { cache: "no-store" });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(`${url}: ${response.status} ${body.error || ""}`);
+    throw new Error(`${url}: ${response.status} ${body.message || body.error || ""}`);
   }
   return response.json();
 }

@@ -48,7 +48,7 @@ import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
-import dev.coilsight.worker.DeadLetters;
+import dev.coilsight.deadletter.DeadLetters;
 import dev.coilsight.worker.InferenceWorker;
 import dev.coilsight.worker.TinyModels;
 import dev.coilsight.worker.WorkerConfig;
@@ -102,6 +102,13 @@ class ClassifierWorkerIT {
 
     private static Map<String, String> topics() {
         return WorkerFixture.topics(3, "images", "classifications", "defective", "dlq");
+    }
+
+    @Test
+    void idleConnectionsAndATricklingRequestCannotBlindTheOpsPort() throws Exception {
+        try (InferenceWorker<?> worker = worker(topics(), model, WorkerFixture.SHORT_HTTP_TIMEOUTS)) {
+            WorkerFixture.assertOpsPortStaysUp(worker.httpPort());
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.config.Env;
+import dev.coilsight.http.HttpSettings;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 
@@ -27,7 +28,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_APPLICATION_ID} [coilsight-analytics]: the Kafka Streams application (consumer group, internal topic prefix)</li>
  *   <li>{@code COILSIGHT_STATE_DIR} [&lt;tmp&gt;/coilsight-analytics]: local state stores; keep it on a volume so a restart
  *       does not replay the changelogs</li>
- *   <li>{@code COILSIGHT_HTTP_HOST} [0.0.0.0], {@code COILSIGHT_HTTP_PORT} [8090]: REST API, dashboard, /health, /ready, /metrics</li>
+ *   <li>{@code COILSIGHT_HTTP_*}: REST API, dashboard, /health, /ready, /metrics ({@link HttpSettings}; port 8090, 32 requests at once)</li>
  *   <li>{@code COILSIGHT_APPLICATION_SERVER} [&lt;hostname&gt;:&lt;http port&gt;]: where other instances reach this one for
  *       interactive queries (in Kubernetes the pod's stable DNS name); a host without a port means the HTTP port bound</li>
  *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
@@ -51,8 +52,7 @@ public record AnalyticsConfig(
         boolean autoRegisterSchemas,
         String applicationId,
         Path stateDir,
-        String httpHost,
-        int httpPort,
+        HttpSettings http,
         Optional<String> applicationServer,
         CoilAnalyticsTopology.Topics topics,
         String dlqTopic,
@@ -64,9 +64,6 @@ public record AnalyticsConfig(
     public static final int DEFAULT_HTTP_PORT = 8090;
 
     public AnalyticsConfig {
-        if (httpPort < 0 || httpPort > 65535) {
-            throw new IllegalArgumentException("COILSIGHT_HTTP_PORT must be 0..65535, got " + httpPort);
-        }
         applicationServer.ifPresent(AnalyticsConfig::checkHostPort);
         kafka = Map.copyOf(kafka);
     }
@@ -98,8 +95,7 @@ public record AnalyticsConfig(
                 env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
                 env.string("COILSIGHT_APPLICATION_ID", "coilsight-analytics"),
                 Path.of(env.string("COILSIGHT_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "coilsight-analytics").toString())),
-                env.string("COILSIGHT_HTTP_HOST", "0.0.0.0"),
-                env.integer("COILSIGHT_HTTP_PORT", DEFAULT_HTTP_PORT),
+                HttpSettings.fromEnv(env, DEFAULT_HTTP_PORT, 32),
                 env.optional("COILSIGHT_APPLICATION_SERVER"),
                 new CoilAnalyticsTopology.Topics(
                         env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
@@ -165,8 +161,7 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
         out.put("COILSIGHT_APPLICATION_ID", applicationId);
         out.put("COILSIGHT_STATE_DIR", stateDir.toString());
-        out.put("COILSIGHT_HTTP_HOST", httpHost);
-        out.put("COILSIGHT_HTTP_PORT", String.valueOf(httpPort));
+        out.putAll(http.describe());
         out.put("COILSIGHT_APPLICATION_SERVER", applicationServer.orElse("(hostname:port)"));
         out.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
         out.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());

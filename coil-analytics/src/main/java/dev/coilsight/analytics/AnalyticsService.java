@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.http.HttpFront;
 import dev.coilsight.analytics.http.AnalyticsApi;
 import dev.coilsight.analytics.http.DashboardAssets;
 import dev.coilsight.analytics.query.CoilQueries;
@@ -32,7 +33,6 @@ import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
 import dev.coilsight.schemas.registry.SchemaRegistryClient;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroSerde;
-import dev.coilsight.worker.OpsServer;
 
 /**
  * coil-analytics: the per-coil aggregation (Kafka Streams, exactly-once), its interactive-query REST
@@ -44,7 +44,7 @@ public final class AnalyticsService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AnalyticsService.class);
 
     private final SchemaRegistryClient registry;
-    private final OpsServer http;
+    private final HttpFront http;
     private final KafkaStreams streams;
     private final AnalyticsMetrics metrics;
     private final String advertised;
@@ -52,8 +52,8 @@ public final class AnalyticsService implements AutoCloseable {
     public AnalyticsService(AnalyticsConfig config) throws IOException {
         registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
         // Bind first: the advertised application.server must carry the port really bound (0 = any free port).
-        http = new OpsServer(config.httpHost(), config.httpPort(), 8, this::health, this::ready, this::scrape);
-        advertised = config.advertisedServer(http.port());
+        http = new HttpFront("coil-analytics", config.http(), this::health, this::ready, this::scrape);
+        advertised = config.advertisedServer(http.bind());
         Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), serdes(registry, config.autoRegisterSchemas()),
                 Clock.systemUTC(), PartitionLayout.imagePartitions(config.adminSettings(), config.topics()));
         streams = new KafkaStreams(topology, config.streamsProperties(advertised));
@@ -107,17 +107,17 @@ public final class AnalyticsService implements AutoCloseable {
         return metrics.scrape();
     }
 
-    private OpsServer.Status health() {
+    private HttpFront.Status health() {
         KafkaStreams.State state = streams.state();
         boolean up = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
                 && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
-        return new OpsServer.Status(up, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}");
+        return new HttpFront.Status(up, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}");
     }
 
-    private OpsServer.Status ready() {
+    private HttpFront.Status ready() {
         KafkaStreams.State state = streams.state();
         boolean up = state == KafkaStreams.State.RUNNING;
-        return new OpsServer.Status(up, "{\"ready\":" + up + ",\"streams\":\"" + state + "\",\"applicationServer\":\"" + advertised + "\"}");
+        return new HttpFront.Status(up, "{\"ready\":" + up + ",\"streams\":\"" + state + "\",\"applicationServer\":\"" + advertised + "\"}");
     }
 
     @Override
@@ -144,8 +144,8 @@ public final class AnalyticsService implements AutoCloseable {
         AnalyticsService service;
         try {
             service = new AnalyticsService(config);
-        } catch (IOException e) {
-            System.err.println("coil-analytics: cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("coil-analytics: cannot start: " + e.getMessage());
             System.exit(2);
             return;
         }

@@ -17,7 +17,7 @@ class AnalyticsConfigTest {
     @Test
     void defaultsAreDocumentedOnes() {
         AnalyticsConfig config = AnalyticsConfig.fromEnv(new Env(Map.of()));
-        assertThat(config.httpPort()).isEqualTo(8090);
+        assertThat(config.http().port()).isEqualTo(8090);
         assertThat(config.applicationId()).isEqualTo("coilsight-analytics");
         assertThat(config.topics().classifications()).isEqualTo("steel.classifications");
         assertThat(config.settings().windowSize().toMillis()).isEqualTo(60_000);

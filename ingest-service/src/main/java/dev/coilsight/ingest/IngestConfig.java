@@ -1,12 +1,13 @@
 package dev.coilsight.ingest;
 
-import dev.coilsight.config.Env;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.coilsight.config.Env;
+import dev.coilsight.http.HttpSettings;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.schemas.Topics;
 
@@ -16,7 +17,7 @@ import dev.coilsight.schemas.Topics;
  *   <li>{@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
  *       {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true],
  *       {@code COILSIGHT_TOPIC_IMAGES} [steel.images]</li>
- *   <li>{@code COILSIGHT_HTTP_HOST} [0.0.0.0], {@code COILSIGHT_HTTP_PORT} [8080], {@code COILSIGHT_HTTP_THREADS} [16]</li>
+ *   <li>{@code COILSIGHT_HTTP_*}: uploads, /openapi.json, /health, /ready, /metrics ({@link HttpSettings}; port 8080, 16 requests at once)</li>
  *   <li>{@code COILSIGHT_INGEST_TOKEN}: bearer token required on POST; {@code COILSIGHT_INGEST_AUTH_DISABLED} [false]
  *       turns the check off for local use (then no token is needed)</li>
  *   <li>{@code COILSIGHT_MAX_IMAGE_BYTES} [1000000, under Kafka's default 1 MiB message limit],
@@ -38,9 +39,7 @@ public record IngestConfig(
         Optional<String> schemaRegistryUserInfo,
         boolean autoRegisterSchemas,
         String imagesTopic,
-        String httpHost,
-        int httpPort,
-        int httpThreads,
+        HttpSettings http,
         Optional<String> token,
         boolean authDisabled,
         ImageLimits limits,
@@ -61,9 +60,6 @@ public record IngestConfig(
             throw new IllegalArgumentException("COILSIGHT_INGEST_TOKEN is required (uploads need a bearer token); "
                     + "set COILSIGHT_INGEST_AUTH_DISABLED=true only for local use");
         }
-        if (httpPort < 0 || httpPort > 65535) {
-            throw new IllegalArgumentException("COILSIGHT_HTTP_PORT must be 0..65535, got " + httpPort);
-        }
         kafka = Map.copyOf(kafka);
     }
 
@@ -78,9 +74,7 @@ public record IngestConfig(
                 env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
                 env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
                 env.string("COILSIGHT_TOPIC_IMAGES", Topics.IMAGES),
-                env.string("COILSIGHT_HTTP_HOST", "0.0.0.0"),
-                env.integer("COILSIGHT_HTTP_PORT", 8080),
-                env.integer("COILSIGHT_HTTP_THREADS", 16),
+                HttpSettings.fromEnv(env, 8080, 16),
                 env.optional("COILSIGHT_INGEST_TOKEN"),
                 env.flag("COILSIGHT_INGEST_AUTH_DISABLED", false),
                 new ImageLimits(env.number("COILSIGHT_MAX_IMAGE_BYTES", 1_000_000),
@@ -106,9 +100,7 @@ public record IngestConfig(
         out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
         out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
         out.put("COILSIGHT_TOPIC_IMAGES", imagesTopic);
-        out.put("COILSIGHT_HTTP_HOST", httpHost);
-        out.put("COILSIGHT_HTTP_PORT", String.valueOf(httpPort));
-        out.put("COILSIGHT_HTTP_THREADS", String.valueOf(httpThreads));
+        out.putAll(http.describe());
         out.put("COILSIGHT_INGEST_TOKEN", token.map(t -> "****").orElse("(none)"));
         out.put("COILSIGHT_INGEST_AUTH_DISABLED", String.valueOf(authDisabled));
         out.put("COILSIGHT_MAX_IMAGE_BYTES", String.valueOf(limits.maxBytes()));

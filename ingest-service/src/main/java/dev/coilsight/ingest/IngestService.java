@@ -35,7 +35,7 @@ public final class IngestService implements AutoCloseable {
                 config.autoRegisterSchemas(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes(), config.kafka());
         this.watcher = config.dropRoot().map(root -> new DropFolderWatcher(root, events, publisher, metrics,
                 new DropFolderWatcher.Settings(config.dropCameraId(), config.dropStable(), config.dropPoll(), config.dropPendingTimeout())));
-        this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.httpHost(), config.httpPort(), config.httpThreads(),
+        this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.http(),
                 config.authDisabled() ? Optional.empty() : config.token(), config.limits().maxBytes(), config.httpCameraId()),
                 events, publisher, metrics,
                 () -> publisher.brokerReachable() && watcher.map(DropFolderWatcher::healthy).orElse(true));

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.http.HttpSettings;
+import dev.coilsight.http.SlowClients;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.http.IngestHttpServer;
 import dev.coilsight.ingest.publish.ImageEvents;
@@ -99,6 +101,32 @@ class IngestHttpIT {
         assertThat(body.get("status").asInt()).isEqualTo(status);
         assertThat(body.get("reason").asText()).isEqualTo(reason);
         assertThat(body.get("message").asText()).contains(messagePart);
+    }
+
+    @Test
+    void idleConnectionsAndATricklingUploadCannotBlindIngest() throws Exception {
+        Duration idle = Duration.ofSeconds(2);
+        Duration request = Duration.ofSeconds(3);
+        ImageLimits limits = new ImageLimits(1_000_000, 2000, 2000, 1_000_000);
+        IngestHttpServer guarded = new IngestHttpServer(new IngestHttpServer.Settings(new HttpSettings("127.0.0.1", 0, 4, idle, request,
+                16_384, 256), Optional.of(TOKEN), limits.maxBytes(), "http"), new ImageEvents(limits, false), publisher, metrics, () -> true);
+        guarded.start();
+        try {
+            byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+            SlowClients.assertTheServiceStaysUp(guarded.port(), idle, request, SlowClients.Trickle.upload("/v1/coils/COIL-SLOW/images",
+                    "Authorization: Bearer " + TOKEN + "\r\nContent-Type: image/png\r\n"), () -> {
+                        try {
+                            HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + guarded.port()
+                                    + "/v1/coils/COIL-SLOW/images")).header("Authorization", "Bearer " + TOKEN).header("Content-Type", "image/jpeg")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(), HttpResponse.BodyHandlers.ofString());
+                            assertThat(upload.statusCode()).as("a normal upload meanwhile: " + upload.body()).isEqualTo(202);
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+        } finally {
+            guarded.close();
+        }
     }
 
     @Test
@@ -204,12 +232,6 @@ class IngestHttpIT {
             assertError(post("COIL-R", "image/png", png, "Authorization", null), 401, "unauthorized", "missing bearer token");
             assertError(post("COIL-R", "image/jpeg", new byte[1_200_000]), 413, "too_large", "over the limit");
         }
-    }
-
-    @Test
-    void connectionsAreOpenedWithoutNagle() {
-        // Left on, each 202 waits for the client's delayed ACK (about 40 ms); the benchmark shows the difference.
-        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
     }
 
     @Test

@@ -39,7 +39,7 @@ import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.evaluate.Evaluator;
-import dev.coilsight.worker.DeadLetters;
+import dev.coilsight.deadletter.DeadLetters;
 import dev.coilsight.worker.InferenceWorker;
 import dev.coilsight.worker.TinyModels;
 import dev.coilsight.worker.WorkerConfig;
@@ -95,6 +95,15 @@ class SegmenterWorkerIT {
             classes.add(new ModelCard.ClassSpec(spec.id(), spec.name(), v[(int) (v.length * 0.995)], 20));
         }
         card.withClasses(classes).write(model);
+    }
+
+    @Test
+    void idleConnectionsAndATricklingRequestCannotBlindTheOpsPort() throws Exception {
+        Path model = TinyModels.segmenter(dir.resolve("slow-clients"), "tiny-seg", "1", 21, 8);
+        try (InferenceWorker<DefectiveImage> worker = worker(WorkerFixture.topics(1, "defective", "defects", "dlq"), model,
+                WorkerFixture.SHORT_HTTP_TIMEOUTS)) {
+            WorkerFixture.assertOpsPortStaysUp(worker.httpPort());
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.deadletter.DeadLetters;
 import dev.coilsight.image.ColorMode;
 import dev.coilsight.image.DecodedImage;
 import dev.coilsight.image.ImageDecoder;

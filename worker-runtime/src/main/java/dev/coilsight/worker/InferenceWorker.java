@@ -20,6 +20,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.deadletter.DeadLetters;
+import dev.coilsight.http.HttpFront;
 import dev.coilsight.image.ImageDecoder;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
@@ -48,7 +50,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
     private final List<WorkerLoop<I>> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger assigned = new AtomicInteger();
-    private final OpsServer ops;
+    private final HttpFront ops;
     private boolean closed;
 
     /**
@@ -70,7 +72,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         this.models = new ModelManager(config.modelDir(), stage.task(), config.modelPoll(), metrics);
         models.start();
         this.registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
-        this.ops = new OpsServer(config.httpHost(), config.httpPort(), this::health, this::readiness, metrics::scrape);
+        this.ops = new HttpFront(stage.name(), config.http(), this::health, this::readiness, metrics::scrape);
     }
 
     public synchronized void start() {
@@ -140,7 +142,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         return models.card() != null && assigned.get() > 0 && healthy() && modelFailing().isEmpty();
     }
 
-    private OpsServer.Status health() {
+    private HttpFront.Status health() {
         Map<String, Object> body = new LinkedHashMap<>();
         Optional<String> model = modelFailing();
         boolean up = healthy() && model.isEmpty();
@@ -153,10 +155,10 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         if (!failures.isEmpty()) {
             body.put("failures", failures);
         }
-        return new OpsServer.Status(up, json(body));
+        return new HttpFront.Status(up, json(body));
     }
 
-    private OpsServer.Status readiness() {
+    private HttpFront.Status readiness() {
         Map<String, Object> body = new LinkedHashMap<>();
         boolean up = ready();
         body.put("status", up ? "READY" : "NOT_READY");
@@ -164,7 +166,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         body.put("model", card == null ? null : Map.of("name", card.name(), "version", card.version()));
         body.put("assignedPartitions", assigned.get());
         body.put("threads", config.threads());
-        return new OpsServer.Status(up, json(body));
+        return new HttpFront.Status(up, json(body));
     }
 
     private static String json(Object value) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.coilsight.config.Env;
+import dev.coilsight.http.HttpSettings;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
@@ -25,7 +26,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_MODEL_DIR} [the service's]: SavedModel + model.json, may be a symbolic link;
  *       {@code COILSIGHT_MODEL_POLL_MS} [5000]: how often model.json and the link target are checked for a new model</li>
  *   <li>{@code COILSIGHT_REQUIRE_GPU} [false]: refuse to start when the TensorFlow engine has no CUDA device</li>
- *   <li>{@code COILSIGHT_HTTP_HOST} [0.0.0.0], {@code COILSIGHT_HTTP_PORT} [the service's]: /health, /ready, /metrics</li>
+ *   <li>{@code COILSIGHT_HTTP_*}: the ops port's /health, /ready, /metrics ({@link HttpSettings}; port: the service's, 4 requests at once)</li>
  *   <li>{@code COILSIGHT_MAX_IMAGE_BYTES} [20971520], {@code COILSIGHT_MAX_IMAGE_WIDTH} [8192], {@code COILSIGHT_MAX_IMAGE_HEIGHT} [8192],
  *       {@code COILSIGHT_MAX_IMAGE_PIXELS} [40000000]: larger images go to the dead-letter topic undecoded</li>
  *   <li>{@code COILSIGHT_TRANSACTION_TIMEOUT_MS} [60000]</li>
@@ -57,8 +58,7 @@ public record WorkerConfig(
         Path modelDir,
         Duration modelPoll,
         boolean requireGpu,
-        String httpHost,
-        int httpPort,
+        HttpSettings http,
         ImageLimits limits,
         Duration transactionTimeout,
         InputBudget inputBudget,
@@ -69,9 +69,6 @@ public record WorkerConfig(
     public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
 
     public WorkerConfig {
-        if (httpPort < 0 || httpPort > 65535) {
-            throw new IllegalArgumentException("COILSIGHT_HTTP_PORT must be 0..65535, got " + httpPort);
-        }
         if (maxLinger.isNegative()) {
             throw new IllegalArgumentException("COILSIGHT_MAX_LINGER_MS must not be negative");
         }
@@ -101,8 +98,7 @@ public record WorkerConfig(
                 Path.of(env.string("COILSIGHT_MODEL_DIR", defaults.modelDir().toString())),
                 env.millis("COILSIGHT_MODEL_POLL_MS", 5_000),
                 env.flag("COILSIGHT_REQUIRE_GPU", false),
-                env.string("COILSIGHT_HTTP_HOST", "0.0.0.0"),
-                env.integer("COILSIGHT_HTTP_PORT", defaults.httpPort()),
+                HttpSettings.fromEnv(env, defaults.httpPort(), 4),
                 new ImageLimits(env.number("COILSIGHT_MAX_IMAGE_BYTES", ImageLimits.DEFAULT.maxBytes()),
                         env.integer("COILSIGHT_MAX_IMAGE_WIDTH", ImageLimits.DEFAULT.maxWidth()),
                         env.integer("COILSIGHT_MAX_IMAGE_HEIGHT", ImageLimits.DEFAULT.maxHeight()),
@@ -155,8 +151,7 @@ public record WorkerConfig(
         out.put("COILSIGHT_MODEL_DIR", modelDir.toString());
         out.put("COILSIGHT_MODEL_POLL_MS", String.valueOf(modelPoll.toMillis()));
         out.put("COILSIGHT_REQUIRE_GPU", String.valueOf(requireGpu));
-        out.put("COILSIGHT_HTTP_HOST", httpHost);
-        out.put("COILSIGHT_HTTP_PORT", String.valueOf(httpPort));
+        out.putAll(http.describe());
         out.put("COILSIGHT_MAX_IMAGE_BYTES", String.valueOf(limits.maxBytes()));
         out.put("COILSIGHT_MAX_IMAGE_WIDTH", String.valueOf(limits.maxWidth()));
         out.put("COILSIGHT_MAX_IMAGE_HEIGHT", String.valueOf(limits.maxHeight()));

@@ -23,6 +23,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.deadletter.DeadLetters;
 import dev.coilsight.model.LoadedModel;
 
 /**

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.coilsight.config.Env;
+import dev.coilsight.http.SlowClients;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageEncoding;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
@@ -203,6 +204,29 @@ public final class WorkerFixture {
     public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The settings that make a worker's ops port quick to close idle and slow clients, for {@link #assertOpsPortStaysUp}. */
+    public static final Map<String, String> SHORT_HTTP_TIMEOUTS = Map.of("COILSIGHT_HTTP_IDLE_TIMEOUT_MS", "2000",
+            "COILSIGHT_HTTP_REQUEST_TIMEOUT_MS", "3000");
+
+    /**
+     * 64 half-open connections and a POST trickling in at a byte a second cannot blind a worker's ops port (started
+     * with {@link #SHORT_HTTP_TIMEOUTS}): a liveness probe still gets its answer, and /metrics too.
+     */
+    public static void assertOpsPortStaysUp(int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        SlowClients.assertTheServiceStaysUp(port, Duration.ofSeconds(2), Duration.ofSeconds(3),
+                new SlowClients.Trickle("/metrics", "Content-Type: application/octet-stream\r\n", "HTTP/1\\.1 405 .*|closed"), () -> {
+                    try {
+                        var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        org.assertj.core.api.Assertions.assertThat(metrics.statusCode()).isEqualTo(200);
+                        org.assertj.core.api.Assertions.assertThat(metrics.body()).contains("coilsight_");
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
     }
 
     /** Waits until the condition holds ({@link Await#until}). */

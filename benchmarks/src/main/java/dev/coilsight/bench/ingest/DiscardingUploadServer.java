@@ -1,56 +1,43 @@
 package dev.coilsight.bench.ingest;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.coilsight.http.HttpFront;
+import dev.coilsight.http.HttpSettings;
 
 /**
- * The same JDK HTTP server with the same worker threads, whose handler only reads the body and
- * answers 202: no Kafka at all, so its rate is the HTTP stack's own ceiling on this machine.
+ * The same HTTP front as ingest's, with the same request bound, whose handler only reads the body and answers 202:
+ * no Kafka at all, so its rate is the HTTP stack's own ceiling on this machine.
  */
 final class DiscardingUploadServer implements UploadServer {
 
     private static final byte[] ANSWER = "{}".getBytes(StandardCharsets.UTF_8);
 
-    private final int threads;
-    private HttpServer server;
-    private ExecutorService executor;
+    private final int maxRequests;
+    private HttpFront server;
 
-    DiscardingUploadServer(int threads) {
-        this.threads = threads;
+    DiscardingUploadServer(int maxRequests) {
+        this.maxRequests = maxRequests;
     }
 
     @Override
-    public int start(String topic) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        executor = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "discarding-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                exchange.sendResponseHeaders(202, ANSWER.length);
-                exchange.getResponseBody().write(ANSWER);
-            }
+    public int start(String topic) {
+        server = new HttpFront("discarding", new HttpSettings("127.0.0.1", 0, maxRequests, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                16_384, 1024), () -> new HttpFront.Status(true, "{}"), () -> new HttpFront.Status(true, "{}"), () -> new byte[0]);
+        server.route("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(202, ANSWER.length);
+            exchange.getResponseBody().write(ANSWER);
         });
         server.start();
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
         if (server != null) {
-            server.stop(1);
-        }
-        if (executor != null) {
-            executor.shutdown();
+            server.close();
         }
     }
 }

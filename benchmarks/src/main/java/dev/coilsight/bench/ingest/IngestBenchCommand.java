@@ -56,7 +56,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "8", description = "Concurrent HTTP clients / sending threads (default: ${DEFAULT-VALUE}).")
     int clients;
 
-    @Option(names = "--http-threads", defaultValue = "16", description = "Server worker threads, as COILSIGHT_HTTP_THREADS (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-threads", defaultValue = "16", description = "Requests the server handles at once, as COILSIGHT_HTTP_MAX_REQUESTS (default: ${DEFAULT-VALUE}).")
     int httpThreads;
 
     @Option(names = "--window", defaultValue = "64", description = "Records in flight of the pipelined raw producer (default: ${DEFAULT-VALUE}).")
@@ -101,10 +101,6 @@ public final class IngestBenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         IngestImages images = IngestImages.load(imagesDir != null ? imagesDir : IngestImages.defaultFolder());
-        // As IngestHttpServer sets it, for the body-discarding server too (the JDK reads it once, at its first server): no Nagle.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
 
         // Libraries may print to System.out; stdout carries only the results (--json is parsed).
         var stdout = spec.commandLine().getOut();

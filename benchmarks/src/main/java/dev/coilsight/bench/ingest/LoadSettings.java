@@ -22,7 +22,7 @@ import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
  * @param registryUrl Confluent-compatible registry URL; null when no phase needs one
  * @param clients     concurrent HTTP clients / send-and-wait threads
  * @param window      records in flight of the pipelined raw producer
- * @param httpThreads the ingest server's worker threads (COILSIGHT_HTTP_THREADS)
+ * @param httpThreads the ingest server's request bound (COILSIGHT_HTTP_MAX_REQUESTS)
  */
 record LoadSettings(String bootstrapServers, String registryUrl, IngestImages images, int clients, int window, int httpThreads) {
 

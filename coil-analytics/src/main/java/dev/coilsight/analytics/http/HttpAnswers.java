@@ -1,14 +1,14 @@
 package dev.coilsight.analytics.http;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 
-/** Writing answers: JSON bodies, JSON errors ({@code {"error": ..., "status": ...}}) and raw bytes. */
+import dev.coilsight.http.Answers;
+import dev.coilsight.http.ErrorBody;
+
+/** Writing answers: JSON bodies, the one JSON error body and raw bytes. */
 final class HttpAnswers {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -20,22 +20,24 @@ final class HttpAnswers {
         bytes(exchange, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
+    /** The services' one error body ({@link ErrorBody}), with a reason word for the status. */
     static void error(HttpExchange exchange, int status, String message) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", message);
-        body.put("status", status);
-        json(exchange, status, body);
+        ErrorBody.send(exchange, status, reason(status), message);
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 502 -> "instance_unreachable";
+            case 503 -> "not_queryable";
+            default -> "internal_error";
+        };
     }
 
     static void bytes(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            if (!head) {
-                out.write(body);
-            }
-        }
+        Answers.send(exchange, status, contentType, body);
     }
 }

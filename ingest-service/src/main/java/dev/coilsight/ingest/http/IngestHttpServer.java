@@ -2,10 +2,9 @@ package dev.coilsight.ingest.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -13,9 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,8 +23,12 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
+import dev.coilsight.http.Answers;
+import dev.coilsight.http.BodyTimeoutException;
+import dev.coilsight.http.ErrorBody;
+import dev.coilsight.http.HttpFront;
+import dev.coilsight.http.HttpSettings;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImageMetadata;
@@ -50,19 +50,15 @@ public final class IngestHttpServer implements AutoCloseable {
     /** How much of a refused request's body is read and dropped so that its answer arrives (as Tomcat's 2 MiB swallow). */
     private static final long DISCARD_LIMIT = 2 * 1024 * 1024;
     private static final String SOURCE = "http";
-    /** The JDK server's switch for TCP_NODELAY on accepted connections (read once, when its first server starts). */
-    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
-
-    static {
-        // Off by default: with Nagle on, the response body waits for the client's delayed ACK of the
-        // headers, about 40 ms per upload (one client got 18 uploads/s instead of 180 on loopback).
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
-        }
-    }
 
     /** What the server needs; a record so tests can build one without environment variables. */
-    public record Settings(String host, int port, int threads, Optional<String> token, long maxImageBytes, String defaultCameraId) {
+    public record Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId) {
+
+        /** On {@code host:port} taking {@code maxRequests} at once, with the default timeouts and limits. */
+        public Settings(String host, int port, int maxRequests, Optional<String> token, long maxImageBytes, String defaultCameraId) {
+            this(new HttpSettings(host, port, maxRequests, Duration.ofSeconds(10), Duration.ofSeconds(30), 16_384, 1024), token,
+                    maxImageBytes, defaultCameraId);
+        }
     }
 
     private final Settings settings;
@@ -70,8 +66,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private final ImagePublisher publisher;
     private final IngestMetrics metrics;
     private final BooleanSupplier ready;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpFront server;
     private final byte[] openApi;
 
     public IngestHttpServer(Settings settings, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics,
@@ -84,23 +79,20 @@ public final class IngestHttpServer implements AutoCloseable {
         try (InputStream in = IngestHttpServer.class.getResourceAsStream("/openapi.json")) {
             this.openApi = in.readAllBytes();
         }
-        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);
-        this.executor = Executors.newFixedThreadPool(settings.threads(), runnable -> {
-            Thread thread = new Thread(runnable, "ingest-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::route);
+        this.server = new HttpFront("ingest", settings.http(), () -> new HttpFront.Status(true, "{\"status\":\"UP\"}"),
+                () -> {
+                    boolean up = ready.getAsBoolean();
+                    return new HttpFront.Status(up, "{\"status\":\"" + (up ? "READY" : "NOT_READY") + "\",\"broker\":" + up + "}");
+                }, metrics::scrape);
+        server.route("/", this::route);
     }
 
     public void start() {
         server.start();
-        log.info("ingest HTTP listening on {}:{}", settings.host(), port());
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     private void route(HttpExchange exchange) throws IOException {
@@ -120,16 +112,10 @@ public final class IngestHttpServer implements AutoCloseable {
                 error(exchange, new IngestRejection(405, "method_not_allowed", method + " is not allowed on " + path));
                 return;
             }
-            switch (path) {
-                case "/openapi.json" -> send(exchange, 200, "application/json", openApi);
-                case "/health" -> send(exchange, 200, "application/json", "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8));
-                case "/ready" -> {
-                    boolean up = ready.getAsBoolean();
-                    send(exchange, up ? 200 : 503, "application/json",
-                            ("{\"status\":\"" + (up ? "READY" : "NOT_READY") + "\",\"broker\":" + up + "}").getBytes(StandardCharsets.UTF_8));
-                }
-                case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
-                default -> error(exchange, new IngestRejection(404, "not_found", "no such resource: " + path));
+            if (path.equals("/openapi.json")) {
+                send(exchange, 200, "application/json", openApi);
+            } else {
+                error(exchange, new IngestRejection(404, "not_found", "no such resource: " + path));
             }
         } catch (RuntimeException e) {
             log.error("unexpected failure on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), e);
@@ -252,22 +238,28 @@ public final class IngestHttpServer implements AutoCloseable {
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
-            if (declared >= 0) {
-                // Known length: read straight into an array of that size (the server ends the stream there).
-                byte[] body = new byte[(int) declared];
-                int read = in.readNBytes(body, 0, body.length);
-                if (read < body.length) {
-                    throw IngestRejection.badRequest("invalid_field", "the body ended after " + read + " of the "
-                            + declared + " bytes its Content-Length announced");
-                }
-                return body;
-            }
-            byte[] body = in.readNBytes((int) limit + 1);
-            if (body.length > limit) {
-                throw new IngestRejection(413, "too_large", "body is over the limit of " + settings.maxImageBytes() + " bytes per image");
+            return readBody(in, declared, limit);
+        } catch (BodyTimeoutException e) {
+            throw new IngestRejection(408, "request_timeout", e.getMessage());
+        }
+    }
+
+    private byte[] readBody(InputStream in, long declared, long limit) throws IOException {
+        if (declared >= 0) {
+            // Known length: read straight into an array of that size (the server ends the stream there).
+            byte[] body = new byte[(int) declared];
+            int read = in.readNBytes(body, 0, body.length);
+            if (read < body.length) {
+                throw IngestRejection.badRequest("invalid_field", "the body ended after " + read + " of the "
+                        + declared + " bytes its Content-Length announced");
             }
             return body;
         }
+        byte[] body = in.readNBytes((int) limit + 1);
+        if (body.length > limit) {
+            throw new IngestRejection(413, "too_large", "body is over the limit of " + settings.maxImageBytes() + " bytes per image");
+        }
+        return body;
     }
 
     private static void requireImageType(String contentType, boolean inMultipart) {
@@ -325,47 +317,16 @@ public final class IngestHttpServer implements AutoCloseable {
     }
 
     private static void error(HttpExchange exchange, IngestRejection e) throws IOException {
-        ObjectNode body = JSON.createObjectNode()
-                .put("status", e.status())
-                .put("error", reasonPhrase(e.status()))
-                .put("reason", e.reason())
-                .put("message", e.getMessage());
-        send(exchange, e.status(), "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String reasonPhrase(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 413 -> "Payload Too Large";
-            case 415 -> "Unsupported Media Type";
-            case 503 -> "Service Unavailable";
-            default -> "Error";
-        };
+        ErrorBody.send(exchange, e.status(), e.reason(), e.getMessage());
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Answers.send(exchange, status, contentType, body);
     }
 
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
 }

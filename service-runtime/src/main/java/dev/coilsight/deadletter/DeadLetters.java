@@ -1,4 +1,4 @@
-package dev.coilsight.worker;
+package dev.coilsight.deadletter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
