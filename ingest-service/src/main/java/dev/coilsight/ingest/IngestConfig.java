@@ -29,6 +29,8 @@ import dev.coilsight.schemas.Topics;
  *       {@code COILSIGHT_DROP_CAMERA_ID} [drop-folder], {@code COILSIGHT_DROP_PENDING_TIMEOUT_MS} [600000]: how long a file whose
  *       earlier send cannot be confirmed or denied (the broker answers, the answer stays unknown) is retried before it is set aside</li>
  *   <li>{@code COILSIGHT_DEFAULT_CAMERA_ID} [http]: camera id of uploads that name none</li>
+ *   <li>{@code COILSIGHT_IDEMPOTENCY_WINDOW_MS} [3600000], {@code COILSIGHT_IDEMPOTENCY_MAX_KEYS} [100000]: how long, and for how many
+ *       keys at most, an upload's {@code Idempotency-Key} gets its first answer again</li>
  *   <li>{@code COILSIGHT_KAFKA_*}: passed to the producer and admin client (e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
  *       {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG}), overriding ingest's own settings</li>
  * </ul>
@@ -51,6 +53,8 @@ public record IngestConfig(
         Duration dropPendingTimeout,
         String dropCameraId,
         String httpCameraId,
+        Duration idempotencyWindow,
+        int idempotencyMaxKeys,
         Map<String, String> kafka) {
 
     public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
@@ -89,6 +93,8 @@ public record IngestConfig(
                 env.millis("COILSIGHT_DROP_PENDING_TIMEOUT_MS", 600_000),
                 env.string("COILSIGHT_DROP_CAMERA_ID", "drop-folder"),
                 env.string("COILSIGHT_DEFAULT_CAMERA_ID", "http"),
+                env.millis("COILSIGHT_IDEMPOTENCY_WINDOW_MS", 3_600_000),
+                env.atLeast("COILSIGHT_IDEMPOTENCY_MAX_KEYS", 100_000, 1),
                 env.passThrough(KAFKA_PREFIX));
     }
 
@@ -115,6 +121,8 @@ public record IngestConfig(
         out.put("COILSIGHT_DROP_PENDING_TIMEOUT_MS", String.valueOf(dropPendingTimeout.toMillis()));
         out.put("COILSIGHT_DROP_CAMERA_ID", dropCameraId);
         out.put("COILSIGHT_DEFAULT_CAMERA_ID", httpCameraId);
+        out.put("COILSIGHT_IDEMPOTENCY_WINDOW_MS", String.valueOf(idempotencyWindow.toMillis()));
+        out.put("COILSIGHT_IDEMPOTENCY_MAX_KEYS", String.valueOf(idempotencyMaxKeys));
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
         return out;
     }

@@ -36,7 +36,8 @@ public final class IngestService implements AutoCloseable {
         this.watcher = config.dropRoot().map(root -> new DropFolderWatcher(root, events, publisher, metrics,
                 new DropFolderWatcher.Settings(config.dropCameraId(), config.dropStable(), config.dropPoll(), config.dropPendingTimeout())));
         this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.http(),
-                config.authDisabled() ? Optional.empty() : config.token(), config.limits().maxBytes(), config.httpCameraId()),
+                config.authDisabled() ? Optional.empty() : config.token(), config.limits().maxBytes(), config.httpCameraId(),
+                config.idempotencyWindow(), config.idempotencyMaxKeys()),
                 events, publisher, metrics,
                 () -> publisher.brokerReachable() && watcher.map(DropFolderWatcher::healthy).orElse(true));
     }

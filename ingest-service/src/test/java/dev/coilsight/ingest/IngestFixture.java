@@ -65,6 +65,31 @@ public final class IngestFixture {
         return records;
     }
 
+    /** Everything in the topic now: read until no record has come for {@code quiet} after the partitions were assigned. */
+    public static List<ConsumerRecord<String, ImageCaptured>> readAll(String topic, Duration quiet) {
+        Map<String, Object> configs = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        SpecificAvroDeserializer<ImageCaptured> values = new SpecificAvroDeserializer<>();
+        values.configure(Map.of(RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl(),
+                "specific.avro.value.type", ImageCaptured.class), false);
+        List<ConsumerRecord<String, ImageCaptured>> records = new ArrayList<>();
+        try (KafkaConsumer<String, ImageCaptured> consumer = new KafkaConsumer<>(configs, new StringDeserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long lastArrival = System.nanoTime();
+            while (System.nanoTime() < deadline && (consumer.assignment().isEmpty() || System.nanoTime() - lastArrival < quiet.toNanos())) {
+                var batch = consumer.poll(Duration.ofMillis(200));
+                if (!batch.isEmpty() || consumer.assignment().isEmpty()) {
+                    lastArrival = System.nanoTime();
+                }
+                batch.forEach(records::add);
+            }
+        }
+        return records;
+    }
+
     /** Real JPEGs from the Severstal stream set. */
     public static List<Path> streamImages(int count) throws IOException {
         try (Stream<Path> files = Files.list(SharedData.require("severstal-stream").resolve("images"))) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -101,6 +102,44 @@ class IngestHttpIT {
         assertThat(body.get("status").asInt()).isEqualTo(status);
         assertThat(body.get("reason").asText()).isEqualTo(reason);
         assertThat(body.get("message").asText()).contains(messagePart);
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndPublishesNothingNew() throws Exception {
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(3).get(2));
+        // The first attempt reaches ingest, and the client gives up before the answer (its timeout, a dropped link).
+        String request = "POST /v1/coils/COIL-IDEM/images HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: image/jpeg\r\nIdempotency-Key: cam-7-frame-1001\r\nContent-Length: " + jpeg.length + "\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(jpeg);
+            socket.getOutputStream().flush();
+        }
+        List<ConsumerRecord<String, ImageCaptured>> published = new ArrayList<>();
+        dev.coilsight.testsupport.Await.until(Duration.ofSeconds(30), () -> {
+            published.clear();
+            published.addAll(IngestFixture.readAll(topic, Duration.ofMillis(500)).stream().filter(r -> r.key().equals("COIL-IDEM")).toList());
+            return published.size() == 1;
+        }, "the abandoned first attempt is published");
+
+        HttpResponse<String> retry = post("COIL-IDEM", "image/jpeg", jpeg, "Idempotency-Key", "cam-7-frame-1001");
+        HttpResponse<String> again = post("COIL-IDEM", "image/jpeg", jpeg, "Idempotency-Key", "cam-7-frame-1001");
+
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(json(retry).get("imageId").asText()).isEqualTo(published.get(0).value().getImageId());
+        assertThat(json(retry).get("offset").asLong()).isEqualTo(published.get(0).offset());
+        assertThat(again.body()).isEqualTo(retry.body());
+        assertThat(IngestFixture.readAll(topic, Duration.ofSeconds(1)).stream().filter(r -> r.key().equals("COIL-IDEM")).count())
+                .as("nothing new published").isEqualTo(1);
+
+        HttpResponse<String> otherImage = post("COIL-IDEM", "image/jpeg", Files.readAllBytes(IngestFixture.streamImages(4).get(3)),
+                "Idempotency-Key", "cam-7-frame-1001");
+        assertError(otherImage, 422, "idempotency_key_reused", "another image");
+        HttpResponse<String> withoutKey = post("COIL-IDEM", "image/jpeg", jpeg);
+        assertThat(withoutKey.statusCode()).isEqualTo(202);
+        assertThat(json(withoutKey).get("imageId").asText()).as("without a key every upload is a new image").isNotEqualTo(
+                json(retry).get("imageId").asText());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,12 +53,17 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final String SOURCE = "http";
 
     /** What the server needs; a record so tests can build one without environment variables. */
-    public record Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId) {
+    public record Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId,
+                           Duration idempotencyWindow, int idempotencyMaxKeys) {
 
-        /** On {@code host:port} taking {@code maxRequests} at once, with the default timeouts and limits. */
+        /** On {@code host:port} taking {@code maxRequests} at once, with the default timeouts, limits and idempotency window. */
         public Settings(String host, int port, int maxRequests, Optional<String> token, long maxImageBytes, String defaultCameraId) {
             this(new HttpSettings(host, port, maxRequests, Duration.ofSeconds(10), Duration.ofSeconds(30), 16_384, 1024), token,
                     maxImageBytes, defaultCameraId);
+        }
+
+        public Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId) {
+            this(http, token, maxImageBytes, defaultCameraId, Duration.ofHours(1), 100_000);
         }
     }
 
@@ -67,6 +73,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private final IngestMetrics metrics;
     private final BooleanSupplier ready;
     private final HttpFront server;
+    private final IdempotentUploads idempotent;
     private final byte[] openApi;
 
     public IngestHttpServer(Settings settings, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics,
@@ -79,6 +86,7 @@ public final class IngestHttpServer implements AutoCloseable {
         try (InputStream in = IngestHttpServer.class.getResourceAsStream("/openapi.json")) {
             this.openApi = in.readAllBytes();
         }
+        this.idempotent = new IdempotentUploads(settings.idempotencyWindow(), settings.idempotencyMaxKeys(), System::nanoTime);
         this.server = new HttpFront("ingest", settings.http(), () -> new HttpFront.Status(true, "{\"status\":\"UP\"}"),
                 () -> {
                     boolean up = ready.getAsBoolean();
@@ -155,10 +163,35 @@ public final class IngestHttpServer implements AutoCloseable {
                         + settings.maxImageBytes() + " bytes");
             }
             ImageMetadata metadata = metadata(coilId, exchange, fields);
-            ImageCaptured event = events.build(UUID.randomUUID().toString(), metadata, image);
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
             long started = System.nanoTime();
-            RecordMetadata ack = publisher.publish(event, SOURCE);
-            metrics.accepted(SOURCE, image.length, (System.nanoTime() - started) / 1e9);
+            ImageCaptured event;
+            RecordMetadata ack;
+            boolean replayed = false;
+            if (key == null) {
+                event = events.build(UUID.randomUUID().toString(), metadata, image);
+                ack = publisher.publish(event, SOURCE);
+            } else {
+                IdempotentUploads.Claim claim = idempotent.claim(metadata.coilId(), IdempotentUploads.validKey(key.trim()), sha256(image));
+                event = events.build(claim.upload().imageId(), metadata, image);
+                if (claim.first()) {
+                    CompletableFuture<RecordMetadata> acked = claim.upload().ack();
+                    publisher.send(event, SOURCE).whenComplete((sent, failure) -> {
+                        if (failure != null) {
+                            acked.completeExceptionally(failure);
+                        } else {
+                            acked.complete(sent);
+                        }
+                    });
+                }
+                replayed = !claim.first();
+                ack = publisher.await(claim.upload().ack());
+            }
+            if (replayed) {
+                exchange.getResponseHeaders().set("Idempotent-Replayed", "true");
+            } else {
+                metrics.accepted(SOURCE, image.length, (System.nanoTime() - started) / 1e9);
+            }
             ObjectNode response = JSON.createObjectNode()
                     .put("imageId", event.getImageId())
                     .put("coilId", event.getCoilId())
@@ -260,6 +293,14 @@ public final class IngestHttpServer implements AutoCloseable {
             throw new IngestRejection(413, "too_large", "body is over the limit of " + settings.maxImageBytes() + " bytes per image");
         }
         return body;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     private static void requireImageType(String contentType, boolean inMultipart) {

@@ -145,8 +145,13 @@ public final class ImagePublisher implements AutoCloseable {
      * @throws IngestRejection 503 when the broker did not acknowledge within the timeout, 400 when the record was refused
      */
     public RecordMetadata publish(ImageCaptured event, String source) {
+        return await(send(event, source));
+    }
+
+    /** Waits for a send's acknowledgement as {@link #publish} does, with its answers to failures. */
+    public RecordMetadata await(java.util.concurrent.Future<RecordMetadata> ack) {
         try {
-            return send(event, source).get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+            return ack.get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IngestRejection(503, "broker_unavailable", "the broker did not acknowledge the image within "
                     + timeout.toMillis() + " ms; it was not accepted, send it again", e);
