@@ -31,6 +31,7 @@ import dev.coilsight.schemas.Topics;
  *   <li>{@code COILSIGHT_DEFAULT_CAMERA_ID} [http]: camera id of uploads that name none</li>
  *   <li>{@code COILSIGHT_IDEMPOTENCY_WINDOW_MS} [3600000], {@code COILSIGHT_IDEMPOTENCY_MAX_KEYS} [100000]: how long, and for how many
  *       keys at most, an upload's {@code Idempotency-Key} gets its first answer again</li>
+ *   <li>{@code COILSIGHT_MAX_CLOCK_SKEW_MS} [300000]: an upload's capture time may lie this far in the future, no further</li>
  *   <li>{@code COILSIGHT_KAFKA_*}: passed to the producer and admin client (e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
  *       {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG}), overriding ingest's own settings</li>
  * </ul>
@@ -55,6 +56,7 @@ public record IngestConfig(
         String httpCameraId,
         Duration idempotencyWindow,
         int idempotencyMaxKeys,
+        Duration maxClockSkew,
         Map<String, String> kafka) {
 
     public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
@@ -95,6 +97,7 @@ public record IngestConfig(
                 env.string("COILSIGHT_DEFAULT_CAMERA_ID", "http"),
                 env.millis("COILSIGHT_IDEMPOTENCY_WINDOW_MS", 3_600_000),
                 env.atLeast("COILSIGHT_IDEMPOTENCY_MAX_KEYS", 100_000, 1),
+                env.millis("COILSIGHT_MAX_CLOCK_SKEW_MS", 300_000),
                 env.passThrough(KAFKA_PREFIX));
     }
 
@@ -102,7 +105,7 @@ public record IngestConfig(
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
-        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", schemaRegistryUrl);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
         out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
         out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
         out.put("COILSIGHT_TOPIC_IMAGES", imagesTopic);
@@ -123,6 +126,7 @@ public record IngestConfig(
         out.put("COILSIGHT_DEFAULT_CAMERA_ID", httpCameraId);
         out.put("COILSIGHT_IDEMPOTENCY_WINDOW_MS", String.valueOf(idempotencyWindow.toMillis()));
         out.put("COILSIGHT_IDEMPOTENCY_MAX_KEYS", String.valueOf(idempotencyMaxKeys));
+        out.put("COILSIGHT_MAX_CLOCK_SKEW_MS", String.valueOf(maxClockSkew.toMillis()));
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
         return out;
     }

@@ -104,6 +104,81 @@ class IngestHttpIT {
         assertThat(body.get("message").asText()).contains(messagePart);
     }
 
+    /** Sends raw bytes (what no well-behaved client library would send) and returns what came back. */
+    private static String raw(byte[] request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request);
+            socket.getOutputStream().flush();
+            byte[] answer = new byte[16_384];
+            int length = 0;
+            try {
+                for (int n; (n = socket.getInputStream().read(answer, length, answer.length - length)) > 0; ) {
+                    length += n;
+                    if (new String(answer, 0, length, StandardCharsets.ISO_8859_1).contains("}")) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // what came is the answer
+            }
+            return new String(answer, 0, length, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static byte[] rawUpload(String path, String headers, byte[] body) {
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\n" + headers
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+        return request;
+    }
+
+    @Test
+    void badInputIsRefusedWithItsReasonAndNothingIsPublished() throws Exception {
+        byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+
+        String badEncoding = raw(rawUpload("/v1/coils/COIL-BAD%zz/images", "Content-Type: image/jpeg\r\n", jpeg));
+        assertThat(badEncoding).as("bad percent-encoding in the path").startsWith("HTTP/1.1 400").contains("\"status\":400");
+
+        HttpResponse<String> lineBreakInPath = post("COIL-BAD%0D%0AFORGED%20log%20line", "image/jpeg", jpeg);
+        assertThat(lineBreakInPath.statusCode()).as("CR/LF in the coil id: " + lineBreakInPath.body()).isEqualTo(400);
+        assertThat(json(lineBreakInPath).get("status").asInt()).isEqualTo(400);
+        String crlfField = "--xyz\r\nContent-Disposition: form-data; name=\"cameraId\"\r\n\r\ncam\r\nFORGED log line\r\n--xyz\r\n"
+                + "Content-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";
+        byte[] withField = Arrays.copyOf(crlfField.getBytes(StandardCharsets.ISO_8859_1), crlfField.length() + jpeg.length + 10);
+        System.arraycopy(jpeg, 0, withField, crlfField.length(), jpeg.length);
+        System.arraycopy("\r\n--xyz--\r\n".getBytes(StandardCharsets.ISO_8859_1), 0, withField, crlfField.length() + jpeg.length, 10);
+        HttpResponse<String> lineBreakInField = post("COIL-BAD-F", "multipart/form-data; boundary=xyz", withField);
+        assertError(lineBreakInField, 400, "invalid_field", "cameraId");
+        assertThat(json(lineBreakInField).get("message").asText()).as("the value is escaped, never a raw line break")
+                .doesNotContain("\r", "\n").contains("cam\\u000d\\u000aFORGED");
+
+        String controlInHeader = raw(rawUpload("/v1/coils/COIL-BAD-H/images", "Content-Type: image/jpeg\r\nX-Camera-Id: cam\u0001one\r\n", jpeg));
+        assertThat(controlInHeader).as("a control character in a header").startsWith("HTTP/1.1 400");
+
+        String boundary = "b".repeat(71);
+        byte[] multipart = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\nx\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        assertError(post("COIL-BAD-M", "multipart/form-data; boundary=" + boundary, multipart), 400, "invalid_multipart", "71 characters");
+
+        assertError(post("COIL-BAD-T", "image/jpeg", jpeg, "X-Captured-At", Instant.now().plus(Duration.ofHours(1)).toString()), 400,
+                "invalid_field", "in the future");
+
+        byte[] tooLarge = new byte[1_200_000];
+        System.arraycopy(jpeg, 0, tooLarge, 0, jpeg.length);
+        HttpResponse<String> chunked = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/coils/COIL-BAD-C/images"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooLarge))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertError(chunked, 413, "too_large", "over the limit");
+
+        assertError(post("COIL-BAD-A", "image/jpeg", jpeg, "Authorization", "Bearer not-the-token"), 401, "unauthorized", "wrong bearer token");
+
+        assertThat(IngestFixture.readAll(topic, Duration.ofSeconds(1))).as("nothing of the refused uploads published")
+                .noneMatch(r -> r.key().startsWith("COIL-BAD"));
+    }
+
     @Test
     void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndPublishesNothingNew() throws Exception {
         byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(3).get(2));

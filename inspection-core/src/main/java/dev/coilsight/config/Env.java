@@ -150,6 +150,31 @@ public final class Env {
                 || n.endsWith("_key");
     }
 
+    /** A URL for a log line, its password masked: {@code https://user:****@host/...}; other URLs as they are. */
+    public static String maskedUrl(String url) {
+        return url == null ? null : url.replaceAll("(?<=://)([^/@:]*):[^/@]*@", "$1:****@");
+    }
+
+    /**
+     * A value from outside (a request's id or header) for a log line or an error message: control characters
+     * (CR, LF, ...) written as {@code \\uXXXX}, so that no value can start a forged log line, and at most 200 characters.
+     */
+    public static String logSafe(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(value.length(), 200) + 8);
+        for (int i = 0; i < value.length() && out.length() < 200; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return value.length() > 200 ? out + "..." : out.toString();
+    }
+
     /** The value for a start-up log: {@code ****} for secrets. */
     public static String masked(String name, String value) {
         return secret(name) ? "****" : value;

@@ -27,6 +27,20 @@ class EnvTest {
     }
 
     @Test
+    void aUrlsPasswordIsMaskedForTheLog() {
+        assertThat(Env.maskedUrl("https://svc:s3cr3t@registry.plant:8443/apis/ccompat/v7")).isEqualTo("https://svc:****@registry.plant:8443/apis/ccompat/v7");
+        assertThat(Env.maskedUrl("http://localhost:8081")).isEqualTo("http://localhost:8081");
+        assertThat(Env.maskedUrl("http://a:x@one:1,http://b:y@two:2")).isEqualTo("http://a:****@one:1,http://b:****@two:2");
+    }
+
+    @Test
+    void aValueFromOutsideCannotForgeALogLine() {
+        assertThat(Env.logSafe("coil-7\r\n12:00:00 INFO forged")).isEqualTo("coil-7\\u000d\\u000a12:00:00 INFO forged");
+        assertThat(Env.logSafe("tab\there\u2028")).isEqualTo("tab\\u0009here\\u2028");
+        assertThat(Env.logSafe("x".repeat(500))).hasSize(203).endsWith("...");
+    }
+
+    @Test
     void everyReadIsRecordedInTheOrderAskedWithItsDefaultAsAString() {
         Env env = new Env(Map.of("COILSIGHT_HTTP_PORT", "9000"));
 

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import dev.coilsight.config.Env;
+
 /**
  * A service's HTTP front on Jetty: {@code GET /health}, {@code /ready} (JSON, 200 or 503) and {@code /metrics}
  * (Prometheus text) from one place, beside the service's own routes (JDK {@code HttpHandler}s, run by Jetty's
@@ -106,7 +108,7 @@ public final class HttpFront implements AutoCloseable {
             exchange.setStreams(new DeadlineInputStream(exchange.getRequestBody(), settings.requestTimeout().toMillis()), null);
             handler.handle(exchange);
         } catch (BodyTimeoutException e) {
-            log.info("{}: {} {} from {}: {}", name, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+            log.info("{}: {} {} from {}: {}", name, exchange.getRequestMethod(), Env.logSafe(exchange.getRequestURI().getPath()),
                     exchange.getRemoteAddress(), e.getMessage());
             if (exchange.getResponseCode() <= 0) {
                 exchange.getResponseHeaders().set("Connection", "close");
@@ -124,7 +126,8 @@ public final class HttpFront implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            log.error("{}: unexpected failure on {} {}: {}", name, exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e.toString(), e);
+            log.error("{}: unexpected failure on {} {}: {}", name, exchange.getRequestMethod(), Env.logSafe(exchange.getRequestURI().getPath()),
+                    e.toString(), e);
             if (exchange.getResponseCode() <= 0) {
                 ErrorBody.send(exchange, 500, "internal_error", "unexpected failure: " + e.getClass().getSimpleName());
             }

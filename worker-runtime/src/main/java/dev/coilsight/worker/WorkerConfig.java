@@ -138,7 +138,7 @@ public record WorkerConfig(
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
-        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", schemaRegistryUrl);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
         out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
         out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
         out.put(inputTopicVariable, inputTopic);

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
+import dev.coilsight.config.Env;
 import dev.coilsight.http.Answers;
 import dev.coilsight.http.BodyTimeoutException;
 import dev.coilsight.http.ErrorBody;
@@ -54,7 +55,7 @@ public final class IngestHttpServer implements AutoCloseable {
 
     /** What the server needs; a record so tests can build one without environment variables. */
     public record Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId,
-                           Duration idempotencyWindow, int idempotencyMaxKeys) {
+                           Duration idempotencyWindow, int idempotencyMaxKeys, Duration maxClockSkew) {
 
         /** On {@code host:port} taking {@code maxRequests} at once, with the default timeouts, limits and idempotency window. */
         public Settings(String host, int port, int maxRequests, Optional<String> token, long maxImageBytes, String defaultCameraId) {
@@ -63,7 +64,7 @@ public final class IngestHttpServer implements AutoCloseable {
         }
 
         public Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId) {
-            this(http, token, maxImageBytes, defaultCameraId, Duration.ofHours(1), 100_000);
+            this(http, token, maxImageBytes, defaultCameraId, Duration.ofHours(1), 100_000, Duration.ofMinutes(5));
         }
     }
 
@@ -126,7 +127,7 @@ public final class IngestHttpServer implements AutoCloseable {
                 error(exchange, new IngestRejection(404, "not_found", "no such resource: " + path));
             }
         } catch (RuntimeException e) {
-            log.error("unexpected failure on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), e);
+            log.error("unexpected failure on {} {}: {}", exchange.getRequestMethod(), Env.logSafe(exchange.getRequestURI().getPath()), e.toString(), e);
         }
     }
 
@@ -206,9 +207,9 @@ public final class IngestHttpServer implements AutoCloseable {
         } catch (IngestRejection e) {
             metrics.rejected(SOURCE, e.reason());
             if (e.status() >= 500) {
-                log.warn("upload to coil {} not accepted: {}", coilId, e.getMessage());
+                log.warn("upload to coil {} not accepted: {}", Env.logSafe(coilId), Env.logSafe(e.getMessage()));
             } else {
-                log.info("upload to coil {} refused ({}): {}", coilId, e.status(), e.getMessage());
+                log.info("upload to coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
             }
             discardUnreadBody(exchange);
             error(exchange, e);
@@ -317,6 +318,11 @@ public final class IngestHttpServer implements AutoCloseable {
         String decodedCoil = java.net.URLDecoder.decode(coilId, StandardCharsets.UTF_8);
         String camera = value(exchange, fields, "X-Camera-Id", "cameraId").orElse(settings.defaultCameraId());
         Instant capturedAt = value(exchange, fields, "X-Captured-At", "capturedAt").map(IngestHttpServer::instant).orElse(Instant.now());
+        if (capturedAt.isAfter(Instant.now().plus(settings.maxClockSkew()))) {
+            // A camera clock gone wrong: taken as it is, it would move event time ahead for everything after it.
+            throw IngestRejection.badRequest("invalid_field", "capturedAt " + capturedAt + " is more than " + settings.maxClockSkew().toMillis()
+                    + " ms in the future (COILSIGHT_MAX_CLOCK_SKEW_MS); check the camera's clock");
+        }
         long sequence = value(exchange, fields, "X-Sequence", "sequence").map(v -> number("sequence", v))
                 .orElse(capturedAt.toEpochMilli());
         Double position = value(exchange, fields, "X-Position-Mm", "positionMm").map(v -> decimal("positionMm", v)).orElse(null);

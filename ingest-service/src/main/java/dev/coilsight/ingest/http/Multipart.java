@@ -23,6 +23,7 @@ final class Multipart {
 
     private static final Pattern BOUNDARY = Pattern.compile("boundary=(\"?)([^\";]+)\\1");
     private static final Pattern NAME = Pattern.compile("[; ]name=\"([^\"]*)\"");
+    static final int MAX_BOUNDARY = 70;
     private static final Pattern FILE_NAME = Pattern.compile("filename=\"([^\"]*)\"");
 
     private Multipart() {
@@ -32,6 +33,11 @@ final class Multipart {
         Matcher m = BOUNDARY.matcher(contentType);
         if (!m.find()) {
             throw IngestRejection.badRequest("invalid_multipart", "multipart/form-data without a boundary parameter");
+        }
+        if (m.group(2).length() > MAX_BOUNDARY) {
+            // RFC 2046 allows 70; a longer one is no browser's or library's, and would make the search slower.
+            throw IngestRejection.badRequest("invalid_multipart", "multipart boundary of " + m.group(2).length() + " characters; at most "
+                    + MAX_BOUNDARY + " are allowed (RFC 2046)");
         }
         byte[] delimiter = ("--" + m.group(2)).getBytes(StandardCharsets.ISO_8859_1);
         List<Part> parts = new ArrayList<>();

@@ -3,6 +3,8 @@ package dev.coilsight.ingest.publish;
 import java.time.Instant;
 import java.util.regex.Pattern;
 
+import dev.coilsight.config.Env;
+
 /** What a plant system says about an image besides its bytes; checked on construction. */
 public record ImageMetadata(String coilId, String cameraId, long sequence, Instant capturedAt, Double positionMm, String lineId) {
 
@@ -28,7 +30,7 @@ public record ImageMetadata(String coilId, String cameraId, long sequence, Insta
     private static void requireId(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
             throw IngestRejection.badRequest("invalid_field", field + " must be 1-128 characters of letters, digits, '.', '_' or '-' "
-                    + "starting with a letter or digit, got " + (value == null ? "nothing" : "'" + value + "'"));
+                    + "starting with a letter or digit, got " + (value == null ? "nothing" : "'" + Env.logSafe(value) + "'"));
         }
     }
 }
