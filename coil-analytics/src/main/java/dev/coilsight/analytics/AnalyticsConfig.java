@@ -29,6 +29,9 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_STATE_DIR} [&lt;tmp&gt;/coilsight-analytics]: local state stores; keep it on a volume so a restart
  *       does not replay the changelogs</li>
  *   <li>{@code COILSIGHT_HTTP_*}: REST API, dashboard, /health, /ready, /metrics ({@link HttpSettings}; port 8090, 32 requests at once)</li>
+ *   <li>{@code COILSIGHT_ANALYTICS_TOKEN}: viewer tokens of the API and dashboard (comma-separated, for rotation),
+ *       {@code COILSIGHT_ANALYTICS_INTERNAL_TOKEN}: the instances' token for each other; both required unless
+ *       {@code COILSIGHT_ANALYTICS_AUTH_DISABLED} [false] is true (local use)</li>
  *   <li>{@code COILSIGHT_APPLICATION_SERVER} [&lt;hostname&gt;:&lt;http port&gt;]: where other instances reach this one for
  *       interactive queries (in Kubernetes the pod's stable DNS name); a host without a port means the HTTP port bound</li>
  *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
@@ -53,6 +56,9 @@ public record AnalyticsConfig(
         String applicationId,
         Path stateDir,
         HttpSettings http,
+        Optional<String> viewerTokens,
+        Optional<String> internalToken,
+        boolean authDisabled,
         Optional<String> applicationServer,
         CoilAnalyticsTopology.Topics topics,
         String dlqTopic,
@@ -64,6 +70,11 @@ public record AnalyticsConfig(
     public static final int DEFAULT_HTTP_PORT = 8090;
 
     public AnalyticsConfig {
+        if (!authDisabled && (viewerTokens.isEmpty() || internalToken.isEmpty())) {
+            throw new IllegalArgumentException("COILSIGHT_ANALYTICS_TOKEN (viewers of the API and dashboard) and "
+                    + "COILSIGHT_ANALYTICS_INTERNAL_TOKEN (instance-to-instance queries) are required; set "
+                    + "COILSIGHT_ANALYTICS_AUTH_DISABLED=true only for local use");
+        }
         applicationServer.ifPresent(AnalyticsConfig::checkHostPort);
         kafka = Map.copyOf(kafka);
     }
@@ -96,6 +107,9 @@ public record AnalyticsConfig(
                 env.string("COILSIGHT_APPLICATION_ID", "coilsight-analytics"),
                 Path.of(env.string("COILSIGHT_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "coilsight-analytics").toString())),
                 HttpSettings.fromEnv(env, DEFAULT_HTTP_PORT, 32),
+                env.optional("COILSIGHT_ANALYTICS_TOKEN"),
+                env.optional("COILSIGHT_ANALYTICS_INTERNAL_TOKEN"),
+                env.flag("COILSIGHT_ANALYTICS_AUTH_DISABLED", false),
                 env.optional("COILSIGHT_APPLICATION_SERVER"),
                 new CoilAnalyticsTopology.Topics(
                         env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
@@ -162,6 +176,9 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_APPLICATION_ID", applicationId);
         out.put("COILSIGHT_STATE_DIR", stateDir.toString());
         out.putAll(http.describe());
+        out.put("COILSIGHT_ANALYTICS_TOKEN", viewerTokens.map(t -> "****").orElse("(none)"));
+        out.put("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", internalToken.map(t -> "****").orElse("(none)"));
+        out.put("COILSIGHT_ANALYTICS_AUTH_DISABLED", String.valueOf(authDisabled));
         out.put("COILSIGHT_APPLICATION_SERVER", applicationServer.orElse("(hostname:port)"));
         out.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
         out.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());

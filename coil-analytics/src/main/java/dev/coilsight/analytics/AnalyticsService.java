@@ -2,6 +2,7 @@ package dev.coilsight.analytics;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.analytics.http.AccessGuard;
+import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.HttpFront;
 import dev.coilsight.analytics.http.AnalyticsApi;
 import dev.coilsight.analytics.http.DashboardAssets;
@@ -65,10 +68,16 @@ public final class AnalyticsService implements AutoCloseable {
         metrics = new AnalyticsMetrics(streams);
         QueryRouter router = new QueryRouter(streams, HostInfo.buildFromEndpoint(advertised));
         CoilQueries queries = new CoilQueries(streams, config.settings().windowSize().toMillis(), config.settings().recentImagesPerCoil() > 0);
-        AnalyticsApi api = new AnalyticsApi(router, queries, metrics::request);
-        http.route("/v1/", api);
-        http.route("/internal/", api);
-        http.route("/", new DashboardAssets());
+        AnalyticsApi api = new AnalyticsApi(router, queries, metrics::request, config.authDisabled() ? Optional.empty() : config.internalToken());
+        AccessGuard access = config.authDisabled() ? AccessGuard.open() : AccessGuard.of(
+                BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()),
+                BearerTokens.of("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", config.internalToken().orElseThrow()));
+        if (config.authDisabled()) {
+            log.warn("COILSIGHT_ANALYTICS_AUTH_DISABLED=true: the API and the dashboard answer anyone who reaches port {}", http.port());
+        }
+        http.route("/v1/", access.viewer(api));
+        http.route("/internal/", access.internal(api));
+        http.route("/", access.viewer(new DashboardAssets()));
     }
 
     /** The serdes of the topology, sharing one registry client. */
@@ -129,7 +138,8 @@ public final class AnalyticsService implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         if (ServiceHelp.handled(args, "analytics", "Runs coil-analytics: per-coil defect rates (Kafka Streams), the REST API and the live dashboard.",
-                "docs/ANALYTICS.md", AnalyticsConfig::fromEnv, Map.of())) {
+                "docs/ANALYTICS.md", AnalyticsConfig::fromEnv,
+                Map.of("COILSIGHT_ANALYTICS_TOKEN", "-", "COILSIGHT_ANALYTICS_INTERNAL_TOKEN", "-"))) {
             return;
         }
         AnalyticsConfig config;

@@ -16,7 +16,7 @@ class AnalyticsConfigTest {
 
     @Test
     void defaultsAreDocumentedOnes() {
-        AnalyticsConfig config = AnalyticsConfig.fromEnv(new Env(Map.of()));
+        AnalyticsConfig config = AnalyticsConfig.fromEnv(withTokens(Map.of()));
         assertThat(config.http().port()).isEqualTo(8090);
         assertThat(config.applicationId()).isEqualTo("coilsight-analytics");
         assertThat(config.topics().classifications()).isEqualTo("steel.classifications");
@@ -30,37 +30,54 @@ class AnalyticsConfigTest {
 
     @Test
     void applicationServerWithoutPortTakesTheBoundPort() {
-        AnalyticsConfig hostOnly = AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0.analytics")));
+        AnalyticsConfig hostOnly = AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0.analytics")));
         assertThat(hostOnly.advertisedServer(41234)).isEqualTo("pod-0.analytics:41234");
-        AnalyticsConfig full = AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0.analytics:8090")));
+        AnalyticsConfig full = AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0.analytics:8090")));
         assertThat(full.advertisedServer(41234)).isEqualTo("pod-0.analytics:8090");
-        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0:http"))))
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0:http"))))
                 .hasMessageContaining("COILSIGHT_APPLICATION_SERVER");
     }
 
     @Test
     void badWindowsNameTheVariable() {
-        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_WINDOW_SIZE_MS", "0"))))
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_WINDOW_SIZE_MS", "0"))))
                 .hasMessageContaining("COILSIGHT_WINDOW_").hasMessageContaining("window size must be positive");
-        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_WINDOW_RETENTION_MS", "1000"))))
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_WINDOW_RETENTION_MS", "1000"))))
                 .hasMessageContaining("retention");
-        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_COIL_RETENTION_MS", "3600000"))))
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_COIL_RETENTION_MS", "3600000"))))
                 .hasMessageContaining("COILSIGHT_COIL_RETENTION_MS").hasMessageContaining("COILSIGHT_WINDOW_RETENTION_MS");
-        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_COIL_RETENTION_MS", "a week"))))
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_COIL_RETENTION_MS", "a week"))))
                 .hasMessageContaining("COILSIGHT_COIL_RETENTION_MS");
-        assertThat(AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_COIL_RETENTION_MS", "86400000"))).settings().coilRetention())
+        assertThat(AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_COIL_RETENTION_MS", "86400000"))).settings().coilRetention())
                 .isEqualTo(Duration.ofDays(1));
-        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_HTTP_PORT", "70000"))))
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_HTTP_PORT", "70000"))))
                 .hasMessageContaining("COILSIGHT_HTTP_PORT");
     }
 
     @Test
     void kafkaPassThroughOverridesAndSecretsAreMasked() {
-        AnalyticsConfig config = AnalyticsConfig.fromEnv(new Env(Map.of(
+        AnalyticsConfig config = AnalyticsConfig.fromEnv(withTokens(Map.of(
                 "COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";",
                 "COILSIGHT_SCHEMA_REGISTRY_USER_INFO", "user:pw")));
         assertThat(config.streamsProperties("h:1").get("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(config.describe().toString()).doesNotContain("s3cret").doesNotContain("user:pw").contains("****");
+    }
+
+    @Test
+    void withoutTokensItRefusesToStartUnlessAuthIsDisabled() {
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(new Env(Map.of()))).hasMessageContaining("COILSIGHT_ANALYTICS_TOKEN")
+                .hasMessageContaining("COILSIGHT_ANALYTICS_INTERNAL_TOKEN").hasMessageContaining("COILSIGHT_ANALYTICS_AUTH_DISABLED");
+        assertThat(AnalyticsConfig.fromEnv(new Env(Map.of("COILSIGHT_ANALYTICS_AUTH_DISABLED", "true"))).authDisabled()).isTrue();
+        assertThat(AnalyticsConfig.fromEnv(withTokens(Map.of())).describe()).containsEntry("COILSIGHT_ANALYTICS_TOKEN", "****")
+                .containsEntry("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", "****");
+    }
+
+    /** The settings plus the two tokens analytics needs to start. */
+    private static Env withTokens(Map<String, String> settings) {
+        Map<String, String> env = new java.util.HashMap<>(settings);
+        env.put("COILSIGHT_ANALYTICS_TOKEN", "viewer-token-0123456789");
+        env.put("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", "internal-token-0123456789");
+        return new Env(env);
     }
 }

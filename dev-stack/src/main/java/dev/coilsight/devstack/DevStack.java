@@ -119,13 +119,15 @@ public final class DevStack implements AutoCloseable {
                 "COILSIGHT_HTTP_PORT", String.valueOf(settings.dashboardPort()),
                 "COILSIGHT_APPLICATION_SERVER", "127.0.0.1",
                 "COILSIGHT_STATE_DIR", settings.dataDir().resolve("analytics").toString(),
+                // Bound to 127.0.0.1 only: the demo's dashboard needs no token.
+                "COILSIGHT_ANALYTICS_AUTH_DISABLED", "true",
                 // Short windows and fast commits: a demo of a few minutes should show a trend and react at once;
                 // a long grace, because on a small machine the workers lag the replay by minutes.
                 "COILSIGHT_WINDOW_SIZE_MS", "30000",
                 "COILSIGHT_WINDOW_GRACE_MS", "600000",
                 "COILSIGHT_KAFKA_COMMIT_INTERVAL_MS", "500")))));
         analytics.start();
-        listener.started("coil-analytics (REST API + dashboard)", dashboardUrl());
+        listener.started("coil-analytics (REST API + dashboard, no token: demo on 127.0.0.1)", dashboardUrl());
     }
 
     private Map<String, String> worker(Path model) {

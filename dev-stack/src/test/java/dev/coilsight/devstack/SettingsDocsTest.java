@@ -86,7 +86,7 @@ class SettingsDocsTest {
 
     @Test
     void theAnalyticsTableListsExactlyWhatAnalyticsConfigReadsWithItsDefaults() throws IOException {
-        Env env = new Env(Map.of());
+        Env env = new Env(Map.of("COILSIGHT_ANALYTICS_TOKEN", "a-token", "COILSIGHT_ANALYTICS_INTERNAL_TOKEN", "b-token"));
         AnalyticsConfig.fromEnv(env);
 
         assertThat(problems("coil-analytics", env.reads(), DOCS.resolve("ANALYTICS.md"))).isEmpty();

@@ -41,7 +41,7 @@ import dev.coilsight.testsupport.RealInfrastructureExtension;
 @ExtendWith(RealInfrastructureExtension.class)
 class IngestHttpIT {
 
-    private static final String TOKEN = "s3cret-token";
+    private static final String TOKEN = "s3cret-token-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -50,7 +50,7 @@ class PythonClientIT {
     static final String SKIP_VARIABLE = "COILSIGHT_SKIP_PYTHON_IT";
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path SCRIPT = Path.of("src", "test", "python", "read_images.py");
-    private static final String TOKEN = "python-it-token";
+    private static final String TOKEN = "python-it-token-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

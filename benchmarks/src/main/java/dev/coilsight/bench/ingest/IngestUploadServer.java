@@ -13,7 +13,7 @@ import dev.coilsight.ingest.publish.ImagePublisher;
 final class IngestUploadServer implements UploadServer {
 
     /** The bearer token the bench clients send; the server refuses uploads without it, as in production. */
-    static final String TOKEN = "bench-token";
+    static final String TOKEN = "bench-token-0123456789abcdef";
 
     private final LoadSettings settings;
     private ImagePublisher publisher;

@@ -59,13 +59,16 @@ public final class AnalyticsApi implements HttpHandler {
 
     private final QueryRouter router;
     private final CoilQueries queries;
+    private final Optional<String> internalToken;
     private final BiConsumer<String, Integer> requestCounter;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public AnalyticsApi(QueryRouter router, CoilQueries queries, BiConsumer<String, Integer> requestCounter) {
+    /** @param internalToken what this instance sends other instances on {@code /internal/...} (none with auth disabled) */
+    public AnalyticsApi(QueryRouter router, CoilQueries queries, BiConsumer<String, Integer> requestCounter, Optional<String> internalToken) {
         this.router = router;
         this.queries = queries;
         this.requestCounter = requestCounter;
+        this.internalToken = internalToken;
     }
 
     /** A request that cannot be answered, with its status. */
@@ -228,8 +231,10 @@ public final class AnalyticsApi implements HttpHandler {
     }
 
     private HttpResponse<byte[]> send(HostInfo host, String pathAndQuery) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).header(FORWARDED, router.self().host() + ":" + router.self().port()).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).header(FORWARDED, router.self().host() + ":" + router.self().port()).GET();
+        internalToken.ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+        HttpRequest request = builder.build();
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {

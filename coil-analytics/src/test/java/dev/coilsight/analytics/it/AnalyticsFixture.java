@@ -33,6 +33,8 @@ import dev.coilsight.testsupport.TestInfrastructure;
 final class AnalyticsFixture {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String VIEWER_TOKEN = "viewer-token-0123456789";
+    static final String INTERNAL_TOKEN = "internal-token-0123456789";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private AnalyticsFixture() {
@@ -79,6 +81,8 @@ final class AnalyticsFixture {
         env.put("COILSIGHT_STATE_DIR", stateDir.toString());
         env.put("COILSIGHT_HTTP_HOST", "127.0.0.1");
         env.put("COILSIGHT_HTTP_PORT", "0");
+        env.put("COILSIGHT_ANALYTICS_TOKEN", VIEWER_TOKEN);
+        env.put("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", INTERNAL_TOKEN);
         env.put("COILSIGHT_APPLICATION_SERVER", "127.0.0.1");
         env.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
         env.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());
@@ -129,9 +133,19 @@ final class AnalyticsFixture {
         }
     }
 
+    /** A viewer's GET. */
     static HttpResponse<byte[]> get(AnalyticsService service, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-                .timeout(Duration.ofSeconds(20)).GET().build();
+        return get(service, path, "Authorization", "Bearer " + VIEWER_TOKEN);
+    }
+
+    /** A GET with the given headers (name, value, ...). */
+    static HttpResponse<byte[]> get(AnalyticsService service, String path, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .timeout(Duration.ofSeconds(20)).GET();
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        HttpRequest request = builder.build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -142,8 +156,20 @@ final class AnalyticsFixture {
         }
     }
 
+    /** Another instance's GET, with the internal token. */
+    static HttpResponse<byte[]> getInternal(AnalyticsService service, String path) {
+        return get(service, path, "Authorization", "Bearer " + INTERNAL_TOKEN);
+    }
+
     static JsonNode json(AnalyticsService service, String path) {
-        HttpResponse<byte[]> response = get(service, path);
+        return json(get(service, path), path);
+    }
+
+    static JsonNode jsonInternal(AnalyticsService service, String path) {
+        return json(getInternal(service, path), path);
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> response, String path) {
         try {
             JsonNode body = JSON.readTree(response.body());
             if (response.statusCode() != 200) {

@@ -89,7 +89,7 @@ class InteractiveQueriesIT {
             assertThat(ownedByA).isPositive();
             assertThat(ownedByB).isPositive();
             // An instance sends only as many of its coils as asked for, with its count.
-            JsonNode firstOfA = json(a, "/internal/v1/coils?sort=coilId&limit=1");
+            JsonNode firstOfA = AnalyticsFixture.jsonInternal(a, "/internal/v1/coils?sort=coilId&limit=1");
             assertThat(firstOfA.get("total").asInt()).isEqualTo(ownedByA);
             assertThat(firstOfA.get("coils")).hasSize(1);
 
@@ -140,7 +140,7 @@ class InteractiveQueriesIT {
             HttpResponse<byte[]> tooDeep = get(b, "/v1/coils?size=500&page=20");
             assertThat(tooDeep.statusCode()).isEqualTo(400);
             assertThat(new String(tooDeep.body(), StandardCharsets.UTF_8)).contains("page");
-            assertThat(get(a, "/internal/v1/coils?limit=0").statusCode()).isEqualTo(400);
+            assertThat(AnalyticsFixture.getInternal(a, "/internal/v1/coils?limit=0").statusCode()).isEqualTo(400);
             assertThat(get(b, "/v1/coils/coil-01?windows=abc").statusCode()).isEqualTo(400);
             assertThat(new String(get(b, "/v1/coils?size=x").body(), StandardCharsets.UTF_8)).contains("\"error\"").contains("size");
             assertThat(get(a, "/v1/nothing-here").statusCode()).isEqualTo(404);
@@ -247,7 +247,7 @@ class InteractiveQueriesIT {
     }
 
     private static int localCoils(AnalyticsService service) {
-        HttpResponse<byte[]> response = get(service, "/internal/v1/coils");
+        HttpResponse<byte[]> response = AnalyticsFixture.getInternal(service, "/internal/v1/coils");
         try {
             return response.statusCode() == 200 ? AnalyticsFixture.JSON.readTree(response.body()).get("total").asInt() : -1;
         } catch (IOException e) {

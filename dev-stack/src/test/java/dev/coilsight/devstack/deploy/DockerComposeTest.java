@@ -31,7 +31,7 @@ import dev.coilsight.worker.WorkerConfig;
  */
 class DockerComposeTest {
 
-    private static final String TOKEN = "compose-test-token";
+    private static final String TOKEN = "compose-test-token-0123456789";
     private static Map<String, Object> compose;
 
     @BeforeAll
@@ -67,7 +67,8 @@ class DockerComposeTest {
             List<String> command = new ArrayList<>(List.of(binary.get().toString(), "-f", "docker-compose.yml"));
             command.addAll(profile);
             command.add("config");
-            Run run = DeployFiles.run(command, Map.of("COILSIGHT_INGEST_TOKEN", TOKEN));
+            Run run = DeployFiles.run(command, Map.of("COILSIGHT_INGEST_TOKEN", TOKEN, "COILSIGHT_ANALYTICS_TOKEN", TOKEN,
+                    "COILSIGHT_ANALYTICS_INTERNAL_TOKEN", TOKEN));
             assertThat(run.status()).as("docker-compose config %s:\n%s", profile, run.err()).isZero();
             Map<String, Object> resolved = DeployFiles.loadAll(run.out()).get(0);
             assertThat(map(resolved.get("services")).keySet()).as("services rendered by docker-compose %s", profile)
@@ -75,9 +76,27 @@ class DockerComposeTest {
                             "coil-analytics");
         }
         Run missingToken = DeployFiles.run(List.of(binary.get().toString(), "-f", "docker-compose.yml", "config", "-q"),
-                Map.of("COILSIGHT_INGEST_TOKEN", ""));
+                Map.of("COILSIGHT_INGEST_TOKEN", "", "COILSIGHT_ANALYTICS_TOKEN", TOKEN, "COILSIGHT_ANALYTICS_INTERNAL_TOKEN", TOKEN));
         assertThat(missingToken.status()).as("without COILSIGHT_INGEST_TOKEN compose refuses to start ingest").isNotZero();
         assertThat(missingToken.err()).contains("COILSIGHT_INGEST_TOKEN");
+        Run missingViewerToken = DeployFiles.run(List.of(binary.get().toString(), "-f", "docker-compose.yml", "config", "-q"),
+                Map.of("COILSIGHT_INGEST_TOKEN", TOKEN, "COILSIGHT_ANALYTICS_TOKEN", "", "COILSIGHT_ANALYTICS_INTERNAL_TOKEN", TOKEN));
+        assertThat(missingViewerToken.status()).as("without COILSIGHT_ANALYTICS_TOKEN compose refuses to start analytics").isNotZero();
+        assertThat(missingViewerToken.err()).contains("COILSIGHT_ANALYTICS_TOKEN");
+    }
+
+    @Test
+    void onlyIngestIsPublishedBeyondThisMachine() {
+        services().forEach((name, raw) -> {
+            Object ports = map(raw).get("ports");
+            for (Object port : ports == null ? List.of() : list(ports)) {
+                if (!name.equals("ingest-service")) {
+                    assertThat(string(port)).as("%s publishes %s", name, port).startsWith("127.0.0.1:");
+                }
+            }
+        });
+        assertThat(map(at(services(), "grafana", "environment"))).as("Grafana: no admin/admin")
+                .containsEntry("GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION", "true").doesNotContainKey("GF_SECURITY_ADMIN_PASSWORD");
     }
 
     @Test

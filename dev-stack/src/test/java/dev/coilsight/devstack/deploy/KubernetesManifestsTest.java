@@ -244,6 +244,32 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void networkPoliciesDenyByDefaultAndOpenOnlyIngestToAnyone() {
+        for (String dir : List.of("overlays/cpu", "overlays/gpu")) {
+            List<Map<String, Object>> policies = kind(dir, "NetworkPolicy").toList();
+            assertThat(policies).as(dir).anySatisfy(p -> {
+                assertThat(map(at(p, "spec", "podSelector"))).as("selects every pod").isEmpty();
+                Object ingress = at(p, "spec", "ingress");
+                assertThat(ingress).as("and lets nothing in").isNull();
+            });
+            for (Map<String, Object> policy : policies) {
+                Object ingress = at(policy, "spec", "ingress");
+                for (Object rule : ingress == null ? List.of() : list(ingress)) {
+                    if (map(rule).get("from") == null) {
+                        // A rule without sources admits anyone: only ingest, which the plant network uploads to, may have one.
+                        assertThat(map(at(policy, "spec", "podSelector", "matchLabels"))).as(dir + " " + name(policy))
+                                .containsEntry("app.kubernetes.io/name", "ingest-service");
+                    }
+                }
+            }
+            assertThat(policies).as(dir + ": a policy selects coil-analytics' pods and names who may call them").anySatisfy(p -> {
+                assertThat(map(at(p, "spec", "podSelector", "matchLabels"))).containsEntry("app.kubernetes.io/name", "coil-analytics");
+                assertThat(list(at(p, "spec", "ingress"))).allSatisfy(rule -> assertThat(map(rule).get("from")).isNotNull());
+            });
+        }
+    }
+
+    @Test
     void analyticsIsAStatefulSetWithAHeadlessServiceForInteractiveQueries() {
         for (String dir : OVERLAYS) {
             Map<String, Object> sts = named(dir, "StatefulSet", "coil-analytics");

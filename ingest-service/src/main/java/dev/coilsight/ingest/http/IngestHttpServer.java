@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpExchange;
 
 import dev.coilsight.config.Env;
 import dev.coilsight.http.Answers;
+import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.BodyTimeoutException;
 import dev.coilsight.http.ErrorBody;
 import dev.coilsight.http.HttpFront;
@@ -75,6 +76,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private final BooleanSupplier ready;
     private final HttpFront server;
     private final IdempotentUploads idempotent;
+    private final Optional<BearerTokens> tokens;
     private final byte[] openApi;
 
     public IngestHttpServer(Settings settings, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics,
@@ -87,6 +89,7 @@ public final class IngestHttpServer implements AutoCloseable {
         try (InputStream in = IngestHttpServer.class.getResourceAsStream("/openapi.json")) {
             this.openApi = in.readAllBytes();
         }
+        this.tokens = settings.token().map(t -> BearerTokens.of("COILSIGHT_INGEST_TOKEN", t));
         this.idempotent = new IdempotentUploads(settings.idempotencyWindow(), settings.idempotencyMaxKeys(), System::nanoTime);
         this.server = new HttpFront("ingest", settings.http(), () -> new HttpFront.Status(true, "{\"status\":\"UP\"}"),
                 () -> {
@@ -240,16 +243,15 @@ public final class IngestHttpServer implements AutoCloseable {
     }
 
     private void authorize(HttpExchange exchange) {
-        if (settings.token().isEmpty()) {
+        if (tokens.isEmpty()) {
             return; // auth explicitly disabled for local use
         }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        Optional<String> given = BearerTokens.fromHeader(exchange);
+        if (given.isEmpty()) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\"");
             throw new IngestRejection(401, "unauthorized", "missing bearer token: send 'Authorization: Bearer <token>'");
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, settings.token().get().getBytes(StandardCharsets.UTF_8))) {
+        if (!tokens.get().accepts(given.get())) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\", error=\"invalid_token\"");
             throw new IngestRejection(401, "unauthorized", "wrong bearer token");
         }

@@ -1,0 +1,97 @@
+package dev.coilsight.analytics.http;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import dev.coilsight.http.BearerTokens;
+import dev.coilsight.http.ErrorBody;
+
+/**
+ * Who may read: the API and the dashboard need a viewer token ({@code Authorization: Bearer}, or the dashboard's
+ * cookie, set by opening {@code /?token=<token>} once); {@code /internal/...}, which other instances call, needs the
+ * internal token (which also opens what viewers may read: an instance forwards a viewer's request to the instance
+ * holding the coil). Without tokens (auth disabled, for local use) everything is open.
+ */
+public final class AccessGuard {
+
+    private final Optional<BearerTokens> viewers;
+    private final Optional<BearerTokens> internal;
+
+    private AccessGuard(Optional<BearerTokens> viewers, Optional<BearerTokens> internal) {
+        this.viewers = viewers;
+        this.internal = internal;
+    }
+
+    public static AccessGuard open() {
+        return new AccessGuard(Optional.empty(), Optional.empty());
+    }
+
+    public static AccessGuard of(BearerTokens viewers, BearerTokens internal) {
+        return new AccessGuard(Optional.of(viewers), Optional.of(internal));
+    }
+
+    /** For people and their programs: a viewer token in the header or the cookie; {@code ?token=} sets the cookie. */
+    public HttpHandler viewer(HttpHandler next) {
+        if (viewers.isEmpty()) {
+            return next;
+        }
+        BearerTokens tokens = viewers.get();
+        return exchange -> {
+            Optional<String> inQuery = queryToken(exchange);
+            if (inQuery.isPresent() && tokens.accepts(inQuery.get())) {
+                // Into an HttpOnly cookie and out of the address bar (and so out of the browser's history and logs).
+                exchange.getResponseHeaders().add("Set-Cookie", BearerTokens.COOKIE + "=" + inQuery.get()
+                        + "; Path=/; HttpOnly; SameSite=Strict");
+                exchange.getResponseHeaders().set("Location", exchange.getRequestURI().getRawPath());
+                exchange.sendResponseHeaders(303, -1);
+                return;
+            }
+            Optional<String> given = BearerTokens.fromHeader(exchange).or(() -> BearerTokens.fromCookie(exchange));
+            // The internal token too: another instance forwards a viewer's request for a coil this one holds.
+            if (given.isPresent() && (tokens.accepts(given.get()) || internal.get().accepts(given.get()))) {
+                next.handle(exchange);
+                return;
+            }
+            refuse(exchange, given.isPresent(), "send 'Authorization: Bearer <viewer token>', or open the dashboard once as /?token=<viewer token>");
+        };
+    }
+
+    /** For the other instances of coil-analytics: the internal token in the header only. */
+    public HttpHandler internal(HttpHandler next) {
+        if (internal.isEmpty()) {
+            return next;
+        }
+        BearerTokens tokens = internal.get();
+        return exchange -> {
+            Optional<String> given = BearerTokens.fromHeader(exchange);
+            if (given.isPresent() && tokens.accepts(given.get())) {
+                next.handle(exchange);
+                return;
+            }
+            refuse(exchange, given.isPresent(), "instance-to-instance calls need 'Authorization: Bearer <COILSIGHT_ANALYTICS_INTERNAL_TOKEN>'");
+        };
+    }
+
+    private static void refuse(HttpExchange exchange, boolean wrong, String how) throws IOException {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\"" + (wrong ? ", error=\"invalid_token\"" : ""));
+        ErrorBody.send(exchange, 401, "unauthorized", (wrong ? "wrong token: " : "missing token: ") + how);
+    }
+
+    private static Optional<String> queryToken(HttpExchange exchange) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null || !exchange.getRequestMethod().equals("GET")) {
+            return Optional.empty();
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("token=")) {
+                return Optional.of(URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
+    }
+}
