@@ -2,19 +2,18 @@ package dev.coilsight.analytics;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.http.HttpSettings;
 import dev.coilsight.schemas.Topics;
@@ -151,14 +150,7 @@ public record AnalyticsConfig(
 
     /** Admin client settings for start-up reads: the cluster and its security settings from COILSIGHT_KAFKA_*. */
     public Map<String, Object> adminSettings() {
-        Map<String, Object> a = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                a.put(k, v);
-            }
-        });
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return a;
+        return new ClusterSettings(bootstrapServers, kafka).admin();
     }
 
     /** The schema registry client settings (Confluent client keys). */

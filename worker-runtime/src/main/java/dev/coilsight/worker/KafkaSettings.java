@@ -9,6 +9,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.coilsight.cluster.ClusterSettings;
+
 /**
  * Client settings of the exactly-once loop. Values are read as raw bytes: the worker deserializes
  * them itself, so that a record it cannot read goes to the dead-letter topic with its original bytes
@@ -37,12 +39,8 @@ final class KafkaSettings {
 
     /** For the start-up reads (topic configs), with the same security settings as the loop's clients. */
     static Map<String, Object> admin(WorkerConfig config) {
-        Map<String, Object> a = new HashMap<>();
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        a.put(AdminClientConfig.CLIENT_ID_CONFIG, config.transactionalIdPrefix() + "-admin");
-        a.putAll(config.kafka());
-        // Producer- or consumer-only settings would make the admin client log a warning for each.
-        a.keySet().retainAll(AdminClientConfig.configNames());
+        Map<String, Object> a = new ClusterSettings(config.bootstrapServers(), config.kafka()).admin();
+        a.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, config.transactionalIdPrefix() + "-admin");
         return a;
     }
 

@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
@@ -62,15 +63,10 @@ public final class ImagePublisher implements AutoCloseable {
         configs.put(AvroSerdeConfig.AUTO_REGISTER, autoRegister);
         configs.putAll(kafka);
         this.producer = new KafkaProducer<>(configs, new StringSerializer(), serializer(configs));
-        Map<String, Object> adminConfigs = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
-        // The admin client (readiness probe) needs the same security settings, not the producer-only ones.
-        kafka.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k) && !k.equals(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG)
-                    && !k.equals(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)) {
-                adminConfigs.put(k, v);
-            }
-        });
+        // The admin client (readiness probe) needs the same security settings, and short timeouts of its own.
+        Map<String, Object> adminConfigs = new ClusterSettings(bootstrapServers, kafka).admin();
+        adminConfigs.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        adminConfigs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         this.admin = Admin.create(adminConfigs);
         this.topic = topic;
         this.bootstrapServers = bootstrapServers;
@@ -207,13 +203,7 @@ public final class ImagePublisher implements AutoCloseable {
      * settings ({@code COILSIGHT_KAFKA_*}) as the producer has them, without the producer-only ones.
      */
     static Map<String, Object> recoveryConsumerSettings(String bootstrapServers, Map<String, String> kafka) {
-        Map<String, Object> configs = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (ConsumerConfig.configNames().contains(k)) {
-                configs.put(k, v);
-            }
-        });
-        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> configs = new ClusterSettings(bootstrapServers, kafka).consumer();
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
