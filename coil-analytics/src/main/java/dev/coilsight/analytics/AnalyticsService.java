@@ -68,10 +68,11 @@ public final class AnalyticsService implements AutoCloseable {
         metrics = new AnalyticsMetrics(streams);
         QueryRouter router = new QueryRouter(streams, HostInfo.buildFromEndpoint(advertised));
         CoilQueries queries = new CoilQueries(streams, config.settings().windowSize().toMillis(), config.settings().recentImagesPerCoil() > 0);
-        AnalyticsApi api = new AnalyticsApi(router, queries, metrics::request, config.authDisabled() ? Optional.empty() : config.internalToken());
-        AccessGuard access = config.authDisabled() ? AccessGuard.open() : AccessGuard.of(
-                BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()),
-                BearerTokens.of("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", config.internalToken().orElseThrow()));
+        Optional<BearerTokens> internalTokens = config.authDisabled() ? Optional.empty()
+                : Optional.of(BearerTokens.of("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", config.internalToken().orElseThrow()));
+        AnalyticsApi api = new AnalyticsApi(router, queries, metrics::request, internalTokens.map(BearerTokens::first));
+        AccessGuard access = internalTokens.isEmpty() ? AccessGuard.open() : AccessGuard.of(
+                BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get());
         if (config.authDisabled()) {
             log.warn("COILSIGHT_ANALYTICS_AUTH_DISABLED=true: the API and the dashboard answer anyone who reaches port {}", http.port());
         }

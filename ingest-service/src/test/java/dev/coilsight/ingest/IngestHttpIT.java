@@ -211,6 +211,13 @@ class IngestHttpIT {
         HttpResponse<String> otherImage = post("COIL-IDEM", "image/jpeg", Files.readAllBytes(IngestFixture.streamImages(4).get(3)),
                 "Idempotency-Key", "cam-7-frame-1001");
         assertError(otherImage, 422, "idempotency_key_reused", "another image");
+        // A refused first upload does not hold its key: the corrected retry is published at once.
+        HttpResponse<String> refused = post("COIL-IDEM-2", "image/jpeg", "not an image".getBytes(StandardCharsets.UTF_8), "Idempotency-Key", "k-9");
+        assertError(refused, 400, "not_an_image", "not a PNG or JPEG");
+        HttpResponse<String> corrected = post("COIL-IDEM-2", "image/jpeg", jpeg, "Idempotency-Key", "k-9");
+        assertThat(corrected.statusCode()).as(corrected.body()).isEqualTo(202);
+        assertThat(corrected.headers().firstValue("Idempotent-Replayed")).isEmpty();
+
         HttpResponse<String> withoutKey = post("COIL-IDEM", "image/jpeg", jpeg);
         assertThat(withoutKey.statusCode()).isEqualTo(202);
         assertThat(json(withoutKey).get("imageId").asText()).as("without a key every upload is a new image").isNotEqualTo(

@@ -37,6 +37,11 @@ public final class BearerTokens {
         return new BearerTokens(tokens);
     }
 
+    /** The first token, the one this service sends when it calls another that accepts these (a rotation's new one goes second). */
+    public String first() {
+        return new String(tokens.get(0), StandardCharsets.UTF_8);
+    }
+
     public boolean accepts(String presented) {
         byte[] given = presented.getBytes(StandardCharsets.UTF_8);
         boolean match = false;

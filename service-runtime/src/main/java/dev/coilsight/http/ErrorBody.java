@@ -32,6 +32,22 @@ public final class ErrorBody {
         Answers.send(exchange, status, "application/json", json(status, reason, message));
     }
 
+    /** A reason word for a status, where nothing more specific is known. */
+    public static String reason(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 413 -> "too_large";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal_error" : "bad_request";
+        };
+    }
+
     static String phrase(int status) {
         return switch (status) {
             case 400 -> "Bad Request";

@@ -225,7 +225,7 @@ public final class HttpFront implements AutoCloseable {
             int status = response.getStatus() <= 0 ? 500 : response.getStatus();
             Object message = request.getAttribute(ERROR_MESSAGE);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, ByteBuffer.wrap(ErrorBody.json(status, "bad_request", message == null ? ErrorBody.phrase(status)
+            response.write(true, ByteBuffer.wrap(ErrorBody.json(status, ErrorBody.reason(status), message == null ? ErrorBody.phrase(status)
                     : message.toString())), callback);
             return true;
         }

@@ -44,10 +44,11 @@ public final class AccessGuard {
         return exchange -> {
             Optional<String> inQuery = queryToken(exchange);
             if (inQuery.isPresent() && tokens.accepts(inQuery.get())) {
-                // Into an HttpOnly cookie and out of the address bar (and so out of the browser's history and logs).
+                // Into an HttpOnly cookie and out of the address bar and the browser's history (a proxy's access log still has it).
+                // Lax, not Strict: a sign-in link opened from another site (a wiki, a chat) must carry the cookie on its redirect.
                 exchange.getResponseHeaders().add("Set-Cookie", BearerTokens.COOKIE + "=" + inQuery.get()
-                        + "; Path=/; HttpOnly; SameSite=Strict");
-                exchange.getResponseHeaders().set("Location", exchange.getRequestURI().getRawPath());
+                        + "; Path=/; HttpOnly; SameSite=Lax");
+                exchange.getResponseHeaders().set("Location", "/");
                 exchange.sendResponseHeaders(303, -1);
                 return;
             }

@@ -22,20 +22,13 @@ final class HttpAnswers {
 
     /** The services' one error body ({@link ErrorBody}), with a reason word for the status. */
     static void error(HttpExchange exchange, int status, String message) throws IOException {
-        ErrorBody.send(exchange, status, reason(status), message);
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthorized";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
+        ErrorBody.send(exchange, status, switch (status) {
             case 502 -> "instance_unreachable";
             case 503 -> "not_queryable";
-            default -> "internal_error";
-        };
+            default -> ErrorBody.reason(status);
+        }, message);
     }
+
 
     static void bytes(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         Answers.send(exchange, status, contentType, body);

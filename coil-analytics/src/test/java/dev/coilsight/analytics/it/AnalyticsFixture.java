@@ -82,7 +82,8 @@ final class AnalyticsFixture {
         env.put("COILSIGHT_HTTP_HOST", "127.0.0.1");
         env.put("COILSIGHT_HTTP_PORT", "0");
         env.put("COILSIGHT_ANALYTICS_TOKEN", VIEWER_TOKEN);
-        env.put("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", INTERNAL_TOKEN);
+        // Mid-rotation: the instances send the first and accept both.
+        env.put("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", INTERNAL_TOKEN + ", next-internal-token-0123456789");
         env.put("COILSIGHT_APPLICATION_SERVER", "127.0.0.1");
         env.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
         env.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());

@@ -44,13 +44,15 @@ class AnalyticsHttpIT {
             assertThat(AnalyticsFixture.get(service, "/internal/v1/coils", "Authorization", viewer).statusCode())
                     .as("a viewer on the internal API").isEqualTo(401);
             assertThat(AnalyticsFixture.get(service, "/internal/v1/coils", "Authorization", internal).statusCode()).isEqualTo(200);
+            assertThat(AnalyticsFixture.get(service, "/internal/v1/coils", "Authorization", "Bearer next-internal-token-0123456789").statusCode())
+                    .as("the rotation's next internal token").isEqualTo(200);
             assertThat(AnalyticsFixture.get(service, "/health", "X-Nobody", "1").statusCode()).as("probes need no token").isEqualTo(200);
 
             HttpResponse<byte[]> signIn = AnalyticsFixture.get(service, "/?token=" + AnalyticsFixture.VIEWER_TOKEN, "X-Nobody", "1");
             assertThat(signIn.statusCode()).isEqualTo(303);
             assertThat(signIn.headers().firstValue("Location")).hasValue("/");
             String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
-            assertThat(cookie).contains("HttpOnly", "SameSite=Strict");
+            assertThat(cookie).contains("HttpOnly", "SameSite=Lax");
             assertThat(AnalyticsFixture.get(service, "/v1/coils", "Cookie", cookie.split(";")[0]).statusCode()).as("the cookie").isEqualTo(200);
         }
     }

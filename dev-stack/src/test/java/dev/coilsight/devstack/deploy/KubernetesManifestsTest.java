@@ -262,6 +262,15 @@ class KubernetesManifestsTest {
                     }
                 }
             }
+            // Every selector names labels the pod templates really carry.
+            List<Map<String, String>> podLabels = workloads(dir).stream()
+                    .map(w -> DeployFiles.<Map<String, String>>at(w, "spec", "template", "metadata", "labels")).toList();
+            for (Map<String, Object> policy : policies) {
+                Map<String, Object> selected = map(at(policy, "spec", "podSelector", "matchLabels"));
+                assertThat(podLabels).as(dir + " " + name(policy) + " selects some pod").anySatisfy(labels ->
+                        assertThat(labels).containsAllEntriesOf(selected.entrySet().stream()
+                                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())))));
+            }
             assertThat(policies).as(dir + ": a policy selects coil-analytics' pods and names who may call them").anySatisfy(p -> {
                 assertThat(map(at(p, "spec", "podSelector", "matchLabels"))).containsEntry("app.kubernetes.io/name", "coil-analytics");
                 assertThat(list(at(p, "spec", "ingress"))).allSatisfy(rule -> assertThat(map(rule).get("from")).isNotNull());

@@ -17,8 +17,8 @@ import dev.coilsight.ingest.publish.IngestRejection;
  * Uploads that carry an {@code Idempotency-Key}: for {@code window} after the first, a request with the same key
  * (on the same coil) gets the first one's answer and publishes nothing new. A retry while the first is still waiting
  * for the broker waits for that same acknowledgement; a retry after the first failed publishes again, under the same
- * image id. The image id is derived from coil and key, so that even a retry that reaches another ingest instance, or
- * this one after a restart, carries the same id and counts once downstream. At most {@code maxKeys} are remembered
+ * image id. The image id is derived from coil, key and the image's bytes, so that even a retry that reaches another
+ * ingest instance, or this one after a restart, carries the same id and counts once downstream. At most {@code maxKeys} are remembered
  * (the oldest are forgotten first).
  */
 final class IdempotentUploads {
@@ -42,9 +42,12 @@ final class IdempotentUploads {
         this.nanoTime = nanoTime;
     }
 
-    /** The image id every upload with this key to this coil gets. */
-    static String imageId(String coilId, String key) {
-        return UUID.nameUUIDFromBytes((coilId + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+    /**
+     * The image id every upload of these bytes with this key to this coil gets: a retry keeps it wherever it lands, and
+     * another image under a reused key (a camera's counter reset) gets another id instead of being counted as the first.
+     */
+    static String imageId(String coilId, String key, String sha256) {
+        return UUID.nameUUIDFromBytes((coilId + "\n" + key + "\n" + sha256).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** A valid key: 1 to 200 printable ASCII characters (as a header value can carry them unescaped). */
@@ -73,7 +76,7 @@ final class IdempotentUploads {
             }
             uploads.remove(scope); // the earlier send failed: this one publishes again, under the same id
         }
-        Upload upload = new Upload(imageId(coilId, key), sha256, new CompletableFuture<>(), nanoTime.getAsLong());
+        Upload upload = new Upload(imageId(coilId, key, sha256), sha256, new CompletableFuture<>(), nanoTime.getAsLong());
         uploads.put(scope, upload);
         while (uploads.size() > maxKeys) {
             Iterator<String> oldest = uploads.keySet().iterator();

@@ -108,7 +108,7 @@ public final class IngestHttpServer implements AutoCloseable {
     }
 
     private void route(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             Matcher upload = UPLOAD.matcher(path);
@@ -130,7 +130,11 @@ public final class IngestHttpServer implements AutoCloseable {
                 error(exchange, new IngestRejection(404, "not_found", "no such resource: " + path));
             }
         } catch (RuntimeException e) {
+            // Answered here, before the exchange closes: Jetty completes an unanswered exchange as an empty 200.
             log.error("unexpected failure on {} {}: {}", exchange.getRequestMethod(), Env.logSafe(exchange.getRequestURI().getPath()), e.toString(), e);
+            if (exchange.getResponseCode() <= 0) {
+                error(exchange, new IngestRejection(500, "internal_error", "unexpected failure: " + e.getClass().getSimpleName()));
+            }
         }
     }
 
@@ -176,8 +180,11 @@ public final class IngestHttpServer implements AutoCloseable {
                 event = events.build(UUID.randomUUID().toString(), metadata, image);
                 ack = publisher.publish(event, SOURCE);
             } else {
-                IdempotentUploads.Claim claim = idempotent.claim(metadata.coilId(), IdempotentUploads.validKey(key.trim()), sha256(image));
-                event = events.build(claim.upload().imageId(), metadata, image);
+                // Built (and so checked) before the key is claimed: a refused image must not hold its key.
+                String sha256 = sha256(image);
+                String validKey = IdempotentUploads.validKey(key.trim());
+                event = events.build(IdempotentUploads.imageId(metadata.coilId(), validKey, sha256), metadata, image);
+                IdempotentUploads.Claim claim = idempotent.claim(metadata.coilId(), validKey, sha256);
                 if (claim.first()) {
                     CompletableFuture<RecordMetadata> acked = claim.upload().ack();
                     publisher.send(event, SOURCE).whenComplete((sent, failure) -> {
@@ -214,14 +221,22 @@ public final class IngestHttpServer implements AutoCloseable {
             } else {
                 log.info("upload to coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
             }
-            discardUnreadBody(exchange);
+            if (e.status() == 401 || e.status() == 408) {
+                // Nothing more is read from a client without a token, or one too slow: its connection is closed after the answer.
+                exchange.getResponseHeaders().set("Connection", "close");
+            } else {
+                discardUnreadBody(exchange);
+            }
+            if (e.status() == 503) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+            }
             error(exchange, e);
         }
     }
 
     /**
-     * Reads and drops what is left of a refused request's body (401, or 413 by Content-Length, come before
-     * it is read), up to {@link #DISCARD_LIMIT}. The JDK server drains only 64 KB itself and then closes the
+     * Reads and drops what is left of a refused request's body (413 by Content-Length comes before it is read), up
+     * to {@link #DISCARD_LIMIT}. The JDK server drains only 64 KB itself and then closes the
      * connection on the unread rest, and a close with unread bytes resets it: the client, still sending,
      * would see "connection reset" instead of the answer. Larger bodies are not read; that connection closes.
      */

@@ -23,7 +23,7 @@ class IdempotentUploadsTest {
         assertThat(first.first()).isTrue();
         assertThat(retry.first()).isFalse();
         assertThat(retry.upload()).isSameAs(first.upload());
-        assertThat(first.upload().imageId()).isEqualTo(IdempotentUploads.imageId("C1", "k-1"));
+        assertThat(first.upload().imageId()).isEqualTo(IdempotentUploads.imageId("C1", "k-1", "sha-a"));
     }
 
     @Test
@@ -32,7 +32,9 @@ class IdempotentUploadsTest {
         IdempotentUploads.Claim other = uploads.claim("C2", "k-1", "sha-b");
 
         assertThat(other.first()).isTrue();
-        assertThat(other.upload().imageId()).isNotEqualTo(IdempotentUploads.imageId("C1", "k-1"));
+        assertThat(other.upload().imageId()).isNotEqualTo(IdempotentUploads.imageId("C1", "k-1", "sha-b"));
+        assertThat(IdempotentUploads.imageId("C1", "k-1", "sha-a")).as("another image under the same key").isNotEqualTo(
+                IdempotentUploads.imageId("C1", "k-1", "sha-b"));
     }
 
     @Test
