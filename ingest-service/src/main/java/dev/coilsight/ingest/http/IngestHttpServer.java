@@ -52,6 +52,8 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     /** How much of a refused request's body is read and dropped so that its answer arrives (as Tomcat's 2 MiB swallow). */
     private static final long DISCARD_LIMIT = 2 * 1024 * 1024;
+    /** How long the body of a request without a valid token is drained before the connection closes. */
+    private static final long UNAUTHORIZED_DRAIN_MILLIS = 1_000;
     private static final String SOURCE = "http";
 
     /** What the server needs; a record so tests can build one without environment variables. */
@@ -221,11 +223,15 @@ public final class IngestHttpServer implements AutoCloseable {
             } else {
                 log.info("upload to coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
             }
-            if (e.status() == 401 || e.status() == 408) {
-                // Nothing more is read from a client without a token, or one too slow: its connection is closed after the answer.
+            if (e.status() == 408) {
+                exchange.getResponseHeaders().set("Connection", "close"); // too slow: nothing more is read
+            } else if (e.status() == 401) {
+                // Drained so that a client still sending sees the 401, not a reset; but for a second at most: a client
+                // without a token must not hold a request slot by trickling its body. Then the connection closes.
+                discardUnreadBody(exchange, UNAUTHORIZED_DRAIN_MILLIS);
                 exchange.getResponseHeaders().set("Connection", "close");
             } else {
-                discardUnreadBody(exchange);
+                discardUnreadBody(exchange, Long.MAX_VALUE / 2_000_000L);
             }
             if (e.status() == 503) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
@@ -240,7 +246,7 @@ public final class IngestHttpServer implements AutoCloseable {
      * connection on the unread rest, and a close with unread bytes resets it: the client, still sending,
      * would see "connection reset" instead of the answer. Larger bodies are not read; that connection closes.
      */
-    private static void discardUnreadBody(HttpExchange exchange) {
+    private static void discardUnreadBody(HttpExchange exchange, long budgetMillis) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         try {
             if (length != null && Long.parseLong(length.trim()) > DISCARD_LIMIT) {
@@ -249,7 +255,8 @@ public final class IngestHttpServer implements AutoCloseable {
             InputStream in = exchange.getRequestBody();
             byte[] scratch = new byte[64 * 1024];
             long left = DISCARD_LIMIT;
-            for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
+            long until = System.nanoTime() + budgetMillis * 1_000_000L;
+            for (int n; left > 0 && System.nanoTime() - until < 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
                 left -= n;
             }
         } catch (IOException | NumberFormatException e) {
