@@ -39,6 +39,7 @@ final class CommittedOutputs implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final RestSchemaRegistryClient registry;
     private final List<ConsumerRecord<byte[], byte[]>> undecoded = new ArrayList<>();
+    private final java.util.Set<String> read = new java.util.HashSet<>();
     private final List<ImageCaptured> images = new ArrayList<>();
     private final List<ImageClassified> classifications = new ArrayList<>();
     private final List<DefectiveImage> forwarded = new ArrayList<>();
@@ -66,7 +67,13 @@ final class CommittedOutputs implements AutoCloseable {
     private void read() {
         while (!closed) {
             List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-            consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                // Once per offset: after a broker restart the reader's group rebalances and reads again from its last
+                // commit; a record read twice is the reader's, a duplicate in the topic has an offset of its own.
+                if (read.add(record.topic() + "/" + record.partition() + "@" + record.offset())) {
+                    batch.add(record);
+                }
+            }
             synchronized (this) {
                 undecoded.addAll(batch);
                 for (Iterator<ConsumerRecord<byte[], byte[]>> it = undecoded.iterator(); it.hasNext(); ) {
