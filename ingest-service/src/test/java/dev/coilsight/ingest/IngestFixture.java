@@ -42,18 +42,22 @@ public final class IngestFixture {
                 true, topic, Duration.ofSeconds(10), ImageLimits.DEFAULT.maxBytes());
     }
 
-    /** Every record of the topic from the start, waiting until {@code count} arrived (or 30 s). */
-    public static List<ConsumerRecord<String, ImageCaptured>> read(String topic, int count) {
+    /** A consumer of ImageCaptured records from the start of its topics, in a group of its own. */
+    private static KafkaConsumer<String, ImageCaptured> imageReader() {
         Map<String, Object> configs = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl());
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         SpecificAvroDeserializer<ImageCaptured> values = new SpecificAvroDeserializer<>();
         values.configure(Map.of(RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl(),
                 "specific.avro.value.type", ImageCaptured.class), false);
+        return new KafkaConsumer<>(configs, new StringDeserializer(), values);
+    }
+
+    /** Every record of the topic from the start, waiting until {@code count} arrived (or 30 s). */
+    public static List<ConsumerRecord<String, ImageCaptured>> read(String topic, int count) {
         List<ConsumerRecord<String, ImageCaptured>> records = new ArrayList<>();
-        try (KafkaConsumer<String, ImageCaptured> consumer = new KafkaConsumer<>(configs, new StringDeserializer(), values)) {
+        try (KafkaConsumer<String, ImageCaptured> consumer = imageReader()) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (records.size() < count && System.nanoTime() < deadline) {
@@ -67,15 +71,8 @@ public final class IngestFixture {
 
     /** Everything in the topic now: read until no record has come for {@code quiet} after the partitions were assigned. */
     public static List<ConsumerRecord<String, ImageCaptured>> readAll(String topic, Duration quiet) {
-        Map<String, Object> configs = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        SpecificAvroDeserializer<ImageCaptured> values = new SpecificAvroDeserializer<>();
-        values.configure(Map.of(RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl(),
-                "specific.avro.value.type", ImageCaptured.class), false);
         List<ConsumerRecord<String, ImageCaptured>> records = new ArrayList<>();
-        try (KafkaConsumer<String, ImageCaptured> consumer = new KafkaConsumer<>(configs, new StringDeserializer(), values)) {
+        try (KafkaConsumer<String, ImageCaptured> consumer = imageReader()) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             long lastArrival = System.nanoTime();
