@@ -42,6 +42,8 @@ public final class HttpFront implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
     /** Threads beyond the request bound: Jetty's selector and acceptor, and the probes. */
     private static final int SPARE_THREADS = 12;
+    /** Bytes read from a connection at a time (Jetty takes the buffer only while a request is being read). */
+    private static final int INPUT_BUFFER_BYTES = 64 * 1024;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     /** A probe's answer: up or not, and a JSON object describing it. */
@@ -64,7 +66,10 @@ public final class HttpFront implements AutoCloseable {
         HttpConfiguration config = new HttpConfiguration();
         config.setRequestHeaderSize(settings.maxHeaderBytes());
         config.setSendServerVersion(false);
-        connector = new ServerConnector(server, new HttpConnectionFactory(config));
+        HttpConnectionFactory http1 = new HttpConnectionFactory(config);
+        // Image bodies are hundreds of kilobytes: Jetty's 8 KiB default reads one in dozens of system calls.
+        http1.setInputBufferSize(Math.max(INPUT_BUFFER_BYTES, settings.maxHeaderBytes()));
+        connector = new ServerConnector(server, http1);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,14 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
     @Option(names = "--http-threads", defaultValue = "16", description = "Requests the server handles at once, as COILSIGHT_HTTP_MAX_REQUESTS (default: ${DEFAULT-VALUE}).")
     int httpThreads;
+
+    /** Which HTTP client the cameras of the HTTP phases are. */
+    enum HttpClientKind { plain, jdk }
+
+    @Option(names = "--http-client", defaultValue = "plain",
+            description = {"The cameras' HTTP client: plain (a minimal HTTP/1.1 client on a socket, as a camera's firmware would be)",
+                    "or jdk (java.net.http, which costs this machine's shared cores about as much as the server does) (default: ${DEFAULT-VALUE})."})
+    HttpClientKind httpClient;
 
     @Option(names = "--window", defaultValue = "64", description = "Records in flight of the pipelined raw producer (default: ${DEFAULT-VALUE}).")
     int window;
@@ -138,7 +147,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
              LocalRegistry localRegistry = startRegistry ? LocalRegistry.start(state.resolve("registry")) : null) {
             String brokerAddress = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
             String registryUrl = localRegistry != null ? localRegistry.ccompatUrl() : registry;
-            LoadSettings settings = new LoadSettings(brokerAddress, registryUrl, images, clients, window, httpThreads);
+            LoadSettings settings = new LoadSettings(brokerAddress, registryUrl, images, clients, window, httpThreads,
+                    httpClient == HttpClientKind.jdk);
             Map<String, Object> setup = setup(phaseList, kafka != null, localRegistry != null);
             return new IngestBenchReport(images, setup, runRounds(settings, phaseList, progress));
         } finally {
@@ -146,13 +156,21 @@ public final class IngestBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Warm-up rounds (numbered 0, -1, ..) first, then the counted ones; each round runs every phase once, in order. */
+    /**
+     * Warm-up rounds (numbered 0, -1, ..) first, then the counted ones; each round runs every phase once, odd rounds
+     * in order and even rounds in reverse, so that no phase always runs after the others (whose gigabytes the broker
+     * and the kernel are still writing away) and a drift along the round weighs on both sides of the ratio alike.
+     */
     private List<PhaseResult> runRounds(LoadSettings settings, List<Phase> phaseList, PrintStream progress) throws Exception {
         List<PhaseResult> counted = new ArrayList<>();
         try (PhaseRunner runner = new PhaseRunner(settings, partitions, warmup, seconds, progress)) {
             for (int round = 1 - warmupRounds; round <= rounds; round++) {
                 String name = round < 1 ? "warm-up " + (round + warmupRounds) + "/" + warmupRounds : "round " + round + "/" + rounds;
-                for (Phase phase : phaseList) {
+                List<Phase> order = new ArrayList<>(phaseList);
+                if (round % 2 == 0) {
+                    Collections.reverse(order);
+                }
+                for (Phase phase : order) {
                     PhaseResult result = runner.run(phase, round, name);
                     if (round >= 1) {
                         counted.add(result);
@@ -169,6 +187,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         setup.put("clients", clients);
         setup.put("httpThreads", httpThreads);
         setup.put("window", window);
+        setup.put("httpClient", httpClient.name());
         setup.put("partitions", partitions);
         setup.put("seconds", seconds);
         setup.put("warmupSeconds", warmup);

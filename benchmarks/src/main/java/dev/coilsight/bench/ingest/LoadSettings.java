@@ -23,8 +23,10 @@ import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
  * @param clients     concurrent HTTP clients / send-and-wait threads
  * @param window      records in flight of the pipelined raw producer
  * @param httpThreads the ingest server's request bound (COILSIGHT_HTTP_MAX_REQUESTS)
+ * @param jdkHttpClient the HTTP phases upload with java.net.http instead of {@link PlainUploadClient}
  */
-record LoadSettings(String bootstrapServers, String registryUrl, IngestImages images, int clients, int window, int httpThreads) {
+record LoadSettings(String bootstrapServers, String registryUrl, IngestImages images, int clients, int window, int httpThreads,
+                    boolean jdkHttpClient) {
 
     /** How long one image may wait for its acknowledgement (ingest's COILSIGHT_PRODUCE_TIMEOUT_MS order). */
     static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(30);
