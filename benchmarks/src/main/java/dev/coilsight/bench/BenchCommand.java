@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.bench.http.HttpServersBenchCommand;
 import dev.coilsight.bench.ingest.IngestBenchCommand;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
  * docs/BENCHMARKS.md says how each figure is taken.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        subcommands = {JmhCommand.class, SizeSweepCommand.class, IngestBenchCommand.class},
+        subcommands = {JmhCommand.class, SizeSweepCommand.class, IngestBenchCommand.class, HttpServersBenchCommand.class},
         description = {"Measure bare batched and batch-size-1 predict and the whole pipeline through a real broker and registry",
                 "(started in this process), with the same models, images and threads, in one run; print images/s, the ratios,",
                 "capture-to-result latency percentiles, the batch sizes and the per-image streaming overhead.",

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -222,6 +223,61 @@ class IngestHttpIT {
         assertThat(withoutKey.statusCode()).isEqualTo(202);
         assertThat(json(withoutKey).get("imageId").asText()).as("without a key every upload is a new image").isNotEqualTo(
                 json(retry).get("imageId").asText());
+    }
+
+    @Test
+    void aRetryAfterA503WithTheSameIdempotencyKeyIsPublishedOnceAndThenReplayed() throws Exception {
+        ImageLimits limits = new ImageLimits(1_000_000, 2000, 2000, 1_000_000);
+        try (IngestHttpServer oneSlot = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 1, Optional.of(TOKEN),
+                limits.maxBytes(), "http"), new ImageEvents(limits, false), publisher, metrics, () -> true)) {
+            oneSlot.start();
+            String upload = "http://127.0.0.1:" + oneSlot.port() + "/v1/coils/COIL-503/images";
+            byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(2).get(1));
+            HttpResponse<String> refused;
+            // An authenticated upload whose body has not finished arriving holds the only request slot.
+            try (java.net.Socket slow = new java.net.Socket("127.0.0.1", oneSlot.port())) {
+                slow.getOutputStream().write(("POST /v1/coils/COIL-503-SLOW/images HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + TOKEN + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                slow.getOutputStream().write(jpeg, 0, 100);
+                slow.getOutputStream().flush();
+                AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+                dev.coilsight.testsupport.Await.until(Duration.ofSeconds(10), () -> {
+                    answer.set(uploadWithKey(upload, jpeg, "cam-3-frame-77"));
+                    return answer.get().statusCode() == 503;
+                }, "the upload is refused while the slot is held");
+                refused = answer.get();
+            }
+            assertError(refused, 503, "busy", "Retry-After");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+
+            // The client retries with the same key once the slot is free: published once, then replayed.
+            AtomicReference<HttpResponse<String>> retry = new AtomicReference<>();
+            dev.coilsight.testsupport.Await.until(Duration.ofSeconds(10), () -> {
+                retry.set(uploadWithKey(upload, jpeg, "cam-3-frame-77"));
+                return retry.get().statusCode() != 503;
+            }, "the retry is taken once the slot is free");
+            HttpResponse<String> replayed = uploadWithKey(upload, jpeg, "cam-3-frame-77");
+
+            assertThat(retry.get().statusCode()).as(retry.get().body()).isEqualTo(202);
+            assertThat(retry.get().headers().firstValue("Idempotent-Replayed")).isEmpty();
+            assertThat(replayed.statusCode()).isEqualTo(202);
+            assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+            assertThat(replayed.body()).isEqualTo(retry.get().body());
+            List<ConsumerRecord<String, ImageCaptured>> published = IngestFixture.readAll(topic, Duration.ofSeconds(1)).stream()
+                    .filter(r -> r.key().equals("COIL-503")).toList();
+            assertThat(published).as("the 503 published nothing, the retry one image, the replay nothing").hasSize(1);
+            assertThat(published.get(0).value().getImageId()).isEqualTo(json(retry.get()).get("imageId").asText());
+        }
+    }
+
+    private static HttpResponse<String> uploadWithKey(String url, byte[] jpeg, String key) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "image/jpeg").header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("upload to " + url + " failed: " + e, e);
+        }
     }
 
     @Test

@@ -32,7 +32,8 @@ import dev.coilsight.config.Env;
  * A service's HTTP front on Jetty: {@code GET /health}, {@code /ready} (JSON, 200 or 503) and {@code /metrics}
  * (Prometheus text) from one place, beside the service's own routes (JDK {@code HttpHandler}s, run by Jetty's
  * http-spi). What an idle or slow client can take is bounded ({@link HttpSettings}): connections that send
- * nothing are closed after the idle timeout, bodies that trickle after the request timeout (408), and requests
+ * nothing are closed after the idle timeout, heads that trickle after the header timeout ({@link HeaderDeadline}),
+ * bodies that trickle after the request timeout (408), and requests
  * beyond the bound get 503 with {@code Retry-After}, while the probes and /metrics are never counted against it,
  * so an orchestrator still sees the truth when every request slot is busy. Jetty reads headers without holding a
  * thread, so half-open connections cost no request slot. Every error is {@link ErrorBody}'s JSON.
@@ -84,7 +85,9 @@ public final class HttpFront implements AutoCloseable {
         bounded.excludePath("/health");
         bounded.excludePath("/ready");
         bounded.excludePath("/metrics");
-        server.setHandler(bounded);
+        HeaderDeadline headerDeadline = new HeaderDeadline(name, bounded, settings.headerTimeout(), connector.getScheduler());
+        connector.addEventListener(headerDeadline);
+        server.setHandler(headerDeadline);
         server.setErrorHandler(new JsonErrors());
 
         http = new JettyHttpServer(server, true);
@@ -160,8 +163,9 @@ public final class HttpFront implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(name + ": cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        log.info("{} HTTP listening on {}:{} (at most {} requests at once, idle timeout {} ms, request timeout {} ms)", name,
-                settings.host(), port(), settings.maxRequests(), settings.idleTimeout().toMillis(), settings.requestTimeout().toMillis());
+        log.info("{} HTTP listening on {}:{} (at most {} requests at once, idle timeout {} ms, header timeout {} ms, request timeout {} ms)",
+                name, settings.host(), port(), settings.maxRequests(), settings.idleTimeout().toMillis(), settings.headerTimeout().toMillis(),
+                settings.requestTimeout().toMillis());
     }
 
     public int port() {

@@ -13,6 +13,8 @@ import dev.coilsight.config.Env;
  *   <li>{@code COILSIGHT_HTTP_MAX_REQUESTS} [the service's own]: requests handled at once; beyond it 503 with
  *       {@code Retry-After} (the probes and /metrics are not counted)</li>
  *   <li>{@code COILSIGHT_HTTP_IDLE_TIMEOUT_MS} [10000]: a connection that sends nothing this long is closed</li>
+ *   <li>{@code COILSIGHT_HTTP_HEADER_TIMEOUT_MS} [10000]: a connection that has not sent a complete request head
+ *       this long after it opened or after its last answer is closed (headers trickling a byte at a time are never idle)</li>
  *   <li>{@code COILSIGHT_HTTP_REQUEST_TIMEOUT_MS} [30000]: a request body still arriving after this long is
  *       refused with 408 and its connection closed (a body trickling in a byte at a time is never idle)</li>
  *   <li>{@code COILSIGHT_HTTP_MAX_HEADER_BYTES} [16384]: larger request headers get 431</li>
@@ -20,7 +22,13 @@ import dev.coilsight.config.Env;
  * </ul>
  */
 public record HttpSettings(String host, int port, int maxRequests, Duration idleTimeout, Duration requestTimeout, int maxHeaderBytes,
-                           int maxConnections) {
+                           int maxConnections, Duration headerTimeout) {
+
+    /** With the header timeout equal to the idle timeout. */
+    public HttpSettings(String host, int port, int maxRequests, Duration idleTimeout, Duration requestTimeout, int maxHeaderBytes,
+                        int maxConnections) {
+        this(host, port, maxRequests, idleTimeout, requestTimeout, maxHeaderBytes, maxConnections, idleTimeout);
+    }
 
     public HttpSettings {
         if (port < 0 || port > 65535) {
@@ -29,9 +37,10 @@ public record HttpSettings(String host, int port, int maxRequests, Duration idle
         if (maxRequests < 1) {
             throw new IllegalArgumentException("COILSIGHT_HTTP_MAX_REQUESTS must be at least 1, got " + maxRequests);
         }
-        if (idleTimeout.toMillis() < 1 || requestTimeout.toMillis() < 1) {
-            throw new IllegalArgumentException("COILSIGHT_HTTP_IDLE_TIMEOUT_MS and COILSIGHT_HTTP_REQUEST_TIMEOUT_MS must be positive, got "
-                    + idleTimeout.toMillis() + " and " + requestTimeout.toMillis());
+        if (idleTimeout.toMillis() < 1 || requestTimeout.toMillis() < 1 || headerTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("COILSIGHT_HTTP_IDLE_TIMEOUT_MS, COILSIGHT_HTTP_REQUEST_TIMEOUT_MS and "
+                    + "COILSIGHT_HTTP_HEADER_TIMEOUT_MS must be positive, got " + idleTimeout.toMillis() + ", " + requestTimeout.toMillis()
+                    + " and " + headerTimeout.toMillis());
         }
         if (maxHeaderBytes < 1024) {
             throw new IllegalArgumentException("COILSIGHT_HTTP_MAX_HEADER_BYTES must be at least 1024, got " + maxHeaderBytes);
@@ -51,7 +60,8 @@ public record HttpSettings(String host, int port, int maxRequests, Duration idle
                 env.millis("COILSIGHT_HTTP_IDLE_TIMEOUT_MS", 10_000),
                 env.millis("COILSIGHT_HTTP_REQUEST_TIMEOUT_MS", 30_000),
                 env.integer("COILSIGHT_HTTP_MAX_HEADER_BYTES", 16_384),
-                env.integer("COILSIGHT_HTTP_MAX_CONNECTIONS", 1024));
+                env.integer("COILSIGHT_HTTP_MAX_CONNECTIONS", 1024),
+                env.millis("COILSIGHT_HTTP_HEADER_TIMEOUT_MS", 10_000));
     }
 
     /** For the start-up log. */
@@ -61,6 +71,7 @@ public record HttpSettings(String host, int port, int maxRequests, Duration idle
         out.put("COILSIGHT_HTTP_PORT", String.valueOf(port));
         out.put("COILSIGHT_HTTP_MAX_REQUESTS", String.valueOf(maxRequests));
         out.put("COILSIGHT_HTTP_IDLE_TIMEOUT_MS", String.valueOf(idleTimeout.toMillis()));
+        out.put("COILSIGHT_HTTP_HEADER_TIMEOUT_MS", String.valueOf(headerTimeout.toMillis()));
         out.put("COILSIGHT_HTTP_REQUEST_TIMEOUT_MS", String.valueOf(requestTimeout.toMillis()));
         out.put("COILSIGHT_HTTP_MAX_HEADER_BYTES", String.valueOf(maxHeaderBytes));
         out.put("COILSIGHT_HTTP_MAX_CONNECTIONS", String.valueOf(maxConnections));

@@ -73,6 +73,50 @@ class HttpFrontTest {
     }
 
     @Test
+    void aHeadTricklingInAByteAtATimeIsClosedAfterTheHeaderTimeoutOnANewAndOnAKeptAliveConnection() throws Exception {
+        HttpFront front = front(4); // header timeout = IDLE
+        front.start();
+        try (Socket fresh = new Socket("127.0.0.1", front.port()); Socket keptAlive = new Socket("127.0.0.1", front.port())) {
+            keptAlive.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            keptAlive.setSoTimeout(5_000);
+            byte[] answer = new byte[4096];
+            assertThat(new String(answer, 0, keptAlive.getInputStream().read(answer), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+
+            double freshSeconds = secondsUntilClosedWhileTrickling(fresh, front);
+            double keptAliveSeconds = secondsUntilClosedWhileTrickling(keptAlive, front);
+
+            // A byte every 250 ms is never idle for IDLE (2 s); only the header deadline ends it.
+            assertThat(freshSeconds).isBetween(IDLE.toMillis() / 1000.0 - 0.3, IDLE.toMillis() / 1000.0 + 3);
+            assertThat(keptAliveSeconds).as("the deadline counts from the last answer, not from the connection's opening")
+                    .isLessThan(IDLE.toMillis() / 1000.0 + 3);
+        }
+    }
+
+    /** Sends a request head a byte every 250 ms (never complete) until the server closes; checks /health meanwhile. */
+    private double secondsUntilClosedWhileTrickling(Socket socket, HttpFront front) throws Exception {
+        byte[] head = ("GET /health HTTP/1.1\r\nX-Pad: " + "a".repeat(200)).getBytes(StandardCharsets.ISO_8859_1);
+        socket.setSoTimeout(250);
+        long started = System.nanoTime();
+        for (int i = 0; System.nanoTime() - started < TimeUnit.SECONDS.toNanos(15); i++) {
+            try {
+                socket.getOutputStream().write(head[i % head.length]);
+                socket.getOutputStream().flush();
+                if (socket.getInputStream().read() < 0) {
+                    return (System.nanoTime() - started) / 1e9;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // still open, nothing to read: go on trickling
+            } catch (IOException e) {
+                return (System.nanoTime() - started) / 1e9; // reset by the server
+            }
+            if (i % 8 == 0) {
+                assertThat(get(front, "/health").statusCode()).isEqualTo(200);
+            }
+        }
+        throw new AssertionError("a head trickling for 15 s was never closed");
+    }
+
+    @Test
     void requestsBeyondTheBoundGet503WithRetryAfterWhileTheProbesStillAnswer() throws Exception {
         HttpFront front = front(2);
         CountDownLatch release = new CountDownLatch(1);

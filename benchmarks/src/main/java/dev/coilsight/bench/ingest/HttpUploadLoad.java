@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.coilsight.bench.http.PlainUploadClient;
+
 /**
  * {@code clients} cameras posting raw image bodies as README's curl example does ({@code POST
  * /v1/coils/{coil}/images}, bearer token, {@code X-Sequence}), each waiting for the answer before

@@ -1,4 +1,4 @@
-package dev.coilsight.bench.ingest;
+package dev.coilsight.bench.http;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,10 +18,10 @@ import java.util.Locale;
  * spends about as much CPU per upload as Jetty and ingest together (profiled), all of it charged to the server.
  * Not thread-safe: one per sending thread.
  */
-final class PlainUploadClient implements AutoCloseable {
+public final class PlainUploadClient implements AutoCloseable {
 
     /** An answer: status and body text. */
-    record Answer(int status, String body) {
+    public record Answer(int status, String body) {
     }
 
     private final InetSocketAddress server;
@@ -30,13 +30,13 @@ final class PlainUploadClient implements AutoCloseable {
     private OutputStream out;
     private InputStream in;
 
-    PlainUploadClient(InetSocketAddress server, int timeoutMillis) {
+    public PlainUploadClient(InetSocketAddress server, int timeoutMillis) {
         this.server = server;
         this.timeoutMillis = timeoutMillis;
     }
 
     /** POSTs {@code body} to {@code path} with the given header lines ("Name: value"); reconnects when the server closed. */
-    Answer post(String path, byte[] body, String... headerLines) throws IOException {
+    public Answer post(String path, byte[] body, String... headerLines) throws IOException {
         StringBuilder head = new StringBuilder(256)
                 .append("POST ").append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(server.getHostString()).append(':').append(server.getPort()).append("\r\n")
