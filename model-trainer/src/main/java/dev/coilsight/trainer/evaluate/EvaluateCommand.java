@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a model directory (SavedModel + model.json) on a labelled dataset with the same DJL loading,",
                 "pre-processing and post-processing as the streaming workers. Segmenters: Kaggle mean Dice, per-class Dice and IoU,",
-                "mIoU, per-class presence precision/recall/F1/support. Classifiers: accuracy, precision, recall, F1 per class with",
+                "mIoU over the defect classes, mIoUWithBackground (background as one more class, as papers count NEU-Seg),",
+                "backgroundIoU, pixelAccuracy, per-class presence precision/recall/F1/support. Classifiers: accuracy, precision, recall, F1 per class with",
                 "support, confusion matrix. Trivial baselines are printed next to them.",
                 "--tune sweeps per-class pixel thresholds and minimum component areas on this data and writes the best into model.json.",
                 "Exit code 0 on success, 2 on bad input."})

@@ -113,6 +113,9 @@ public final class EvaluationResult {
             if (segmentation != null) {
                 f.put("meanDice", segmentation.meanDice());
                 f.put("mIoU", segmentation.meanIou());
+                f.put("mIoUWithBackground", segmentation.meanIouWithBackground());
+                f.put("backgroundIoU", segmentation.backgroundIou());
+                f.put("pixelAccuracy", segmentation.pixelAccuracy());
                 Map<String, Object> perClass = new LinkedHashMap<>();
                 Map<String, Map<String, Object>> seg = segmentation.perClass();
                 for (int k = 0; k < card.classes().size(); k++) {

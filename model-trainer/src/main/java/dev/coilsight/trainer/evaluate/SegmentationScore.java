@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Accumulates segmentation quality over a split: the Kaggle mean Dice over (image, class) pairs
  * (a pair where prediction and truth are both empty scores 1), per-class Dice on the same pairs,
- * and per-class IoU over all pixels of the split (the "standard" mIoU).
+ * and per-class IoU over all pixels of the split (the "standard" mIoU). Segmentation papers (NEU-Seg, PGA-Net) also
+ * count background as a class: {@link #meanIouWithBackground()} does, with background = no class on; pixel accuracy
+ * counts a pixel right when its predicted classes are exactly its true ones (for single-label data: the same label).
  */
 public final class SegmentationScore {
 
@@ -18,6 +20,10 @@ public final class SegmentationScore {
     private final long[] predicted;
     private final long[] truth;
     private final double[] diceSum;
+    private long backgroundIntersection;
+    private long backgroundUnion;
+    private long correctPixels;
+    private long pixels;
     private long images;
 
     public SegmentationScore(List<String> classNames) {
@@ -55,7 +61,34 @@ public final class SegmentationScore {
             truth[k] += t;
             diceSum[k] += p + t == 0 ? 1.0 : 2.0 * inter / (p + t);
         }
+        addBackgroundAndAccuracy(predictedMasks, trueMasks);
         images++;
+    }
+
+    private void addBackgroundAndAccuracy(boolean[][] predictedMasks, boolean[][] trueMasks) {
+        int length = predictedMasks.length == 0 ? 0 : predictedMasks[0].length;
+        for (int i = 0; i < length; i++) {
+            boolean anyPredicted = false;
+            boolean anyTrue = false;
+            boolean same = true;
+            for (int k = 0; k < predictedMasks.length; k++) {
+                boolean p = predictedMasks[k][i];
+                boolean t = trueMasks[k][i];
+                anyPredicted |= p;
+                anyTrue |= t;
+                same &= p == t;
+            }
+            if (!anyPredicted && !anyTrue) {
+                backgroundIntersection++;
+            }
+            if (!anyPredicted || !anyTrue) {
+                backgroundUnion++;
+            }
+            if (same) {
+                correctPixels++;
+            }
+        }
+        pixels += length;
     }
 
     public long images() {
@@ -86,6 +119,21 @@ public final class SegmentationScore {
             sum += classIou(k);
         }
         return sum / classNames.size();
+    }
+
+    /** IoU of background (no class on) over every pixel of the split; 1 when no pixel is background in either. */
+    public double backgroundIou() {
+        return backgroundUnion == 0 ? 1.0 : (double) backgroundIntersection / backgroundUnion;
+    }
+
+    /** The mean IoU over the defect classes and background, as segmentation papers report NEU-Seg. */
+    public double meanIouWithBackground() {
+        return (meanIou() * classNames.size() + backgroundIou()) / (classNames.size() + 1);
+    }
+
+    /** Fraction of pixels whose predicted classes are exactly their true ones. */
+    public double pixelAccuracy() {
+        return pixels == 0 ? 0 : (double) correctPixels / pixels;
     }
 
     /** Per class: dice, iou, predicted and true pixel totals. */

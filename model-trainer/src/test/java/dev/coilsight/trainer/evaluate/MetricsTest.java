@@ -35,6 +35,22 @@ class MetricsTest {
     }
 
     @Test
+    void backgroundCountsAsAClassInTheMeanIouWithBackgroundAndPixelAccuracyNeedsTheExactClasses() {
+        SegmentationScore score = new SegmentationScore(List.of("a", "b"));
+        // pixels:           0     1     2     3
+        // predicted a/b:   a     a     -     b
+        // true a/b:        a     -     -     a
+        score.add(new boolean[][] {mask("1100"), mask("0001")}, new boolean[][] {mask("1001"), mask("0000")});
+        // background: predicted at {2}, true at {1, 2}: intersection 1, union 2
+        assertThat(score.backgroundIou()).isCloseTo(0.5, within(1e-12));
+        // a: inter 1 ({0}), union 3 ({0,1,3}); b: inter 0, union 1
+        assertThat(score.meanIou()).isCloseTo((1.0 / 3 + 0) / 2, within(1e-12));
+        assertThat(score.meanIouWithBackground()).isCloseTo((1.0 / 3 + 0 + 0.5) / 3, within(1e-12));
+        // right: pixel 0 (a = a) and pixel 2 (none = none)
+        assertThat(score.pixelAccuracy()).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
     void aClassAbsentEverywhereHasIouOne() {
         SegmentationScore score = new SegmentationScore(List.of("a"));
         score.add(new boolean[][] {mask("00")}, new boolean[][] {mask("00")});
