@@ -1,0 +1,126 @@
+package dev.coilsight.trainer.predict;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.coilsight.image.ColorMode;
+import dev.coilsight.image.DecodedImage;
+import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.image.ImageRejectedException;
+import dev.coilsight.mask.MaskPostProcessor;
+import dev.coilsight.model.ClassifierDecision;
+import dev.coilsight.model.InputSpec;
+import dev.coilsight.model.LoadedModel;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.rle.RleRow;
+
+/**
+ * The masks of a folder of images, with the workers' pre- and post-processing: each image decoded as the model's card
+ * says (grey or RGB), optionally gated by a classifier that decides as the classifier worker does, prepared by
+ * {@link Preprocessor}, run in batches of equal input size, and thresholded, cleaned and encoded by
+ * {@link MaskPostProcessor}. One instance per thread (it holds a session per model).
+ */
+final class FolderPredictor implements AutoCloseable {
+
+    /** What became of one image: its defect rows, or why it could not be read. */
+    record Outcome(String imageId, List<RleRow> rows, boolean gatedClean, String error) {
+    }
+
+    private final LoadedModel segmenter;
+    private final LoadedModel classifier;
+    private final LoadedModel.Session segmenterSession;
+    private final LoadedModel.Session classifierSession;
+    private final ImageDecoder decoder = new ImageDecoder();
+    private final int batch;
+
+    /** {@code classifier} may be null: every image is segmented. */
+    FolderPredictor(LoadedModel segmenter, LoadedModel classifier, int batch) {
+        if (!segmenter.card().segmentation()) {
+            throw new IllegalArgumentException(segmenter.directory() + " holds a " + segmenter.card().task()
+                    + " model; --model takes a segmenter (a classifier goes to --classifier)");
+        }
+        if (classifier != null && classifier.card().segmentation()) {
+            throw new IllegalArgumentException(classifier.directory() + " holds a segmenter; --classifier takes a classification model");
+        }
+        this.segmenter = segmenter;
+        this.classifier = classifier;
+        this.batch = batch;
+        this.segmenterSession = segmenter.newSession();
+        this.classifierSession = classifier == null ? null : classifier.newSession();
+    }
+
+    /** Predicts {@code files} in order, up to {@code batch} at a time; {@code done} hears of every image. */
+    void predict(List<Path> files, Consumer<Outcome> done) {
+        List<Path> pending = new ArrayList<>();
+        List<DecodedImage> images = new ArrayList<>();
+        for (Path file : files) {
+            String id = file.getFileName().toString();
+            DecodedImage image;
+            try {
+                image = decoder.decode(file, mode(segmenter.card()));
+                if (classifier != null && !defective(file, image)) {
+                    done.accept(new Outcome(id, List.of(), true, null));
+                    continue;
+                }
+            } catch (ImageRejectedException | java.io.UncheckedIOException e) {
+                done.accept(new Outcome(id, List.of(), false, e.getMessage()));
+                continue;
+            }
+            pending.add(file);
+            images.add(image);
+            if (pending.size() == batch) {
+                segment(pending, images, done);
+            }
+        }
+        segment(pending, images, done);
+    }
+
+    private boolean defective(Path file, DecodedImage segmenterImage) {
+        ModelCard card = classifier.card();
+        DecodedImage image = mode(card) == mode(segmenter.card()) ? segmenterImage : decoder.decode(file, mode(card));
+        ClassifierDecision decision = new ClassifierDecision(card);
+        return decision.defective(decision.classify(classifierSession, image, batch));
+    }
+
+    /** Segments the pending images (runs of equal input size go through the model together) and empties the lists. */
+    private void segment(List<Path> files, List<DecodedImage> images, Consumer<Outcome> done) {
+        Preprocessor pre = segmenter.preprocessor();
+        List<Preprocessor.Prepared> prepared = images.stream().map(pre::prepare).toList();
+        boolean resized = segmenter.card().input().sizePolicy().equals(InputSpec.RESIZE);
+        MaskPostProcessor post = new MaskPostProcessor(segmenter.card().classes());
+        int i = 0;
+        while (i < prepared.size()) {
+            int j = i;
+            while (j < prepared.size() && prepared.get(j).height() == prepared.get(i).height() && prepared.get(j).width() == prepared.get(i).width()) {
+                j++;
+            }
+            List<float[]> outputs = segmenterSession.predict(prepared.subList(i, j));
+            for (int k = i; k < j; k++) {
+                Preprocessor.Prepared p = prepared.get(k);
+                String id = files.get(k).getFileName().toString();
+                List<RleRow> rows = post.process(outputs.get(k - i), p.height(), p.width(), p.sourceHeight(), p.sourceWidth(), resized).stream()
+                        .map(d -> new RleRow(id, d.classId(), d.rle()))
+                        .toList();
+                done.accept(new Outcome(id, rows, false, null));
+            }
+            i = j;
+        }
+        files.clear();
+        images.clear();
+    }
+
+    private static ColorMode mode(ModelCard card) {
+        return card.input().channels() == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+    }
+
+    @Override
+    public void close() {
+        segmenterSession.close();
+        if (classifierSession != null) {
+            classifierSession.close();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.coilsight.trainer.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.coilsight.metrics.ImageSet;
+import dev.coilsight.metrics.KaggleScorer;
+import dev.coilsight.rle.KaggleCsv;
+import dev.coilsight.rle.RleRow;
+import dev.coilsight.testsupport.SharedData;
+import dev.coilsight.trainer.evaluate.EvaluateCommand;
+import picocli.CommandLine;
+
+/** {@code ./coilsight predict} with the committed Severstal models on the real Severstal sample, scored as Kaggle would. */
+class PredictCommandTest {
+
+    @TempDir
+    static Path dir;
+    static Path sample;
+    static Path images;
+    static Path segmenter;
+    static Path classifier;
+    static double evaluatedDice;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(CommandLine cli, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void evaluateTheDefaultSegmenter() throws Exception {
+        sample = SharedData.require("severstal-sample");
+        images = sample.resolve("train_images");
+        Path models = Path.of(System.getProperty("user.dir")).getParent().resolve("models");
+        segmenter = models.resolve("severstal-resunet");
+        classifier = models.resolve("severstal-classifier");
+        Run evaluated = run(EvaluateCommand.commandLine(), "--model", segmenter.toString(), "--dataset", sample.toString(), "--json");
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
+        evaluatedDice = ((Number) new ObjectMapper().readValue(evaluated.out().trim(), Map.class).get("meanDice")).doubleValue();
+    }
+
+    private static double score(Path predictions) {
+        ImageSet set = ImageSet.fromDirectory(images);
+        return new KaggleScorer(4).score(set, KaggleCsv.readAll(sample.resolve("train.csv")), KaggleCsv.readAll(predictions),
+                "train.csv", predictions.toString()).meanDice();
+    }
+
+    @Test
+    void predictThenScoreGivesExactlyTheDiceEvaluateReports() {
+        Path csv = dir.resolve("new.csv");
+        Run run = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("predict: 16 images").contains("ImageId,ClassId,EncodedPixels");
+        assertThat(score(csv)).isEqualTo(evaluatedDice);
+    }
+
+    @Test
+    void theOldLayoutHasARowPerImageAndClassAndScoresTheSame() throws Exception {
+        Path csv = dir.resolve("old.csv");
+        Run run = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString(),
+                "--format", "old");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).isEqualTo("ImageId_ClassId,EncodedPixels");
+        assertThat(lines).hasSize(1 + 16 * 4);
+        assertThat(score(csv)).isEqualTo(evaluatedDice);
+    }
+
+    @Test
+    void aClassifierGateLeavesTheImagesItPassesAsCleanWithoutMasks() throws Exception {
+        Path gated = dir.resolve("gated.csv");
+        Path ungated = dir.resolve("ungated.csv");
+        Run run = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--classifier", classifier.toString(),
+                "--images", images.toString(), "--out", gated.toString());
+        run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", ungated.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        int clean = Integer.parseInt(run.out().replaceAll("(?s).*, (\\d+) passed as clean by the classifier.*", "$1"));
+        Set<String> withMasks = KaggleCsv.readAll(gated).stream().map(RleRow::imageId).collect(Collectors.toSet());
+        assertThat(withMasks.size()).isLessThanOrEqualTo(16 - clean);
+        // Where the gate let an image through, its masks are the segmenter's own.
+        List<RleRow> ungatedRows = KaggleCsv.readAll(ungated);
+        assertThat(KaggleCsv.readAll(gated)).allSatisfy(row -> assertThat(ungatedRows).anyMatch(
+                u -> u.imageId().equals(row.imageId()) && u.classId() == row.classId() && u.rle().equals(row.rle())));
+    }
+
+    @Test
+    void badInputIsNamedOnOneLineWithExitCodeTwoAndUnreadableFilesAreSkippedByName() throws Exception {
+        Run classifierAsModel = run(PredictCommand.commandLine(), "--model", classifier.toString(), "--images", images.toString(),
+                "--out", dir.resolve("x.csv").toString());
+        assertThat(classifierAsModel.exitCode()).isEqualTo(2);
+        assertThat(classifierAsModel.err()).contains("--model takes a segmenter");
+
+        Run noFolder = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", dir.resolve("nope").toString(),
+                "--out", dir.resolve("y.csv").toString());
+        assertThat(noFolder.exitCode()).isEqualTo(2);
+        assertThat(noFolder.err()).contains("nope").contains("is not a folder");
+
+        Run badFormat = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(),
+                "--out", dir.resolve("z.csv").toString(), "--format", "csv2");
+        assertThat(badFormat.exitCode()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("--format must be new or old");
+
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.copy(images.resolve("0030401a5.jpg"), mixed.resolve("0030401a5.jpg"));
+        Files.writeString(mixed.resolve("notes.txt"), "not an image");
+        Run skipped = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", mixed.toString(),
+                "--out", dir.resolve("mixed.csv").toString());
+        assertThat(skipped.exitCode()).as(skipped.err()).isZero();
+        assertThat(skipped.err()).contains("skipped notes.txt");
+        assertThat(skipped.out()).contains("predict: 1 images");
+    }
+}
