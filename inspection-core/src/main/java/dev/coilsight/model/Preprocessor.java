@@ -68,6 +68,24 @@ public final class Preprocessor {
         return new Prepared(out, h, w, channels, image.height(), image.width());
     }
 
+    /**
+     * Pixels resized to {@code toHeight x toWidth} with the same bilinear sampling as {@link #prepare} under the resize
+     * policy (rounded to bytes): for training on what the model will be served.
+     */
+    public static byte[] resize(byte[] pixels, int height, int width, int channels, int toHeight, int toWidth) {
+        byte[] out = new byte[toHeight * toWidth * channels];
+        for (int r = 0; r < toHeight; r++) {
+            for (int c = 0; c < toWidth; c++) {
+                for (int k = 0; k < channels; k++) {
+                    float v = bilinear(pixels, height, width, channels, k, (r + 0.5f) * height / toHeight - 0.5f,
+                            (c + 0.5f) * width / toWidth - 0.5f);
+                    out[(r * toWidth + c) * channels + k] = (byte) Math.round(v);
+                }
+            }
+        }
+        return out;
+    }
+
     private static float bilinear(byte[] px, int h, int w, int channels, int k, float y, float x) {
         y = Math.max(0, Math.min(h - 1, y));
         x = Math.max(0, Math.min(w - 1, x));

@@ -12,6 +12,32 @@ public record LabeledImage(String id, int height, int width, int channels, byte[
         }
     }
 
+    /**
+     * This image resized to {@code toHeight x toWidth}: pixels as the serving pre-processing resizes them, and each
+     * label pixel the union of the classes under its footprint in the source, so that a defect smaller than the
+     * scale step still marks the image defective.
+     */
+    public LabeledImage resized(int toHeight, int toWidth) {
+        byte[] bits = new byte[toHeight * toWidth];
+        for (int r = 0; r < toHeight; r++) {
+            int r0 = (int) ((long) r * height / toHeight);
+            int r1 = Math.max(r0 + 1, (int) Math.ceil((double) (r + 1) * height / toHeight));
+            for (int c = 0; c < toWidth; c++) {
+                int c0 = (int) ((long) c * width / toWidth);
+                int c1 = Math.max(c0 + 1, (int) Math.ceil((double) (c + 1) * width / toWidth));
+                byte b = 0;
+                for (int sr = r0; sr < Math.min(r1, height); sr++) {
+                    for (int sc = c0; sc < Math.min(c1, width); sc++) {
+                        b |= classBits[sr * width + sc];
+                    }
+                }
+                bits[r * toWidth + c] = b;
+            }
+        }
+        return new LabeledImage(id, toHeight, toWidth, channels,
+                dev.coilsight.model.Preprocessor.resize(pixels, height, width, channels, toHeight, toWidth), bits);
+    }
+
     /** Whether any pixel of any class is set. */
     public boolean defective() {
         for (byte b : classBits) {

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 "mIoU over the defect classes, mIoUWithBackground (background as one more class, as papers count NEU-Seg),",
                 "backgroundIoU, pixelAccuracy, per-class presence precision/recall/F1/support. Classifiers: accuracy, precision, recall, F1 per class with",
                 "support, confusion matrix. Trivial baselines are printed next to them.",
-                "--tune sweeps per-class pixel thresholds and minimum component areas on this data and writes the best into model.json.",
+                "--tune sweeps per-class pixel thresholds and minimum component areas (segmenters) or the decision threshold with the",
+                "best F1 (classifiers) on this data and writes the choice into model.json: run it on data the model is not scored on.",
                 "Exit code 0 on success, 2 on bad input."})
 public final class EvaluateCommand implements Callable<Integer> {
 
@@ -50,7 +51,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Option(names = "--tune", description = "Choose per-class threshold and minimum area on this data and write them into model.json.")
+    @Option(names = "--tune", description = "Choose per-class threshold and minimum area (segmenter) or the decision threshold (classifier) on this data and write them into model.json.")
     boolean tune;
 
     @Option(names = "--tune-for", defaultValue = "dice", description = "What --tune maximises per class: dice (Kaggle Dice over image/class pairs) or iou (IoU over all pixels) (default ${DEFAULT-VALUE}).")
@@ -82,7 +83,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (tune) {
             ModelCard card = ModelCard.read(modelDir);
             if (!card.segmentation()) {
-                throw new IllegalArgumentException("--tune applies to segmenters (per-class thresholds and minimum areas)");
+                PrCurve.Threshold chosen = result.prCurve().bestF1Threshold("defective").orElseThrow(() -> new IllegalArgumentException(
+                        "--tune on a classifier needs defective images in the data to choose a threshold"));
+                ModelCard.Decision old = card.decision();
+                card.withDecision(new ModelCard.Decision(chosen.threshold(), old.windowHeight(), old.windowWidth())).write(modelDir);
+                spec.commandLine().getErr().printf("evaluate: wrote the decision threshold %.4f (F1 %.4f on these images) into %s; "
+                        + "evaluating again with it%n", chosen.threshold(), chosen.f1(), modelDir.resolve(ModelCard.FILE));
+                result = evaluate(data);
+                return finish(result);
             }
             List<ModelCard.ClassSpec> tuned = new ArrayList<>();
             for (int k = 0; k < card.classes().size(); k++) {
@@ -95,6 +103,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "; evaluating again with them");
             result = evaluate(data);
         }
+        return finish(result);
+    }
+
+    /** Records the figures in the card when asked and prints them. */
+    private int finish(EvaluationResult result) throws java.io.IOException {
         if (recordAs != null) {
             ModelCard card = ModelCard.read(modelDir);
             Map<String, Object> metrics = new LinkedHashMap<>(card.metrics() == null ? Map.of() : card.metrics());

@@ -139,6 +139,8 @@ public final class EvaluationResult {
                 f.put("baselines", baselines);
             } else {
                 f.putAll(classification.toMap());
+                double auc = prCurve.rocAuc("defective");
+                f.put("rocAuc", Double.isNaN(auc) ? null : auc);
                 Map<?, ?> confusion = (Map<?, ?>) classification.toMap().get("confusionMatrix");
                 long pos = ((Number) confusion.get("truePositives")).longValue() + ((Number) confusion.get("falseNegatives")).longValue();
                 long total = classification.total();

@@ -24,6 +24,71 @@ public final class PrCurve {
         series.computeIfAbsent(name, n -> new ArrayList<>()).add(new Scored(score, actual));
     }
 
+    /**
+     * Area under the ROC curve of one series: the chance that a random positive scores above a random negative,
+     * ties counting half (the Mann-Whitney statistic); NaN without a positive or a negative.
+     */
+    public double rocAuc(String name) {
+        List<Scored> sorted = new ArrayList<>(series.getOrDefault(name, List.of()));
+        sorted.sort(Comparator.comparingDouble(Scored::score));
+        long positives = sorted.stream().filter(Scored::actual).count();
+        long negatives = sorted.size() - positives;
+        if (positives == 0 || negatives == 0) {
+            return Double.NaN;
+        }
+        double rankSum = 0;
+        for (int i = 0; i < sorted.size(); ) {
+            int j = i;
+            while (j < sorted.size() && sorted.get(j).score() == sorted.get(i).score()) {
+                j++;
+            }
+            double midRank = (i + 1 + j) / 2.0; // ranks i+1..j share their mean
+            for (int k = i; k < j; k++) {
+                if (sorted.get(k).actual()) {
+                    rankSum += midRank;
+                }
+            }
+            i = j;
+        }
+        return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    }
+
+    /** A decision threshold ("positive when the score is above it") and the F1 it gives on the series. */
+    public record Threshold(double threshold, double f1) {
+    }
+
+    /**
+     * The threshold with the best F1 on one series, halfway between the lowest score it calls positive and the next
+     * lower score (a tie in F1 goes to the higher threshold); empty without a positive.
+     */
+    public java.util.Optional<Threshold> bestF1Threshold(String name) {
+        List<Scored> sorted = new ArrayList<>(series.getOrDefault(name, List.of()));
+        sorted.sort(Comparator.comparingDouble(Scored::score).reversed());
+        long positives = sorted.stream().filter(Scored::actual).count();
+        if (positives == 0) {
+            return java.util.Optional.empty();
+        }
+        Threshold best = null;
+        long tp = 0;
+        long fp = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            if (sorted.get(i).actual()) {
+                tp++;
+            } else {
+                fp++;
+            }
+            boolean lastOfScore = i == sorted.size() - 1 || sorted.get(i + 1).score() != sorted.get(i).score();
+            if (lastOfScore) {
+                double f1 = 2.0 * tp / (2.0 * tp + fp + (positives - tp));
+                double below = i == sorted.size() - 1 ? 0 : sorted.get(i + 1).score();
+                if (best == null || f1 > best.f1()) {
+                    best = new Threshold((sorted.get(i).score() + below) / 2, f1);
+                }
+            }
+        }
+        return java.util.Optional.of(best);
+    }
+
     /** {recalls, precisions} of one series, from the highest score down; empty when it has no positive. */
     public double[][] points(String name) {
         return points(series.getOrDefault(name, List.of()));

@@ -38,7 +38,7 @@ final class ModelCards {
         training.put("loss", options.loss().name().toLowerCase());
         training.put("learningRate", options.learningRate());
         training.put("batchSize", options.batchSize());
-        training.put("crop", List.of(options.cropHeight(), options.cropWidth()));
+        training.put(options.resize() ? "resize" : "crop", List.of(options.cropHeight(), options.cropWidth()));
         training.put("seed", options.seed());
         training.put("epochsRun", result.epochsRun());
         training.put("bestEpoch", result.bestEpoch());
@@ -49,8 +49,9 @@ final class ModelCards {
         training.put("trainedAt", TrainCommand.timestamp());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("validation (during training, threshold 0.5)", result.bestFigures());
-        ModelCard.Decision decision = segmenter ? null : new ModelCard.Decision(0.5, options.cropHeight(), options.cropWidth());
+        ModelCard.Decision decision = segmenter ? null
+                : options.resize() ? ModelCard.Decision.wholeImage(0.5) : new ModelCard.Decision(0.5, options.cropHeight(), options.cropWidth());
         return new ModelCard(name, version, segmenter ? ModelCard.SEGMENTATION : ModelCard.CLASSIFICATION, "serving_default",
-                Trainer.inputSpec(arch), "probabilities", specs, decision, architecture, training, metrics);
+                options.inputSpec(), "probabilities", specs, decision, architecture, training, metrics);
     }
 }

@@ -87,6 +87,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--crop", defaultValue = "192x192", paramLabel = "HxW", description = "Training crop / classifier window (default ${DEFAULT-VALUE}).")
     String crop;
 
+    @Option(names = "--resize", description = {"Resize every image and its mask to the --crop size instead of cropping (data sets whose",
+            "images differ in size); the model then resizes its input as it was trained, and a classifier decides on the whole image."})
+    boolean resize;
+
     @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs (default ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -182,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
         String chosenMonitor = monitor != null ? monitor : kind == Architecture.Kind.SEGMENTER ? "dice" : "f1";
         TrainingOptions options = new TrainingOptions(arch, Loss.parse(loss), learningRate, batchSize, Integer.parseInt(hw[0].trim()),
                 Integer.parseInt(hw[1].trim()), epochs, patience, maxBatches, seed, new Augmentation(!noFlips, brightness, contrast),
-                chosenMonitor, Optional.ofNullable(initFrom), initScope, freezeEncoder, threads);
+                chosenMonitor, Optional.ofNullable(initFrom), initScope, freezeEncoder, threads, resize);
 
         Path modelDir = output != null ? output : runDir.resolve("model");
         String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();
@@ -352,6 +356,11 @@ public final class TrainCommand implements Callable<Integer> {
             throw new java.io.UncheckedIOException("cannot record the command in " + run, e);
         }
     }
+    /** The images as the model will see them: resized to the crop size with {@code --resize}, else as they are. */
+    private static List<LabeledImage> sized(List<LabeledImage> images, TrainingOptions options) {
+        return options.resize() ? images.stream().map(i -> i.resized(options.cropHeight(), options.cropWidth())).toList() : images;
+    }
+
     static final String HELD_OUT_IDS = "held-out-ids.txt";
 
     private static void writeIds(Path file, List<String> ids) {
@@ -367,9 +376,9 @@ public final class TrainCommand implements Callable<Integer> {
                                     Path run, Path modelDir, String modelName, String validationDescription) {
         DatasetLoader loader = new DatasetLoader(classMap, channels);
         PrintStream err = System.err;
-        List<LabeledImage> train = loader.load(data, ids.train(), "loading train images");
+        List<LabeledImage> train = sized(loader.load(data, ids.train(), "loading train images"), options);
         LabeledDataset validationData = validationSplit != null ? Datasets.open(dataset, Optional.of(validationSplit)) : data;
-        List<LabeledImage> validation = loader.load(validationData, ids.validation(), "loading validation images");
+        List<LabeledImage> validation = sized(loader.load(validationData, ids.validation(), "loading validation images"), options);
         writeIds(run.resolve(VALIDATION_IDS), ids.validation());
 
         Map<String, Object> provenance = new LinkedHashMap<>();

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.coilsight.model.InputSpec;
 import dev.coilsight.model.Preprocessor;
 import dev.coilsight.progress.ProgressBar;
 import dev.coilsight.trainer.data.BatchPrefetcher;
@@ -59,10 +58,6 @@ public final class Trainer {
         this.out = out;
     }
 
-    public static InputSpec inputSpec(Architecture arch) {
-        return InputSpec.padded("input", arch.channels(), arch.sizeMultiple());
-    }
-
     public static Path bestCheckpoint(Path runDir) {
         return runDir.resolve("checkpoints").resolve("best").resolve("ckpt");
     }
@@ -73,7 +68,7 @@ public final class Trainer {
 
     public Result train(List<LabeledImage> trainImages, List<LabeledImage> validationImages, boolean resume, Map<String, Object> provenance) {
         Architecture arch = options.architecture();
-        Preprocessor preprocessor = new Preprocessor(inputSpec(arch));
+        Preprocessor preprocessor = new Preprocessor(options.inputSpec());
         CropSampler.Target target = arch.kind() == Architecture.Kind.SEGMENTER ? CropSampler.Target.MASK : CropSampler.Target.DEFECTIVE;
         Set<String> frozen = options.freezeEncoder() ? Set.of(Networks.ENCODER_PREFIX) : Set.of();
         RunState state = resume ? RunState.read(runDir) : RunState.fresh();

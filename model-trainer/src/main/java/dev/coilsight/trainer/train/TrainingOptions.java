@@ -15,6 +15,8 @@ import dev.coilsight.trainer.net.Architecture;
  * @param initFrom     a model directory (SavedModel) whose weights initialise this network
  * @param initScope    {@code encoder} (only {@code enc/...}) or {@code matching} (every variable whose name and shape match)
  * @param freezeEncoder train only the layers outside the encoder (transfer strategy a)
+ * @param resize       every image (and mask) is resized to the crop size instead of cropped, for data sets whose images
+ *                     differ in size: the card's input resizes as training did, and a classifier decides on the whole image
  */
 public record TrainingOptions(
         Architecture architecture,
@@ -32,7 +34,24 @@ public record TrainingOptions(
         Optional<Path> initFrom,
         String initScope,
         boolean freezeEncoder,
-        int threads) {
+        int threads,
+        boolean resize) {
+
+    /** Images cropped, not resized. */
+    public TrainingOptions(Architecture architecture, Loss loss, float learningRate, int batchSize, int cropHeight, int cropWidth, int epochs,
+                           int patience, Integer maxBatchesPerEpoch, long seed, Augmentation augmentation, String monitor,
+                           Optional<Path> initFrom, String initScope, boolean freezeEncoder, int threads) {
+        this(architecture, loss, learningRate, batchSize, cropHeight, cropWidth, epochs, patience, maxBatchesPerEpoch, seed, augmentation,
+                monitor, initFrom, initScope, freezeEncoder, threads, false);
+    }
+
+    /** The model input: any size padded to the architecture's multiple, or resized to the crop size. */
+    public dev.coilsight.model.InputSpec inputSpec() {
+        return resize
+                ? new dev.coilsight.model.InputSpec("input", "NHWC", architecture.channels(), dev.coilsight.model.InputSpec.RESIZE,
+                        architecture.sizeMultiple(), cropHeight, cropWidth, 1.0 / 255, null, null)
+                : dev.coilsight.model.InputSpec.padded("input", architecture.channels(), architecture.sizeMultiple());
+    }
 
     public TrainingOptions {
         if (cropHeight % architecture.sizeMultiple() != 0 || cropWidth % architecture.sizeMultiple() != 0) {

@@ -51,6 +51,37 @@ class MetricsTest {
     }
 
     @Test
+    void rocAucIsTheChanceAPositiveOutscoresANegativeWithTiesHalf() {
+        PrCurve curve = new PrCurve();
+        // positives 0.9, 0.6, 0.4; negatives 0.6, 0.3: pairs won 2 + 1.5 (tie) + 1 + 1 + 0 ... of 6
+        curve.add("d", 0.9, true);
+        curve.add("d", 0.6, true);
+        curve.add("d", 0.4, true);
+        curve.add("d", 0.6, false);
+        curve.add("d", 0.3, false);
+        // 0.9 beats both (2), 0.6 ties one and beats one (1.5), 0.4 beats one (1): 4.5 / 6
+        assertThat(curve.rocAuc("d")).isCloseTo(0.75, within(1e-12));
+        curve.add("e", 0.5, true);
+        assertThat(curve.rocAuc("e")).isNaN();
+    }
+
+    @Test
+    void theBestF1ThresholdLiesBetweenTheLowestScoreItCallsPositiveAndTheNextOne() {
+        PrCurve curve = new PrCurve();
+        curve.add("d", 0.95, true);
+        curve.add("d", 0.80, true);
+        curve.add("d", 0.70, false);
+        curve.add("d", 0.60, true);
+        curve.add("d", 0.20, false);
+        curve.add("d", 0.10, false);
+        // above 0.65: 2 TP, 0 FP, 1 FN -> 0.8; above 0.4: 3 TP, 1 FP -> 6/7 = 0.857 (best); above 0.15: 3 TP, 2 FP -> 0.75
+        PrCurve.Threshold best = curve.bestF1Threshold("d").orElseThrow();
+        assertThat(best.threshold()).isCloseTo(0.40, within(1e-12));
+        assertThat(best.f1()).isCloseTo(6.0 / 7, within(1e-12));
+        assertThat(new PrCurve().bestF1Threshold("d")).isEmpty();
+    }
+
+    @Test
     void aClassAbsentEverywhereHasIouOne() {
         SegmentationScore score = new SegmentationScore(List.of("a"));
         score.add(new boolean[][] {mask("00")}, new boolean[][] {mask("00")});

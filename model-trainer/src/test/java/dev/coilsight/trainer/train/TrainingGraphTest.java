@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.coilsight.model.InputSpec;
 import dev.coilsight.model.Preprocessor;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.data.Augmentation;
@@ -26,7 +27,7 @@ class TrainingGraphTest {
         try (TrainingGraph graph = new TrainingGraph(arch, Loss.BCE_DICE, 0.01f, frozen, 1)) {
             graph.assign(graph.parameters().initialValues(seed));
             CropSampler sampler = new CropSampler(IMAGES, target, 64, 64, arch.classes(), new Augmentation(true, 0.1, 0.2),
-                    new Preprocessor(Trainer.inputSpec(arch)), seed);
+                    new Preprocessor(InputSpec.padded("input", arch.channels(), arch.sizeMultiple())), seed);
             TrainingGraph.Batch fixed = sampler.next(8);
             List<Float> losses = new ArrayList<>();
             for (int i = 0; i < steps; i++) {
@@ -65,7 +66,7 @@ class TrainingGraphTest {
             graph.assign(graph.parameters().initialValues(3));
             var before = graph.weights();
             CropSampler sampler = new CropSampler(IMAGES, CropSampler.Target.MASK, 64, 64, 3, Augmentation.NONE,
-                    new Preprocessor(Trainer.inputSpec(arch)), 3);
+                    new Preprocessor(InputSpec.padded("input", arch.channels(), arch.sizeMultiple())), 3);
             for (int i = 0; i < 3; i++) {
                 graph.step(sampler.next(4));
             }
@@ -81,7 +82,7 @@ class TrainingGraphTest {
             try (TrainingGraph graph = new TrainingGraph(TinyModels.segmenter(), loss, 0.001f, Set.of(), 1)) {
                 graph.assign(graph.parameters().initialValues(1));
                 CropSampler sampler = new CropSampler(IMAGES, CropSampler.Target.MASK, 64, 64, 3, Augmentation.NONE,
-                        new Preprocessor(Trainer.inputSpec(TinyModels.segmenter())), 1);
+                        new Preprocessor(InputSpec.padded("input", TinyModels.segmenter().channels(), TinyModels.segmenter().sizeMultiple())), 1);
                 assertThat(graph.step(sampler.next(2))).as(loss.name()).isFinite().isPositive();
             }
         }
