@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
 
 import dev.coilsight.bench.http.HttpServersBenchCommand;
 import dev.coilsight.bench.ingest.IngestBenchCommand;
+import dev.coilsight.bench.roofline.MachinePeak;
+import dev.coilsight.bench.roofline.ModelArithmetic;
+import dev.coilsight.bench.roofline.Roofline;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
@@ -228,8 +231,14 @@ public final class BenchCommand implements Callable<Integer> {
         Percentiles.Summary overheadNoLinger = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(),
                 overheadTopics.get("overhead-nolinger"), image, 20, overheadCount, 0);
         setup.put("overheadImageBytes", image.length);
+        progress("roofline: counting the models' arithmetic and measuring the matrix-product peaks");
+        var header = new dev.coilsight.image.ImageDecoder().readHeader(files.get(0));
+        ModelCard classifierCard = ModelCard.read(classifierDir);
+        ModelCard segmenterCard = ModelCard.read(segmenterDir);
+        Roofline roofline = new Roofline(ModelArithmetic.gflopPerImage(classifierCard, header.height(), header.width()),
+                ModelArithmetic.gflopPerImage(segmenterCard, header.height(), header.width()), MachinePeak.measure(6));
         return new BenchReport(setup, files.size() * passes, defective, rounds, paced != null ? paced.latency() : Percentiles.Summary.EMPTY,
-                pacedRate, overhead, overheadNoLinger);
+                pacedRate, overhead, overheadNoLinger, roofline);
     }
 
     private static LoadedModel load(Path dir, String task) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.coilsight.bench.roofline.Roofline;
+
 /**
  * The figures of one {@code ./coilsight bench} run and the two ways they are printed: lines for a
  * person, one JSON object for scripts. Each round measures (a), (b) and (c) back to back; the ratios
@@ -25,9 +27,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param latencyRate     the paced replay's rate, images/s (0 when the paced phase was skipped)
  * @param overhead        serde + broker round trip of one {@code ImageCaptured}, ms, with ingest's producer settings
  * @param overheadNoLinger the same with linger.ms 0
+ * @param roofline        the models' arithmetic and the machine's peaks; null when not measured
  */
 public record BenchReport(Map<String, Object> setup, int images, int defectiveImages, List<Round> rounds, Percentiles.Summary latency,
-                          double latencyRate, Percentiles.Summary overhead, Percentiles.Summary overheadNoLinger) {
+                          double latencyRate, Percentiles.Summary overhead, Percentiles.Summary overheadNoLinger, Roofline roofline) {
+
+    /** Without the roofline. */
+    public BenchReport(Map<String, Object> setup, int images, int defectiveImages, List<Round> rounds, Percentiles.Summary latency,
+                       double latencyRate, Percentiles.Summary overhead, Percentiles.Summary overheadNoLinger) {
+        this(setup, images, defectiveImages, rounds, latency, latencyRate, overhead, overheadNoLinger, null);
+    }
 
     /** Target: the pipeline reaches at least this fraction of bare batched predict. */
     public static final double PIPELINE_TARGET = 0.9;
@@ -109,6 +118,9 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
         out.put("pipelineImagesPerSec", number(pipelineImagesPerSec()));
         out.put("pipelineOverBare", number(pipelineOverBare()));
         out.put("batchedOverBatch1", number(batchedOverBatch1()));
+        if (roofline != null) {
+            out.putAll(roofline.toMap(bareImagesPerSec(), defectiveShare()));
+        }
         out.put("latencyP50Ms", number(latency.p50()));
         out.put("latencyP95Ms", number(latency.p95()));
         out.put("latencyP99Ms", number(latency.p99()));
@@ -173,6 +185,9 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
                 pipelineOverBare(), PIPELINE_TARGET, pipelineOverBare() >= PIPELINE_TARGET ? "met" : "NOT met", batchedOverBatch1(), of));
         lines.add(String.format(Locale.ROOT, "capture-to-result latency at %.2f images/s (%d images): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms",
                 latencyRate, latency.count(), latency.p50(), latency.p95(), latency.p99(), latency.max()));
+        if (roofline != null) {
+            lines.addAll(rooflineLines());
+        }
         PipelineRun.Result first = rounds.get(0).pipeline();
         lines.add(String.format(Locale.ROOT, "  (round 1 while saturated, queueing included: p50 %.0f ms, p99 %.0f ms)", first.latency().p50(),
                 first.latency().p99()));
@@ -183,6 +198,21 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
                 overhead.p99(), OVERHEAD_TARGET_MS, overhead.p50() < OVERHEAD_TARGET_MS ? "met" : "NOT met"));
         lines.add(String.format(Locale.ROOT, "  (producer linger.ms 0 instead of ingest's 2: p50 %.2f ms, p99 %.2f ms)", overheadNoLinger.p50(),
                 overheadNoLinger.p99()));
+        return lines;
+    }
+
+    private double defectiveShare() {
+        return images == 0 ? 0 : (double) defectiveImages / images;
+    }
+
+    private List<String> rooflineLines() {
+        Map<String, Object> r = roofline.toMap(bareImagesPerSec(), defectiveShare());
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "arithmetic: classifier %s GFLOP/image, segmenter %s GFLOP/image; bare batched does %s GFLOP/image "
+                + "(%.0f %% segmented) = %s GFLOP/s", r.get("classifierGflopPerImage"), r.get("segmenterGflopPerImage"), r.get("gflopPerImage"),
+                100 * defectiveShare(), r.get("bareGflopPerSec")));
+        lines.add(String.format(Locale.ROOT, "machine: %s %s; matrix product %s GFLOP/s fp32, %s GFLOP/s bf16: bare batched at %s of the fp32 peak",
+                r.get("cpu"), r.get("cpuFeatures"), r.get("fp32PeakGflopPerSec"), r.get("bf16PeakGflopPerSec"), r.get("bareOverFp32Peak")));
         return lines;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.bench.jmh.JmhCommand;
+import dev.coilsight.bench.roofline.MachinePeak;
+import dev.coilsight.bench.roofline.Roofline;
 
 class BenchReportTest {
 
@@ -65,6 +68,28 @@ class BenchReportTest {
         assertThat(json.get("rounds")).hasSize(3);
         assertThat(json.get("rounds").get(1).get("pipelineOverBare").asDouble()).isEqualTo(0.5);
         assertThat(json.get("setup").get("batch").asInt()).isEqualTo(8);
+    }
+
+    @Test
+    void theRooflineSaysWhatTheBareRateIsInGflopsAndAsAShareOfTheMeasuredPeak() throws Exception {
+        BenchReport plain = report();
+        Roofline roofline = new Roofline(OptionalDouble.of(13.9), OptionalDouble.of(29.6),
+                new MachinePeak("Test CPU", List.of("avx512f", "avx512_bf16"), 300.0, 900.0));
+        BenchReport r = new BenchReport(plain.setup(), plain.images(), plain.defectiveImages(), plain.rounds(), plain.latency(), plain.latencyRate(),
+                plain.overhead(), plain.overheadNoLinger(), roofline);
+
+        JsonNode json = new ObjectMapper().readTree(r.toJson());
+        // 80 of 90 images segmented: 13.9 + 80/90 x 29.6 = 40.211 GFLOP per image, at the bare median of 10 images/s.
+        assertThat(json.get("classifierGflopPerImage").asDouble()).isEqualTo(13.9);
+        assertThat(json.get("segmenterGflopPerImage").asDouble()).isEqualTo(29.6);
+        assertThat(json.get("gflopPerImage").asDouble()).isCloseTo(40.211, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(json.get("bareGflopPerSec").asDouble()).isCloseTo(402.111, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(json.get("fp32PeakGflopPerSec").asDouble()).isEqualTo(300.0);
+        assertThat(json.get("bf16PeakGflopPerSec").asDouble()).isEqualTo(900.0);
+        assertThat(json.get("bareOverFp32Peak").asDouble()).isCloseTo(1.34, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(String.join("\n", r.toLines())).contains("classifier 13.9 GFLOP/image, segmenter 29.6 GFLOP/image")
+                .contains("Test CPU [avx512f, avx512_bf16]").contains("at 1.34 of the fp32 peak");
+        assertThat(new ObjectMapper().readTree(plain.toJson()).has("gflopPerImage")).as("no roofline, no keys").isFalse();
     }
 
     @Test

@@ -1,0 +1,36 @@
+package dev.coilsight.bench.roofline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coilsight.model.ModelCard;
+
+class ModelArithmeticTest {
+
+    private static final Path MODELS = Path.of(System.getProperty("user.dir")).getParent().resolve("models");
+
+    @Test
+    void theWindowedClassifierPaysForEveryWindowAndTheSegmenterForThePaddedImage() {
+        ModelCard classifier = ModelCard.read(MODELS.resolve("severstal-classifier"));
+        ModelCard segmenter = ModelCard.read(MODELS.resolve("severstal-resunet"));
+        // 1600 x 256 in 256 x 256 windows at stride 128: 12 windows of 1.16 GFLOP.
+        assertThat(ModelArithmetic.gflopPerImage(classifier, 256, 1600).orElseThrow()).isCloseTo(12 * 1.1608, within(0.01));
+        assertThat(ModelArithmetic.gflopPerImage(segmenter, 256, 1600).orElseThrow()).isCloseTo(29.63, within(0.01));
+        // Not a multiple of 16: padded up to 256 x 1616 first.
+        assertThat(ModelArithmetic.gflopPerImage(segmenter, 250, 1601).orElseThrow()).isCloseTo(29.63 * 1616 / 1600, within(0.02));
+    }
+
+    @Test
+    void aResizingModelPaysForItsInputSizeWhateverTheImageAndACardWithoutArchitectureHasNoFigure() {
+        ModelCard tiles = ModelCard.read(MODELS.resolve("magnetic-tile-classifier"));
+        assertThat(ModelArithmetic.gflopPerImage(tiles, 300, 500).orElseThrow())
+                .isEqualTo(ModelArithmetic.gflopPerImage(tiles, 120, 631).orElseThrow());
+        ModelCard keras = new ModelCard("keras", "1", ModelCard.SEGMENTATION, "serving_default", tiles.input(), "probabilities",
+                ModelCard.read(MODELS.resolve("severstal-resunet")).classes(), null, null, null, null);
+        assertThat(ModelArithmetic.gflopPerImage(keras, 256, 256)).isEmpty();
+    }
+}
