@@ -26,7 +26,6 @@ import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
-import dev.coilsight.ingest.replay.ReplaySource;
 import dev.coilsight.ingest.replay.Replayer;
 import dev.coilsight.metrics.ScoreReport;
 import dev.coilsight.model.ModelCard;
@@ -54,17 +53,23 @@ public final class DemoCommand implements Callable<Integer> {
     /** The services' log lines, in the data folder. */
     static final String LOG_FILE = "demo.log";
 
+    @Option(names = "--line", defaultValue = "severstal", converter = DemoLine.Converter.class,
+            description = {"The production line: severstal (steel strip, 4 classes, 1600x256) or magnetic-tile (5 classes, tiles of",
+                    "many sizes, mostly defect-free; replays the test part of its split, which its models never saw). It picks the",
+                    "data set beside the checkout, the default models and the rate (default: ${DEFAULT-VALUE})."})
+    DemoLine line;
+
     @Option(names = "--dataset", paramLabel = "PATH",
-            description = "Folder with train_images/ (and optionally train.csv, for the score), e.g. the Kaggle download. "
-                    + "Default: ../shared/data/severstal-train beside the checkout.")
+            description = "Folder with train_images/ (and optionally train.csv, for the score), e.g. the Kaggle download, or images/ + "
+                    + "masks/. Default: the line's data set in ../shared/data beside the checkout.")
     Path dataset;
 
     @Option(names = "--coils", defaultValue = "3", description = "Coils the images are split into (default: ${DEFAULT-VALUE}).")
     int coils;
 
-    @Option(names = "--rate", defaultValue = "1", paramLabel = "R", description = "Images per second replayed (default: ${DEFAULT-VALUE}, "
-            + "about what two CPU cores classify and segment; raise it on a GPU).")
-    double rate;
+    @Option(names = "--rate", paramLabel = "R", description = "Images per second replayed (default: the line's, 1 for severstal and 4 for "
+            + "magnetic-tile, about what two CPU cores classify and segment; raise it on a GPU).")
+    Double rate;
 
     @Option(names = "--once", description = "Process the dataset once, print the summary and the score, and exit.")
     boolean once;
@@ -129,11 +134,15 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path root = Path.of(System.getProperty("coilsight.root", ".")).toAbsolutePath().normalize();
         Path data = resolveDataset(root);
-        List<Path> images = ReplaySource.images(data);
-        Optional<Path> labels = Optional.of(data.resolve("train.csv")).filter(Files::isRegularFile);
+        // The line's split names the images of its own data set; another folder is replayed whole.
+        Optional<Path> split = dataset == null ? line.split().map(root::resolve) : Optional.empty();
+        DemoDataset replayed = DemoDataset.open(data, split);
+        List<Path> images = replayed.images();
+        Optional<DemoDataset.Labels> labels = replayed.labels();
+        double rate = this.rate != null ? this.rate : line.rate;
         Path modelRoot = models != null ? models : root.resolve("models");
-        Path classifierModel = requireModel(modelRoot.resolve("severstal-classifier"));
-        Path segmenterModel = requireModel(modelRoot.resolve("severstal-resunet"));
+        Path classifierModel = requireModel(modelRoot.resolve(line.classifier));
+        Path segmenterModel = requireModel(modelRoot.resolve(line.segmenter));
         // Fail before starting anything when a port is taken.
         Ports.requireFree(dashboardPort, "the dashboard (--dashboard-port)");
         Ports.requireFree(ingestPort, "ingest (--ingest-port)");
@@ -143,8 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("coilsight-demo-") : dataDir.toAbsolutePath();
         Path logFile = logging.apply(dir.resolve(LOG_FILE));
-        out.printf("Coilsight demo: %d images from %s as %d coils at %.1f images/s%n  state in %s%s%n  logs in %s%s%n", images.size(),
-                data, coils, rate, dir, temporary ? " (deleted at exit, but for the log)" : "", logFile,
+        out.printf("Coilsight demo: %d images from %s%s as %d coils at %.1f images/s%n  state in %s%s%n  logs in %s%s%n", images.size(),
+                data, split.map(s -> " (listed in " + root.relativize(s) + ")").orElse(""), coils, rate, dir, temporary ? " (deleted at exit, but for the log)" : "", logFile,
                 logging.verbose() ? "" : " (--verbose shows them here)");
         out.flush();
         DevStack.Settings settings = new DevStack.Settings(dir, classifierModel, segmenterModel, kafkaPort, registryPort, ingestPort,
@@ -175,7 +184,7 @@ public final class DemoCommand implements Callable<Integer> {
                     stack.bootstrapServers(), stack.registryUrl(), once ? "" : "Ctrl-C stops everything.");
             out.flush();
             String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
-            Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", "line-1", 400, once ? 1 : 0);
+            Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", line.id, 400, once ? 1 : 0);
             Thread replay = new Thread(() -> replayer.replay(images, plan, null), "demo-replay");
             replay.setDaemon(true);
             replay.start();
@@ -216,7 +225,8 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runOnce(PrintWriter out, DevStack stack, ResultWatcher results, int expected, Optional<Path> labels, Path segmenterModel)
+    private int runOnce(PrintWriter out, DevStack stack, ResultWatcher results, int expected, Optional<DemoDataset.Labels> labels,
+                        Path segmenterModel)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         out.flush();
@@ -258,11 +268,11 @@ public final class DemoCommand implements Callable<Integer> {
             ScoreReport score = DemoScore.score(labels.get(), results.classifications(), results.segmentations(), classes);
             ScoreReport nothing = DemoScore.score(labels.get(), results.classifications(), Map.of(), classes);
             out.printf(Locale.ROOT, "%nKaggle mean Dice against %s: %.4f over %d images x %d classes (predict-nothing baseline: %.4f)%n",
-                    labels.get(), score.meanDice(), score.images(), score.classes(), nothing.meanDice());
+                    labels.get().source(), score.meanDice(), score.images(), score.classes(), nothing.meanDice());
             score.perClassDice().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(e -> out.printf(Locale.ROOT, "  class %d: Dice %.4f%n", e.getKey(), e.getValue()));
         } else {
-            out.println("\nNo train.csv in the dataset: no score (labels are needed for it).");
+            out.println("\nNo labels in the dataset (train.csv or masks/): no score.");
         }
         out.flush();
         return 0;
@@ -291,7 +301,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return dataset;
         }
-        Path shared = root.resolve("..").resolve("shared").resolve("data").resolve("severstal-train").normalize();
+        Path shared = root.resolve("..").resolve("shared").resolve("data").resolve(line.dataset).normalize();
         if (!Files.isDirectory(shared)) {
             throw new IllegalArgumentException("no dataset given and " + shared + " is absent: pass --dataset PATH, a folder with "
                     + "train_images/ and optionally train.csv (e.g. the Kaggle Severstal download). Image data is never part of the repository.");

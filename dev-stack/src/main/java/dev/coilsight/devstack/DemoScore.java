@@ -1,6 +1,5 @@
 package dev.coilsight.devstack;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Set;
 import dev.coilsight.metrics.ImageSet;
 import dev.coilsight.metrics.KaggleScorer;
 import dev.coilsight.metrics.ScoreReport;
-import dev.coilsight.rle.KaggleCsv;
 import dev.coilsight.rle.RleRow;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
@@ -31,7 +29,8 @@ final class DemoScore {
         return imageId.startsWith(prefix) ? imageId.substring(prefix.length()) : imageId;
     }
 
-    static ScoreReport score(Path labels, List<ImageClassified> classified, Map<String, DefectSegmentation> segmented, int classes) {
+    static ScoreReport score(DemoDataset.Labels labels, List<ImageClassified> classified, Map<String, DefectSegmentation> segmented,
+                             int classes) {
         Map<String, ImageSet.Size> sizes = new HashMap<>();
         List<RleRow> predictions = new ArrayList<>();
         for (ImageClassified c : classified) {
@@ -45,7 +44,7 @@ final class DemoScore {
             }
         }
         Set<String> scored = sizes.keySet();
-        List<RleRow> truth = KaggleCsv.readAll(labels).stream().filter(r -> scored.contains(r.imageId())).toList();
-        return new KaggleScorer(classes).score(ImageSet.of(sizes), truth, predictions, labels.toString(), "streamed segmentations");
+        List<RleRow> truth = labels.rows().stream().filter(r -> scored.contains(r.imageId())).toList();
+        return new KaggleScorer(classes).score(ImageSet.of(sizes), truth, predictions, labels.source(), "streamed segmentations");
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,14 +33,19 @@ class DemoOnceIT {
     @TempDir
     Path dataDir;
 
-    @Test
-    void demoOnceStreamsTheSampleAndPrintsTheSummaryAndTheScore() throws Exception {
-        Path sample = SharedData.require("severstal-sample");
+    /** What a finished {@code demo --once} left: its process, its stdout. */
+    private record Finished(Process process, String out) {
+    }
+
+    /** Runs {@code ./coilsight demo --once} with free ports and {@code args}; asserts it finished with exit code 0. */
+    private Finished demoOnce(String... args) throws Exception {
         Path output = dataDir.resolve("demo-output.txt");
-        ProcessBuilder command = new ProcessBuilder(ROOT.resolve("coilsight").toString(), "demo", "--once", "--dataset", sample.toString(),
-                "--coils", "3", "--rate", "8", "--data-dir", dataDir.resolve("state").toString(),
+        List<String> line = new ArrayList<>(List.of(ROOT.resolve("coilsight").toString(), "demo", "--once"));
+        line.addAll(List.of(args));
+        line.addAll(List.of("--data-dir", dataDir.resolve("state").toString(),
                 "--dashboard-port", String.valueOf(Ports.free()), "--ingest-port", String.valueOf(Ports.free()),
-                "--kafka-port", String.valueOf(Ports.free()), "--registry-port", String.valueOf(Ports.free()))
+                "--kafka-port", String.valueOf(Ports.free()), "--registry-port", String.valueOf(Ports.free())));
+        ProcessBuilder command = new ProcessBuilder(line)
                 .directory(ROOT.toFile())
                 .redirectErrorStream(false)
                 .redirectOutput(output.toFile())
@@ -55,6 +61,15 @@ class DemoOnceIT {
         }
         assertThat(finished).as("demo --once finished; its output:\n" + out + "\nlog tail:\n" + tail(dataDir.resolve("demo-log.txt"))).isTrue();
         assertThat(demo.exitValue()).as(out + "\nlog tail:\n" + tail(dataDir.resolve("demo-log.txt"))).isZero();
+        return new Finished(demo, out);
+    }
+
+    @Test
+    void demoOnceStreamsTheSampleAndPrintsTheSummaryAndTheScore() throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Finished finished = demoOnce("--dataset", sample.toString(), "--coils", "3", "--rate", "8");
+        Process demo = finished.process();
+        String out = finished.out();
 
         // Per-coil summary: three coils whose images add up to the 16 of the sample.
         Matcher summary = Pattern.compile("Per-coil summary \\((\\d+) images, (\\d+) defective, (\\d+) segmented\\)").matcher(out);
@@ -108,6 +123,44 @@ class DemoOnceIT {
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("kill -0 " + demoPid + " ")).count())
                 .as("watchdog or registry processes of the demo still running").isZero();
         System.out.printf(Locale.ROOT, "demo --once: mean Dice %.4f (baseline %s)%n", meanDice, score.group(4));
+    }
+
+    @Test
+    void theMagneticTileLineStreamsTheTestPartOfItsSplitWithItsOwnTaxonomyAndImageSizes() throws Exception {
+        Path tiles = SharedData.require("magnetic-tile");
+        List<String> testIds = Files.readAllLines(ROOT.resolve("models/splits/magnetic-tile/test.txt"));
+        String out = demoOnce("--line", "magnetic-tile", "--coils", "2", "--rate", "8").out();
+
+        assertThat(out).containsPattern(testIds.size() + " images from \\S*magnetic-tile \\(listed in models/splits/magnetic-tile/test.txt\\)");
+        Matcher summary = Pattern.compile("Per-coil summary \\((\\d+) images, (\\d+) defective, (\\d+) segmented\\)").matcher(out);
+        assertThat(summary.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(summary.group(1))).isEqualTo(testIds.size());
+        assertThat(summary.group(3)).isEqualTo(summary.group(2));
+        // Most tiles are defect-free, and the classifier passes most of them.
+        assertThat(Integer.parseInt(summary.group(2))).isLessThan(testIds.size() / 2);
+        Matcher score = Pattern.compile("Kaggle mean Dice against (.*): ([\\d.]+) over (\\d+) images x (\\d+) classes "
+                + "\\(predict-nothing baseline: ([\\d.]+)\\)").matcher(out);
+        assertThat(score.find()).as(out).isTrue();
+        assertThat(score.group(1)).endsWith("masks");
+        assertThat(score.group(3)).isEqualTo(String.valueOf(testIds.size()));
+        assertThat(score.group(4)).isEqualTo("5");
+        long defectiveTiles = testIds.stream().filter(id -> !id.startsWith("free_")).count();
+        // Each defective tile has one class: its pair is positive, its four other pairs empty; 3 uneven tiles have empty masks.
+        assertThat(Double.parseDouble(score.group(5))).isCloseTo(1.0 - (defectiveTiles - countEmptyUneven(tiles, testIds)) / (5.0 * testIds.size()),
+                org.assertj.core.data.Offset.offset(0.00006));
+        System.out.printf(Locale.ROOT, "demo --once --line magnetic-tile: mean Dice %s (baseline %s)%n", score.group(2), score.group(5));
+    }
+
+    /** Test tiles named uneven_* whose label mask is empty. */
+    private static long countEmptyUneven(Path tiles, List<String> ids) {
+        return dev.coilsight.dataset.Datasets.open(tiles, Optional.of(ROOT.resolve("models/splits/magnetic-tile/test.txt"))).imageIds().stream()
+                .filter(id -> id.startsWith("uneven_"))
+                .filter(id -> {
+                    var header = new dev.coilsight.image.ImageDecoder().readHeader(tiles.resolve("images").resolve(id + ".jpg"));
+                    return dev.coilsight.dataset.Datasets.open(tiles).masks(id, header.height(), header.width()).values().stream()
+                            .allMatch(m -> m.pixelCount() == 0);
+                })
+                .count();
     }
 
     private static String tail(Path file) {

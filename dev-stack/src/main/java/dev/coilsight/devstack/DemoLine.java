@@ -1,0 +1,52 @@
+package dev.coilsight.devstack;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import picocli.CommandLine;
+
+/**
+ * A production line the demo can replay: its data set beside the checkout, its default models and, where the models
+ * trained on part of the data, the part they never saw. Each line has its own taxonomy and image sizes.
+ */
+enum DemoLine {
+
+    /** Severstal steel strip: 1600x256 images, 4 defect classes; the models learned from all 68 labelled images. */
+    SEVERSTAL("severstal", "severstal-train", "severstal-classifier", "severstal-resunet", null, 1.0),
+    /** Magnetic tiles: 103-632 px images, 5 defect classes, most images defect-free; replays the test part of its split. */
+    MAGNETIC_TILE("magnetic-tile", "magnetic-tile", "magnetic-tile-classifier", "magnetic-tile-resunet", "models/splits/magnetic-tile/test.txt", 4.0);
+
+    final String id;
+    final String dataset;
+    final String classifier;
+    final String segmenter;
+    /** Ids to replay, relative to the checkout; null: every image. */
+    final String split;
+    /** Images per second two CPU cores keep up with. */
+    final double rate;
+
+    DemoLine(String id, String dataset, String classifier, String segmenter, String split, double rate) {
+        this.id = id;
+        this.dataset = dataset;
+        this.classifier = classifier;
+        this.segmenter = segmenter;
+        this.split = split;
+        this.rate = rate;
+    }
+
+    Optional<String> split() {
+        return Optional.ofNullable(split);
+    }
+
+    /** {@code --line} by its id. */
+    static final class Converter implements CommandLine.ITypeConverter<DemoLine> {
+        @Override
+        public DemoLine convert(String value) {
+            return Arrays.stream(values()).filter(l -> l.id.equals(value.trim().toLowerCase(Locale.ROOT))).findFirst()
+                    .orElseThrow(() -> new CommandLine.TypeConversionException("--line must be one of "
+                            + Arrays.stream(values()).map(l -> l.id).collect(Collectors.joining(", ")) + ", got '" + value + "'"));
+        }
+    }
+}
