@@ -45,6 +45,9 @@ record DemoDataset(List<Path> images, Optional<Labels> labels) {
         List<RleRow> rows = new ArrayList<>();
         for (String id : data.imageIds()) {
             Path file = data.imagePath(id);
+            if (!file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(jpe?g|png)$")) {
+                continue; // as the replay: image files only
+            }
             images.add(file);
             ImageHeader header = decoder.readHeader(file);
             for (Map.Entry<Integer, BinaryMask> mask : data.masks(id, header.height(), header.width()).entrySet()) {

@@ -153,12 +153,13 @@ class DemoOnceIT {
 
     /** Test tiles named uneven_* whose label mask is empty. */
     private static long countEmptyUneven(Path tiles, List<String> ids) {
-        return dev.coilsight.dataset.Datasets.open(tiles, Optional.of(ROOT.resolve("models/splits/magnetic-tile/test.txt"))).imageIds().stream()
+        var data = dev.coilsight.dataset.Datasets.open(tiles, Optional.of(ROOT.resolve("models/splits/magnetic-tile/test.txt")));
+        var decoder = new dev.coilsight.image.ImageDecoder();
+        return data.imageIds().stream()
                 .filter(id -> id.startsWith("uneven_"))
                 .filter(id -> {
-                    var header = new dev.coilsight.image.ImageDecoder().readHeader(tiles.resolve("images").resolve(id + ".jpg"));
-                    return dev.coilsight.dataset.Datasets.open(tiles).masks(id, header.height(), header.width()).values().stream()
-                            .allMatch(m -> m.pixelCount() == 0);
+                    var header = decoder.readHeader(data.imagePath(id));
+                    return data.masks(id, header.height(), header.width()).values().stream().allMatch(m -> m.pixelCount() == 0);
                 })
                 .count();
     }

@@ -28,7 +28,7 @@ import dev.coilsight.testsupport.SharedData;
  */
 class DefaultModelsTest {
 
-    static final List<String> COMMITTED = List.of("neu-resunet", "severstal-resunet", "severstal-classifier", "magnetic-tile-classifier");
+    static final List<String> COMMITTED = List.of("neu-resunet", "severstal-resunet", "severstal-classifier", "magnetic-tile-classifier", "magnetic-tile-resunet");
 
     static Path projectRoot() {
         return Path.of(System.getProperty("user.dir")).getParent();
