@@ -2,8 +2,6 @@ package dev.coilsight.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,7 +15,6 @@ import dev.coilsight.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.evaluate.EvaluateCommand;
 import dev.coilsight.trainer.train.TrainCommand;
-import picocli.CommandLine;
 
 /** {@code train} and {@code evaluate} as {@code ./coilsight} runs them, on the real Severstal sample. */
 class CommandsTest {
@@ -26,22 +23,10 @@ class CommandsTest {
     static Path dir;
     static Path model;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(CommandLine cli, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void trainTinySegmenter() {
         model = dir.resolve("model");
-        Run run = run(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
+        CommandRun run = CommandRun.of(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
                 "--width", "4", "--depth", "2", "--crop", "256x256", "--batch", "2", "--epochs", "1", "--max-batches-per-epoch", "2",
                 "--val-fraction", "0.25", "--threads", "1", "--run-dir", dir.resolve("run").toString(), "--output", model.toString(),
                 "--name", "cli-tiny", "--model-version", "3");
@@ -65,7 +50,7 @@ class CommandsTest {
     @SuppressWarnings("unchecked")
     void evaluateJsonTuneAndReport() throws Exception {
         Path report = dir.resolve("report");
-        Run run = run(EvaluateCommand.commandLine(), "--model", model.toString(), "--dataset",
+        CommandRun run = CommandRun.of(EvaluateCommand.commandLine(), "--model", model.toString(), "--dataset",
                 SharedData.require("severstal-sample").toString(), "--json", "--tune", "--report", report.toString(), "--record-as", "sample");
         assertThat(run.exitCode()).as(run.err()).isZero();
         Map<String, Object> json = new ObjectMapper().readValue(run.out().trim(), Map.class);
@@ -87,15 +72,15 @@ class CommandsTest {
 
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
-        Run missing = run(EvaluateCommand.commandLine(), "--model", dir.resolve("nope").toString(), "--dataset",
+        CommandRun missing = CommandRun.of(EvaluateCommand.commandLine(), "--model", dir.resolve("nope").toString(), "--dataset",
                 SharedData.require("severstal-sample").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("evaluate: ").contains("nope");
-        Run badModel = run(TrainCommand.commandLine(), "detector", "--dataset", SharedData.require("severstal-sample").toString(),
+        CommandRun badModel = CommandRun.of(TrainCommand.commandLine(), "detector", "--dataset", SharedData.require("severstal-sample").toString(),
                 "--run-dir", dir.resolve("x").toString());
         assertThat(badModel.exitCode()).isEqualTo(2);
         assertThat(badModel.err()).contains("MODEL must be 'segmenter' or 'classifier', got 'detector'");
-        Run badCrop = run(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
+        CommandRun badCrop = CommandRun.of(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
                 "--crop", "100x100", "--run-dir", dir.resolve("y").toString());
         assertThat(badCrop.exitCode()).isEqualTo(2);
         assertThat(badCrop.err()).contains("multiple of 16");

@@ -62,13 +62,30 @@ public final class PrCurve {
      * lower score (a tie in F1 goes to the higher threshold); empty without a positive.
      */
     public java.util.Optional<Threshold> bestF1Threshold(String name) {
-        List<Scored> sorted = new ArrayList<>(series.getOrDefault(name, List.of()));
-        sorted.sort(Comparator.comparingDouble(Scored::score).reversed());
-        long positives = sorted.stream().filter(Scored::actual).count();
+        List<Scored> scored = series.getOrDefault(name, List.of());
+        long positives = scored.stream().filter(Scored::actual).count();
         if (positives == 0) {
             return java.util.Optional.empty();
         }
         Threshold best = null;
+        for (OperatingPoint p : operatingPoints(scored)) {
+            double f1 = 2.0 * p.tp() / (2.0 * p.tp() + p.fp() + (positives - p.tp()));
+            if (best == null || f1 > best.f1()) {
+                best = new Threshold((p.score() + p.nextScore()) / 2, f1);
+            }
+        }
+        return java.util.Optional.of(best);
+    }
+
+    /** Calling every score down to {@code score} positive gives {@code tp} and {@code fp}; {@code nextScore} is the next lower (0 at the end). */
+    private record OperatingPoint(long tp, long fp, double score, double nextScore) {
+    }
+
+    /** The operating points of a series, from the highest score down, one per distinct score. */
+    private static List<OperatingPoint> operatingPoints(List<Scored> scored) {
+        List<Scored> sorted = new ArrayList<>(scored);
+        sorted.sort(Comparator.comparingDouble(Scored::score).reversed());
+        List<OperatingPoint> points = new ArrayList<>();
         long tp = 0;
         long fp = 0;
         for (int i = 0; i < sorted.size(); i++) {
@@ -77,16 +94,12 @@ public final class PrCurve {
             } else {
                 fp++;
             }
-            boolean lastOfScore = i == sorted.size() - 1 || sorted.get(i + 1).score() != sorted.get(i).score();
-            if (lastOfScore) {
-                double f1 = 2.0 * tp / (2.0 * tp + fp + (positives - tp));
-                double below = i == sorted.size() - 1 ? 0 : sorted.get(i + 1).score();
-                if (best == null || f1 > best.f1()) {
-                    best = new Threshold((sorted.get(i).score() + below) / 2, f1);
-                }
+            boolean last = i == sorted.size() - 1;
+            if (last || sorted.get(i + 1).score() != sorted.get(i).score()) {
+                points.add(new OperatingPoint(tp, fp, sorted.get(i).score(), last ? 0 : sorted.get(i + 1).score()));
             }
         }
-        return java.util.Optional.of(best);
+        return points;
     }
 
     /** {recalls, precisions} of one series, from the highest score down; empty when it has no positive. */
@@ -95,26 +108,13 @@ public final class PrCurve {
     }
 
     private static double[][] points(List<Scored> scored) {
-        List<Scored> sorted = new ArrayList<>(scored);
-        sorted.sort(Comparator.comparingDouble(Scored::score).reversed());
-        long positives = sorted.stream().filter(Scored::actual).count();
+        long positives = scored.stream().filter(Scored::actual).count();
         if (positives == 0) {
             return new double[2][0];
         }
-        List<double[]> pts = new ArrayList<>();
-        long tp = 0;
-        long fp = 0;
-        for (int i = 0; i < sorted.size(); i++) {
-            if (sorted.get(i).actual()) {
-                tp++;
-            } else {
-                fp++;
-            }
-            boolean lastOfScore = i == sorted.size() - 1 || sorted.get(i + 1).score() != sorted.get(i).score();
-            if (lastOfScore) {
-                pts.add(new double[] {(double) tp / positives, (double) tp / (tp + fp)});
-            }
-        }
+        List<double[]> pts = operatingPoints(scored).stream()
+                .map(p -> new double[] {(double) p.tp() / positives, (double) p.tp() / (p.tp() + p.fp())})
+                .toList();
         double[][] xy = new double[2][pts.size()];
         for (int i = 0; i < pts.size(); i++) {
             xy[0][i] = pts.get(i)[0];

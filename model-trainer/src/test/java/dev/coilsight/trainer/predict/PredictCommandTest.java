@@ -2,8 +2,6 @@ package dev.coilsight.trainer.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +20,8 @@ import dev.coilsight.metrics.KaggleScorer;
 import dev.coilsight.rle.KaggleCsv;
 import dev.coilsight.rle.RleRow;
 import dev.coilsight.testsupport.SharedData;
+import dev.coilsight.trainer.CommandRun;
 import dev.coilsight.trainer.evaluate.EvaluateCommand;
-import picocli.CommandLine;
 
 /** {@code ./coilsight predict} with the committed Severstal models on the real Severstal sample, scored as Kaggle would. */
 class PredictCommandTest {
@@ -36,18 +34,6 @@ class PredictCommandTest {
     static Path classifier;
     static double evaluatedDice;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(CommandLine cli, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void evaluateTheDefaultSegmenter() throws Exception {
@@ -56,7 +42,7 @@ class PredictCommandTest {
         Path models = Path.of(System.getProperty("user.dir")).getParent().resolve("models");
         segmenter = models.resolve("severstal-resunet");
         classifier = models.resolve("severstal-classifier");
-        Run evaluated = run(EvaluateCommand.commandLine(), "--model", segmenter.toString(), "--dataset", sample.toString(), "--json");
+        CommandRun evaluated = CommandRun.of(EvaluateCommand.commandLine(), "--model", segmenter.toString(), "--dataset", sample.toString(), "--json");
         assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
         evaluatedDice = ((Number) new ObjectMapper().readValue(evaluated.out().trim(), Map.class).get("meanDice")).doubleValue();
     }
@@ -70,7 +56,7 @@ class PredictCommandTest {
     @Test
     void predictThenScoreGivesExactlyTheDiceEvaluateReports() {
         Path csv = dir.resolve("new.csv");
-        Run run = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString());
+        CommandRun run = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("predict: 16 images").contains("ImageId,ClassId,EncodedPixels");
@@ -80,7 +66,7 @@ class PredictCommandTest {
     @Test
     void theOldLayoutHasARowPerImageAndClassAndScoresTheSame() throws Exception {
         Path csv = dir.resolve("old.csv");
-        Run run = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString(),
+        CommandRun run = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString(),
                 "--format", "old");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -94,9 +80,9 @@ class PredictCommandTest {
     void aClassifierGateLeavesTheImagesItPassesAsCleanWithoutMasks() throws Exception {
         Path gated = dir.resolve("gated.csv");
         Path ungated = dir.resolve("ungated.csv");
-        Run run = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--classifier", classifier.toString(),
+        CommandRun run = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--classifier", classifier.toString(),
                 "--images", images.toString(), "--out", gated.toString());
-        run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", ungated.toString());
+        CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", ungated.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         int clean = Integer.parseInt(run.out().replaceAll("(?s).*, (\\d+) passed as clean by the classifier.*", "$1"));
@@ -110,17 +96,17 @@ class PredictCommandTest {
 
     @Test
     void badInputIsNamedOnOneLineWithExitCodeTwoAndUnreadableFilesAreSkippedByName() throws Exception {
-        Run classifierAsModel = run(PredictCommand.commandLine(), "--model", classifier.toString(), "--images", images.toString(),
+        CommandRun classifierAsModel = CommandRun.of(PredictCommand.commandLine(), "--model", classifier.toString(), "--images", images.toString(),
                 "--out", dir.resolve("x.csv").toString());
         assertThat(classifierAsModel.exitCode()).isEqualTo(2);
         assertThat(classifierAsModel.err()).contains("--model takes a segmenter");
 
-        Run noFolder = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", dir.resolve("nope").toString(),
+        CommandRun noFolder = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", dir.resolve("nope").toString(),
                 "--out", dir.resolve("y.csv").toString());
         assertThat(noFolder.exitCode()).isEqualTo(2);
         assertThat(noFolder.err()).contains("nope").contains("is not a folder");
 
-        Run badFormat = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(),
+        CommandRun badFormat = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(),
                 "--out", dir.resolve("z.csv").toString(), "--format", "csv2");
         assertThat(badFormat.exitCode()).isEqualTo(2);
         assertThat(badFormat.err()).contains("--format must be new or old");
@@ -128,7 +114,7 @@ class PredictCommandTest {
         Path mixed = Files.createDirectories(dir.resolve("mixed"));
         Files.copy(images.resolve("0030401a5.jpg"), mixed.resolve("0030401a5.jpg"));
         Files.writeString(mixed.resolve("notes.txt"), "not an image");
-        Run skipped = run(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", mixed.toString(),
+        CommandRun skipped = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", mixed.toString(),
                 "--out", dir.resolve("mixed.csv").toString());
         assertThat(skipped.exitCode()).as(skipped.err()).isZero();
         assertThat(skipped.err()).contains("skipped notes.txt");
