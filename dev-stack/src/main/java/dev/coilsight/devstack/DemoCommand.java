@@ -8,8 +8,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +25,6 @@ import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.replay.Replayer;
-import dev.coilsight.metrics.ScoreReport;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.progress.ProgressBar;
 import dev.coilsight.schemas.Topics;
@@ -133,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path root = Path.of(System.getProperty("coilsight.root", ".")).toAbsolutePath().normalize();
-        Path data = resolveDataset(root);
+        Path data = dataset != null ? DemoLine.requireFolder(dataset) : line.sharedDataset(root);
         // The line's split names the images of its own data set; another folder is replayed whole.
         Optional<Path> split = dataset == null ? line.split().map(root::resolve) : Optional.empty();
         DemoDataset replayed = DemoDataset.open(data, split);
@@ -141,8 +138,8 @@ public final class DemoCommand implements Callable<Integer> {
         Optional<DemoDataset.Labels> labels = replayed.labels();
         double rate = this.rate != null ? this.rate : line.rate;
         Path modelRoot = models != null ? models : root.resolve("models");
-        Path classifierModel = requireModel(modelRoot.resolve(line.classifier));
-        Path segmenterModel = requireModel(modelRoot.resolve(line.segmenter));
+        Path classifierModel = DemoLine.requireModel(modelRoot.resolve(line.classifier));
+        Path segmenterModel = DemoLine.requireModel(modelRoot.resolve(line.segmenter));
         // Fail before starting anything when a port is taken.
         Ports.requireFree(dashboardPort, "the dashboard (--dashboard-port)");
         Ports.requireFree(ingestPort, "ingest (--ingest-port)");
@@ -263,17 +260,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.printf("%nPer-coil summary (%d images, %d defective, %d segmented):%n", results.classified(), results.defective(), results.segmented());
         out.print(CoilTable.render(page));
-        if (labels.isPresent()) {
-            int classes = ModelCard.read(segmenterModel).classes().stream().mapToInt(ModelCard.ClassSpec::id).max().orElse(1);
-            ScoreReport score = DemoScore.score(labels.get(), results.classifications(), results.segmentations(), classes);
-            ScoreReport nothing = DemoScore.score(labels.get(), results.classifications(), Map.of(), classes);
-            out.printf(Locale.ROOT, "%nKaggle mean Dice against %s: %.4f over %d images x %d classes (predict-nothing baseline: %.4f)%n",
-                    labels.get().source(), score.meanDice(), score.images(), score.classes(), nothing.meanDice());
-            score.perClassDice().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> out.printf(Locale.ROOT, "  class %d: Dice %.4f%n", e.getKey(), e.getValue()));
-        } else {
-            out.println("\nNo labels in the dataset (train.csv or masks/): no score.");
-        }
+        DemoScore.print(out, labels, results.classifications(), results.segmentations(), ModelCard.read(segmenterModel));
         out.flush();
         return 0;
     }
@@ -292,29 +279,6 @@ public final class DemoCommand implements Callable<Integer> {
             n += c.get("imagesInspected").asLong();
         }
         return n;
-    }
-
-    private Path resolveDataset(Path root) {
-        if (dataset != null) {
-            if (!Files.isDirectory(dataset)) {
-                throw new IllegalArgumentException("--dataset " + dataset + " is not a folder");
-            }
-            return dataset;
-        }
-        Path shared = root.resolve("..").resolve("shared").resolve("data").resolve(line.dataset).normalize();
-        if (!Files.isDirectory(shared)) {
-            throw new IllegalArgumentException("no dataset given and " + shared + " is absent: pass --dataset PATH, a folder with "
-                    + "train_images/ and optionally train.csv (e.g. the Kaggle Severstal download). Image data is never part of the repository.");
-        }
-        return shared;
-    }
-
-    private static Path requireModel(Path dir) {
-        if (!Files.isRegularFile(dir.resolve("model.json")) || !Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            throw new IllegalArgumentException("model " + dir + " is missing (no model.json or saved_model.pb): the default models live in "
-                    + "models/ of the checkout; pass --models DIR or rebuild them with models/make-defaults.sh");
-        }
-        return dir;
     }
 
     /** Deletes the demo's state but the log file (and so its folder). */

@@ -1,5 +1,7 @@
 package dev.coilsight.devstack;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,6 +40,34 @@ enum DemoLine {
 
     Optional<String> split() {
         return Optional.ofNullable(split);
+    }
+
+    /** The line's data set in ../shared/data beside the checkout {@code root}. */
+    Path sharedDataset(Path root) {
+        Path shared = root.resolve("..").resolve("shared").resolve("data").resolve(dataset).normalize();
+        if (!Files.isDirectory(shared)) {
+            throw new IllegalArgumentException("no dataset given and " + shared + " is absent: pass --dataset PATH, a folder with "
+                    + "train_images/ and optionally train.csv (e.g. the Kaggle Severstal download), or images/ + masks/. "
+                    + "Image data is never part of the repository.");
+        }
+        return shared;
+    }
+
+    /** A folder given with {@code --dataset}. */
+    static Path requireFolder(Path dataset) {
+        if (!Files.isDirectory(dataset)) {
+            throw new IllegalArgumentException("--dataset " + dataset + " is not a folder");
+        }
+        return dataset;
+    }
+
+    /** A model folder that holds a card and a SavedModel. */
+    static Path requireModel(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("model.json")) || !Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+            throw new IllegalArgumentException("model " + dir + " is missing (no model.json or saved_model.pb): the default models live in "
+                    + "models/ of the checkout; pass --models DIR or rebuild them with models/make-defaults.sh");
+        }
+        return dir;
     }
 
     /** {@code --line} by its id. */

@@ -1,14 +1,18 @@
 package dev.coilsight.devstack;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.coilsight.metrics.ImageSet;
 import dev.coilsight.metrics.KaggleScorer;
 import dev.coilsight.metrics.ScoreReport;
+import dev.coilsight.model.ModelCard;
 import dev.coilsight.rle.RleRow;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
@@ -46,5 +50,21 @@ final class DemoScore {
         Set<String> scored = sizes.keySet();
         List<RleRow> truth = labels.rows().stream().filter(r -> scored.contains(r.imageId())).toList();
         return new KaggleScorer(classes).score(ImageSet.of(sizes), truth, predictions, labels.source(), "streamed segmentations");
+    }
+
+    /** The score of what the line streamed and the predict-nothing baseline, or why there is none. */
+    static void print(PrintWriter out, Optional<DemoDataset.Labels> labels, List<ImageClassified> classified,
+                      Map<String, DefectSegmentation> segmented, ModelCard segmenter) {
+        if (labels.isEmpty()) {
+            out.println("\nNo labels in the dataset (train.csv or masks/): no score.");
+            return;
+        }
+        int classes = segmenter.classes().stream().mapToInt(ModelCard.ClassSpec::id).max().orElse(1);
+        ScoreReport score = score(labels.get(), classified, segmented, classes);
+        ScoreReport nothing = score(labels.get(), classified, Map.of(), classes);
+        out.printf(Locale.ROOT, "%nKaggle mean Dice against %s: %.4f over %d images x %d classes (predict-nothing baseline: %.4f)%n",
+                labels.get().source(), score.meanDice(), score.images(), score.classes(), nothing.meanDice());
+        score.perClassDice().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.printf(Locale.ROOT, "  class %d: Dice %.4f%n", e.getKey(), e.getValue()));
     }
 }
