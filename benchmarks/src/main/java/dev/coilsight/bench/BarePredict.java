@@ -63,7 +63,7 @@ public final class BarePredict implements AutoCloseable {
     }
 
     private static ColorMode mode(LoadedModel model) {
-        return model.card().input().channels() == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+        return ColorMode.forChannels(model.card().input().channels());
     }
 
     /**

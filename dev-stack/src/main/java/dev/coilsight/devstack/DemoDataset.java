@@ -45,7 +45,7 @@ record DemoDataset(List<Path> images, Optional<Labels> labels) {
         List<RleRow> rows = new ArrayList<>();
         for (String id : data.imageIds()) {
             Path file = data.imagePath(id);
-            if (!file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(jpe?g|png)$")) {
+            if (!ReplaySource.isImageFile(file)) {
                 continue; // as the replay: image files only
             }
             images.add(file);

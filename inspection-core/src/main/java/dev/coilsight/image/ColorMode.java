@@ -19,4 +19,9 @@ public enum ColorMode {
     public int channels() {
         return channels;
     }
+
+    /** The mode that gives a model input of {@code channels} channels: grey for one, RGB otherwise. */
+    public static ColorMode forChannels(int channels) {
+        return channels == 1 ? GRAYSCALE : RGB;
+    }
 }

@@ -152,7 +152,7 @@ final class BatchProcessor<I extends SpecificRecord> {
     }
 
     Result process(List<Polled> batch, ModelCard card, Predict predict) {
-        ColorMode mode = card.input().channels() == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+        ColorMode mode = ColorMode.forChannels(card.input().channels());
         List<Item> items = new ArrayList<>(batch.size());
         for (Polled polled : batch) {
             Item item = new Item(polled, card);

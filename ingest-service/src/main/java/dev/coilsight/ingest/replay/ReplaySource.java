@@ -28,7 +28,7 @@ public final class ReplaySource {
         }
         try (Stream<Path> files = Files.list(folder)) {
             List<Path> images = files.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(jpe?g|png)$"))
+                    .filter(ReplaySource::isImageFile)
                     .sorted()
                     .toList();
             if (images.isEmpty()) {
@@ -38,5 +38,10 @@ public final class ReplaySource {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a file is replayed: a .jpg, .jpeg or .png by name (its content is checked when it is sent). */
+    public static boolean isImageFile(Path file) {
+        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(jpe?g|png)$");
     }
 }

@@ -20,7 +20,7 @@ public final class DatasetLoader {
 
     public DatasetLoader(ClassMap classes, int channels) {
         this.classes = classes;
-        this.colorMode = channels == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+        this.colorMode = ColorMode.forChannels(channels);
     }
 
     public List<LabeledImage> load(LabeledDataset dataset, List<String> ids, String task) {

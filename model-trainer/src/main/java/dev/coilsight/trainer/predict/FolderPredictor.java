@@ -113,7 +113,7 @@ final class FolderPredictor implements AutoCloseable {
     }
 
     private static ColorMode mode(ModelCard card) {
-        return card.input().channels() == 1 ? ColorMode.GRAYSCALE : ColorMode.RGB;
+        return ColorMode.forChannels(card.input().channels());
     }
 
     @Override
