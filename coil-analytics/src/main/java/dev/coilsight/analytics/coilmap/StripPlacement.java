@@ -1,0 +1,64 @@
+package dev.coilsight.analytics.coilmap;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import dev.coilsight.mask.Component;
+import dev.coilsight.mask.ConnectedComponents;
+import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.schemas.DefectMask;
+import dev.coilsight.schemas.DefectSegmentation;
+
+/**
+ * Places a segmentation's defects on the strip: each class mask is split into its 8-connected components, and
+ * each component's box becomes millimetres along the coil (the image's {@code positionMm} plus its rows) and across
+ * the strip (the camera's offset plus its columns).
+ */
+public final class StripPlacement {
+
+    /** The most defects kept per class and image, largest first: a speckled mask must not flood a coil's map. */
+    public static final int MAX_DEFECTS_PER_MASK = 64;
+
+    private final CameraLayout cameras;
+
+    public StripPlacement(CameraLayout cameras) {
+        this.cameras = cameras;
+    }
+
+    /**
+     * Where the image's first row lies along the coil: its {@code positionMm}, or, when the line reports none,
+     * its sequence number times the image's length (frames taken back to back).
+     */
+    public double imageStartMm(String cameraId, Double positionMm, long sequence, int height) {
+        if (positionMm != null) {
+            return positionMm;
+        }
+        return sequence * height * cameras.of(cameraId).mmPerPixelAlong();
+    }
+
+    /** The image's length along the coil in millimetres. */
+    public double imageLengthMm(String cameraId, int height) {
+        return height * cameras.of(cameraId).mmPerPixelAlong();
+    }
+
+    public List<StripDefect> place(DefectSegmentation segmentation) {
+        CameraGeometry g = cameras.of(segmentation.getCameraId());
+        double start = imageStartMm(segmentation.getCameraId(), segmentation.getPositionMm(), segmentation.getSequence(),
+                segmentation.getHeight());
+        List<StripDefect> out = new ArrayList<>();
+        for (DefectMask mask : segmentation.getMasks()) {
+            List<Component> components = new ArrayList<>(ConnectedComponents.of(
+                    RunLengthEncoding.decode(mask.getRle(), segmentation.getHeight(), segmentation.getWidth())));
+            components.sort(Comparator.comparingLong(Component::pixels).reversed());
+            for (Component c : components.subList(0, Math.min(components.size(), MAX_DEFECTS_PER_MASK))) {
+                out.add(new StripDefect(segmentation.getImageId(), mask.getClassId(), mask.getClassName(),
+                        start + c.minRow() * g.mmPerPixelAlong(), start + (c.maxRow() + 1) * g.mmPerPixelAlong(),
+                        g.offsetAcrossMm() + c.minCol() * g.mmPerPixelAcross(), g.offsetAcrossMm() + (c.maxCol() + 1) * g.mmPerPixelAcross(),
+                        c.pixels() * g.areaMm2PerPixel()));
+            }
+        }
+        out.sort(Comparator.comparingDouble(StripDefect::alongStartMm));
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.coilsight.analytics.grading;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules of one product and the lines that make it ({@code "*"}: any line no other product names).
+ *
+ * @param stripWidthMm the strip's width, which places the edge zones
+ * @param edgeZoneMm how far from either edge the edge zone reaches
+ */
+public record ProductRules(String product, List<String> lines, Double stripWidthMm, Double edgeZoneMm, List<GradingRule> rules) {
+
+    public ProductRules {
+        if (product == null || product.isBlank()) {
+            throw new IllegalArgumentException("product: every product needs a name");
+        }
+        lines = lines == null || lines.isEmpty() ? List.of("*") : List.copyOf(lines);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+        Set<String> ids = new HashSet<>();
+        boolean zoned = false;
+        for (GradingRule rule : rules) {
+            if (!ids.add(rule.id())) {
+                throw new IllegalArgumentException("rules: product '" + product + "' has two rules with id '" + rule.id() + "'");
+            }
+            zoned |= rule.zone() != Zone.ANY;
+        }
+        if (zoned && (stripWidthMm == null || edgeZoneMm == null)) {
+            throw new IllegalArgumentException("stripWidthMm: product '" + product + "' has zone rules, so it needs stripWidthMm and edgeZoneMm");
+        }
+        if (stripWidthMm != null && (!(stripWidthMm > 0) || edgeZoneMm == null || !(edgeZoneMm >= 0) || 2 * edgeZoneMm > stripWidthMm)) {
+            throw new IllegalArgumentException("edgeZoneMm: product '" + product + "': need 0 <= edgeZoneMm <= stripWidthMm / 2, got "
+                    + edgeZoneMm + " of " + stripWidthMm);
+        }
+    }
+
+    boolean inZone(GradingRule rule, double acrossMm) {
+        return rule.zone() == Zone.ANY || rule.zone().contains(acrossMm, stripWidthMm, edgeZoneMm);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.coilsight.analytics.periodic;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.coilsight.analytics.coilmap.StripDefect;
+
+/**
+ * Finds defects of one class at a constant pitch along a coil. Every pair of defects close enough across the strip
+ * proposes a pitch (their distance over 1..{@code maxMissedTurns + 1} turns); the proposal is followed turn by turn
+ * from the earlier defect, each turn taking the nearest defect within the tolerance and refitting the pitch by least
+ * squares over what it has taken, and stopping after more missed turns in a row than allowed. A series is kept when
+ * it has enough occurrences and every one lies within the tolerance of the fitted pitch. The longest series wins (on a
+ * tie the one with fewer missed turns, so half the true pitch loses), its defects are set aside, and the search runs
+ * again for further rolls. Quadratic in the defects of a class per proposal, which a coil's map bounds.
+ */
+public final class PeriodicDefectFinder {
+
+    private final PeriodicSettings settings;
+
+    public PeriodicDefectFinder(PeriodicSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The periodic defects among a coil's defects, by class then position. */
+    public List<PeriodicDefect> find(List<StripDefect> defects) {
+        Map<Integer, List<StripDefect>> byClass = new TreeMap<>();
+        for (StripDefect d : defects) {
+            byClass.computeIfAbsent(d.classId(), c -> new ArrayList<>()).add(d);
+        }
+        List<PeriodicDefect> found = new ArrayList<>();
+        byClass.forEach((classId, ofClass) -> found.addAll(findInClass(ofClass)));
+        return found;
+    }
+
+    private List<PeriodicDefect> findInClass(List<StripDefect> ofClass) {
+        List<StripDefect> left = new ArrayList<>(ofClass);
+        left.sort(Comparator.comparingDouble(StripDefect::alongMm));
+        List<PeriodicDefect> found = new ArrayList<>();
+        while (left.size() >= settings.minOccurrences()) {
+            Series best = bestSeries(left);
+            if (best == null) {
+                break;
+            }
+            List<Double> positions = new ArrayList<>();
+            double across = 0;
+            for (int index : best.members) {
+                positions.add(left.get(index).alongMm());
+                across += left.get(index).acrossMm();
+            }
+            StripDefect first = left.get(best.members.get(0));
+            found.add(new PeriodicDefect(first.classId(), first.className(), best.pitch, positions, across / best.members.size()));
+            List<StripDefect> rest = new ArrayList<>();
+            for (int i = 0; i < left.size(); i++) {
+                if (!best.members.contains(i)) {
+                    rest.add(left.get(i));
+                }
+            }
+            left = rest;
+        }
+        return found;
+    }
+
+    private Series bestSeries(List<StripDefect> sorted) {
+        Series best = null;
+        int maxTurnsPerPair = settings.maxMissedTurns() + 1;
+        for (int i = 0; i < sorted.size(); i++) {
+            StripDefect a = sorted.get(i);
+            for (int j = i + 1; j < sorted.size(); j++) {
+                StripDefect b = sorted.get(j);
+                double distance = b.alongMm() - a.alongMm();
+                if (distance > settings.maxPitchMm() * maxTurnsPerPair) {
+                    break;
+                }
+                if (Math.abs(b.acrossMm() - a.acrossMm()) > settings.acrossToleranceMm()) {
+                    continue;
+                }
+                for (int turns = 1; turns <= maxTurnsPerPair; turns++) {
+                    double pitch = distance / turns;
+                    if (pitch < settings.minPitchMm() || pitch > settings.maxPitchMm()) {
+                        continue;
+                    }
+                    Series s = follow(sorted, i, pitch);
+                    if (s != null && (best == null || s.betterThan(best))) {
+                        best = s;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The series from defect {@code start} at about {@code pitch}, or null when it is too short or not constant. */
+    private Series follow(List<StripDefect> sorted, int start, double pitch) {
+        StripDefect origin = sorted.get(start);
+        List<Integer> members = new ArrayList<>(List.of(start));
+        List<Integer> turnOf = new ArrayList<>(List.of(0));
+        double last = sorted.get(sorted.size() - 1).alongMm();
+        int missed = 0;
+        int missedTotal = 0;
+        for (int turn = 1; ; turn++) {
+            double expected = origin.alongMm() + turn * pitch;
+            double window = settings.tolerance() * pitch;
+            if (expected > last + window) {
+                break;
+            }
+            int nearest = nearest(sorted, expected, window, origin.acrossMm(), start);
+            if (nearest < 0) {
+                if (++missed > settings.maxMissedTurns()) {
+                    break;
+                }
+                missedTotal++;
+                continue;
+            }
+            missed = 0;
+            members.add(nearest);
+            turnOf.add(turn);
+            pitch = fittedPitch(sorted, members, turnOf, pitch);
+        }
+        if (members.size() < settings.minOccurrences()) {
+            return null;
+        }
+        // Trailing misses are where the series ended, not gaps in it.
+        missedTotal -= missed;
+        double fitted = fittedPitch(sorted, members, turnOf, pitch);
+        double intercept = intercept(sorted, members, turnOf, fitted);
+        for (int k = 0; k < members.size(); k++) {
+            double residual = sorted.get(members.get(k)).alongMm() - (intercept + turnOf.get(k) * fitted);
+            if (Math.abs(residual) > settings.tolerance() * fitted) {
+                return null;
+            }
+        }
+        if (fitted < settings.minPitchMm() || fitted > settings.maxPitchMm()) {
+            return null;
+        }
+        return new Series(members, fitted, missedTotal);
+    }
+
+    private int nearest(List<StripDefect> sorted, double expected, double window, double across, int after) {
+        int best = -1;
+        double bestDistance = Double.MAX_VALUE;
+        for (int k = after + 1; k < sorted.size(); k++) {
+            StripDefect d = sorted.get(k);
+            if (d.alongMm() > expected + window) {
+                break;
+            }
+            double distance = Math.abs(d.alongMm() - expected);
+            if (distance <= window && distance < bestDistance && Math.abs(d.acrossMm() - across) <= settings.acrossToleranceMm()) {
+                best = k;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    /** Least-squares slope of position over turn number. */
+    private static double fittedPitch(List<StripDefect> sorted, List<Integer> members, List<Integer> turnOf, double fallback) {
+        int n = members.size();
+        if (n < 2) {
+            return fallback;
+        }
+        double meanTurn = 0;
+        double meanPos = 0;
+        for (int k = 0; k < n; k++) {
+            meanTurn += turnOf.get(k);
+            meanPos += sorted.get(members.get(k)).alongMm();
+        }
+        meanTurn /= n;
+        meanPos /= n;
+        double covariance = 0;
+        double variance = 0;
+        for (int k = 0; k < n; k++) {
+            double dt = turnOf.get(k) - meanTurn;
+            covariance += dt * (sorted.get(members.get(k)).alongMm() - meanPos);
+            variance += dt * dt;
+        }
+        return variance == 0 ? fallback : covariance / variance;
+    }
+
+    private static double intercept(List<StripDefect> sorted, List<Integer> members, List<Integer> turnOf, double pitch) {
+        double sum = 0;
+        for (int k = 0; k < members.size(); k++) {
+            sum += sorted.get(members.get(k)).alongMm() - turnOf.get(k) * pitch;
+        }
+        return sum / members.size();
+    }
+
+    private record Series(List<Integer> members, double pitch, int missedTurns) {
+        boolean betterThan(Series other) {
+            if (members.size() != other.members.size()) {
+                return members.size() > other.members.size();
+            }
+            return missedTurns < other.missedTurns;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.coilsight.analytics.periodic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coilsight.analytics.coilmap.CameraLayout;
+import dev.coilsight.analytics.coilmap.StripDefect;
+import dev.coilsight.analytics.coilmap.StripPlacement;
+import dev.coilsight.mask.Component;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.testsupport.SharedData;
+
+class PeriodicDefectFinderTest {
+
+    private static final PeriodicDefectFinder FINDER = new PeriodicDefectFinder(PeriodicSettings.DEFAULT);
+    private static final StripPlacement PLACEMENT = new StripPlacement(CameraLayout.parse("*=1:1:0", "test"));
+    /** A 200 m coil: 781 frames of 256 mm. */
+    private static final int FRAMES = 781;
+    private static final int RANDOM_IMAGES_PER_COIL = 80;
+
+    @Test
+    void aRollMarkMadeOfRealDefectsAmongRandomRealDefectsIsFoundAtItsPitchInEveryCoil() {
+        SeverstalCoils coils = new SeverstalCoils(SharedData.require("severstal-train"));
+        Random random = new Random(18);
+        int classId = 1;
+        List<SeverstalCoils.Labelled> marks = coils.withClass(classId);
+        for (int coil = 0; coil < 20; coil++) {
+            String coilId = "coil-" + coil;
+            double pitch = 700 + random.nextDouble() * 4000;
+            SeverstalCoils.Labelled mark = marks.get(random.nextInt(marks.size()));
+            Component spot = SeverstalCoils.largest(mark, classId);
+            double spotRow = (spot.minRow() + spot.maxRow() + 1) / 2.0;
+            List<DefectSegmentation> segmentations = coils.randomPlacements(coilId, random, FRAMES, RANDOM_IMAGES_PER_COIL);
+            double start = 5_000 + random.nextDouble() * 20_000;
+            int turns = 8;
+            int missedTurn = 2 + random.nextInt(4);
+            List<Double> placed = new ArrayList<>();
+            for (int turn = 0; turn < turns; turn++) {
+                if (turn == missedTurn) {
+                    continue; // the segmenter missed it on this turn
+                }
+                // The roll mark's centre at its turn, give or take half a percent of the pitch (a slipping strip).
+                double target = start + turn * pitch + (random.nextDouble() - 0.5) * 0.01 * pitch;
+                placed.add(target);
+                segmentations.add(SeverstalCoils.segmentation(coilId, mark, coilId + "-mark" + turn, target - spotRow));
+            }
+            List<PeriodicDefect> found = FINDER.find(defects(segmentations));
+
+            PeriodicDefect mainSpot = found.stream()
+                    .filter(p -> p.classId() == classId && p.positionsMm().stream().anyMatch(x -> Math.abs(x - placed.get(0)) < 1))
+                    .findFirst().orElseThrow(() -> new AssertionError(coilId + ": no periodic defect at the mark's first turn " + placed.get(0)
+                            + " (pitch " + pitch + "); found " + found));
+            assertTrue(Math.abs(mainSpot.pitchMm() - pitch) <= 0.02 * pitch,
+                    coilId + ": pitch " + mainSpot.pitchMm() + " should be within 2 % of " + pitch);
+            assertEquals(placed.size(), mainSpot.count(), coilId + ": every placed turn is an occurrence");
+            assertEquals(pitch / Math.PI, mainSpot.rollDiameterMm(), 0.02 * pitch / Math.PI);
+            for (PeriodicDefect p : found) {
+                // The mark's other spots repeat at the same pitch; anything else would be a false alarm.
+                assertTrue(Math.abs(p.pitchMm() - pitch) <= 0.02 * pitch, coilId + ": a periodic defect at another pitch: " + p);
+            }
+        }
+    }
+
+    @Test
+    void coilsOfRandomlyPlacedRealDefectsRaiseAtMostTwoFalseAlarmsInAHundred() {
+        SeverstalCoils coils = new SeverstalCoils(SharedData.require("severstal-train"));
+        Random random = new Random(2026);
+        int coilsWithAlarm = 0;
+        long defectsSeen = 0;
+        for (int coil = 0; coil < 100; coil++) {
+            List<StripDefect> defects = defects(coils.randomPlacements("coil-" + coil, random, FRAMES, RANDOM_IMAGES_PER_COIL));
+            defectsSeen += defects.size();
+            if (!FINDER.find(defects).isEmpty()) {
+                coilsWithAlarm++;
+            }
+        }
+        double rate = coilsWithAlarm / 100.0;
+        System.out.printf("periodic false-alarm sweep: %d of 100 random 200 m coils (%d real Severstal defects in all, %d images per coil) "
+                + "reported a periodic defect: rate %.2f%n", coilsWithAlarm, defectsSeen, RANDOM_IMAGES_PER_COIL, rate);
+        assertTrue(rate <= 0.02, "false-alarm rate " + rate + " should be at most 0.02");
+    }
+
+    @Test
+    void defectsAtEveryTurnAreNotReportedAtHalfThePitch() {
+        List<StripDefect> defects = new ArrayList<>();
+        for (int turn = 0; turn < 6; turn++) {
+            defects.add(spot(1, 1000 + turn * 2400.0, 300));
+        }
+        List<PeriodicDefect> found = FINDER.find(defects);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(2400.0, found.get(0).pitchMm(), 1e-6);
+        assertEquals(6, found.get(0).count());
+    }
+
+    @Test
+    void tooFewOccurrencesOrOnesWanderingAcrossTheStripAreNotPeriodic() {
+        List<StripDefect> four = new ArrayList<>();
+        List<StripDefect> wandering = new ArrayList<>();
+        for (int turn = 0; turn < 6; turn++) {
+            if (turn < 4) {
+                four.add(spot(2, turn * 1500.0, 500));
+            }
+            wandering.add(spot(2, turn * 1500.0, 500 + turn * 40));
+        }
+        assertTrue(FINDER.find(four).isEmpty(), "4 occurrences are fewer than the 5 required");
+        assertTrue(FINDER.find(wandering).isEmpty(), "a series moving 40 mm across per turn is not one roll");
+    }
+
+    @Test
+    void twoClassesAtTheSamePitchAreTwoPeriodicDefects() {
+        List<StripDefect> defects = new ArrayList<>();
+        for (int turn = 0; turn < 5; turn++) {
+            defects.add(spot(1, turn * 2000.0, 100));
+            defects.add(spot(3, 50 + turn * 2000.0, 100));
+        }
+        List<PeriodicDefect> found = FINDER.find(defects);
+        assertEquals(List.of(1, 3), found.stream().map(PeriodicDefect::classId).toList());
+        assertFalse(found.stream().anyMatch(p -> p.count() != 5));
+    }
+
+    private static StripDefect spot(int classId, double along, double across) {
+        return new StripDefect("img", classId, "class " + classId, along - 5, along + 5, across - 5, across + 5, 100);
+    }
+
+    private static List<StripDefect> defects(List<DefectSegmentation> segmentations) {
+        List<StripDefect> out = new ArrayList<>();
+        segmentations.forEach(s -> out.addAll(PLACEMENT.place(s)));
+        return out;
+    }
+}
