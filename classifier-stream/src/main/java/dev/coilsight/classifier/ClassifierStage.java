@@ -83,6 +83,7 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
                 .setThreshold((float) decision.threshold())
                 .setModel(new ModelRef(card.name(), card.version()))
                 .setTimings(timings)
+                .setCoilEnd(image.getCoilEnd())
                 .build();
         List<Output> out = new ArrayList<>(2);
         out.add(new Output(classificationsTopic, image.getCoilId(), classified));

@@ -135,6 +135,10 @@ class ClassifierWorkerIT {
                 assertThat(result.getTimings().getBatchSize()).isBetween(1, 4);
                 assertThat(result.getCoilId()).startsWith("coil-");
             }
+            // The end flag of each coil's last image travels with its classification.
+            List<String> lastOfEachCoil = images.subList(images.size() - 3, images.size()).stream().map(WorkerFixture::imageId).toList();
+            assertThat(results).filteredOn(ImageClassified::getCoilEnd).extracting(ImageClassified::getImageId)
+                    .containsExactlyInAnyOrderElementsOf(lastOfEachCoil);
             // Keys stay the coil id, so one coil's results share a partition.
             for (ConsumerRecord<byte[], byte[]> r : raw) {
                 assertThat(new String(r.key())).startsWith("coil-");

@@ -22,7 +22,10 @@ public final class Contracts {
             new Contract(Topics.CLASSIFICATIONS, ImageClassified.getClassSchema()),
             new Contract(Topics.DEFECTIVE_IMAGES, DefectiveImage.getClassSchema()),
             new Contract(Topics.DEFECTS, DefectSegmentation.getClassSchema()),
-            new Contract(Topics.COIL_STATS, CoilDefectStats.getClassSchema()));
+            new Contract(Topics.COIL_ENDS, CoilEnded.getClassSchema()),
+            new Contract(Topics.COIL_STATS, CoilDefectStats.getClassSchema()),
+            new Contract(Topics.COIL_GRADES, CoilGraded.getClassSchema()),
+            new Contract(Topics.ALERTS, QualityAlert.getClassSchema()));
 
     private Contracts() {
     }

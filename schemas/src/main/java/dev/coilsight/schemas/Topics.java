@@ -10,6 +10,9 @@ public final class Topics {
     public static final String DEFECTIVE_IMAGES = "steel.images.defective";
     public static final String DEFECTS = "steel.defects";
     public static final String COIL_STATS = "steel.coil-stats";
+    public static final String COIL_ENDS = "steel.coil-ends";
+    public static final String COIL_GRADES = "steel.coil-grades";
+    public static final String ALERTS = "steel.alerts";
     public static final String DLQ = "steel.dlq";
 
     private Topics() {
@@ -17,6 +20,6 @@ public final class Topics {
 
     /** Every topic the pipeline uses, in flow order. */
     public static List<String> all() {
-        return List.of(IMAGES, CLASSIFICATIONS, DEFECTIVE_IMAGES, DEFECTS, COIL_STATS, DLQ);
+        return List.of(IMAGES, CLASSIFICATIONS, DEFECTIVE_IMAGES, DEFECTS, COIL_ENDS, COIL_STATS, COIL_GRADES, ALERTS, DLQ);
     }
 }

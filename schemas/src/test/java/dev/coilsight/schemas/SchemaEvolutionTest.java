@@ -20,23 +20,29 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Guards the contracts: each current schema must read data written with its last released version
- * (BACKWARD, as the registry enforces), every field must say what it means, and each record must carry
- * the fields DESIGN.md lists. When a release changes a schema, add its new version under
- * src/test/resources/released/ and point {@link #RELEASED} at it.
+ * (BACKWARD, as the registry enforces) and with every earlier released version that has it, every field must
+ * say what it means, and each record must carry the fields DESIGN.md lists. When a release changes or adds a
+ * schema, add a new folder of the released schemas under src/test/resources/released/ and list it in
+ * {@link #RELEASES}.
  */
 class SchemaEvolutionTest {
 
+    /** The folders holding the schemas of each release to consumers, oldest first. */
+    static final List<String> RELEASES = List.of("/released/v1/", "/released/v2/");
     /** The folder holding the schemas as last released to consumers. */
-    static final String RELEASED = "/released/v1/";
+    static final String RELEASED = RELEASES.get(RELEASES.size() - 1);
 
     static Stream<Contracts.Contract> contracts() {
         return Contracts.all().stream();
     }
 
     static Schema released(String name) throws IOException {
-        try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream(RELEASED + name + ".avsc")) {
-            assertThat(in).as("released schema " + RELEASED + name + ".avsc").isNotNull();
-            return new Schema.Parser().parse(in);
+        return released(RELEASED, name).orElseThrow(() -> new AssertionError("released schema " + RELEASED + name + ".avsc is missing"));
+    }
+
+    static java.util.Optional<Schema> released(String release, String name) throws IOException {
+        try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream(release + name + ".avsc")) {
+            return in == null ? java.util.Optional.empty() : java.util.Optional.of(new Schema.Parser().parse(in));
         }
     }
 
@@ -49,14 +55,18 @@ class SchemaEvolutionTest {
     @MethodSource("contracts")
     void currentSchemaReadsDataWrittenWithTheReleasedVersion(Contracts.Contract contract) throws IOException {
         Schema current = contract.valueSchema();
-        Schema released = released(current.getName());
-
-        var result = SchemaCompatibility.checkReaderWriterCompatibility(current, released);
-
-        assertThat(result.getType())
-                .as("%s must stay BACKWARD compatible with %s%s: %s", current.getName(), RELEASED,
-                        current.getName(), result.getResult().getIncompatibilities())
-                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        released(current.getName());
+        for (String release : RELEASES) {
+            java.util.Optional<Schema> released = released(release, current.getName());
+            if (released.isEmpty()) {
+                continue; // the contract is newer than this release
+            }
+            var result = SchemaCompatibility.checkReaderWriterCompatibility(current, released.get());
+            assertThat(result.getType())
+                    .as("%s must stay BACKWARD compatible with %s%s: %s", current.getName(), release,
+                            current.getName(), result.getResult().getIncompatibilities())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        }
     }
 
     @Test

@@ -158,6 +158,8 @@ public final class WorkerFixture {
             for (int i = 0; i < files.size(); i++) {
                 String coil = "coil-" + (i % coils);
                 ImageCaptured event = image(imageId(files.get(i)), coil, i, Files.readAllBytes(files.get(i)), 1600, 256);
+                // The last image of each coil says so, as a line reporting its coils' ends does.
+                event.setCoilEnd(i >= files.size() - coils);
                 records.add(new ProducerRecord<>(topic, coil.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, event)));
             }
         }
