@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
+import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
@@ -34,8 +35,10 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_APPLICATION_SERVER} [&lt;hostname&gt;:&lt;http port&gt;]: where other instances reach this one for
  *       interactive queries (in Kubernetes the pod's stable DNS name); a host without a port means the HTTP port bound</li>
  *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
- *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats],
- *       {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
+ *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_ENDS} [steel.coil-ends],
+ *       {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats], {@code COILSIGHT_TOPIC_COIL_GRADES} [steel.coil-grades],
+ *       {@code COILSIGHT_TOPIC_ALERTS} [steel.alerts], {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
+ *   <li>the coil map, coil ends, grading and alerts: {@link QualitySettings}</li>
  *   <li>{@code COILSIGHT_WINDOW_SIZE_MS} [60000], {@code COILSIGHT_WINDOW_GRACE_MS} [30000]: tumbling windows of capture time
  *       and how late a result may arrive and still count; {@code COILSIGHT_WINDOW_RETENTION_MS} [86400000]: how long windows are kept</li>
  *   <li>{@code COILSIGHT_COIL_RETENTION_MS} [604800000]: a coil with no record for that long (in capture time) is removed
@@ -62,6 +65,7 @@ public record AnalyticsConfig(
         CoilAnalyticsTopology.Topics topics,
         String dlqTopic,
         CoilAnalyticsTopology.Settings settings,
+        QualitySettings quality,
         int streamThreads,
         Map<String, String> kafka) {
 
@@ -114,9 +118,13 @@ public record AnalyticsConfig(
                         env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
                         env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS),
                         env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES),
-                        env.string("COILSIGHT_TOPIC_COIL_STATS", Topics.COIL_STATS)),
+                        env.string("COILSIGHT_TOPIC_COIL_ENDS", Topics.COIL_ENDS),
+                        env.string("COILSIGHT_TOPIC_COIL_STATS", Topics.COIL_STATS),
+                        env.string("COILSIGHT_TOPIC_COIL_GRADES", Topics.COIL_GRADES),
+                        env.string("COILSIGHT_TOPIC_ALERTS", Topics.ALERTS)),
                 env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
                 settings,
+                QualitySettings.fromEnv(env),
                 env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1),
                 env.passThrough(KAFKA_PREFIX));
     }
@@ -175,7 +183,10 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
         out.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());
         out.put("COILSIGHT_TOPIC_DEFECTIVE", topics.defectiveImages());
+        out.put("COILSIGHT_TOPIC_COIL_ENDS", topics.coilEnds());
         out.put("COILSIGHT_TOPIC_COIL_STATS", topics.coilStats());
+        out.put("COILSIGHT_TOPIC_COIL_GRADES", topics.coilGrades());
+        out.put("COILSIGHT_TOPIC_ALERTS", topics.alerts());
         out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
         out.put("COILSIGHT_WINDOW_SIZE_MS", String.valueOf(settings.windowSize().toMillis()));
         out.put("COILSIGHT_WINDOW_GRACE_MS", String.valueOf(settings.grace().toMillis()));
@@ -183,6 +194,7 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_COIL_RETENTION_MS", String.valueOf(settings.coilRetention().toMillis()));
         out.put("COILSIGHT_RECENT_DEFECTS_PER_COIL", String.valueOf(settings.recentDefectsPerCoil()));
         out.put("COILSIGHT_RECENT_IMAGES_PER_COIL", String.valueOf(settings.recentImagesPerCoil()));
+        out.putAll(quality.describe());
         out.put("COILSIGHT_STREAM_THREADS", String.valueOf(streamThreads));
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
         return out;

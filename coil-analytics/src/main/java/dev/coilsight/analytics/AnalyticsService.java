@@ -28,6 +28,9 @@ import dev.coilsight.analytics.topology.PartitionLayout;
 import dev.coilsight.cli.ServiceHelp;
 import dev.coilsight.config.Env;
 import dev.coilsight.schemas.CoilDefectStats;
+import dev.coilsight.schemas.CoilEnded;
+import dev.coilsight.schemas.CoilGraded;
+import dev.coilsight.schemas.QualityAlert;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageClassified;
@@ -57,15 +60,17 @@ public final class AnalyticsService implements AutoCloseable {
         // Bind first: the advertised application.server must carry the port really bound (0 = any free port).
         http = new HttpFront("coil-analytics", config.http(), this::health, this::ready, this::scrape);
         advertised = config.advertisedServer(http.bind());
-        Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), serdes(registry, config.autoRegisterSchemas()),
-                Clock.systemUTC(), PartitionLayout.imagePartitions(config.adminSettings(), config.topics()));
+        metrics = new AnalyticsMetrics();
+        Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), config.quality(),
+                serdes(registry, config.autoRegisterSchemas()), Clock.systemUTC(), metrics,
+                PartitionLayout.imagePartitions(config.adminSettings(), config.topics()));
         streams = new KafkaStreams(topology, config.streamsProperties(advertised));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed, replacing it: {}", e.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("aggregation {} -> {}", before, now));
-        metrics = new AnalyticsMetrics(streams);
+        metrics.watch(streams);
         QueryRouter router = new QueryRouter(streams, HostInfo.buildFromEndpoint(advertised));
         CoilQueries queries = new CoilQueries(streams, config.settings().windowSize().toMillis(), config.settings().recentImagesPerCoil() > 0);
         Optional<BearerTokens> internalTokens = config.authDisabled() ? Optional.empty()
@@ -88,8 +93,12 @@ public final class AnalyticsService implements AutoCloseable {
                 serde(registry, ImageClassified.class, internal),
                 serde(registry, DefectSegmentation.class, internal),
                 serde(registry, DefectiveImage.class, internal),
+                serde(registry, CoilEnded.class, internal),
                 serde(registry, CoilDefectStats.class, internal),
-                serde(registry, CoilDefectStats.class, new AvroSerdeConfig(autoRegisterPublic)));
+                serde(registry, CoilDefectStats.class, new AvroSerdeConfig(autoRegisterPublic)),
+                serde(registry, CoilGraded.class, internal),
+                serde(registry, CoilGraded.class, new AvroSerdeConfig(autoRegisterPublic)),
+                serde(registry, QualityAlert.class, new AvroSerdeConfig(autoRegisterPublic)));
     }
 
     private static <T extends SpecificRecord> Serde<T> serde(SchemaRegistryClient registry, Class<T> type, AvroSerdeConfig config) {

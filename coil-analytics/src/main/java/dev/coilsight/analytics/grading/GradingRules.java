@@ -16,12 +16,15 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.coilsight.analytics.periodic.PeriodicSettings;
+
 /**
- * The grading rules of a plant: one versioned JSON file of products (see docs/GRADING.md). Read once at start and
+ * The grading rules of a plant: one versioned JSON file of products, with what counts as a periodic defect and when to
+ * alert (see docs/QUALITY.md). Read once at start and
  * validated whole; an error names the file, the line and the field, so a bad edit stops the service before it
  * grades anything.
  */
-public record GradingRules(String version, List<ProductRules> products) {
+public record GradingRules(String version, List<ProductRules> products, PeriodicSettings periodic, AlertRules alerts) {
 
     public static final String ANY_LINE = "*";
 
@@ -40,6 +43,8 @@ public record GradingRules(String version, List<ProductRules> products) {
             throw new IllegalArgumentException("products: the rules file needs at least one product");
         }
         products = List.copyOf(products);
+        periodic = periodic == null ? PeriodicSettings.DEFAULT : periodic;
+        alerts = alerts == null ? AlertRules.DEFAULT : alerts;
         Map<String, String> lineOwners = new HashMap<>();
         for (ProductRules p : products) {
             for (String line : p.lines()) {

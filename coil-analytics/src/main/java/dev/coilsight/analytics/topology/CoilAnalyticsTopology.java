@@ -18,6 +18,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -26,8 +28,13 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
+import dev.coilsight.analytics.quality.QualityListener;
+import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.stats.ImageCounts;
 import dev.coilsight.schemas.CoilDefectStats;
+import dev.coilsight.schemas.CoilEnded;
+import dev.coilsight.schemas.CoilGraded;
+import dev.coilsight.schemas.QualityAlert;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageClassified;
@@ -44,7 +51,10 @@ import dev.coilsight.schemas.ImageClassified;
  *       tumbling window of capture time, per coil and per production line, with a grace period for late
  *       results (later ones are dropped and counted by Kafka Streams' dropped-records metric);</li>
  *   <li>{@value #RECENT_DEFECTS_STORE} and {@value #RECENT_IMAGES_STORE}: the latest segmentations and
- *       defective images (bytes included) of each coil, bounded, for the dashboard.</li>
+ *       defective images (bytes included) of each coil, bounded, for the dashboard;</li>
+ *   <li>{@value #COIL_MAP_STORE}, {@value #COIL_PROGRESS_STORE} and {@value #COIL_GRADES_STORE}: each coil's defects on
+ *       the strip, where it stands for grading, and its latest grade; grades and alerts go to their topics
+ *       ({@link QualityNodes}); {@value #LINE_ALERTS_STORE}: which window each line last alerted for.</li>
  * </ul>
  * Every store is keyed by coil (or line) in the task that reads the coil's partition, so one
  * interactive query finds all of a coil's state on one instance. A coil with no record for
@@ -63,13 +73,22 @@ public final class CoilAnalyticsTopology {
     public static final String SEEN_IMAGES_STORE = "coil-seen-images";
     /** The time of each coil's latest record, by which coils expire. */
     public static final String LAST_RECORD_STORE = "coil-last-record";
+    /** Each coil's defects placed on the strip, one entry per segmented image, under the coil's {@link RecentKeys#prefix}. */
+    public static final String COIL_MAP_STORE = "coil-map";
+    /** Where each coil stands for grading ({@link dev.coilsight.analytics.quality.CoilProgress}). */
+    public static final String COIL_PROGRESS_STORE = "coil-progress";
+    /** Each coil's latest grade. */
+    public static final String COIL_GRADES_STORE = "coil-grades";
+    /** The latest window each line raised a defect-rate alert for. */
+    public static final String LINE_ALERTS_STORE = "line-rate-alerts";
     /** Line of records that name none. */
     public static final String UNKNOWN_LINE = "unknown";
     /** Changelog and producer limit for the image store (images of a few MB). */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
     /** Topics read and written. */
-    public record Topics(String classifications, String defects, String defectiveImages, String coilStats) {
+    public record Topics(String classifications, String defects, String defectiveImages, String coilEnds, String coilStats, String coilGrades,
+            String alerts) {
     }
 
     /** What the aggregation keeps. */
@@ -104,14 +123,15 @@ public final class CoilAnalyticsTopology {
      * {@code statsOut} writes the public coil-stats topic and follows the service's registration policy.
      */
     public record RecordSerdes(Serde<ImageClassified> classified, Serde<DefectSegmentation> segmentation,
-            Serde<DefectiveImage> defectiveImage, Serde<CoilDefectStats> stats, Serde<CoilDefectStats> statsOut) {
+            Serde<DefectiveImage> defectiveImage, Serde<CoilEnded> coilEnded, Serde<CoilDefectStats> stats, Serde<CoilDefectStats> statsOut,
+            Serde<CoilGraded> graded, Serde<CoilGraded> gradedOut, Serde<QualityAlert> alertOut) {
     }
 
     private CoilAnalyticsTopology() {
     }
 
-    public static Topology build(Topics topics, Settings settings, RecordSerdes serdes, Clock clock) {
-        return build(topics, settings, serdes, clock, 0);
+    public static Topology build(Topics topics, Settings settings, QualitySettings quality, RecordSerdes serdes, Clock clock) {
+        return build(topics, settings, quality, serdes, clock, QualityListener.NONE, 0);
     }
 
     /**
@@ -119,7 +139,8 @@ public final class CoilAnalyticsTopology {
      *     topics, their count: the images are repartitioned by coil into as many partitions, so that every
      *     store holds a coil in the same task and one instance answers everything about it; 0 when they agree
      */
-    public static Topology build(Topics topics, Settings settings, RecordSerdes serdes, Clock clock, int imagePartitions) {
+    public static Topology build(Topics topics, Settings settings, QualitySettings quality, RecordSerdes serdes, Clock clock,
+            QualityListener listener, int imagePartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         CapturedAtTimestampExtractor eventTime = new CapturedAtTimestampExtractor();
         Serde<String> keys = Serdes.String();
@@ -145,8 +166,10 @@ public final class CoilAnalyticsTopology {
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(STATS_STORE), keys,
                 serdes.stats()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_DEFECTS_STORE), keys, serdes.segmentation()));
+        QualityNodes.addStores(builder, serdes);
         List<String> coilStores = new ArrayList<>(List.of(STATS_STORE, LAST_RECORD_STORE, SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE));
-        List<String> emptiedByPrefix = new ArrayList<>(List.of(SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE));
+        coilStores.addAll(QualityNodes.COIL_STORES);
+        List<String> emptiedByPrefix = new ArrayList<>(List.of(SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE, COIL_MAP_STORE));
         if (settings.recentImagesPerCoil() > 0) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_IMAGES_STORE), keys, serdes.defectiveImage())
                     .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES))));
@@ -155,7 +178,8 @@ public final class CoilAnalyticsTopology {
         }
         classificationsOnce.<SpecificRecord>mapValues(c -> c, Named.as("classifications-as-results"))
                 .merge(defectsOnce.<SpecificRecord>mapValues(s -> s, Named.as("defects-as-results")), Named.as("results"))
-                .process(() -> new CoilStatsProcessor(clock, settings.coilRetention(), emptiedByPrefix), Named.as("coil-stats-aggregate"),
+                .process(() -> new CoilStatsProcessor(clock, settings.coilRetention(), emptiedByPrefix, QualityNodes.EMPTIED_BY_COIL),
+                        Named.as("coil-stats-aggregate"),
                         coilStores.toArray(String[]::new))
                 .to(topics.coilStats(), Produced.with(keys, serdes.statsOut()).withName("coil-stats-out"));
 
@@ -167,7 +191,11 @@ public final class CoilAnalyticsTopology {
                         Materialized.<String, ImageCounts, WindowStore<Bytes, byte[]>>as(COIL_WINDOWS_STORE)
                                 .withKeySerde(keys).withValueSerde(ImageCounts.serde()).withRetention(settings.windowRetention()));
 
-        classificationsOnce
+        KStream<String, CoilEnded> ends = builder.stream(topics.coilEnds(),
+                Consumed.with(keys, serdes.coilEnded()).withTimestampExtractor(eventTime).withName("coil-ends"));
+        QualityNodes.addCoilQuality(topics, quality, serdes, clock, listener, classificationsOnce, defectsOnce, ends);
+
+        KTable<Windowed<String>, ImageCounts> lineWindows = classificationsOnce
                 .map((coil, image) -> KeyValue.pair(lineOf(image), image.getDefective()), Named.as("classifications-to-lines"))
                 .groupByKey(Grouped.with("classifications-by-line", keys, Serdes.Boolean()))
                 .windowedBy(windows)
@@ -175,6 +203,7 @@ public final class CoilAnalyticsTopology {
                         Named.as("line-windows-aggregate"),
                         Materialized.<String, ImageCounts, WindowStore<Bytes, byte[]>>as(LINE_WINDOWS_STORE)
                                 .withKeySerde(keys).withValueSerde(ImageCounts.serde()).withRetention(settings.windowRetention()));
+        QualityNodes.addLineRateAlerts(builder, topics, quality, serdes, clock, listener, lineWindows);
 
         defectsOnce.process(() -> new KeepRecentProcessor<DefectSegmentation>(RECENT_DEFECTS_STORE, settings.recentDefectsPerCoil(),
                 s -> s.getCapturedAt().toEpochMilli(), DefectSegmentation::getImageId), Named.as("keep-recent-defects"), RECENT_DEFECTS_STORE);

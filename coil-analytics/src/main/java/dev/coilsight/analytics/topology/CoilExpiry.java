@@ -36,14 +36,17 @@ final class CoilExpiry {
     private final TimestampedKeyValueStore<String, CoilDefectStats> stats;
     /** Stores keyed under {@link RecentKeys#prefix} of the coil. */
     private final List<KeyValueStore<String, ?>> prefixed;
+    /** Stores keyed by the coil id. */
+    private final List<KeyValueStore<String, ?>> coilKeyed;
     private boolean adopted;
 
     CoilExpiry(Duration retention, KeyValueStore<String, Long> lastRecord, TimestampedKeyValueStore<String, CoilDefectStats> stats,
-            List<KeyValueStore<String, ?>> prefixed) {
+            List<KeyValueStore<String, ?>> prefixed, List<KeyValueStore<String, ?>> coilKeyed) {
         this.retentionMillis = retention.toMillis();
         this.lastRecord = lastRecord;
         this.stats = stats;
         this.prefixed = List.copyOf(prefixed);
+        this.coilKeyed = List.copyOf(coilKeyed);
     }
 
     /** How often to scan: a tenth of the retention, between a second and an hour, so a coil goes at most that late. */
@@ -71,6 +74,9 @@ final class CoilExpiry {
         for (String coil : expired) {
             for (KeyValueStore<String, ?> store : prefixed) {
                 deletePrefixed(store, coil);
+            }
+            for (KeyValueStore<String, ?> store : coilKeyed) {
+                store.delete(coil);
             }
             lastRecord.delete(coil);
             if (stats.delete(coil) != null) {

@@ -30,14 +30,19 @@ final class CoilStatsProcessor implements Processor<String, SpecificRecord, Stri
     private final Clock clock;
     private final Duration retention;
     private final List<String> prefixedStores;
+    private final List<String> coilKeyedStores;
     private ProcessorContext<String, CoilDefectStats> context;
     private TimestampedKeyValueStore<String, CoilDefectStats> store;
 
-    /** @param prefixedStores the other per-coil stores keyed under {@link RecentKeys#prefix}, emptied with the coil */
-    CoilStatsProcessor(Clock clock, Duration retention, List<String> prefixedStores) {
+    /**
+     * @param prefixedStores the other per-coil stores keyed under {@link RecentKeys#prefix}, emptied with the coil
+     * @param coilKeyedStores the other per-coil stores keyed by the coil id, emptied with the coil
+     */
+    CoilStatsProcessor(Clock clock, Duration retention, List<String> prefixedStores, List<String> coilKeyedStores) {
         this.clock = clock;
         this.retention = retention;
         this.prefixedStores = List.copyOf(prefixedStores);
+        this.coilKeyedStores = List.copyOf(coilKeyedStores);
     }
 
     @Override
@@ -48,7 +53,11 @@ final class CoilStatsProcessor implements Processor<String, SpecificRecord, Stri
         for (String name : prefixedStores) {
             prefixed.add(context.getStateStore(name));
         }
-        CoilExpiry expiry = new CoilExpiry(retention, context.getStateStore(CoilAnalyticsTopology.LAST_RECORD_STORE), store, prefixed);
+        List<KeyValueStore<String, ?>> coilKeyed = new ArrayList<>();
+        for (String name : coilKeyedStores) {
+            coilKeyed.add(context.getStateStore(name));
+        }
+        CoilExpiry expiry = new CoilExpiry(retention, context.getStateStore(CoilAnalyticsTopology.LAST_RECORD_STORE), store, prefixed, coilKeyed);
         context.schedule(CoilExpiry.scanInterval(retention), PunctuationType.STREAM_TIME, streamTime -> {
             for (String coil : expiry.expire(streamTime)) {
                 context.forward(new Record<>(coil, null, streamTime));

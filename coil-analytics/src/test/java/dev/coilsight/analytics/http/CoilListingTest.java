@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.analytics.AnalyticsService;
+import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.InMemorySchemaRegistry;
 import dev.coilsight.analytics.query.CoilOrder;
 import dev.coilsight.analytics.query.TopCoils;
@@ -44,7 +45,7 @@ class CoilListingTest {
     private static final int COILS = 50_000;
     private static final long T0 = Instant.parse("2026-11-29T00:00:00Z").toEpochMilli();
     private static final CoilAnalyticsTopology.Topics TOPICS =
-            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-stats");
+            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-ends", "coil-stats", "coil-grades", "alerts");
 
     /** What the test sent for a coil, as the list must show it. */
     private record Sent(String coilId, long images, long defective, long lastCapturedAt) {
@@ -173,6 +174,6 @@ class CoilListingTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "listing-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        return new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, serdes, Clock.systemUTC()), props);
+        return new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, QualitySettings.defaults(), serdes, Clock.systemUTC()), props);
     }
 }

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.analytics.AnalyticsService;
+import dev.coilsight.analytics.quality.QualityListener;
+import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.InMemorySchemaRegistry;
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
 import dev.coilsight.analytics.stats.CoilStatsAggregator;
@@ -54,7 +56,7 @@ import dev.coilsight.deadletter.DeadLetters;
 class CoilAnalyticsTopologyTest {
 
     private static final CoilAnalyticsTopology.Topics TOPICS =
-            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-stats");
+            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-ends", "coil-stats", "coil-grades", "alerts");
     private static final long MINUTE = 60_000;
     private static final long T0 = Instant.parse("2026-11-29T10:00:00Z").toEpochMilli();
     private static final Duration RETENTION = Duration.ofHours(6);
@@ -84,7 +86,7 @@ class CoilAnalyticsTopologyTest {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         props.put(DeadLetterHandlers.TOPIC_CONFIG, "dlq");
-        driver = new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, serdes, clock), props);
+        driver = new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, QualitySettings.defaults(), serdes, clock), props);
         StringSerializer keys = new StringSerializer();
         classifications = driver.createInputTopic(TOPICS.classifications(), keys, serdes.classified().serializer());
         defects = driver.createInputTopic(TOPICS.defects(), keys, serdes.segmentation().serializer());
@@ -279,8 +281,11 @@ class CoilAnalyticsTopologyTest {
 
         assertThat(stats.get("A")).isNull();
         assertThat(stats.get("B").getImagesInspected()).isEqualTo(2);
+        assertThat(driver.getKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE).get("A")).isNull();
+        assertThat(driver.getKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE).get("B")).isNotNull();
+        assertThat(tombstones(CoilAnalyticsTopology.COIL_MAP_STORE)).containsExactly(CoilQualityProcessor.mapKey("A", "a1"));
         for (String store : List.of(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, CoilAnalyticsTopology.RECENT_IMAGES_STORE,
-                CoilAnalyticsTopology.SEEN_IMAGES_STORE)) {
+                CoilAnalyticsTopology.SEEN_IMAGES_STORE, CoilAnalyticsTopology.COIL_MAP_STORE)) {
             assertThat(prefixedKeys(store, "A")).as(store).isEmpty();
             assertThat(prefixedKeys(store, "B")).as(store).hasSizeLessThanOrEqualTo(2);
         }
@@ -323,7 +328,8 @@ class CoilAnalyticsTopologyTest {
     @Test
     void everyStoreOfACoilIsInOneSubTopologyWhateverThePartitionCountOfTheImages() {
         for (int imagePartitions : List.of(0, 5)) {
-            TopologyDescription description = CoilAnalyticsTopology.build(TOPICS, settings, serdes, Clock.systemUTC(), imagePartitions).describe();
+            TopologyDescription description = CoilAnalyticsTopology.build(TOPICS, settings, QualitySettings.defaults(), serdes, Clock.systemUTC(),
+                    QualityListener.NONE, imagePartitions).describe();
             List<Set<String>> storesBySubTopology = new ArrayList<>();
             for (TopologyDescription.Subtopology sub : description.subtopologies()) {
                 Set<String> stores = new HashSet<>();
