@@ -16,7 +16,7 @@ import dev.coilsight.schemas.Topics;
  * <ul>
  *   <li>{@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
  *       {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true],
- *       {@code COILSIGHT_TOPIC_IMAGES} [steel.images]</li>
+ *       {@code COILSIGHT_TOPIC_IMAGES} [steel.images], {@code COILSIGHT_TOPIC_COIL_ENDS} [steel.coil-ends]</li>
  *   <li>{@code COILSIGHT_HTTP_*}: uploads, /openapi.json, /health, /ready, /metrics ({@link HttpSettings}; port 8080, 16 requests at once)</li>
  *   <li>{@code COILSIGHT_INGEST_TOKEN}: bearer token required on POST; {@code COILSIGHT_INGEST_AUTH_DISABLED} [false]
  *       turns the check off for local use (then no token is needed)</li>
@@ -42,6 +42,7 @@ public record IngestConfig(
         Optional<String> schemaRegistryUserInfo,
         boolean autoRegisterSchemas,
         String imagesTopic,
+        String coilEndsTopic,
         HttpSettings http,
         Optional<String> token,
         boolean authDisabled,
@@ -80,6 +81,7 @@ public record IngestConfig(
                 env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
                 env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
                 env.string("COILSIGHT_TOPIC_IMAGES", Topics.IMAGES),
+                env.string("COILSIGHT_TOPIC_COIL_ENDS", Topics.COIL_ENDS),
                 HttpSettings.fromEnv(env, 8080, 16),
                 env.optional("COILSIGHT_INGEST_TOKEN"),
                 env.flag("COILSIGHT_INGEST_AUTH_DISABLED", false),
@@ -109,6 +111,7 @@ public record IngestConfig(
         out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
         out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
         out.put("COILSIGHT_TOPIC_IMAGES", imagesTopic);
+        out.put("COILSIGHT_TOPIC_COIL_ENDS", coilEndsTopic);
         out.putAll(http.describe());
         out.put("COILSIGHT_INGEST_TOKEN", token.map(t -> "****").orElse("(none)"));
         out.put("COILSIGHT_INGEST_AUTH_DISABLED", String.valueOf(authDisabled));

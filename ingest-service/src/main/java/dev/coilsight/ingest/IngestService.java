@@ -37,7 +37,7 @@ public final class IngestService implements AutoCloseable {
                 new DropFolderWatcher.Settings(config.dropCameraId(), config.dropStable(), config.dropPoll(), config.dropPendingTimeout())));
         this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.http(),
                 config.authDisabled() ? Optional.empty() : config.token(), config.limits().maxBytes(), config.httpCameraId(),
-                config.idempotencyWindow(), config.idempotencyMaxKeys(), config.maxClockSkew()),
+                config.idempotencyWindow(), config.idempotencyMaxKeys(), config.maxClockSkew(), config.coilEndsTopic()),
                 events, publisher, metrics,
                 () -> publisher.brokerReachable() && watcher.map(DropFolderWatcher::healthy).orElse(true));
     }

@@ -42,15 +42,19 @@ public final class IngestFixture {
                 true, topic, Duration.ofSeconds(10), ImageLimits.DEFAULT.maxBytes());
     }
 
-    /** A consumer of ImageCaptured records from the start of its topics, in a group of its own. */
     private static KafkaConsumer<String, ImageCaptured> imageReader() {
+        return reader(ImageCaptured.class);
+    }
+
+    /** A consumer of one kind of record from the start of its topics, in a group of its own. */
+    static <T extends org.apache.avro.specific.SpecificRecord> KafkaConsumer<String, T> reader(Class<T> type) {
         Map<String, Object> configs = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        SpecificAvroDeserializer<ImageCaptured> values = new SpecificAvroDeserializer<>();
+        SpecificAvroDeserializer<T> values = new SpecificAvroDeserializer<>();
         values.configure(Map.of(RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl(),
-                "specific.avro.value.type", ImageCaptured.class), false);
+                "specific.avro.value.type", type), false);
         return new KafkaConsumer<>(configs, new StringDeserializer(), values);
     }
 

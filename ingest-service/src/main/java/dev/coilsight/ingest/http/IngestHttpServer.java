@@ -38,9 +38,11 @@ import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.publish.IngestRejection;
 import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.Topics;
 
 /**
- * The HTTP face of ingest: {@code POST /v1/coils/{coilId}/images} (raw image body or multipart),
+ * The HTTP face of ingest: {@code POST /v1/coils/{coilId}/images} (raw image body or multipart; {@code X-Coil-End: true}
+ * on a coil's last image), {@code POST /v1/coils/{coilId}/end} ({@link CoilEnds}),
  * {@code /openapi.json}, {@code /health}, {@code /ready}, {@code /metrics}. An upload is answered 202
  * only after the broker acknowledged the event; every refusal is a JSON error naming the problem.
  */
@@ -49,6 +51,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestHttpServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UPLOAD = Pattern.compile("/v1/coils/([^/]+)/images/?");
+    private static final Pattern COIL_END = Pattern.compile("/v1/coils/([^/]+)/end/?");
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     /** How much of a refused request's body is read and dropped so that its answer arrives (as Tomcat's 2 MiB swallow). */
     private static final long DISCARD_LIMIT = 2 * 1024 * 1024;
@@ -58,7 +61,7 @@ public final class IngestHttpServer implements AutoCloseable {
 
     /** What the server needs; a record so tests can build one without environment variables. */
     public record Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId,
-                           Duration idempotencyWindow, int idempotencyMaxKeys, Duration maxClockSkew) {
+                           Duration idempotencyWindow, int idempotencyMaxKeys, Duration maxClockSkew, String coilEndsTopic) {
 
         /** On {@code host:port} taking {@code maxRequests} at once, with the default timeouts, limits and idempotency window. */
         public Settings(String host, int port, int maxRequests, Optional<String> token, long maxImageBytes, String defaultCameraId) {
@@ -67,7 +70,7 @@ public final class IngestHttpServer implements AutoCloseable {
         }
 
         public Settings(HttpSettings http, Optional<String> token, long maxImageBytes, String defaultCameraId) {
-            this(http, token, maxImageBytes, defaultCameraId, Duration.ofHours(1), 100_000, Duration.ofMinutes(5));
+            this(http, token, maxImageBytes, defaultCameraId, Duration.ofHours(1), 100_000, Duration.ofMinutes(5), Topics.COIL_ENDS);
         }
     }
 
@@ -80,6 +83,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private final IdempotentUploads idempotent;
     private final Optional<BearerTokens> tokens;
     private final byte[] openApi;
+    private final CoilEnds coilEnds;
 
     public IngestHttpServer(Settings settings, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics,
                             BooleanSupplier ready) throws IOException {
@@ -98,6 +102,7 @@ public final class IngestHttpServer implements AutoCloseable {
                     boolean up = ready.getAsBoolean();
                     return new HttpFront.Status(up, "{\"status\":\"" + (up ? "READY" : "NOT_READY") + "\",\"broker\":" + up + "}");
                 }, metrics::scrape);
+        this.coilEnds = new CoilEnds(publisher, settings.coilEndsTopic(), this::authorize);
         server.route("/", this::route);
     }
 
@@ -114,6 +119,15 @@ public final class IngestHttpServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             Matcher upload = UPLOAD.matcher(path);
+            Matcher end = COIL_END.matcher(path);
+            if (end.matches()) {
+                if (!method.equals("POST")) {
+                    error(exchange, new IngestRejection(405, "method_not_allowed", method + " is not allowed on " + path + "; use POST"));
+                    return;
+                }
+                endCoil(exchange, end.group(1));
+                return;
+            }
             if (upload.matches()) {
                 if (!method.equals("POST")) {
                     error(exchange, new IngestRejection(405, "method_not_allowed", method + " is not allowed on " + path + "; use POST"));
@@ -240,6 +254,20 @@ public final class IngestHttpServer implements AutoCloseable {
         }
     }
 
+    private void endCoil(HttpExchange exchange, String coilId) throws IOException {
+        try {
+            coilEnds.end(exchange, coilId);
+        } catch (IngestRejection e) {
+            log.info("end of coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
+            if (e.status() == 401) {
+                exchange.getResponseHeaders().set("Connection", "close");
+            } else if (e.status() == 503) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+            }
+            error(exchange, e);
+        }
+    }
+
     /**
      * Reads and drops what is left of a refused request's body (413 by Content-Length comes before it is read), up
      * to {@link #DISCARD_LIMIT}. The JDK server drains only 64 KB itself and then closes the
@@ -351,7 +379,8 @@ public final class IngestHttpServer implements AutoCloseable {
                 .orElse(capturedAt.toEpochMilli());
         Double position = value(exchange, fields, "X-Position-Mm", "positionMm").map(v -> decimal("positionMm", v)).orElse(null);
         String line = value(exchange, fields, "X-Line-Id", "lineId").orElse(null);
-        return new ImageMetadata(decodedCoil, camera, sequence, capturedAt, position, line);
+        boolean coilEnd = value(exchange, fields, "X-Coil-End", "coilEnd").map(IngestHttpServer::flag).orElse(false);
+        return new ImageMetadata(decodedCoil, camera, sequence, capturedAt, position, line, coilEnd);
     }
 
     private static Optional<String> value(HttpExchange exchange, Map<String, String> fields, String header, String field) {
@@ -369,6 +398,13 @@ public final class IngestHttpServer implements AutoCloseable {
             throw IngestRejection.badRequest("invalid_field", "capturedAt must be ISO-8601 (2026-11-24T08:00:00Z) or epoch "
                     + "milliseconds, got '" + value + "'");
         }
+    }
+
+    private static boolean flag(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw IngestRejection.badRequest("invalid_field", "coilEnd must be true or false, got '" + Env.logSafe(value) + "'");
     }
 
     private static long number(String field, String value) {

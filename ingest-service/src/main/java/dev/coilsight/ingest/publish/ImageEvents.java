@@ -68,6 +68,7 @@ public final class ImageEvents {
                 .setWidth(header.width())
                 .setHeight(header.height())
                 .setBytes(ByteBuffer.wrap(bytes))
+                .setCoilEnd(metadata.coilEnd())
                 .build();
     }
 

@@ -5,8 +5,13 @@ import java.util.regex.Pattern;
 
 import dev.coilsight.config.Env;
 
-/** What a plant system says about an image besides its bytes; checked on construction. */
-public record ImageMetadata(String coilId, String cameraId, long sequence, Instant capturedAt, Double positionMm, String lineId) {
+/**
+ * What a plant system says about an image besides its bytes; checked on construction.
+ *
+ * @param coilEnd the image is the last of its coil
+ */
+public record ImageMetadata(String coilId, String cameraId, long sequence, Instant capturedAt, Double positionMm, String lineId,
+                            boolean coilEnd) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -27,7 +32,13 @@ public record ImageMetadata(String coilId, String cameraId, long sequence, Insta
         }
     }
 
-    private static void requireId(String field, String value) {
+    /** An image that is not the last of its coil (or whose source cannot say). */
+    public ImageMetadata(String coilId, String cameraId, long sequence, Instant capturedAt, Double positionMm, String lineId) {
+        this(coilId, cameraId, sequence, capturedAt, positionMm, lineId, false);
+    }
+
+    /** Checks an id the plant sends (coil, camera, line) as every ingest path does. */
+    public static void requireId(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
             throw IngestRejection.badRequest("invalid_field", field + " must be 1-128 characters of letters, digits, '.', '_' or '-' "
                     + "starting with a letter or digit, got " + (value == null ? "nothing" : "'" + Env.logSafe(value) + "'"));

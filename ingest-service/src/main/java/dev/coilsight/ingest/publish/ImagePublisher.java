@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
 import dev.coilsight.cluster.ClusterSettings;
+import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
@@ -41,7 +43,7 @@ public final class ImagePublisher implements AutoCloseable {
     /** Record header with the image id, for consumers and for drop-folder recovery. */
     public static final String IMAGE_ID_HEADER = "coilsight-image-id";
 
-    private final KafkaProducer<String, ImageCaptured> producer;
+    private final KafkaProducer<String, SpecificRecord> producer;
     private final Admin admin;
     private final String topic;
     private final String bootstrapServers;
@@ -94,8 +96,8 @@ public final class ImagePublisher implements AutoCloseable {
         return configs;
     }
 
-    private static SpecificAvroSerializer<ImageCaptured> serializer(Map<String, Object> configs) {
-        SpecificAvroSerializer<ImageCaptured> serializer = new SpecificAvroSerializer<>();
+    private static SpecificAvroSerializer<SpecificRecord> serializer(Map<String, Object> configs) {
+        SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>();
         serializer.configure(configs, false);
         return serializer;
     }
@@ -117,9 +119,21 @@ public final class ImagePublisher implements AutoCloseable {
 
     /** Sends without waiting; the future completes when the broker acknowledged (or refused) the record. */
     public CompletableFuture<RecordMetadata> send(ImageCaptured event, String source) {
-        ProducerRecord<String, ImageCaptured> record = new ProducerRecord<>(topic, event.getCoilId(), event);
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, event.getCoilId(), event);
         record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
         record.headers().add(IMAGE_ID_HEADER, event.getImageId().getBytes(StandardCharsets.UTF_8));
+        return send(record);
+    }
+
+    /**
+     * Publishes a coil's end to {@code coilEndsTopic}, keyed by coil like its images, and waits for the acknowledgement;
+     * failures are answered as {@link #publish}'s are.
+     */
+    public RecordMetadata publishCoilEnd(String coilEndsTopic, CoilEnded end) {
+        return await(send(new ProducerRecord<>(coilEndsTopic, end.getCoilId(), end)));
+    }
+
+    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, SpecificRecord> record) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, error) -> {
