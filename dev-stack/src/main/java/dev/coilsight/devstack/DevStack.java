@@ -155,8 +155,8 @@ public final class DevStack implements AutoCloseable {
     public static void createTopics(Admin admin, int partitions) {
         Map<String, String> imageTopic = Map.of("max.message.bytes", String.valueOf(LocalKafka.MAX_MESSAGE_BYTES));
         TopicCreator.create(admin, partitions, imageTopic, Topics.IMAGES, Topics.DEFECTIVE_IMAGES);
-        TopicCreator.create(admin, partitions, Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS);
-        TopicCreator.create(admin, partitions, Map.of("cleanup.policy", "compact"), Topics.COIL_STATS);
+        TopicCreator.create(admin, partitions, Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS, Topics.COIL_ENDS, Topics.ALERTS);
+        TopicCreator.create(admin, partitions, Map.of("cleanup.policy", "compact"), Topics.COIL_STATS, Topics.COIL_GRADES);
         TopicCreator.create(admin, 1, imageTopic, Topics.DLQ);
     }
 

@@ -62,13 +62,27 @@ final class AnalyticsFixture {
             return prefix + ".dlq";
         }
 
+        String coilEnds() {
+            return prefix + ".coil-ends";
+        }
+
+        String coilGrades() {
+            return prefix + ".coil-grades";
+        }
+
+        String alerts() {
+            return prefix + ".alerts";
+        }
+
         void create(int partitions) {
-            TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), defective(), coilStats(), dlq());
+            TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), defective(), coilStats(), dlq(), coilEnds(),
+                    coilGrades(), alerts());
         }
 
         /** The defective images on a topic of another partition count, as k8s/topics lays them out. */
         void create(int partitions, int defectivePartitions) {
-            TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), coilStats(), dlq());
+            TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), coilStats(), dlq(), coilEnds(), coilGrades(),
+                    alerts());
             TestInfrastructure.kafka().createTopics(defectivePartitions, defective());
         }
     }
@@ -90,6 +104,9 @@ final class AnalyticsFixture {
         env.put("COILSIGHT_TOPIC_DEFECTIVE", topics.defective());
         env.put("COILSIGHT_TOPIC_COIL_STATS", topics.coilStats());
         env.put("COILSIGHT_TOPIC_DLQ", topics.dlq());
+        env.put("COILSIGHT_TOPIC_COIL_ENDS", topics.coilEnds());
+        env.put("COILSIGHT_TOPIC_COIL_GRADES", topics.coilGrades());
+        env.put("COILSIGHT_TOPIC_ALERTS", topics.alerts());
         // Commit (and so make results visible) often: the tests wait for figures.
         env.put("COILSIGHT_KAFKA_COMMIT_INTERVAL_MS", "200");
         env.putAll(extra);
