@@ -161,6 +161,13 @@ public record AnalyticsConfig(
         return new ClusterSettings(bootstrapServers, kafka).admin();
     }
 
+    /** Settings of a plain consumer on the cluster (security from COILSIGHT_KAFKA_*) that reads Avro with the registry. */
+    public Map<String, Object> consumerSettings() {
+        Map<String, Object> out = new ClusterSettings(bootstrapServers, kafka).consumer();
+        out.putAll(registryConfig());
+        return out;
+    }
+
     /** The schema registry client settings (Confluent client keys). */
     public Map<String, Object> registryConfig() {
         return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);

@@ -21,6 +21,7 @@ import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.HttpFront;
 import dev.coilsight.analytics.http.AnalyticsApi;
 import dev.coilsight.analytics.http.DashboardAssets;
+import dev.coilsight.analytics.quality.RecentAlerts;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
@@ -48,12 +49,15 @@ import dev.coilsight.schemas.serde.SpecificAvroSerde;
 public final class AnalyticsService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AnalyticsService.class);
+    /** How many of the latest alerts each instance keeps for the dashboard. */
+    private static final int RECENT_ALERTS = 200;
 
     private final SchemaRegistryClient registry;
     private final HttpFront http;
     private final KafkaStreams streams;
     private final AnalyticsMetrics metrics;
     private final String advertised;
+    private final RecentAlerts alerts;
 
     public AnalyticsService(AnalyticsConfig config) throws IOException {
         registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
@@ -75,7 +79,9 @@ public final class AnalyticsService implements AutoCloseable {
         CoilQueries queries = new CoilQueries(streams, config.settings().windowSize().toMillis(), config.settings().recentImagesPerCoil() > 0);
         Optional<BearerTokens> internalTokens = config.authDisabled() ? Optional.empty()
                 : Optional.of(BearerTokens.of("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", config.internalToken().orElseThrow()));
-        AnalyticsApi api = new AnalyticsApi(router, queries, metrics::request, internalTokens.map(BearerTokens::first));
+        alerts = new RecentAlerts(config.consumerSettings(), config.topics().alerts(), RECENT_ALERTS);
+        AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), metrics::request,
+                internalTokens.map(BearerTokens::first));
         AccessGuard access = internalTokens.isEmpty() ? AccessGuard.open() : AccessGuard.of(
                 BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get());
         if (config.authDisabled()) {
@@ -109,6 +115,7 @@ public final class AnalyticsService implements AutoCloseable {
 
     public void start() {
         streams.start();
+        alerts.start();
         http.start();
         log.info("coil-analytics started: API and dashboard on http://{}/ (advertised for interactive queries)", advertised);
     }
@@ -142,6 +149,7 @@ public final class AnalyticsService implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        alerts.close();
         streams.close(Duration.ofSeconds(30));
         registry.close();
     }

@@ -42,6 +42,18 @@ public final class StripPlacement {
         return height * cameras.of(cameraId).mmPerPixelAlong();
     }
 
+    /** The image on the coil map: its defects placed and its masks kept. */
+    public MappedImage map(DefectSegmentation segmentation) {
+        String camera = segmentation.getCameraId();
+        List<MappedImage.Mask> masks = new ArrayList<>();
+        for (DefectMask m : segmentation.getMasks()) {
+            masks.add(new MappedImage.Mask(m.getClassId(), m.getClassName(), m.getRle(), m.getPixelCount()));
+        }
+        return new MappedImage(segmentation.getImageId(), camera,
+                imageStartMm(camera, segmentation.getPositionMm(), segmentation.getSequence(), segmentation.getHeight()),
+                imageLengthMm(camera, segmentation.getHeight()), segmentation.getWidth(), segmentation.getHeight(), place(segmentation), masks);
+    }
+
     public List<StripDefect> place(DefectSegmentation segmentation) {
         CameraGeometry g = cameras.of(segmentation.getCameraId());
         double start = imageStartMm(segmentation.getCameraId(), segmentation.getPositionMm(), segmentation.getSequence(),

@@ -2,15 +2,11 @@ package dev.coilsight.analytics.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +21,10 @@ import org.slf4j.LoggerFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import dev.coilsight.analytics.coilmap.MappedImage;
+import dev.coilsight.analytics.http.Requests.Failure;
+import dev.coilsight.analytics.quality.QualitySettings;
+import dev.coilsight.analytics.quality.RecentAlerts;
 import dev.coilsight.analytics.query.CoilOrder;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
@@ -46,6 +46,8 @@ import dev.coilsight.schemas.DefectiveImage;
  * GET /v1/coils/{coilId}/images/{imageId}         the image's metadata and masks
  * GET /v1/coils/{coilId}/images/{imageId}/image   the image bytes (PNG or JPEG)
  * GET /v1/lines/{lineId}?windows=60               windowed defect rate of a production line
+ * GET /v1/coils/{coilId}/map | grade | report     the coil map, its grade, its report ({@link QualityApi})
+ * GET /v1/alerts?limit=50                         the latest quality alerts
  * </pre>
  */
 public final class AnalyticsApi implements HttpHandler {
@@ -61,24 +63,17 @@ public final class AnalyticsApi implements HttpHandler {
     private final CoilQueries queries;
     private final Optional<String> internalToken;
     private final BiConsumer<String, Integer> requestCounter;
+    private final QualityApi quality;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** @param internalToken what this instance sends other instances on {@code /internal/...} (none with auth disabled) */
-    public AnalyticsApi(QueryRouter router, CoilQueries queries, BiConsumer<String, Integer> requestCounter, Optional<String> internalToken) {
+    public AnalyticsApi(QueryRouter router, CoilQueries queries, QualitySettings quality, Optional<RecentAlerts> alerts,
+            BiConsumer<String, Integer> requestCounter, Optional<String> internalToken) {
         this.router = router;
         this.queries = queries;
+        this.quality = new QualityApi(queries, quality, alerts);
         this.requestCounter = requestCounter;
         this.internalToken = internalToken;
-    }
-
-    /** A request that cannot be answered, with its status. */
-    static final class Failure extends RuntimeException {
-        final int status;
-
-        Failure(int status, String message) {
-            super(message);
-            this.status = status;
-        }
     }
 
     @Override
@@ -90,8 +85,8 @@ public final class AnalyticsApi implements HttpHandler {
                 exchange.getResponseHeaders().add("Allow", "GET, HEAD");
                 throw new Failure(405, "method " + exchange.getRequestMethod() + " not allowed; use GET");
             }
-            List<String> path = segments(exchange.getRequestURI().getRawPath());
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            List<String> path = Requests.segments(exchange.getRequestURI().getRawPath());
+            Map<String, String> query = Requests.query(exchange.getRequestURI().getRawQuery());
             boolean internal = !path.isEmpty() && path.get(0).equals("internal");
             List<String> p = internal ? path.subList(1, path.size()) : path;
             if (p.size() < 2 || !p.get(0).equals("v1")) {
@@ -103,9 +98,13 @@ public final class AnalyticsApi implements HttpHandler {
             } else if (p.get(1).equals("coils") && p.size() == 2) {
                 route = "coils";
                 status = answer(exchange, 200, coilList(query));
+            } else if (p.get(1).equals("alerts") && p.size() == 2) {
+                route = "alerts";
+                status = answer(exchange, 200, quality.alerts(query));
             } else if (p.get(1).equals("coils") && p.size() >= 3) {
                 String coilId = p.get(2);
                 route = p.size() == 3 ? "coil" : p.size() == 4 && p.get(3).equals("defects") ? "defects"
+                        : p.size() == 4 && QualityApi.handles(p.get(3)) ? p.get(3)
                         : p.size() == 5 && p.get(3).equals("images") ? "image"
                         : p.size() == 6 && p.get(3).equals("images") && p.get(5).equals("image") ? "image-bytes" : "unknown";
                 if (route.equals("unknown")) {
@@ -148,10 +147,10 @@ public final class AnalyticsApi implements HttpHandler {
                 return forward(exchange, owner);
             }
         }
-        String coilPath = "/v1/coils/" + encode(key);
+        String coilPath = "/v1/coils/" + Requests.encode(key);
         switch (route) {
             case "coil" -> {
-                int windows = intParam(query, "windows", 60, 1, MAX_WINDOWS);
+                int windows = Requests.intParam(query, "windows", 60, 1, MAX_WINDOWS);
                 CoilDefectStats stats = queries.stats(key).orElseThrow(() -> new Failure(404, "unknown coil '" + key + "'"));
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("stats", JsonViews.stats(stats));
@@ -160,13 +159,13 @@ public final class AnalyticsApi implements HttpHandler {
                 return answer(exchange, 200, body);
             }
             case "defects" -> {
-                int limit = intParam(query, "limit", 20, 1, MAX_DEFECTS);
+                int limit = Requests.intParam(query, "limit", 20, 1, MAX_DEFECTS);
                 if (queries.stats(key).isEmpty()) {
                     throw new Failure(404, "unknown coil '" + key + "'");
                 }
                 List<Map<String, Object>> defects = new ArrayList<>();
                 for (DefectSegmentation d : queries.recentDefects(key, limit)) {
-                    String imagePath = coilPath + "/images/" + encode(d.getImageId());
+                    String imagePath = coilPath + "/images/" + Requests.encode(d.getImageId());
                     defects.add(JsonViews.defect(d, queries.image(key, d.getImageId()).isPresent(), imagePath));
                 }
                 return answer(exchange, 200, Map.of("coilId", key, "defects", defects));
@@ -183,20 +182,28 @@ public final class AnalyticsApi implements HttpHandler {
                 }
                 Optional<DefectSegmentation> segmentation = queries.defect(key, imageId);
                 if (image.isEmpty() && segmentation.isEmpty()) {
-                    throw new Failure(404, "image '" + imageId + "' of coil '" + key + "' is not among the recent defective images kept");
+                    // Older than the recent stores: the coil map still has its masks.
+                    MappedImage mapped = queries.mappedImage(key, imageId).orElseThrow(() -> new Failure(404,
+                            "image '" + imageId + "' of coil '" + key + "' is neither among the recent defective images nor on the coil map"));
+                    return answer(exchange, 200, JsonViews.mapped(key, mapped));
                 }
                 return answer(exchange, 200, JsonViews.image(image.orElse(null), segmentation.orElse(null),
-                        coilPath + "/images/" + encode(imageId)));
+                        coilPath + "/images/" + Requests.encode(imageId)));
             }
             case "line" -> {
-                int windows = intParam(query, "windows", 60, 1, MAX_WINDOWS);
+                int windows = Requests.intParam(query, "windows", 60, 1, MAX_WINDOWS);
                 List<CoilQueries.Window> trend = queries.windows(CoilAnalyticsTopology.LINE_WINDOWS_STORE, key, windows);
                 if (trend.isEmpty()) {
                     throw new Failure(404, "no windows for line '" + key + "'");
                 }
                 return answer(exchange, 200, Map.of("lineId", key, "trend", JsonViews.windows(trend)));
             }
-            default -> throw new Failure(404, "no such resource");
+            default -> {
+                if (QualityApi.handles(route)) {
+                    return quality.answer(route, exchange, key, query, coilPath);
+                }
+                throw new Failure(404, "no such resource");
+            }
         }
     }
 
@@ -246,49 +253,5 @@ public final class AnalyticsApi implements HttpHandler {
     private static int answer(HttpExchange exchange, int status, Object body) throws IOException {
         HttpAnswers.json(exchange, status, body);
         return status;
-    }
-
-    static int intParam(Map<String, String> query, String name, int defaultValue, int min, int max) {
-        String raw = query.get(name);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value < min || value > max) {
-                throw new Failure(400, name + " must be between " + min + " and " + max + ", got " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new Failure(400, name + " must be a whole number, got '" + raw + "'");
-        }
-    }
-
-    static List<String> segments(String rawPath) {
-        List<String> out = new ArrayList<>();
-        for (String s : rawPath.split("/")) {
-            if (!s.isEmpty()) {
-                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
-    static Map<String, String> query(String rawQuery) {
-        Map<String, String> out = new HashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return out;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(name, value);
-        }
-        return out;
-    }
-
-    static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

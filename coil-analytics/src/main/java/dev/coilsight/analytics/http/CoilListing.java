@@ -42,10 +42,10 @@ final class CoilListing {
     }
 
     static Request request(Map<String, String> query) {
-        int page = AnalyticsApi.intParam(query, "page", 0, 0, MAX_DEPTH - 1);
-        int size = AnalyticsApi.intParam(query, "size", 50, 1, MAX_PAGE_SIZE);
+        int page = Requests.intParam(query, "page", 0, 0, MAX_DEPTH - 1);
+        int size = Requests.intParam(query, "size", 50, 1, MAX_PAGE_SIZE);
         if ((long) (page + 1) * size > MAX_DEPTH) {
-            throw new AnalyticsApi.Failure(400, "page and size must stay within the first " + MAX_DEPTH + " coils of the order ((page + 1) * size <= "
+            throw new Requests.Failure(400, "page and size must stay within the first " + MAX_DEPTH + " coils of the order ((page + 1) * size <= "
                     + MAX_DEPTH + "), got page " + page + " of size " + size);
         }
         return new Request(page, size, order(query));
@@ -53,12 +53,12 @@ final class CoilListing {
 
     /** The internal request's {@code limit}: how many coils of the order this instance sends. */
     static int limit(Map<String, String> query) {
-        return AnalyticsApi.intParam(query, "limit", 50, 1, MAX_DEPTH);
+        return Requests.intParam(query, "limit", 50, 1, MAX_DEPTH);
     }
 
     static CoilOrder order(Map<String, String> query) {
         String sort = query.getOrDefault("sort", CoilOrder.DEFECT_RATE.parameter());
-        return CoilOrder.named(sort).orElseThrow(() -> new AnalyticsApi.Failure(400, "sort must be defectRate, recent or coilId, got '" + sort + "'"));
+        return CoilOrder.named(sort).orElseThrow(() -> new Requests.Failure(400, "sort must be defectRate, recent or coilId, got '" + sort + "'"));
     }
 
     /** The internal query for an instance's part of {@code request}'s page. */

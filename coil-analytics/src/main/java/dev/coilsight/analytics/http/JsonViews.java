@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.coilsight.analytics.coilmap.MappedImage;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.schemas.BoundingBox;
 import dev.coilsight.schemas.ClassDefectStats;
@@ -102,6 +103,20 @@ final class JsonViews {
         // null while the segmenter has not answered yet; [] when it found nothing above its thresholds.
         m.put("masks", segmentation == null ? null : masks(segmentation.getMasks()));
         m.put("segmentationModel", segmentation == null ? null : segmentation.getModel().getName() + ":" + segmentation.getModel().getVersion());
+        return m;
+    }
+
+    /** An image known only from the coil map: where it lies and its masks; its bytes are no longer kept. */
+    static Map<String, Object> mapped(String coilId, MappedImage image) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("imageId", image.imageId());
+        m.put("coilId", coilId);
+        m.put("cameraId", image.cameraId());
+        m.put("positionMm", image.startMm());
+        m.put("width", image.width());
+        m.put("height", image.height());
+        m.put("imageUrl", null);
+        m.put("masks", QualityViews.masks(image));
         return m;
     }
 

@@ -56,7 +56,8 @@ public final class GradeRecords {
         return new PeriodicDefectFound(p.classId(), p.className(), p.pitchMm(), p.count(), p.positionsMm(), p.acrossMm(), p.rollDiameterMm());
     }
 
-    private static List<ClassGradeFigures> classes(CoilFacts facts) {
+    /** Per-class figures of a coil, ordered by class: defects, area, and both per inspected length. */
+    public static List<ClassGradeFigures> classes(CoilFacts facts) {
         Map<Integer, ClassGradeFigures> byClass = new TreeMap<>();
         double metres = Math.max(facts.inspectedLengthMm(), 1.0) / 1000.0;
         for (StripDefect d : facts.defects()) {

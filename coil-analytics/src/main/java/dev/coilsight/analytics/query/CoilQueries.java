@@ -15,10 +15,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
+import dev.coilsight.analytics.coilmap.MappedImage;
+import dev.coilsight.analytics.quality.CoilProgress;
 import dev.coilsight.analytics.stats.ImageCounts;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.analytics.topology.RecentKeys;
 import dev.coilsight.schemas.CoilDefectStats;
+import dev.coilsight.schemas.CoilGraded;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 
@@ -82,6 +85,27 @@ public final class CoilQueries {
             return Optional.empty();
         }
         return find(CoilAnalyticsTopology.RECENT_IMAGES_STORE, coilId, imageId).map(v -> (DefectiveImage) v);
+    }
+
+    /** The coil's images on its map, in no particular order. */
+    public List<MappedImage> map(String coilId) {
+        List<MappedImage> out = new ArrayList<>();
+        for (KeyValue<String, Object> e : recent(CoilAnalyticsTopology.COIL_MAP_STORE, coilId)) {
+            out.add((MappedImage) e.value);
+        }
+        return out;
+    }
+
+    public Optional<MappedImage> mappedImage(String coilId, String imageId) {
+        return Optional.ofNullable(kv(CoilAnalyticsTopology.COIL_MAP_STORE).get(RecentKeys.imageKey(coilId, imageId))).map(v -> (MappedImage) v);
+    }
+
+    public Optional<CoilGraded> grade(String coilId) {
+        return Optional.ofNullable(kv(CoilAnalyticsTopology.COIL_GRADES_STORE).get(coilId)).map(v -> (CoilGraded) v);
+    }
+
+    public Optional<CoilProgress> progress(String coilId) {
+        return Optional.ofNullable(kv(CoilAnalyticsTopology.COIL_PROGRESS_STORE).get(coilId)).map(v -> (CoilProgress) v);
     }
 
     private Optional<Object> find(String store, String coilId, String imageId) {

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.analytics.coilmap.MappedImage;
 import dev.coilsight.analytics.coilmap.StripDefect;
 import dev.coilsight.analytics.coilmap.StripPlacement;
 import dev.coilsight.analytics.grading.CoilFacts;
@@ -69,7 +70,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
     private final Map<String, Long> lastPeriodicSearch = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, CoilProgress> progress;
-    private KeyValueStore<String, List<StripDefect>> map;
+    private KeyValueStore<String, MappedImage> map;
     private KeyValueStore<String, CoilGraded> grades;
 
     CoilQualityProcessor(QualitySettings settings, Clock clock, QualityListener listener) {
@@ -79,11 +80,6 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
         this.placement = new StripPlacement(settings.cameras());
         this.finder = new PeriodicDefectFinder(settings.rules().periodic());
         this.grader = new CoilGrader(settings.rules());
-    }
-
-    /** Key of one image's defects in the map store: under the coil's {@link RecentKeys#prefix}. */
-    static String mapKey(String coilId, String imageId) {
-        return RecentKeys.prefix(coilId) + imageId;
     }
 
     @Override
@@ -144,10 +140,11 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
 
     private void segmented(String coil, CoilProgress p, DefectSegmentation s, long now) {
         p.lineId = p.lineId == null ? s.getLineId() : p.lineId;
-        List<StripDefect> defects = placement.place(s);
+        MappedImage mapped = placement.map(s);
+        List<StripDefect> defects = mapped.defects();
         if (p.defectsPlaced + defects.size() <= settings.maxMapDefectsPerCoil()) {
             if (!defects.isEmpty()) {
-                map.put(mapKey(coil, s.getImageId()), defects);
+                map.put(RecentKeys.imageKey(coil, s.getImageId()), mapped);
                 p.defectsPlaced += defects.size();
                 p.mapChanged = true;
             }
@@ -255,9 +252,9 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
 
     private List<StripDefect> coilMap(String coil) {
         List<StripDefect> defects = new ArrayList<>();
-        try (KeyValueIterator<String, List<StripDefect>> it = map.prefixScan(RecentKeys.prefix(coil), KEYS)) {
+        try (KeyValueIterator<String, MappedImage> it = map.prefixScan(RecentKeys.prefix(coil), KEYS)) {
             while (it.hasNext()) {
-                defects.addAll(it.next().value);
+                defects.addAll(it.next().value.defects());
             }
         }
         return defects;

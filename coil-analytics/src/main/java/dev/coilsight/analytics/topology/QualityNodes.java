@@ -14,9 +14,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.Stores;
 
-import com.fasterxml.jackson.databind.JavaType;
-
-import dev.coilsight.analytics.coilmap.StripDefect;
+import dev.coilsight.analytics.coilmap.MappedImage;
 import dev.coilsight.analytics.quality.CoilProgress;
 import dev.coilsight.analytics.quality.QualityListener;
 import dev.coilsight.analytics.quality.QualitySettings;
@@ -45,9 +43,8 @@ final class QualityNodes {
 
     static void addStores(StreamsBuilder builder, CoilAnalyticsTopology.RecordSerdes serdes) {
         Serde<String> keys = Serdes.String();
-        JavaType defectList = JsonSerde.mapper().getTypeFactory().constructCollectionType(List.class, StripDefect.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoilAnalyticsTopology.COIL_MAP_STORE), keys,
-                JsonSerde.<List<StripDefect>>of(defectList)));
+                JsonSerde.of(MappedImage.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE), keys,
                 JsonSerde.of(CoilProgress.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoilAnalyticsTopology.COIL_GRADES_STORE), keys,

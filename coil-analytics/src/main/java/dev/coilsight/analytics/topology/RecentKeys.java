@@ -15,6 +15,11 @@ public final class RecentKeys {
         return prefix(coilId) + String.format("%019d", Math.max(0, capturedAtMillis)) + SEPARATOR + imageId;
     }
 
+    /** Key of a store that holds one entry per image of a coil (the coil map): {@code coilId NUL imageId}. */
+    public static String imageKey(String coilId, String imageId) {
+        return prefix(coilId) + imageId;
+    }
+
     public static String prefix(String coilId) {
         return coilId + SEPARATOR;
     }

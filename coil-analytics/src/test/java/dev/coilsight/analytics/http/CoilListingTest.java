@@ -157,7 +157,7 @@ class CoilListingTest {
     }
 
     private static void assertRefused(Map<String, String> query, String parameter) {
-        assertThatThrownBy(() -> CoilListing.request(query)).isInstanceOfSatisfying(AnalyticsApi.Failure.class, f -> {
+        assertThatThrownBy(() -> CoilListing.request(query)).isInstanceOfSatisfying(Requests.Failure.class, f -> {
             assertThat(f.status).isEqualTo(400);
             assertThat(f.getMessage()).startsWith(parameter);
         });

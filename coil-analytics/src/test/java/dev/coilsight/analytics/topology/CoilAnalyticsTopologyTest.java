@@ -283,7 +283,7 @@ class CoilAnalyticsTopologyTest {
         assertThat(stats.get("B").getImagesInspected()).isEqualTo(2);
         assertThat(driver.getKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE).get("A")).isNull();
         assertThat(driver.getKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE).get("B")).isNotNull();
-        assertThat(tombstones(CoilAnalyticsTopology.COIL_MAP_STORE)).containsExactly(CoilQualityProcessor.mapKey("A", "a1"));
+        assertThat(tombstones(CoilAnalyticsTopology.COIL_MAP_STORE)).containsExactly(RecentKeys.imageKey("A", "a1"));
         for (String store : List.of(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, CoilAnalyticsTopology.RECENT_IMAGES_STORE,
                 CoilAnalyticsTopology.SEEN_IMAGES_STORE, CoilAnalyticsTopology.COIL_MAP_STORE)) {
             assertThat(prefixedKeys(store, "A")).as(store).isEmpty();
