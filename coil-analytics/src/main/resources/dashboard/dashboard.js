@@ -6,7 +6,7 @@ const POLL_MS = 2000;
 const CLASS_COLOURS = { 1: [255, 214, 10], 2: [0, 200, 255], 3: [255, 64, 129], 4: [118, 255, 3] };
 const FALLBACK = [[255, 145, 0], [170, 0, 255], [0, 230, 118], [255, 255, 255]];
 
-const state = { selected: new URLSearchParams(location.search).get("coil"), imagesShown: "" };
+const state = { selected: new URLSearchParams(location.search).get("coil"), imagesShown: "", mapShown: "", mapImage: null };
 
 function colour(classId) {
   return CLASS_COLOURS[classId] || FALLBACK[classId % FALLBACK.length];
@@ -77,7 +77,11 @@ function renderTable(page) {
       el("td", { className: "num" }, c.imagesInspected), el("td", { className: "num" }, c.defectiveImages),
       rate, classes, el("td", {}, new Date(c.lastCapturedAt).toLocaleTimeString()));
     if (c.coilId === state.selected) row.classList.add("selected");
-    row.addEventListener("click", () => { state.selected = c.coilId; state.imagesShown = ""; refresh(); });
+    row.addEventListener("click", () => {
+      state.selected = c.coilId; state.imagesShown = ""; state.lastMap = null;
+      document.getElementById("map-image").replaceChildren();
+      refresh();
+    });
     tbody.append(row);
   }
   const legend = document.getElementById("legend");
@@ -114,7 +118,8 @@ function drawDefect(defect) {
   const expected = defect.masks.reduce((n, m) => n + m.pixelCount, 0);
   canvas.setAttribute("data-expected-pixels", expected);
   const caption = el("div", { className: "caption" },
-    el("span", {}, `${defect.imageId} · ${new Date(defect.capturedAt).toLocaleTimeString()}`),
+    el("span", {}, `${defect.imageId} · ` + (defect.capturedAt ? new Date(defect.capturedAt).toLocaleTimeString()
+      : `${(defect.positionMm / 1000).toFixed(2)} m along the coil, image no longer kept`)),
     el("span", {}, ...defect.masks.map(m => chip(m.classId, `${m.className}: ${m.pixelCount} px`))));
   const overlay = () => {
     const g = canvas.getContext("2d");
@@ -175,17 +180,98 @@ async function renderDetail() {
   }
 }
 
+function renderAlerts(alerts) {
+  const list = document.getElementById("alerts");
+  document.getElementById("no-alerts").hidden = alerts.length > 0;
+  list.replaceChildren(...alerts.map(a => el("li", { "data-alert-id": a.alertId, "data-kind": a.kind },
+    el("span", { className: "kind" }, a.kind.replace("_", " ")), `${new Date(a.raisedAt).toLocaleTimeString()} · ${a.message}`)));
+}
+
+function renderGrade(grade) {
+  const badge = document.getElementById("detail-grade");
+  const reason = document.getElementById("grade-reason");
+  badge.hidden = !grade.grade;
+  badge.className = "grade-badge" + (grade.grade ? ` grade-${grade.grade}` : "");
+  badge.textContent = grade.grade ? `grade ${grade.grade}` : "";
+  reason.textContent = grade.grade ? `${grade.reason} · ${grade.product}, rules ${grade.rulesVersion}, version ${grade.version}`
+    : grade.state === "ENDED" ? "ended: grading once its last results are in" : "running: graded when the coil ends";
+}
+
+/** The coil as a strip: every defect a rectangle in its class colour, roll marks as dashed lines; the view zooms along the length. */
+function renderStrip(map) {
+  const svg = document.getElementById("strip");
+  const W = 800, H = 140, pad = 14;
+  const ns = "http://www.w3.org/2000/svg";
+  const node = (tag, attrs) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); return e; };
+  const start = map.startMm ?? 0, end = Math.max(map.endMm ?? 1, ...map.defects.map(d => d.alongEndMm));
+  const span = Number(document.getElementById("zoom").value) || (end - start);
+  const pan = Number(document.getElementById("pan").value) / 1000;
+  const from = start + pan * Math.max(0, end - start - span), to = from + span;
+  const width = map.stripWidthMm || Math.max(1, ...map.defects.map(d => d.acrossEndMm));
+  const sx = (W - 2 * pad) / Math.max(1, to - from), sy = (H - 2 * pad) / width;
+  svg.replaceChildren(node("rect", { x: pad, y: pad, width: W - 2 * pad, height: H - 2 * pad, fill: "#1d2732" }));
+  let shown = 0;
+  for (const d of map.defects) {
+    if (d.alongEndMm < from || d.alongStartMm > to) continue;
+    const rect = node("rect", { class: "defect", x: pad + (d.alongStartMm - from) * sx, y: pad + d.acrossStartMm * sy,
+      width: Math.max(2, (d.alongEndMm - d.alongStartMm) * sx), height: Math.max(2, (d.acrossEndMm - d.acrossStartMm) * sy),
+      fill: css(colour(d.classId), 0.9), "data-image-id": d.imageId, "data-class-id": d.classId });
+    const title = node("title", {});
+    title.textContent = `${d.className} at ${(d.alongStartMm / 1000).toFixed(2)} m, ${Math.round(d.acrossStartMm)} mm across, ${d.areaMm2.toFixed(0)} mm²`;
+    rect.append(title);
+    rect.addEventListener("click", () => showMapImage(d.imageUrl));
+    svg.append(rect);
+    shown++;
+  }
+  for (const p of map.periodic) {
+    for (const x of p.positionsMm) {
+      if (x < from || x > to) continue;
+      svg.append(node("line", { class: "roll-mark", x1: pad + (x - from) * sx, x2: pad + (x - from) * sx, y1: 2, y2: H - 2,
+        stroke: "#ff5d5d", "stroke-dasharray": "4 3" }));
+    }
+  }
+  const label = (x, text, anchor) => { const t = node("text", { x, y: H - 2, "text-anchor": anchor }); t.textContent = text; svg.append(t); };
+  label(pad, `${(from / 1000).toFixed(1)} m`, "start");
+  label(W - pad, `${(to / 1000).toFixed(1)} m · ${shown} of ${map.total} defects${map.truncated ? " (largest shown)" : ""}` +
+    (map.periodic.length ? ` · ${map.periodic.length} roll mark(s)` : ""), "end");
+  svg.dataset.defects = shown;
+  svg.dataset.periodic = map.periodic.length;
+}
+
+async function showMapImage(url) {
+  state.mapImage = url;
+  const image = await getJson(url);
+  image.imageUrl = image.imageUrl || null;
+  image.masks = (image.masks || []).map(m => ({ ...m, boundingBox: m.boundingBox || { x: 0, y: 0, width: 0, height: 0 } }));
+  document.getElementById("map-image").replaceChildren(drawDefect(image));
+}
+
+async function renderQuality() {
+  if (!state.selected) return;
+  const id = encodeURIComponent(state.selected);
+  const [grade, map] = await Promise.all([getJson(`/v1/coils/${id}/grade`).catch(() => ({ state: "OPEN" })),
+    getJson(`/v1/coils/${id}/map?limit=5000`).catch(() => null)]);
+  renderGrade(grade);
+  document.getElementById("report-link").href = `/v1/coils/${id}/report`;
+  if (map) { state.lastMap = map; renderStrip(map); }
+}
+
 async function refresh() {
   try {
     const page = await getJson("/v1/coils?sort=defectRate&size=100");
     if (!state.selected && page.coils.length > 0) state.selected = page.coils[0].coilId;
     renderTable(page);
     await renderDetail();
+    await renderQuality();
+    renderAlerts((await getJson("/v1/alerts?limit=30")).alerts);
     setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
   } catch (e) {
     setStatus("error", `not updated: ${e.message}`);
   }
 }
 
+for (const id of ["zoom", "pan"]) {
+  document.getElementById(id).addEventListener("input", () => { if (state.lastMap) renderStrip(state.lastMap); });
+}
 refresh();
 setInterval(refresh, POLL_MS);

@@ -107,11 +107,12 @@ final class CoilReportPage {
             h.append("<p>None found.</p></section>");
             return;
         }
-        h.append("<table><tr><th>class</th><th>pitch mm</th><th>roll diameter mm</th><th>occurrences</th><th>at m</th></tr>");
+        h.append("<table><tr><th>class</th><th>pitch mm</th><th>roll diameter mm</th><th>turns</th><th>spots per turn</th><th>at m</th></tr>");
         for (PeriodicDefect p : periodic) {
             h.append("<tr><td>").append(swatch(p.classId())).append(esc(p.className())).append("</td><td class=\"num pitch\">").append(fmt(p.pitchMm()))
                     .append("</td><td class=\"num\">").append(fmt(p.rollDiameterMm())).append("</td><td class=\"num\">").append(p.count())
-                    .append("</td><td>").append(String.join(", ", p.positionsMm().stream().map(x -> fmt(x / 1000)).toList())).append("</td></tr>");
+                    .append("</td><td class=\"num\">").append(p.spots()).append("</td><td>")
+                    .append(String.join(", ", p.positionsMm().stream().map(x -> fmt(x / 1000)).toList())).append("</td></tr>");
         }
         h.append("</table></section>");
     }

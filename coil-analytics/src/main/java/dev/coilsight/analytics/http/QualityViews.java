@@ -95,6 +95,7 @@ final class QualityViews {
         m.put("positionsMm", p.positionsMm());
         m.put("acrossMm", p.acrossMm());
         m.put("rollDiameterMm", p.rollDiameterMm());
+        m.put("spots", p.spots());
         return m;
     }
 
@@ -132,7 +133,8 @@ final class QualityViews {
         List<Map<String, Object>> periodic = new ArrayList<>();
         for (PeriodicDefectFound p : g.getPeriodicDefects()) {
             periodic.add(ordered("classId", p.getClassId(), "className", p.getClassName(), "pitchMm", p.getPitchMm(), "count", p.getCount(),
-                    "positionsMm", p.getPositionsMm(), "acrossMm", p.getAcrossMm(), "rollDiameterMm", p.getRollDiameterMm()));
+                    "positionsMm", p.getPositionsMm(), "acrossMm", p.getAcrossMm(), "rollDiameterMm", p.getRollDiameterMm(),
+                    "spots", p.getSpots()));
         }
         out.put("periodicDefects", periodic);
         out.put("modelVersions", g.getModelVersions());

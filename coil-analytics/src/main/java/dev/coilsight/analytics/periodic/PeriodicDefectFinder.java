@@ -15,7 +15,9 @@ import dev.coilsight.analytics.coilmap.StripDefect;
  * squares over what it has taken, and stopping after more missed turns in a row than allowed. A series is kept when
  * it has enough occurrences and every one lies within the tolerance of the fitted pitch. The longest series wins (on a
  * tie the one with fewer missed turns, so half the true pitch loses), its defects are set aside, and the search runs
- * again for further rolls. Quadratic in the defects of a class per proposal, which a coil's map bounds.
+ * again. Series of one class at the same pitch are the spots of one damaged roll (wherever they lie on its
+ * circumference): they are reported as one periodic defect with its number of spots. Two rolls of the same
+ * circumference within the tolerance marking the same class cannot be told apart by pitch: they are reported as one. Quadratic in the defects of a class per proposal, which a coil's map bounds.
  */
 public final class PeriodicDefectFinder {
 
@@ -32,8 +34,43 @@ public final class PeriodicDefectFinder {
             byClass.computeIfAbsent(d.classId(), c -> new ArrayList<>()).add(d);
         }
         List<PeriodicDefect> found = new ArrayList<>();
-        byClass.forEach((classId, ofClass) -> found.addAll(findInClass(ofClass)));
+        byClass.forEach((classId, ofClass) -> found.addAll(mergeSpotsOfOneRoll(findInClass(ofClass))));
         return found;
+    }
+
+    /**
+     * One roll marks the strip with several spots per turn: series at the same pitch (within the tolerance) are one
+     * roll. The longest series stands for it; the across position is the mean of its spots.
+     */
+    private List<PeriodicDefect> mergeSpotsOfOneRoll(List<PeriodicDefect> series) {
+        List<PeriodicDefect> rolls = new ArrayList<>();
+        boolean[] merged = new boolean[series.size()];
+        for (int i = 0; i < series.size(); i++) {
+            if (merged[i]) {
+                continue;
+            }
+            PeriodicDefect longest = series.get(i);
+            double across = longest.acrossMm();
+            int spots = 1;
+            for (int j = i + 1; j < series.size(); j++) {
+                PeriodicDefect other = series.get(j);
+                if (!merged[j] && sameRoll(longest, other)) {
+                    merged[j] = true;
+                    across += other.acrossMm();
+                    spots++;
+                    if (other.count() > longest.count()) {
+                        longest = other;
+                    }
+                }
+            }
+            rolls.add(new PeriodicDefect(longest.classId(), longest.className(), longest.pitchMm(), longest.positionsMm(), across / spots, spots));
+        }
+        return rolls;
+    }
+
+    private boolean sameRoll(PeriodicDefect a, PeriodicDefect b) {
+        double pitch = (a.pitchMm() + b.pitchMm()) / 2;
+        return Math.abs(a.pitchMm() - b.pitchMm()) <= settings.tolerance() * pitch;
     }
 
     private List<PeriodicDefect> findInClass(List<StripDefect> ofClass) {

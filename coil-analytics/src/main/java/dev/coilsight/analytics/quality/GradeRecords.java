@@ -53,7 +53,8 @@ public final class GradeRecords {
     }
 
     static PeriodicDefectFound periodic(PeriodicDefect p) {
-        return new PeriodicDefectFound(p.classId(), p.className(), p.pitchMm(), p.count(), p.positionsMm(), p.acrossMm(), p.rollDiameterMm());
+        return new PeriodicDefectFound(p.classId(), p.className(), p.pitchMm(), p.count(), p.positionsMm(), p.acrossMm(), p.rollDiameterMm(),
+                p.spots());
     }
 
     /** Per-class figures of a coil, ordered by class: defects, area, and both per inspected length. */
@@ -75,8 +76,8 @@ public final class GradeRecords {
     /** A roll mark found on a coil; its id names the coil, the class and the pitch in whole millimetres. */
     public static QualityAlert periodicAlert(String coilId, String lineId, PeriodicDefect p, long nowMillis) {
         String id = coilId + "/periodic/" + p.classId() + "/" + Math.round(p.pitchMm());
-        String message = String.format(Locale.ROOT, "coil %s: %s repeats every %.0f mm (%d times): a roll of about %.0f mm diameter marks the strip",
-                coilId, p.className(), p.pitchMm(), p.count(), p.rollDiameterMm());
+        String message = String.format(Locale.ROOT, "coil %s: %s repeats every %.0f mm (%d times%s): a roll of about %.0f mm diameter marks the strip",
+                coilId, p.className(), p.pitchMm(), p.count(), p.spots() > 1 ? ", " + p.spots() + " spots per turn" : "", p.rollDiameterMm());
         return alert(id, AlertKind.PERIODIC_DEFECT, lineId, coilId, p.classId(), p.pitchMm(), p.count(), message, nowMillis);
     }
 

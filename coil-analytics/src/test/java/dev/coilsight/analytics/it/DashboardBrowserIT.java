@@ -2,8 +2,6 @@ package dev.coilsight.analytics.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,22 +24,14 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.Records;
-import dev.coilsight.rle.BinaryMask;
 import dev.coilsight.rle.KaggleCsv;
 import dev.coilsight.rle.RleRow;
-import dev.coilsight.rle.RunLengthEncoding;
-import dev.coilsight.schemas.BoundingBox;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
-import dev.coilsight.schemas.DefectiveImage;
-import dev.coilsight.schemas.ImageEncoding;
-import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.SharedData;
@@ -83,10 +73,10 @@ class DashboardBrowserIT {
                 for (int i = 0; i < 3; i++) {
                     String imageId = defective.get(c * 3 + i);
                     t += 1000;
-                    DefectSegmentation segmentation = segmentation(coils[c], imageId, t, truth.get(imageId));
+                    DefectSegmentation segmentation = BrowserFixture.segmentation(coils[c], imageId, t, truth.get(imageId));
                     pixelsByImage.put(imageId, segmentation.getMasks().stream().mapToLong(DefectMask::getPixelCount).sum());
                     AnalyticsFixture.send(producer, topics.classifications(), coils[c], Records.classified(coils[c], imageId, "L2", t, true));
-                    AnalyticsFixture.send(producer, topics.defective(), coils[c], image(coils[c], imageId, t,
+                    AnalyticsFixture.send(producer, topics.defective(), coils[c], BrowserFixture.image(coils[c], imageId, t,
                             Files.readAllBytes(severstal.resolve("train_images").resolve(imageId))));
                     AnalyticsFixture.send(producer, topics.defects(), coils[c], segmentation);
                 }
@@ -101,7 +91,7 @@ class DashboardBrowserIT {
                     && AnalyticsFixture.json(service, "/v1/coils/coil-C").get("stats").get("imagesInspected").asInt() == 9,
                     "three coils aggregated");
 
-            ChromeDriver browser = chromium();
+            ChromeDriver browser = BrowserFixture.chromium();
             try {
                 // As a quality engineer signs in: the token once in the address, then the cookie carries it.
                 browser.get("http://127.0.0.1:" + service.httpPort() + "/?token=" + AnalyticsFixture.VIEWER_TOKEN);
@@ -162,60 +152,5 @@ class DashboardBrowserIT {
                 });
                 """, imageId);
         return Boolean.TRUE.equals(ok);
-    }
-
-    private static ChromeDriver chromium() {
-        String chromium = System.getenv().getOrDefault("COILSIGHT_CHROMIUM", "/usr/bin/chromium");
-        String driver = System.getenv().getOrDefault("COILSIGHT_CHROMEDRIVER", "/usr/bin/chromedriver");
-        assertThat(new File(chromium).canExecute()).as("Chromium (apt-get install chromium chromium-driver; .ci/run does)").isTrue();
-        assertThat(new File(driver).canExecute()).as("chromedriver (apt-get install chromium-driver; .ci/run does)").isTrue();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        Path profile;
-        try {
-            profile = Files.createTempDirectory("coilsight-chromium-");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1600,1200", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
-
-    private static DefectiveImage image(String coil, String imageId, long t, byte[] jpeg) {
-        DefectiveImage d = Records.defectiveImage(coil, imageId, t, jpeg, Records.WIDTH, Records.HEIGHT);
-        d.getImage().setEncoding(ImageEncoding.JPEG);
-        return d;
-    }
-
-    private static DefectSegmentation segmentation(String coil, String imageId, long t, List<RleRow> rows) {
-        List<DefectMask> masks = new ArrayList<>();
-        for (RleRow row : rows) {
-            BinaryMask mask = RunLengthEncoding.decode(row.rle(), Records.HEIGHT, Records.WIDTH);
-            masks.add(DefectMask.newBuilder().setClassId(row.classId()).setClassName("class " + row.classId()).setRle(row.rle())
-                    .setPixelCount(mask.pixelCount()).setBoundingBox(box(mask)).setMeanProbability(1f).setComponentCount(1).build());
-        }
-        masks.sort(java.util.Comparator.comparingInt(DefectMask::getClassId));
-        DefectSegmentation s = Records.segmented(coil, imageId, "L2", t);
-        s.setMasks(masks);
-        s.setModel(new ModelRef("ground-truth", "train.csv"));
-        return s;
-    }
-
-    private static BoundingBox box(BinaryMask mask) {
-        int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
-        for (int x = 0; x < mask.width(); x++) {
-            for (int y = 0; y < mask.height(); y++) {
-                if (mask.get(y, x)) {
-                    minX = Math.min(minX, x);
-                    maxX = Math.max(maxX, x);
-                    minY = Math.min(minY, y);
-                    maxY = Math.max(maxY, y);
-                }
-            }
-        }
-        return new BoundingBox(minX, minY, maxX - minX + 1, maxY - minY + 1);
     }
 }

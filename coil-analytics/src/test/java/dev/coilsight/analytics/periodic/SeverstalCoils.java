@@ -74,6 +74,11 @@ final class SeverstalCoils {
                 .max(Comparator.comparingLong(Component::pixels)).orElseThrow();
     }
 
+    /** How many defects (8-connected components) of a class an image has. */
+    static int components(Labelled image, int classId) {
+        return ConnectedComponents.of(RunLengthEncoding.decode(image.rleByClass().get(classId), HEIGHT, WIDTH)).size();
+    }
+
     /** {@code count} random labelled images at random whole frames of a coil {@code frames} long. */
     List<DefectSegmentation> randomPlacements(String coilId, Random random, int frames, int count) {
         List<DefectSegmentation> out = new ArrayList<>();
