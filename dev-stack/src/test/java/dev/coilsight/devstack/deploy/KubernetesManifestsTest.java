@@ -6,6 +6,7 @@ import static dev.coilsight.devstack.deploy.DeployFiles.map;
 import static dev.coilsight.devstack.deploy.DeployFiles.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -349,6 +350,44 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void everyKindOfQualityAlertHasAPrometheusRuleOnMetricsCoilAnalyticsExports() throws Exception {
+        Map<String, Object> rule = named("monitoring", "PrometheusRule", "coilsight-quality");
+        List<String> expressions = new ArrayList<>();
+        for (Object group : list(at(rule, "spec", "groups"))) {
+            for (Object r : list(map(group).get("rules"))) {
+                expressions.add(string(map(r).get("expr")));
+                assertThat(map(map(r).get("labels"))).containsKey("severity");
+            }
+        }
+        for (dev.coilsight.schemas.AlertKind kind : dev.coilsight.schemas.AlertKind.values()) {
+            assertThat(expressions).as("a rule for %s", kind).anyMatch(e -> e.contains("kind=\"" + kind + "\""));
+        }
+        String sources = sources(DeployFiles.root(), List.of("coil-analytics"));
+        for (String e : expressions) {
+            Matcher m = Pattern.compile("\\b(coilsight_[a-z_]+?)(_total)?\\{").matcher(e);
+            assertThat(m.find()).as(e).isTrue();
+            String metric = m.group(1);
+            assertThat(sources.contains("\"" + metric + "_total\"") || sources.contains("\"" + metric + "\""))
+                    .as("coil-analytics registers %s", metric).isTrue();
+        }
+    }
+
+    private static String sources(Path root, List<String> modules) throws IOException {
+        StringBuilder sources = new StringBuilder();
+        for (String module : modules) {
+            Path main = root.resolve(module).resolve("src/main/java");
+            if (Files.isDirectory(main)) {
+                try (Stream<Path> files = Files.walk(main)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                        sources.append(Files.readString(f));
+                    }
+                }
+            }
+        }
+        return sources.toString();
+    }
+
+    @Test
     void theDashboardShowsOnlyMetricsTheServicesExport() throws Exception {
         Path root = DeployFiles.root();
         Map<String, Object> configMap = named("monitoring", "ConfigMap", "coilsight-grafana-dashboard");
@@ -363,20 +402,10 @@ class KubernetesManifestsTest {
             used.add(m.group(1).replaceAll("_(bucket|sum|count)$", ""));
         }
         assertThat(used).as("metrics on the dashboard").isNotEmpty();
-        StringBuilder sources = new StringBuilder();
-        for (String module : List.of("ingest-service", "worker-runtime", "coil-analytics")) {
-            Path main = root.resolve(module).resolve("src/main/java");
-            if (Files.isDirectory(main)) {
-                try (Stream<Path> files = Files.walk(main)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                        sources.append(Files.readString(f));
-                    }
-                }
-            }
-        }
+        String sources = sources(root, List.of("ingest-service", "worker-runtime", "coil-analytics"));
         List<String> missing = new ArrayList<>();
         for (String metric : used) {
-            if (!sources.toString().contains("\"" + metric + "\"")) {
+            if (!sources.contains("\"" + metric + "\"")) {
                 missing.add(metric);
             }
         }
