@@ -74,20 +74,28 @@ class PeriodicDefectFinderTest {
     @Test
     void coilsOfRandomlyPlacedRealDefectsRaiseAtMostTwoFalseAlarmsInAHundred() {
         SeverstalCoils coils = new SeverstalCoils(SharedData.require("severstal-train"));
-        Random random = new Random(2026);
+        double rate = falseAlarmRate(coils, new Random(2026), RANDOM_IMAGES_PER_COIL);
+        assertTrue(rate <= 0.02, "false-alarm rate " + rate + " should be at most 0.02");
+        // Denser coils, measured and reported, not a target: with 68 distinct images, 300 per coil repeats each image
+        // about 4 times at identical places across the strip, which is what a roll mark looks like.
+        falseAlarmRate(coils, new Random(2027), 300);
+    }
+
+    /** Coils of randomly placed real defects that report any periodic defect, of 100. */
+    private static double falseAlarmRate(SeverstalCoils coils, Random random, int imagesPerCoil) {
         int coilsWithAlarm = 0;
         long defectsSeen = 0;
         for (int coil = 0; coil < 100; coil++) {
-            List<StripDefect> defects = defects(coils.randomPlacements("coil-" + coil, random, FRAMES, RANDOM_IMAGES_PER_COIL));
+            List<StripDefect> defects = defects(coils.randomPlacements("coil-" + coil, random, FRAMES, imagesPerCoil));
             defectsSeen += defects.size();
             if (!FINDER.find(defects).isEmpty()) {
                 coilsWithAlarm++;
             }
         }
         double rate = coilsWithAlarm / 100.0;
-        System.out.printf("periodic false-alarm sweep: %d of 100 random 200 m coils (%d real Severstal defects in all, %d images per coil) "
-                + "reported a periodic defect: rate %.2f%n", coilsWithAlarm, defectsSeen, RANDOM_IMAGES_PER_COIL, rate);
-        assertTrue(rate <= 0.02, "false-alarm rate " + rate + " should be at most 0.02");
+        System.out.printf("periodic false-alarm sweep: %d of 100 random 200 m coils with %d real Severstal images each (%d defects in all) "
+                + "reported a periodic defect: rate %.2f%n", coilsWithAlarm, imagesPerCoil, defectsSeen, rate);
+        return rate;
     }
 
     @Test
