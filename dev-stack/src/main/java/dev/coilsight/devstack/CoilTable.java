@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +36,22 @@ final class CoilTable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** The coils of a page, in its order. */
+    static List<String> coilIds(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("coils").forEach(c -> ids.add(c.get("coilId").asText()));
+        return ids;
+    }
+
+    /** Images inspected, over every coil of a page. */
+    static long inspected(JsonNode page) {
+        long n = 0;
+        for (JsonNode c : page.get("coils")) {
+            n += c.get("imagesInspected").asLong();
+        }
+        return n;
     }
 
     /** Renders the table; one line per coil. */

@@ -27,6 +27,7 @@ import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.replay.Replayer;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -163,10 +164,15 @@ public final class DemoCommand implements Callable<Integer> {
         ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl());
         ImagePublisher publisher = new ImagePublisher(stack.bootstrapServers(), ImagePublisher.registryConfig(stack.registryUrl(), Optional.empty()),
                 true, Topics.IMAGES, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
-        Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
+        ImageEvents events = new ImageEvents(ImageLimits.DEFAULT, false);
+        Replayer replayer = new Replayer(publisher, events, new IngestMetrics());
+        String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
+        Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", line.id, 400, once ? 1 : 0);
+        DemoReplay replay = new DemoReplay(replayer, publisher, events, images, plan, !once,
+                line.rolled ? Optional.of(new RollMarkCoil(prefix)) : Optional.empty(), results);
         Thread hook = new Thread(() -> {
             stopRequested = true;
-            replayer.stop();
+            replay.stop();
             try {
                 // Native inference must be finished and the registry child stopped before the JVM goes.
                 stopped.await(120, TimeUnit.SECONDS);
@@ -180,14 +186,12 @@ public final class DemoCommand implements Callable<Integer> {
                     + "Kafka:     %s   Registry: %s%n%s%n", stack.dashboardUrl(), stack.ingestToken(), stack.ingestUrl(),
                     stack.bootstrapServers(), stack.registryUrl(), once ? "" : "Ctrl-C stops everything.");
             out.flush();
-            String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
-            Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", line.id, 400, once ? 1 : 0);
-            Thread replay = new Thread(() -> replayer.replay(images, plan, null), "demo-replay");
-            replay.setDaemon(true);
-            replay.start();
-            return once ? runOnce(out, stack, results, images.size(), labels, segmenterModel) : runLive(out, stack, results, replay);
+            Thread replaying = new Thread(replay, "demo-replay");
+            replaying.setDaemon(true);
+            replaying.start();
+            return once ? runOnce(out, stack, results, replay, labels, segmenterModel) : runLive(out, stack, results);
         } finally {
-            replayer.stop();
+            replay.stop();
             results.close();
             publisher.close();
             stack.close();
@@ -203,7 +207,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int runLive(PrintWriter out, DevStack stack, ResultWatcher results, Thread replay) throws InterruptedException {
+    private int runLive(PrintWriter out, DevStack stack, ResultWatcher results) throws InterruptedException {
         CoilTable table = new CoilTable(stack.dashboardUrl());
         boolean terminal = System.console() != null;
         while (!stopRequested) {
@@ -222,14 +226,15 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runOnce(PrintWriter out, DevStack stack, ResultWatcher results, int expected, Optional<DemoDataset.Labels> labels,
+    private int runOnce(PrintWriter out, DevStack stack, ResultWatcher results, DemoReplay replay, Optional<DemoDataset.Labels> labels,
                         Path segmenterModel)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         out.flush();
         // An image is through when it is classified and, if defective, segmented.
-        try (ProgressBar progress = new ProgressBar("inspected", expected, System.out)) {
-            while (results.classified() < expected || results.segmented() < results.defective()) {
+        int expected;
+        try (ProgressBar progress = new ProgressBar("inspected", replay.expectedImages(), System.out)) {
+            while (results.classified() < (expected = replay.expectedImages()) || results.segmented() < results.defective()) {
                 progress.status(results.defective() + " defective");
                 progress.update(results.classified() - (results.defective() - results.segmented()));
                 if (stopRequested) {
@@ -253,14 +258,21 @@ public final class DemoCommand implements Callable<Integer> {
         JsonNode page = null;
         while (System.nanoTime() < deadline) {
             page = table.coils();
-            if (page != null && inspected(page) == expected) {
+            if (page != null && CoilTable.inspected(page) == expected) {
                 break;
             }
             Thread.sleep(250);
         }
         out.printf("%nPer-coil summary (%d images, %d defective, %d segmented):%n", results.classified(), results.defective(), results.segmented());
         out.print(CoilTable.render(page));
-        DemoScore.print(out, labels, results.classifications(), results.segmentations(), ModelCard.read(segmenterModel));
+        CoilGrades grades = new CoilGrades(stack.dashboardUrl());
+        out.printf("%nCoil grades (each coil ended on its last image; docs/QUALITY.md):%n");
+        out.print(CoilGrades.render(grades.await(CoilTable.coilIds(page), Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(60))),
+                grades.alerts()));
+        // The roll-mark coil repeats images of the data set: it is not scored.
+        List<ImageClassified> scored = results.classifications().stream()
+                .filter(c -> replay.rollMarkCoil().map(coil -> !coil.equals(c.getCoilId())).orElse(true)).toList();
+        DemoScore.print(out, labels, scored, results.segmentations(), ModelCard.read(segmenterModel));
         out.flush();
         return 0;
     }
@@ -271,14 +283,6 @@ public final class DemoCommand implements Callable<Integer> {
         while (!stopRequested && System.currentTimeMillis() < until) {
             Thread.sleep(100);
         }
-    }
-
-    private static long inspected(JsonNode page) {
-        long n = 0;
-        for (JsonNode c : page.get("coils")) {
-            n += c.get("imagesInspected").asLong();
-        }
-        return n;
     }
 
     /** Deletes the demo's state but the log file (and so its folder). */

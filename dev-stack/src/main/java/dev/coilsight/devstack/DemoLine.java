@@ -16,9 +16,10 @@ import picocli.CommandLine;
 enum DemoLine {
 
     /** Severstal steel strip: 1600x256 images, 4 defect classes; the models learned from all 68 labelled images. */
-    SEVERSTAL("severstal", "severstal-train", "severstal-classifier", "severstal-resunet", null, 1.0),
+    SEVERSTAL("severstal", "severstal-train", "severstal-classifier", "severstal-resunet", null, 1.0, true),
     /** Magnetic tiles: 103-632 px images, 5 defect classes, most images defect-free; replays the test part of its split. */
-    MAGNETIC_TILE("magnetic-tile", "magnetic-tile", "magnetic-tile-classifier", "magnetic-tile-resunet", "models/splits/magnetic-tile/test.txt", 4.0);
+    MAGNETIC_TILE("magnetic-tile", "magnetic-tile", "magnetic-tile-classifier", "magnetic-tile-resunet", "models/splits/magnetic-tile/test.txt", 4.0,
+            false);
 
     final String id;
     final String dataset;
@@ -28,14 +29,17 @@ enum DemoLine {
     final String split;
     /** Images per second two CPU cores keep up with. */
     final double rate;
+    /** Whether the product is rolled strip, so that the demo adds a coil marked by a damaged roll. */
+    final boolean rolled;
 
-    DemoLine(String id, String dataset, String classifier, String segmenter, String split, double rate) {
+    DemoLine(String id, String dataset, String classifier, String segmenter, String split, double rate, boolean rolled) {
         this.id = id;
         this.dataset = dataset;
         this.classifier = classifier;
         this.segmenter = segmenter;
         this.split = split;
         this.rate = rate;
+        this.rolled = rolled;
     }
 
     Optional<String> split() {

@@ -71,10 +71,11 @@ class DemoOnceIT {
         Process demo = finished.process();
         String out = finished.out();
 
-        // Per-coil summary: three coils whose images add up to the 16 of the sample.
+        // Per-coil summary: three coils whose images add up to the 16 of the sample, and the coil with a roll mark.
+        int images = 16 + RollMarkCoil.IMAGES;
         Matcher summary = Pattern.compile("Per-coil summary \\((\\d+) images, (\\d+) defective, (\\d+) segmented\\)").matcher(out);
         assertThat(summary.find()).as(out).isTrue();
-        assertThat(Integer.parseInt(summary.group(1))).isEqualTo(16);
+        assertThat(Integer.parseInt(summary.group(1))).isEqualTo(images);
         assertThat(summary.group(3)).isEqualTo(summary.group(2));
         List<long[]> coils = new ArrayList<>();
         Matcher row = Pattern.compile("(?m)^coil-\\S+\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+)%").matcher(out);
@@ -83,9 +84,27 @@ class DemoOnceIT {
             assertThat(Double.parseDouble(row.group(3))).isCloseTo(100.0 * Long.parseLong(row.group(2)) / Long.parseLong(row.group(1)),
                     org.assertj.core.data.Offset.offset(0.06));
         }
-        assertThat(coils).hasSize(3);
-        assertThat(coils.stream().mapToLong(c -> c[0]).sum()).isEqualTo(16);
+        assertThat(coils).hasSize(4);
+        assertThat(coils.stream().mapToLong(c -> c[0]).sum()).isEqualTo(images);
         assertThat(coils.stream().mapToLong(c -> c[1]).sum()).isEqualTo(Long.parseLong(summary.group(2)));
+
+        // Every coil ended on its last image and was graded; the roll mark was found at its pitch and alerted.
+        Matcher grade = Pattern.compile("(?m)^(coil-\\S+)\\s+(A|B|C|REJECT)\\s+(\\S+)\\s+(.*)$").matcher(out);
+        List<String> graded = new ArrayList<>();
+        while (grade.find()) {
+            graded.add(grade.group(1));
+            if (grade.group(1).endsWith("roll-mark")) {
+                Matcher pitch = Pattern.compile("every (\\d+) mm \\(roll (\\d+) mm\\), 6 turns").matcher(grade.group(4));
+                assertThat(pitch.find()).as(grade.group()).isTrue();
+                assertThat(Double.parseDouble(pitch.group(1)))
+                        .isCloseTo(RollMarkCoil.PITCH_MM, org.assertj.core.data.Offset.offset(0.02 * RollMarkCoil.PITCH_MM));
+                assertThat(grade.group(2)).as("the shipped rules grade a roll mark C at best").isIn("C", "REJECT");
+            } else {
+                assertThat(grade.group(4)).as(grade.group()).isEqualTo("-");
+            }
+        }
+        assertThat(graded).as(out).hasSize(4).anyMatch(c -> c.endsWith("roll-mark"));
+        assertThat(out).containsPattern("PERIODIC_DEFECT +coil coil-\\S+-roll-mark: .* repeats every \\d+ mm");
 
         // The score: over 16 images x 4 classes; the baseline is what predicting nothing scores on these labels;
         // the mean Dice is the mean of the per-class Dice (every class has one pair per image).

@@ -13,8 +13,8 @@ import dev.coilsight.analytics.coilmap.StripDefect;
  * proposes a pitch (their distance over 1..{@code maxMissedTurns + 1} turns); the proposal is followed turn by turn
  * from the earlier defect, each turn taking the nearest defect within the tolerance and refitting the pitch by least
  * squares over what it has taken, and stopping after more missed turns in a row than allowed. A series is kept when
- * it has enough occurrences and every one lies within the tolerance of the fitted pitch. The longest series wins (on a
- * tie the one with fewer missed turns, so half the true pitch loses), its defects are set aside, and the search runs
+ * it has enough occurrences and every one lies within the tolerance of the fitted pitch. The series with the most
+ * occurrences net of its missed turns wins (so half the true pitch loses), its defects are set aside, and the search runs
  * again. Series of one class at the same pitch are the spots of one damaged roll (wherever they lie on its
  * circumference): they are reported as one periodic defect with its number of spots. Two rolls of the same
  * circumference within the tolerance marking the same class cannot be told apart by pitch: they are reported as one. Quadratic in the defects of a class per proposal, which a coil's map bounds.
@@ -225,12 +225,19 @@ public final class PeriodicDefectFinder {
         return sum / members.size();
     }
 
+    /**
+     * A candidate roll: the better of two has more occurrences net of its missed turns (a series at half the true pitch,
+     * picking up a defect between the marks by chance, has more occurrences but misses every other turn), then more
+     * occurrences.
+     */
     private record Series(List<Integer> members, double pitch, int missedTurns) {
         boolean betterThan(Series other) {
-            if (members.size() != other.members.size()) {
-                return members.size() > other.members.size();
+            int net = members.size() - missedTurns;
+            int otherNet = other.members.size() - other.missedTurns;
+            if (net != otherNet) {
+                return net > otherNet;
             }
-            return missedTurns < other.missedTurns;
+            return members.size() > other.members.size();
         }
     }
 }

@@ -111,6 +111,21 @@ class PeriodicDefectFinderTest {
     }
 
     @Test
+    void aDefectHalfwayBetweenTwoMarksDoesNotTurnTheRollIntoOneOfHalfItsCircumference() {
+        List<StripDefect> defects = new ArrayList<>();
+        for (int turn = 0; turn < 6; turn++) {
+            defects.add(spot(4, 1000 + turn * 1792.0, 300));
+        }
+        // By chance, defects of the class at the same place across, half a turn after two of the marks.
+        defects.add(spot(4, 1000 + 896, 305));
+        defects.add(spot(4, 1000 + 3 * 1792 + 896, 295));
+        List<PeriodicDefect> found = FINDER.find(defects);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(1792.0, found.get(0).pitchMm(), 1e-6);
+        assertEquals(6, found.get(0).count());
+    }
+
+    @Test
     void tooFewOccurrencesOrOnesWanderingAcrossTheStripAreNotPeriodic() {
         List<StripDefect> four = new ArrayList<>();
         List<StripDefect> wandering = new ArrayList<>();

@@ -24,7 +24,8 @@ import dev.coilsight.schemas.ImageCaptured;
 
 /**
  * Replays a dataset's images into the images topic as if they came off a line: split into N coils
- * one after the other, each with its own sequence and increasing position along the strip, at a
+ * one after the other, each with its own sequence and increasing position along the strip and its last image flagged
+ * as the coil's end, at a
  * steady rate (sends are paced, acknowledgements awaited at the end, so a slow ack never lowers the rate).
  */
 public final class Replayer {
@@ -97,8 +98,10 @@ public final class Replayer {
                 Path file = images.get(i);
                 try {
                     byte[] bytes = Files.readAllBytes(file);
+                    // The last image of each coil says so, as a line reporting its coils' ends does.
+                    boolean lastOfCoil = sequence == perCoil - 1 || i == images.size() - 1;
                     ImageMetadata metadata = new ImageMetadata(coilId, plan.cameraId(), sequence, Instant.now(),
-                            sequence * plan.positionStepMm(), plan.lineId());
+                            sequence * plan.positionStepMm(), plan.lineId(), lastOfCoil);
                     ImageCaptured event = events.build(coilId + "-" + sequence + "-" + file.getFileName(), metadata, bytes);
                     long sentAt = System.nanoTime();
                     inFlight.add(publisher.send(event, SOURCE).whenComplete((ack, error) -> {

@@ -101,6 +101,7 @@ class ReplayIT {
                 assertThat(event.getCameraId()).isEqualTo("cam-replay");
                 assertThat(event.getLineId()).isEqualTo("line-7");
                 assertThat(event.getEncoding()).isEqualTo(ImageEncoding.JPEG);
+                assertThat(event.getCoilEnd()).as("only the last image of a coil ends it").isEqualTo(seq == 3);
                 assertThat(IngestFixture.bytes(event)).isEqualTo(Files.readAllBytes(file));
                 if (seq > 0) {
                     assertThat(event.getCapturedAt()).isAfter(events.get(seq - 1).getCapturedAt());

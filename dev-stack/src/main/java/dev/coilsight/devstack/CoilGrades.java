@@ -1,0 +1,94 @@
+package dev.coilsight.devstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Each coil's grade, periodic defects and the quality alerts, for the terminal, read from coil-analytics' REST API. */
+final class CoilGrades {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String apiBase;
+
+    CoilGrades(String dashboardUrl) {
+        this.apiBase = dashboardUrl.endsWith("/") ? dashboardUrl.substring(0, dashboardUrl.length() - 1) : dashboardUrl;
+    }
+
+    /** The grade of each coil, waiting (until {@code deadlineNanos}) until every one is GRADED; those still not are shown as they stand. */
+    Map<String, JsonNode> await(List<String> coilIds, long deadlineNanos) throws InterruptedException {
+        Map<String, JsonNode> grades = new LinkedHashMap<>();
+        while (true) {
+            boolean all = true;
+            for (String coil : coilIds) {
+                JsonNode grade = get("/v1/coils/" + URLEncoder.encode(coil, StandardCharsets.UTF_8).replace("+", "%20") + "/grade");
+                grades.put(coil, grade);
+                all &= grade != null && grade.path("state").asText().equals("GRADED");
+            }
+            if (all || System.nanoTime() > deadlineNanos) {
+                return grades;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    List<JsonNode> alerts() {
+        JsonNode body = get("/v1/alerts?limit=20");
+        List<JsonNode> out = new ArrayList<>();
+        if (body != null) {
+            body.get("alerts").forEach(out::add);
+        }
+        return out;
+    }
+
+    static String render(Map<String, JsonNode> grades, List<JsonNode> alerts) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-28s %-7s %-20s %s%n", "coil", "grade", "deciding rule", "periodic (roll-mark) defects"));
+        grades.forEach((coil, g) -> {
+            String grade = g == null || g.path("grade").isNull() || g.path("grade").isMissingNode() ? "(" + (g == null ? "?" : g.path("state").asText()) + ")"
+                    : g.get("grade").asText();
+            String rule = g == null || g.path("decidingRule").isNull() || g.path("decidingRule").isMissingNode() ? "-" : g.get("decidingRule").asText();
+            List<String> periodic = new ArrayList<>();
+            if (g != null && g.has("periodicDefects")) {
+                for (JsonNode p : g.get("periodicDefects")) {
+                    periodic.add(String.format(Locale.ROOT, "%s every %.0f mm (roll %.0f mm), %d turns", p.get("className").asText(),
+                            p.get("pitchMm").asDouble(), p.get("rollDiameterMm").asDouble(), p.get("count").asInt()));
+                }
+            }
+            out.append(String.format(Locale.ROOT, "%-28s %-7s %-20s %s%n", coil, grade, rule, periodic.isEmpty() ? "-" : String.join("; ", periodic)));
+        });
+        if (!alerts.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nAlerts:%n"));
+            for (JsonNode a : alerts) {
+                out.append(String.format(Locale.ROOT, "  %-16s %s%n", a.get("kind").asText(), a.get("message").asText()));
+            }
+        }
+        return out.toString();
+    }
+
+    private JsonNode get(String path) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(apiBase + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
