@@ -1,13 +1,7 @@
 package dev.coilsight.devstack;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Each coil's grade, periodic defects and the quality alerts, for the terminal, read from coil-analytics' REST API. */
 final class CoilGrades {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final String apiBase;
+    private final AnalyticsClient api;
 
     CoilGrades(String dashboardUrl) {
-        this.apiBase = dashboardUrl.endsWith("/") ? dashboardUrl.substring(0, dashboardUrl.length() - 1) : dashboardUrl;
+        this.api = new AnalyticsClient(dashboardUrl);
     }
 
     /** The grade of each coil, waiting (until {@code deadlineNanos}) until every one is GRADED; those still not are shown as they stand. */
@@ -34,7 +25,7 @@ final class CoilGrades {
         while (true) {
             boolean all = true;
             for (String coil : coilIds) {
-                JsonNode grade = get("/v1/coils/" + URLEncoder.encode(coil, StandardCharsets.UTF_8).replace("+", "%20") + "/grade");
+                JsonNode grade = api.get("/v1/coils/" + URLEncoder.encode(coil, StandardCharsets.UTF_8).replace("+", "%20") + "/grade");
                 grades.put(coil, grade);
                 all &= grade != null && grade.path("state").asText().equals("GRADED");
             }
@@ -46,7 +37,7 @@ final class CoilGrades {
     }
 
     List<JsonNode> alerts() {
-        JsonNode body = get("/v1/alerts?limit=20");
+        JsonNode body = api.get("/v1/alerts?limit=20");
         List<JsonNode> out = new ArrayList<>();
         if (body != null) {
             body.get("alerts").forEach(out::add);
@@ -77,18 +68,5 @@ final class CoilGrades {
             }
         }
         return out.toString();
-    }
-
-    private JsonNode get(String path) {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(apiBase + path)).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 }

@@ -1,41 +1,23 @@
 package dev.coilsight.devstack;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The per-coil table for the terminal, read from coil-analytics' REST API like any other client would. */
 final class CoilTable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final String apiBase;
+    private final AnalyticsClient api;
 
     CoilTable(String dashboardUrl) {
-        this.apiBase = dashboardUrl.endsWith("/") ? dashboardUrl.substring(0, dashboardUrl.length() - 1) : dashboardUrl;
+        this.api = new AnalyticsClient(dashboardUrl);
     }
 
     /** The coils page as JSON, or null while the aggregation is not queryable (starting, rebalancing). */
     JsonNode coils() {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(apiBase + "/v1/coils?size=500&sort=coilId"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return api.get("/v1/coils?size=500&sort=coilId");
     }
 
     /** The coils of a page, in its order. */

@@ -8,12 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,16 +130,7 @@ class CoilEndIT {
     }
 
     private static List<ConsumerRecord<String, CoilEnded>> readEnds(int count) {
-        List<ConsumerRecord<String, CoilEnded>> records = new ArrayList<>();
-        try (KafkaConsumer<String, CoilEnded> consumer = IngestFixture.reader(CoilEnded.class)) {
-            consumer.subscribe(List.of(endsTopic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
-        return records;
+        return IngestFixture.read(endsTopic, count, CoilEnded.class);
     }
 
     private static long endsInTopic() {

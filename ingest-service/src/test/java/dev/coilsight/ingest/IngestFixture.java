@@ -60,8 +60,13 @@ public final class IngestFixture {
 
     /** Every record of the topic from the start, waiting until {@code count} arrived (or 30 s). */
     public static List<ConsumerRecord<String, ImageCaptured>> read(String topic, int count) {
-        List<ConsumerRecord<String, ImageCaptured>> records = new ArrayList<>();
-        try (KafkaConsumer<String, ImageCaptured> consumer = imageReader()) {
+        return read(topic, count, ImageCaptured.class);
+    }
+
+    /** Every record of one kind in the topic from the start, waiting until {@code count} arrived (or 30 s), then a quiet half second. */
+    static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(String topic, int count, Class<T> type) {
+        List<ConsumerRecord<String, T>> records = new ArrayList<>();
+        try (KafkaConsumer<String, T> consumer = reader(type)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (records.size() < count && System.nanoTime() < deadline) {

@@ -240,12 +240,12 @@ class IngestHttpIT {
                         + TOKEN + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 slow.getOutputStream().write(jpeg, 0, 100);
                 slow.getOutputStream().flush();
-                AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
-                dev.coilsight.testsupport.Await.until(Duration.ofSeconds(10), () -> {
-                    answer.set(uploadWithKey(upload, jpeg, "cam-3-frame-77"));
-                    return answer.get().statusCode() == 503;
-                }, "the upload is refused while the slot is held");
-                refused = answer.get();
+                // Until the server has taken the slow request, an upload could still get the slot: probe with another
+                // coil and no key (what a probe publishes is not counted below), then send the keyed upload.
+                String probe = "http://127.0.0.1:" + oneSlot.port() + "/v1/coils/COIL-503-PROBE/images";
+                dev.coilsight.testsupport.Await.until(Duration.ofSeconds(10), () -> uploadWithKey(probe, jpeg, null).statusCode() == 503,
+                        "the slow upload holds the only slot");
+                refused = uploadWithKey(upload, jpeg, "cam-3-frame-77");
             }
             assertError(refused, 503, "busy", "Retry-After");
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
@@ -270,11 +270,15 @@ class IngestHttpIT {
         }
     }
 
+    /** An upload with an {@code Idempotency-Key}, or none when {@code key} is null. */
     private static HttpResponse<String> uploadWithKey(String url, byte[] jpeg, String key) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "image/jpeg").header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg));
+            if (key != null) {
+                request.header("Idempotency-Key", key);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException e) {
             throw new AssertionError("upload to " + url + " failed: " + e, e);
         }

@@ -39,14 +39,18 @@ final class CoilReportPage {
     private CoilReportPage() {
     }
 
+    /**
+     * @param forPdf the map as a PNG instead of inline SVG, for a renderer that draws no SVG; the page is XHTML either way
+     */
     static String render(String coilId, CoilProgress progress, CoilGraded grade, List<MappedImage> images, List<PeriodicDefect> periodic,
-            Double stripWidthMm, CoilQueries queries, String coilPath) {
+            Double stripWidthMm, CoilQueries queries, String coilPath, boolean forPdf) {
         List<StripDefect> defects = new ArrayList<>();
         images.forEach(i -> defects.addAll(i.defects()));
         double length = grade != null ? grade.getInspectedLengthMm() : progress == null ? 0 : progress.inspectedLengthMm();
         List<ClassGradeFigures> classes = grade != null ? grade.getClasses() : GradeRecords.classes(new CoilFacts(length, defects, periodic));
         StringBuilder h = new StringBuilder(16_384);
-        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Coil report ").append(esc(coilId)).append("</title>")
+        h.append("<!DOCTYPE html><html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta charset=\"utf-8\"/><title>Coil report ")
+                .append(esc(coilId)).append("</title>")
                 .append("<style>").append(STYLE).append("</style></head><body>");
         h.append("<header><h1>Coil report <span id=\"coil-id\">").append(esc(coilId)).append("</span></h1><p>line ")
                 .append(esc(progress == null || progress.lineId == null ? "–" : progress.lineId)).append(" · state <b id=\"state\">")
@@ -54,13 +58,14 @@ final class CoilReportPage {
                 .append(progress == null ? "–" : progress.imagesInspected).append(" images, ")
                 .append(progress == null ? "–" : progress.defectiveImages).append(" defective</p></header>");
         grade(h, grade);
-        h.append("<section id=\"map\"><h2>Coil map</h2>").append(StripSvg.render(images, periodic, length, progress, stripWidthMm, COLOURS))
-                .append("</section>");
+        StripLayout strip = StripLayout.of(images, periodic, length, progress, stripWidthMm, COLOURS);
+        h.append("<section id=\"map\"><h2>Coil map</h2>").append(forPdf ? "<img id=\"strip\" alt=\"coil map\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(StripPng.render(strip)) + "\"/>" : StripSvg.render(strip)).append("</section>");
         classes(h, classes);
         periodic(h, periodic);
         worst(h, coilId, images, queries, coilPath);
-        h.append("<footer>Coilsight · figures as served by <code>").append(esc(coilPath)).append("/grade</code> and <code>")
-                .append(esc(coilPath)).append("/map</code></footer></body></html>");
+        h.append("<footer>Coilsight · <a href=\"").append(esc(coilPath)).append("/report.pdf\">PDF</a> · figures as served by <code>")
+                .append(esc(coilPath)).append("/grade</code> and <code>").append(esc(coilPath)).append("/map</code></footer></body></html>");
         return h.toString();
     }
 
@@ -130,7 +135,7 @@ final class CoilReportPage {
             h.append("<figure data-image-id=\"").append(esc(image.imageId())).append("\"><img alt=\"").append(esc(image.imageId()))
                     .append(" with its masks\" src=\"data:image/png;base64,")
                     .append(Base64.getEncoder().encodeToString(overlay(image, queries.image(coilId, image.imageId()).orElse(null))))
-                    .append("\"><figcaption>").append(esc(image.imageId())).append(" at ").append(fmt(image.startMm() / 1000)).append(" m · ")
+                    .append("\"/><figcaption>").append(esc(image.imageId())).append(" at ").append(fmt(image.startMm() / 1000)).append(" m · ")
                     .append(fmt(area(image))).append(" mm² of defects").append(kept ? "" : " · image no longer kept: masks only")
                     .append("</figcaption></figure>");
         }
@@ -210,13 +215,13 @@ final class CoilReportPage {
         return out.toString();
     }
 
-    private static final String STYLE = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111;max-width:1100px}h1 span{font-weight:400}"
+    private static final String STYLE = "section,header,footer,figure,figcaption{display:block}body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111;max-width:1100px}h1 span{font-weight:400}"
             + "h2{font-size:17px;border-bottom:1px solid #ccc;padding-bottom:3px;margin-top:26px}table{border-collapse:collapse;width:100%}"
             + "th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}"
             + ".grade{display:inline-block;font-size:40px;font-weight:700;padding:4px 22px;border-radius:8px;color:#fff}"
             + ".grade-A{background:#2e7d32}.grade-B{background:#9e9d24}.grade-C{background:#ef6c00}.grade-REJECT{background:#c62828;font-size:30px}"
             + ".swatch{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:6px;vertical-align:-1px}"
-            + "figure{margin:10px 0;break-inside:avoid}figure img{width:100%;image-rendering:pixelated;border:1px solid #ccc}"
+            + "figure{margin:10px 0;page-break-inside:avoid}figure img,img#strip{width:100%;border:1px solid #ccc}"
             + "figcaption{font-size:12px;color:#555}svg{width:100%;background:#f4f6f8;border:1px solid #ccc}footer{margin-top:30px;color:#777;font-size:12px}"
             + ".pending{color:#777}@media print{body{margin:10mm}}";
 }

@@ -27,7 +27,7 @@ import dev.coilsight.schemas.CoilGraded;
  * <pre>
  * GET /v1/coils/{coilId}/map?fromMm=&amp;toMm=&amp;limit=2000   defects on the strip (largest first when over the limit) + periodic ones
  * GET /v1/coils/{coilId}/grade                         state (OPEN, ENDED, GRADED) and the latest grade
- * GET /v1/coils/{coilId}/report                        the printable coil report (HTML)
+ * GET /v1/coils/{coilId}/report, report.pdf            the printable coil report (HTML, or PDF)
  * GET /v1/alerts?limit=50                              the plant's latest quality alerts, newest first
  * </pre>
  */
@@ -49,7 +49,7 @@ final class QualityApi {
     }
 
     static boolean handles(String route) {
-        return route.equals("map") || route.equals("grade") || route.equals("report");
+        return route.equals("map") || route.equals("grade") || route.equals("report") || route.equals("report.pdf");
     }
 
     int answer(String route, HttpExchange exchange, String coilId, Map<String, String> query, String coilPath) throws IOException {
@@ -71,10 +71,16 @@ final class QualityApi {
                         stripWidth(progress.orElse(null)), from, to, limit, coilPath));
             }
             case "grade" -> HttpAnswers.json(exchange, 200, QualityViews.grade(coilId, progress.orElse(null), grade));
-            case "report" -> {
-                byte[] page = CoilReportPage.render(coilId, progress.orElse(null), grade, images, periodic(images),
-                        stripWidth(progress.orElse(null)), queries, coilPath).getBytes(StandardCharsets.UTF_8);
-                HttpAnswers.bytes(exchange, 200, "text/html; charset=utf-8", page);
+            case "report", "report.pdf" -> {
+                boolean pdf = route.equals("report.pdf");
+                String page = CoilReportPage.render(coilId, progress.orElse(null), grade, images, periodic(images),
+                        stripWidth(progress.orElse(null)), queries, coilPath, pdf);
+                if (pdf) {
+                    exchange.getResponseHeaders().set("Content-Disposition", "inline; filename=\"coil-report-" + coilId + ".pdf\"");
+                    HttpAnswers.bytes(exchange, 200, "application/pdf", CoilReportPdf.render(page));
+                } else {
+                    HttpAnswers.bytes(exchange, 200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
+                }
             }
             default -> throw new Failure(404, "no such resource");
         }

@@ -75,8 +75,7 @@ final class AnalyticsFixture {
         }
 
         void create(int partitions) {
-            TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), defective(), coilStats(), dlq(), coilEnds(),
-                    coilGrades(), alerts());
+            create(partitions, partitions);
         }
 
         /** The defective images on a topic of another partition count, as k8s/topics lays them out. */

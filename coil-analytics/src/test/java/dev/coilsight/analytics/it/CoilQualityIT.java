@@ -181,6 +181,16 @@ class CoilQualityIT {
             } finally {
                 browser.quit();
             }
+            // The same report as PDF: every section's heading and the grade in its text.
+            java.net.http.HttpResponse<byte[]> pdf = AnalyticsFixture.get(service, "/v1/coils/" + COIL + "/report.pdf");
+            assertThat(pdf.statusCode()).isEqualTo(200);
+            assertThat(pdf.headers().firstValue("Content-Type")).hasValue("application/pdf");
+            try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
+                String text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+                assertThat(text).contains("Coil report " + COIL, "Grade", "no-roll-marks", "Coil map", "Defects per class",
+                        "Periodic (roll-mark) defects", "Worst defect images");
+                Files.write(Path.of("target", "coil-report.pdf"), pdf.body());
+            }
             assertThat(readGrades(topics.coilGrades(), 1)).as("graded once").hasSize(1);
         }
     }

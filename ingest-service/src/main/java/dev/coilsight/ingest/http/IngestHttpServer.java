@@ -120,20 +120,14 @@ public final class IngestHttpServer implements AutoCloseable {
             String method = exchange.getRequestMethod();
             Matcher upload = UPLOAD.matcher(path);
             Matcher end = COIL_END.matcher(path);
-            if (end.matches()) {
+            if (upload.matches() || end.matches()) {
                 if (!method.equals("POST")) {
                     error(exchange, new IngestRejection(405, "method_not_allowed", method + " is not allowed on " + path + "; use POST"));
-                    return;
+                } else if (upload.matches()) {
+                    upload(exchange, upload.group(1));
+                } else {
+                    endCoil(exchange, end.group(1));
                 }
-                endCoil(exchange, end.group(1));
-                return;
-            }
-            if (upload.matches()) {
-                if (!method.equals("POST")) {
-                    error(exchange, new IngestRejection(405, "method_not_allowed", method + " is not allowed on " + path + "; use POST"));
-                    return;
-                }
-                upload(exchange, upload.group(1));
                 return;
             }
             if (!method.equals("GET") && !method.equals("HEAD")) {
