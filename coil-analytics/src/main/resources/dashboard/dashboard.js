@@ -166,6 +166,7 @@ async function renderDetail() {
   const [coil, defects] = await Promise.all([getJson(`/v1/coils/${id}?windows=60`), getJson(`/v1/coils/${id}/defects?limit=6`)]);
   detail.hidden = false;
   const s = coil.stats;
+  state.lastStats = s;
   document.getElementById("detail-coil").textContent = s.coilId;
   document.getElementById("detail-summary").textContent =
     `${s.imagesInspected} images, ${s.defectiveImages} defective (${pct(s.defectRate)}) · line ${s.lineId || "–"} · ` +
@@ -249,11 +250,17 @@ async function showMapImage(url) {
 async function renderQuality() {
   if (!state.selected) return;
   const id = encodeURIComponent(state.selected);
-  const [grade, map] = await Promise.all([getJson(`/v1/coils/${id}/grade`).catch(() => ({ state: "OPEN" })),
-    getJson(`/v1/coils/${id}/map?limit=5000`).catch(() => null)]);
+  const grade = await getJson(`/v1/coils/${id}/grade`).catch(() => ({ state: "OPEN" }));
   renderGrade(grade);
   document.getElementById("report-link").href = `/v1/coils/${id}/report`;
-  if (map) { state.lastMap = map; renderStrip(map); }
+  // The map is read again only when the coil has new results or changed state (it can hold thousands of defects).
+  const stats = state.lastStats;
+  const segmented = stats ? stats.classes.map(c => c.pixels).join(",") : "";
+  const version = `${state.selected}|${stats ? stats.imagesInspected : 0}|${segmented}|${grade.state}|${grade.version || 0}`;
+  if (version !== state.mapVersion) {
+    const map = await getJson(`/v1/coils/${id}/map?limit=5000`).catch(() => null);
+    if (map) { state.mapVersion = version; state.lastMap = map; renderStrip(map); }
+  }
 }
 
 async function refresh() {

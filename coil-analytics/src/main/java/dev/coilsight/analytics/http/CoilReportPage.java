@@ -130,13 +130,13 @@ final class CoilReportPage {
         if (worst.isEmpty()) {
             h.append("<p>No defect image.</p>");
         }
-        for (MappedImage image : worst) {
-            boolean kept = queries.image(coilId, image.imageId()).isPresent();
+        for (MappedImage listed : worst) {
+            MappedImage image = queries.mappedImage(coilId, listed.imageId()).orElse(listed);
+            DefectiveImage kept = queries.image(coilId, image.imageId()).orElse(null);
             h.append("<figure data-image-id=\"").append(esc(image.imageId())).append("\"><img alt=\"").append(esc(image.imageId()))
-                    .append(" with its masks\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(overlay(image, queries.image(coilId, image.imageId()).orElse(null))))
+                    .append(" with its masks\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(overlay(image, kept)))
                     .append("\"/><figcaption>").append(esc(image.imageId())).append(" at ").append(fmt(image.startMm() / 1000)).append(" m · ")
-                    .append(fmt(area(image))).append(" mm² of defects").append(kept ? "" : " · image no longer kept: masks only")
+                    .append(fmt(area(image))).append(" mm² of defects").append(kept != null ? "" : " · image no longer kept: masks only")
                     .append("</figcaption></figure>");
         }
         h.append("</section>");

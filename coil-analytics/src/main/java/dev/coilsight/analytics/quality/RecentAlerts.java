@@ -44,6 +44,7 @@ public final class RecentAlerts implements AutoCloseable {
         Map<String, Object> configs = new HashMap<>(settings);
         configs.put(ConsumerConfig.GROUP_ID_CONFIG, "coilsight-recent-alerts-" + UUID.randomUUID());
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        configs.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         configs.put("specific.avro.value.type", QualityAlert.class);
         SpecificAvroDeserializer<QualityAlert> values = new SpecificAvroDeserializer<>();

@@ -87,7 +87,7 @@ public final class CoilQueries {
         return find(CoilAnalyticsTopology.RECENT_IMAGES_STORE, coilId, imageId).map(v -> (DefectiveImage) v);
     }
 
-    /** The coil's images on its map, in no particular order. */
+    /** The coil's images on its map, without their masks, in no particular order. */
     public List<MappedImage> map(String coilId) {
         List<MappedImage> out = new ArrayList<>();
         for (KeyValue<String, Object> e : recent(CoilAnalyticsTopology.COIL_MAP_STORE, coilId)) {
@@ -96,8 +96,12 @@ public final class CoilQueries {
         return out;
     }
 
+    /** One image on the coil map, with its masks. */
     public Optional<MappedImage> mappedImage(String coilId, String imageId) {
-        return Optional.ofNullable(kv(CoilAnalyticsTopology.COIL_MAP_STORE).get(RecentKeys.imageKey(coilId, imageId))).map(v -> (MappedImage) v);
+        String key = RecentKeys.imageKey(coilId, imageId);
+        return Optional.ofNullable(kv(CoilAnalyticsTopology.COIL_MAP_STORE).get(key)).map(v -> (MappedImage) v)
+                .map(image -> Optional.ofNullable(kv(CoilAnalyticsTopology.COIL_MASKS_STORE).get(key))
+                        .map(stored -> image.withMasks((MappedImage.Masks) stored)).orElse(image));
     }
 
     public Optional<CoilGraded> grade(String coilId) {

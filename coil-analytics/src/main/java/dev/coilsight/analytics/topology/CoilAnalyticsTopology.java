@@ -52,8 +52,8 @@ import dev.coilsight.schemas.ImageClassified;
  *       results (later ones are dropped and counted by Kafka Streams' dropped-records metric);</li>
  *   <li>{@value #RECENT_DEFECTS_STORE} and {@value #RECENT_IMAGES_STORE}: the latest segmentations and
  *       defective images (bytes included) of each coil, bounded, for the dashboard;</li>
- *   <li>{@value #COIL_MAP_STORE}, {@value #COIL_PROGRESS_STORE} and {@value #COIL_GRADES_STORE}: each coil's defects on
- *       the strip, where it stands for grading, and its latest grade; grades and alerts go to their topics
+ *   <li>{@value #COIL_MAP_STORE} and {@value #COIL_MASKS_STORE}, {@value #COIL_PROGRESS_STORE} and {@value #COIL_GRADES_STORE}:
+ *       each coil's defects on the strip and their masks, where it stands for grading, and its latest grade; grades and alerts go to their topics
  *       ({@link QualityNodes}); {@value #LINE_ALERTS_STORE}: which window each line last alerted for.</li>
  * </ul>
  * Every store is keyed by coil (or line) in the task that reads the coil's partition, so one
@@ -75,6 +75,8 @@ public final class CoilAnalyticsTopology {
     public static final String LAST_RECORD_STORE = "coil-last-record";
     /** Each coil's defects placed on the strip, one entry per segmented image, under the coil's {@link RecentKeys#prefix}. */
     public static final String COIL_MAP_STORE = "coil-map";
+    /** The masks of each image on the coil map, keyed as the map. */
+    public static final String COIL_MASKS_STORE = "coil-map-masks";
     /** Where each coil stands for grading ({@link dev.coilsight.analytics.quality.CoilProgress}). */
     public static final String COIL_PROGRESS_STORE = "coil-progress";
     /** Each coil's latest grade. */
@@ -169,7 +171,8 @@ public final class CoilAnalyticsTopology {
         QualityNodes.addStores(builder, serdes);
         List<String> coilStores = new ArrayList<>(List.of(STATS_STORE, LAST_RECORD_STORE, SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE));
         coilStores.addAll(QualityNodes.COIL_STORES);
-        List<String> emptiedByPrefix = new ArrayList<>(List.of(SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE, COIL_MAP_STORE));
+        List<String> emptiedByPrefix = new ArrayList<>(List.of(SEEN_IMAGES_STORE, RECENT_DEFECTS_STORE, COIL_MAP_STORE,
+                COIL_MASKS_STORE));
         if (settings.recentImagesPerCoil() > 0) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_IMAGES_STORE), keys, serdes.defectiveImage())
                     .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES))));

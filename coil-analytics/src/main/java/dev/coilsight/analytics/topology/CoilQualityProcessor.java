@@ -71,6 +71,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, CoilProgress> progress;
     private KeyValueStore<String, MappedImage> map;
+    private KeyValueStore<String, MappedImage.Masks> masks;
     private KeyValueStore<String, CoilGraded> grades;
 
     CoilQualityProcessor(QualitySettings settings, Clock clock, QualityListener listener) {
@@ -87,6 +88,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
         this.context = context;
         progress = context.getStateStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE);
         map = context.getStateStore(CoilAnalyticsTopology.COIL_MAP_STORE);
+        masks = context.getStateStore(CoilAnalyticsTopology.COIL_MASKS_STORE);
         grades = context.getStateStore(CoilAnalyticsTopology.COIL_GRADES_STORE);
         try (KeyValueIterator<String, CoilProgress> it = progress.all()) {
             while (it.hasNext()) {
@@ -144,7 +146,8 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
         List<StripDefect> defects = mapped.defects();
         if (p.defectsPlaced + defects.size() <= settings.maxMapDefectsPerCoil()) {
             if (!defects.isEmpty()) {
-                map.put(RecentKeys.imageKey(coil, s.getImageId()), mapped);
+                map.put(RecentKeys.imageKey(coil, s.getImageId()), mapped.withoutMasks());
+                masks.put(RecentKeys.imageKey(coil, s.getImageId()), new MappedImage.Masks(mapped.masks()));
                 p.defectsPlaced += defects.size();
                 p.mapChanged = true;
             }

@@ -33,9 +33,9 @@ import dev.coilsight.schemas.QualityAlert;
 final class QualityNodes {
 
     /** The per-coil stores of this part, which the coil-stats processor empties when a coil expires. */
-    static final List<String> COIL_STORES = List.of(CoilAnalyticsTopology.COIL_MAP_STORE, CoilAnalyticsTopology.COIL_PROGRESS_STORE,
-            CoilAnalyticsTopology.COIL_GRADES_STORE);
-    /** Those of them keyed by the coil id itself (the map is keyed under the coil's prefix). */
+    static final List<String> COIL_STORES = List.of(CoilAnalyticsTopology.COIL_MAP_STORE, CoilAnalyticsTopology.COIL_MASKS_STORE,
+            CoilAnalyticsTopology.COIL_PROGRESS_STORE, CoilAnalyticsTopology.COIL_GRADES_STORE);
+    /** Those of them keyed by the coil id itself (the map and its masks are keyed under the coil's prefix). */
     static final List<String> EMPTIED_BY_COIL = List.of(CoilAnalyticsTopology.COIL_PROGRESS_STORE, CoilAnalyticsTopology.COIL_GRADES_STORE);
 
     private QualityNodes() {
@@ -45,6 +45,8 @@ final class QualityNodes {
         Serde<String> keys = Serdes.String();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoilAnalyticsTopology.COIL_MAP_STORE), keys,
                 JsonSerde.of(MappedImage.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoilAnalyticsTopology.COIL_MASKS_STORE), keys,
+                JsonSerde.of(MappedImage.Masks.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE), keys,
                 JsonSerde.of(CoilProgress.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoilAnalyticsTopology.COIL_GRADES_STORE), keys,

@@ -284,8 +284,9 @@ class CoilAnalyticsTopologyTest {
         assertThat(driver.getKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE).get("A")).isNull();
         assertThat(driver.getKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE).get("B")).isNotNull();
         assertThat(tombstones(CoilAnalyticsTopology.COIL_MAP_STORE)).containsExactly(RecentKeys.imageKey("A", "a1"));
+        assertThat(tombstones(CoilAnalyticsTopology.COIL_MASKS_STORE)).containsExactly(RecentKeys.imageKey("A", "a1"));
         for (String store : List.of(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, CoilAnalyticsTopology.RECENT_IMAGES_STORE,
-                CoilAnalyticsTopology.SEEN_IMAGES_STORE, CoilAnalyticsTopology.COIL_MAP_STORE)) {
+                CoilAnalyticsTopology.SEEN_IMAGES_STORE, CoilAnalyticsTopology.COIL_MAP_STORE, CoilAnalyticsTopology.COIL_MASKS_STORE)) {
             assertThat(prefixedKeys(store, "A")).as(store).isEmpty();
             assertThat(prefixedKeys(store, "B")).as(store).hasSizeLessThanOrEqualTo(2);
         }
