@@ -8,7 +8,8 @@ import dev.coilsight.image.DecodedImage;
 /**
  * How a classifier decides for a whole image, from its card's {@code decision}: the model looks at
  * the whole image, or at windows of the card's size (stride half a window, the last one flush with
- * the edge) and the image's probability is that of its most defective window. An image is
+ * the edge) and the image's probability is that of its most defective window; a model that pools
+ * those windows itself from one pass over the whole image takes the whole image. An image is
  * defective when its probability is above the threshold. The one implementation used by the
  * classifier worker and by offline evaluation, so both decide alike.
  */
@@ -48,6 +49,9 @@ public final class ClassifierDecision {
         if (image.height() < wh || image.width() < ww) {
             throw new IllegalArgumentException("image of " + image.width() + "x" + image.height()
                     + " is smaller than the classifier's " + ww + "x" + wh + " window");
+        }
+        if (decision.pooledInGraph()) {
+            return List.of(preprocessor.prepare(image));
         }
         List<Preprocessor.Prepared> inputs = new ArrayList<>();
         for (int[] origin : origins(image.height(), image.width(), wh, ww)) {

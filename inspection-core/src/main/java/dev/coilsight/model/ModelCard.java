@@ -89,13 +89,34 @@ public record ModelCard(String name, String version, String task, String signatu
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Decision(double threshold, Integer windowHeight, Integer windowWidth) {
+    /**
+     * How a classifier decides for an image: above {@code threshold}, from the whole image or from its most defective
+     * window of {@code windowHeight x windowWidth}.
+     *
+     * @param windowsInGraph the model takes the whole image, runs its encoder once and pools the windows itself (its
+     *     output is already the most defective window's probability); otherwise each window is a model input
+     */
+    public record Decision(double threshold, Integer windowHeight, Integer windowWidth, Boolean windowsInGraph) {
+
+        public Decision(double threshold, Integer windowHeight, Integer windowWidth) {
+            this(threshold, windowHeight, windowWidth, null);
+        }
+
         public static Decision wholeImage(double threshold) {
             return new Decision(threshold, null, null);
         }
 
         public boolean windowed() {
             return windowHeight != null && windowWidth != null;
+        }
+
+        /** Whether the model pools its windows itself from one pass over the whole image. */
+        public boolean pooledInGraph() {
+            return windowed() && Boolean.TRUE.equals(windowsInGraph);
+        }
+
+        public Decision withThreshold(double newThreshold) {
+            return new Decision(newThreshold, windowHeight, windowWidth, windowsInGraph);
         }
     }
 

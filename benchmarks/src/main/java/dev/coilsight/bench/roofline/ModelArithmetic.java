@@ -1,6 +1,6 @@
 package dev.coilsight.bench.roofline;
 
-import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 import dev.coilsight.model.ClassifierDecision;
@@ -12,7 +12,8 @@ import dev.coilsight.trainer.net.NetworkFlops;
 /**
  * GFLOP a model spends on one image as the workers feed it: the segmenter on the image padded (or resized) as its card
  * says, the classifier on every window of its decision (or the whole image). Counted from the architecture the card
- * records, built as a graph ({@link NetworkFlops}); a card without one (a Keras model with a hand-written card) has no
+ * records, built as a graph ({@link NetworkFlops}; a classifier that pools its windows in the graph counts one pass over the
+ * image, the windows' pooling being negligible); a card without one (a Keras model with a hand-written card) has no
  * figure.
  */
 public final class ModelArithmetic {
@@ -21,25 +22,18 @@ public final class ModelArithmetic {
     }
 
     public static OptionalDouble gflopPerImage(ModelCard card, int height, int width) {
-        Map<String, Object> recorded = card.architecture();
-        if (recorded == null || !recorded.containsKey("width") || !recorded.containsKey("depth")) {
+        Optional<Architecture> recorded = Architecture.recorded(card);
+        if (recorded.isEmpty()) {
             return OptionalDouble.empty();
         }
-        Architecture arch = new Architecture(card.segmentation() ? Architecture.Kind.SEGMENTER : Architecture.Kind.CLASSIFIER,
-                number(recorded, "channels", card.input().channels()), number(recorded, "outputs", card.segmentation() ? card.classes().size() : 1),
-                number(recorded, "width", 0), number(recorded, "depth", 0));
+        Architecture arch = recorded.get();
         Preprocessor pre = new Preprocessor(card.input());
-        if (card.segmentation() || !card.decision().windowed()) {
+        if (card.segmentation() || !card.decision().windowed() || card.decision().pooledInGraph()) {
             return OptionalDouble.of(NetworkFlops.forward(arch, pre.inputHeight(height), pre.inputWidth(width)) / 1e9);
         }
         int wh = card.decision().windowHeight();
         int ww = card.decision().windowWidth();
         int windows = ClassifierDecision.origins(height, width, wh, ww).size();
         return OptionalDouble.of(windows * NetworkFlops.forward(arch, pre.inputHeight(wh), pre.inputWidth(ww)) / 1e9);
-    }
-
-    private static int number(Map<String, Object> map, String key, int otherwise) {
-        Object value = map.get(key);
-        return value instanceof Number n ? n.intValue() : otherwise;
     }
 }

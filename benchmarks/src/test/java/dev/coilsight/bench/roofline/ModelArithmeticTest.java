@@ -15,10 +15,15 @@ class ModelArithmeticTest {
 
     @Test
     void theWindowedClassifierPaysForEveryWindowAndTheSegmenterForThePaddedImage() {
-        ModelCard classifier = ModelCard.read(MODELS.resolve("severstal-classifier"));
+        ModelCard pooled = ModelCard.read(MODELS.resolve("severstal-classifier"));
+        ModelCard windowed = pooled.withDecision(new ModelCard.Decision(0.5, 256, 256));
         ModelCard segmenter = ModelCard.read(MODELS.resolve("severstal-resunet"));
         // 1600 x 256 in 256 x 256 windows at stride 128: 12 windows of 1.16 GFLOP.
-        assertThat(ModelArithmetic.gflopPerImage(classifier, 256, 1600).orElseThrow()).isCloseTo(12 * 1.1608, within(0.01));
+        double perWindow = ModelArithmetic.gflopPerImage(windowed, 256, 1600).orElseThrow();
+        assertThat(perWindow).isCloseTo(12 * 1.1608, within(0.01));
+        // The default pools those windows from one pass of its encoder over the image: at most 55 % of that (issue 19).
+        assertThat(pooled.decision().pooledInGraph()).isTrue();
+        assertThat(ModelArithmetic.gflopPerImage(pooled, 256, 1600).orElseThrow()).isCloseTo(7.25, within(0.01)).isLessThan(0.55 * perWindow);
         assertThat(ModelArithmetic.gflopPerImage(segmenter, 256, 1600).orElseThrow()).isCloseTo(29.63, within(0.01));
         // Not a multiple of 16: padded up to 256 x 1616 first.
         assertThat(ModelArithmetic.gflopPerImage(segmenter, 250, 1601).orElseThrow()).isCloseTo(29.63 * 1616 / 1600, within(0.02));

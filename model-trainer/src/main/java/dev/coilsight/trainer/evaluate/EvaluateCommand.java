@@ -86,7 +86,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 PrCurve.Threshold chosen = result.prCurve().bestF1Threshold("defective").orElseThrow(() -> new IllegalArgumentException(
                         "--tune on a classifier needs defective images in the data to choose a threshold"));
                 ModelCard.Decision old = card.decision();
-                card.withDecision(new ModelCard.Decision(chosen.threshold(), old.windowHeight(), old.windowWidth())).write(modelDir);
+                card.withDecision(old.withThreshold(chosen.threshold())).write(modelDir);
                 spec.commandLine().getErr().printf("evaluate: wrote the decision threshold %.4f (F1 %.4f on these images) into %s; "
                         + "evaluating again with it%n", chosen.threshold(), chosen.f1(), modelDir.resolve(ModelCard.FILE));
                 result = evaluate(data);

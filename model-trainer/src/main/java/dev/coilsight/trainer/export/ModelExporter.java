@@ -11,7 +11,10 @@ import java.util.stream.Stream;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.trainer.net.Architecture;
 
-/** Writes a model directory: the serving SavedModel (no optimiser state) and its {@code model.json}. */
+/**
+ * Writes a model directory: the serving SavedModel (no optimiser state; a classifier whose card pools its windows in
+ * the graph gets that graph) and its {@code model.json}.
+ */
 public final class ModelExporter {
 
     private ModelExporter() {
@@ -23,7 +26,9 @@ public final class ModelExporter {
                 deleteModelFiles(dir);
             }
             Files.createDirectories(dir.getParent() == null ? dir.toAbsolutePath().getParent() : dir.getParent());
-            try (ServingGraph serving = new ServingGraph(arch, weights, 0)) {
+            ModelCard.Decision decision = card.decision();
+            int[] pooledWindow = decision != null && decision.pooledInGraph() ? new int[] {decision.windowHeight(), decision.windowWidth()} : null;
+            try (ServingGraph serving = new ServingGraph(arch, weights, 0, pooledWindow)) {
                 serving.export(dir);
             }
             card.write(dir);

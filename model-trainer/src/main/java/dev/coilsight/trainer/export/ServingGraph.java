@@ -31,9 +31,20 @@ public final class ServingGraph extends NetworkGraph {
     private final Operand<TFloat32> probabilities;
 
     public ServingGraph(Architecture arch, Map<String, float[]> weights, int threads) {
+        this(arch, weights, threads, null);
+    }
+
+    /**
+     * @param pooledWindow for a windowed classifier, {height, width} of the windows it pools from one pass of its
+     *     encoder over the whole image ({@link Networks#pooledWindowLogits}); null: the network as trained
+     */
+    public ServingGraph(Architecture arch, Map<String, float[]> weights, int threads, int[] pooledWindow) {
         super(arch);
         input = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, arch.channels())));
-        probabilities = tf.withName(OUTPUT).math.sigmoid(Networks.logits(arch, new Layers(tf, parameters, false), input));
+        Layers layers = new Layers(tf, parameters, false);
+        Operand<TFloat32> logits = pooledWindow == null ? Networks.logits(arch, layers, input)
+                : Networks.pooledWindowLogits(arch, layers, input, pooledWindow[0], pooledWindow[1]);
+        probabilities = tf.withName(OUTPUT).math.sigmoid(logits);
         open(threads);
         assign(weights);
     }

@@ -1,6 +1,10 @@
 package dev.coilsight.trainer.net;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.coilsight.model.ModelCard;
 
 /**
  * The shape of a network: which kind, how many input channels and output classes, how wide
@@ -42,6 +46,18 @@ public record Architecture(Kind kind, int channels, int classes, int width, int 
     /** Filters of the bottleneck. */
     public int bottleneckFilters() {
         return width * Math.min(8, 1 << depth);
+    }
+
+    /** The architecture a model card records (Coilsight's own models); empty for a card without one (a Keras model). */
+    public static Optional<Architecture> recorded(ModelCard card) {
+        Map<String, Object> recorded = card.architecture();
+        if (recorded == null || !(recorded.get("width") instanceof Number width) || !(recorded.get("depth") instanceof Number depth)) {
+            return Optional.empty();
+        }
+        Kind kind = card.segmentation() ? Kind.SEGMENTER : Kind.CLASSIFIER;
+        int channels = recorded.get("channels") instanceof Number n ? n.intValue() : card.input().channels();
+        int outputs = recorded.get("outputs") instanceof Number n ? n.intValue() : card.segmentation() ? card.classes().size() : 1;
+        return Optional.of(new Architecture(kind, channels, outputs, width.intValue(), depth.intValue()));
     }
 
     public List<String> describe() {

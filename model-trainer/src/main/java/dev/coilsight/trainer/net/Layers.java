@@ -118,6 +118,48 @@ public final class Layers {
         return tf.math.mean(x, tf.constant(new int[] {1, 2}));
     }
 
+    /**
+     * The dense layer {@code name} applied at every cell of grids of feature vectors (each [N,R,C,in] to [N,R,C,out]):
+     * the same variables as {@link #dense}, its kernel used as a 1x1 convolution.
+     */
+    public List<Operand<TFloat32>> denseOverGrids(String name, List<Operand<TFloat32>> grids, int in, int out) {
+        Variable<TFloat32> w = parameters.create(name + "/w", Shape.of(in, out), Role.TRAINABLE, Init.HE_NORMAL);
+        Variable<TFloat32> b = parameters.create(name + "/b", Shape.of(out), Role.TRAINABLE, Init.ZEROS);
+        Operand<TFloat32> kernel = tf.reshape(w, tf.constant(new long[] {1, 1, in, out}));
+        List<Operand<TFloat32>> outputs = new ArrayList<>();
+        for (Operand<TFloat32> x : grids) {
+            outputs.add(tf.nn.biasAdd(tf.nn.conv2d(x, kernel, List.of(1L, 1L, 1L, 1L), "VALID"), b));
+        }
+        return outputs;
+    }
+
+    /**
+     * Means over windows of {@code kh x kw} cells at a stride of half a window, the last window of each axis flush with
+     * its end: [N,H,W,C] to [N,R,C',C] per part. The windows are those of {@code ClassifierDecision.origins}: the
+     * forward grid, plus the windows ending at the bottom edge, at the right edge, and at the corner (read from the
+     * tensor reversed along those axes); where the grid already ends at an edge, those repeat a window, which no
+     * maximum minds.
+     */
+    public List<Operand<TFloat32>> windowMeans(Operand<TFloat32> x, int kh, int kw) {
+        Operand<TFloat32> grid = windowMean(x, kh, kw);
+        Operand<TFloat32> bottom = firstRow(windowMean(tf.reverse(x, tf.constant(new int[] {1})), kh, kw), 1);
+        Operand<TFloat32> right = firstRow(windowMean(tf.reverse(x, tf.constant(new int[] {2})), kh, kw), 2);
+        Operand<TFloat32> corner = firstRow(firstRow(windowMean(tf.reverse(x, tf.constant(new int[] {1, 2})), kh, kw), 1), 2);
+        return List.of(grid, bottom, right, corner);
+    }
+
+    private Operand<TFloat32> windowMean(Operand<TFloat32> x, int kh, int kw) {
+        return tf.nn.avgPool(x, List.of(1L, (long) kh, (long) kw, 1L), List.of(1L, (long) Math.max(1, kh / 2), (long) Math.max(1, kw / 2), 1L),
+                "VALID");
+    }
+
+    /** The first entry along {@code axis} (1 or 2) of an NHWC tensor, keeping the axis. */
+    private Operand<TFloat32> firstRow(Operand<TFloat32> x, int axis) {
+        int[] size = {-1, -1, -1, -1};
+        size[axis] = 1;
+        return tf.slice(x, tf.constant(new int[] {0, 0, 0, 0}), tf.constant(size));
+    }
+
     public Operand<TFloat32> dense(String name, Operand<TFloat32> x, int in, int out) {
         Variable<TFloat32> w = parameters.create(name + "/w", Shape.of(in, out), Role.TRAINABLE, Init.HE_NORMAL);
         Variable<TFloat32> b = parameters.create(name + "/b", Shape.of(out), Role.TRAINABLE, Init.ZEROS);

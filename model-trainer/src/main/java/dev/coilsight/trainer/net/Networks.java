@@ -3,6 +3,8 @@ package dev.coilsight.trainer.net;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tensorflow.op.Ops;
+
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -64,6 +66,31 @@ public final class Networks {
         }
         x = l.residual("dec/final", x, in, arch.filters(0));
         return l.conv("head/conv1x1", x, 1, arch.filters(0), arch.classes(), true);
+    }
+
+    /**
+     * A classifier's logit for a whole image from one pass of its encoder: the bottleneck's mean over each window of
+     * {@code windowHeight x windowWidth} pixels (the windows the classifier was trained on, at a stride of half a
+     * window, the last flush with the edge), the dense layer on each, and the largest: [N,1]. The same decisions as
+     * running each window alone but for what a window's cells see beyond its edge, at about half the arithmetic for
+     * windows overlapping by half. The window sides must be multiples of {@link Architecture#sizeMultiple}.
+     */
+    public static Operand<TFloat32> pooledWindowLogits(Architecture arch, Layers l, Operand<TFloat32> input, int windowHeight, int windowWidth) {
+        if (arch.kind() != Architecture.Kind.CLASSIFIER || arch.classes() != 1) {
+            throw new IllegalArgumentException("windows pool into one decision only for a one-output classifier");
+        }
+        int cell = arch.sizeMultiple();
+        if (windowHeight % arch.sizeMultiple() != 0 || windowWidth % arch.sizeMultiple() != 0) {
+            throw new IllegalArgumentException("windows of " + windowWidth + "x" + windowHeight + " are not multiples of " + arch.sizeMultiple());
+        }
+        Ops tf = l.tf();
+        Operand<TFloat32> bottleneck = encode(arch, l, input).bottleneck();
+        List<Operand<TFloat32>> maxima = new ArrayList<>();
+        List<Operand<TFloat32>> windows = l.windowMeans(bottleneck, windowHeight / cell, windowWidth / cell);
+        for (Operand<TFloat32> logits : l.denseOverGrids("head/dense", windows, arch.bottleneckFilters(), 1)) {
+            maxima.add(tf.max(logits, tf.constant(new int[] {1, 2, 3})));
+        }
+        return tf.reshape(tf.max(tf.stack(maxima, org.tensorflow.op.core.Stack.axis(1L)), tf.constant(1)), tf.constant(new long[] {-1, 1}));
     }
 
     /** Global average pooling of the bottleneck and one dense layer. */
