@@ -37,7 +37,7 @@ head -6 runs/severstal-classifier/fold-0/held-out-ids.txt > models/severstal-cla
 # 3b. The same classifier with its encoder run once per image and the windows pooled from its feature map (about half the
 #     GFLOP), compared with the windows one at a time on the 89 unlabelled stream images (figures written to its card).
 rm -rf runs/severstal-classifier-pooled
-./coilsight pool-windows models/severstal-classifier --output runs/severstal-classifier-pooled --version 2 \
+./coilsight pool-windows models/severstal-classifier --output runs/severstal-classifier-pooled --model-version 2 \
   --compare-on $DATA/severstal-stream/images
 rm -rf models/severstal-classifier/saved_model.pb models/severstal-classifier/variables
 cp -r runs/severstal-classifier-pooled/saved_model.pb runs/severstal-classifier-pooled/variables runs/severstal-classifier-pooled/model.json \

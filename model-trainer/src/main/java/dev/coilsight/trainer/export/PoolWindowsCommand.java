@@ -45,7 +45,7 @@ public final class PoolWindowsCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where to write the pooled model (not MODEL itself).")
     Path output;
 
-    @Option(names = "--version", paramLabel = "V", description = "The new model's version (default: the original's with '-pooled').")
+    @Option(names = "--model-version", paramLabel = "V", description = "The new model's version (default: the original's with '-pooled').")
     String version;
 
     @Option(names = "--compare-on", paramLabel = "DIR", description = "A folder of images (PNG or JPEG) both models classify.")
