@@ -235,17 +235,19 @@ class IngestHttpIT {
             byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(2).get(1));
             HttpResponse<String> refused;
             // An authenticated upload whose body has not finished arriving holds the only request slot.
-            try (java.net.Socket slow = new java.net.Socket("127.0.0.1", oneSlot.port())) {
-                slow.getOutputStream().write(("POST /v1/coils/COIL-503-SLOW/images HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                        + TOKEN + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                slow.getOutputStream().write(jpeg, 0, 100);
-                slow.getOutputStream().flush();
-                // Until the server has taken the slow request, an upload could still get the slot: probe with another
-                // coil and no key (what a probe publishes is not counted below), then send the keyed upload.
-                String probe = "http://127.0.0.1:" + oneSlot.port() + "/v1/coils/COIL-503-PROBE/images";
-                dev.coilsight.testsupport.Await.until(Duration.ofSeconds(10), () -> uploadWithKey(probe, jpeg, null).statusCode() == 503,
-                        "the slow upload holds the only slot");
-                refused = uploadWithKey(upload, jpeg, "cam-3-frame-77");
+            try (java.net.Socket slow = holdTheOnlySlot(oneSlot.port(), jpeg)) {
+                // Refused before its body is read, the upload may see its connection closed under it rather than the 503:
+                // a client sends again, as this one does until it reads the answer.
+                AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+                dev.coilsight.testsupport.Await.until(Duration.ofSeconds(10), () -> {
+                    try {
+                        answer.set(uploadWithKey(upload, jpeg, "cam-3-frame-77"));
+                        return true;
+                    } catch (java.io.UncheckedIOException connectionClosed) {
+                        return false;
+                    }
+                }, "an answer to the upload while the slot is held");
+                refused = answer.get();
             }
             assertError(refused, 503, "busy", "Retry-After");
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
@@ -253,7 +255,11 @@ class IngestHttpIT {
             // The client retries with the same key once the slot is free: published once, then replayed.
             AtomicReference<HttpResponse<String>> retry = new AtomicReference<>();
             dev.coilsight.testsupport.Await.until(Duration.ofSeconds(10), () -> {
-                retry.set(uploadWithKey(upload, jpeg, "cam-3-frame-77"));
+                try {
+                    retry.set(uploadWithKey(upload, jpeg, "cam-3-frame-77"));
+                } catch (java.io.UncheckedIOException connectionClosed) {
+                    return false; // a kept-alive connection the server closed after its 503: a client sends again
+                }
                 return retry.get().statusCode() != 503;
             }, "the retry is taken once the slot is free");
             HttpResponse<String> replayed = uploadWithKey(upload, jpeg, "cam-3-frame-77");
@@ -270,6 +276,30 @@ class IngestHttpIT {
         }
     }
 
+    /**
+     * A socket whose upload holds the server's only request slot: its headers and the first bytes of its body are sent,
+     * the rest never. Until the server has taken it, an upload could still get the slot, and the slow one then be
+     * refused: a probe (another coil, no key, so nothing it publishes is counted) must get 503 for the slot to be held;
+     * else the slow upload is sent again on a new connection.
+     */
+    private static java.net.Socket holdTheOnlySlot(int port, byte[] jpeg) throws IOException {
+        String probe = "http://127.0.0.1:" + port + "/v1/coils/COIL-503-PROBE/images";
+        for (int attempt = 0; attempt < 20; attempt++) {
+            java.net.Socket slow = new java.net.Socket("127.0.0.1", port);
+            slow.getOutputStream().write(("POST /v1/coils/COIL-503-SLOW/images HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + TOKEN + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().write(jpeg, 0, 100);
+            slow.getOutputStream().flush();
+            for (int look = 0; look < 5; look++) {
+                if (answered(() -> uploadWithKey(probe, jpeg, null), 503)) {
+                    return slow;
+                }
+            }
+            slow.close();
+        }
+        throw new AssertionError("no slow upload held the only request slot in 20 attempts");
+    }
+
     /** An upload with an {@code Idempotency-Key}, or none when {@code key} is null. */
     private static HttpResponse<String> uploadWithKey(String url, byte[] jpeg, String key) {
         try {
@@ -279,8 +309,19 @@ class IngestHttpIT {
                 request.header("Idempotency-Key", key);
             }
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError("upload to " + url + " failed: " + e, e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("upload to " + url + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            throw new AssertionError("interrupted while uploading to " + url, e);
+        }
+    }
+
+    /** Whether the request was answered with {@code status}; a connection closed under it counts as not (yet). */
+    private static boolean answered(java.util.function.Supplier<HttpResponse<String>> request, int status) {
+        try {
+            return request.get().statusCode() == status;
+        } catch (java.io.UncheckedIOException connectionClosed) {
+            return false;
         }
     }
 

@@ -221,6 +221,8 @@ public final class HttpFront implements AutoCloseable {
         private static void busy(Response response, Callback callback) {
             response.setStatus(503);
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            // The refused request's body is not read, so the connection ends here: said, a client does not send its retry on it.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, ByteBuffer.wrap(ErrorBody.json(503, "busy", "every request slot is taken (COILSIGHT_HTTP_MAX_REQUESTS); "
                     + "send again after Retry-After")), callback);
