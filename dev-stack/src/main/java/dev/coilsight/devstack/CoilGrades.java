@@ -36,13 +36,31 @@ final class CoilGrades {
         }
     }
 
-    List<JsonNode> alerts() {
-        JsonNode body = api.get("/v1/alerts?limit=20");
-        List<JsonNode> out = new ArrayList<>();
-        if (body != null) {
-            body.get("alerts").forEach(out::add);
+    /**
+     * The latest alerts, once those the grades imply are in: a grade is read from the store as it is made, its alerts
+     * from the topic once their transaction commits, so a roll mark's alert can come a moment after its grade (waiting
+     * at most until {@code deadlineNanos}).
+     */
+    List<JsonNode> alerts(Map<String, JsonNode> grades, long deadlineNanos) throws InterruptedException {
+        List<String> marked = new ArrayList<>();
+        grades.forEach((coil, g) -> {
+            if (g != null && g.has("periodicDefects") && !g.get("periodicDefects").isEmpty()) {
+                marked.add(coil);
+            }
+        });
+        while (true) {
+            List<JsonNode> out = new ArrayList<>();
+            JsonNode body = api.get("/v1/alerts?limit=20");
+            if (body != null) {
+                body.get("alerts").forEach(out::add);
+            }
+            boolean all = marked.stream().allMatch(coil -> out.stream()
+                    .anyMatch(a -> a.get("kind").asText().equals("PERIODIC_DEFECT") && coil.equals(a.path("coilId").asText())));
+            if (all || System.nanoTime() > deadlineNanos) {
+                return out;
+            }
+            Thread.sleep(250);
         }
-        return out;
     }
 
     static String render(Map<String, JsonNode> grades, List<JsonNode> alerts) {

@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -267,8 +268,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.print(CoilTable.render(page));
         CoilGrades grades = new CoilGrades(stack.dashboardUrl());
         out.printf("%nCoil grades (each coil ended on its last image; docs/QUALITY.md):%n");
-        out.print(CoilGrades.render(grades.await(CoilTable.coilIds(page), Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(60))),
-                grades.alerts()));
+        Map<String, JsonNode> graded = grades.await(CoilTable.coilIds(page), Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(60)));
+        out.print(CoilGrades.render(graded, grades.alerts(graded, Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(15)))));
         // The roll-mark coil repeats images of the data set: it is not scored.
         List<ImageClassified> scored = results.classifications().stream()
                 .filter(c -> replay.rollMarkCoil().map(coil -> !coil.equals(c.getCoilId())).orElse(true)).toList();
