@@ -1,16 +1,16 @@
 package dev.coilsight.trainer.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.framework.optimizers.Adam;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
@@ -64,14 +64,14 @@ public final class TrainingGraph extends NetworkGraph {
         Output<?>[] variables = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output<?>[]::new);
         Output<?>[] gradients = graph.addGradients(loss.asOutput(), variables);
         // Variables are updated in place: without this barrier an update could land while the
-        // backward pass still reads that weight for a lower layer's gradient (a race that makes
-        // runs differ). Every update waits until every gradient is computed.
-        var afterAllGradients = tf.withControlDependencyOps(java.util.Arrays.stream(gradients).map(Output::op).toList());
-        List<GradAndVar<?>> pairs = new ArrayList<>();
-        for (int i = 0; i < variables.length; i++) {
-            pairs.add(pair(afterAllGradients.identity(gradients[i]).asOutput(), variables[i]));
+        // backward pass still reads that weight for a lower layer's gradient. Every update waits
+        // until every gradient is computed.
+        Ops afterAllGradients = tf.withControlDependencyOps(Arrays.stream(gradients).map(Output::op).toList());
+        List<Output<TFloat32>> ready = new ArrayList<>();
+        for (Output<?> gradient : gradients) {
+            ready.add(afterAllGradients.identity(floats(gradient)).asOutput());
         }
-        applyGradients = new Adam(graph, learningRate).applyGradients(pairs, "Adam");
+        applyGradients = AdamOptimizer.minimizeStep(tf, learningRate, ready, Arrays.stream(variables).map(TrainingGraph::floats).toList());
 
         parameters.reuseExisting();
         Operand<TFloat32> evalLogits = Networks.logits(arch, new Layers(tf, parameters, false), input);
@@ -80,9 +80,9 @@ public final class TrainingGraph extends NetworkGraph {
         open(threads);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static GradAndVar<?> pair(Output<?> gradient, Output<?> variable) {
-        return new GradAndVar(gradient, variable);
+    @SuppressWarnings("unchecked")
+    private static Output<TFloat32> floats(Output<?> output) {
+        return (Output<TFloat32>) output;
     }
 
     public int trainableVariableCount() {
@@ -105,6 +105,16 @@ public final class TrainingGraph extends NetworkGraph {
         try (TFloat32 x = batch.inputTensor(); TFloat32 y = batch.targetTensor();
              var result = session().runner().feed(input, x).feed(target, y).fetch(evalLoss).run()) {
             return ((TFloat32) result.get(0)).getFloat();
+        }
+    }
+
+    /** Adam's moment estimate {@code "m"} or {@code "v"} of a trained parameter, flattened. */
+    float[] adamMoment(String parameter, String moment) {
+        try (var result = session().runner().fetch(parameters.get(parameter).variable().op().name() + "-" + moment).run()) {
+            TFloat32 t = (TFloat32) result.get(0);
+            float[] values = new float[(int) t.shape().size()];
+            t.copyTo(DataBuffers.of(values, false, false));
+            return values;
         }
     }
 

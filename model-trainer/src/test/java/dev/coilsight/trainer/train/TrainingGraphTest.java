@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import dev.coilsight.trainer.data.CropSampler;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.net.Networks;
+import dev.coilsight.trainer.net.Parameters;
 
 /** Tiny networks train a few steps on real NEU-Seg images: the loss falls, runs repeat, frozen layers stay put. */
 class TrainingGraphTest {
@@ -48,6 +50,33 @@ class TrainingGraphTest {
     void classifierLossFallsOnBalancedWindows() {
         List<Float> losses = train(TinyModels.classifier(), CropSampler.Target.DEFECTIVE, 12, 1, Set.of());
         assertThat(losses.get(losses.size() - 1)).isLessThan(losses.get(0) * 0.8f);
+    }
+
+    @Test
+    void adamsFirstStepUsesTheFirstStepsBiasCorrectionForEveryWeight() {
+        // An update that read the next step's beta powers would move its weight by 0.74 of this.
+        Architecture arch = TinyModels.segmenter();
+        try (TrainingGraph graph = new TrainingGraph(arch, Loss.BCE_DICE, 0.01f, Set.of(), 1)) {
+            graph.assign(graph.parameters().initialValues(3));
+            Map<String, float[]> before = graph.weights();
+            CropSampler sampler = new CropSampler(IMAGES, CropSampler.Target.MASK, 64, 64, arch.classes(), new Augmentation(false, 0, 0),
+                    new Preprocessor(InputSpec.padded("input", arch.channels(), arch.sizeMultiple())), 3);
+            graph.step(sampler.next(8));
+            Map<String, float[]> after = graph.weights();
+            double correction = Math.sqrt(1 - AdamOptimizer.BETA_TWO) / (1 - AdamOptimizer.BETA_ONE);
+            int checked = 0;
+            for (Parameters.Parameter p : graph.parameters().trainable()) {
+                float[] m = graph.adamMoment(p.name(), "m");
+                float[] v = graph.adamMoment(p.name(), "v");
+                for (int i = 0; i < m.length; i++) {
+                    double expected = -0.01 * correction * m[i] / (Math.sqrt(v[i]) + AdamOptimizer.EPSILON);
+                    float moved = after.get(p.name())[i] - before.get(p.name())[i];
+                    assertThat((double) moved).as("%s[%d]", p.name(), i).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+                    checked++;
+                }
+            }
+            assertThat(checked).isGreaterThan(1000);
+        }
     }
 
     @Test
