@@ -84,6 +84,7 @@ function renderTable(page) {
     });
     tbody.append(row);
   }
+  state.classNames = classesSeen;
   const legend = document.getElementById("legend");
   legend.replaceChildren(...[...classesSeen.entries()].sort((a, b) => a[0] - b[0]).map(([id, name]) => chip(id, name)));
 }
@@ -121,6 +122,11 @@ function drawDefect(defect) {
     el("span", {}, `${defect.imageId} · ` + (defect.capturedAt ? new Date(defect.capturedAt).toLocaleTimeString()
       : `${(defect.positionMm / 1000).toFixed(2)} m along the coil, image no longer kept`)),
     el("span", {}, ...defect.masks.map(m => chip(m.classId, `${m.className}: ${m.pixelCount} px`))));
+  if (defect.imageUrl && typeof openReview === "function") {
+    const open = el("button", { className: "review-open", title: "confirm, reject or repaint this image's defects" }, "Review");
+    open.addEventListener("click", () => openReview(defect, state.classNames || new Map()));
+    caption.append(open);
+  }
   const overlay = () => {
     const g = canvas.getContext("2d");
     const pixels = g.getImageData(0, 0, defect.width, defect.height);

@@ -17,6 +17,7 @@ import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.http.HttpSettings;
+import dev.coilsight.analytics.review.ReviewerTokens;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 
@@ -31,13 +32,14 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_HTTP_*}: REST API, dashboard, /health, /ready, /metrics ({@link HttpSettings}; port 8090, 32 requests at once)</li>
  *   <li>{@code COILSIGHT_ANALYTICS_TOKEN}: viewer tokens of the API and dashboard (comma-separated, for rotation),
  *       {@code COILSIGHT_ANALYTICS_INTERNAL_TOKEN}: the instances' token for each other; both required unless
- *       {@code COILSIGHT_ANALYTICS_AUTH_DISABLED} [false] is true (local use)</li>
+ *       {@code COILSIGHT_ANALYTICS_AUTH_DISABLED} [false] is true (local use); {@code COILSIGHT_ANALYTICS_REVIEWER_TOKENS}
+ *       [none]: {@code name=token} pairs of the people who may review (reviews record the name)</li>
  *   <li>{@code COILSIGHT_APPLICATION_SERVER} [&lt;hostname&gt;:&lt;http port&gt;]: where other instances reach this one for
  *       interactive queries (in Kubernetes the pod's stable DNS name); a host without a port means the HTTP port bound</li>
  *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
  *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_ENDS} [steel.coil-ends],
  *       {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats], {@code COILSIGHT_TOPIC_COIL_GRADES} [steel.coil-grades],
- *       {@code COILSIGHT_TOPIC_ALERTS} [steel.alerts], {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
+ *       {@code COILSIGHT_TOPIC_ALERTS} [steel.alerts], {@code COILSIGHT_TOPIC_DLQ} [steel.dlq], {@code COILSIGHT_TOPIC_REVIEWS} [steel.reviews]</li>
  *   <li>the coil map, coil ends, grading and alerts: {@link QualitySettings}</li>
  *   <li>{@code COILSIGHT_WINDOW_SIZE_MS} [60000], {@code COILSIGHT_WINDOW_GRACE_MS} [30000]: tumbling windows of capture time
  *       and how late a result may arrive and still count; {@code COILSIGHT_WINDOW_RETENTION_MS} [86400000]: how long windows are kept</li>
@@ -61,9 +63,11 @@ public record AnalyticsConfig(
         Optional<String> viewerTokens,
         Optional<String> internalToken,
         boolean authDisabled,
+        Optional<ReviewerTokens> reviewers,
         Optional<String> applicationServer,
         CoilAnalyticsTopology.Topics topics,
         String dlqTopic,
+        String reviewsTopic,
         CoilAnalyticsTopology.Settings settings,
         QualitySettings quality,
         int streamThreads,
@@ -113,6 +117,7 @@ public record AnalyticsConfig(
                 env.optional("COILSIGHT_ANALYTICS_TOKEN"),
                 env.optional("COILSIGHT_ANALYTICS_INTERNAL_TOKEN"),
                 env.flag("COILSIGHT_ANALYTICS_AUTH_DISABLED", false),
+                env.optional(ReviewerTokens.VARIABLE).map(ReviewerTokens::parse),
                 env.optional("COILSIGHT_APPLICATION_SERVER"),
                 new CoilAnalyticsTopology.Topics(
                         env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
@@ -123,6 +128,7 @@ public record AnalyticsConfig(
                         env.string("COILSIGHT_TOPIC_COIL_GRADES", Topics.COIL_GRADES),
                         env.string("COILSIGHT_TOPIC_ALERTS", Topics.ALERTS)),
                 env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
+                env.string("COILSIGHT_TOPIC_REVIEWS", Topics.REVIEWS),
                 settings,
                 QualitySettings.fromEnv(env),
                 env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1),
@@ -168,6 +174,13 @@ public record AnalyticsConfig(
         return out;
     }
 
+    /** Settings of a producer on the cluster (security from COILSIGHT_KAFKA_*) that writes Avro with the registry. */
+    public Map<String, Object> producerSettings() {
+        Map<String, Object> out = new ClusterSettings(bootstrapServers, kafka).producer();
+        out.putAll(registryConfig());
+        return out;
+    }
+
     /** The schema registry client settings (Confluent client keys). */
     public Map<String, Object> registryConfig() {
         return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
@@ -186,6 +199,7 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_ANALYTICS_TOKEN", viewerTokens.map(t -> "****").orElse("(none)"));
         out.put("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", internalToken.map(t -> "****").orElse("(none)"));
         out.put("COILSIGHT_ANALYTICS_AUTH_DISABLED", String.valueOf(authDisabled));
+        out.put(ReviewerTokens.VARIABLE, reviewers.map(r -> "****").orElse("(none: nobody may review)"));
         out.put("COILSIGHT_APPLICATION_SERVER", applicationServer.orElse("(hostname:port)"));
         out.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
         out.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());
@@ -195,6 +209,7 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_TOPIC_COIL_GRADES", topics.coilGrades());
         out.put("COILSIGHT_TOPIC_ALERTS", topics.alerts());
         out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
+        out.put("COILSIGHT_TOPIC_REVIEWS", reviewsTopic);
         out.put("COILSIGHT_WINDOW_SIZE_MS", String.valueOf(settings.windowSize().toMillis()));
         out.put("COILSIGHT_WINDOW_GRACE_MS", String.valueOf(settings.grace().toMillis()));
         out.put("COILSIGHT_WINDOW_RETENTION_MS", String.valueOf(settings.windowRetention().toMillis()));

@@ -16,7 +16,13 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.sun.net.httpserver.HttpHandler;
+
 import dev.coilsight.analytics.http.AccessGuard;
+import dev.coilsight.analytics.http.ReviewApi;
+import dev.coilsight.analytics.review.KafkaReviewSink;
+import dev.coilsight.analytics.review.ReviewDesk;
+import dev.coilsight.analytics.review.StoredImages;
 import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.HttpFront;
 import dev.coilsight.analytics.http.AnalyticsApi;
@@ -58,6 +64,10 @@ public final class AnalyticsService implements AutoCloseable {
     private final AnalyticsMetrics metrics;
     private final String advertised;
     private final RecentAlerts alerts;
+    private final KafkaReviewSink reviews;
+    /** How long a review's id is remembered, so that a retry publishes nothing new, and how many ids at most. */
+    private static final Duration REVIEW_RETRY_WINDOW = Duration.ofHours(24);
+    private static final int REVIEW_IDS_KEPT = 100_000;
 
     public AnalyticsService(AnalyticsConfig config) throws IOException {
         registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
@@ -83,12 +93,18 @@ public final class AnalyticsService implements AutoCloseable {
         AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), metrics::request,
                 internalTokens.map(BearerTokens::first));
         AccessGuard access = internalTokens.isEmpty() ? AccessGuard.open() : AccessGuard.of(
-                BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get());
+                BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get(), config.reviewers());
+        reviews = new KafkaReviewSink(config.producerSettings(), config.autoRegisterSchemas(), config.reviewsTopic());
+        ReviewDesk desk = new ReviewDesk(new StoredImages(queries), reviews, Clock.systemUTC(), REVIEW_RETRY_WINDOW, REVIEW_IDS_KEPT);
+        ReviewApi reviewApi = new ReviewApi(router, desk, internalTokens.map(BearerTokens::first), metrics::request);
         if (config.authDisabled()) {
             log.warn("COILSIGHT_ANALYTICS_AUTH_DISABLED=true: the API and the dashboard answer anyone who reaches port {}", http.port());
         }
-        http.route("/v1/", access.viewer(api));
-        http.route("/internal/", access.internal(api));
+        HttpHandler read = access.viewer(api);
+        HttpHandler review = access.reviewer(reviewApi);
+        http.route("/v1/", exchange -> (ReviewApi.handles(exchange) ? review : read).handle(exchange));
+        HttpHandler internal = access.internal(exchange -> (ReviewApi.handles(exchange) ? reviewApi : api).handle(exchange));
+        http.route("/internal/", internal);
         http.route("/", access.viewer(new DashboardAssets()));
     }
 
@@ -149,6 +165,7 @@ public final class AnalyticsService implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        reviews.close();
         alerts.close();
         streams.close(Duration.ofSeconds(30));
         registry.close();

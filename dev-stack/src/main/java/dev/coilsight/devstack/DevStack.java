@@ -151,6 +151,9 @@ public final class DevStack implements AutoCloseable {
         return new Env(env);
     }
 
+    /** How long reviews (and the images in them) are kept: 180 days. */
+    public static final long REVIEW_RETENTION_MS = 180L * 24 * 3600 * 1000;
+
     /** The system's topics, {@code partitions} each (the dead-letter topic one); image topics take records up to the broker's limit. */
     public static void createTopics(Admin admin, int partitions) {
         Map<String, String> imageTopic = Map.of("max.message.bytes", String.valueOf(LocalKafka.MAX_MESSAGE_BYTES));
@@ -158,6 +161,9 @@ public final class DevStack implements AutoCloseable {
         TopicCreator.create(admin, partitions, Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS, Topics.COIL_ENDS, Topics.ALERTS);
         TopicCreator.create(admin, partitions, Map.of("cleanup.policy", "compact"), Topics.COIL_STATS, Topics.COIL_GRADES);
         TopicCreator.create(admin, 1, imageTopic, Topics.DLQ);
+        // Reviews carry their image: they are the labelled examples export-labels reads, kept for half a year.
+        TopicCreator.create(admin, partitions, Map.of("max.message.bytes", String.valueOf(LocalKafka.MAX_MESSAGE_BYTES),
+                "retention.ms", String.valueOf(REVIEW_RETENTION_MS)), Topics.REVIEWS);
     }
 
     /** Registers every record's schema under its topic's subject, with BACKWARD compatibility. */

@@ -25,7 +25,8 @@ public final class Contracts {
             new Contract(Topics.COIL_ENDS, CoilEnded.getClassSchema()),
             new Contract(Topics.COIL_STATS, CoilDefectStats.getClassSchema()),
             new Contract(Topics.COIL_GRADES, CoilGraded.getClassSchema()),
-            new Contract(Topics.ALERTS, QualityAlert.getClassSchema()));
+            new Contract(Topics.ALERTS, QualityAlert.getClassSchema()),
+            new Contract(Topics.REVIEWS, DefectReviewed.getClassSchema()));
 
     private Contracts() {
     }

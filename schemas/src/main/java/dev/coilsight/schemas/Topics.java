@@ -13,6 +13,7 @@ public final class Topics {
     public static final String COIL_ENDS = "steel.coil-ends";
     public static final String COIL_GRADES = "steel.coil-grades";
     public static final String ALERTS = "steel.alerts";
+    public static final String REVIEWS = "steel.reviews";
     public static final String DLQ = "steel.dlq";
 
     private Topics() {
@@ -20,6 +21,6 @@ public final class Topics {
 
     /** Every topic the pipeline uses, in flow order. */
     public static List<String> all() {
-        return List.of(IMAGES, CLASSIFICATIONS, DEFECTIVE_IMAGES, DEFECTS, COIL_ENDS, COIL_STATS, COIL_GRADES, ALERTS, DLQ);
+        return List.of(IMAGES, CLASSIFICATIONS, DEFECTIVE_IMAGES, DEFECTS, COIL_ENDS, COIL_STATS, COIL_GRADES, ALERTS, REVIEWS, DLQ);
     }
 }

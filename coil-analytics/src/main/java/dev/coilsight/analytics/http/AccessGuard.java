@@ -8,31 +8,43 @@ import java.util.Optional;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import dev.coilsight.analytics.review.ReviewerTokens;
 import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.ErrorBody;
 
 /**
- * Who may read: the API and the dashboard need a viewer token ({@code Authorization: Bearer}, or the dashboard's
+ * Who may read and review: the API and the dashboard need a viewer (or reviewer) token ({@code Authorization: Bearer}, or the dashboard's
  * cookie, set by opening {@code /?token=<token>} once); {@code /internal/...}, which other instances call, needs the
  * internal token (which also opens what viewers may read: an instance forwards a viewer's request to the instance
  * holding the coil). Without tokens (auth disabled, for local use) everything is open.
  */
 public final class AccessGuard {
 
+    /** The reviewer every review records while auth is disabled (local use). */
+    public static final String LOCAL_REVIEWER = "local";
+
     private final Optional<BearerTokens> viewers;
     private final Optional<BearerTokens> internal;
+    private final Optional<ReviewerTokens> reviewers;
 
-    private AccessGuard(Optional<BearerTokens> viewers, Optional<BearerTokens> internal) {
+    private AccessGuard(Optional<BearerTokens> viewers, Optional<BearerTokens> internal, Optional<ReviewerTokens> reviewers) {
         this.viewers = viewers;
         this.internal = internal;
+        this.reviewers = reviewers;
     }
 
     public static AccessGuard open() {
-        return new AccessGuard(Optional.empty(), Optional.empty());
+        return new AccessGuard(Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    public static AccessGuard of(BearerTokens viewers, BearerTokens internal) {
-        return new AccessGuard(Optional.of(viewers), Optional.of(internal));
+    /** @param reviewers who may review (none: nobody may) */
+    public static AccessGuard of(BearerTokens viewers, BearerTokens internal, Optional<ReviewerTokens> reviewers) {
+        return new AccessGuard(Optional.of(viewers), Optional.of(internal), reviewers);
+    }
+
+    /** Whether a token opens what viewers see: a viewer's, a reviewer's (a reviewer sees what they review) or an instance's. */
+    private boolean canView(String token) {
+        return viewers.get().accepts(token) || internal.get().accepts(token) || reviewers.flatMap(r -> r.reviewer(token)).isPresent();
     }
 
     /** For people and their programs: a viewer token in the header or the cookie; {@code ?token=} sets the cookie. */
@@ -40,10 +52,9 @@ public final class AccessGuard {
         if (viewers.isEmpty()) {
             return next;
         }
-        BearerTokens tokens = viewers.get();
         return exchange -> {
             Optional<String> inQuery = queryToken(exchange);
-            if (inQuery.isPresent() && tokens.accepts(inQuery.get())) {
+            if (inQuery.isPresent() && canView(inQuery.get())) {
                 // Into an HttpOnly cookie and out of the address bar and the browser's history (a proxy's access log still has it).
                 // Lax, not Strict: a sign-in link opened from another site (a wiki, a chat) must carry the cookie on its redirect.
                 exchange.getResponseHeaders().add("Set-Cookie", BearerTokens.COOKIE + "=" + inQuery.get()
@@ -54,11 +65,37 @@ public final class AccessGuard {
             }
             Optional<String> given = BearerTokens.fromHeader(exchange).or(() -> BearerTokens.fromCookie(exchange));
             // The internal token too: another instance forwards a viewer's request for a coil this one holds.
-            if (given.isPresent() && (tokens.accepts(given.get()) || internal.get().accepts(given.get()))) {
+            if (given.isPresent() && canView(given.get())) {
                 next.handle(exchange);
                 return;
             }
             refuse(exchange, given.isPresent(), "send 'Authorization: Bearer <viewer token>', or open the dashboard once as /?token=<viewer token>");
+        };
+    }
+
+    /**
+     * For reviews: a reviewer token (header or the dashboard's cookie), whose name the review records; with auth
+     * disabled every review is the {@value #LOCAL_REVIEWER} reviewer's.
+     */
+    public HttpHandler reviewer(HttpHandler next) {
+        if (viewers.isEmpty()) {
+            return exchange -> {
+                exchange.setAttribute(ReviewApi.REVIEWER_ATTRIBUTE, LOCAL_REVIEWER);
+                next.handle(exchange);
+            };
+        }
+        return exchange -> {
+            Optional<String> given = BearerTokens.fromHeader(exchange).or(() -> BearerTokens.fromCookie(exchange));
+            Optional<String> reviewer = given.flatMap(token -> reviewers.flatMap(r -> r.reviewer(token)));
+            if (reviewer.isPresent()) {
+                exchange.setAttribute(ReviewApi.REVIEWER_ATTRIBUTE, reviewer.get());
+                next.handle(exchange);
+            } else if (given.isPresent() && canView(given.get())) {
+                ErrorBody.send(exchange, 403, "forbidden", "this token may view, not review: reviews need a reviewer token ("
+                        + ReviewerTokens.VARIABLE + ")");
+            } else {
+                refuse(exchange, given.isPresent(), "reviews need 'Authorization: Bearer <reviewer token>', or the dashboard opened once as /?token=<reviewer token>");
+            }
         };
     }
 

@@ -74,6 +74,10 @@ final class AnalyticsFixture {
             return prefix + ".alerts";
         }
 
+        String reviews() {
+            return prefix + ".reviews";
+        }
+
         void create(int partitions) {
             create(partitions, partitions);
         }
@@ -81,7 +85,7 @@ final class AnalyticsFixture {
         /** The defective images on a topic of another partition count, as k8s/topics lays them out. */
         void create(int partitions, int defectivePartitions) {
             TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), coilStats(), dlq(), coilEnds(), coilGrades(),
-                    alerts());
+                    alerts(), reviews());
             TestInfrastructure.kafka().createTopics(defectivePartitions, defective());
         }
     }
@@ -106,6 +110,7 @@ final class AnalyticsFixture {
         env.put("COILSIGHT_TOPIC_COIL_ENDS", topics.coilEnds());
         env.put("COILSIGHT_TOPIC_COIL_GRADES", topics.coilGrades());
         env.put("COILSIGHT_TOPIC_ALERTS", topics.alerts());
+        env.put("COILSIGHT_TOPIC_REVIEWS", topics.reviews());
         // Commit (and so make results visible) often: the tests wait for figures.
         env.put("COILSIGHT_KAFKA_COMMIT_INTERVAL_MS", "200");
         env.putAll(extra);

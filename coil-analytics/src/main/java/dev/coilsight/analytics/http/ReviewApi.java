@@ -1,0 +1,170 @@
+package dev.coilsight.analytics.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import dev.coilsight.analytics.query.QueryRouter;
+import dev.coilsight.analytics.review.ReviewDesk;
+import dev.coilsight.analytics.review.ReviewRequest;
+import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.ReviewMask;
+
+/**
+ * {@code POST /v1/coils/{coilId}/images/{imageId}/reviews} with a {@link ReviewRequest} body: the review is published
+ * to {@code steel.reviews} by the instance that holds the coil (another instance sends it on, with the reviewer's
+ * name), and answered 201 (200 for a retry of a review already stored) with what was stored, image bytes left out.
+ * Only JSON is taken, so that a form on another site cannot review in a signed-in reviewer's name.
+ */
+public final class ReviewApi implements HttpHandler {
+
+    /** Set by the access guard: the name of the reviewer whose token the request carried. */
+    public static final String REVIEWER_ATTRIBUTE = "coilsight.reviewer";
+    /** Carries the reviewer's name from the instance that checked the token to the one that holds the coil. */
+    static final String REVIEWER_HEADER = "X-Coilsight-Reviewer";
+    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(ReviewApi.class);
+
+    private final QueryRouter router;
+    private final ReviewDesk desk;
+    private final Optional<String> internalToken;
+    private final BiConsumer<String, Integer> requestCounter;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public ReviewApi(QueryRouter router, ReviewDesk desk, Optional<String> internalToken, BiConsumer<String, Integer> requestCounter) {
+        this.router = router;
+        this.desk = desk;
+        this.internalToken = internalToken;
+        this.requestCounter = requestCounter;
+    }
+
+    /** Whether a request is one this handler answers (a POST of a review). */
+    public static boolean handles(HttpExchange exchange) {
+        return exchange.getRequestMethod().equals("POST");
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        int status = 500;
+        try {
+            List<String> path = Requests.segments(exchange.getRequestURI().getRawPath());
+            boolean internal = !path.isEmpty() && path.get(0).equals("internal");
+            List<String> p = internal ? path.subList(1, path.size()) : path;
+            if (p.size() != 6 || !p.get(0).equals("v1") || !p.get(1).equals("coils") || !p.get(3).equals("images") || !p.get(5).equals("reviews")) {
+                throw new Requests.Failure(404, "reviews are posted to /v1/coils/{coilId}/images/{imageId}/reviews");
+            }
+            String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
+            if (!contentType.toLowerCase().startsWith("application/json")) {
+                throw new Requests.Failure(415, "a review is sent as Content-Type: application/json");
+            }
+            byte[] body = readBody(exchange.getRequestBody());
+            String coilId = p.get(2);
+            String reviewer = internal ? exchange.getRequestHeaders().getFirst(REVIEWER_HEADER) : (String) exchange.getAttribute(REVIEWER_ATTRIBUTE);
+            if (reviewer == null || reviewer.isBlank()) {
+                throw new Requests.Failure(400, "the reviewer is unknown" + (internal ? ": " + REVIEWER_HEADER + " is missing" : ""));
+            }
+            if (!internal) {
+                HostInfo owner = router.owner(CoilAnalyticsTopology.STATS_STORE, coilId);
+                if (!router.isSelf(owner)) {
+                    status = forward(exchange, owner, reviewer, body);
+                    return;
+                }
+            }
+            ReviewRequest request;
+            try {
+                request = ReviewRequest.parse(body);
+            } catch (IllegalArgumentException e) {
+                throw new Requests.Failure(400, e.getMessage());
+            }
+            ReviewDesk.Accepted accepted = desk.review(coilId, p.get(4), reviewer, request);
+            status = accepted.repeated() ? 200 : 201;
+            if (!accepted.repeated()) {
+                log.info("review {} of image {} on coil {} by {}: {}", request.reviewId(), Requests.encode(p.get(4)), Requests.encode(coilId),
+                        reviewer, request.verdict());
+            }
+            HttpAnswers.json(exchange, status, view(accepted.review()));
+        } catch (Requests.Failure e) {
+            status = e.status;
+            HttpAnswers.error(exchange, e.status, e.getMessage());
+        } catch (ReviewDesk.Refused e) {
+            status = e.status();
+            HttpAnswers.error(exchange, e.status(), e.getMessage());
+        } catch (QueryRouter.Unavailable | InvalidStateStoreException e) {
+            status = 503;
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            HttpAnswers.error(exchange, 503, "state not queryable right now (rebalancing or starting): " + e.getMessage());
+        } catch (IOException e) {
+            status = 502;
+            HttpAnswers.error(exchange, 502, "the instance holding the coil did not answer: " + e.getMessage());
+        } finally {
+            requestCounter.accept("review", status);
+        }
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            throw new Requests.Failure(413, "a review body may have at most " + MAX_BODY_BYTES + " bytes");
+        }
+        return body;
+    }
+
+    private int forward(HttpExchange exchange, HostInfo owner, String reviewer, byte[] body) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + "/internal"
+                        + exchange.getRequestURI().getRawPath()))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header(REVIEWER_HEADER, reviewer)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        internalToken.ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+        try {
+            HttpResponse<byte[]> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpAnswers.bytes(exchange, response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"),
+                    response.body());
+            return response.statusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while sending the review to " + owner.host() + ":" + owner.port(), e);
+        }
+    }
+
+    /** The stored review as JSON, without the image bytes. */
+    static Map<String, Object> view(DefectReviewed review) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reviewId", review.getReviewId());
+        out.put("imageId", review.getImageId());
+        out.put("coilId", review.getCoilId());
+        out.put("reviewer", review.getReviewer());
+        out.put("reviewedAt", review.getReviewedAt().toEpochMilli());
+        out.put("verdict", review.getVerdict().name());
+        if (review.getModel() != null) {
+            out.put("model", review.getModel().getName() + ":" + review.getModel().getVersion());
+        }
+        out.put("width", review.getWidth());
+        out.put("height", review.getHeight());
+        out.put("modelMasks", review.getModelMasks().stream().map(ReviewApi::mask).toList());
+        out.put("reviewedMasks", review.getReviewedMasks().stream().map(ReviewApi::mask).toList());
+        return out;
+    }
+
+    private static Map<String, Object> mask(ReviewMask mask) {
+        return Map.of("classId", mask.getClassId(), "className", mask.getClassName(), "rle", mask.getRle(), "pixelCount", mask.getPixelCount());
+    }
+}

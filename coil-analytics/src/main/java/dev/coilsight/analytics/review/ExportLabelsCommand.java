@@ -1,0 +1,119 @@
+package dev.coilsight.analytics.review;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cluster.ClusterSettings;
+import dev.coilsight.config.Env;
+import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.Topics;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./coilsight export-labels}: the reviews on {@code steel.reviews} as a training data set. */
+@Command(name = "export-labels", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write the images people reviewed in the dashboard as a data set in the Kaggle Severstal layout:",
+                "DIR/train_images/ (the images, read from the reviews themselves), DIR/train.csv (ImageId,ClassId,EncodedPixels:",
+                "the reviewed masks; a rejected image has no row and counts as defect-free) and DIR/reviews.csv (who, when, verdict,",
+                "model). The last review of an image wins. ./coilsight train and evaluate read DIR as it is (--dataset DIR).",
+                "Reviews are kept as long as steel.reviews' retention (180 days in docker-compose and k8s)."})
+public final class ExportLabelsCommand implements Callable<Integer> {
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the data set into (must not hold one).")
+    Path out;
+
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only reviews made at or after this time: 2026-12-01 or 2026-12-01T06:00:00Z.")
+    String since;
+
+    @Option(names = "--line", paramLabel = "LINE", description = "Only images of this production line.")
+    String line;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:COILSIGHT_BOOTSTRAP_SERVERS:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: $COILSIGHT_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--registry", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+            description = "Schema registry URL (default: $COILSIGHT_SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
+    String registry;
+
+    @Option(names = "--topic", defaultValue = Topics.REVIEWS, description = "Topic of the reviews (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "Give up reading after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ExportLabelsCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                commandLine.getErr().println("export-labels: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        logging.apply("export-labels");
+        Optional<Instant> from = Optional.ofNullable(since).map(ExportLabelsCommand::instant);
+        Env env = Env.system();
+        Map<String, Object> settings = new HashMap<>(new ClusterSettings(bootstrapServers, env.passThrough("COILSIGHT_KAFKA_")).consumer());
+        settings.putAll(RegistryClientConfig.clientSettings(registry, env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO")));
+        ProgressBar[] bar = {null};
+        List<DefectReviewed> reviews;
+        try {
+            reviews = ReviewReader.readAll(settings, topic, Duration.ofSeconds(timeoutSeconds), (read, total) -> {
+                if (bar[0] == null) {
+                    bar[0] = new ProgressBar("reading " + topic, Math.max(1, total));
+                }
+                bar[0].update(read);
+            });
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
+        }
+        Collection<DefectReviewed> labels = LabelExport.latest(reviews, from, Optional.ofNullable(line));
+        LabelExport.Summary summary = LabelExport.write(labels, reviews.size(), out);
+        var printed = spec.commandLine().getOut();
+        printed.printf("%d reviews read; %d images written to %s (%d defect-free), %d masks in train.csv%n",
+                summary.reviewsRead(), summary.images(), out.resolve("train_images"), summary.defectFree(), summary.masks());
+        printed.printf("train on it: ./coilsight train segmenter --dataset %s ...%n", out);
+        printed.flush();
+        return 0;
+    }
+
+    static Instant instant(String text) {
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--since must be a date (2026-12-01) or a UTC time (2026-12-01T06:00:00Z), got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.coilsight.analytics.review;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.serde.AvroSerdeConfig;
+import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
+
+/** Reads every review on the topic up to its end at the time of the call (no consumer group, nothing committed). */
+public final class ReviewReader {
+
+    private ReviewReader() {
+    }
+
+    /**
+     * @param settings the cluster's consumer settings plus the registry's
+     * @param progress told the records read so far and how many there are, now and then
+     */
+    public static List<DefectReviewed> readAll(Map<String, Object> settings, String topic, Duration timeout, BiConsumer<Long, Long> progress) {
+        Map<String, Object> configs = new HashMap<>(settings);
+        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        configs.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        configs.put(AvroSerdeConfig.VALUE_TYPE, DefectReviewed.class.getName());
+        SpecificAvroDeserializer<DefectReviewed> deserializer = new SpecificAvroDeserializer<>();
+        deserializer.configure(configs, false);
+        try (KafkaConsumer<String, DefectReviewed> consumer = new KafkaConsumer<>(configs, new StringDeserializer(), deserializer)) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist on the cluster");
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, timeout);
+            long total = partitions.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
+            List<DefectReviewed> reviews = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!reachedEnd(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + topic + " took longer than " + timeout.toSeconds() + " s; "
+                            + reviews.size() + " reviews read");
+                }
+                for (ConsumerRecord<String, DefectReviewed> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() != null) {
+                        reviews.add(record.value());
+                    }
+                }
+                progress.accept((long) reviews.size(), total);
+            }
+            return reviews;
+        }
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,282 @@
+package dev.coilsight.analytics.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.coilsight.analytics.AnalyticsService;
+import dev.coilsight.analytics.Records;
+import dev.coilsight.analytics.review.ExportLabelsCommand;
+import dev.coilsight.analytics.review.ReviewReader;
+import dev.coilsight.dataset.Datasets;
+import dev.coilsight.dataset.LabeledDataset;
+import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.rle.KaggleCsv;
+import dev.coilsight.rle.RleRow;
+import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.ReviewMask;
+import dev.coilsight.schemas.ReviewVerdict;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+import dev.coilsight.testsupport.Await;
+import dev.coilsight.testsupport.RealInfrastructureExtension;
+import dev.coilsight.testsupport.SharedData;
+import dev.coilsight.testsupport.TestInfrastructure;
+
+/**
+ * The review loop on the real broker and registry, in headless Chromium: a reviewer confirms one real Severstal image,
+ * rejects another and repaints a third with the mouse; each review arrives on the reviews topic once, with the masks
+ * that were painted; viewers may not review; a retry stores nothing new; and {@code export-labels} turns the reviews
+ * into a Kaggle-layout data set whose masks are the reviewed ones, which the trainer's data set reader opens.
+ */
+@ExtendWith(RealInfrastructureExtension.class)
+class ReviewBrowserIT {
+
+    private static final long T0 = Instant.parse("2026-12-06T09:00:00Z").toEpochMilli();
+    private static final String COIL = "coil-R";
+    private static final String REVIEWER_TOKEN = "alice-reviewer-token-0123456789";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path state;
+
+    @TempDir
+    Path exported;
+
+    @Test
+    void reviewsMadeInTheBrowserArriveOnceWithThePaintedMasksAndExportAsADataSet() throws Exception {
+        Path severstal = SharedData.require("severstal-train");
+        Map<String, List<RleRow>> truth = new TreeMap<>();
+        for (RleRow row : KaggleCsv.readAll(severstal.resolve("train.csv"))) {
+            truth.computeIfAbsent(row.imageId(), k -> new ArrayList<>()).add(row);
+        }
+        List<String> images = new ArrayList<>(truth.keySet()).subList(10, 13);
+        String confirmed = images.get(0), rejected = images.get(1), corrected = images.get(2);
+
+        AnalyticsFixture.TestTopics topics = new AnalyticsFixture.TestTopics("review-" + UUID.randomUUID().toString().substring(0, 6));
+        topics.create(2);
+        try (AnalyticsService service = AnalyticsFixture.start(topics, "analytics-review", state,
+                Map.of("COILSIGHT_ANALYTICS_REVIEWER_TOKENS", "alice=" + REVIEWER_TOKEN + ",bob=bob-reviewer-token-0123456789"));
+             KafkaProducer<String, SpecificRecord> producer = AnalyticsFixture.producer()) {
+            AnalyticsFixture.awaitRunning(service);
+            long t = T0;
+            for (String imageId : images) {
+                t += 1000;
+                AnalyticsFixture.send(producer, topics.classifications(), COIL, Records.classified(COIL, imageId, "L7", t, true));
+                AnalyticsFixture.send(producer, topics.defective(), COIL, BrowserFixture.image(COIL, imageId, t,
+                        Files.readAllBytes(severstal.resolve("train_images").resolve(imageId))));
+                AnalyticsFixture.send(producer, topics.defects(), COIL, BrowserFixture.segmentation(COIL, imageId, t, truth.get(imageId)));
+            }
+            Await.until(Duration.ofSeconds(60), () -> {
+                JsonNode defects = AnalyticsFixture.get(service, "/v1/coils/" + COIL + "/defects").statusCode() == 200
+                        ? AnalyticsFixture.json(service, "/v1/coils/" + COIL + "/defects").get("defects") : null;
+                return defects != null && defects.size() == 3 && defects.findValues("imageUrl").stream().noneMatch(JsonNode::isNull);
+            }, "three defective images with their bytes kept");
+
+            String reviewPath = "/v1/coils/" + COIL + "/images/" + confirmed + "/reviews";
+            String body = "{\"reviewId\":\"api-1\",\"verdict\":\"CONFIRMED\"}";
+            assertThat(post(service, reviewPath, body, "application/json").statusCode()).as("no token").isEqualTo(401);
+            assertThat(post(service, reviewPath, body, "application/json", "Authorization", "Bearer " + AnalyticsFixture.VIEWER_TOKEN)
+                    .statusCode()).as("a viewer's token").isEqualTo(403);
+            assertThat(post(service, reviewPath, body, "text/plain", "Authorization", "Bearer " + REVIEWER_TOKEN).statusCode())
+                    .as("not JSON (a form on another site)").isEqualTo(415);
+            HttpResponse<byte[]> badRle = post(service, "/v1/coils/" + COIL + "/images/" + corrected + "/reviews",
+                    "{\"reviewId\":\"api-2\",\"verdict\":\"CORRECTED\",\"masks\":[{\"classId\":1,\"rle\":\"409600 10\"}]}",
+                    "application/json", "Authorization", "Bearer " + REVIEWER_TOKEN);
+            assertThat(badRle.statusCode()).isEqualTo(400);
+            assertThat(new String(badRle.body())).contains("masks[0].rle");
+
+            String painted;
+            ChromeDriver browser = BrowserFixture.chromium();
+            try {
+                browser.get("http://127.0.0.1:" + service.httpPort() + "/?token=" + REVIEWER_TOKEN);
+                browser.get("http://127.0.0.1:" + service.httpPort() + "/?coil=" + COIL);
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                wait.ignoring(StaleElementReferenceException.class);
+                wait.until(d -> d.findElements(By.cssSelector("#images .card button.review-open")).size() == 3);
+
+                openReview(browser, wait, confirmed);
+                browser.findElement(By.id("review-confirm")).click();
+                wait.until(d -> "CONFIRMED".equals(d.findElement(By.id("review-canvas")).getAttribute("data-reviewed")));
+
+                openReview(browser, wait, rejected);
+                browser.findElement(By.id("review-reject")).click();
+                wait.until(d -> "REJECTED".equals(d.findElement(By.id("review-canvas")).getAttribute("data-reviewed")));
+
+                openReview(browser, wait, corrected);
+                int paintedClass = truth.get(corrected).get(0).classId();
+                new Select(browser.findElement(By.id("review-class"))).selectByValue(String.valueOf(paintedClass));
+                WebElement canvas = browser.findElement(By.id("review-canvas"));
+                // A stroke across the left part of the image, in page pixels from the canvas' centre.
+                new Actions(browser).moveToElement(canvas, -canvas.getSize().getWidth() / 3, 0).clickAndHold()
+                        .moveByOffset(120, 10).moveByOffset(60, -20).release().perform();
+                painted = canvas.getAttribute("data-masks");
+                browser.findElement(By.id("review-save")).click();
+                wait.until(d -> "CORRECTED".equals(d.findElement(By.id("review-canvas")).getAttribute("data-reviewed")));
+                assertThat(browser.findElement(By.id("review-status")).getText()).contains("by alice");
+                Path screenshot = Path.of("target", "review.png");
+                Files.createDirectories(screenshot.getParent());
+                Files.write(screenshot, browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            } finally {
+                browser.quit();
+            }
+
+            // A client that did not hear the answer sends the correction again with the same id: nothing new is stored.
+            JsonNode paintedMasks = AnalyticsFixture.JSON.readTree(painted);
+            String correctionId = reviews(topics, 3).stream().filter(r -> r.getImageId().equals(corrected)).findFirst().orElseThrow().getReviewId();
+            HttpResponse<byte[]> retry = post(service, "/v1/coils/" + COIL + "/images/" + corrected + "/reviews",
+                    "{\"reviewId\":\"" + correctionId + "\",\"verdict\":\"CORRECTED\",\"masks\":" + painted + "}", "application/json",
+                    "Authorization", "Bearer " + REVIEWER_TOKEN);
+            assertThat(retry.statusCode()).as(new String(retry.body())).isEqualTo(200);
+
+            List<DefectReviewed> reviews = reviews(topics, 3);
+            assertThat(reviews).hasSize(3).allSatisfy(r -> {
+                assertThat(r.getReviewer()).isEqualTo("alice");
+                assertThat(r.getCoilId()).isEqualTo(COIL);
+                assertThat(r.getModel().getName()).isEqualTo("ground-truth");
+            });
+            Map<String, DefectReviewed> byImage = new HashMap<>();
+            reviews.forEach(r -> byImage.put(r.getImageId(), r));
+            DefectReviewed confirmation = byImage.get(confirmed);
+            assertThat(confirmation.getVerdict()).isEqualTo(ReviewVerdict.CONFIRMED);
+            assertThat(confirmation.getReviewedMasks()).extracting(ReviewMask::getClassId, ReviewMask::getRle)
+                    .containsExactlyElementsOf(truth.get(confirmed).stream().sorted(java.util.Comparator.comparingInt(RleRow::classId))
+                            .map(row -> org.assertj.core.groups.Tuple.tuple(row.classId(), row.rle())).toList());
+            assertThat(byImage.get(rejected).getVerdict()).isEqualTo(ReviewVerdict.REJECTED);
+            assertThat(byImage.get(rejected).getReviewedMasks()).isEmpty();
+            assertThat(byImage.get(rejected).getModelMasks()).hasSize(truth.get(rejected).size());
+
+            DefectReviewed correction = byImage.get(corrected);
+            assertThat(correction.getVerdict()).isEqualTo(ReviewVerdict.CORRECTED);
+            List<org.assertj.core.groups.Tuple> sent = new ArrayList<>();
+            paintedMasks.forEach(m -> sent.add(org.assertj.core.groups.Tuple.tuple(m.get("classId").asInt(), m.get("rle").asText())));
+            assertThat(correction.getReviewedMasks()).extracting(ReviewMask::getClassId, ReviewMask::getRle).containsExactlyElementsOf(sent);
+            // The stroke added pixels to the model's mask of that class and took none away; the other classes are as the model had them.
+            int paintedClass = truth.get(corrected).get(0).classId();
+            for (ReviewMask mask : correction.getReviewedMasks()) {
+                BinaryMask after = RunLengthEncoding.decode(mask.getRle(), Records.HEIGHT, Records.WIDTH);
+                BinaryMask before = union(truth.get(corrected), mask.getClassId());
+                assertThat(contains(after, before)).as("class %d keeps the model's pixels", mask.getClassId()).isTrue();
+                if (mask.getClassId() == paintedClass) {
+                    assertThat(after.pixelCount()).isGreaterThan(before.pixelCount());
+                } else {
+                    assertThat(after.pixelCount()).isEqualTo(before.pixelCount());
+                }
+            }
+
+            int exit = ExportLabelsCommand.commandLine().execute("--out", exported.toString(), "--topic", topics.reviews(),
+                    "--bootstrap-servers", TestInfrastructure.kafka().bootstrapServers(), "--registry", TestInfrastructure.registry().ccompatUrl());
+            assertThat(exit).isZero();
+            LabeledDataset data = Datasets.open(exported, Optional.empty());
+            assertThat(data.imageIds()).containsExactlyInAnyOrderElementsOf(images);
+            for (String imageId : images) {
+                assertThat(Files.readAllBytes(data.imagePath(imageId))).isEqualTo(Files.readAllBytes(severstal.resolve("train_images").resolve(imageId)));
+                Map<Integer, BinaryMask> masks = data.masks(imageId, Records.HEIGHT, Records.WIDTH);
+                List<ReviewMask> expected = byImage.get(imageId).getReviewedMasks();
+                assertThat(masks.keySet()).containsExactlyElementsOf(expected.stream().map(ReviewMask::getClassId).toList());
+                for (ReviewMask mask : expected) {
+                    assertThat(RunLengthEncoding.encode(masks.get(mask.getClassId())))
+                            .isEqualTo(RunLengthEncoding.encode(RunLengthEncoding.decode(mask.getRle(), Records.HEIGHT, Records.WIDTH)));
+                }
+            }
+        }
+    }
+
+    private static void openReview(ChromeDriver browser, WebDriverWait wait, String imageId) {
+        wait.until(d -> {
+            d.findElement(By.cssSelector("#images canvas[data-image-id='" + imageId + "']")).findElement(By.xpath(".."))
+                    .findElement(By.cssSelector("button.review-open")).click();
+            return true;
+        });
+        wait.until(d -> imageId.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
+                && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
+    }
+
+    private static List<DefectReviewed> reviews(AnalyticsFixture.TestTopics topics, int atLeast) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers());
+        settings.put(RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl());
+        List<List<DefectReviewed>> read = new ArrayList<>();
+        Await.until(Duration.ofSeconds(30), () -> {
+            read.clear();
+            read.add(ReviewReader.readAll(settings, topics.reviews(), Duration.ofSeconds(20), (n, total) -> { }));
+            return read.get(0).size() >= atLeast;
+        }, atLeast + " reviews on " + topics.reviews());
+        return read.get(0);
+    }
+
+    private static BinaryMask union(List<RleRow> rows, int classId) {
+        BinaryMask out = new BinaryMask(Records.HEIGHT, Records.WIDTH);
+        for (RleRow row : rows) {
+            if (row.classId() == classId) {
+                BinaryMask m = RunLengthEncoding.decode(row.rle(), Records.HEIGHT, Records.WIDTH);
+                for (int x = 0; x < Records.WIDTH; x++) {
+                    for (int y = 0; y < Records.HEIGHT; y++) {
+                        if (m.get(y, x)) {
+                            out.set(y, x, true);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean contains(BinaryMask outer, BinaryMask inner) {
+        for (int x = 0; x < Records.WIDTH; x++) {
+            for (int y = 0; y < Records.HEIGHT; y++) {
+                if (inner.get(y, x) && !outer.get(y, x)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static HttpResponse<byte[]> post(AnalyticsService service, String path, String body, String contentType, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        try {
+            return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

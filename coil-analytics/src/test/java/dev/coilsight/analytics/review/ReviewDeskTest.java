@@ -1,0 +1,141 @@
+package dev.coilsight.analytics.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coilsight.analytics.Records;
+import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ReviewMask;
+import dev.coilsight.schemas.ReviewVerdict;
+
+class ReviewDeskTest {
+
+    private static final long T = Instant.parse("2026-12-06T08:00:00Z").toEpochMilli();
+    private static final byte[] PNG = "png bytes".getBytes(StandardCharsets.US_ASCII);
+
+    private final List<DefectReviewed> published = new ArrayList<>();
+    private final Map<String, DefectiveImage> images = Map.of(
+            "img-1", Records.defectiveImage("coil-1", "img-1", T, PNG, Records.WIDTH, Records.HEIGHT),
+            "img-2", Records.defectiveImage("coil-1", "img-2", T, PNG, Records.WIDTH, Records.HEIGHT));
+    private final Map<String, DefectSegmentation> segmentations = Map.of(
+            "img-1", Records.segmented("coil-1", "img-1", "L1", T, 3, "1 10 300 5"));
+    private final ReviewDesk desk = new ReviewDesk(new ReviewDesk.Images() {
+        @Override
+        public Optional<DefectiveImage> image(String coilId, String imageId) {
+            return Optional.ofNullable(images.get(imageId));
+        }
+
+        @Override
+        public Optional<DefectSegmentation> segmentation(String coilId, String imageId) {
+            return Optional.ofNullable(segmentations.get(imageId));
+        }
+    }, published::add, Clock.fixed(Instant.ofEpochMilli(T + 5000), ZoneOffset.UTC), Duration.ofHours(1), 1000);
+
+    private static ReviewRequest request(String id, ReviewVerdict verdict, ReviewRequest.Mask... masks) {
+        return new ReviewRequest(id, verdict, List.of(masks));
+    }
+
+    @Test
+    void aConfirmationTakesTheModelsMasksAndTheImageFromTheStoresNotFromTheClient() {
+        DefectReviewed review = desk.review("coil-1", "img-1", "alice", request("r1", ReviewVerdict.CONFIRMED)).review();
+        assertThat(published).containsExactly(review);
+        assertThat(review.getReviewer()).isEqualTo("alice");
+        assertThat(review.getReviewedAt()).isEqualTo(Instant.ofEpochMilli(T + 5000));
+        assertThat(review.getModel().getName()).isEqualTo("test-segmenter");
+        assertThat(review.getModelMasks()).extracting(ReviewMask::getClassId, ReviewMask::getRle, ReviewMask::getPixelCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3, "1 10 300 5", 15L));
+        assertThat(review.getReviewedMasks()).isEqualTo(review.getModelMasks());
+        assertThat(review.getWidth()).isEqualTo(Records.WIDTH);
+        assertThat(review.getHeight()).isEqualTo(Records.HEIGHT);
+        assertThat(review.getImageBytes().array()).isEqualTo(PNG);
+    }
+
+    @Test
+    void aRejectionLeavesNoDefectAndAnImageNotYetSegmentedNamesTheClassifier() {
+        DefectReviewed review = desk.review("coil-1", "img-2", "bob", request("r2", ReviewVerdict.REJECTED)).review();
+        assertThat(review.getModelMasks()).isEmpty();
+        assertThat(review.getReviewedMasks()).isEmpty();
+        assertThat(review.getModel().getName()).isEqualTo("test-classifier");
+    }
+
+    @Test
+    void aCorrectionKeepsThePaintedMasksByClassWithTheModelsNamesAndDropsEmptyOnes() {
+        DefectReviewed review = desk.review("coil-1", "img-1", "alice", request("r3", ReviewVerdict.CORRECTED,
+                new ReviewRequest.Mask(3, null, "5 4"), new ReviewRequest.Mask(1, "pits", "100 2 400 3"),
+                new ReviewRequest.Mask(2, null, ""))).review();
+        assertThat(review.getReviewedMasks()).extracting(ReviewMask::getClassId, ReviewMask::getClassName, ReviewMask::getRle,
+                ReviewMask::getPixelCount).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(1, "pits", "100 2 400 3", 5L),
+                org.assertj.core.groups.Tuple.tuple(3, "class 3", "5 4", 4L));
+    }
+
+    @Test
+    void aPaintedMaskThatDoesNotFitTheImageIsRefusedWithTheMaskNamed() {
+        assertThatThrownBy(() -> desk.review("coil-1", "img-1", "alice", request("r4", ReviewVerdict.CORRECTED,
+                new ReviewRequest.Mask(1, null, "1 2"), new ReviewRequest.Mask(2, null, "409600 5"))))
+                .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageStartingWith("masks[1].rle: ");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void aRetryWithTheSameReviewIdGetsTheFirstAnswerAndPublishesNothing() {
+        ReviewDesk.Accepted first = desk.review("coil-1", "img-1", "alice", request("r5", ReviewVerdict.CONFIRMED));
+        ReviewDesk.Accepted again = desk.review("coil-1", "img-1", "alice", request("r5", ReviewVerdict.CONFIRMED));
+        assertThat(first.repeated()).isFalse();
+        assertThat(again.repeated()).isTrue();
+        assertThat(again.review()).isEqualTo(first.review());
+        assertThat(published).hasSize(1);
+        assertThatThrownBy(() -> desk.review("coil-1", "img-1", "alice", request("r5", ReviewVerdict.REJECTED)))
+                .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(published).hasSize(1);
+    }
+
+    @Test
+    void anImageNoLongerKeptCannotBeReviewed() {
+        assertThatThrownBy(() -> desk.review("coil-1", "img-9", "alice", request("r6", ReviewVerdict.CONFIRMED)))
+                .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(404))
+                .hasMessageContaining("img-9");
+    }
+
+    @Test
+    void aFailedPublishIsNotRememberedSoTheRetryPublishes() {
+        List<DefectReviewed> stored = new ArrayList<>();
+        boolean[] down = {true};
+        ReviewDesk flaky = new ReviewDesk(new ReviewDesk.Images() {
+            @Override
+            public Optional<DefectiveImage> image(String coilId, String imageId) {
+                return Optional.ofNullable(images.get(imageId));
+            }
+
+            @Override
+            public Optional<DefectSegmentation> segmentation(String coilId, String imageId) {
+                return Optional.empty();
+            }
+        }, review -> {
+            if (down[0]) {
+                throw new ReviewDesk.Refused(503, "broker down");
+            }
+            stored.add(review);
+        }, Clock.systemUTC(), Duration.ofHours(1), 10);
+        assertThatThrownBy(() -> flaky.review("coil-1", "img-2", "bob", request("r7", ReviewVerdict.REJECTED)))
+                .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(503));
+        down[0] = false;
+        assertThat(flaky.review("coil-1", "img-2", "bob", request("r7", ReviewVerdict.REJECTED)).repeated()).isFalse();
+        assertThat(stored).hasSize(1);
+    }
+}
