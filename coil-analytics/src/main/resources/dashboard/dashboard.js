@@ -269,6 +269,54 @@ async function renderQuality() {
   }
 }
 
+function fixed(x, digits) {
+  return typeof x === "number" && isFinite(x) ? x.toFixed(digits ?? 3) : "–";
+}
+
+/** The candidate model beside the live one: agreement per class, both against the reviews, the images where they differ most. */
+function renderShadow(report) {
+  const panel = document.getElementById("shadow");
+  const seg = report.segmenter, cls = report.classifier;
+  panel.hidden = !seg.shadow && !cls.shadow;
+  if (panel.hidden) return;
+  panel.dataset.compared = seg.imagesCompared;
+  document.getElementById("shadow-models").textContent =
+    [seg.shadow && `segmenter ${seg.shadow} vs live ${seg.live || "–"}`, cls.shadow && `classifier ${cls.shadow} vs live ${cls.live || "–"}`].filter(Boolean).join(" · ");
+  const body = [];
+  if (seg.shadow) {
+    const reviews = seg.againstReviews || { images: 0 };
+    body.push(el("p", { className: "summary" }, `${seg.imagesCompared} images segmented by both: Kaggle mean Dice between them ${fixed(seg.meanDice)}` +
+      (reviews.images ? ` · on ${reviews.images} reviewed images, Dice against the reviews: live ${fixed(reviews.liveDice)}, shadow ${fixed(reviews.shadowDice)}, predicting nothing ${fixed(reviews.nothingDice)}` : " · no reviewed image yet")));
+    if (seg.perClass && seg.perClass.length) {
+      body.push(el("table", { id: "shadow-classes" },
+        el("thead", {}, el("tr", {}, el("th", {}, "class"), el("th", { className: "num" }, "live finds it"), el("th", { className: "num" }, "shadow finds it"),
+          el("th", { className: "num" }, "presence agreement"), el("th", { className: "num" }, "Dice"))),
+        el("tbody", {}, ...seg.perClass.map(c => el("tr", { "data-class-id": c.classId }, el("td", {}, chip(c.classId, c.className)),
+          el("td", { className: "num" }, c.liveImages), el("td", { className: "num" }, c.shadowImages),
+          el("td", { className: "num" }, pct(c.presenceAgreement)), el("td", { className: "num" }, fixed(c.dice)))))));
+    }
+    if (seg.disagreements && seg.disagreements.length) {
+      body.push(el("h3", {}, "Where they differ most (click to review)"));
+      body.push(el("ul", { className: "alert-list", id: "shadow-disagreements" }, ...seg.disagreements.map(d => {
+        const item = el("li", { "data-image-id": d.imageId }, `${d.imageId} · coil ${d.coilId} · Dice ${fixed(d.dice)} · live classes [${d.liveClasses}] · shadow [${d.shadowClasses}]` + (d.reviewed ? " · reviewed" : ""));
+        item.style.cursor = "pointer";
+        item.addEventListener("click", async () => {
+          const image = await getJson(`/v1/coils/${encodeURIComponent(d.coilId)}/images/${encodeURIComponent(d.imageId)}`);
+          if (image.imageUrl && typeof openReview === "function") openReview({ ...image, coilId: d.coilId, masks: image.masks || [] }, state.classNames || new Map());
+        });
+        return item;
+      })));
+    }
+  }
+  if (cls.shadow) {
+    const r = cls.againstReviews || { images: 0 };
+    body.push(el("p", { className: "summary" }, `classifier: ${cls.imagesCompared} images decided by both, agreement ${cls.imagesCompared ? pct(cls.agreement) : "–"}` +
+      (cls.imagesCompared ? ` (defective for live only ${cls.liveOnlyDefective}, for shadow only ${cls.shadowOnlyDefective})` : "") +
+      (r.images ? ` · accuracy on ${r.images} reviewed images: live ${pct(r.liveAccuracy)}, shadow ${pct(r.shadowAccuracy)}` : "")));
+  }
+  document.getElementById("shadow-body").replaceChildren(...body);
+}
+
 async function refresh() {
   try {
     const page = await getJson("/v1/coils?sort=defectRate&size=100");
@@ -277,6 +325,7 @@ async function refresh() {
     await renderDetail();
     await renderQuality();
     renderAlerts((await getJson("/v1/alerts?limit=30")).alerts);
+    renderShadow(await getJson("/v1/shadow?limit=8"));
     setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
   } catch (e) {
     setStatus("error", `not updated: ${e.message}`);

@@ -13,7 +13,8 @@ import dev.coilsight.worker.WorkerMain;
  * variables ({@link WorkerConfig}) plus {@code COILSIGHT_TOPIC_IMAGES} [steel.images],
  * {@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTIVE}
  * [steel.images.defective]; model {@code COILSIGHT_MODEL_DIR} [models/severstal-classifier], group
- * [coilsight-classifier], HTTP port [8083] (8081 is the schema registry's usual port).
+ * [coilsight-classifier], HTTP port [8083] (8081 is the schema registry's usual port). In shadow
+ * ({@code COILSIGHT_SHADOW=true}) it writes only {@code steel.classifications.shadow}, in group coilsight-classifier-shadow.
  */
 public final class ClassifierService {
 
@@ -30,6 +31,9 @@ public final class ClassifierService {
 
     /** The classifier's own settings (its output topics) on top of the shared worker ones. */
     public static ClassifierStage stage(Env env) {
+        if (WorkerConfig.shadow(env)) {
+            return ClassifierStage.shadow(env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS_SHADOW));
+        }
         return new ClassifierStage(
                 env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
                 env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES));

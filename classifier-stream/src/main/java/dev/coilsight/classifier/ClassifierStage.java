@@ -3,6 +3,7 @@ package dev.coilsight.classifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.coilsight.image.DecodedImage;
 import dev.coilsight.model.ClassifierDecision;
@@ -26,11 +27,20 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
     public static final String NAME = "classifier";
 
     private final String classificationsTopic;
-    private final String defectiveTopic;
+    private final Optional<String> defectiveTopic;
 
     public ClassifierStage(String classificationsTopic, String defectiveTopic) {
+        this(classificationsTopic, Optional.of(defectiveTopic));
+    }
+
+    private ClassifierStage(String classificationsTopic, Optional<String> defectiveTopic) {
         this.classificationsTopic = classificationsTopic;
         this.defectiveTopic = defectiveTopic;
+    }
+
+    /** A candidate classifier in shadow: its classifications only, no image forwarded to the live segmenter. */
+    public static ClassifierStage shadow(String classificationsTopic) {
+        return new ClassifierStage(classificationsTopic, Optional.empty());
     }
 
     @Override
@@ -40,7 +50,8 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("COILSIGHT_TOPIC_CLASSIFICATIONS", classificationsTopic, "COILSIGHT_TOPIC_DEFECTIVE", defectiveTopic);
+        return Map.of("COILSIGHT_TOPIC_CLASSIFICATIONS", classificationsTopic,
+                "COILSIGHT_TOPIC_DEFECTIVE", defectiveTopic.orElse("(none: in shadow no image is forwarded)"));
     }
 
     @Override
@@ -87,8 +98,8 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
                 .build();
         List<Output> out = new ArrayList<>(2);
         out.add(new Output(classificationsTopic, image.getCoilId(), classified));
-        if (classified.getDefective()) {
-            out.add(new Output(defectiveTopic, image.getCoilId(), new DefectiveImage(image, classified)));
+        if (classified.getDefective() && defectiveTopic.isPresent()) {
+            out.add(new Output(defectiveTopic.get(), image.getCoilId(), new DefectiveImage(image, classified)));
         }
         return out;
     }

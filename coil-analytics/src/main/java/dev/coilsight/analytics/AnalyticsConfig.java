@@ -18,6 +18,7 @@ import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.http.HttpSettings;
 import dev.coilsight.analytics.review.ReviewerTokens;
+import dev.coilsight.analytics.shadow.ShadowSettings;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 
@@ -40,7 +41,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_ENDS} [steel.coil-ends],
  *       {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats], {@code COILSIGHT_TOPIC_COIL_GRADES} [steel.coil-grades],
  *       {@code COILSIGHT_TOPIC_ALERTS} [steel.alerts], {@code COILSIGHT_TOPIC_DLQ} [steel.dlq], {@code COILSIGHT_TOPIC_REVIEWS} [steel.reviews]</li>
- *   <li>the coil map, coil ends, grading and alerts: {@link QualitySettings}</li>
+ *   <li>the coil map, coil ends, grading and alerts: {@link QualitySettings}; the shadow model's comparison: {@link ShadowSettings}</li>
  *   <li>{@code COILSIGHT_WINDOW_SIZE_MS} [60000], {@code COILSIGHT_WINDOW_GRACE_MS} [30000]: tumbling windows of capture time
  *       and how late a result may arrive and still count; {@code COILSIGHT_WINDOW_RETENTION_MS} [86400000]: how long windows are kept</li>
  *   <li>{@code COILSIGHT_COIL_RETENTION_MS} [604800000]: a coil with no record for that long (in capture time) is removed
@@ -70,6 +71,7 @@ public record AnalyticsConfig(
         String reviewsTopic,
         CoilAnalyticsTopology.Settings settings,
         QualitySettings quality,
+        ShadowSettings shadow,
         int streamThreads,
         Map<String, String> kafka) {
 
@@ -131,6 +133,7 @@ public record AnalyticsConfig(
                 env.string("COILSIGHT_TOPIC_REVIEWS", Topics.REVIEWS),
                 settings,
                 QualitySettings.fromEnv(env),
+                ShadowSettings.fromEnv(env),
                 env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1),
                 env.passThrough(KAFKA_PREFIX));
     }
@@ -217,6 +220,7 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_RECENT_DEFECTS_PER_COIL", String.valueOf(settings.recentDefectsPerCoil()));
         out.put("COILSIGHT_RECENT_IMAGES_PER_COIL", String.valueOf(settings.recentImagesPerCoil()));
         out.putAll(quality.describe());
+        out.putAll(shadow.describe());
         out.put("COILSIGHT_STREAM_THREADS", String.valueOf(streamThreads));
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
         return out;

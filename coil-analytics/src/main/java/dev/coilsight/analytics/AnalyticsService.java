@@ -23,6 +23,8 @@ import dev.coilsight.analytics.http.ReviewApi;
 import dev.coilsight.analytics.review.KafkaReviewSink;
 import dev.coilsight.analytics.review.ReviewDesk;
 import dev.coilsight.analytics.review.StoredImages;
+import dev.coilsight.analytics.shadow.ShadowComparison;
+import dev.coilsight.analytics.shadow.ShadowFeed;
 import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.HttpFront;
 import dev.coilsight.analytics.http.AnalyticsApi;
@@ -65,6 +67,7 @@ public final class AnalyticsService implements AutoCloseable {
     private final String advertised;
     private final RecentAlerts alerts;
     private final KafkaReviewSink reviews;
+    private final ShadowFeed shadowFeed;
     /** How long a review's id is remembered, so that a retry publishes nothing new, and how many ids at most. */
     private static final Duration REVIEW_RETRY_WINDOW = Duration.ofHours(24);
     private static final int REVIEW_IDS_KEPT = 100_000;
@@ -90,7 +93,10 @@ public final class AnalyticsService implements AutoCloseable {
         Optional<BearerTokens> internalTokens = config.authDisabled() ? Optional.empty()
                 : Optional.of(BearerTokens.of("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", config.internalToken().orElseThrow()));
         alerts = new RecentAlerts(config.consumerSettings(), config.topics().alerts(), RECENT_ALERTS);
-        AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), metrics::request,
+        ShadowComparison comparison = new ShadowComparison(config.shadow().images());
+        shadowFeed = new ShadowFeed(config.consumerSettings(), config.shadow(), config.topics().defects(), config.topics().classifications(),
+                config.reviewsTopic(), comparison);
+        AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), comparison, metrics::request,
                 internalTokens.map(BearerTokens::first));
         AccessGuard access = internalTokens.isEmpty() ? AccessGuard.open() : AccessGuard.of(
                 BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get(), config.reviewers());
@@ -132,6 +138,7 @@ public final class AnalyticsService implements AutoCloseable {
     public void start() {
         streams.start();
         alerts.start();
+        shadowFeed.start();
         http.start();
         log.info("coil-analytics started: API and dashboard on http://{}/ (advertised for interactive queries)", advertised);
     }
@@ -167,6 +174,7 @@ public final class AnalyticsService implements AutoCloseable {
         http.close();
         reviews.close();
         alerts.close();
+        shadowFeed.close();
         streams.close(Duration.ofSeconds(30));
         registry.close();
     }

@@ -130,6 +130,25 @@ public final class DevStack implements AutoCloseable {
         listener.started("coil-analytics (REST API + dashboard, no token: demo on 127.0.0.1)", dashboardUrl());
     }
 
+    /**
+     * Starts a candidate segmenter in shadow beside the live one: the same defective images, its own group, its results
+     * on {@code steel.defects.shadow}, which coil-analytics compares with the live results and the reviews.
+     */
+    public synchronized void startShadowSegmenter(Path model) {
+        Map<String, String> env = worker(model);
+        env.put("COILSIGHT_SHADOW", "true");
+        env.put("COILSIGHT_TRANSACTIONAL_ID", "demo-shadow-" + model.getFileName() + "-" + ProcessHandle.current().pid());
+        env.put("COILSIGHT_STATE_DIR", settings.dataDir().resolve("workers-shadow").toString());
+        Env shadowEnv = env(env);
+        try {
+            InferenceWorker<?> shadow = keep(new InferenceWorker<>(WorkerConfig.fromEnv(shadowEnv, SegmenterService.DEFAULTS),
+                    SegmenterService.stage(shadowEnv)));
+            shadow.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the shadow segmenter did not start: " + e.getMessage(), e);
+        }
+    }
+
     private Map<String, String> worker(Path model) {
         Map<String, String> env = new HashMap<>();
         env.put("COILSIGHT_MODEL_DIR", model.toString());
@@ -158,7 +177,8 @@ public final class DevStack implements AutoCloseable {
     public static void createTopics(Admin admin, int partitions) {
         Map<String, String> imageTopic = Map.of("max.message.bytes", String.valueOf(LocalKafka.MAX_MESSAGE_BYTES));
         TopicCreator.create(admin, partitions, imageTopic, Topics.IMAGES, Topics.DEFECTIVE_IMAGES);
-        TopicCreator.create(admin, partitions, Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS, Topics.COIL_ENDS, Topics.ALERTS);
+        TopicCreator.create(admin, partitions, Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS, Topics.COIL_ENDS, Topics.ALERTS,
+                Topics.CLASSIFICATIONS_SHADOW, Topics.DEFECTS_SHADOW);
         TopicCreator.create(admin, partitions, Map.of("cleanup.policy", "compact"), Topics.COIL_STATS, Topics.COIL_GRADES);
         TopicCreator.create(admin, 1, imageTopic, Topics.DLQ);
         // Reviews carry their image: they are the labelled examples export-labels reads, kept for half a year.

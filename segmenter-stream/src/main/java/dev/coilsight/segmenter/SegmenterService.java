@@ -12,7 +12,8 @@ import dev.coilsight.worker.WorkerMain;
  * per image. Configured by the shared worker variables ({@link WorkerConfig}) plus
  * {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective] and {@code COILSIGHT_TOPIC_DEFECTS}
  * [steel.defects]; model {@code COILSIGHT_MODEL_DIR} [models/severstal-resunet], group
- * [coilsight-segmenter], HTTP port [8082].
+ * [coilsight-segmenter], HTTP port [8082]. In shadow ({@code COILSIGHT_SHADOW=true}) it writes to
+ * {@code steel.defects.shadow} in group coilsight-segmenter-shadow.
  */
 public final class SegmenterService {
 
@@ -29,6 +30,6 @@ public final class SegmenterService {
 
     /** The segmenter's own settings (its output topic) on top of the shared worker ones. */
     public static SegmenterStage stage(Env env) {
-        return new SegmenterStage(env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS));
+        return new SegmenterStage(env.string("COILSIGHT_TOPIC_DEFECTS", WorkerConfig.shadow(env) ? Topics.DEFECTS_SHADOW : Topics.DEFECTS));
     }
 }

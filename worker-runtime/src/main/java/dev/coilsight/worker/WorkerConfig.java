@@ -15,6 +15,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
 /**
  * Settings every inference worker shares, from environment variables (defaults in brackets):
  * <ul>
+ *   <li>{@code COILSIGHT_SHADOW} [false]: run the model in shadow ({@link #shadow})</li>
  *   <li>{@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
  *       {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true]</li>
  *   <li>the input topic (the service names its variable, e.g. {@code COILSIGHT_TOPIC_IMAGES}), {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
@@ -43,6 +44,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  */
 public record WorkerConfig(
         String service,
+        boolean shadow,
         String bootstrapServers,
         String schemaRegistryUrl,
         Optional<String> schemaRegistryUserInfo,
@@ -79,10 +81,20 @@ public record WorkerConfig(
     public record Defaults(String service, String inputTopicVariable, String inputTopic, String groupId, Path modelDir, int httpPort) {
     }
 
+    /**
+     * Whether this worker runs a candidate model in shadow ({@code COILSIGHT_SHADOW} [false]): on the same input as the
+     * live worker, in its own consumer group, writing to the {@code .shadow} topics, which no figure or grade reads.
+     */
+    public static boolean shadow(Env env) {
+        return env.flag("COILSIGHT_SHADOW", false);
+    }
+
     public static WorkerConfig fromEnv(Env env, Defaults defaults) {
-        String group = env.string("COILSIGHT_GROUP_ID", defaults.groupId());
+        String service = shadow(env) ? defaults.service() + "-shadow" : defaults.service();
+        String group = env.string("COILSIGHT_GROUP_ID", shadow(env) ? defaults.groupId() + "-shadow" : defaults.groupId());
         return new WorkerConfig(
-                defaults.service(),
+                service,
+                shadow(env),
                 env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
                 env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
                 env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
@@ -107,7 +119,7 @@ public record WorkerConfig(
                 new InputBudget(env.number("COILSIGHT_MAX_MODEL_INPUT_PIXELS", InputBudget.DEFAULT.maxImagePixels()),
                         env.number("COILSIGHT_MAX_BATCH_PIXELS", InputBudget.DEFAULT.maxBatchPixels())),
                 env.atLeast("COILSIGHT_MODEL_FAILURE_BATCHES", 3, 1),
-                Path.of(env.string("COILSIGHT_STATE_DIR", defaultStateDir(defaults.service()).toString())),
+                Path.of(env.string("COILSIGHT_STATE_DIR", defaultStateDir(service).toString())),
                 env.passThrough(KAFKA_PREFIX));
     }
 
@@ -137,6 +149,7 @@ public record WorkerConfig(
     /** The settings for the start-up log, secrets masked. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
+        out.put("COILSIGHT_SHADOW", String.valueOf(shadow));
         out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
         out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
         out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));

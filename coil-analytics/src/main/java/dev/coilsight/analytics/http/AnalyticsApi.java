@@ -25,6 +25,7 @@ import dev.coilsight.analytics.coilmap.MappedImage;
 import dev.coilsight.analytics.http.Requests.Failure;
 import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.quality.RecentAlerts;
+import dev.coilsight.analytics.shadow.ShadowComparison;
 import dev.coilsight.analytics.query.CoilOrder;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
@@ -48,6 +49,7 @@ import dev.coilsight.schemas.DefectiveImage;
  * GET /v1/lines/{lineId}?windows=60               windowed defect rate of a production line
  * GET /v1/coils/{coilId}/map | grade | report     the coil map, its grade, its report ({@link QualityApi})
  * GET /v1/alerts?limit=50                         the latest quality alerts
+ * GET /v1/shadow?limit=10                         the shadow model beside the live one ({@link ShadowComparison})
  * </pre>
  */
 public final class AnalyticsApi implements HttpHandler {
@@ -64,12 +66,14 @@ public final class AnalyticsApi implements HttpHandler {
     private final Optional<String> internalToken;
     private final BiConsumer<String, Integer> requestCounter;
     private final QualityApi quality;
+    private final ShadowComparison shadow;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** @param internalToken what this instance sends other instances on {@code /internal/...} (none with auth disabled) */
     public AnalyticsApi(QueryRouter router, CoilQueries queries, QualitySettings quality, Optional<RecentAlerts> alerts,
-            BiConsumer<String, Integer> requestCounter, Optional<String> internalToken) {
+            ShadowComparison shadow, BiConsumer<String, Integer> requestCounter, Optional<String> internalToken) {
         this.router = router;
+        this.shadow = shadow;
         this.queries = queries;
         this.quality = new QualityApi(queries, quality, alerts);
         this.requestCounter = requestCounter;
@@ -98,6 +102,9 @@ public final class AnalyticsApi implements HttpHandler {
             } else if (p.get(1).equals("coils") && p.size() == 2) {
                 route = "coils";
                 status = answer(exchange, 200, coilList(query));
+            } else if (p.get(1).equals("shadow") && p.size() == 2) {
+                route = "shadow";
+                status = answer(exchange, 200, shadow.report(Requests.intParam(query, "limit", 10, 1, 100)));
             } else if (p.get(1).equals("alerts") && p.size() == 2) {
                 route = "alerts";
                 status = answer(exchange, 200, quality.alerts(query));
