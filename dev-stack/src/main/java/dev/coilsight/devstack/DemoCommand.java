@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +25,6 @@ import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.replay.Replayer;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.progress.ProgressBar;
-import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,6 +76,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "DIR", description = "Folder with severstal-classifier/ and severstal-resunet/ "
             + "(default: models/ of the checkout).")
     Path models;
+
+    @Option(names = "--shadow-segmenter", paramLabel = "MODEL_DIR", description = {"Also run this segmenter in shadow on the same images "
+            + "(e.g. one fine-tuned on ./coilsight export-labels):", "the dashboard and --once's summary compare it with the live one (docs/REVIEWS.md)."})
+    Path shadowSegmenter;
 
     @Option(names = "--dashboard-port", defaultValue = "8090", description = "Dashboard and REST API port (default: ${DEFAULT-VALUE}).")
     int dashboardPort;
@@ -162,6 +162,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  started %-40s %s%n", part, where);
             out.flush();
         });
+        if (shadowSegmenter != null) {
+            stack.startShadowSegmenter(DemoLine.requireModel(shadowSegmenter.toAbsolutePath()));
+            out.printf("  started %-40s %s%n", "shadow segmenter (" + shadowSegmenter.getFileName() + ")", "steel.defects.shadow");
+        }
         ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl());
         ImagePublisher publisher = new ImagePublisher(stack.bootstrapServers(), ImagePublisher.registryConfig(stack.registryUrl(), Optional.empty()),
                 true, Topics.IMAGES, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
@@ -184,13 +188,16 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             out.printf("%nDashboard: %s%nIngest:    curl -H 'Authorization: Bearer %s' -H 'Content-Type: image/jpeg' --data-binary @image.jpg %s/v1/coils/my-coil/images%n"
-                    + "Kafka:     %s   Registry: %s%n%s%n", stack.dashboardUrl(), stack.ingestToken(), stack.ingestUrl(),
+                    + "Kafka:     %s   Registry: %s%n"
+                    + "Reviews:   the Review button on the dashboard's images; then ./coilsight export-labels --out DIR --bootstrap-servers %s --registry %s%n%s%n",
+                    stack.dashboardUrl(), stack.ingestToken(), stack.ingestUrl(), stack.bootstrapServers(), stack.registryUrl(),
                     stack.bootstrapServers(), stack.registryUrl(), once ? "" : "Ctrl-C stops everything.");
             out.flush();
             Thread replaying = new Thread(replay, "demo-replay");
             replaying.setDaemon(true);
             replaying.start();
-            return once ? runOnce(out, stack, results, replay, labels, segmenterModel) : runLive(out, stack, results);
+            return once ? new DemoOnce(out, stack, results, replay, System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds),
+                    () -> stopRequested).run(labels, segmenterModel, shadowSegmenter != null) : runLive(out, stack, results);
         } finally {
             replay.stop();
             results.close();
@@ -223,57 +230,6 @@ public final class DemoCommand implements Callable<Integer> {
             pause(terminal ? 2_000 : 10_000);
         }
         out.println("stopping: finishing the batches in flight, then the services, the registry and the broker");
-        out.flush();
-        return 0;
-    }
-
-    private int runOnce(PrintWriter out, DevStack stack, ResultWatcher results, DemoReplay replay, Optional<DemoDataset.Labels> labels,
-                        Path segmenterModel)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        out.flush();
-        // An image is through when it is classified and, if defective, segmented.
-        int expected;
-        try (ProgressBar progress = new ProgressBar("inspected", replay.expectedImages(), System.out)) {
-            while (results.classified() < (expected = replay.expectedImages()) || results.segmented() < results.defective()) {
-                progress.status(results.defective() + " defective");
-                progress.update(results.classified() - (results.defective() - results.segmented()));
-                if (stopRequested) {
-                    out.println("\ndemo: stopped before the dataset was through");
-                    out.flush();
-                    return 1;
-                }
-                if (System.nanoTime() > deadline) {
-                    out.printf("%ndemo: timed out after %d s: %d of %d images classified, %d of %d defective ones segmented%n", timeoutSeconds,
-                            results.classified(), expected, results.segmented(), results.defective());
-                    out.flush();
-                    return 1;
-                }
-                Thread.sleep(250);
-            }
-            progress.status(results.defective() + " defective");
-            progress.update(expected);
-        }
-        // The figures on the dashboard come from coil-analytics: wait until it has counted every image too.
-        CoilTable table = new CoilTable(stack.dashboardUrl());
-        JsonNode page = null;
-        while (System.nanoTime() < deadline) {
-            page = table.coils();
-            if (page != null && CoilTable.inspected(page) == expected) {
-                break;
-            }
-            Thread.sleep(250);
-        }
-        out.printf("%nPer-coil summary (%d images, %d defective, %d segmented):%n", results.classified(), results.defective(), results.segmented());
-        out.print(CoilTable.render(page));
-        CoilGrades grades = new CoilGrades(stack.dashboardUrl());
-        out.printf("%nCoil grades (each coil ended on its last image; docs/QUALITY.md):%n");
-        Map<String, JsonNode> graded = grades.await(CoilTable.coilIds(page), Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(60)));
-        out.print(CoilGrades.render(graded, grades.alerts(graded, Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(15)))));
-        // The roll-mark coil repeats images of the data set: it is not scored.
-        List<ImageClassified> scored = results.classifications().stream()
-                .filter(c -> replay.rollMarkCoil().map(coil -> !coil.equals(c.getCoilId())).orElse(true)).toList();
-        DemoScore.print(out, labels, scored, results.segmentations(), ModelCard.read(segmenterModel));
         out.flush();
         return 0;
     }

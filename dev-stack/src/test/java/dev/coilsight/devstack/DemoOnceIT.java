@@ -67,7 +67,9 @@ class DemoOnceIT {
     @Test
     void demoOnceStreamsTheSampleAndPrintsTheSummaryAndTheScore() throws Exception {
         Path sample = SharedData.require("severstal-sample");
-        Finished finished = demoOnce("--dataset", sample.toString(), "--coils", "3", "--rate", "8");
+        // The live segmenter also runs in shadow: the demo compares the two, as it would a fine-tuned candidate.
+        Finished finished = demoOnce("--dataset", sample.toString(), "--coils", "3", "--rate", "8",
+                "--shadow-segmenter", ROOT.resolve("models/severstal-resunet").toString());
         Process demo = finished.process();
         String out = finished.out();
 
@@ -105,6 +107,15 @@ class DemoOnceIT {
         }
         assertThat(graded).as(out).hasSize(4).anyMatch(c -> c.endsWith("roll-mark"));
         assertThat(out).containsPattern("PERIODIC_DEFECT +coil coil-\\S+-roll-mark: .* repeats every \\d+ mm");
+
+        // The shadow saw every defective image the live segmenter saw; the same model agrees with itself.
+        Matcher shadow = Pattern.compile("(\\S+) \\(shadow\\) vs (\\S+) \\(live\\) on (\\d+) images: Kaggle mean Dice between them ([\\d.]+)")
+                .matcher(out);
+        assertThat(shadow.find()).as(out).isTrue();
+        assertThat(shadow.group(1)).isEqualTo(shadow.group(2)).startsWith("severstal-resunet:");
+        assertThat(shadow.group(3)).isEqualTo(summary.group(3));
+        assertThat(Double.parseDouble(shadow.group(4))).isGreaterThan(0.99);
+        assertThat(out).contains("Reviews:   the Review button on the dashboard's images; then ./coilsight export-labels --out DIR");
 
         // The score: over 16 images x 4 classes; the baseline is what predicting nothing scores on these labels;
         // the mean Dice is the mean of the per-class Dice (every class has one pair per image).
