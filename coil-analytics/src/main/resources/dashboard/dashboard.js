@@ -317,6 +317,20 @@ function renderShadow(report) {
   document.getElementById("shadow-body").replaceChildren(...body);
 }
 
+/** Images passed as clean and sent for audit; each opens in the review editor, where missed defects are painted. */
+function renderAudit(images) {
+  document.getElementById("audit").hidden = images.length === 0;
+  const shown = images.map(i => i.imageId).join(",");
+  if (shown === state.auditShown) return;
+  state.auditShown = shown;
+  document.getElementById("audit-images").replaceChildren(...images.map(image => {
+    const open = el("button", { className: "review-open" }, "Review");
+    open.addEventListener("click", () => { if (typeof openReview === "function") openReview(image, state.classNames || new Map()); });
+    return el("li", { "data-image-id": image.imageId }, open, ` ${image.imageId} · coil ${image.coilId} · ` +
+      `defect probability ${fixed(image.defectProbability, 2)} (threshold ${fixed(image.threshold, 2)}) · ${new Date(image.capturedAt).toLocaleTimeString()}`);
+  }));
+}
+
 async function refresh() {
   try {
     const page = await getJson("/v1/coils?sort=defectRate&size=100");
@@ -326,6 +340,7 @@ async function refresh() {
     await renderQuality();
     renderAlerts((await getJson("/v1/alerts?limit=30")).alerts);
     renderShadow(await getJson("/v1/shadow?limit=8"));
+    renderAudit((await getJson("/v1/audit?limit=12")).images);
     setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
   } catch (e) {
     setStatus("error", `not updated: ${e.message}`);

@@ -48,7 +48,9 @@ function openReview(defect, classNames) {
   const names = new Map(classNames);
   defect.masks.forEach(m => names.set(m.classId, m.className));
   if (names.size === 0) [1, 2, 3, 4].forEach(c => names.set(c, `class ${c}`));
-  select.replaceChildren(...[...names.entries()].sort((a, b) => a[0] - b[0]).map(([id, name]) => el("option", { value: id }, `${id} · ${name}`)));
+  const options = () => [...names.entries()].sort((a, b) => a[0] - b[0]).map(([id, name]) => el("option", { value: id }, `${id} · ${name}`));
+  select.replaceChildren(...options());
+  reviewEl("review-relabel-to").replaceChildren(...options());
   review.names = names;
   const canvas = reviewEl("review-canvas");
   canvas.width = width;
@@ -178,6 +180,17 @@ function setUpReview() {
   reviewEl("review-clear").addEventListener("click", () => {
     const classId = Number(reviewEl("review-class").value);
     review.masks.delete(classId);
+    redrawReview();
+  });
+  reviewEl("review-relabel").addEventListener("click", () => {
+    const from = Number(reviewEl("review-class").value), to = Number(reviewEl("review-relabel-to").value);
+    const moved = review.masks.get(from);
+    if (!moved || from === to) return;
+    const target = review.masks.get(to);
+    if (target) moved.bits.forEach((bit, i) => { if (bit === 1) target.bits[i] = 1; });
+    else review.masks.set(to, { name: review.names.get(to) || `class ${to}`, bits: moved.bits });
+    review.masks.delete(from);
+    reviewEl("review-class").value = String(to);
     redrawReview();
   });
   reviewEl("review-close").addEventListener("click", () => { reviewEl("review").hidden = true; review.image = null; });

@@ -12,7 +12,8 @@ import dev.coilsight.worker.WorkerMain;
  * image and {@code steel.images.defective} for the defective ones. Configured by the shared worker
  * variables ({@link WorkerConfig}) plus {@code COILSIGHT_TOPIC_IMAGES} [steel.images],
  * {@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTIVE}
- * [steel.images.defective]; model {@code COILSIGHT_MODEL_DIR} [models/severstal-classifier], group
+ * [steel.images.defective], and a share {@code COILSIGHT_AUDIT_SHARE} [0.01] of the images it passes as clean to
+ * {@code COILSIGHT_TOPIC_AUDIT} [steel.images.audit] for people to audit; model {@code COILSIGHT_MODEL_DIR} [models/severstal-classifier], group
  * [coilsight-classifier], HTTP port [8083] (8081 is the schema registry's usual port). In shadow
  * ({@code COILSIGHT_SHADOW=true}) it writes only {@code steel.classifications.shadow}, in group coilsight-classifier-shadow.
  */
@@ -36,6 +37,7 @@ public final class ClassifierService {
         }
         return new ClassifierStage(
                 env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
-                env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES));
+                env.string("COILSIGHT_TOPIC_DEFECTIVE", Topics.DEFECTIVE_IMAGES))
+                .withAudit(new AuditSample(env.string("COILSIGHT_TOPIC_AUDIT", Topics.AUDIT_IMAGES), env.fraction("COILSIGHT_AUDIT_SHARE", 0.01)));
     }
 }

@@ -28,19 +28,26 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
 
     private final String classificationsTopic;
     private final Optional<String> defectiveTopic;
+    private final Optional<AuditSample> audit;
 
     public ClassifierStage(String classificationsTopic, String defectiveTopic) {
-        this(classificationsTopic, Optional.of(defectiveTopic));
+        this(classificationsTopic, Optional.of(defectiveTopic), Optional.empty());
     }
 
-    private ClassifierStage(String classificationsTopic, Optional<String> defectiveTopic) {
+    private ClassifierStage(String classificationsTopic, Optional<String> defectiveTopic, Optional<AuditSample> audit) {
         this.classificationsTopic = classificationsTopic;
         this.defectiveTopic = defectiveTopic;
+        this.audit = audit;
     }
 
-    /** A candidate classifier in shadow: its classifications only, no image forwarded to the live segmenter. */
+    /** A candidate classifier in shadow: its classifications only, no image forwarded to the live segmenter or to audit. */
     public static ClassifierStage shadow(String classificationsTopic) {
-        return new ClassifierStage(classificationsTopic, Optional.empty());
+        return new ClassifierStage(classificationsTopic, Optional.empty(), Optional.empty());
+    }
+
+    /** This stage forwarding also a share of the clean images, with their classification, for people to audit. */
+    public ClassifierStage withAudit(AuditSample sample) {
+        return new ClassifierStage(classificationsTopic, defectiveTopic, Optional.of(sample));
     }
 
     @Override
@@ -51,7 +58,17 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
     @Override
     public Map<String, String> settings() {
         return Map.of("COILSIGHT_TOPIC_CLASSIFICATIONS", classificationsTopic,
-                "COILSIGHT_TOPIC_DEFECTIVE", defectiveTopic.orElse("(none: in shadow no image is forwarded)"));
+                "COILSIGHT_TOPIC_DEFECTIVE", defectiveTopic.orElse("(none: in shadow no image is forwarded)"),
+                "COILSIGHT_TOPIC_AUDIT", audit.map(AuditSample::topic).orElse("(none)"),
+                "COILSIGHT_AUDIT_SHARE", audit.map(a -> String.valueOf(a.share())).orElse("0"));
+    }
+
+    @Override
+    public List<String> outputTopics() {
+        List<String> topics = new ArrayList<>(List.of(classificationsTopic));
+        defectiveTopic.ifPresent(topics::add);
+        audit.map(AuditSample::topic).ifPresent(topics::add);
+        return topics;
     }
 
     @Override
@@ -100,6 +117,8 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
         out.add(new Output(classificationsTopic, image.getCoilId(), classified));
         if (classified.getDefective() && defectiveTopic.isPresent()) {
             out.add(new Output(defectiveTopic.get(), image.getCoilId(), new DefectiveImage(image, classified)));
+        } else if (!classified.getDefective() && audit.isPresent() && audit.get().chosen(image.getImageId())) {
+            out.add(new Output(audit.get().topic(), image.getCoilId(), new DefectiveImage(image, classified)));
         }
         return out;
     }

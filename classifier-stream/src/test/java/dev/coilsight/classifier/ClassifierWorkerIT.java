@@ -89,19 +89,23 @@ class ClassifierWorkerIT {
 
     private static InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker(Map<String, String> topics, Path modelDir, Map<String, String> extra)
             throws IOException {
+        return worker(topics, modelDir, extra, new ClassifierStage(topics.get("classifications"), topics.get("defective")));
+    }
+
+    private static InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker(Map<String, String> topics, Path modelDir, Map<String, String> extra,
+            ClassifierStage stage) throws IOException {
         Map<String, String> settings = new HashMap<>(extra);
         settings.put("COILSIGHT_TOPIC_IMAGES", topics.get("images"));
         settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
         settings.put("COILSIGHT_MODEL_DIR", modelDir.toString());
         WorkerConfig config = WorkerConfig.fromEnv(WorkerFixture.env(settings), ClassifierService.DEFAULTS);
-        InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker = new InferenceWorker<>(config,
-                new ClassifierStage(topics.get("classifications"), topics.get("defective")));
+        InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker = new InferenceWorker<>(config, stage);
         worker.start();
         return worker;
     }
 
     private static Map<String, String> topics() {
-        return WorkerFixture.topics(3, "images", "classifications", "defective", "dlq");
+        return WorkerFixture.topics(3, "images", "classifications", "defective", "audit", "dlq");
     }
 
     @Test
@@ -112,12 +116,14 @@ class ClassifierWorkerIT {
     }
 
     @Test
-    void everyImageGetsExactlyOneClassificationAndTheDefectiveOnesAreForwardedOnce() throws Exception {
+    void everyImageGetsExactlyOneClassificationTheDefectiveOnesAreForwardedOnceAndTheCleanOnesSampledForAudit() throws Exception {
         Map<String, String> topics = topics();
         Set<String> expectedDefective = offline.entrySet().stream().filter(e -> e.getValue() > threshold).map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
         assertThat(expectedDefective).hasSizeBetween(1, images.size() - 1);
-        try (InferenceWorker<?> worker = worker(topics, model, Map.of("COILSIGHT_WORKER_THREADS", "2", "COILSIGHT_MAX_BATCH_SIZE", "4"));
+        ClassifierStage auditingAll = new ClassifierStage(topics.get("classifications"), topics.get("defective"))
+                .withAudit(new AuditSample(topics.get("audit"), 1.0));
+        try (InferenceWorker<?> worker = worker(topics, model, Map.of("COILSIGHT_WORKER_THREADS", "2", "COILSIGHT_MAX_BATCH_SIZE", "4"), auditingAll);
              KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
             WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 3));
 
@@ -153,6 +159,13 @@ class ClassifierWorkerIT {
                 byte[] sent = Files.readAllBytes(images.stream().filter(p -> WorkerFixture.imageId(p).equals(d.getImage().getImageId())).findFirst().orElseThrow());
                 assertThat(bytes(d.getImage().getBytes())).isEqualTo(sent);
             }
+
+            // With an audit share of 1 every image passed as clean goes to audit, once, with its classification.
+            List<DefectiveImage> audited = WorkerFixture.values(
+                    WorkerFixture.readCommitted(topics.get("audit"), images.size() - expectedDefective.size(), WAIT), DefectiveImage.class);
+            assertThat(audited).extracting(d -> d.getImage().getImageId())
+                    .containsExactlyInAnyOrderElementsOf(offline.keySet().stream().filter(id -> !expectedDefective.contains(id)).toList());
+            assertThat(audited).allSatisfy(d -> assertThat(d.getClassification().getDefective()).isFalse());
 
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/ready")).build(),

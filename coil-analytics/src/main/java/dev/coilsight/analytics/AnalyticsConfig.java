@@ -40,7 +40,8 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
  *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_ENDS} [steel.coil-ends],
  *       {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats], {@code COILSIGHT_TOPIC_COIL_GRADES} [steel.coil-grades],
- *       {@code COILSIGHT_TOPIC_ALERTS} [steel.alerts], {@code COILSIGHT_TOPIC_DLQ} [steel.dlq], {@code COILSIGHT_TOPIC_REVIEWS} [steel.reviews]</li>
+ *       {@code COILSIGHT_TOPIC_ALERTS} [steel.alerts], {@code COILSIGHT_TOPIC_DLQ} [steel.dlq], {@code COILSIGHT_TOPIC_REVIEWS} [steel.reviews],
+ *       {@code COILSIGHT_TOPIC_AUDIT} [steel.images.audit] and {@code COILSIGHT_AUDIT_IMAGES} [50]: the latest images sent for audit each instance keeps</li>
  *   <li>the coil map, coil ends, grading and alerts: {@link QualitySettings}; the shadow model's comparison: {@link ShadowSettings}</li>
  *   <li>{@code COILSIGHT_WINDOW_SIZE_MS} [60000], {@code COILSIGHT_WINDOW_GRACE_MS} [30000]: tumbling windows of capture time
  *       and how late a result may arrive and still count; {@code COILSIGHT_WINDOW_RETENTION_MS} [86400000]: how long windows are kept</li>
@@ -69,6 +70,8 @@ public record AnalyticsConfig(
         CoilAnalyticsTopology.Topics topics,
         String dlqTopic,
         String reviewsTopic,
+        String auditTopic,
+        int auditImages,
         CoilAnalyticsTopology.Settings settings,
         QualitySettings quality,
         ShadowSettings shadow,
@@ -131,6 +134,8 @@ public record AnalyticsConfig(
                         env.string("COILSIGHT_TOPIC_ALERTS", Topics.ALERTS)),
                 env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
                 env.string("COILSIGHT_TOPIC_REVIEWS", Topics.REVIEWS),
+                env.string("COILSIGHT_TOPIC_AUDIT", Topics.AUDIT_IMAGES),
+                env.atLeast("COILSIGHT_AUDIT_IMAGES", 50, 1),
                 settings,
                 QualitySettings.fromEnv(env),
                 ShadowSettings.fromEnv(env),
@@ -213,6 +218,8 @@ public record AnalyticsConfig(
         out.put("COILSIGHT_TOPIC_ALERTS", topics.alerts());
         out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
         out.put("COILSIGHT_TOPIC_REVIEWS", reviewsTopic);
+        out.put("COILSIGHT_TOPIC_AUDIT", auditTopic);
+        out.put("COILSIGHT_AUDIT_IMAGES", String.valueOf(auditImages));
         out.put("COILSIGHT_WINDOW_SIZE_MS", String.valueOf(settings.windowSize().toMillis()));
         out.put("COILSIGHT_WINDOW_GRACE_MS", String.valueOf(settings.grace().toMillis()));
         out.put("COILSIGHT_WINDOW_RETENTION_MS", String.valueOf(settings.windowRetention().toMillis()));

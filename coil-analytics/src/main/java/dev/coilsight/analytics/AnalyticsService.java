@@ -20,6 +20,7 @@ import com.sun.net.httpserver.HttpHandler;
 
 import dev.coilsight.analytics.http.AccessGuard;
 import dev.coilsight.analytics.http.ReviewApi;
+import dev.coilsight.analytics.review.AuditImages;
 import dev.coilsight.analytics.review.KafkaReviewSink;
 import dev.coilsight.analytics.review.ReviewDesk;
 import dev.coilsight.analytics.review.StoredImages;
@@ -68,6 +69,7 @@ public final class AnalyticsService implements AutoCloseable {
     private final RecentAlerts alerts;
     private final KafkaReviewSink reviews;
     private final ShadowFeed shadowFeed;
+    private final AuditImages audits;
     /** How long a review's id is remembered, so that a retry publishes nothing new, and how many ids at most. */
     private static final Duration REVIEW_RETRY_WINDOW = Duration.ofHours(24);
     private static final int REVIEW_IDS_KEPT = 100_000;
@@ -96,12 +98,13 @@ public final class AnalyticsService implements AutoCloseable {
         ShadowComparison comparison = new ShadowComparison(config.shadow().images());
         shadowFeed = new ShadowFeed(config.consumerSettings(), config.shadow(), config.topics().defects(), config.topics().classifications(),
                 config.reviewsTopic(), comparison);
-        AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), comparison, metrics::request,
+        audits = new AuditImages(config.consumerSettings(), config.auditTopic(), config.auditImages());
+        AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), comparison, audits, metrics::request,
                 internalTokens.map(BearerTokens::first));
         AccessGuard access = internalTokens.isEmpty() ? AccessGuard.open() : AccessGuard.of(
                 BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get(), config.reviewers());
         reviews = new KafkaReviewSink(config.producerSettings(), config.autoRegisterSchemas(), config.reviewsTopic());
-        ReviewDesk desk = new ReviewDesk(new StoredImages(queries), reviews, Clock.systemUTC(), REVIEW_RETRY_WINDOW, REVIEW_IDS_KEPT);
+        ReviewDesk desk = new ReviewDesk(new StoredImages(queries, audits), reviews, Clock.systemUTC(), REVIEW_RETRY_WINDOW, REVIEW_IDS_KEPT);
         ReviewApi reviewApi = new ReviewApi(router, desk, internalTokens.map(BearerTokens::first), metrics::request);
         if (config.authDisabled()) {
             log.warn("COILSIGHT_ANALYTICS_AUTH_DISABLED=true: the API and the dashboard answer anyone who reaches port {}", http.port());
@@ -139,6 +142,7 @@ public final class AnalyticsService implements AutoCloseable {
         streams.start();
         alerts.start();
         shadowFeed.start();
+        audits.start();
         http.start();
         log.info("coil-analytics started: API and dashboard on http://{}/ (advertised for interactive queries)", advertised);
     }
@@ -175,6 +179,7 @@ public final class AnalyticsService implements AutoCloseable {
         reviews.close();
         alerts.close();
         shadowFeed.close();
+        audits.close();
         streams.close(Duration.ofSeconds(30));
         registry.close();
     }

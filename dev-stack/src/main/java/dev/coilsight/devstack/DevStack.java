@@ -176,7 +176,7 @@ public final class DevStack implements AutoCloseable {
     /** The system's topics, {@code partitions} each (the dead-letter topic one); image topics take records up to the broker's limit. */
     public static void createTopics(Admin admin, int partitions) {
         Map<String, String> imageTopic = Map.of("max.message.bytes", String.valueOf(LocalKafka.MAX_MESSAGE_BYTES));
-        TopicCreator.create(admin, partitions, imageTopic, Topics.IMAGES, Topics.DEFECTIVE_IMAGES);
+        TopicCreator.create(admin, partitions, imageTopic, Topics.IMAGES, Topics.DEFECTIVE_IMAGES, Topics.AUDIT_IMAGES);
         TopicCreator.create(admin, partitions, Map.of(), Topics.CLASSIFICATIONS, Topics.DEFECTS, Topics.COIL_ENDS, Topics.ALERTS,
                 Topics.CLASSIFICATIONS_SHADOW, Topics.DEFECTS_SHADOW);
         TopicCreator.create(admin, partitions, Map.of("cleanup.policy", "compact"), Topics.COIL_STATS, Topics.COIL_GRADES);

@@ -95,6 +95,25 @@ public final class Env {
         return value;
     }
 
+    /** A fraction between 0 and 1 (e.g. 0.01 for one in a hundred). */
+    public double fraction(String name, double defaultValue) {
+        record(name, defaultValue);
+        Optional<String> raw = lookup(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(raw.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number between 0 and 1, got '" + raw.get() + "'");
+        }
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + " must be between 0 and 1, got " + raw.get());
+        }
+        return value;
+    }
+
     public boolean flag(String name, boolean defaultValue) {
         record(name, defaultValue);
         Optional<String> raw = lookup(name);

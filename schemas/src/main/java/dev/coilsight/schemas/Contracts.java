@@ -26,6 +26,7 @@ public final class Contracts {
             new Contract(Topics.COIL_STATS, CoilDefectStats.getClassSchema()),
             new Contract(Topics.COIL_GRADES, CoilGraded.getClassSchema()),
             new Contract(Topics.ALERTS, QualityAlert.getClassSchema()),
+            new Contract(Topics.AUDIT_IMAGES, DefectiveImage.getClassSchema()),
             new Contract(Topics.REVIEWS, DefectReviewed.getClassSchema()),
             new Contract(Topics.CLASSIFICATIONS_SHADOW, ImageClassified.getClassSchema()),
             new Contract(Topics.DEFECTS_SHADOW, DefectSegmentation.getClassSchema()));

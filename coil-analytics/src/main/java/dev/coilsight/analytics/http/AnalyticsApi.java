@@ -25,6 +25,7 @@ import dev.coilsight.analytics.coilmap.MappedImage;
 import dev.coilsight.analytics.http.Requests.Failure;
 import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.quality.RecentAlerts;
+import dev.coilsight.analytics.review.AuditImages;
 import dev.coilsight.analytics.shadow.ShadowComparison;
 import dev.coilsight.analytics.query.CoilOrder;
 import dev.coilsight.analytics.query.CoilQueries;
@@ -50,6 +51,7 @@ import dev.coilsight.schemas.DefectiveImage;
  * GET /v1/coils/{coilId}/map | grade | report     the coil map, its grade, its report ({@link QualityApi})
  * GET /v1/alerts?limit=50                         the latest quality alerts
  * GET /v1/shadow?limit=10                         the shadow model beside the live one ({@link ShadowComparison})
+ * GET /v1/audit?limit=20, /v1/audit/{coilId}/{imageId}/image   images passed as clean, sent for audit ({@link AuditApi})
  * </pre>
  */
 public final class AnalyticsApi implements HttpHandler {
@@ -67,13 +69,15 @@ public final class AnalyticsApi implements HttpHandler {
     private final BiConsumer<String, Integer> requestCounter;
     private final QualityApi quality;
     private final ShadowComparison shadow;
+    private final AuditApi audit;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** @param internalToken what this instance sends other instances on {@code /internal/...} (none with auth disabled) */
     public AnalyticsApi(QueryRouter router, CoilQueries queries, QualitySettings quality, Optional<RecentAlerts> alerts,
-            ShadowComparison shadow, BiConsumer<String, Integer> requestCounter, Optional<String> internalToken) {
+            ShadowComparison shadow, AuditImages audit, BiConsumer<String, Integer> requestCounter, Optional<String> internalToken) {
         this.router = router;
         this.shadow = shadow;
+        this.audit = new AuditApi(audit);
         this.queries = queries;
         this.quality = new QualityApi(queries, quality, alerts);
         this.requestCounter = requestCounter;
@@ -102,6 +106,9 @@ public final class AnalyticsApi implements HttpHandler {
             } else if (p.get(1).equals("coils") && p.size() == 2) {
                 route = "coils";
                 status = answer(exchange, 200, coilList(query));
+            } else if (p.get(1).equals("audit")) {
+                route = "audit";
+                status = audit.answer(exchange, p, query);
             } else if (p.get(1).equals("shadow") && p.size() == 2) {
                 route = "shadow";
                 status = answer(exchange, 200, shadow.report(Requests.intParam(query, "limit", 10, 1, 100)));

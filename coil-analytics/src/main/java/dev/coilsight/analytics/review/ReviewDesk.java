@@ -22,7 +22,8 @@ import dev.coilsight.schemas.ReviewMask;
 import dev.coilsight.schemas.ReviewVerdict;
 
 /**
- * Turns a reviewer's verdict on one image into a {@code DefectReviewed}: the model's masks and the image come from
+ * Turns a reviewer's verdict on one image (a defective one, or one the classifier passed as clean and sent for audit)
+ * into a {@code DefectReviewed}: the model's masks and the image come from
  * what coil-analytics keeps, never from the client; painted masks are checked against the image's size. A review
  * sent again with the same {@code reviewId} (a retry) within {@code window} gets the first answer and publishes
  * nothing; the same id with another verdict or other masks is refused.
@@ -85,7 +86,7 @@ public final class ReviewDesk {
             return new Accepted(earlier.review(), true);
         }
         DefectiveImage image = images.image(coilId, imageId).orElseThrow(() -> new Refused(404, "image '" + imageId + "' of coil '"
-                + coilId + "' is not among the recent defective images kept here; only those can be reviewed"));
+                + coilId + "' is neither among the recent defective images kept here nor among the audit images; only those can be reviewed"));
         Optional<DefectSegmentation> segmentation = images.segmentation(coilId, imageId);
         ImageCaptured captured = image.getImage();
         List<ReviewMask> modelMasks = segmentation.map(s -> s.getMasks().stream().map(ReviewDesk::fromModel).toList()).orElse(List.of());
@@ -97,7 +98,8 @@ public final class ReviewDesk {
         ModelRef model = segmentation.map(DefectSegmentation::getModel).orElse(image.getClassification().getModel());
         DefectReviewed review = DefectReviewed.newBuilder()
                 .setReviewId(request.reviewId()).setImageId(imageId).setCoilId(coilId).setLineId(captured.getLineId())
-                .setReviewer(reviewer).setReviewedAt(now).setVerdict(request.verdict()).setAudit(false).setModel(model)
+                .setReviewer(reviewer).setReviewedAt(now).setVerdict(request.verdict())
+                .setAudit(!image.getClassification().getDefective()).setModel(model)
                 .setWidth(captured.getWidth()).setHeight(captured.getHeight())
                 .setModelMasks(modelMasks).setReviewedMasks(reviewed)
                 .setImageEncoding(captured.getEncoding()).setImageBytes(captured.getBytes().duplicate())

@@ -78,6 +78,18 @@ final class AnalyticsFixture {
             return prefix + ".reviews";
         }
 
+        String audit() {
+            return prefix + ".images.audit";
+        }
+
+        String defectsShadow() {
+            return prefix + ".defects.shadow";
+        }
+
+        String classificationsShadow() {
+            return prefix + ".classifications.shadow";
+        }
+
         void create(int partitions) {
             create(partitions, partitions);
         }
@@ -85,7 +97,7 @@ final class AnalyticsFixture {
         /** The defective images on a topic of another partition count, as k8s/topics lays them out. */
         void create(int partitions, int defectivePartitions) {
             TestInfrastructure.kafka().createTopics(partitions, classifications(), defects(), coilStats(), dlq(), coilEnds(), coilGrades(),
-                    alerts(), reviews());
+                    alerts(), reviews(), audit(), defectsShadow(), classificationsShadow());
             TestInfrastructure.kafka().createTopics(defectivePartitions, defective());
         }
     }
@@ -111,6 +123,9 @@ final class AnalyticsFixture {
         env.put("COILSIGHT_TOPIC_COIL_GRADES", topics.coilGrades());
         env.put("COILSIGHT_TOPIC_ALERTS", topics.alerts());
         env.put("COILSIGHT_TOPIC_REVIEWS", topics.reviews());
+        env.put("COILSIGHT_TOPIC_AUDIT", topics.audit());
+        env.put("COILSIGHT_TOPIC_DEFECTS_SHADOW", topics.defectsShadow());
+        env.put("COILSIGHT_TOPIC_CLASSIFICATIONS_SHADOW", topics.classificationsShadow());
         // Commit (and so make results visible) often: the tests wait for figures.
         env.put("COILSIGHT_KAFKA_COMMIT_INTERVAL_MS", "200");
         env.putAll(extra);

@@ -46,6 +46,9 @@ import dev.coilsight.rle.KaggleCsv;
 import dev.coilsight.rle.RleRow;
 import dev.coilsight.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.schemas.ReviewMask;
 import dev.coilsight.schemas.ReviewVerdict;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
@@ -58,7 +61,8 @@ import dev.coilsight.testsupport.TestInfrastructure;
  * The review loop on the real broker and registry, in headless Chromium: a reviewer confirms one real Severstal image,
  * rejects another and repaints a third with the mouse; each review arrives on the reviews topic once, with the masks
  * that were painted; viewers may not review; a retry stores nothing new; and {@code export-labels} turns the reviews
- * into a Kaggle-layout data set whose masks are the reviewed ones, which the trainer's data set reader opens.
+ * into a Kaggle-layout data set whose masks are the reviewed ones, which the trainer's data set reader opens; a
+ * candidate model's results in shadow are compared with the live ones and the reviews, in the API and on the page.
  */
 @ExtendWith(RealInfrastructureExtension.class)
 class ReviewBrowserIT {
@@ -81,8 +85,15 @@ class ReviewBrowserIT {
         for (RleRow row : KaggleCsv.readAll(severstal.resolve("train.csv"))) {
             truth.computeIfAbsent(row.imageId(), k -> new ArrayList<>()).add(row);
         }
-        List<String> images = new ArrayList<>(truth.keySet()).subList(10, 13);
-        String confirmed = images.get(0), rejected = images.get(1), corrected = images.get(2);
+        // The corrected image has one class; the confirmed one another, so that the page offers a class to move the mask to.
+        List<String> ids = new ArrayList<>(truth.keySet());
+        String corrected = ids.stream().filter(id -> truth.get(id).size() == 1).findFirst().orElseThrow();
+        int correctedClass = truth.get(corrected).get(0).classId();
+        String confirmed = ids.stream().filter(id -> truth.get(id).stream().noneMatch(r -> r.classId() == correctedClass)).findFirst().orElseThrow();
+        String rejected = ids.stream().filter(id -> !id.equals(corrected) && !id.equals(confirmed)).findFirst().orElseThrow();
+        List<String> images = List.of(confirmed, rejected, corrected);
+        // An image the classifier passed as clean, sent for audit; it has defects the reviewer will paint.
+        String audited = ids.stream().filter(id -> !images.contains(id)).findFirst().orElseThrow();
 
         AnalyticsFixture.TestTopics topics = new AnalyticsFixture.TestTopics("review-" + UUID.randomUUID().toString().substring(0, 6));
         topics.create(2);
@@ -98,6 +109,9 @@ class ReviewBrowserIT {
                         Files.readAllBytes(severstal.resolve("train_images").resolve(imageId))));
                 AnalyticsFixture.send(producer, topics.defects(), COIL, BrowserFixture.segmentation(COIL, imageId, t, truth.get(imageId)));
             }
+            DefectiveImage passed = BrowserFixture.image(COIL, audited, t + 1000, Files.readAllBytes(severstal.resolve("train_images").resolve(audited)));
+            passed.getClassification().setDefective(false);
+            AnalyticsFixture.send(producer, topics.audit(), COIL, passed);
             Await.until(Duration.ofSeconds(60), () -> {
                 JsonNode defects = AnalyticsFixture.get(service, "/v1/coils/" + COIL + "/defects").statusCode() == 200
                         ? AnalyticsFixture.json(service, "/v1/coils/" + COIL + "/defects").get("defects") : null;
@@ -118,6 +132,7 @@ class ReviewBrowserIT {
             assertThat(new String(badRle.body())).contains("masks[0].rle");
 
             String painted;
+            int[] classes = new int[2];
             ChromeDriver browser = BrowserFixture.chromium();
             try {
                 browser.get("http://127.0.0.1:" + service.httpPort() + "/?token=" + REVIEWER_TOKEN);
@@ -135,8 +150,18 @@ class ReviewBrowserIT {
                 wait.until(d -> "REJECTED".equals(d.findElement(By.id("review-canvas")).getAttribute("data-reviewed")));
 
                 openReview(browser, wait, corrected);
-                int paintedClass = truth.get(corrected).get(0).classId();
-                new Select(browser.findElement(By.id("review-class"))).selectByValue(String.valueOf(paintedClass));
+                // The model called the defect class X; the reviewer says it is Y, moves the mask there and paints more of it.
+                int modelClass = truth.get(corrected).get(0).classId();
+                Select relabelTo = new Select(browser.findElement(By.id("review-relabel-to")));
+                int reviewedClass = relabelTo.getOptions().stream().map(o -> Integer.parseInt(o.getAttribute("value")))
+                        .filter(c -> truth.get(corrected).stream().noneMatch(r -> r.classId() == c)).findFirst().orElseThrow();
+                new Select(browser.findElement(By.id("review-class"))).selectByValue(String.valueOf(modelClass));
+                relabelTo.selectByValue(String.valueOf(reviewedClass));
+                browser.findElement(By.id("review-relabel")).click();
+                assertThat(new Select(browser.findElement(By.id("review-class"))).getFirstSelectedOption().getAttribute("value"))
+                        .isEqualTo(String.valueOf(reviewedClass));
+                classes[0] = modelClass;
+                classes[1] = reviewedClass;
                 WebElement canvas = browser.findElement(By.id("review-canvas"));
                 // A stroke across the left part of the image, in page pixels from the canvas' centre.
                 new Actions(browser).moveToElement(canvas, -canvas.getSize().getWidth() / 3, 0).clickAndHold()
@@ -182,25 +207,89 @@ class ReviewBrowserIT {
             List<org.assertj.core.groups.Tuple> sent = new ArrayList<>();
             paintedMasks.forEach(m -> sent.add(org.assertj.core.groups.Tuple.tuple(m.get("classId").asInt(), m.get("rle").asText())));
             assertThat(correction.getReviewedMasks()).extracting(ReviewMask::getClassId, ReviewMask::getRle).containsExactlyElementsOf(sent);
-            // The stroke added pixels to the model's mask of that class and took none away; the other classes are as the model had them.
-            int paintedClass = truth.get(corrected).get(0).classId();
+            // The model's class-X mask now is class Y's, with the stroke added; the other classes are as the model had them.
+            int modelClass = classes[0], reviewedClass = classes[1];
+            assertThat(correction.getReviewedMasks()).extracting(ReviewMask::getClassId).contains(reviewedClass).doesNotContain(modelClass);
             for (ReviewMask mask : correction.getReviewedMasks()) {
                 BinaryMask after = RunLengthEncoding.decode(mask.getRle(), Records.HEIGHT, Records.WIDTH);
                 BinaryMask before = union(truth.get(corrected), mask.getClassId());
-                assertThat(contains(after, before)).as("class %d keeps the model's pixels", mask.getClassId()).isTrue();
-                if (mask.getClassId() == paintedClass) {
-                    assertThat(after.pixelCount()).isGreaterThan(before.pixelCount());
+                if (mask.getClassId() == reviewedClass) {
+                    before = union(truth.get(corrected), modelClass);
+                    assertThat(after.pixelCount()).as("the stroke added pixels").isGreaterThan(before.pixelCount());
                 } else {
                     assertThat(after.pixelCount()).isEqualTo(before.pixelCount());
                 }
+                assertThat(contains(after, before)).as("class %d keeps the model's pixels", mask.getClassId()).isTrue();
             }
+
+            // A candidate in shadow: as the live model but for the rejected image, where it finds nothing, as the reviewer said.
+            long ts = T0 + 10_000;
+            for (String imageId : images) {
+                List<RleRow> rows = imageId.equals(rejected) ? List.of() : truth.get(imageId);
+                DefectSegmentation candidate = BrowserFixture.segmentation(COIL, imageId, ts, rows);
+                candidate.setModel(new ModelRef("candidate", "9"));
+                AnalyticsFixture.send(producer, topics.defectsShadow(), COIL, candidate);
+            }
+            Await.until(Duration.ofSeconds(30), () -> AnalyticsFixture.json(service, "/v1/shadow").get("segmenter").get("imagesCompared").asInt() == 3,
+                    "the shadow's three results compared");
+            JsonNode comparison = AnalyticsFixture.json(service, "/v1/shadow").get("segmenter");
+            assertThat(comparison.get("shadow").asText()).isEqualTo("candidate:9");
+            assertThat(comparison.get("againstReviews").get("images").asInt()).isEqualTo(3);
+            // People rejected the image the live model found defects on and the shadow did not: the shadow scores higher.
+            assertThat(comparison.get("againstReviews").get("shadowDice").asDouble())
+                    .isGreaterThan(comparison.get("againstReviews").get("liveDice").asDouble());
+            assertThat(comparison.get("disagreements").get(0).get("imageId").asText()).isEqualTo(rejected);
+            assertThat(comparison.get("disagreements").get(0).get("dice").asDouble()).isZero();
+            assertThat(comparison.get("disagreements").get(1).get("dice").asDouble()).isEqualTo(1.0);
+            String[] auditPainted = new String[1];
+            ChromeDriver viewer = BrowserFixture.chromium();
+            try {
+                viewer.get("http://127.0.0.1:" + service.httpPort() + "/?token=" + REVIEWER_TOKEN);
+                WebDriverWait wait = new WebDriverWait(viewer, Duration.ofSeconds(30));
+                wait.ignoring(StaleElementReferenceException.class);
+                wait.until(d -> "3".equals(d.findElement(By.id("shadow")).getAttribute("data-compared"))
+                        && d.findElements(By.cssSelector("#shadow-disagreements li")).size() == 3);
+                assertThat(viewer.findElement(By.id("shadow-models")).getText()).contains("candidate:9", "ground-truth:train.csv");
+                viewer.findElement(By.cssSelector("#shadow-disagreements li[data-image-id='" + rejected + "']")).click();
+                wait.until(d -> rejected.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
+                        && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
+
+                // The audit list: the reviewer paints the defect the classifier missed.
+                wait.until(d -> !d.findElements(By.cssSelector("#audit-images li[data-image-id='" + audited + "'] button")).isEmpty());
+                viewer.findElement(By.cssSelector("#audit-images li[data-image-id='" + audited + "'] button")).click();
+                wait.until(d -> audited.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
+                        && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
+                assertThat(viewer.findElement(By.id("review-canvas")).getAttribute("data-masks")).isEqualTo("[]");
+                WebElement canvas = viewer.findElement(By.id("review-canvas"));
+                new Actions(viewer).moveToElement(canvas, 0, 0).clickAndHold().moveByOffset(80, 0).release().perform();
+                auditPainted[0] = canvas.getAttribute("data-masks");
+                viewer.findElement(By.id("review-save")).click();
+                wait.until(d -> "CORRECTED".equals(d.findElement(By.id("review-canvas")).getAttribute("data-reviewed")));
+            } finally {
+                viewer.quit();
+            }
+
+            DefectReviewed audit = reviews(topics, 4).stream().filter(r -> r.getImageId().equals(audited)).findFirst().orElseThrow();
+            assertThat(audit.getAudit()).isTrue();
+            assertThat(audit.getVerdict()).isEqualTo(ReviewVerdict.CORRECTED);
+            assertThat(audit.getModel().getName()).as("the classifier passed it").isEqualTo("test-classifier");
+            assertThat(audit.getModelMasks()).isEmpty();
+            JsonNode auditMasks = AnalyticsFixture.JSON.readTree(auditPainted[0]);
+            assertThat(auditMasks).hasSize(1);
+            assertThat(audit.getReviewedMasks()).singleElement().satisfies(m -> {
+                assertThat(m.getRle()).isEqualTo(auditMasks.get(0).get("rle").asText());
+                assertThat(m.getPixelCount()).isPositive();
+            });
+            byImage.put(audited, audit);
 
             int exit = ExportLabelsCommand.commandLine().execute("--out", exported.toString(), "--topic", topics.reviews(),
                     "--bootstrap-servers", TestInfrastructure.kafka().bootstrapServers(), "--registry", TestInfrastructure.registry().ccompatUrl());
             assertThat(exit).isZero();
             LabeledDataset data = Datasets.open(exported, Optional.empty());
-            assertThat(data.imageIds()).containsExactlyInAnyOrderElementsOf(images);
-            for (String imageId : images) {
+            List<String> exportedIds = new ArrayList<>(images);
+            exportedIds.add(audited);
+            assertThat(data.imageIds()).containsExactlyInAnyOrderElementsOf(exportedIds);
+            for (String imageId : exportedIds) {
                 assertThat(Files.readAllBytes(data.imagePath(imageId))).isEqualTo(Files.readAllBytes(severstal.resolve("train_images").resolve(imageId)));
                 Map<Integer, BinaryMask> masks = data.masks(imageId, Records.HEIGHT, Records.WIDTH);
                 List<ReviewMask> expected = byImage.get(imageId).getReviewedMasks();

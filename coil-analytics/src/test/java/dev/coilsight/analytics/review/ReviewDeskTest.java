@@ -30,7 +30,14 @@ class ReviewDeskTest {
     private final List<DefectReviewed> published = new ArrayList<>();
     private final Map<String, DefectiveImage> images = Map.of(
             "img-1", Records.defectiveImage("coil-1", "img-1", T, PNG, Records.WIDTH, Records.HEIGHT),
-            "img-2", Records.defectiveImage("coil-1", "img-2", T, PNG, Records.WIDTH, Records.HEIGHT));
+            "img-2", Records.defectiveImage("coil-1", "img-2", T, PNG, Records.WIDTH, Records.HEIGHT),
+            "clean-1", passedAsClean());
+
+    private static DefectiveImage passedAsClean() {
+        DefectiveImage image = Records.defectiveImage("coil-1", "clean-1", T, PNG, Records.WIDTH, Records.HEIGHT);
+        image.getClassification().setDefective(false);
+        return image;
+    }
     private final Map<String, DefectSegmentation> segmentations = Map.of(
             "img-1", Records.segmented("coil-1", "img-1", "L1", T, 3, "1 10 300 5"));
     private final ReviewDesk desk = new ReviewDesk(new ReviewDesk.Images() {
@@ -103,6 +110,17 @@ class ReviewDeskTest {
         assertThatThrownBy(() -> desk.review("coil-1", "img-1", "alice", request("r5", ReviewVerdict.REJECTED)))
                 .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(409));
         assertThat(published).hasSize(1);
+    }
+
+    @Test
+    void anImagePassedAsCleanIsReviewedAsAnAuditWithTheMissedDefectPainted() {
+        DefectReviewed review = desk.review("coil-1", "clean-1", "carol", request("r8", ReviewVerdict.CORRECTED,
+                new ReviewRequest.Mask(2, "pits", "30 6"))).review();
+        assertThat(review.getAudit()).isTrue();
+        assertThat(review.getModel().getName()).isEqualTo("test-classifier");
+        assertThat(review.getModelMasks()).isEmpty();
+        assertThat(review.getReviewedMasks()).extracting(ReviewMask::getRle).containsExactly("30 6");
+        assertThat(desk.review("coil-1", "img-2", "carol", request("r9", ReviewVerdict.REJECTED)).review().getAudit()).isFalse();
     }
 
     @Test
