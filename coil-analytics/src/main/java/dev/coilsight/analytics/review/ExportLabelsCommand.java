@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
@@ -26,11 +27,13 @@ import picocli.CommandLine.Option;
 
 /** {@code ./coilsight export-labels}: the reviews on {@code steel.reviews} as a training data set. */
 @Command(name = "export-labels", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write the images people reviewed in the dashboard as a data set in the Kaggle Severstal layout:",
-                "DIR/train_images/ (the images, read from the reviews themselves), DIR/train.csv (ImageId,ClassId,EncodedPixels:",
-                "the reviewed masks; a rejected image has no row and counts as defect-free) and DIR/reviews.csv (who, when, verdict,",
-                "model). The last review of an image wins. ./coilsight train and evaluate read DIR as it is (--dataset DIR).",
-                "Reviews are kept as long as steel.reviews' retention (180 days in docker-compose and k8s)."})
+        description = {"Write the images people reviewed in the dashboard as a data set in the Kaggle Severstal layout: "
+                + "DIR/train_images/ (the images, read from the reviews themselves), DIR/train.csv (ImageId,ClassId,EncodedPixels: "
+                + "the reviewed masks; a rejected image has no row and counts as defect-free) and DIR/reviews.csv (who, when, "
+                + "verdict, model). The last review of an image wins.",
+                "./coilsight train and evaluate read DIR as it is (--dataset DIR). Reviews are kept as long as steel.reviews' "
+                + "retention (180 days in docker-compose and k8s); see docs/REVIEWS.md.",
+                "Exit code 0 when the data set was written, 2 on bad input or when the reviews could not be read."})
 public final class ExportLabelsCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the data set into (must not hold one).")
@@ -63,15 +66,7 @@ public final class ExportLabelsCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ExportLabelsCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                commandLine.getErr().println("export-labels: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandLines.create(new ExportLabelsCommand(), "export-labels");
     }
 
     public static void main(String[] args) {

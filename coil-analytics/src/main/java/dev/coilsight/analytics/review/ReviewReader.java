@@ -51,8 +51,8 @@ public final class ReviewReader {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + topic + " took longer than " + timeout.toSeconds() + " s; "
-                            + reviews.size() + " reviews read");
+                    throw new java.io.UncheckedIOException(new java.io.IOException("reading " + topic + " took longer than "
+                            + timeout.toSeconds() + " s; " + reviews.size() + " reviews read"));
                 }
                 for (ConsumerRecord<String, DefectReviewed> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.value() != null) {
