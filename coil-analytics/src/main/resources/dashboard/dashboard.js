@@ -339,8 +339,9 @@ async function refresh() {
     await renderDetail();
     await renderQuality();
     renderAlerts((await getJson("/v1/alerts?limit=30")).alerts);
-    renderShadow(await getJson("/v1/shadow?limit=8"));
-    renderAudit((await getJson("/v1/audit?limit=12")).images);
+    // Panels of their own: one that cannot be read does not stop the others.
+    await getJson("/v1/shadow?limit=8").then(renderShadow, e => console.warn(e.message));
+    await getJson("/v1/audit?limit=12").then(r => renderAudit(r.images), e => console.warn(e.message));
     setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
   } catch (e) {
     setStatus("error", `not updated: ${e.message}`);

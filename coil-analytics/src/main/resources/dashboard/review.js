@@ -135,13 +135,15 @@ async function sendReview(verdict) {
   const body = { verdict, masks: verdict === "CORRECTED" ? correctedMasks().map(({ classId, className, rle }) => ({ classId, className, rle })) : [] };
   const same = review.pending && review.pending.imageId === review.image.imageId && JSON.stringify(review.pending.body) === JSON.stringify(body);
   if (!same) review.pending = { imageId: review.image.imageId, body, reviewId: randomId() };
-  const { coilId, imageId } = review.image;
+  const sent = review.image;
+  const { coilId, imageId } = sent;
   reviewStatus("sending", `sending ${verdict.toLowerCase()}…`);
   try {
     const response = await fetch(`/v1/coils/${encodeURIComponent(coilId)}/images/${encodeURIComponent(imageId)}/reviews`, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ reviewId: review.pending.reviewId, ...body }) });
     const answer = await response.json().catch(() => ({}));
+    if (review.image !== sent) return; // another image was opened meanwhile: this answer is not about it
     if (!response.ok) {
       reviewStatus("error", `not stored: ${response.status} ${answer.message || answer.error || ""}`);
       return;
@@ -152,7 +154,7 @@ async function sendReview(verdict) {
     canvas.dataset.reviewId = answer.reviewId;
     reviewStatus("stored", `${answer.verdict.toLowerCase()} by ${answer.reviewer}: ${answer.reviewedMasks.length} mask(s) stored`);
   } catch (e) {
-    reviewStatus("error", `not stored: ${e.message}; send again`);
+    if (review.image === sent) reviewStatus("error", `not stored: ${e.message}; send again`);
   }
 }
 

@@ -33,7 +33,8 @@ public final class ClassifierService {
     /** The classifier's own settings (its output topics) on top of the shared worker ones. */
     public static ClassifierStage stage(Env env) {
         if (WorkerConfig.shadow(env)) {
-            return ClassifierStage.shadow(env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS_SHADOW));
+            return ClassifierStage.shadow(WorkerConfig.shadowOutput(env, "COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS_SHADOW,
+                    Topics.CLASSIFICATIONS, Topics.DEFECTIVE_IMAGES));
         }
         return new ClassifierStage(
                 env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),

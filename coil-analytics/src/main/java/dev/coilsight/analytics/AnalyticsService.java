@@ -25,7 +25,7 @@ import dev.coilsight.analytics.review.KafkaReviewSink;
 import dev.coilsight.analytics.review.ReviewDesk;
 import dev.coilsight.analytics.review.StoredImages;
 import dev.coilsight.analytics.shadow.ShadowComparison;
-import dev.coilsight.analytics.shadow.ShadowFeed;
+import dev.coilsight.analytics.recent.ResultsFeed;
 import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.HttpFront;
 import dev.coilsight.analytics.http.AnalyticsApi;
@@ -68,11 +68,11 @@ public final class AnalyticsService implements AutoCloseable {
     private final String advertised;
     private final RecentAlerts alerts;
     private final KafkaReviewSink reviews;
-    private final ShadowFeed shadowFeed;
+    private final ResultsFeed resultsFeed;
     private final AuditImages audits;
     /** How long a review's id is remembered, so that a retry publishes nothing new, and how many ids at most. */
     private static final Duration REVIEW_RETRY_WINDOW = Duration.ofHours(24);
-    private static final int REVIEW_IDS_KEPT = 100_000;
+    private static final int REVIEW_IDS_KEPT = 20_000;
 
     public AnalyticsService(AnalyticsConfig config) throws IOException {
         registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
@@ -96,8 +96,6 @@ public final class AnalyticsService implements AutoCloseable {
                 : Optional.of(BearerTokens.of("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", config.internalToken().orElseThrow()));
         alerts = new RecentAlerts(config.consumerSettings(), config.topics().alerts(), RECENT_ALERTS);
         ShadowComparison comparison = new ShadowComparison(config.shadow().images());
-        shadowFeed = new ShadowFeed(config.consumerSettings(), config.shadow(), config.topics().defects(), config.topics().classifications(),
-                config.reviewsTopic(), comparison);
         audits = new AuditImages(config.consumerSettings(), config.auditTopic(), config.auditImages());
         AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), comparison, audits, metrics::request,
                 internalTokens.map(BearerTokens::first));
@@ -105,6 +103,8 @@ public final class AnalyticsService implements AutoCloseable {
                 BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get(), config.reviewers());
         reviews = new KafkaReviewSink(config.producerSettings(), config.autoRegisterSchemas(), config.reviewsTopic());
         ReviewDesk desk = new ReviewDesk(new StoredImages(queries, audits), reviews, Clock.systemUTC(), REVIEW_RETRY_WINDOW, REVIEW_IDS_KEPT);
+        resultsFeed = new ResultsFeed(config.consumerSettings(), config.shadow(), config.topics().defects(), config.topics().classifications(),
+                config.reviewsTopic(), comparison, desk);
         ReviewApi reviewApi = new ReviewApi(router, desk, internalTokens.map(BearerTokens::first), metrics::request);
         if (config.authDisabled()) {
             log.warn("COILSIGHT_ANALYTICS_AUTH_DISABLED=true: the API and the dashboard answer anyone who reaches port {}", http.port());
@@ -141,7 +141,7 @@ public final class AnalyticsService implements AutoCloseable {
     public void start() {
         streams.start();
         alerts.start();
-        shadowFeed.start();
+        resultsFeed.start();
         audits.start();
         http.start();
         log.info("coil-analytics started: API and dashboard on http://{}/ (advertised for interactive queries)", advertised);
@@ -178,7 +178,7 @@ public final class AnalyticsService implements AutoCloseable {
         http.close();
         reviews.close();
         alerts.close();
-        shadowFeed.close();
+        resultsFeed.close();
         audits.close();
         streams.close(Duration.ofSeconds(30));
         registry.close();

@@ -30,6 +30,9 @@ public final class SegmenterService {
 
     /** The segmenter's own settings (its output topic) on top of the shared worker ones. */
     public static SegmenterStage stage(Env env) {
-        return new SegmenterStage(env.string("COILSIGHT_TOPIC_DEFECTS", WorkerConfig.shadow(env) ? Topics.DEFECTS_SHADOW : Topics.DEFECTS));
+        if (WorkerConfig.shadow(env)) {
+            return new SegmenterStage(WorkerConfig.shadowOutput(env, "COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS_SHADOW, Topics.DEFECTS));
+        }
+        return new SegmenterStage(env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS));
     }
 }

@@ -89,9 +89,23 @@ public record WorkerConfig(
         return env.flag("COILSIGHT_SHADOW", false);
     }
 
+    /** The output topic of a shadow worker, refused when it is a live one (a copied live setting would mix the results). */
+    public static String shadowOutput(Env env, String variable, String shadowDefault, String... liveTopics) {
+        String topic = env.string(variable, shadowDefault);
+        if (java.util.Arrays.asList(liveTopics).contains(topic)) {
+            throw new IllegalArgumentException(variable + "=" + topic + " is a live topic; a shadow worker (COILSIGHT_SHADOW=true) writes to "
+                    + shadowDefault + " or another topic of its own");
+        }
+        return topic;
+    }
+
     public static WorkerConfig fromEnv(Env env, Defaults defaults) {
         String service = shadow(env) ? defaults.service() + "-shadow" : defaults.service();
-        String group = env.string("COILSIGHT_GROUP_ID", shadow(env) ? defaults.groupId() + "-shadow" : defaults.groupId());
+        // A shadow never joins the live group, even with the live worker's COILSIGHT_GROUP_ID copied over: it would take live partitions.
+        String group = env.string("COILSIGHT_GROUP_ID", defaults.groupId());
+        if (shadow(env) && !group.endsWith("-shadow")) {
+            group = group + "-shadow";
+        }
         return new WorkerConfig(
                 service,
                 shadow(env),

@@ -40,7 +40,8 @@ public final class ReviewApi implements HttpHandler {
     public static final String REVIEWER_ATTRIBUTE = "coilsight.reviewer";
     /** Carries the reviewer's name from the instance that checked the token to the one that holds the coil. */
     static final String REVIEWER_HEADER = "X-Coilsight-Reviewer";
-    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+    static final int MAX_BODY_BYTES = 2 * 1024 * 1024;
+    private static final java.util.regex.Pattern REVIEWER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
     private static final Logger log = LoggerFactory.getLogger(ReviewApi.class);
 
@@ -79,8 +80,8 @@ public final class ReviewApi implements HttpHandler {
             byte[] body = readBody(exchange.getRequestBody());
             String coilId = p.get(2);
             String reviewer = internal ? exchange.getRequestHeaders().getFirst(REVIEWER_HEADER) : (String) exchange.getAttribute(REVIEWER_ATTRIBUTE);
-            if (reviewer == null || reviewer.isBlank()) {
-                throw new Requests.Failure(400, "the reviewer is unknown" + (internal ? ": " + REVIEWER_HEADER + " is missing" : ""));
+            if (reviewer == null || !REVIEWER_NAME.matcher(reviewer).matches()) {
+                throw new Requests.Failure(400, "the reviewer is unknown" + (internal ? ": " + REVIEWER_HEADER + " is missing or not a name" : ""));
             }
             if (!internal) {
                 HostInfo owner = router.owner(CoilAnalyticsTopology.STATS_STORE, coilId);

@@ -83,17 +83,25 @@ public final class RecentRecords<T extends SpecificRecord> implements AutoClosea
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
                     log.debug("topic {} not found yet", topic);
                 }
+                if (partitions.isEmpty()) {
+                    Thread.sleep(1000);
+                }
             }
             consumer.assign(partitions);
             consumer.endOffsets(partitions).forEach((tp, end) -> consumer.seek(tp, Math.max(0, end - capacity)));
             while (running) {
-                for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        add(r.value());
+                try {
+                    for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (r.value() != null) {
+                            add(r.value());
+                        }
                     }
+                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                    log.warn("{}-{}@{} cannot be read and is left out: {}", topic, e.topicPartition().partition(), e.offset(), e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // closing
         } catch (RuntimeException e) {
             log.warn("{} is no longer read: {}", topic, e.toString());

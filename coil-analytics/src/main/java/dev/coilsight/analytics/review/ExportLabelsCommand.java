@@ -6,9 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -18,7 +16,6 @@ import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.progress.ProgressBar;
-import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 import picocli.CommandLine;
@@ -80,22 +77,21 @@ public final class ExportLabelsCommand implements Callable<Integer> {
         Env env = Env.system();
         Map<String, Object> settings = new HashMap<>(new ClusterSettings(bootstrapServers, env.passThrough("COILSIGHT_KAFKA_")).consumer());
         settings.putAll(RegistryClientConfig.clientSettings(registry, env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO")));
+        LabelExport export = new LabelExport(out, from, Optional.ofNullable(line));
         ProgressBar[] bar = {null};
-        List<DefectReviewed> reviews;
         try {
-            reviews = ReviewReader.readAll(settings, topic, Duration.ofSeconds(timeoutSeconds), (read, total) -> {
+            ReviewReader.readAll(settings, topic, Duration.ofSeconds(timeoutSeconds), (read, total) -> {
                 if (bar[0] == null) {
                     bar[0] = new ProgressBar("reading " + topic, Math.max(1, total));
                 }
                 bar[0].update(read);
-            });
+            }, export::accept);
         } finally {
             if (bar[0] != null) {
                 bar[0].close();
             }
         }
-        Collection<DefectReviewed> labels = LabelExport.latest(reviews, from, Optional.ofNullable(line));
-        LabelExport.Summary summary = LabelExport.write(labels, reviews.size(), out);
+        LabelExport.Summary summary = export.finish();
         var printed = spec.commandLine().getOut();
         printed.printf("%d reviews read; %d images written to %s (%d defect-free), %d masks in train.csv%n",
                 summary.reviewsRead(), summary.images(), out.resolve("train_images"), summary.defectFree(), summary.masks());

@@ -48,11 +48,19 @@ public final class KafkaReviewSink implements ReviewSink {
         record.headers().add(REVIEW_ID_HEADER, review.getReviewId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
             producer.send(record).get(20, TimeUnit.SECONDS);
+        } catch (org.apache.kafka.common.errors.RecordTooLargeException e) {
+            throw new ReviewDesk.Refused(413, "the review with its image is larger than steel.reviews takes: " + e.getMessage());
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new ReviewDesk.Refused(503, "the review was not stored (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); send it again with the same reviewId");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReviewDesk.Refused(503, "interrupted while storing the review; send it again");
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                throw new ReviewDesk.Refused(413, "the review with its image is larger than steel.reviews takes: " + cause.getMessage());
+            }
             throw new ReviewDesk.Refused(503, "the review was not stored (" + cause.getClass().getSimpleName() + ": "
                     + cause.getMessage() + "); send it again with the same reviewId");
         }

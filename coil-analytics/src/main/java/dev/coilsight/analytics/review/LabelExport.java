@@ -6,15 +6,17 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.coilsight.rle.KaggleCsv;
 import dev.coilsight.rle.RleRow;
@@ -26,7 +28,8 @@ import dev.coilsight.schemas.ReviewMask;
  * Reviews as a data set in the Kaggle Severstal layout, which {@code ./coilsight train} and {@code evaluate} read:
  * {@code train_images/} holds every reviewed image, {@code train.csv} one row per (image, class) of its reviewed
  * masks (a rejected image has none: it is defect-free), and {@code reviews.csv} who decided what, when, on which model.
- * The last review of an image is its label.
+ * The last review of an image is its label. Reviews are taken one by one as they are read: an image is written when it
+ * is first seen and only the latest review of each image, without its image, stays in memory.
  */
 public final class LabelExport {
 
@@ -34,81 +37,119 @@ public final class LabelExport {
     public record Summary(int reviewsRead, int images, int defectFree, int masks) {
     }
 
-    private LabelExport() {
-    }
+    private final Path out;
+    private final Path images;
+    private final Optional<Instant> since;
+    private final Optional<String> line;
+    private final Map<String, DefectReviewed> latest = new TreeMap<>();
+    private final Map<String, String> imageOfFile = new HashMap<>();
+    private int read;
 
-    /** The last review of each image (by review time; the later read wins a tie), among those after {@code since} on {@code line}. */
-    public static Collection<DefectReviewed> latest(List<DefectReviewed> reviews, Optional<Instant> since, Optional<String> line) {
-        Map<String, DefectReviewed> last = new LinkedHashMap<>();
-        for (DefectReviewed review : reviews) {
-            if (since.isPresent() && review.getReviewedAt().isBefore(since.get())) {
-                continue;
-            }
-            if (line.isPresent() && !line.get().equals(review.getLineId())) {
-                continue;
-            }
-            last.merge(review.getImageId(), review, (earlier, later) -> later.getReviewedAt().isBefore(earlier.getReviewedAt()) ? earlier : later);
-        }
-        List<DefectReviewed> out = new ArrayList<>(last.values());
-        out.sort(Comparator.comparing(DefectReviewed::getImageId));
-        return out;
-    }
-
-    /** Writes the data set into {@code out}, which must not hold one already. */
-    public static Summary write(Collection<DefectReviewed> labels, int reviewsRead, Path out) {
-        Path images = out.resolve("train_images");
-        if (Files.exists(out.resolve("train.csv"))) {
-            throw new IllegalArgumentException(out + " already holds a data set (train.csv); choose another --out");
-        }
+    /** Refuses a folder that holds a data set or images already (an earlier export, finished or not). */
+    public LabelExport(Path out, Optional<Instant> since, Optional<String> line) {
+        this.out = out;
+        this.images = out.resolve("train_images");
+        this.since = since;
+        this.line = line;
         try {
+            if (Files.exists(out.resolve("train.csv")) || Files.isDirectory(images) && !isEmpty(images)) {
+                throw new IllegalArgumentException(out + " already holds a data set (train.csv or train_images/); choose another --out");
+            }
             Files.createDirectories(images);
-            List<RleRow> rows = new ArrayList<>();
-            int defectFree = 0;
-            try (Writer who = Files.newBufferedWriter(out.resolve("reviews.csv"), StandardCharsets.UTF_8)) {
-                who.write("ImageId,CoilId,LineId,Reviewer,ReviewedAt,Verdict,Model,Audit\n");
-                for (DefectReviewed review : labels) {
-                    if (review.getImageBytes() == null) {
-                        throw new IllegalArgumentException("review " + review.getReviewId() + " of image " + review.getImageId()
-                                + " carries no image; it cannot be exported");
-                    }
-                    String file = fileName(review.getImageId(), review.getImageEncoding());
-                    Path target = images.resolve(file);
-                    if (Files.exists(target)) {
-                        throw new IllegalArgumentException("two reviewed images map to the file name " + file + "; export them apart");
-                    }
-                    byte[] bytes = new byte[review.getImageBytes().remaining()];
-                    review.getImageBytes().duplicate().get(bytes);
-                    Files.write(target, bytes);
-                    for (ReviewMask mask : review.getReviewedMasks()) {
-                        rows.add(new RleRow(file, mask.getClassId(), mask.getRle()));
-                    }
-                    defectFree += review.getReviewedMasks().isEmpty() ? 1 : 0;
-                    who.write(String.join(",", csv(file), csv(review.getCoilId()), csv(Optional.ofNullable(review.getLineId()).orElse("")),
-                            csv(review.getReviewer()), review.getReviewedAt().toString(), review.getVerdict().name(),
-                            csv(review.getModel() == null ? "" : review.getModel().getName() + ":" + review.getModel().getVersion()),
-                            String.valueOf(review.getAudit())));
-                    who.write('\n');
-                }
-            }
-            try (Writer csv = Files.newBufferedWriter(out.resolve("train.csv"), StandardCharsets.UTF_8)) {
-                KaggleCsv.writeImageClass(csv, rows);
-            }
-            return new Summary(reviewsRead, labels.size(), defectFree, rows.size());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the data set into " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write into " + out + ": " + e.getMessage(), e);
         }
     }
 
-    /** A file name for an image id: the id itself when it is a safe name with the image's extension, else a safe form of it plus one. */
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** One review as read from the topic: kept when it is after {@code since} on {@code line} and the latest of its image. */
+    public void accept(DefectReviewed review) {
+        read++;
+        if (since.isPresent() && review.getReviewedAt().isBefore(since.get()) || line.isPresent() && !line.get().equals(review.getLineId())) {
+            return;
+        }
+        if (review.getImageBytes() == null) {
+            throw new IllegalArgumentException("review " + review.getReviewId() + " of image " + review.getImageId() + " carries no image");
+        }
+        String file = fileName(review.getImageId(), review.getImageEncoding());
+        String other = imageOfFile.putIfAbsent(file, review.getImageId());
+        if (other != null && !other.equals(review.getImageId())) {
+            throw new IllegalArgumentException("images " + other + " and " + review.getImageId() + " map to the same file name " + file);
+        }
+        Path target = images.resolve(file);
+        try {
+            if (!Files.exists(target)) {
+                byte[] bytes = new byte[review.getImageBytes().remaining()];
+                review.getImageBytes().duplicate().get(bytes);
+                Files.write(target, bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        DefectReviewed earlier = latest.get(review.getImageId());
+        if (earlier == null || !review.getReviewedAt().isBefore(earlier.getReviewedAt())) {
+            latest.put(review.getImageId(), DefectReviewed.newBuilder(review).setImageBytes(null).build());
+        }
+    }
+
+    /** Writes {@code train.csv} and {@code reviews.csv} from the latest review of each image. */
+    public Summary finish() {
+        List<RleRow> rows = new ArrayList<>();
+        int defectFree = 0;
+        try (Writer who = Files.newBufferedWriter(out.resolve("reviews.csv"), StandardCharsets.UTF_8)) {
+            who.write("ImageId,CoilId,LineId,Reviewer,ReviewedAt,Verdict,Model,Audit\n");
+            for (DefectReviewed review : latest.values()) {
+                String file = fileName(review.getImageId(), review.getImageEncoding());
+                for (ReviewMask mask : review.getReviewedMasks()) {
+                    rows.add(new RleRow(file, mask.getClassId(), mask.getRle()));
+                }
+                defectFree += review.getReviewedMasks().isEmpty() ? 1 : 0;
+                who.write(String.join(",", csv(file), csv(review.getCoilId()), csv(Optional.ofNullable(review.getLineId()).orElse("")),
+                        csv(review.getReviewer()), review.getReviewedAt().toString(), review.getVerdict().name(),
+                        csv(review.getModel() == null ? "" : review.getModel().getName() + ":" + review.getModel().getVersion()),
+                        String.valueOf(review.getAudit())));
+                who.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve("reviews.csv") + ": " + e.getMessage(), e);
+        }
+        try (Writer csv = Files.newBufferedWriter(out.resolve("train.csv"), StandardCharsets.UTF_8)) {
+            KaggleCsv.writeImageClass(csv, rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve("train.csv") + ": " + e.getMessage(), e);
+        }
+        return new Summary(read, latest.size(), defectFree, rows.size());
+    }
+
+    /**
+     * A file name for an image id: the id itself when it is a safe name with the image's extension; else a safe form of
+     * it with a short hash of the id (two ids that differ only in unsafe characters stay apart) and the extension.
+     */
     static String fileName(String imageId, ImageEncoding encoding) {
         String extension = encoding == ImageEncoding.PNG ? ".png" : ".jpg";
         String safe = imageId.replaceAll("[^A-Za-z0-9._-]", "_");
         if (safe.startsWith(".")) {
             safe = "_" + safe.substring(1);
         }
+        if (!safe.equals(imageId)) {
+            safe = safe + "-" + shortHash(imageId);
+        }
         String lower = safe.toLowerCase(Locale.ROOT);
         boolean hasExtension = encoding == ImageEncoding.PNG ? lower.endsWith(".png") : lower.endsWith(".jpg") || lower.endsWith(".jpeg");
         return hasExtension ? safe : safe + extension;
+    }
+
+    private static String shortHash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private static String csv(String value) {

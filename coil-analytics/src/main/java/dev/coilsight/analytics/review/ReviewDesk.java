@@ -1,14 +1,21 @@
 package dev.coilsight.analytics.review;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 
 import dev.coilsight.rle.RleFormatException;
 import dev.coilsight.rle.RunLengthEncoding;
@@ -26,7 +33,8 @@ import dev.coilsight.schemas.ReviewVerdict;
  * into a {@code DefectReviewed}: the model's masks and the image come from
  * what coil-analytics keeps, never from the client; painted masks are checked against the image's size. A review
  * sent again with the same {@code reviewId} (a retry) within {@code window} gets the first answer and publishes
- * nothing; the same id with another verdict or other masks is refused.
+ * nothing, also after a restart or on another instance, since every instance reads the stored reviews back
+ * ({@link #remember}); the same id with another verdict or other masks is refused.
  */
 public final class ReviewDesk {
 
@@ -55,7 +63,8 @@ public final class ReviewDesk {
     public record Accepted(DefectReviewed review, boolean repeated) {
     }
 
-    private record Remembered(DefectReviewed review, String request, Instant at) {
+    /** A review stored before, without its image: what a retry is answered with. */
+    private record Remembered(DefectReviewed review, String fingerprint, Instant at) {
     }
 
     private final Images images;
@@ -63,8 +72,12 @@ public final class ReviewDesk {
     private final Clock clock;
     private final Duration window;
     private final int maxRemembered;
+    private volatile boolean historyRead;
     private final Map<String, Remembered> recent = new LinkedHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private static final long WAIT_FOR_ANOTHER_REVIEW_MS = 2000;
 
+    /** Takes no review until {@link #historyRead} says that the reviews already stored have been read back. */
     public ReviewDesk(Images images, ReviewSink sink, Clock clock, Duration window, int maxRemembered) {
         this.images = images;
         this.sink = sink;
@@ -73,14 +86,97 @@ public final class ReviewDesk {
         this.maxRemembered = maxRemembered;
     }
 
-    /** Publishes the review (once per reviewId) and returns it; human-paced, so one review at a time. */
-    public synchronized Accepted review(String coilId, String imageId, String reviewer, ReviewRequest request) {
+    /**
+     * The reviews already on the topic (within {@code window}) have been read into {@link #remember}: from now on a
+     * retry is recognised, so reviews are taken.
+     */
+    public void historyRead() {
+        historyRead = true;
+    }
+
+    /**
+     * A review read from the topic (written by this instance or another, now or before a restart): a retry of it is
+     * answered with it, wherever the retry lands.
+     */
+    public void remember(DefectReviewed review) {
+        lock.lock();
+        try {
+            rememberLocked(review);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rememberLocked(DefectReviewed review) {
+        if (!recent.containsKey(review.getReviewId())) {
+            keep(review, fingerprint(review.getReviewer(), review.getCoilId(), review.getImageId(), review.getVerdict(),
+                    review.getVerdict() == ReviewVerdict.CORRECTED ? corrected(review.getReviewedMasks()) : ""), review.getReviewedAt());
+        }
+    }
+
+    /**
+     * What makes two sends the same review: the reviewer, the image, the verdict and, for a correction, the non-empty
+     * masks by class; kept as a hash, since painted masks can be long.
+     */
+    private static String fingerprint(String reviewer, String coilId, String imageId, ReviewVerdict verdict, String correctedMasks) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest((reviewer + "\n" + coilId + "\n" + imageId + "\n" + verdict + "\n"
+                    + correctedMasks).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static String corrected(List<ReviewMask> masks) {
+        return masks.stream().sorted(Comparator.comparingInt(ReviewMask::getClassId)).map(m -> m.getClassId() + ":" + m.getRle())
+                .collect(Collectors.joining(";"));
+    }
+
+    private static String corrected(ReviewRequest request) {
+        return request.masks().stream().filter(m -> !m.rle().isBlank()).sorted(Comparator.comparingInt(ReviewRequest.Mask::classId))
+                .map(m -> m.classId() + ":" + m.rle()).collect(Collectors.joining(";"));
+    }
+
+    private void keep(DefectReviewed review, String fingerprint, Instant at) {
+        DefectReviewed withoutImage = DefectReviewed.newBuilder(review).setImageBytes(null).build();
+        recent.put(review.getReviewId(), new Remembered(withoutImage, fingerprint, at));
+        while (recent.size() > maxRemembered) {
+            recent.remove(recent.keySet().iterator().next());
+        }
+    }
+
+    /**
+     * Publishes the review (once per reviewId) and returns it. Reviews are human-paced and taken one at a time; one that
+     * would wait long for another (a slow broker) is refused at once, so that waiting reviews hold no HTTP slot.
+     */
+    public Accepted review(String coilId, String imageId, String reviewer, ReviewRequest request) {
+        try {
+            if (!lock.tryLock(WAIT_FOR_ANOTHER_REVIEW_MS, TimeUnit.MILLISECONDS)) {
+                throw new Refused(503, "another review is being stored; send again in a moment");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused(503, "interrupted; send again");
+        }
+        try {
+            return reviewLocked(coilId, imageId, reviewer, request);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Accepted reviewLocked(String coilId, String imageId, String reviewer, ReviewRequest request) {
+        if (!historyRead) {
+            throw new Refused(503, "starting: the reviews already stored are being read, so that a retry is recognised; send again in a moment");
+        }
         Instant now = clock.instant();
         forgetOlderThan(now.minus(window));
-        String fingerprint = coilId + "\n" + imageId + "\n" + request.verdict() + "\n" + request.masks();
+        String fingerprint = fingerprint(reviewer, coilId, imageId, request.verdict(),
+                request.verdict() == ReviewVerdict.CORRECTED ? corrected(request) : "");
         Remembered earlier = recent.get(request.reviewId());
         if (earlier != null) {
-            if (!earlier.request().equals(fingerprint)) {
+            if (!earlier.fingerprint().equals(fingerprint)) {
                 throw new Refused(409, "reviewId '" + request.reviewId() + "' was already used for another review; send a new id");
             }
             return new Accepted(earlier.review(), true);
@@ -105,10 +201,7 @@ public final class ReviewDesk {
                 .setImageEncoding(captured.getEncoding()).setImageBytes(captured.getBytes().duplicate())
                 .build();
         sink.publish(review);
-        recent.put(request.reviewId(), new Remembered(review, fingerprint, now));
-        while (recent.size() > maxRemembered) {
-            recent.remove(recent.keySet().iterator().next());
-        }
+        keep(review, fingerprint, now);
         return new Accepted(review, false);
     }
 
@@ -134,17 +227,11 @@ public final class ReviewDesk {
                     .map(ReviewMask::getClassName).findFirst().orElse("class " + mask.classId());
             out.add(new ReviewMask(mask.classId(), name, mask.rle(), pixels));
         }
-        out.sort(java.util.Comparator.comparingInt(ReviewMask::getClassId));
+        out.sort(Comparator.comparingInt(ReviewMask::getClassId));
         return out;
     }
 
     private void forgetOlderThan(Instant cutoff) {
-        for (Iterator<Remembered> it = recent.values().iterator(); it.hasNext(); ) {
-            if (it.next().at().isBefore(cutoff)) {
-                it.remove();
-            } else {
-                break;
-            }
-        }
+        recent.values().removeIf(r -> r.at().isBefore(cutoff));
     }
 }

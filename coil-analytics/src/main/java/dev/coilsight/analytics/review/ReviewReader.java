@@ -1,11 +1,11 @@
 package dev.coilsight.analytics.review;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,8 +27,11 @@ public final class ReviewReader {
     /**
      * @param settings the cluster's consumer settings plus the registry's
      * @param progress told the records read so far and how many there are, now and then
+     * @param sink      takes each review as it is read
+     * @return how many reviews were read
      */
-    public static List<DefectReviewed> readAll(Map<String, Object> settings, String topic, Duration timeout, BiConsumer<Long, Long> progress) {
+    public static long readAll(Map<String, Object> settings, String topic, Duration timeout, BiConsumer<Long, Long> progress,
+                               Consumer<DefectReviewed> sink) {
         Map<String, Object> configs = new HashMap<>(settings);
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -47,19 +50,20 @@ public final class ReviewReader {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, timeout);
             long total = partitions.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
-            List<DefectReviewed> reviews = new ArrayList<>();
+            long reviews = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new java.io.UncheckedIOException(new java.io.IOException("reading " + topic + " took longer than "
-                            + timeout.toSeconds() + " s; " + reviews.size() + " reviews read"));
+                            + timeout.toSeconds() + " s; " + reviews + " reviews read"));
                 }
                 for (ConsumerRecord<String, DefectReviewed> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.value() != null) {
-                        reviews.add(record.value());
+                        sink.accept(record.value());
+                        reviews++;
                     }
                 }
-                progress.accept((long) reviews.size(), total);
+                progress.accept(reviews, total);
             }
             return reviews;
         }

@@ -48,10 +48,11 @@ public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> m
             throw new IllegalArgumentException("reviewId must be 1 to " + MAX_ID + " printable ASCII characters without spaces");
         }
         ReviewVerdict verdict;
+        String verdictText = text(root, "verdict");
         try {
-            verdict = ReviewVerdict.valueOf(text(root, "verdict"));
+            verdict = ReviewVerdict.valueOf(verdictText);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("verdict must be CONFIRMED, REJECTED or CORRECTED, got '" + root.get("verdict").asText() + "'");
+            throw new IllegalArgumentException("verdict must be CONFIRMED, REJECTED or CORRECTED, got '" + root.path("verdict").asText() + "'");
         }
         JsonNode masks = root.get("masks");
         if (verdict != ReviewVerdict.CORRECTED) {

@@ -29,6 +29,8 @@ import dev.coilsight.schemas.ReviewMask;
  */
 public final class ShadowComparison {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShadowComparison.class);
+
     /** What is known of one image. */
     private static final class Entry {
         final String coilId;
@@ -61,13 +63,34 @@ public final class ShadowComparison {
     }
 
     public synchronized void live(DefectSegmentation s) {
-        entry(s.getCoilId(), s.getImageId()).live = s;
-        liveSegmenter = s.getModel();
+        if (readable(s)) {
+            entry(s.getCoilId(), s.getImageId()).live = s;
+            liveSegmenter = s.getModel();
+        }
     }
 
     public synchronized void shadow(DefectSegmentation s) {
-        entry(s.getCoilId(), s.getImageId()).shadow = s;
-        shadowSegmenter = s.getModel();
+        if (readable(s)) {
+            entry(s.getCoilId(), s.getImageId()).shadow = s;
+            shadowSegmenter = s.getModel();
+        }
+    }
+
+    /** A segmentation whose masks fit its image, one per class; any other is left out with a log line, not scored. */
+    private static boolean readable(DefectSegmentation s) {
+        java.util.Set<Integer> classes = new java.util.HashSet<>();
+        try {
+            for (DefectMask m : s.getMasks()) {
+                Runs.parse(m.getRle(), s.getHeight(), s.getWidth());
+                if (m.getClassId() < 1 || !classes.add(m.getClassId())) {
+                    throw new IllegalArgumentException("class " + m.getClassId() + " twice or below 1");
+                }
+            }
+            return true;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("shadow comparison leaves out the segmentation of image {} by {}: {}", s.getImageId(), s.getModel().getName(), e.getMessage());
+            return false;
+        }
     }
 
     public synchronized void liveDecision(ImageClassified c) {
@@ -80,8 +103,9 @@ public final class ShadowComparison {
         shadowClassifier = c.getModel();
     }
 
-    /** The last review of an image counts. */
+    /** The last review of an image counts; it is kept without its image. */
     public synchronized void review(DefectReviewed r) {
+        r = DefectReviewed.newBuilder(r).setImageBytes(null).build();
         Entry e = entry(r.getCoilId(), r.getImageId());
         if (e.review == null || !r.getReviewedAt().isBefore(e.review.getReviewedAt())) {
             e.review = r;
@@ -114,7 +138,8 @@ public final class ShadowComparison {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("live", name(liveSegmenter));
         out.put("shadow", name(shadowSegmenter));
-        List<Entry> both = entries.values().stream().filter(e -> e.live != null && e.shadow != null).toList();
+        List<Entry> both = entries.values().stream().filter(e -> e.live != null && e.shadow != null
+                && e.live.getWidth() == e.shadow.getWidth() && e.live.getHeight() == e.shadow.getHeight()).toList();
         out.put("imagesCompared", both.size());
         if (both.isEmpty()) {
             return out;
@@ -172,7 +197,8 @@ public final class ShadowComparison {
 
     /** Both models scored against what people decided, on the reviewed images both have answered. */
     private static Map<String, Object> againstReviews(List<Entry> both, int classes) {
-        List<Entry> reviewed = both.stream().filter(e -> e.review != null).toList();
+        List<Entry> reviewed = both.stream().filter(e -> e.review != null
+                && e.review.getWidth() == e.live.getWidth() && e.review.getHeight() == e.live.getHeight()).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("images", reviewed.size());
         if (reviewed.isEmpty()) {

@@ -319,7 +319,9 @@ class ReviewBrowserIT {
         List<List<DefectReviewed>> read = new ArrayList<>();
         Await.until(Duration.ofSeconds(30), () -> {
             read.clear();
-            read.add(ReviewReader.readAll(settings, topics.reviews(), Duration.ofSeconds(20), (n, total) -> { }));
+            List<DefectReviewed> all = new ArrayList<>();
+            ReviewReader.readAll(settings, topics.reviews(), Duration.ofSeconds(20), (n, total) -> { }, all::add);
+            read.add(all);
             return read.get(0).size() >= atLeast;
         }, atLeast + " reviews on " + topics.reviews());
         return read.get(0);

@@ -52,6 +52,10 @@ class ReviewDeskTest {
         }
     }, published::add, Clock.fixed(Instant.ofEpochMilli(T + 5000), ZoneOffset.UTC), Duration.ofHours(1), 1000);
 
+    {
+        desk.historyRead();
+    }
+
     private static ReviewRequest request(String id, ReviewVerdict verdict, ReviewRequest.Mask... masks) {
         return new ReviewRequest(id, verdict, List.of(masks));
     }
@@ -105,7 +109,8 @@ class ReviewDeskTest {
         ReviewDesk.Accepted again = desk.review("coil-1", "img-1", "alice", request("r5", ReviewVerdict.CONFIRMED));
         assertThat(first.repeated()).isFalse();
         assertThat(again.repeated()).isTrue();
-        assertThat(again.review()).isEqualTo(first.review());
+        // The same review, kept without its image (what a retry is answered with leaves the image out anyway).
+        assertThat(again.review()).isEqualTo(DefectReviewed.newBuilder(first.review()).setImageBytes(null).build());
         assertThat(published).hasSize(1);
         assertThatThrownBy(() -> desk.review("coil-1", "img-1", "alice", request("r5", ReviewVerdict.REJECTED)))
                 .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(409));
@@ -121,6 +126,40 @@ class ReviewDeskTest {
         assertThat(review.getModelMasks()).isEmpty();
         assertThat(review.getReviewedMasks()).extracting(ReviewMask::getRle).containsExactly("30 6");
         assertThat(desk.review("coil-1", "img-2", "carol", request("r9", ReviewVerdict.REJECTED)).review().getAudit()).isFalse();
+    }
+
+    @Test
+    void aRetryIsRecognisedFromTheReviewsReadBackAfterARestartOrFromAnotherInstance() {
+        DefectReviewed stored = desk.review("coil-1", "img-1", "alice", request("r10", ReviewVerdict.CORRECTED,
+                new ReviewRequest.Mask(3, null, "5 4"), new ReviewRequest.Mask(2, null, ""))).review();
+        List<DefectReviewed> afterRestart = new ArrayList<>();
+        ReviewDesk restarted = new ReviewDesk(new ReviewDesk.Images() {
+            @Override
+            public Optional<DefectiveImage> image(String coilId, String imageId) {
+                return Optional.ofNullable(images.get(imageId));
+            }
+
+            @Override
+            public Optional<DefectSegmentation> segmentation(String coilId, String imageId) {
+                return Optional.ofNullable(segmentations.get(imageId));
+            }
+        }, afterRestart::add, Clock.fixed(Instant.ofEpochMilli(T + 9000), ZoneOffset.UTC), Duration.ofHours(1), 1000);
+        // Until the stored reviews are read back, a retry could not be told from a new review: none is taken.
+        assertThatThrownBy(() -> restarted.review("coil-1", "img-1", "alice", request("r10", ReviewVerdict.CORRECTED,
+                new ReviewRequest.Mask(3, null, "5 4"))))
+                .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(503));
+        restarted.remember(stored);
+        restarted.historyRead();
+        // The same correction (an empty class left out) is the first answer, without its image; another one under the id is refused.
+        ReviewDesk.Accepted again = restarted.review("coil-1", "img-1", "alice", request("r10", ReviewVerdict.CORRECTED,
+                new ReviewRequest.Mask(3, "class 3", "5 4")));
+        assertThat(again.repeated()).isTrue();
+        assertThat(again.review().getReviewedAt()).isEqualTo(stored.getReviewedAt());
+        assertThat(again.review().getImageBytes()).isNull();
+        assertThatThrownBy(() -> restarted.review("coil-1", "img-1", "alice", request("r10", ReviewVerdict.CORRECTED,
+                new ReviewRequest.Mask(3, null, "5 5"))))
+                .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(afterRestart).isEmpty();
     }
 
     @Test
@@ -150,6 +189,7 @@ class ReviewDeskTest {
             }
             stored.add(review);
         }, Clock.systemUTC(), Duration.ofHours(1), 10);
+        flaky.historyRead();
         assertThatThrownBy(() -> flaky.review("coil-1", "img-2", "bob", request("r7", ReviewVerdict.REJECTED)))
                 .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(503));
         down[0] = false;

@@ -30,6 +30,7 @@ class ReviewRequestTest {
             "not JSON | {nope | the body is not JSON",
             "no id | {\"verdict\":\"CONFIRMED\"} | reviewId is missing",
             "id with a space | {\"reviewId\":\"a b\",\"verdict\":\"CONFIRMED\"} | reviewId must be",
+            "no verdict | {\"reviewId\":\"r\"} | verdict is missing or not a string",
             "unknown verdict | {\"reviewId\":\"r\",\"verdict\":\"MAYBE\"} | verdict must be CONFIRMED, REJECTED or CORRECTED, got 'MAYBE'",
             "masks on a confirmation | {\"reviewId\":\"r\",\"verdict\":\"CONFIRMED\",\"masks\":[{\"classId\":1,\"rle\":\"1 1\"}]} | masks go with verdict CORRECTED only",
             "correction without masks | {\"reviewId\":\"r\",\"verdict\":\"CORRECTED\"} | verdict CORRECTED needs masks",

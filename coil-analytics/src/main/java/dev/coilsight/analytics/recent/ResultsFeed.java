@@ -1,4 +1,4 @@
-package dev.coilsight.analytics.shadow;
+package dev.coilsight.analytics.recent;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +18,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.analytics.review.ReviewDesk;
+import dev.coilsight.analytics.shadow.ShadowComparison;
+import dev.coilsight.analytics.shadow.ShadowSettings;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.ImageClassified;
@@ -27,13 +30,14 @@ import dev.coilsight.schemas.registry.SchemaRegistryClient;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 
 /**
- * Feeds a {@link ShadowComparison} from the live and shadow results and the reviews: every instance reads every
- * partition (no consumer group), starting {@code window} back, so any instance answers {@code /v1/shadow} alone.
- * A record it cannot read is skipped with a log line: the comparison is a view, the records stay on their topics.
+ * The live and shadow results and the reviews as every instance reads them: every partition (no consumer group),
+ * starting {@code window} back, so that any instance answers {@code /v1/shadow} alone ({@link ShadowComparison}) and
+ * recognises a retried review wherever it was first stored ({@link ReviewDesk#remember}). A record it cannot read is
+ * skipped with a log line: the comparison is a view, the records stay on their topics.
  */
-public final class ShadowFeed implements AutoCloseable {
+public final class ResultsFeed implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ShadowFeed.class);
+    private static final Logger log = LoggerFactory.getLogger(ResultsFeed.class);
 
     private interface Sink {
         void accept(byte[] value);
@@ -43,15 +47,18 @@ public final class ShadowFeed implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Map<String, Sink> sinks = new HashMap<>();
     private final Duration window;
+    private final String reviewsTopic;
     private final Thread reader;
+    private final ReviewDesk desk;
     private volatile boolean running = true;
+    private boolean reviewsLoaded;
 
     /**
      * @param settings the cluster's consumer settings and the registry's
      * @param liveDefects, liveClassifications, reviews the live topics; the shadow ones come from {@code shadow}
      */
-    public ShadowFeed(Map<String, Object> settings, ShadowSettings shadow, String liveDefects, String liveClassifications, String reviews,
-                      ShadowComparison comparison) {
+    public ResultsFeed(Map<String, Object> settings, ShadowSettings shadow, String liveDefects, String liveClassifications, String reviews,
+                       ShadowComparison comparison, ReviewDesk desk) {
         Map<String, Object> configs = new HashMap<>(settings);
         configs.put(ConsumerConfig.GROUP_ID_CONFIG, "coilsight-shadow-comparison-" + UUID.randomUUID());
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -67,15 +74,22 @@ public final class ShadowFeed implements AutoCloseable {
         sinks.put(shadow.defectsTopic(), v -> comparison.shadow(segmentations.deserialize(shadow.defectsTopic(), v)));
         sinks.put(liveClassifications, v -> comparison.liveDecision(classifications.deserialize(liveClassifications, v)));
         sinks.put(shadow.classificationsTopic(), v -> comparison.shadowDecision(classifications.deserialize(shadow.classificationsTopic(), v)));
-        sinks.put(reviews, v -> comparison.review(reviewed.deserialize(reviews, v)));
+        sinks.put(reviews, v -> {
+            DefectReviewed review = reviewed.deserialize(reviews, v);
+            desk.remember(review);
+            comparison.review(review);
+        });
+        this.reviewsTopic = reviews;
+        this.desk = desk;
         this.window = shadow.window();
-        this.reader = new Thread(this::read, "shadow-comparison");
+        this.reader = new Thread(this::read, "results-feed");
         reader.setDaemon(true);
     }
 
     public void start() {
         reader.start();
     }
+
 
     private void read() {
         try {
@@ -89,7 +103,18 @@ public final class ShadowFeed implements AutoCloseable {
                 OffsetAndTimestamp start = starts.get(p);
                 consumer.seek(p, start != null ? start.offset() : ends.get(p));
             }
+            Map<TopicPartition, Long> reviewEnds = new HashMap<>();
+            ends.forEach((p, end) -> {
+                if (p.topic().equals(reviewsTopic)) {
+                    reviewEnds.put(p, end);
+                }
+            });
             while (running) {
+                if (!reviewsLoaded && reviewEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    reviewsLoaded = true;
+                    desk.historyRead();
+                    log.info("reviews of the last {} read back: retried reviews are recognised", window);
+                }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.value() == null) {
                         continue;
@@ -104,7 +129,7 @@ public final class ShadowFeed implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            log.warn("the shadow comparison is no longer fed: {}", e.toString());
+            log.warn("results and reviews are no longer read (the shadow comparison stops, retried reviews are refused): {}", e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
@@ -113,11 +138,21 @@ public final class ShadowFeed implements AutoCloseable {
     /** The partitions of the topics that exist (a cluster without shadow topics still compares nothing, quietly). */
     private List<TopicPartition> partitions() {
         List<TopicPartition> out = new ArrayList<>();
-        Map<String, List<org.apache.kafka.common.PartitionInfo>> topics = consumer.listTopics(Duration.ofSeconds(10));
+        Map<String, List<org.apache.kafka.common.PartitionInfo>> topics = null;
+        while (running && topics == null) {
+            try {
+                topics = consumer.listTopics(Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                log.info("the cluster does not answer yet; asking again for its topics");
+            }
+        }
+        if (topics == null) {
+            return out;
+        }
         for (String topic : sinks.keySet()) {
             List<org.apache.kafka.common.PartitionInfo> infos = topics.get(topic);
             if (infos == null) {
-                log.info("shadow comparison: topic {} does not exist; not read", topic);
+                log.info("topic {} does not exist; not read", topic);
                 continue;
             }
             infos.forEach(i -> out.add(new TopicPartition(topic, i.partition())));

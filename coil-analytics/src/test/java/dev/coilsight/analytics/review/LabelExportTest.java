@@ -1,0 +1,67 @@
+package dev.coilsight.analytics.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.ImageEncoding;
+import dev.coilsight.schemas.ReviewMask;
+import dev.coilsight.schemas.ReviewVerdict;
+
+class LabelExportTest {
+
+    @TempDir
+    Path dir;
+
+    private static DefectReviewed review(String imageId, String line, long at, ReviewVerdict verdict, String rle) {
+        List<ReviewMask> masks = rle == null ? List.of() : List.of(new ReviewMask(2, "class 2", rle, 1L));
+        return DefectReviewed.newBuilder().setReviewId(imageId + "-" + at).setImageId(imageId).setCoilId("c1").setLineId(line)
+                .setReviewer("alice").setReviewedAt(Instant.ofEpochMilli(at)).setVerdict(verdict).setWidth(4).setHeight(4)
+                .setModelMasks(List.of()).setReviewedMasks(masks).setImageEncoding(ImageEncoding.PNG)
+                .setImageBytes(ByteBuffer.wrap(("bytes of " + imageId).getBytes(StandardCharsets.UTF_8))).build();
+    }
+
+    @Test
+    void theLastReviewOfAnImageIsItsLabelAndARejectedImageIsDefectFree() throws Exception {
+        LabelExport export = new LabelExport(dir.resolve("out"), Optional.of(Instant.ofEpochMilli(100)), Optional.of("L1"));
+        export.accept(review("a.png", "L1", 300, ReviewVerdict.CORRECTED, "1 3"));
+        export.accept(review("a.png", "L1", 200, ReviewVerdict.REJECTED, null)); // older, read later: not the label
+        export.accept(review("b.png", "L1", 150, ReviewVerdict.REJECTED, null));
+        export.accept(review("c.png", "L2", 150, ReviewVerdict.CORRECTED, "2 2")); // another line
+        export.accept(review("d.png", "L1", 50, ReviewVerdict.CORRECTED, "2 2")); // before --since
+        LabelExport.Summary summary = export.finish();
+        assertThat(summary).isEqualTo(new LabelExport.Summary(5, 2, 1, 1));
+        assertThat(Files.readAllLines(dir.resolve("out/train.csv"))).containsExactly("ImageId,ClassId,EncodedPixels", "a.png,2,1 3");
+        assertThat(dir.resolve("out/train_images")).isDirectoryContaining("glob:**/a.png").isDirectoryContaining("glob:**/b.png")
+                .isDirectoryNotContaining("glob:**/c.png");
+        assertThat(Files.readString(dir.resolve("out/train_images/b.png"))).isEqualTo("bytes of b.png");
+    }
+
+    @Test
+    void unsafeImageIdsBecomeSafeDistinctFileNames() {
+        String slash = LabelExport.fileName("../etc/passwd", ImageEncoding.JPEG);
+        String colon = LabelExport.fileName("..:etc:passwd", ImageEncoding.JPEG);
+        assertThat(slash).matches("[A-Za-z0-9._-]+\\.jpg").doesNotStartWith(".").isNotEqualTo(colon);
+        assertThat(LabelExport.fileName("0030401a5.jpg", ImageEncoding.JPEG)).isEqualTo("0030401a5.jpg");
+        assertThat(LabelExport.fileName("9f2c", ImageEncoding.PNG)).isEqualTo("9f2c.png");
+    }
+
+    @Test
+    void aFolderHoldingAnEarlierExportIsRefused() throws Exception {
+        Files.createDirectories(dir.resolve("old/train_images"));
+        Files.writeString(dir.resolve("old/train_images/x.png"), "x");
+        assertThatThrownBy(() -> new LabelExport(dir.resolve("old"), Optional.empty(), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already holds a data set");
+    }
+}
