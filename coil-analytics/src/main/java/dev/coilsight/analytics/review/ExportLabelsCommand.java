@@ -6,18 +6,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.config.Env;
+import dev.coilsight.cluster.ClusterOptions;
 import dev.coilsight.progress.ProgressBar;
 import dev.coilsight.schemas.Topics;
-import dev.coilsight.schemas.registry.RegistryClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,13 +39,8 @@ public final class ExportLabelsCommand implements Callable<Integer> {
     @Option(names = "--line", paramLabel = "LINE", description = "Only images of this production line.")
     String line;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:COILSIGHT_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka bootstrap servers (default: $COILSIGHT_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--registry", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_URL:-http://localhost:8081}",
-            description = "Schema registry URL (default: $COILSIGHT_SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
-    String registry;
+    @CommandLine.Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--topic", defaultValue = Topics.REVIEWS, description = "Topic of the reviews (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -74,9 +66,7 @@ public final class ExportLabelsCommand implements Callable<Integer> {
     public Integer call() {
         logging.apply("export-labels");
         Optional<Instant> from = Optional.ofNullable(since).map(ExportLabelsCommand::instant);
-        Env env = Env.system();
-        Map<String, Object> settings = new HashMap<>(new ClusterSettings(bootstrapServers, env.passThrough("COILSIGHT_KAFKA_")).consumer());
-        settings.putAll(RegistryClientConfig.clientSettings(registry, env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO")));
+        Map<String, Object> settings = cluster.consumerSettings();
         LabelExport export = new LabelExport(out, from, Optional.ofNullable(line));
         ProgressBar[] bar = {null};
         try {

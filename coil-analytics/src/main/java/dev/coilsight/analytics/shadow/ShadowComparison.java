@@ -58,6 +58,11 @@ public final class ShadowComparison {
     private ModelRef liveClassifier;
     private ModelRef shadowClassifier;
 
+    private long changes;
+    private long reportedChanges;
+    private int reportedLimit;
+    private Map<String, Object> lastReport;
+
     public ShadowComparison(int capacity) {
         this.capacity = capacity;
     }
@@ -113,6 +118,7 @@ public final class ShadowComparison {
     }
 
     private Entry entry(String coilId, String imageId) {
+        changes++;
         String key = coilId + "/" + imageId;
         Entry e = entries.remove(key);
         if (e == null) {
@@ -125,8 +131,20 @@ public final class ShadowComparison {
         return e;
     }
 
-    /** The comparison now; {@code disagreements} bounds the list of images where the segmenters differ most. */
+    /**
+     * The comparison now; {@code disagreements} bounds the list of images where the segmenters differ most. Scoring every
+     * kept image is not cheap and the dashboard asks every 2 s: the report is made again only when something changed.
+     */
     public synchronized Map<String, Object> report(int disagreements) {
+        if (lastReport == null || reportedChanges != changes || reportedLimit != disagreements) {
+            lastReport = java.util.Collections.unmodifiableMap(compute(disagreements));
+            reportedChanges = changes;
+            reportedLimit = disagreements;
+        }
+        return lastReport;
+    }
+
+    private Map<String, Object> compute(int disagreements) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("imagesKept", entries.size());
         out.put("segmenter", segmenters(disagreements));

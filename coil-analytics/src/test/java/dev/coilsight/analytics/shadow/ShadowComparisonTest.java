@@ -95,6 +95,19 @@ class ShadowComparisonTest {
     }
 
     @Test
+    void theReportIsMadeAgainOnlyWhenSomethingChanged() {
+        ShadowComparison comparison = new ShadowComparison(100);
+        comparison.live(Records.segmented("c1", "a", "L1", T, 1, "1 100"));
+        Map<String, Object> first = comparison.report(10);
+        assertThat(comparison.report(10)).isSameAs(first);
+        comparison.shadow(shadow("a", 1, "1 100"));
+        Map<String, Object> after = comparison.report(10);
+        assertThat(after).isNotSameAs(first);
+        assertThat(after.get("segmenter")).asString().contains("imagesCompared=1");
+        assertThat(comparison.report(5)).isNotSameAs(after);
+    }
+
+    @Test
     void onlyTheLatestImagesAreKept() {
         ShadowComparison comparison = new ShadowComparison(3);
         for (int i = 0; i < 10; i++) {

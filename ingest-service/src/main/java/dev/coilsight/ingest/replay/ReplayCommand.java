@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cluster.ClusterOptions;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
@@ -39,13 +39,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--loop", description = "Replay again and again (new coil ids each time) until stopped with Ctrl-C.")
     boolean loop;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:COILSIGHT_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka bootstrap servers (default: $COILSIGHT_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--registry", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_URL:-http://localhost:8081}",
-            description = "Schema registry URL (default: $COILSIGHT_SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
-    String registry;
+    @CommandLine.Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--topic", defaultValue = Topics.IMAGES, description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -94,8 +89,8 @@ public final class ReplayCommand implements Callable<Integer> {
         String prefix = coilPrefix != null ? coilPrefix
                 : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";
         Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, cameraId, lineId, positionStepMm, loop ? 0 : 1);
-        try (ImagePublisher publisher = new ImagePublisher(bootstrapServers,
-                ImagePublisher.registryConfig(registry, Optional.ofNullable(System.getenv("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"))),
+        try (ImagePublisher publisher = new ImagePublisher(cluster.bootstrapServers(),
+                ImagePublisher.registryConfig(cluster.registry(), cluster.registryUserInfo()),
                 !noAutoRegister, topic, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes())) {
             Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
             Thread hook = new Thread(replayer::stop, "replay-stop");
