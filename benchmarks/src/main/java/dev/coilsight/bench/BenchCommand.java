@@ -19,6 +19,7 @@ import dev.coilsight.bench.http.HttpServersBenchCommand;
 import dev.coilsight.bench.ingest.IngestBenchCommand;
 import dev.coilsight.bench.roofline.MachinePeak;
 import dev.coilsight.bench.roofline.ModelArithmetic;
+import dev.coilsight.bench.roofline.PrecisionComparison;
 import dev.coilsight.bench.roofline.Roofline;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
@@ -98,6 +99,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--overhead-count", defaultValue = "200", description = "Timed serde + broker round trips (default: ${DEFAULT-VALUE}).")
     int overheadCount;
 
+    @Option(names = "--precision-rounds", defaultValue = "3",
+            description = "Rounds of the segmenter alone in fp32 against bf16, after the other phases; 0 skips them (default: ${DEFAULT-VALUE}).")
+    int precisionRounds;
+
     @Option(names = "--timeout-s", defaultValue = "1200", description = "Longest wait for one pipeline phase (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -121,9 +126,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         logging.apply("bench");
         if (batch < 1 || threads < 1 || passes < 1 || roundCount < 1 || warmupRounds < 0 || partitions < threads || latencyLoad < 0 || latencyImages < 1
-                || overheadCount < 1) {
+                || overheadCount < 1 || precisionRounds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --rounds, --latency-images, "
-                    + "--overhead-count must be >= 1, --warmup-rounds >= 0, --partitions >= --threads and --latency-load >= 0");
+                    + "--overhead-count must be >= 1, --warmup-rounds and --precision-rounds >= 0, --partitions >= --threads and --latency-load >= 0");
         }
         Path classifierDir = classifierModel != null ? classifierModel : BenchInputs.defaultModel("severstal-classifier");
         Path segmenterDir = segmenterModel != null ? segmenterModel : BenchInputs.defaultModel("severstal-resunet");
@@ -236,7 +241,8 @@ public final class BenchCommand implements Callable<Integer> {
         ModelCard classifierCard = ModelCard.read(classifierDir);
         ModelCard segmenterCard = ModelCard.read(segmenterDir);
         Roofline roofline = new Roofline(ModelArithmetic.gflopPerImage(classifierCard, header.height(), header.width()),
-                ModelArithmetic.gflopPerImage(segmenterCard, header.height(), header.width()), MachinePeak.measure(6));
+                ModelArithmetic.gflopPerImage(segmenterCard, header.height(), header.width()), MachinePeak.measure(6),
+                precisionRounds == 0 ? null : PrecisionComparison.measure(segmenterDir, files, batch, precisionRounds));
         return new BenchReport(setup, files.size() * passes, defective, rounds, paced != null ? paced.latency() : Percentiles.Summary.EMPTY,
                 pacedRate, overhead, overheadNoLinger, roofline);
     }

@@ -100,7 +100,7 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
     }
 
     /** Median (the mean of the middle two for an even count). */
-    static double median(List<Double> values) {
+    public static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
@@ -213,6 +213,13 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
                 100 * defectiveShare(), r.get("bareGflopPerSec")));
         lines.add(String.format(Locale.ROOT, "machine: %s %s; matrix product %s GFLOP/s fp32, %s GFLOP/s bf16: bare batched at %s of the fp32 peak",
                 r.get("cpu"), r.get("cpuFeatures"), r.get("fp32PeakGflopPerSec"), r.get("bf16PeakGflopPerSec"), r.get("bareOverFp32Peak")));
+        if (r.containsKey("segmenterBf16OverFp32")) {
+            lines.add(String.format(Locale.ROOT, "segmenter bf16 (ran in %s) %s images/s vs fp32 %s: bf16 / fp32 = %s (rounds %s; target >= 2: %s; "
+                            + "the matrix products' bf16 / fp32 = %s); probabilities differ by at most %s, %s of pixel-class values cross 0.5",
+                    r.get("segmenterPrecisionUsed"), r.get("segmenterBf16ImagesPerSec"), r.get("segmenterFp32ImagesPerSec"), r.get("segmenterBf16OverFp32"),
+                    r.get("segmenterBf16OverFp32Rounds"), ((Number) r.get("segmenterBf16OverFp32")).doubleValue() >= 2 ? "met" : "NOT met",
+                    r.get("bf16PeakOverFp32Peak"), r.get("bf16MaxProbabilityDifference"), r.get("bf16FlippedShare")));
+        }
         return lines;
     }
 

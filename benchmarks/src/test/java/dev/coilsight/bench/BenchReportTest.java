@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.bench.roofline.MachinePeak;
+import dev.coilsight.bench.roofline.PrecisionComparison;
+import dev.coilsight.model.Precision;
 import dev.coilsight.bench.roofline.Roofline;
 
 class BenchReportTest {
@@ -74,7 +76,8 @@ class BenchReportTest {
     void theRooflineSaysWhatTheBareRateIsInGflopsAndAsAShareOfTheMeasuredPeak() throws Exception {
         BenchReport plain = report();
         Roofline roofline = new Roofline(OptionalDouble.of(13.9), OptionalDouble.of(29.6),
-                new MachinePeak("Test CPU", List.of("avx512f", "avx512_bf16"), 300.0, 900.0));
+                new MachinePeak("Test CPU", List.of("avx512f", "avx512_bf16"), 300.0, 900.0),
+                new PrecisionComparison(Precision.BF16, 5.0, 9.0, List.of(1.7, 1.9, 2.1), 0.024, 0.003));
         BenchReport r = new BenchReport(plain.setup(), plain.images(), plain.defectiveImages(), plain.rounds(), plain.latency(), plain.latencyRate(),
                 plain.overhead(), plain.overheadNoLinger(), roofline);
 
@@ -89,6 +92,13 @@ class BenchReportTest {
         assertThat(json.get("bareOverFp32Peak").asDouble()).isCloseTo(1.34, org.assertj.core.data.Offset.offset(0.001));
         assertThat(String.join("\n", r.toLines())).contains("classifier 13.9 GFLOP/image, segmenter 29.6 GFLOP/image")
                 .contains("Test CPU [avx512f, avx512_bf16]").contains("at 1.34 of the fp32 peak");
+        // The ratio is the median of the rounds' ratios, not the ratio of the median rates (9 / 5 = 1.8).
+        assertThat(json.get("segmenterBf16OverFp32").asDouble()).isEqualTo(1.9);
+        assertThat(json.get("segmenterPrecisionUsed").asText()).isEqualTo("bf16");
+        assertThat(json.get("bf16MaxProbabilityDifference").asDouble()).isEqualTo(0.024);
+        assertThat(json.get("bf16PeakOverFp32Peak").asDouble()).isEqualTo(3.0);
+        assertThat(String.join("\n", r.toLines())).contains("bf16 / fp32 = 1.9 (rounds [1.7, 1.9, 2.1]; target >= 2: NOT met; "
+                + "the matrix products' bf16 / fp32 = 3.0)");
         assertThat(new ObjectMapper().readTree(plain.toJson()).has("gflopPerImage")).as("no roofline, no keys").isFalse();
     }
 

@@ -32,19 +32,30 @@ public final class LoadedModel implements AutoCloseable {
     private final ZooModel<Preprocessor.Prepared, float[]> model;
     private final Preprocessor preprocessor;
 
-    private LoadedModel(Path directory, ModelCard card, ZooModel<Preprocessor.Prepared, float[]> model) {
+    private final Precision precision;
+
+    private LoadedModel(Path directory, ModelCard card, ZooModel<Preprocessor.Prepared, float[]> model, Precision precision) {
         this.directory = directory;
         this.card = card;
         this.model = model;
+        this.precision = precision;
         this.preprocessor = new Preprocessor(card.input());
     }
 
     /**
-     * Loads fully offline (DJL would otherwise try to download an engine).
+     * Loads fully offline (DJL would otherwise try to download an engine), in fp32.
      *
      * @throws ModelLoadException naming the directory and what is wrong
      */
     public static LoadedModel load(Path directory) {
+        return load(directory, Precision.FP32);
+    }
+
+    /**
+     * Loads in the given precision where this machine runs it: bf16 asked for on a GPU, or on a CPU without bf16
+     * instructions, runs in fp32 and says so in the log ({@link #precision()} tells which).
+     */
+    public static LoadedModel load(Path directory, Precision requested) {
         System.setProperty("ai.djl.offline", "true");
         if (!Files.isDirectory(directory)) {
             throw new ModelLoadException("model directory " + directory + " does not exist");
@@ -58,27 +69,48 @@ public final class LoadedModel implements AutoCloseable {
         if (!Files.isRegularFile(directory.resolve("saved_model.pb"))) {
             throw new ModelLoadException(directory + " has model.json but no saved_model.pb");
         }
-        Criteria<Preprocessor.Prepared, float[]> criteria = Criteria.builder()
+        Precision precision = runnable(requested, card);
+        Criteria.Builder<Preprocessor.Prepared, float[]> criteria = Criteria.builder()
                 .setTypes(Preprocessor.Prepared.class, float[].class)
                 .optEngine(ENGINE)
                 .optModelPath(directory)
                 .optOption("Tags", "serve")
                 .optOption("SignatureDefKey", card.signature())
-                .optTranslator(new ProbabilityTranslator(card.outputName()))
-                .build();
+                .optTranslator(new ProbabilityTranslator(card.outputName()));
+        if (precision != Precision.FP32) {
+            criteria.optOption("ConfigProto", precision.sessionConfig());
+        }
         try {
-            ZooModel<Preprocessor.Prepared, float[]> model = criteria.loadModel();
-            LOG.info("loaded model {} version {} ({}) from {} on {}", card.name(), card.version(), card.task(), directory,
-                    gpuAvailable() ? "GPU" : "CPU");
-            return new LoadedModel(directory, card, model);
+            ZooModel<Preprocessor.Prepared, float[]> model = criteria.build().loadModel();
+            LOG.info("loaded model {} version {} ({}) from {} on {} in {}", card.name(), card.version(), card.task(), directory,
+                    gpuAvailable() ? "GPU" : "CPU", precision);
+            return new LoadedModel(directory, card, model, precision);
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
             throw new ModelLoadException("cannot load the SavedModel in " + directory + ": " + e.getMessage(), e);
         }
     }
 
+    private static Precision runnable(Precision requested, ModelCard card) {
+        if (requested == Precision.FP32) {
+            return requested;
+        }
+        String instead = gpuAvailable() ? "a GPU (the rewrite is oneDNN's, for CPUs)"
+                : CpuFeatures.ofThisMachine().bf16() ? null : "a CPU without bf16 instructions (neither avx512_bf16 nor amx_bf16)";
+        if (instead != null) {
+            LOG.info("model {}: {} asked for, running fp32 on {}", card.name(), requested, instead);
+            return Precision.FP32;
+        }
+        return requested;
+    }
+
     /** Whether DJL's TensorFlow engine runs on a CUDA device (it falls back to CPU silently otherwise). */
     public static boolean gpuAvailable() {
         return Engine.getEngine(ENGINE).hasCapability(StandardCapabilities.CUDA);
+    }
+
+    /** The precision the model runs in (fp32 where the one asked for cannot run here). */
+    public Precision precision() {
+        return precision;
     }
 
     public ModelCard card() {

@@ -69,7 +69,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
                     + "(it would silently run on the CPU); refusing to start");
         }
         this.metrics = new WorkerMetrics(stage.name());
-        this.models = new ModelManager(config.modelDir(), stage.task(), config.modelPoll(), metrics);
+        this.models = new ModelManager(config.modelDir(), stage.task(), config.precision(), config.modelPoll(), metrics);
         models.start();
         this.registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
         this.ops = new HttpFront(stage.name(), config.http(), this::health, this::readiness, metrics::scrape);

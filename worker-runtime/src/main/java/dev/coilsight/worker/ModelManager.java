@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Precision;
 
 /**
  * The model a worker serves, swapped without a restart: every poll interval it reads the configured
@@ -31,6 +32,7 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private final String requiredTask;
+    private final Precision precision;
     private final Duration poll;
     private final WorkerMetrics metrics;
     private final ScheduledExecutorService watcher;
@@ -39,9 +41,10 @@ public final class ModelManager implements AutoCloseable {
     private long generation;
     private boolean closed;
 
-    public ModelManager(Path modelDir, String requiredTask, Duration poll, WorkerMetrics metrics) {
+    public ModelManager(Path modelDir, String requiredTask, Precision precision, Duration poll, WorkerMetrics metrics) {
         this.configured = modelDir;
         this.requiredTask = requiredTask;
+        this.precision = precision;
         this.poll = poll;
         this.metrics = metrics;
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -129,7 +132,7 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private LoadedModel load(Path dir, Identity identity) {
-        LoadedModel model = LoadedModel.load(dir);
+        LoadedModel model = LoadedModel.load(dir, precision);
         if (!model.card().task().equals(requiredTask)) {
             model.close();
             throw new LoadedModel.ModelLoadException("model " + model.card().name() + " in " + dir + " is a "

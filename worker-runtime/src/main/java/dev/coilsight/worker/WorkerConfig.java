@@ -9,6 +9,7 @@ import java.util.Optional;
 import dev.coilsight.config.Env;
 import dev.coilsight.http.HttpSettings;
 import dev.coilsight.image.ImageLimits;
+import dev.coilsight.model.Precision;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 
@@ -27,6 +28,8 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  *   <li>{@code COILSIGHT_MODEL_DIR} [the service's]: SavedModel + model.json, may be a symbolic link;
  *       {@code COILSIGHT_MODEL_POLL_MS} [5000]: how often model.json and the link target are checked for a new model</li>
  *   <li>{@code COILSIGHT_REQUIRE_GPU} [false]: refuse to start when the TensorFlow engine has no CUDA device</li>
+ *   <li>{@code COILSIGHT_PRECISION} [fp32]: fp32 or bf16 ({@link Precision}); bf16 runs in fp32 on a GPU or a CPU without bf16
+ *       instructions, with a log line saying so</li>
  *   <li>{@code COILSIGHT_HTTP_*}: the ops port's /health, /ready, /metrics ({@link HttpSettings}; port: the service's, 4 requests at once)</li>
  *   <li>{@code COILSIGHT_MAX_IMAGE_BYTES} [20971520], {@code COILSIGHT_MAX_IMAGE_WIDTH} [8192], {@code COILSIGHT_MAX_IMAGE_HEIGHT} [8192],
  *       {@code COILSIGHT_MAX_IMAGE_PIXELS} [40000000]: larger images go to the dead-letter topic undecoded</li>
@@ -60,6 +63,7 @@ public record WorkerConfig(
         Path modelDir,
         Duration modelPoll,
         boolean requireGpu,
+        Precision precision,
         HttpSettings http,
         ImageLimits limits,
         Duration transactionTimeout,
@@ -124,6 +128,7 @@ public record WorkerConfig(
                 Path.of(env.string("COILSIGHT_MODEL_DIR", defaults.modelDir().toString())),
                 env.millis("COILSIGHT_MODEL_POLL_MS", 5_000),
                 env.flag("COILSIGHT_REQUIRE_GPU", false),
+                precision(env),
                 HttpSettings.fromEnv(env, defaults.httpPort(), 4),
                 new ImageLimits(env.number("COILSIGHT_MAX_IMAGE_BYTES", ImageLimits.DEFAULT.maxBytes()),
                         env.integer("COILSIGHT_MAX_IMAGE_WIDTH", ImageLimits.DEFAULT.maxWidth()),
@@ -135,6 +140,15 @@ public record WorkerConfig(
                 env.atLeast("COILSIGHT_MODEL_FAILURE_BATCHES", 3, 1),
                 Path.of(env.string("COILSIGHT_STATE_DIR", defaultStateDir(service).toString())),
                 env.passThrough(KAFKA_PREFIX));
+    }
+
+    private static Precision precision(Env env) {
+        String value = env.string("COILSIGHT_PRECISION", Precision.FP32.toString());
+        try {
+            return Precision.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("COILSIGHT_PRECISION: " + e.getMessage());
+        }
     }
 
     /** Where the crash-loop breaker keeps its in-flight journals: the temporary folder unless set. */
@@ -178,6 +192,7 @@ public record WorkerConfig(
         out.put("COILSIGHT_MODEL_DIR", modelDir.toString());
         out.put("COILSIGHT_MODEL_POLL_MS", String.valueOf(modelPoll.toMillis()));
         out.put("COILSIGHT_REQUIRE_GPU", String.valueOf(requireGpu));
+        out.put("COILSIGHT_PRECISION", precision.toString());
         out.putAll(http.describe());
         out.put("COILSIGHT_MAX_IMAGE_BYTES", String.valueOf(limits.maxBytes()));
         out.put("COILSIGHT_MAX_IMAGE_WIDTH", String.valueOf(limits.maxWidth()));

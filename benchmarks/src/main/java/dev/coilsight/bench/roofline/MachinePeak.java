@@ -1,9 +1,5 @@
 package dev.coilsight.bench.roofline;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -18,21 +14,23 @@ import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 
+import dev.coilsight.model.CpuFeatures;
+
 /**
  * What this machine's cores reach on the arithmetic the models are made of: a square matrix product through the same
  * TensorFlow natives (and so oneDNN) as the models, in fp32 and in bf16, best of a few timed runs; beside the CPU's
  * model and the vector features that decide which kernels oneDNN may use.
  *
- * @param features the relevant flags of /proc/cpuinfo present (avx2, avx512f, avx512_bf16, amx_bf16, amx_tile)
+ * @param features the relevant flags of /proc/cpuinfo present ({@link CpuFeatures#FLAGS})
  */
 public record MachinePeak(String cpu, List<String> features, double fp32Gflops, double bf16Gflops) {
 
-    private static final List<String> FLAGS = List.of("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile");
     private static final int N = 1024;
 
     /** Measures for about {@code seconds} per precision. */
     public static MachinePeak measure(double seconds) {
-        return new MachinePeak(cpuModel(), cpuFeatures(), matmulGflops(false, seconds), matmulGflops(true, seconds));
+        CpuFeatures cpu = CpuFeatures.ofThisMachine();
+        return new MachinePeak(cpu.model(), cpu.features(), matmulGflops(false, seconds), matmulGflops(true, seconds));
     }
 
     private static double matmulGflops(boolean bf16, double seconds) {
@@ -66,25 +64,6 @@ public record MachinePeak(String cpu, List<String> features, double fp32Gflops, 
                 }
                 return best;
             }
-        }
-    }
-
-    private static String cpuModel() {
-        return cpuinfo().lines().filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
-                .orElse(System.getProperty("os.arch"));
-    }
-
-    private static List<String> cpuFeatures() {
-        List<String> flags = cpuinfo().lines().filter(l -> l.startsWith("flags")).findFirst()
-                .map(l -> Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))).orElse(List.of());
-        return FLAGS.stream().filter(flags::contains).toList();
-    }
-
-    private static String cpuinfo() {
-        try {
-            return Files.readString(Path.of("/proc/cpuinfo"));
-        } catch (IOException e) {
-            return "";
         }
     }
 }

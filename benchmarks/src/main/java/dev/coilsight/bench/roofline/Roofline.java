@@ -6,9 +6,12 @@ import java.util.OptionalDouble;
 
 /**
  * The bench's figures as fractions of the machine's limit: GFLOP per image of each model, the machine's measured fp32
- * and bf16 matrix-product rates, and what a rate of images/s amounts to in GFLOP/s.
+ * and bf16 matrix-product rates, what a rate of images/s amounts to in GFLOP/s, and the segmenter in both precisions.
+ *
+ * @param precision the segmenter in fp32 against bf16; null when not measured
  */
-public record Roofline(OptionalDouble classifierGflopPerImage, OptionalDouble segmenterGflopPerImage, MachinePeak peak) {
+public record Roofline(OptionalDouble classifierGflopPerImage, OptionalDouble segmenterGflopPerImage, MachinePeak peak,
+                       PrecisionComparison precision) {
 
     /** GFLOP per image of the work the bench times: every image classified, the {@code defectiveShare} segmented. */
     public OptionalDouble gflopPerImage(double defectiveShare) {
@@ -29,9 +32,13 @@ public record Roofline(OptionalDouble classifierGflopPerImage, OptionalDouble se
         out.put("bareGflopPerSec", achieved);
         out.put("fp32PeakGflopPerSec", round(peak.fp32Gflops()));
         out.put("bf16PeakGflopPerSec", round(peak.bf16Gflops()));
+        out.put("bf16PeakOverFp32Peak", round(peak.bf16Gflops() / peak.fp32Gflops()));
         out.put("bareOverFp32Peak", achieved == null ? null : round(achieved / peak.fp32Gflops()));
         out.put("cpu", peak.cpu());
         out.put("cpuFeatures", peak.features());
+        if (precision != null) {
+            out.putAll(precision.toMap());
+        }
         return out;
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cli.PrecisionOption;
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
 import dev.coilsight.model.LoadedModel;
@@ -59,6 +60,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--record-as", paramLabel = "LABEL", description = "Also store the figures in model.json under metrics.LABEL (e.g. 'val').")
     String recordAs;
+
+    @CommandLine.Mixin
+    PrecisionOption precision;
 
     @CommandLine.Mixin
     LoggingOptions logging;
@@ -130,7 +134,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private EvaluationResult evaluate(LabeledDataset data) throws java.io.IOException {
-        try (LoadedModel model = LoadedModel.load(modelDir)) {
+        try (LoadedModel model = LoadedModel.load(modelDir, precision.get())) {
             Evaluator evaluator = new Evaluator(model, System.err);
             EvaluationReport html = report == null ? null : new EvaluationReport(report, examples);
             ThresholdSweep.Objective objective = !tune ? null : switch (tuneFor) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -12,8 +13,9 @@ import dev.coilsight.model.ModelCard;
 import dev.coilsight.trainer.net.Architecture;
 
 /**
- * Writes a model directory: the serving SavedModel (no optimiser state; a classifier whose card pools its windows in
- * the graph gets that graph) and its {@code model.json}.
+ * Writes a model directory: the serving SavedModel (no optimiser state, batch norms folded; a classifier whose card
+ * pools its windows in the graph gets that graph) and its {@code model.json}, whose architecture says whether the batch
+ * norms are folded.
  */
 public final class ModelExporter {
 
@@ -28,10 +30,15 @@ public final class ModelExporter {
             Files.createDirectories(dir.getParent() == null ? dir.toAbsolutePath().getParent() : dir.getParent());
             ModelCard.Decision decision = card.decision();
             int[] pooledWindow = decision != null && decision.pooledInGraph() ? new int[] {decision.windowHeight(), decision.windowWidth()} : null;
+            boolean folded;
             try (ServingGraph serving = new ServingGraph(arch, weights, 0, pooledWindow)) {
                 serving.export(dir);
+                folded = serving.batchNormFolded();
             }
-            card.write(dir);
+            Map<String, Object> architecture = new LinkedHashMap<>(card.architecture() == null ? Map.of() : card.architecture());
+            architecture.put("batchNormFolded", folded);
+            new ModelCard(card.name(), card.version(), card.task(), card.signature(), card.input(), card.outputName(), card.classes(),
+                    card.decision(), architecture, card.training(), card.metrics()).write(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the model to " + dir, e);
         }

@@ -17,8 +17,9 @@ import dev.coilsight.trainer.net.NetworkGraph;
 import dev.coilsight.trainer.net.Networks;
 
 /**
- * The serving graph: the network with batch norm in inference mode, the sigmoid on top, no
- * optimiser state. Exported as a SavedModel with signature {@code serving_default}
+ * The serving graph: the network in inference mode with its batch norms folded into the convolutions before them
+ * ({@link Layers.BatchNorm#FOLDED}; unless {@link Networks#foldable} says no), the sigmoid on top, no optimiser state.
+ * Its variables are the training graph's, so weights move between the two (and models between runs) by name. Exported as a SavedModel with signature {@code serving_default}
  * (input {@value #INPUT}, output {@value #OUTPUT}).
  */
 public final class ServingGraph extends NetworkGraph {
@@ -27,6 +28,7 @@ public final class ServingGraph extends NetworkGraph {
     public static final String INPUT = "input";
     public static final String OUTPUT = "probabilities";
 
+    private final boolean batchNormFolded;
     private final Placeholder<TFloat32> input;
     private final Operand<TFloat32> probabilities;
 
@@ -41,12 +43,19 @@ public final class ServingGraph extends NetworkGraph {
     public ServingGraph(Architecture arch, Map<String, float[]> weights, int threads, int[] pooledWindow) {
         super(arch);
         input = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, arch.channels())));
-        Layers layers = new Layers(tf, parameters, false);
+        boolean fold = Networks.foldable(weights);
+        batchNormFolded = fold;
+        Layers layers = new Layers(tf, parameters, fold ? Layers.BatchNorm.FOLDED : Layers.BatchNorm.INFERENCE);
         Operand<TFloat32> logits = pooledWindow == null ? Networks.logits(arch, layers, input)
                 : Networks.pooledWindowLogits(arch, layers, input, pooledWindow[0], pooledWindow[1]);
         probabilities = tf.withName(OUTPUT).math.sigmoid(logits);
         open(threads);
         assign(weights);
+    }
+
+    /** Whether the batch norms are folded (all but never not: {@link Networks#foldable}). */
+    public boolean batchNormFolded() {
+        return batchNormFolded;
     }
 
     public float[] predict(float[] images, Shape shape) {

@@ -14,8 +14,10 @@ import dev.coilsight.model.ModelCard;
  * @param kind        segmenter (ResUNet) or classifier (ResNet-style, same encoder)
  * @param channels    1 (gray) or 3 (RGB)
  * @param classes     output channels: defect classes for a segmenter, 1 ("defective") for a classifier
- * @param width       filters of the first block; stage i has {@code width * 2^i}, capped at {@code 8 * width}
- * @param depth       residual encoder stages after the first block (the seed design uses 3)
+ * @param width       filters of the first block and of the first residual stage; each later stage doubles them (stage
+ *                    {@code i >= 1} has {@code width * 2^(i-1)}), the bottleneck has {@code width * 2^depth}, all capped at
+ *                    {@code 8 * width} ({@link #filters}, {@link #bottleneckFilters})
+ * @param depth       residual encoder stages after the first block (the shipped models use 3)
  */
 public record Architecture(Kind kind, int channels, int classes, int width, int depth) {
 

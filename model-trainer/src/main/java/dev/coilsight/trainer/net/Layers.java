@@ -17,24 +17,41 @@ import dev.coilsight.trainer.net.Parameters.Init;
 import dev.coilsight.trainer.net.Parameters.Role;
 
 /**
- * The building blocks of both networks (NHWC, float32). One instance builds one graph, either
- * for training (batch norm uses batch statistics and updates its running averages) or for
- * serving (batch norm uses the running averages, nothing is updated).
+ * The building blocks of both networks (NHWC, float32). One instance builds one graph in one {@link BatchNorm} mode.
  */
 public final class Layers {
 
-    private static final float BN_EPSILON = 1e-3f;
+    /** How batch norm runs in the graph being built. */
+    public enum BatchNorm {
+        /** Batch statistics, running averages updated with every step. */
+        TRAINING,
+        /** The running averages, nothing updated. */
+        INFERENCE,
+        /**
+         * Inference, with every batch norm that directly follows a convolution folded into that convolution's kernel and
+         * bias, computed in the graph from the same variables: TensorFlow's fp32 CPU path fuses them at run time, its
+         * bf16 path does not (and its bf16 batch norm on narrow layers is a slow reference kernel). The stem's batch
+         * norm, after a ReLU, becomes a scale and shift after the pooling that follows it.
+         */
+        FOLDED
+    }
+
+    static final float BN_EPSILON = 1e-3f;
     private static final float BN_MOMENTUM = 0.99f;
 
     private final Ops tf;
     private final Parameters parameters;
-    private final boolean training;
+    private final BatchNorm batchNorm;
     private final List<Op> runningStatisticUpdates = new ArrayList<>();
 
     public Layers(Ops tf, Parameters parameters, boolean training) {
+        this(tf, parameters, training ? BatchNorm.TRAINING : BatchNorm.INFERENCE);
+    }
+
+    public Layers(Ops tf, Parameters parameters, BatchNorm batchNorm) {
         this.tf = tf;
         this.parameters = parameters;
-        this.training = training;
+        this.batchNorm = batchNorm;
     }
 
     public Ops tf() {
@@ -61,7 +78,7 @@ public final class Layers {
         Variable<TFloat32> beta = parameters.create(name + "/beta", Shape.of(channels), Role.TRAINABLE, Init.ZEROS);
         Variable<TFloat32> mean = parameters.create(name + "/moving_mean", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ZEROS);
         Variable<TFloat32> variance = parameters.create(name + "/moving_variance", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ONES);
-        if (!training) {
+        if (batchNorm != BatchNorm.TRAINING) {
             return tf.nn.fusedBatchNorm(x, gamma, beta, mean, variance,
                     FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(false)).y();
         }
@@ -82,9 +99,47 @@ public final class Layers {
         return tf.nn.relu(x);
     }
 
-    /** 3x3 conv + ReLU + batch norm: the first block of the seed design. */
-    public Operand<TFloat32> stem(String name, Operand<TFloat32> x, int in, int out) {
-        return batchNorm(name + "/bn", relu(conv(name + "/conv", x, 3, in, out, true)), out);
+    /**
+     * A bias-free convolution and the batch norm on its output; in mode {@link BatchNorm#FOLDED} one convolution whose
+     * kernel and bias are computed in the graph from the same variables: {@code w * s} and {@code beta - mean * s} with
+     * {@code s = gamma / sqrt(variance + eps)}.
+     */
+    public Operand<TFloat32> convBatchNorm(String convName, String bnName, Operand<TFloat32> x, int kernel, int in, int out) {
+        if (batchNorm != BatchNorm.FOLDED) {
+            return batchNorm(bnName, conv(convName, x, kernel, in, out, false), out);
+        }
+        Variable<TFloat32> w = parameters.create(convName + "/w", Shape.of(kernel, kernel, in, out), Role.TRAINABLE, Init.HE_NORMAL);
+        Affine affine = batchNormAffine(bnName, out);
+        Operand<TFloat32> folded = tf.math.mul(w, affine.scale());
+        return tf.nn.biasAdd(tf.nn.conv2d(x, folded, List.of(1L, 1L, 1L, 1L), "SAME"), affine.shift());
+    }
+
+    /** A batch norm in inference as {@code x * scale + shift} per channel. */
+    private record Affine(Operand<TFloat32> scale, Operand<TFloat32> shift) {
+    }
+
+    /** The variables of batch norm {@code name} (as {@link #batchNorm} creates them) as a scale and shift. */
+    private Affine batchNormAffine(String name, int channels) {
+        Variable<TFloat32> gamma = parameters.create(name + "/gamma", Shape.of(channels), Role.TRAINABLE, Init.ONES);
+        Variable<TFloat32> beta = parameters.create(name + "/beta", Shape.of(channels), Role.TRAINABLE, Init.ZEROS);
+        Variable<TFloat32> mean = parameters.create(name + "/moving_mean", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ZEROS);
+        Variable<TFloat32> variance = parameters.create(name + "/moving_variance", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ONES);
+        Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(variance, tf.constant(BN_EPSILON))));
+        return new Affine(scale, tf.math.sub(beta, tf.math.mul(mean, scale)));
+    }
+
+    /**
+     * The first block, 3x3 conv + ReLU + batch norm, then 2x2 max-pooling. Folded, the batch norm (after the ReLU, so
+     * not foldable into the convolution) becomes a per-channel scale and shift after the pooling, on a quarter of the
+     * values: the same result as long as no scale is negative ({@link Networks#foldable}).
+     */
+    public Operand<TFloat32> stemPooled(String name, Operand<TFloat32> x, int in, int out) {
+        Operand<TFloat32> activated = relu(conv(name + "/conv", x, 3, in, out, true));
+        if (batchNorm != BatchNorm.FOLDED) {
+            return maxPool2(batchNorm(name + "/bn", activated, out));
+        }
+        Affine affine = batchNormAffine(name + "/bn", out);
+        return tf.nn.biasAdd(tf.math.mul(maxPool2(activated), affine.scale()), affine.shift());
     }
 
     /**
@@ -92,9 +147,9 @@ public final class Layers {
      * changes), then ReLU.
      */
     public Operand<TFloat32> residual(String name, Operand<TFloat32> x, int in, int out) {
-        Operand<TFloat32> y = relu(batchNorm(name + "/bn1", conv(name + "/conv1", x, 3, in, out, false), out));
-        y = batchNorm(name + "/bn2", conv(name + "/conv2", y, 3, out, out, false), out);
-        Operand<TFloat32> shortcut = in == out ? x : batchNorm(name + "/proj_bn", conv(name + "/proj", x, 1, in, out, false), out);
+        Operand<TFloat32> y = relu(convBatchNorm(name + "/conv1", name + "/bn1", x, 3, in, out));
+        y = convBatchNorm(name + "/conv2", name + "/bn2", y, 3, out, out);
+        Operand<TFloat32> shortcut = in == out ? x : convBatchNorm(name + "/proj", name + "/proj_bn", x, 1, in, out);
         return relu(tf.math.add(y, shortcut));
     }
 

@@ -2,6 +2,7 @@ package dev.coilsight.trainer.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.tensorflow.op.Ops;
 
@@ -9,13 +10,14 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The two networks of the seed design, sharing one encoder so that a classifier can start from
+ * The two networks (DESIGN.md, "Models"), sharing one encoder so that a classifier can start from
  * a segmenter's encoder. Every encoder variable is named {@code enc/...}; that prefix is what
  * transfer learning copies and freezes.
  */
 public final class Networks {
 
     public static final String ENCODER_PREFIX = "enc/";
+    private static final String STEM = ENCODER_PREFIX + "stem";
 
     private Networks() {
     }
@@ -30,13 +32,26 @@ public final class Networks {
     }
 
     /**
+     * Whether a serving graph with folded batch norms ({@link Layers.BatchNorm#FOLDED}) computes exactly what these
+     * weights compute with them apart: the stem's batch norm moves behind a max-pooling, which holds for scales that
+     * are not negative (the pooling would pick the other extreme). Trained weights all but never have one.
+     */
+    public static boolean foldable(Map<String, float[]> weights) {
+        for (float gamma : weights.getOrDefault(STEM + "/bn/gamma", new float[0])) {
+            if (gamma < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * First block (3x3 conv + ReLU + BN) and max-pooling, then {@code depth} residual blocks each
      * followed by max-pooling (their outputs before pooling are the skips), then the bottleneck
      * residual block.
      */
     private static Encoded encode(Architecture arch, Layers l, Operand<TFloat32> input) {
-        Operand<TFloat32> x = l.stem("enc/stem", input, arch.channels(), arch.filters(0));
-        x = l.maxPool2(x);
+        Operand<TFloat32> x = l.stemPooled(STEM, input, arch.channels(), arch.filters(0));
         List<Operand<TFloat32>> skips = new ArrayList<>();
         int in = arch.filters(0);
         for (int stage = 1; stage <= arch.depth(); stage++) {

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cli.PrecisionOption;
 import dev.coilsight.metrics.ImageSet;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
@@ -52,6 +53,9 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "4", description = "Images of one size per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @CommandLine.Mixin
+    PrecisionOption precision;
 
     @CommandLine.Mixin
     LoggingOptions logging;
@@ -97,8 +101,8 @@ public final class PredictCommand implements Callable<Integer> {
         List<String> failed = new ArrayList<>();
         int gated;
         ModelCard card;
-        try (LoadedModel segmenter = LoadedModel.load(modelDir);
-             LoadedModel classifier = classifierDir == null ? null : LoadedModel.load(classifierDir)) {
+        try (LoadedModel segmenter = LoadedModel.load(modelDir, precision.get());
+             LoadedModel classifier = classifierDir == null ? null : LoadedModel.load(classifierDir, precision.get())) {
             card = segmenter.card();
             int[] clean = {0};
             try (FolderPredictor predictor = newPredictor(segmenter, classifier);

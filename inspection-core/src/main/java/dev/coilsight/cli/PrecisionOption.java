@@ -1,0 +1,26 @@
+package dev.coilsight.cli;
+
+import dev.coilsight.model.Precision;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** {@code --precision}: the arithmetic a command runs its models in, as {@code COILSIGHT_PRECISION} sets it for the workers. */
+public final class PrecisionOption {
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16", converter = Converter.class,
+            description = {"Run the models in fp32 or bf16 (TensorFlow's oneDNN mixed-precision rewrite), as the workers' COILSIGHT_PRECISION;",
+                    "bf16 runs in fp32 on a CPU without bf16 instructions, with a log line saying so (default: ${DEFAULT-VALUE})."})
+    Precision precision = Precision.FP32;
+
+    public Precision get() {
+        return precision;
+    }
+
+    /** Parses fp32 / bf16 in any case. */
+    public static final class Converter implements ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            return Precision.parse(value);
+        }
+    }
+}

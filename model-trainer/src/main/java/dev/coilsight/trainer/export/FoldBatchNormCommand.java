@@ -1,0 +1,194 @@
+package dev.coilsight.trainer.export;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+import dev.coilsight.cli.CommandLines;
+import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.image.ColorMode;
+import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.model.ModelCard;
+import dev.coilsight.model.Preprocessor;
+import dev.coilsight.trainer.net.Architecture;
+import dev.coilsight.trainer.net.Networks;
+import dev.coilsight.trainer.net.SavedModelWeights;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./coilsight fold-batch-norm}: re-exports a Coilsight model exported before serving graphs were folded, with its
+ * batch norms folded ({@link dev.coilsight.trainer.net.Layers.BatchNorm#FOLDED}), and checks that both give the same
+ * probabilities.
+ */
+@Command(name = "fold-batch-norm", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Re-export a Coilsight model with every batch norm folded into the convolution before it (the stem's into a scale",
+                "and shift after its pooling): the same function with fewer ops, which bf16 inference needs to pay (docs/MODELS.md).",
+                "Models trained now are exported folded already. Both models then predict the same random batch (or the images of",
+                "--check-on) and the largest difference between their probabilities is printed; above 1e-4 the command fails.",
+                "Exit code 0 on success, 1 when the outputs differ, 2 on bad input."})
+public final class FoldBatchNormCommand implements Callable<Integer> {
+
+    /** Float32 rounding moves probabilities by about 1e-6; anything near this is a wrong fold. */
+    static final double TOLERANCE = 1e-4;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model's directory (SavedModel + model.json, with an architecture in its card).")
+    Path modelDir;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where to write the folded model (not MODEL itself).")
+    Path output;
+
+    @Option(names = "--check-on", paramLabel = "DIR",
+            description = "Check on the first 4 images of this folder, prepared as the workers prepare them, instead of a random batch.")
+    Path checkOn;
+
+    @CommandLine.Mixin
+    LoggingOptions logging;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(CommandLines.create(new FoldBatchNormCommand(), "fold-batch-norm").execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        logging.apply("fold-batch-norm");
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.toAbsolutePath().normalize().equals(modelDir.toAbsolutePath().normalize())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--output must be another folder than MODEL, which the check reads");
+        }
+        ModelCard card = ModelCard.read(modelDir);
+        Architecture arch = Architecture.recorded(card).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                modelDir + "'s card records no architecture (only Coilsight's own models can be re-exported)"));
+        Map<String, float[]> weights = SavedModelWeights.read(modelDir);
+        if (!Networks.foldable(weights)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), modelDir + " has a batch norm with a negative scale before a pooling: "
+                    + "it cannot be folded exactly, and is served as it is");
+        }
+        ModelExporter.export(arch, weights, card, output);
+        Agreement agreement = compare(card, arch);
+        double difference = agreement.largestDifference();
+        out.printf(Locale.ROOT, "wrote %s: %s with its batch norms folded; probabilities (%.3g to %.3g) on %s differ by at most %.2g%n",
+                output, card.name(), agreement.lowest(), agreement.highest(), checkOn == null ? "a random batch" : checkOn, difference);
+        out.flush();
+        if (difference > TOLERANCE) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "fold-batch-norm: the folded model differs by %.2g (more than %.0e): do not use %s%n",
+                    difference, TOLERANCE, output);
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The largest difference between the two models' probabilities, and the range of the original's. */
+    record Agreement(double largestDifference, double lowest, double highest) {
+    }
+
+    /** One input tensor. */
+    private record Input(Shape shape, float[] values) {
+    }
+
+    private Agreement compare(ModelCard card, Architecture arch) {
+        double max = 0;
+        double low = 1;
+        double high = 0;
+        for (Input input : checkOn != null ? imagesOf(card) : List.of(randomBatch(card, arch))) {
+            float[] before = predict(modelDir, card, input);
+            float[] after = predict(output, card, input);
+            for (int i = 0; i < before.length; i++) {
+                max = Math.max(max, Math.abs(before[i] - after[i]));
+                low = Math.min(low, before[i]);
+                high = Math.max(high, before[i]);
+            }
+        }
+        return new Agreement(max, low, high);
+    }
+
+    private List<Input> imagesOf(ModelCard card) {
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(checkOn)) {
+            files = listed.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--check-on " + checkOn + " cannot be read: " + e.getMessage());
+        }
+        ImageDecoder decoder = new ImageDecoder();
+        Preprocessor preprocessor = new Preprocessor(card.input());
+        List<Input> inputs = new ArrayList<>();
+        for (Path file : files) {
+            if (inputs.size() == 4) {
+                break;
+            }
+            try {
+                Preprocessor.Prepared p = preprocessor.prepare(decoder.decode(file, ColorMode.forChannels(card.input().channels())));
+                inputs.add(new Input(Shape.of(1, p.height(), p.width(), p.channels()), p.values()));
+            } catch (RuntimeException e) {
+                // not an image: the folder may hold other files
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--check-on " + checkOn + " holds no image");
+        }
+        return inputs;
+    }
+
+    /**
+     * A seeded batch of four images of the size the workers feed (a fixed size, two decision windows side by side, or
+     * 4 x 8 size multiples): blocks of 16 x 16 pixels of random grey levels with noise, each image at its own
+     * brightness, so that probabilities spread out instead of saturating at 0 or 1 (a model may still saturate on them:
+     * the range is printed, and --check-on takes real images).
+     */
+    private static Input randomBatch(ModelCard card, Architecture arch) {
+        ModelCard.Decision decision = card.decision();
+        boolean windowed = decision != null && decision.windowed();
+        int height = card.input().height() != null ? card.input().height() : windowed ? decision.windowHeight() : 4 * arch.sizeMultiple();
+        int width = card.input().width() != null ? card.input().width() : windowed ? 2 * decision.windowWidth() : 8 * arch.sizeMultiple();
+        int images = 4;
+        Shape shape = Shape.of(images, height, width, arch.channels());
+        float[] values = new float[(int) shape.size()];
+        Random random = new Random(7);
+        int perImage = values.length / images;
+        for (int n = 0; n < images; n++) {
+            float base = 0.1f + 0.2f * n;
+            float[][] blocks = new float[height / 16 + 1][width / 16 + 1];
+            for (float[] row : blocks) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = random.nextFloat();
+                }
+            }
+            for (int i = 0; i < perImage; i++) {
+                int pixel = i / arch.channels();
+                float grey = blocks[pixel / width / 16][pixel % width / 16] + 0.1f * (float) random.nextGaussian();
+                values[n * perImage + i] = Math.min(1f, Math.max(0f, base + 0.1f * (grey - 0.5f)));
+            }
+        }
+        return new Input(shape, values);
+    }
+
+    private static float[] predict(Path dir, ModelCard card, Input input) {
+        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
+             TFloat32 x = TFloat32.tensorOf(input.shape(), DataBuffers.of(input.values(), true, false));
+             Result result = bundle.function(card.signature()).call(Map.of(card.input().name(), x))) {
+            TFloat32 y = (TFloat32) result.get(0);
+            float[] probabilities = new float[(int) y.shape().size()];
+            y.copyTo(DataBuffers.of(probabilities, false, false));
+            return probabilities;
+        }
+    }
+}
