@@ -100,6 +100,11 @@ class BenchReportTest {
         assertThat(String.join("\n", r.toLines())).contains("bf16 / fp32 = 1.9 (rounds [1.7, 1.9, 2.1]; target >= 2: NOT met; "
                 + "the matrix products' bf16 / fp32 = 3.0)");
         assertThat(new ObjectMapper().readTree(plain.toJson()).has("gflopPerImage")).as("no roofline, no keys").isFalse();
+        BenchReport noPrecision = new BenchReport(plain.setup(), plain.images(), plain.defectiveImages(), plain.rounds(), plain.latency(),
+                plain.latencyRate(), plain.overhead(), plain.overheadNoLinger(), new Roofline(roofline.classifierGflopPerImage(),
+                roofline.segmenterGflopPerImage(), roofline.peak(), null));
+        assertThat(new ObjectMapper().readTree(noPrecision.toJson()).has("segmenterBf16OverFp32")).as("--precision-rounds 0").isFalse();
+        assertThat(String.join("\n", noPrecision.toLines())).doesNotContain("bf16 / fp32");
     }
 
     @Test

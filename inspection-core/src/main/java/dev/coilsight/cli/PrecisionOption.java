@@ -3,6 +3,7 @@ package dev.coilsight.cli;
 import dev.coilsight.model.Precision;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code --precision}: the arithmetic a command runs its models in, as {@code COILSIGHT_PRECISION} sets it for the workers. */
 public final class PrecisionOption {
@@ -20,7 +21,11 @@ public final class PrecisionOption {
     public static final class Converter implements ITypeConverter<Precision> {
         @Override
         public Precision convert(String value) {
-            return Precision.parse(value);
+            try {
+                return Precision.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

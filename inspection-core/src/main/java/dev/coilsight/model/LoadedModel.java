@@ -69,23 +69,28 @@ public final class LoadedModel implements AutoCloseable {
         if (!Files.isRegularFile(directory.resolve("saved_model.pb"))) {
             throw new ModelLoadException(directory + " has model.json but no saved_model.pb");
         }
-        Precision precision = runnable(requested, card);
-        Criteria.Builder<Preprocessor.Prepared, float[]> criteria = Criteria.builder()
-                .setTypes(Preprocessor.Prepared.class, float[].class)
-                .optEngine(ENGINE)
-                .optModelPath(directory)
-                .optOption("Tags", "serve")
-                .optOption("SignatureDefKey", card.signature())
-                .optTranslator(new ProbabilityTranslator(card.outputName()));
-        if (precision != Precision.FP32) {
-            criteria.optOption("ConfigProto", precision.sessionConfig());
-        }
+        ZooModel<Preprocessor.Prepared, float[]> model = null;
         try {
-            ZooModel<Preprocessor.Prepared, float[]> model = criteria.build().loadModel();
+            Precision precision = runnable(requested, card);
+            Criteria.Builder<Preprocessor.Prepared, float[]> criteria = Criteria.builder()
+                    .setTypes(Preprocessor.Prepared.class, float[].class)
+                    .optEngine(ENGINE)
+                    .optModelPath(directory)
+                    .optOption("Tags", "serve")
+                    .optOption("SignatureDefKey", card.signature())
+                    .optTranslator(new ProbabilityTranslator(card.outputName()));
+            if (precision != Precision.FP32) {
+                criteria.optOption("ConfigProto", precision.sessionConfig());
+            }
+            model = criteria.build().loadModel();
+            LoadedModel loaded = new LoadedModel(directory, card, model, precision);
             LOG.info("loaded model {} version {} ({}) from {} on {} in {}", card.name(), card.version(), card.task(), directory,
                     gpuAvailable() ? "GPU" : "CPU", precision);
-            return new LoadedModel(directory, card, model, precision);
+            return loaded;
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            if (model != null) {
+                model.close();
+            }
             throw new ModelLoadException("cannot load the SavedModel in " + directory + ": " + e.getMessage(), e);
         }
     }

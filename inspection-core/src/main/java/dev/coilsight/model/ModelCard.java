@@ -153,6 +153,10 @@ public record ModelCard(String name, String version, String task, String signatu
         return new ModelCard(name, version, task, signature, input, outputName, classes, decision, architecture, training, newMetrics);
     }
 
+    public ModelCard withArchitecture(Map<String, Object> newArchitecture) {
+        return new ModelCard(name, version, task, signature, input, outputName, classes, decision, newArchitecture, training, metrics);
+    }
+
     public ModelCard withDecision(Decision newDecision) {
         return new ModelCard(name, version, task, signature, input, outputName, classes, newDecision, architecture, training, metrics);
     }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RewriterConfig;
 
 /** bf16 runs where the CPU has bf16 instructions, gives nearly the fp32 probabilities, and falls back to fp32 elsewhere. */
 class PrecisionTest {
@@ -35,7 +38,21 @@ class PrecisionTest {
     }
 
     @Test
-    void theSegmenterInBf16RunsWhereTheCpuCanAndStaysWithinFewHundredthsOfFp32() {
+    void bf16AsksTensorFlowForItsOnednnBfloat16RewriteAndKeepsDjlsThreadSettings() throws Exception {
+        ConfigProto bf16 = ConfigProto.parseFrom(Base64.getDecoder().decode(Precision.BF16.sessionConfig()));
+        assertThat(bf16.getGraphOptions().getRewriteOptions().getAutoMixedPrecisionOnednnBfloat16()).isEqualTo(RewriterConfig.Toggle.ON);
+        ConfigProto fp32 = ConfigProto.parseFrom(Base64.getDecoder().decode(Precision.FP32.sessionConfig()));
+        assertThat(fp32.getGraphOptions().getRewriteOptions().getAutoMixedPrecisionOnednnBfloat16()).isNotEqualTo(RewriterConfig.Toggle.ON);
+        System.setProperty("ai.djl.tensorflow.num_intraop_threads", "3");
+        try {
+            assertThat(ConfigProto.parseFrom(Base64.getDecoder().decode(Precision.BF16.sessionConfig())).getIntraOpParallelismThreads()).isEqualTo(3);
+        } finally {
+            System.clearProperty("ai.djl.tensorflow.num_intraop_threads");
+        }
+    }
+
+    @Test
+    void theSegmenterInBf16RunsWhereTheCpuCanAndGivesNearlyTheSameMasks() {
         Preprocessor.Prepared image = randomImage();
         float[] fp32;
         float[] bf16;
@@ -51,12 +68,15 @@ class PrecisionTest {
         boolean bf16Here = CpuFeatures.ofThisMachine().bf16() && !LoadedModel.gpuAvailable();
         assertThat(ran).isEqualTo(bf16Here ? Precision.BF16 : Precision.FP32);
         double max = 0;
+        int flipped = 0;
         for (int i = 0; i < fp32.length; i++) {
             max = Math.max(max, Math.abs(fp32[i] - bf16[i]));
+            flipped += (fp32[i] > 0.5f) != (bf16[i] > 0.5f) ? 1 : 0;
         }
         if (bf16Here) {
-            // bfloat16 keeps 8 bits of mantissa: the rewrite is visible, but small.
-            assertThat(max).isGreaterThan(1e-4).isLessThan(0.05);
+            // bfloat16 keeps 8 bits of mantissa: the rewrite shows in the probabilities, but hardly in the masks.
+            assertThat(max).isGreaterThan(1e-4);
+            assertThat((double) flipped / fp32.length).isLessThan(0.005);
         } else {
             assertThat(max).isZero();
         }

@@ -1,8 +1,12 @@
 package dev.coilsight.trainer;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
@@ -12,6 +16,7 @@ import dev.coilsight.trainer.data.DatasetLoader;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.train.Loss;
+import dev.coilsight.trainer.train.TrainingGraph;
 import dev.coilsight.trainer.train.TrainingOptions;
 import dev.coilsight.testsupport.SharedData;
 
@@ -39,6 +44,29 @@ public final class TinyModels {
 
     public static Architecture classifier() {
         return new Architecture(Architecture.Kind.CLASSIFIER, 1, 1, 4, 2);
+    }
+
+    /** Initial weights with batch norms that do something: gamma 0.5-1.5, beta and mean +-0.5, variance 0.2-2. */
+    public static Map<String, float[]> trainedLookingWeights(Architecture arch, long seed) {
+        Map<String, float[]> weights;
+        try (TrainingGraph graph = new TrainingGraph(arch, Loss.BCE, 0.01f, Set.of(), 1)) {
+            weights = new LinkedHashMap<>(graph.parameters().initialValues(seed));
+        }
+        Random random = new Random(seed);
+        weights.replaceAll((name, values) -> {
+            float[] v = values.clone();
+            for (int i = 0; i < v.length; i++) {
+                if (name.endsWith("/gamma")) {
+                    v[i] = 0.5f + random.nextFloat();
+                } else if (name.endsWith("/beta") || name.endsWith("/moving_mean")) {
+                    v[i] = random.nextFloat() - 0.5f;
+                } else if (name.endsWith("/moving_variance")) {
+                    v[i] = 0.2f + 1.8f * random.nextFloat();
+                }
+            }
+            return v;
+        });
+        return weights;
     }
 
     public static TrainingOptions options(Architecture arch, int epochs, int batches, Optional<Path> initFrom, boolean freeze) {

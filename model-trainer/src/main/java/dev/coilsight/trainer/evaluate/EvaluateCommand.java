@@ -16,6 +16,7 @@ import dev.coilsight.cli.PrecisionOption;
 import dev.coilsight.dataset.Datasets;
 import dev.coilsight.dataset.LabeledDataset;
 import dev.coilsight.model.LoadedModel;
+import dev.coilsight.model.Precision;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.trainer.train.CheckoutPaths;
 import picocli.CommandLine;
@@ -70,6 +71,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** What the model ran in: the precision asked for, or fp32 where that cannot run here. */
+    private Precision ranIn = Precision.FP32;
+
     public static CommandLine commandLine() {
         return CommandLines.create(new EvaluateCommand(), "evaluate");
     }
@@ -82,6 +86,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logging.apply("evaluate");
+        if (precision.get() != Precision.FP32 && (tune || recordAs != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tune and --record-as write the model's own fp32 thresholds and figures "
+                    + "into its card: leave them out with --precision " + precision.get());
+        }
         LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
         EvaluationResult result = evaluate(data);
         if (tune) {
@@ -124,10 +132,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             card.withMetrics(metrics).write(modelDir);
         }
         var out = spec.commandLine().getOut();
+        Map<String, Object> figures = result.figures();
+        if (ranIn != Precision.FP32) {
+            figures = new LinkedHashMap<>(figures);
+            figures.put("precision", ranIn.toString());
+        }
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(result.figures()));
+            out.println(new ObjectMapper().writeValueAsString(figures));
         } else {
-            out.print(text(result.figures()));
+            out.print(text(figures));
         }
         out.flush();
         return 0;
@@ -135,6 +148,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private EvaluationResult evaluate(LabeledDataset data) throws java.io.IOException {
         try (LoadedModel model = LoadedModel.load(modelDir, precision.get())) {
+            ranIn = model.precision();
             Evaluator evaluator = new Evaluator(model, System.err);
             EvaluationReport html = report == null ? null : new EvaluationReport(report, examples);
             ThresholdSweep.Objective objective = !tune ? null : switch (tuneFor) {

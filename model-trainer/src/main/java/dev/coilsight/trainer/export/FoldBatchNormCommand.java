@@ -21,7 +21,9 @@ import org.tensorflow.types.TFloat32;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.image.ColorMode;
+import dev.coilsight.image.DecodedImage;
 import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.image.ImageRejectedException;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.model.Preprocessor;
 import dev.coilsight.trainer.net.Architecture;
@@ -76,15 +78,16 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--output must be another folder than MODEL, which the check reads");
         }
         ModelCard card = ModelCard.read(modelDir);
-        Architecture arch = Architecture.recorded(card).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+        Architecture arch = Architecture.recorded(card).orElseThrow(() -> new IllegalArgumentException(
                 modelDir + "'s card records no architecture (only Coilsight's own models can be re-exported)"));
+        List<Input> inputs = checkOn != null ? imagesOf(card) : List.of(randomBatch(card, arch));
         Map<String, float[]> weights = SavedModelWeights.read(modelDir);
         if (!Networks.foldable(weights)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), modelDir + " has a batch norm with a negative scale before a pooling: "
+            throw new IllegalArgumentException(modelDir + " has a batch norm with a negative scale before a pooling: "
                     + "it cannot be folded exactly, and is served as it is");
         }
         ModelExporter.export(arch, weights, card, output);
-        Agreement agreement = compare(card, arch);
+        Agreement agreement = compare(card, inputs);
         double difference = agreement.largestDifference();
         out.printf(Locale.ROOT, "wrote %s: %s with its batch norms folded; probabilities (%.3g to %.3g) on %s differ by at most %.2g%n",
                 output, card.name(), agreement.lowest(), agreement.highest(), checkOn == null ? "a random batch" : checkOn, difference);
@@ -105,28 +108,32 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
     private record Input(Shape shape, float[] values) {
     }
 
-    private Agreement compare(ModelCard card, Architecture arch) {
+    private Agreement compare(ModelCard card, List<Input> inputs) {
         double max = 0;
         double low = 1;
         double high = 0;
-        for (Input input : checkOn != null ? imagesOf(card) : List.of(randomBatch(card, arch))) {
-            float[] before = predict(modelDir, card, input);
-            float[] after = predict(output, card, input);
-            for (int i = 0; i < before.length; i++) {
-                max = Math.max(max, Math.abs(before[i] - after[i]));
-                low = Math.min(low, before[i]);
-                high = Math.max(high, before[i]);
+        try (SavedModelBundle before = SavedModelBundle.load(modelDir.toString(), "serve");
+             SavedModelBundle after = SavedModelBundle.load(output.toString(), "serve")) {
+            for (Input input : inputs) {
+                float[] p = predict(before, card, input);
+                float[] q = predict(after, card, input);
+                for (int i = 0; i < p.length; i++) {
+                    max = Math.max(max, Math.abs(p[i] - q[i]));
+                    low = Math.min(low, p[i]);
+                    high = Math.max(high, p[i]);
+                }
             }
         }
         return new Agreement(max, low, high);
     }
 
+    /** The first 4 images of --check-on, prepared as the workers prepare them; files that are not images are passed over. */
     private List<Input> imagesOf(ModelCard card) {
         List<Path> files;
         try (Stream<Path> listed = Files.list(checkOn)) {
             files = listed.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--check-on " + checkOn + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException("--check-on " + checkOn + " cannot be read: " + e.getMessage(), e);
         }
         ImageDecoder decoder = new ImageDecoder();
         Preprocessor preprocessor = new Preprocessor(card.input());
@@ -135,15 +142,17 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
             if (inputs.size() == 4) {
                 break;
             }
+            DecodedImage image;
             try {
-                Preprocessor.Prepared p = preprocessor.prepare(decoder.decode(file, ColorMode.forChannels(card.input().channels())));
-                inputs.add(new Input(Shape.of(1, p.height(), p.width(), p.channels()), p.values()));
-            } catch (RuntimeException e) {
-                // not an image: the folder may hold other files
+                image = decoder.decode(file, ColorMode.forChannels(card.input().channels()));
+            } catch (ImageRejectedException e) {
+                continue;
             }
+            Preprocessor.Prepared p = preprocessor.prepare(image);
+            inputs.add(new Input(Shape.of(1, p.height(), p.width(), p.channels()), p.values()));
         }
         if (inputs.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--check-on " + checkOn + " holds no image");
+            throw new IllegalArgumentException("--check-on " + checkOn + " holds no image");
         }
         return inputs;
     }
@@ -181,9 +190,8 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
         return new Input(shape, values);
     }
 
-    private static float[] predict(Path dir, ModelCard card, Input input) {
-        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
-             TFloat32 x = TFloat32.tensorOf(input.shape(), DataBuffers.of(input.values(), true, false));
+    private static float[] predict(SavedModelBundle bundle, ModelCard card, Input input) {
+        try (TFloat32 x = TFloat32.tensorOf(input.shape(), DataBuffers.of(input.values(), true, false));
              Result result = bundle.function(card.signature()).call(Map.of(card.input().name(), x))) {
             TFloat32 y = (TFloat32) result.get(0);
             float[] probabilities = new float[(int) y.shape().size()];

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.trainer.net.Architecture;
 
@@ -18,6 +21,8 @@ import dev.coilsight.trainer.net.Architecture;
  * norms are folded.
  */
 public final class ModelExporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelExporter.class);
 
     private ModelExporter() {
     }
@@ -37,8 +42,11 @@ public final class ModelExporter {
             }
             Map<String, Object> architecture = new LinkedHashMap<>(card.architecture() == null ? Map.of() : card.architecture());
             architecture.put("batchNormFolded", folded);
-            new ModelCard(card.name(), card.version(), card.task(), card.signature(), card.input(), card.outputName(), card.classes(),
-                    card.decision(), architecture, card.training(), card.metrics()).write(dir);
+            if (!folded) {
+                LOG.warn("{}: the stem's batch norm scales by a negative factor, so no batch norm is folded (bf16 gains little on this model)",
+                        card.name());
+            }
+            card.withArchitecture(architecture).write(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the model to " + dir, e);
         }

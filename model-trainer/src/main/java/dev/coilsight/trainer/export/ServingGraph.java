@@ -41,9 +41,16 @@ public final class ServingGraph extends NetworkGraph {
      *     encoder over the whole image ({@link Networks#pooledWindowLogits}); null: the network as trained
      */
     public ServingGraph(Architecture arch, Map<String, float[]> weights, int threads, int[] pooledWindow) {
+        this(arch, weights, threads, pooledWindow, Networks.foldable(weights));
+    }
+
+    /** @param fold whether to fold the batch norms; only where {@link Networks#foldable} (tests build unfolded graphs too) */
+    ServingGraph(Architecture arch, Map<String, float[]> weights, int threads, int[] pooledWindow, boolean fold) {
         super(arch);
+        if (fold && !Networks.foldable(weights)) {
+            throw new IllegalArgumentException("these weights do not fold exactly: the stem's batch norm scales by a negative factor");
+        }
         input = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, arch.channels())));
-        boolean fold = Networks.foldable(weights);
         batchNormFolded = fold;
         Layers layers = new Layers(tf, parameters, fold ? Layers.BatchNorm.FOLDED : Layers.BatchNorm.INFERENCE);
         Operand<TFloat32> logits = pooledWindow == null ? Networks.logits(arch, layers, input)

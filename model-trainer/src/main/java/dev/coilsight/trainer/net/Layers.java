@@ -74,20 +74,29 @@ public final class Layers {
     }
 
     public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x, int channels) {
-        Variable<TFloat32> gamma = parameters.create(name + "/gamma", Shape.of(channels), Role.TRAINABLE, Init.ONES);
-        Variable<TFloat32> beta = parameters.create(name + "/beta", Shape.of(channels), Role.TRAINABLE, Init.ZEROS);
-        Variable<TFloat32> mean = parameters.create(name + "/moving_mean", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ZEROS);
-        Variable<TFloat32> variance = parameters.create(name + "/moving_variance", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ONES);
+        BatchNormVariables v = batchNormVariables(name, channels);
         if (batchNorm != BatchNorm.TRAINING) {
-            return tf.nn.fusedBatchNorm(x, gamma, beta, mean, variance,
+            return tf.nn.fusedBatchNorm(x, v.gamma(), v.beta(), v.mean(), v.variance(),
                     FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(false)).y();
         }
         Operand<TFloat32> empty = tf.constant(new float[0]);
-        FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
+        FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(x, v.gamma(), v.beta(), empty, empty,
                 FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(true));
-        runningStatisticUpdates.add(tf.assign(mean, movingAverage(mean, bn.batchMean())));
-        runningStatisticUpdates.add(tf.assign(variance, movingAverage(variance, bn.batchVariance())));
+        runningStatisticUpdates.add(tf.assign(v.mean(), movingAverage(v.mean(), bn.batchMean())));
+        runningStatisticUpdates.add(tf.assign(v.variance(), movingAverage(v.variance(), bn.batchVariance())));
         return bn.y();
+    }
+
+    private record BatchNormVariables(Variable<TFloat32> gamma, Variable<TFloat32> beta, Variable<TFloat32> mean, Variable<TFloat32> variance) {
+    }
+
+    /** The variables of batch norm {@code name}, under the same names in every mode. */
+    private BatchNormVariables batchNormVariables(String name, int channels) {
+        return new BatchNormVariables(
+                parameters.create(name + "/gamma", Shape.of(channels), Role.TRAINABLE, Init.ONES),
+                parameters.create(name + "/beta", Shape.of(channels), Role.TRAINABLE, Init.ZEROS),
+                parameters.create(name + "/moving_mean", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ZEROS),
+                parameters.create(name + "/moving_variance", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ONES));
     }
 
     private Operand<TFloat32> movingAverage(Operand<TFloat32> current, Operand<TFloat32> batch) {
@@ -118,14 +127,11 @@ public final class Layers {
     private record Affine(Operand<TFloat32> scale, Operand<TFloat32> shift) {
     }
 
-    /** The variables of batch norm {@code name} (as {@link #batchNorm} creates them) as a scale and shift. */
+    /** Batch norm {@code name} in inference as a scale and shift computed from its variables. */
     private Affine batchNormAffine(String name, int channels) {
-        Variable<TFloat32> gamma = parameters.create(name + "/gamma", Shape.of(channels), Role.TRAINABLE, Init.ONES);
-        Variable<TFloat32> beta = parameters.create(name + "/beta", Shape.of(channels), Role.TRAINABLE, Init.ZEROS);
-        Variable<TFloat32> mean = parameters.create(name + "/moving_mean", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ZEROS);
-        Variable<TFloat32> variance = parameters.create(name + "/moving_variance", Shape.of(channels), Role.RUNNING_STATISTIC, Init.ONES);
-        Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(variance, tf.constant(BN_EPSILON))));
-        return new Affine(scale, tf.math.sub(beta, tf.math.mul(mean, scale)));
+        BatchNormVariables v = batchNormVariables(name, channels);
+        Operand<TFloat32> scale = tf.math.mul(v.gamma(), tf.math.rsqrt(tf.math.add(v.variance(), tf.constant(BN_EPSILON))));
+        return new Affine(scale, tf.math.sub(v.beta(), tf.math.mul(v.mean(), scale)));
     }
 
     /**

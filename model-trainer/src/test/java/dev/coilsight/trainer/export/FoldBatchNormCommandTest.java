@@ -4,43 +4,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.model.InputSpec;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.net.Architecture;
-import dev.coilsight.trainer.train.Loss;
-import dev.coilsight.trainer.train.TrainingGraph;
 import dev.coilsight.trainer.net.SavedModelWeights;
 import picocli.CommandLine;
 
-/** fold-batch-norm re-exports a model through the folded serving graph and proves on real images that nothing changed. */
+/** fold-batch-norm turns a model exported with separate batch norms into a folded one and proves on real images that nothing changed. */
 class FoldBatchNormCommandTest {
 
     @TempDir
     Path dir;
 
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
     @Test
-    void aModelIsReexportedFoldedWithTheSameVariablesAndCheckedOnRealImages() throws Exception {
+    void aModelWithSeparateBatchNormsIsReexportedFoldedWithTheSameVariablesAndCheckedOnRealImages() throws Exception {
         Architecture arch = TinyModels.segmenter();
-        Map<String, float[]> weights = weights(arch, 1f);
-        Path model = dir.resolve("model");
-        ModelExporter.export(arch, weights, card(arch), model);
-        StringWriter out = new StringWriter();
+        Map<String, float[]> weights = TinyModels.trainedLookingWeights(arch, 6);
+        Path model = unfoldedModel(arch, weights);
 
-        int exit = command(out).execute(model.toString(), "--output", dir.resolve("folded").toString(),
-                "--check-on", SharedData.require("neu-seg").resolve("images").toString(), "--log-file", dir.resolve("log.txt").toString());
+        int exit = run(model.toString(), "--output", dir.resolve("folded").toString(),
+                "--check-on", SharedData.require("neu-seg").resolve("images").toString());
 
-        assertThat(exit).isZero();
+        assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("with its batch norms folded").contains("differ by at most");
         assertThat(ModelCard.read(dir.resolve("folded")).architecture()).containsEntry("batchNormFolded", true);
         Map<String, float[]> read = SavedModelWeights.read(dir.resolve("folded"));
@@ -49,30 +48,43 @@ class FoldBatchNormCommandTest {
     }
 
     @Test
-    void aStemThatScalesByANegativeFactorIsExportedApartAndRefusedByTheCommandWithTheReason() {
+    void aStemThatScalesByANegativeFactorIsExportedUnfoldedAndRefusedByTheCommandWithTheReason() {
         Architecture arch = TinyModels.segmenter();
+        Map<String, float[]> weights = TinyModels.trainedLookingWeights(arch, 7);
+        weights.get("enc/stem/bn/gamma")[0] = -0.9f;
         Path model = dir.resolve("negative");
-        ModelExporter.export(arch, weights(arch, -1f), card(arch), model);
+        ModelExporter.export(arch, weights, card(arch), model);
         assertThat(ModelCard.read(model).architecture()).containsEntry("batchNormFolded", false);
-        StringWriter err = new StringWriter();
-        CommandLine command = command(new StringWriter());
-        command.setErr(new PrintWriter(err));
 
-        int exit = command.execute(model.toString(), "--output", dir.resolve("out").toString(), "--log-file", dir.resolve("log.txt").toString());
+        int exit = run(model.toString(), "--output", dir.resolve("out").toString());
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("negative scale");
-        assertThat(command(new StringWriter()).execute(model.toString(), "--output", model.toString())).as("MODEL as its own output").isEqualTo(2);
+        assertThat(Files.exists(dir.resolve("out"))).isFalse();
     }
 
-    /** Initial weights; {@code stemSign} -1 turns the stem's first batch-norm scale negative. */
-    private static Map<String, float[]> weights(Architecture arch, float stemSign) {
-        Map<String, float[]> weights;
-        try (TrainingGraph graph = new TrainingGraph(arch, Loss.BCE, 0.01f, Set.of(), 1)) {
-            weights = new LinkedHashMap<>(graph.parameters().initialValues(13));
+    @Test
+    void theModelItselfAsOutputAndAFolderWithoutImagesAreRefusedBeforeAnythingIsWritten() throws Exception {
+        Architecture arch = TinyModels.segmenter();
+        Path model = unfoldedModel(arch, TinyModels.trainedLookingWeights(arch, 8));
+
+        assertThat(run(model.toString(), "--output", model.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--output must be another folder than MODEL");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(run(model.toString(), "--output", dir.resolve("out").toString(), "--check-on", empty.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("holds no image");
+        assertThat(Files.exists(dir.resolve("out"))).isFalse();
+    }
+
+    /** A model as exports wrote it before serving graphs were folded. */
+    private Path unfoldedModel(Architecture arch, Map<String, float[]> weights) throws Exception {
+        Path model = dir.resolve("model");
+        try (ServingGraph unfolded = new ServingGraph(arch, weights, 1, null, false)) {
+            assertThat(unfolded.batchNormFolded()).isFalse();
+            unfolded.export(model);
         }
-        weights.get("enc/stem/bn/gamma")[0] = 0.9f * stemSign;
-        return weights;
+        card(arch).write(model);
+        return model;
     }
 
     private static ModelCard card(Architecture arch) {
@@ -83,9 +95,13 @@ class FoldBatchNormCommandTest {
                 Map.of(), Map.of());
     }
 
-    private static CommandLine command(StringWriter out) {
-        CommandLine command = new CommandLine(new FoldBatchNormCommand());
-        command.setOut(new PrintWriter(out));
-        return command;
+    private int run(String... args) {
+        CommandLine command = CommandLines.create(new FoldBatchNormCommand(), "fold-batch-norm");
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        String[] withLog = java.util.Arrays.copyOf(args, args.length + 2);
+        withLog[args.length] = "--log-file";
+        withLog[args.length + 1] = dir.resolve("log.txt").toString();
+        return command.execute(withLog);
     }
 }

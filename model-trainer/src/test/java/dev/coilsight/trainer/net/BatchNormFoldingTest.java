@@ -3,7 +3,6 @@ package dev.coilsight.trainer.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -55,27 +54,8 @@ class BatchNormFoldingTest {
         }
     }
 
-    /** Random weights with batch norms that do something: gamma 0.5-1.5, beta and mean +-0.5, variance 0.2-2. */
     private static Map<String, float[]> trainedLooking(Architecture arch, long seed) {
-        Map<String, float[]> weights;
-        try (TrainingGraph graph = new TrainingGraph(arch, Loss.BCE, 0.01f, Set.of(), 1)) {
-            weights = new LinkedHashMap<>(graph.parameters().initialValues(seed));
-        }
-        Random random = new Random(seed);
-        weights.replaceAll((name, values) -> {
-            float[] v = values.clone();
-            for (int i = 0; i < v.length; i++) {
-                if (name.endsWith("/gamma")) {
-                    v[i] = 0.5f + random.nextFloat();
-                } else if (name.endsWith("/beta") || name.endsWith("/moving_mean")) {
-                    v[i] = random.nextFloat() - 0.5f;
-                } else if (name.endsWith("/moving_variance")) {
-                    v[i] = 0.2f + 1.8f * random.nextFloat();
-                }
-            }
-            return v;
-        });
-        return weights;
+        return TinyModels.trainedLookingWeights(arch, seed);
     }
 
     /** The training graph's inference tower: batch norms as separate ops on the running statistics. */
