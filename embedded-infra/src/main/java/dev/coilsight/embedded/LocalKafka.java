@@ -26,7 +26,7 @@ import kafka.tools.StorageTool;
 
 /**
  * A single-node Kafka (broker and controller in KRaft mode) running inside this JVM on loopback, with
- * its log under a folder of the caller's: the broker of the embedded default. Settings are those a one-node
+ * its log under a folder of the caller's: the one in-process broker of the demo, the bench and the tests. Settings are those a one-node
  * cluster needs (replication factors 1, no initial rebalance delay, no topic auto-creation, a small cleaner
  * buffer) and room for image-sized records.
  */
@@ -138,10 +138,20 @@ public final class LocalKafka implements AutoCloseable {
         return port;
     }
 
-    public Admin admin() {
+    /** Client properties that reach this broker. */
+    public Properties clientProperties() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return Admin.create(props);
+        return props;
+    }
+
+    public Admin admin() {
+        return Admin.create(clientProperties());
+    }
+
+    /** Creates topics (replication factor 1) with the broker's topic defaults; topics that already exist are left as they are. */
+    public void createTopics(int partitions, String... topics) {
+        createTopics(partitions, Map.of(), topics);
     }
 
     /** Creates topics (replication factor 1) with the given topic configs; topics that already exist are left as they are. */

@@ -23,7 +23,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo's broker: starts in-process, keeps image-sized records, restarts on its log, and refuses a taken port by name. */
+/**
+ * The one in-process broker (demo, bench, tests): starts in-process, keeps image-sized records, restarts on its log, refuses a taken
+ * port by name, and has what the workers rely on: transactions that read_committed consumers see only when committed.
+ */
 class LocalKafkaIT {
 
     @TempDir
@@ -70,6 +73,45 @@ class LocalKafkaIT {
             assertThatThrownBy(() -> LocalKafka.start(logDir, taken.getLocalPort()))
                     .isInstanceOf(Ports.PortTakenException.class)
                     .hasMessageContaining("port " + taken.getLocalPort()).hasMessageContaining("Kafka broker");
+        }
+    }
+
+    @Test
+    void abortedTransactionsAreInvisibleToReadCommittedConsumers() {
+        try (LocalKafka kafka = LocalKafka.start(logDir, 0)) {
+            kafka.createTopics(3, "tx-topic");
+            kafka.createTopics(3, "tx-topic"); // creating again is harmless
+            Properties producerConfig = kafka.clientProperties();
+            producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-test");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>("tx-topic", ("coil-" + i).getBytes(), ("committed-" + i).getBytes()));
+                }
+                producer.commitTransaction();
+                producer.beginTransaction();
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>("tx-topic", ("coil-" + i).getBytes(), ("aborted-" + i).getBytes()));
+                }
+                producer.flush();
+                producer.abortTransaction();
+            }
+            Properties consumerConfig = kafka.clientProperties();
+            consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "tx-reader");
+            consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            List<String> values = new java.util.ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of("tx-topic"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline && values.size() < 5) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(new String(r.value())));
+                }
+                // Give aborted records a chance to show up if they wrongly would.
+                consumer.poll(Duration.ofSeconds(1)).forEach(r -> values.add(new String(r.value())));
+            }
+            assertThat(values).containsExactlyInAnyOrder("committed-0", "committed-1", "committed-2", "committed-3", "committed-4");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.coilsight.testsupport;
 
+import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,7 @@ import java.util.stream.Stream;
  */
 public final class TestInfrastructure {
 
-    private static EmbeddedKafka kafka;
+    private static LocalKafka kafka;
     private static LocalRegistry registry;
     private static Path workDir;
 
@@ -26,9 +27,10 @@ public final class TestInfrastructure {
     private TestInfrastructure() {
     }
 
-    public static synchronized EmbeddedKafka kafka() {
+    /** The demo's own broker ({@link LocalKafka}), on a free port, its log in this JVM's temporary folder. */
+    public static synchronized LocalKafka kafka() {
         if (kafka == null) {
-            kafka = EmbeddedKafka.start();
+            kafka = LocalKafka.start(workDir().resolve("kafka"), 0);
         }
         return kafka;
     }

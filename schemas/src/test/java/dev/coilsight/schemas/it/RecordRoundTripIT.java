@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.schemas.CoilDefectStats;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
@@ -27,7 +28,6 @@ import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.schemas.SampleRecords;
 import dev.coilsight.schemas.Topics;
 import dev.coilsight.schemas.cli.SchemasCommand;
-import dev.coilsight.testsupport.EmbeddedKafka;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
 import picocli.CommandLine;
@@ -46,7 +46,7 @@ class RecordRoundTripIT {
 
     @BeforeAll
     static void deploy() {
-        EmbeddedKafka kafka = TestInfrastructure.kafka();
+        LocalKafka kafka = TestInfrastructure.kafka();
         bootstrap = kafka.bootstrapServers();
         registryUrl = TestInfrastructure.registry().ccompatUrl();
         kafka.createTopics(3, Topics.IMAGES, Topics.CLASSIFICATIONS, Topics.DEFECTIVE_IMAGES, Topics.DEFECTS, Topics.COIL_STATS);

@@ -19,10 +19,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.SampleRecords;
 import dev.coilsight.embedded.LocalRegistry;
-import dev.coilsight.testsupport.EmbeddedKafka;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
 
@@ -39,7 +39,7 @@ class RegistryRestartIT {
 
     @Test
     void aRegistryRestartMidRunLosesAndCorruptsNothing() throws Exception {
-        EmbeddedKafka kafka = TestInfrastructure.kafka();
+        LocalKafka kafka = TestInfrastructure.kafka();
         LocalRegistry registry = TestInfrastructure.registry();
         kafka.createTopics(3, TOPIC);
         String bootstrap = kafka.bootstrapServers();
