@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.coilsight.classifier.ClassifierService;
 import dev.coilsight.classifier.ClassifierStage;
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
@@ -113,8 +113,7 @@ public final class PipelineRun implements AutoCloseable {
                 ClassifierService.DEFAULTS), new ClassifierStage(topics.get("classifications"), topics.get("defective")));
         this.segmenter = new InferenceWorker<>(config("COILSIGHT_TOPIC_DEFECTIVE", topics.get("defective"), segmenterModel, batch, threads, lingerMs,
                 SegmenterService.DEFAULTS), new SegmenterStage(topics.get("defects")));
-        this.publisher = new ImagePublisher(bootstrapServers, ImagePublisher.registryConfig(registryUrl, Optional.empty()), true,
-                topics.get("images"), Duration.ofSeconds(30), ImageLimits.DEFAULT.maxBytes());
+        this.publisher = new ImagePublisher(ClusterSettings.plain(bootstrapServers, registryUrl), topics.get("images"), Duration.ofSeconds(30), ImageLimits.DEFAULT.maxBytes());
     }
 
     private WorkerConfig config(String inputVariable, String input, Path model, int batch, int threads, int lingerMs,

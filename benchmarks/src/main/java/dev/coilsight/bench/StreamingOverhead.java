@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
@@ -47,7 +47,7 @@ public final class StreamingOverhead {
      */
     public static Percentiles.Summary measure(String bootstrapServers, String registryUrl, String topic, byte[] image, int warmUp, int count,
                                               int lingerMs) {
-        Map<String, Object> producerSettings = new HashMap<>(ImagePublisher.registryConfig(registryUrl, Optional.empty()));
+        Map<String, Object> producerSettings = new HashMap<>(ClusterSettings.plain(bootstrapServers, registryUrl).registry());
         producerSettings.putAll(ImagePublisher.producerSettings(bootstrapServers, Duration.ofSeconds(30), ImageLimits.DEFAULT.maxBytes()));
         producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         Map<String, Object> consumerSettings = Map.of(

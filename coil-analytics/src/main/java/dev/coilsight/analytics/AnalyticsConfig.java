@@ -20,7 +20,6 @@ import dev.coilsight.http.HttpSettings;
 import dev.coilsight.analytics.review.ReviewerTokens;
 import dev.coilsight.analytics.shadow.ShadowSettings;
 import dev.coilsight.schemas.Topics;
-import dev.coilsight.schemas.registry.RegistryClientConfig;
 
 /**
  * coil-analytics settings from environment variables (defaults in brackets):
@@ -55,10 +54,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  * </ul>
  */
 public record AnalyticsConfig(
-        String bootstrapServers,
-        String schemaRegistryUrl,
-        Optional<String> schemaRegistryUserInfo,
-        boolean autoRegisterSchemas,
+        ClusterSettings cluster,
         String applicationId,
         Path stateDir,
         HttpSettings http,
@@ -75,10 +71,8 @@ public record AnalyticsConfig(
         CoilAnalyticsTopology.Settings settings,
         QualitySettings quality,
         ShadowSettings shadow,
-        int streamThreads,
-        Map<String, String> kafka) {
+        int streamThreads) {
 
-    public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
     public static final int DEFAULT_HTTP_PORT = 8090;
 
     public AnalyticsConfig {
@@ -88,7 +82,6 @@ public record AnalyticsConfig(
                     + "COILSIGHT_ANALYTICS_AUTH_DISABLED=true only for local use");
         }
         applicationServer.ifPresent(AnalyticsConfig::checkHostPort);
-        kafka = Map.copyOf(kafka);
     }
 
     public static AnalyticsConfig fromEnv(Env env) {
@@ -112,10 +105,7 @@ public record AnalyticsConfig(
             throw new IllegalArgumentException("COILSIGHT_WINDOW_*: " + e.getMessage(), e);
         }
         return new AnalyticsConfig(
-                env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
-                env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
-                env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
-                env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
+                ClusterSettings.fromEnv(env),
                 env.string("COILSIGHT_APPLICATION_ID", "coilsight-analytics"),
                 Path.of(env.string("COILSIGHT_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "coilsight-analytics").toString())),
                 HttpSettings.fromEnv(env, DEFAULT_HTTP_PORT, 32),
@@ -139,8 +129,7 @@ public record AnalyticsConfig(
                 settings,
                 QualitySettings.fromEnv(env),
                 ShadowSettings.fromEnv(env),
-                env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1),
-                env.passThrough(KAFKA_PREFIX));
+                env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1));
     }
 
     /** The advertised host:port for interactive queries, given the port the HTTP server really bound. */
@@ -153,7 +142,7 @@ public record AnalyticsConfig(
     public Properties streamsProperties(String advertisedServer) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedServer);
@@ -166,41 +155,33 @@ public record AnalyticsConfig(
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), CoilAnalyticsTopology.MAX_RECORD_BYTES);
         // Internal topics may carry images (the repartitioned defective images): room for them as for the changelog.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), String.valueOf(CoilAnalyticsTopology.MAX_RECORD_BYTES));
-        p.putAll(kafka);
+        p.putAll(cluster.kafka());
         return p;
     }
 
     /** Admin client settings for start-up reads: the cluster and its security settings from COILSIGHT_KAFKA_*. */
     public Map<String, Object> adminSettings() {
-        return new ClusterSettings(bootstrapServers, kafka).admin();
+        return cluster.admin();
     }
 
     /** Settings of a plain consumer on the cluster (security from COILSIGHT_KAFKA_*) that reads Avro with the registry. */
     public Map<String, Object> consumerSettings() {
-        Map<String, Object> out = new ClusterSettings(bootstrapServers, kafka).consumer();
-        out.putAll(registryConfig());
+        Map<String, Object> out = cluster.consumer();
+        out.putAll(cluster.registry());
         return out;
     }
 
     /** Settings of a producer on the cluster (security from COILSIGHT_KAFKA_*) that writes Avro with the registry. */
     public Map<String, Object> producerSettings() {
-        Map<String, Object> out = new ClusterSettings(bootstrapServers, kafka).producer();
-        out.putAll(registryConfig());
+        Map<String, Object> out = cluster.producer();
+        out.putAll(cluster.registry());
         return out;
-    }
-
-    /** The schema registry client settings (Confluent client keys). */
-    public Map<String, Object> registryConfig() {
-        return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
     }
 
     /** The settings for the start-up log, secrets masked. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
-        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
-        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
-        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
+        out.putAll(cluster.describe());
         out.put("COILSIGHT_APPLICATION_ID", applicationId);
         out.put("COILSIGHT_STATE_DIR", stateDir.toString());
         out.putAll(http.describe());
@@ -229,7 +210,7 @@ public record AnalyticsConfig(
         out.putAll(quality.describe());
         out.putAll(shadow.describe());
         out.put("COILSIGHT_STREAM_THREADS", String.valueOf(streamThreads));
-        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
+        out.putAll(cluster.describeKafka());
         return out;
     }
 

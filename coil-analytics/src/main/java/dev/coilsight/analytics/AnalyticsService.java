@@ -75,13 +75,13 @@ public final class AnalyticsService implements AutoCloseable {
     private static final int REVIEW_IDS_KEPT = 20_000;
 
     public AnalyticsService(AnalyticsConfig config) throws IOException {
-        registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
+        registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.cluster().registry()));
         // Bind first: the advertised application.server must carry the port really bound (0 = any free port).
         http = new HttpFront("coil-analytics", config.http(), this::health, this::ready, this::scrape);
         advertised = config.advertisedServer(http.bind());
         metrics = new AnalyticsMetrics();
         Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), config.quality(),
-                serdes(registry, config.autoRegisterSchemas()), Clock.systemUTC(), metrics,
+                serdes(registry, config.cluster().autoRegisterSchemas()), Clock.systemUTC(), metrics,
                 PartitionLayout.imagePartitions(config.adminSettings(), config.topics()));
         streams = new KafkaStreams(topology, config.streamsProperties(advertised));
         streams.setUncaughtExceptionHandler(e -> {
@@ -101,7 +101,7 @@ public final class AnalyticsService implements AutoCloseable {
                 internalTokens.map(BearerTokens::first));
         AccessGuard access = internalTokens.isEmpty() ? AccessGuard.open() : AccessGuard.of(
                 BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get(), config.reviewers());
-        reviews = new KafkaReviewSink(config.producerSettings(), config.autoRegisterSchemas(), config.reviewsTopic());
+        reviews = new KafkaReviewSink(config.producerSettings(), config.cluster().autoRegisterSchemas(), config.reviewsTopic());
         ReviewDesk desk = new ReviewDesk(new StoredImages(queries, audits), reviews, Clock.systemUTC(), REVIEW_RETRY_WINDOW, REVIEW_IDS_KEPT);
         resultsFeed = new ResultsFeed(config.consumerSettings(), config.shadow(), config.topics().defects(), config.topics().classifications(),
                 config.reviewsTopic(), comparison, desk);

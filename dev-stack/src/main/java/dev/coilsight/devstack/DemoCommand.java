@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.embedded.Ports;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
@@ -167,8 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  started %-40s %s%n", "shadow segmenter (" + shadowSegmenter.getFileName() + ")", "steel.defects.shadow");
         }
         ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl());
-        ImagePublisher publisher = new ImagePublisher(stack.bootstrapServers(), ImagePublisher.registryConfig(stack.registryUrl(), Optional.empty()),
-                true, Topics.IMAGES, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
+        ImagePublisher publisher = new ImagePublisher(ClusterSettings.plain(stack.bootstrapServers(), stack.registryUrl()), Topics.IMAGES, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
         ImageEvents events = new ImageEvents(ImageLimits.DEFAULT, false);
         Replayer replayer = new Replayer(publisher, events, new IngestMetrics());
         String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.http.HttpSettings;
 import dev.coilsight.image.ImageLimits;
@@ -37,10 +38,7 @@ import dev.coilsight.schemas.Topics;
  * </ul>
  */
 public record IngestConfig(
-        String bootstrapServers,
-        String schemaRegistryUrl,
-        Optional<String> schemaRegistryUserInfo,
-        boolean autoRegisterSchemas,
+        ClusterSettings cluster,
         String imagesTopic,
         String coilEndsTopic,
         HttpSettings http,
@@ -57,17 +55,13 @@ public record IngestConfig(
         String httpCameraId,
         Duration idempotencyWindow,
         int idempotencyMaxKeys,
-        Duration maxClockSkew,
-        Map<String, String> kafka) {
-
-    public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
+        Duration maxClockSkew) {
 
     public IngestConfig {
         if (!authDisabled && token.isEmpty()) {
             throw new IllegalArgumentException("COILSIGHT_INGEST_TOKEN is required (uploads need a bearer token); "
                     + "set COILSIGHT_INGEST_AUTH_DISABLED=true only for local use");
         }
-        kafka = Map.copyOf(kafka);
     }
 
     public static IngestConfig fromEnv(Env env) {
@@ -76,10 +70,7 @@ public record IngestConfig(
             throw new IllegalArgumentException("COILSIGHT_VERIFY_IMAGES must be structure or full, got '" + verify + "'");
         }
         return new IngestConfig(
-                env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
-                env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
-                env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
-                env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
+                ClusterSettings.fromEnv(env),
                 env.string("COILSIGHT_TOPIC_IMAGES", Topics.IMAGES),
                 env.string("COILSIGHT_TOPIC_COIL_ENDS", Topics.COIL_ENDS),
                 HttpSettings.fromEnv(env, 8080, 16),
@@ -99,17 +90,13 @@ public record IngestConfig(
                 env.string("COILSIGHT_DEFAULT_CAMERA_ID", "http"),
                 env.millis("COILSIGHT_IDEMPOTENCY_WINDOW_MS", 3_600_000),
                 env.atLeast("COILSIGHT_IDEMPOTENCY_MAX_KEYS", 100_000, 1),
-                env.millis("COILSIGHT_MAX_CLOCK_SKEW_MS", 300_000),
-                env.passThrough(KAFKA_PREFIX));
+                env.millis("COILSIGHT_MAX_CLOCK_SKEW_MS", 300_000));
     }
 
     /** The settings for the start-up log, secrets masked. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
-        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
-        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
-        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
+        out.putAll(cluster.describe());
         out.put("COILSIGHT_TOPIC_IMAGES", imagesTopic);
         out.put("COILSIGHT_TOPIC_COIL_ENDS", coilEndsTopic);
         out.putAll(http.describe());
@@ -130,7 +117,7 @@ public record IngestConfig(
         out.put("COILSIGHT_IDEMPOTENCY_WINDOW_MS", String.valueOf(idempotencyWindow.toMillis()));
         out.put("COILSIGHT_IDEMPOTENCY_MAX_KEYS", String.valueOf(idempotencyMaxKeys));
         out.put("COILSIGHT_MAX_CLOCK_SKEW_MS", String.valueOf(maxClockSkew.toMillis()));
-        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
+        out.putAll(cluster.describeKafka());
         return out;
     }
 }

@@ -30,9 +30,7 @@ public final class IngestService implements AutoCloseable {
     public IngestService(IngestConfig config) throws IOException {
         IngestMetrics metrics = new IngestMetrics();
         ImageEvents events = new ImageEvents(config.limits(), config.fullDecode());
-        this.publisher = new ImagePublisher(config.bootstrapServers(),
-                ImagePublisher.registryConfig(config.schemaRegistryUrl(), config.schemaRegistryUserInfo()),
-                config.autoRegisterSchemas(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes(), config.kafka());
+        this.publisher = new ImagePublisher(config.cluster(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes());
         this.watcher = config.dropRoot().map(root -> new DropFolderWatcher(root, events, publisher, metrics,
                 new DropFolderWatcher.Settings(config.dropCameraId(), config.dropStable(), config.dropPoll(), config.dropPendingTimeout())));
         this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.http(),

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.ingest.publish.ImagePublisher;
 
@@ -21,7 +22,7 @@ class IngestConfigTest {
                 "COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "COILSIGHT_SCHEMA_REGISTRY_URL", "https://svc:url-s3cret@registry:8443",
                 "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";")));
-        assertThat(config.kafka()).containsEntry("security.protocol", "SASL_SSL").containsKey("sasl.jaas.config");
+        assertThat(config.cluster().kafka()).containsEntry("security.protocol", "SASL_SSL").containsKey("sasl.jaas.config");
         assertThat(config.describe()).containsEntry("COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
                 .containsEntry("COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "****");
         assertThat(config.describe().toString()).doesNotContain("s3cret").doesNotContain("t0ken");
@@ -31,8 +32,8 @@ class IngestConfigTest {
     @Test
     void thePassedSettingsReachTheProducer() {
         // Building the producer validates its settings without connecting: a bad value proves the override arrived.
-        assertThatThrownBy(() -> new ImagePublisher("127.0.0.1:9", ImagePublisher.registryConfig("http://127.0.0.1:9", java.util.Optional.empty()),
-                true, "steel.images", Duration.ofSeconds(5), 1_000_000, Map.of("security.protocol", "CARRIER_PIGEON")))
+        assertThatThrownBy(() -> new ImagePublisher(new ClusterSettings("127.0.0.1:9", "http://127.0.0.1:9", java.util.Optional.empty(), true,
+                Map.of("security.protocol", "CARRIER_PIGEON")), "steel.images", Duration.ofSeconds(5), 1_000_000))
                 .isInstanceOf(KafkaException.class).hasStackTraceContaining("CARRIER_PIGEON");
     }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -16,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
@@ -37,9 +37,8 @@ public final class IngestFixture {
     }
 
     public static ImagePublisher publisher(String topic) {
-        return new ImagePublisher(TestInfrastructure.kafka().bootstrapServers(),
-                ImagePublisher.registryConfig(TestInfrastructure.registry().ccompatUrl(), Optional.empty()),
-                true, topic, Duration.ofSeconds(10), ImageLimits.DEFAULT.maxBytes());
+        return new ImagePublisher(ClusterSettings.plain(TestInfrastructure.kafka().bootstrapServers(),
+                TestInfrastructure.registry().ccompatUrl()), topic, Duration.ofSeconds(10), ImageLimits.DEFAULT.maxBytes());
     }
 
     private static KafkaConsumer<String, ImageCaptured> imageReader() {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.http.HttpSettings;
 import dev.coilsight.http.SlowClients;
 import dev.coilsight.image.ImageLimits;
@@ -469,9 +470,8 @@ class IngestHttpIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (ImagePublisher dead = new ImagePublisher("127.0.0.1:" + closedPort,
-                ImagePublisher.registryConfig(dev.coilsight.testsupport.TestInfrastructure.registry().ccompatUrl(), Optional.empty()),
-                true, topic, Duration.ofSeconds(3), 1_000_000);
+        try (ImagePublisher dead = new ImagePublisher(ClusterSettings.plain("127.0.0.1:" + closedPort,
+                dev.coilsight.testsupport.TestInfrastructure.registry().ccompatUrl()), topic, Duration.ofSeconds(3), 1_000_000);
              IngestHttpServer deadServer = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 2, Optional.empty(),
                      1_000_000, "http"), new ImageEvents(ImageLimits.DEFAULT, false), dead, new IngestMetrics(), dead::brokerReachable)) {
             deadServer.start();

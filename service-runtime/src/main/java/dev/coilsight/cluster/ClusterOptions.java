@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.coilsight.config.Env;
-import dev.coilsight.schemas.registry.RegistryClientConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,10 +35,17 @@ public final class ClusterOptions {
         return Env.system().optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO");
     }
 
+    /** The cluster these options name, with the registry's credentials and {@code COILSIGHT_KAFKA_*} from the environment. */
+    public ClusterSettings settings(boolean autoRegisterSchemas) {
+        return new ClusterSettings(bootstrapServers, registry, registryUserInfo(), autoRegisterSchemas,
+                Env.system().passThrough(ClusterSettings.KAFKA_PREFIX));
+    }
+
     /** A consumer's settings on the cluster ({@code COILSIGHT_KAFKA_*} applied) plus the registry's. */
     public Map<String, Object> consumerSettings() {
-        Map<String, Object> settings = new HashMap<>(new ClusterSettings(bootstrapServers, Env.system().passThrough("COILSIGHT_KAFKA_")).consumer());
-        settings.putAll(RegistryClientConfig.clientSettings(registry, registryUserInfo()));
+        ClusterSettings cluster = settings(false);
+        Map<String, Object> settings = new HashMap<>(cluster.consumer());
+        settings.putAll(cluster.registry());
         return settings;
     }
 }

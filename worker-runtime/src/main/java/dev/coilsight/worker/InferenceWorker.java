@@ -71,13 +71,13 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         this.metrics = new WorkerMetrics(stage.name());
         this.models = new ModelManager(config.modelDir(), stage.task(), config.precision(), config.modelPoll(), metrics);
         models.start();
-        this.registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.registryConfig()));
+        this.registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.cluster().registry()));
         this.ops = new HttpFront(stage.name(), config.http(), this::health, this::readiness, metrics::scrape);
     }
 
     public synchronized void start() {
         ops.start();
-        SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>(registry, new AvroSerdeConfig(config.autoRegisterSchemas()));
+        SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>(registry, new AvroSerdeConfig(config.cluster().autoRegisterSchemas()));
         List<String> written = new ArrayList<>(stage.outputTopics());
         written.add(config.dlqTopic());
         RecordLimits limits = RecordLimits.read(KafkaSettings.admin(config), config.maxRecordBytes(), written);

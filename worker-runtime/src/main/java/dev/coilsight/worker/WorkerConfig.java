@@ -4,14 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.config.Env;
 import dev.coilsight.http.HttpSettings;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.model.Precision;
 import dev.coilsight.schemas.Topics;
-import dev.coilsight.schemas.registry.RegistryClientConfig;
 
 /**
  * Settings every inference worker shares, from environment variables (defaults in brackets):
@@ -48,10 +47,7 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
 public record WorkerConfig(
         String service,
         boolean shadow,
-        String bootstrapServers,
-        String schemaRegistryUrl,
-        Optional<String> schemaRegistryUserInfo,
-        boolean autoRegisterSchemas,
+        ClusterSettings cluster,
         String inputTopicVariable,
         String inputTopic,
         String dlqTopic,
@@ -69,16 +65,12 @@ public record WorkerConfig(
         Duration transactionTimeout,
         InputBudget inputBudget,
         int modelFailureBatches,
-        Path stateDir,
-        Map<String, String> kafka) {
-
-    public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
+        Path stateDir) {
 
     public WorkerConfig {
         if (maxLinger.isNegative()) {
             throw new IllegalArgumentException("COILSIGHT_MAX_LINGER_MS must not be negative");
         }
-        kafka = Map.copyOf(kafka);
     }
 
     /** What differs between the services: their names, input topic and defaults. */
@@ -113,10 +105,7 @@ public record WorkerConfig(
         return new WorkerConfig(
                 service,
                 shadow(env),
-                env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
-                env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
-                env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
-                env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
+                ClusterSettings.fromEnv(env),
                 defaults.inputTopicVariable(),
                 env.string(defaults.inputTopicVariable(), defaults.inputTopic()),
                 env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
@@ -138,8 +127,7 @@ public record WorkerConfig(
                 new InputBudget(env.number("COILSIGHT_MAX_MODEL_INPUT_PIXELS", InputBudget.DEFAULT.maxImagePixels()),
                         env.number("COILSIGHT_MAX_BATCH_PIXELS", InputBudget.DEFAULT.maxBatchPixels())),
                 env.atLeast("COILSIGHT_MODEL_FAILURE_BATCHES", 3, 1),
-                Path.of(env.string("COILSIGHT_STATE_DIR", defaultStateDir(service).toString())),
-                env.passThrough(KAFKA_PREFIX));
+                Path.of(env.string("COILSIGHT_STATE_DIR", defaultStateDir(service).toString())));
     }
 
     private static Precision precision(Env env) {
@@ -158,7 +146,7 @@ public record WorkerConfig(
 
     /** The largest record the producer may write: {@code max.request.size} from COILSIGHT_KAFKA_*, else Kafka's 1 MiB default. */
     public int maxRecordBytes() {
-        String configured = kafka.get("max.request.size");
+        String configured = cluster.kafka().get("max.request.size");
         if (configured == null) {
             return 1024 * 1024;
         }
@@ -169,19 +157,12 @@ public record WorkerConfig(
         }
     }
 
-    /** The schema registry client settings (Confluent client keys). */
-    public Map<String, Object> registryConfig() {
-        return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
-    }
 
     /** The settings for the start-up log, secrets masked. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("COILSIGHT_SHADOW", String.valueOf(shadow));
-        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
-        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
-        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
-        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
+        out.putAll(cluster.describe());
         out.put(inputTopicVariable, inputTopic);
         out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
         out.put("COILSIGHT_GROUP_ID", groupId);
@@ -203,7 +184,7 @@ public record WorkerConfig(
         out.put("COILSIGHT_MAX_BATCH_PIXELS", String.valueOf(inputBudget.maxBatchPixels()));
         out.put("COILSIGHT_MODEL_FAILURE_BATCHES", String.valueOf(modelFailureBatches));
         out.put("COILSIGHT_STATE_DIR", stateDir.toString());
-        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
+        out.putAll(cluster.describeKafka());
         return out;
     }
 }

@@ -1,12 +1,14 @@
 package dev.coilsight.bench.ingest;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
@@ -46,7 +48,7 @@ record LoadSettings(String bootstrapServers, String registryUrl, IngestImages im
         try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.forUrl(registryUrl))) {
             registry.register(SubjectNames.forTopic(topic, false), ImageCaptured.getClassSchema());
         }
-        return new ImagePublisher(bootstrapServers, ImagePublisher.registryConfig(registryUrl, Optional.empty()), false, topic,
+        return new ImagePublisher(new ClusterSettings(bootstrapServers, registryUrl, Optional.empty(), false, Map.of()), topic,
                 PRODUCE_TIMEOUT, ImageLimits.DEFAULT.maxBytes());
     }
 }

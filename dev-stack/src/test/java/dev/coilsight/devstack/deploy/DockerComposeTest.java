@@ -157,7 +157,7 @@ class DockerComposeTest {
                 WorkerConfig config = s.workerConfig(env);
                 assertThat(config.groupId()).as("%s group id", s.module).isEqualTo(s.workerDefaults().groupId());
                 assertThat(config.modelDir().toString()).startsWith("/opt/coilsight/models/");
-                assertThat(config.kafka()).containsEntry("max.request.size", "8388608");
+                assertThat(config.cluster().kafka()).containsEntry("max.request.size", "8388608");
             }
         }
         assertThat(environment(map(services().get("ingest-service")))).containsEntry("COILSIGHT_INGEST_TOKEN", TOKEN);

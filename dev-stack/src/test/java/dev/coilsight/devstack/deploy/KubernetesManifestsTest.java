@@ -178,7 +178,7 @@ class KubernetesManifestsTest {
                     assertThat(string(meta.get("consumerGroup"))).as("%s %s: KEDA group = the worker's group id", dir, target)
                             .isEqualTo(config.groupId());
                     assertThat(string(meta.get("topic"))).as("%s %s: KEDA topic = the worker's input", dir, target).isEqualTo(config.inputTopic());
-                    assertThat(string(meta.get("bootstrapServers"))).as("%s %s bootstrap", dir, target).isEqualTo(config.bootstrapServers());
+                    assertThat(string(meta.get("bootstrapServers"))).as("%s %s bootstrap", dir, target).isEqualTo(config.cluster().bootstrapServers());
                     assertThat(Integer.parseInt(string(meta.get("lagThreshold")))).as("%s %s lagThreshold", dir, target).isPositive();
                     assertThat(auths).as("%s %s authenticationRef", dir, target).contains(string(at(trigger, "authenticationRef", "name")));
                 }
@@ -239,7 +239,7 @@ class KubernetesManifestsTest {
                     WorkerConfig config = s.workerConfig(env);
                     assertThat(config.threads()).as("%s threads", what).isEqualTo(1);
                     assertThat(config.modelDir().toString()).as("%s model", what).startsWith("/opt/coilsight/models/");
-                    assertThat(Long.parseLong(config.kafka().get("max.request.size")))
+                    assertThat(Long.parseLong(config.cluster().kafka().get("max.request.size")))
                             .as("%s producer room for image records", what).isGreaterThanOrEqualTo(8L << 20);
                 }
             }

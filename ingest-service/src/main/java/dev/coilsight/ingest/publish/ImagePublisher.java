@@ -28,7 +28,6 @@ import org.apache.kafka.common.utils.Utils;
 import dev.coilsight.cluster.ClusterSettings;
 import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.ImageCaptured;
-import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 
@@ -46,34 +45,29 @@ public final class ImagePublisher implements AutoCloseable {
     private final KafkaProducer<String, SpecificRecord> producer;
     private final Admin admin;
     private final String topic;
-    private final String bootstrapServers;
+    private final ClusterSettings cluster;
     private final Duration timeout;
-    private final Map<String, String> kafka;
     private volatile long readyCheckedAt;
     private volatile boolean ready;
 
-    public ImagePublisher(String bootstrapServers, Map<String, Object> registryConfig, boolean autoRegister, String topic,
-                          Duration timeout, long maxRecordBytes) {
-        this(bootstrapServers, registryConfig, autoRegister, topic, timeout, maxRecordBytes, Map.of());
-    }
-
-    /** With client settings (security, e.g. {@code security.protocol}, {@code sasl.jaas.config}) applied over ingest's own. */
-    public ImagePublisher(String bootstrapServers, Map<String, Object> registryConfig, boolean autoRegister, String topic,
-                          Duration timeout, long maxRecordBytes, Map<String, String> kafka) {
-        Map<String, Object> configs = new HashMap<>(registryConfig);
-        configs.putAll(producerSettings(bootstrapServers, timeout, maxRecordBytes));
-        configs.put(AvroSerdeConfig.AUTO_REGISTER, autoRegister);
-        configs.putAll(kafka);
+    /**
+     * @param cluster the cluster and registry; its {@code COILSIGHT_KAFKA_*} client settings (security, e.g.
+     *     {@code security.protocol}, {@code sasl.jaas.config}) apply over ingest's own
+     */
+    public ImagePublisher(ClusterSettings cluster, String topic, Duration timeout, long maxRecordBytes) {
+        Map<String, Object> configs = new HashMap<>(cluster.registry());
+        configs.putAll(producerSettings(cluster.bootstrapServers(), timeout, maxRecordBytes));
+        configs.put(AvroSerdeConfig.AUTO_REGISTER, cluster.autoRegisterSchemas());
+        configs.putAll(cluster.kafka());
         this.producer = new KafkaProducer<>(configs, new StringSerializer(), serializer(configs));
         // The admin client (readiness probe) needs the same security settings, and short timeouts of its own.
-        Map<String, Object> adminConfigs = new ClusterSettings(bootstrapServers, kafka).admin();
+        Map<String, Object> adminConfigs = cluster.admin();
         adminConfigs.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
         adminConfigs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         this.admin = Admin.create(adminConfigs);
         this.topic = topic;
-        this.bootstrapServers = bootstrapServers;
+        this.cluster = cluster;
         this.timeout = timeout;
-        this.kafka = Map.copyOf(kafka);
     }
 
     /**
@@ -100,17 +94,6 @@ public final class ImagePublisher implements AutoCloseable {
         SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>();
         serializer.configure(configs, false);
         return serializer;
-    }
-
-    /** Registry settings for the serializer from a URL and optional basic-auth user info. */
-    public static Map<String, Object> registryConfig(String url, java.util.Optional<String> userInfo) {
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(RegistryClientConfig.URL, url);
-        userInfo.ifPresent(u -> {
-            configs.put(RegistryClientConfig.CREDENTIALS_SOURCE, "USER_INFO");
-            configs.put(RegistryClientConfig.USER_INFO, u);
-        });
-        return configs;
     }
 
     public String topic() {
@@ -216,8 +199,8 @@ public final class ImagePublisher implements AutoCloseable {
      * The settings of the consumer that looks for a drop-folder file after a crash: the cluster's security
      * settings ({@code COILSIGHT_KAFKA_*}) as the producer has them, without the producer-only ones.
      */
-    static Map<String, Object> recoveryConsumerSettings(String bootstrapServers, Map<String, String> kafka) {
-        Map<String, Object> configs = new ClusterSettings(bootstrapServers, kafka).consumer();
+    static Map<String, Object> recoveryConsumerSettings(ClusterSettings cluster) {
+        Map<String, Object> configs = cluster.consumer();
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
@@ -228,7 +211,7 @@ public final class ImagePublisher implements AutoCloseable {
     /** Whether a record with this image id header sits in the partition at or after {@code fromOffset}. */
     public boolean containsImage(int partition, long fromOffset, String imageId) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        Map<String, Object> configs = recoveryConsumerSettings(bootstrapServers, kafka);
+        Map<String, Object> configs = recoveryConsumerSettings(cluster);
         byte[] wanted = imageId.getBytes(StandardCharsets.UTF_8);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(java.util.List.of(tp));

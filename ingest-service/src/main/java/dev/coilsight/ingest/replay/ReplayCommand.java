@@ -89,9 +89,8 @@ public final class ReplayCommand implements Callable<Integer> {
         String prefix = coilPrefix != null ? coilPrefix
                 : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";
         Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, cameraId, lineId, positionStepMm, loop ? 0 : 1);
-        try (ImagePublisher publisher = new ImagePublisher(cluster.bootstrapServers(),
-                ImagePublisher.registryConfig(cluster.registry(), cluster.registryUserInfo()),
-                !noAutoRegister, topic, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes())) {
+        try (ImagePublisher publisher = new ImagePublisher(cluster.settings(!noAutoRegister), topic, Duration.ofSeconds(15),
+                ImageLimits.DEFAULT.maxBytes())) {
             Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
             Thread hook = new Thread(replayer::stop, "replay-stop");
             Runtime.getRuntime().addShutdownHook(hook);
