@@ -2,12 +2,9 @@ package dev.coilsight.ingest.drop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +49,6 @@ public final class DropFolderWatcher implements AutoCloseable {
     /** Trouble that lasts is logged again after this long, not at every pass. */
     private static final long TROUBLE_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final String SOURCE = "drop";
-    /** Drop roots (real paths) watched by this JVM. */
-    private static final Set<Path> WATCHED_ROOTS = ConcurrentHashMap.newKeySet();
 
     /** A point where tests simulate a crash; production passes {@link #NO_CRASH}. */
     interface CrashPoints {
@@ -103,8 +97,7 @@ public final class DropFolderWatcher implements AutoCloseable {
     /** PENDING files whose earlier send could not be looked up while the broker answered: since when. */
     private final Map<String, Long> unresolvedSince = new HashMap<>();
     private final DropLedger ledger;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final RootLock rootLock;
     private final Map<Path, Seen> seen = new HashMap<>();
     private final Set<Path> warned = new HashSet<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -140,39 +133,12 @@ public final class DropFolderWatcher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use drop root " + root + ": " + e.getMessage(), e);
         }
-        // Checked before the lock file is opened: POSIX drops a process's lock on a file when ANY of its
-        // descriptors of that file is closed, so a second watcher in this JVM must not even open it.
-        if (!WATCHED_ROOTS.add(realRoot)) {
-            throw new IllegalStateException("another watcher in this process watches " + realRoot + ": one watcher per drop root");
-        }
-        FileChannel channel = null;
+        this.rootLock = RootLock.acquire(realRoot);
         try {
-            channel = FileChannel.open(realRoot.resolve(".coilsight").resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock held = channel.tryLock();
-            if (held == null) {
-                throw new IllegalStateException("another process holds " + realRoot.resolve(".coilsight/lock")
-                        + ": one watcher per drop root");
-            }
-            this.lockChannel = channel;
-            this.lock = held;
             this.ledger = new DropLedger(realRoot.resolve(".coilsight").resolve("ledger.log"), this::stillDropped, DropLedger.COMPACT_AFTER_LINES);
-        } catch (IOException | RuntimeException e) {
-            if (channel != null) {
-                closeQuietly(channel); // releases the lock too
-            }
-            WATCHED_ROOTS.remove(realRoot);
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot lock the drop root " + root + ": " + e.getMessage(), io);
-            }
-            throw (RuntimeException) e;
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing was written through it
+        } catch (RuntimeException e) {
+            rootLock.close();
+            throw e;
         }
     }
 
@@ -285,7 +251,7 @@ public final class DropFolderWatcher implements AutoCloseable {
     }
 
     private void publish(String coilId, Path file, long size, long modified) {
-        String key = ledgerKey(coilId, file.getFileName().toString(), size, modified);
+        String key = new FileVersion(coilId, file.getFileName().toString(), size, modified).key();
         var known = ledger.get(key);
         if (known.isPresent() && known.get().state() == DropLedger.State.DONE) {
             moveTo(file, DONE); // published before a crash that came before the move
@@ -387,30 +353,22 @@ public final class DropFolderWatcher implements AutoCloseable {
         metrics.rejected(SOURCE, "unresolved");
     }
 
-    /** A file version: coil, name, size and modification time. */
-    private static String ledgerKey(String coilId, String name, long size, long modified) {
-        return coilId + "/" + name + "|" + size + "|" + modified;
-    }
-
     /**
      * Whether the file version a ledger key names is still on disk: in its coil's folder (a crash between the
      * ledger line and the move), or in its done/ or failed/ (moved back, the same version is known and not
      * sent again). Once removed from there too, the ledger may forget it.
      */
     private boolean stillDropped(String key) {
-        int modifiedAt = key.lastIndexOf('|');
-        int sizeAt = key.lastIndexOf('|', modifiedAt - 1);
-        int nameAt = key.lastIndexOf('/', sizeAt);
-        if (sizeAt < 0 || nameAt < 0) {
+        FileVersion version = FileVersion.ofKey(key).orElse(null);
+        if (version == null) {
             return false;
         }
-        String coilId = key.substring(0, nameAt);
-        String name = key.substring(nameAt + 1, sizeAt);
-        Path coil = realRoot.resolve(coilId);
+        Path coil = realRoot.resolve(version.coilId());
+        String name = version.name();
         for (Path file : List.of(coil.resolve(name), coil.resolve(DONE).resolve(name), coil.resolve(FAILED).resolve(name))) {
             try {
                 BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isRegularFile() && key.equals(ledgerKey(coilId, name, a.size(), a.lastModifiedTime().toMillis()))) {
+                if (a.isRegularFile() && a.size() == version.size() && a.lastModifiedTime().toMillis() == version.modified()) {
                     return true;
                 }
             } catch (IOException e) {
@@ -472,12 +430,6 @@ public final class DropFolderWatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ledger.close();
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // closing the channel below releases it too
-        }
-        closeQuietly(lockChannel);
-        WATCHED_ROOTS.remove(realRoot);
+        rootLock.close();
     }
 }

@@ -5,11 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +23,6 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.coilsight.config.Env;
 import dev.coilsight.http.Answers;
 import dev.coilsight.http.BearerTokens;
-import dev.coilsight.http.BodyTimeoutException;
 import dev.coilsight.http.ErrorBody;
 import dev.coilsight.http.HttpFront;
 import dev.coilsight.http.HttpSettings;
@@ -52,7 +46,6 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UPLOAD = Pattern.compile("/v1/coils/([^/]+)/images/?");
     private static final Pattern COIL_END = Pattern.compile("/v1/coils/([^/]+)/end/?");
-    private static final long MULTIPART_OVERHEAD = 64 * 1024;
     /** How much of a refused request's body is read and dropped so that its answer arrives (as Tomcat's 2 MiB swallow). */
     private static final long DISCARD_LIMIT = 2 * 1024 * 1024;
     /** How long the body of a request without a valid token is drained before the connection closes. */
@@ -84,6 +77,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private final Optional<BearerTokens> tokens;
     private final byte[] openApi;
     private final CoilEnds coilEnds;
+    private final UploadParser uploads;
 
     public IngestHttpServer(Settings settings, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics,
                             BooleanSupplier ready) throws IOException {
@@ -103,6 +97,7 @@ public final class IngestHttpServer implements AutoCloseable {
                     return new HttpFront.Status(up, "{\"status\":\"" + (up ? "READY" : "NOT_READY") + "\",\"broker\":" + up + "}");
                 }, metrics::scrape);
         this.coilEnds = new CoilEnds(publisher, settings.coilEndsTopic(), this::authorize);
+        this.uploads = new UploadParser(settings.maxImageBytes(), settings.defaultCameraId(), settings.maxClockSkew());
         server.route("/", this::route);
     }
 
@@ -151,37 +146,10 @@ public final class IngestHttpServer implements AutoCloseable {
     private void upload(HttpExchange exchange, String coilId) throws IOException {
         try {
             authorize(exchange);
-            byte[] body = readBody(exchange);
-            String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("")
-                    .toLowerCase(Locale.ROOT);
-            Map<String, String> fields = new HashMap<>();
-            byte[] image;
-            if (contentType.startsWith("multipart/form-data")) {
-                image = null;
-                for (Multipart.Part part : Multipart.parse(exchange.getRequestHeaders().getFirst("Content-Type"), body)) {
-                    if (part.name().equals("image") || (part.fileName() != null && image == null)) {
-                        requireImageType(part.contentType() == null ? "application/octet-stream" : part.contentType(), true);
-                        image = part.body();
-                    } else {
-                        fields.put(part.name(), part.text());
-                    }
-                }
-                if (image == null) {
-                    throw IngestRejection.badRequest("missing_image", "multipart body has no 'image' part");
-                }
-            } else {
-                requireImageType(contentType, false);
-                image = body;
-            }
-            if (image.length == 0) {
-                throw IngestRejection.badRequest("not_an_image", "empty image: the body has no bytes");
-            }
-            if (image.length > settings.maxImageBytes()) {
-                throw new IngestRejection(413, "too_large", "image of " + image.length + " bytes is over the limit of "
-                        + settings.maxImageBytes() + " bytes");
-            }
-            ImageMetadata metadata = metadata(coilId, exchange, fields);
-            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            UploadParser.Upload upload = uploads.parse(exchange, coilId);
+            byte[] image = upload.image();
+            ImageMetadata metadata = upload.metadata();
+            String key = upload.idempotencyKey().orElse(null);
             long started = System.nanoTime();
             ImageCaptured event;
             RecordMetadata ack;
@@ -301,119 +269,11 @@ public final class IngestHttpServer implements AutoCloseable {
         }
     }
 
-    /** Reads the body, refusing by Content-Length before reading when it is over the limit. */
-    private byte[] readBody(HttpExchange exchange) throws IOException {
-        long limit = settings.maxImageBytes() + MULTIPART_OVERHEAD;
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        long declared = -1;
-        if (length != null) {
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                throw IngestRejection.badRequest("invalid_field", "Content-Length is not a number: " + length);
-            }
-            if (declared > limit) {
-                throw new IngestRejection(413, "too_large", "body of " + declared + " bytes is over the limit of "
-                        + settings.maxImageBytes() + " bytes per image");
-            }
-        }
-        try (InputStream in = exchange.getRequestBody()) {
-            return readBody(in, declared, limit);
-        } catch (BodyTimeoutException e) {
-            throw new IngestRejection(408, "request_timeout", e.getMessage());
-        }
-    }
-
-    private byte[] readBody(InputStream in, long declared, long limit) throws IOException {
-        if (declared >= 0) {
-            // Known length: read straight into an array of that size (the server ends the stream there).
-            byte[] body = new byte[(int) declared];
-            int read = in.readNBytes(body, 0, body.length);
-            if (read < body.length) {
-                throw IngestRejection.badRequest("invalid_field", "the body ended after " + read + " of the "
-                        + declared + " bytes its Content-Length announced");
-            }
-            return body;
-        }
-        byte[] body = in.readNBytes((int) limit + 1);
-        if (body.length > limit) {
-            throw new IngestRejection(413, "too_large", "body is over the limit of " + settings.maxImageBytes() + " bytes per image");
-        }
-        return body;
-    }
-
     private static String sha256(byte[] bytes) {
         try {
             return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
-    private static void requireImageType(String contentType, boolean inMultipart) {
-        String type = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        boolean ok = type.equals("image/jpeg") || type.equals("image/png") || type.equals("image/jpg")
-                || (inMultipart && type.equals("application/octet-stream"));
-        if (!ok) {
-            throw new IngestRejection(415, "unsupported_type", "unsupported content type '" + (type.isEmpty() ? "(none)" : type)
-                    + "': send image/jpeg or image/png as the body, or multipart/form-data with an 'image' part");
-        }
-    }
-
-    private ImageMetadata metadata(String coilId, HttpExchange exchange, Map<String, String> fields) {
-        String decodedCoil = java.net.URLDecoder.decode(coilId, StandardCharsets.UTF_8);
-        String camera = value(exchange, fields, "X-Camera-Id", "cameraId").orElse(settings.defaultCameraId());
-        Instant capturedAt = value(exchange, fields, "X-Captured-At", "capturedAt").map(IngestHttpServer::instant).orElse(Instant.now());
-        if (capturedAt.isAfter(Instant.now().plus(settings.maxClockSkew()))) {
-            // A camera clock gone wrong: taken as it is, it would move event time ahead for everything after it.
-            throw IngestRejection.badRequest("invalid_field", "capturedAt " + capturedAt + " is more than " + settings.maxClockSkew().toMillis()
-                    + " ms in the future (COILSIGHT_MAX_CLOCK_SKEW_MS); check the camera's clock");
-        }
-        long sequence = value(exchange, fields, "X-Sequence", "sequence").map(v -> number("sequence", v))
-                .orElse(capturedAt.toEpochMilli());
-        Double position = value(exchange, fields, "X-Position-Mm", "positionMm").map(v -> decimal("positionMm", v)).orElse(null);
-        String line = value(exchange, fields, "X-Line-Id", "lineId").orElse(null);
-        boolean coilEnd = value(exchange, fields, "X-Coil-End", "coilEnd").map(IngestHttpServer::flag).orElse(false);
-        return new ImageMetadata(decodedCoil, camera, sequence, capturedAt, position, line, coilEnd);
-    }
-
-    private static Optional<String> value(HttpExchange exchange, Map<String, String> fields, String header, String field) {
-        String fromHeader = exchange.getRequestHeaders().getFirst(header);
-        if (fromHeader != null && !fromHeader.isBlank()) {
-            return Optional.of(fromHeader.trim());
-        }
-        return Optional.ofNullable(fields.get(field)).filter(v -> !v.isBlank());
-    }
-
-    private static Instant instant(String value) {
-        try {
-            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw IngestRejection.badRequest("invalid_field", "capturedAt must be ISO-8601 (2026-11-24T08:00:00Z) or epoch "
-                    + "milliseconds, got '" + value + "'");
-        }
-    }
-
-    private static boolean flag(String value) {
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw IngestRejection.badRequest("invalid_field", "coilEnd must be true or false, got '" + Env.logSafe(value) + "'");
-    }
-
-    private static long number(String field, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw IngestRejection.badRequest("invalid_field", field + " must be a whole number, got '" + value + "'");
-        }
-    }
-
-    private static double decimal(String field, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw IngestRejection.badRequest("invalid_field", field + " must be a number, got '" + value + "'");
         }
     }
 
