@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
 import dev.coilsight.analytics.review.ReviewerTokens;
+import dev.coilsight.http.Answers;
 import dev.coilsight.http.BearerTokens;
 import dev.coilsight.http.ErrorBody;
 
@@ -60,6 +61,7 @@ public final class AccessGuard {
                 exchange.getResponseHeaders().add("Set-Cookie", BearerTokens.COOKIE + "=" + inQuery.get()
                         + "; Path=/; HttpOnly; SameSite=Lax");
                 exchange.getResponseHeaders().set("Location", "/");
+                Answers.endRequestBody(exchange);
                 exchange.sendResponseHeaders(303, -1);
                 return;
             }
