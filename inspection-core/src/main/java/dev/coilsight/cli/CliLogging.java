@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.slf4j.LoggerFactory;
 
@@ -14,17 +15,25 @@ import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.spi.FilterReply;
 
 /**
  * Keeps the terminal of a long-running command for its progress and results: log lines go to a file,
- * and only errors still reach stderr (all of them with {@code verbose}). The levels stay those of the
- * logging configuration ({@code config/logback-cli.xml}), so the file holds what the terminal held before.
+ * and only errors still reach stderr (all of them with {@code verbose}), except the in-process broker's own: it logs
+ * as an error what its clients recover from by retrying (a transactional producer's sequence after the broker dropped
+ * its state, KAFKA-18202), and a broker that really fails surfaces as an error of the service using it. The levels
+ * stay those of the logging configuration ({@code config/logback-cli.xml}), so the file holds what the terminal held before.
  */
 public final class CliLogging {
 
     /** The console appender's name in {@code config/logback-cli.xml}. */
     static final String CONSOLE_APPENDER = "STDERR";
     static final String FILE_APPENDER = "FILE";
+    /** Loggers of the Kafka broker (Scala core and its Java server modules), not of its clients. */
+    private static final List<String> BROKER_LOGGERS = List.of("kafka.", "org.apache.kafka.server.", "org.apache.kafka.storage.",
+            "org.apache.kafka.raft.", "org.apache.kafka.controller.", "org.apache.kafka.coordinator.", "org.apache.kafka.metadata.",
+            "org.apache.kafka.image.");
 
     private CliLogging() {
     }
@@ -71,8 +80,22 @@ public final class CliLogging {
             errorsOnly.setLevel("ERROR");
             errorsOnly.start();
             console.clearAllFilters();
+            console.addFilter(new BrokerLinesToFileOnly());
             console.addFilter(errorsOnly);
         }
         return true;
+    }
+
+    /** Denies the broker's lines on the terminal (they are in the file). */
+    static final class BrokerLinesToFileOnly extends Filter<ILoggingEvent> {
+        BrokerLinesToFileOnly() {
+            start();
+        }
+
+        @Override
+        public FilterReply decide(ILoggingEvent event) {
+            String logger = event.getLoggerName();
+            return BROKER_LOGGERS.stream().anyMatch(logger::startsWith) ? FilterReply.DENY : FilterReply.NEUTRAL;
+        }
     }
 }
