@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 import dev.coilsight.bench.http.HttpServersBenchCommand;
 import dev.coilsight.bench.ingest.IngestBenchCommand;
 import dev.coilsight.bench.roofline.MachinePeak;
-import dev.coilsight.bench.roofline.ModelArithmetic;
+import dev.coilsight.trainer.net.ModelArithmetic;
 import dev.coilsight.bench.roofline.PrecisionComparison;
 import dev.coilsight.bench.roofline.Roofline;
 import dev.coilsight.bench.jmh.JmhCommand;

@@ -38,6 +38,22 @@ public final class TinyModels {
         return new DatasetLoader(NEU_CLASSES, 1).load(data, data.imageIds().subList(from, from + count), "test images");
     }
 
+    /** The ImageNet MobileNetV2 of ../shared/pretrained. */
+    public static Path imageNetBackbone() {
+        Path dir = SharedData.root().getParent().resolve("pretrained").resolve("mobilenetv2-0.35-imagenet");
+        org.assertj.core.api.Assumptions.assumeThat(dir.resolve("weights.bin")).as("this test needs ../shared/pretrained").exists();
+        return dir;
+    }
+
+    /** A U-Net on the MobileNetV2 encoder, with a narrow decoder. */
+    public static Architecture mobileNetSegmenter(int channels) {
+        return new Architecture(Architecture.Kind.SEGMENTER, channels, 3, 4, 4, Architecture.Encoder.MOBILENETV2_035);
+    }
+
+    public static Architecture mobileNetClassifier(int channels) {
+        return new Architecture(Architecture.Kind.CLASSIFIER, channels, 1, 4, 4, Architecture.Encoder.MOBILENETV2_035);
+    }
+
     public static Architecture segmenter() {
         return new Architecture(Architecture.Kind.SEGMENTER, 1, 3, 4, 2);
     }

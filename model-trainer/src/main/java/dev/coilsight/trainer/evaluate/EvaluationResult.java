@@ -49,6 +49,7 @@ public final class EvaluationResult {
         private BinaryScore classification;
         private long images;
         private double imagesPerSecond;
+        private Double gflopPerImage;
         private double inferenceImagesPerSecond;
         private List<ThresholdSweep.Choice> sweep = List.of();
         private ThresholdSweep.Objective objective;
@@ -92,6 +93,11 @@ public final class EvaluationResult {
             classification.add(new ClassifierDecision(card).defective(probability), defective);
             prCurve.add("defective", probability, defective);
             images++;
+        }
+
+        /** Mean GFLOP per image of the model as the workers run it (for a card that records its architecture). */
+        void arithmetic(double gflopPerImage) {
+            this.gflopPerImage = gflopPerImage;
         }
 
         void throughput(double endToEnd, double inference) {
@@ -152,6 +158,9 @@ public final class EvaluationResult {
                 f.put("decision", card.decision().windowed()
                         ? "defective when any " + card.decision().windowHeight() + "x" + card.decision().windowWidth() + " window has p > " + card.decision().threshold()
                         : "whole image p > " + card.decision().threshold());
+            }
+            if (gflopPerImage != null) {
+                f.put("gflopPerImage", gflopPerImage);
             }
             f.put("imagesPerSecond", imagesPerSecond);
             f.put("inferenceImagesPerSecond", inferenceImagesPerSecond);

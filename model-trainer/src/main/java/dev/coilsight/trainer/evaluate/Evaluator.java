@@ -2,9 +2,11 @@ package dev.coilsight.trainer.evaluate;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -21,6 +23,7 @@ import dev.coilsight.rle.BinaryMask;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.DatasetLoader;
 import dev.coilsight.trainer.data.LabeledImage;
+import dev.coilsight.trainer.net.ModelArithmetic;
 
 /**
  * Offline evaluation of a model directory, loaded with DJL exactly as the workers load it, with
@@ -75,6 +78,8 @@ public final class Evaluator {
         List<String> ids = dataset.imageIds();
         long started = System.nanoTime();
         long inferenceNanos = 0;
+        Map<List<Integer>, OptionalDouble> gflopBySize = new HashMap<>();
+        double gflop = 0;
         EvaluationResult.Builder result = new EvaluationResult.Builder(model.card());
         ThresholdSweep thresholdSweep = sweep != null && model.card().segmentation() ? new ThresholdSweep(classes.size()) : null;
         try (LoadedModel.Session session = model.newSession(); ProgressBar bar = new ProgressBar("evaluating", ids.size(), progress)) {
@@ -82,6 +87,10 @@ public final class Evaluator {
                 List<LabeledImage> batch = new ArrayList<>();
                 for (String id : ids.subList(start, Math.min(ids.size(), start + BATCH))) {
                     batch.add(loader.load(dataset, id));
+                }
+                for (LabeledImage image : batch) {
+                    gflop += gflopBySize.computeIfAbsent(List.of(image.height(), image.width()),
+                            size -> ModelArithmetic.gflopPerImage(model.card(), size.get(0), size.get(1))).orElse(Double.NaN);
                 }
                 long t = System.nanoTime();
                 if (model.card().segmentation()) {
@@ -103,6 +112,9 @@ public final class Evaluator {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         result.throughput(ids.size() / seconds, ids.size() / Math.max(1e-9, inferenceNanos / 1e9));
+        if (!ids.isEmpty() && !Double.isNaN(gflop)) {
+            result.arithmetic(gflop / ids.size());
+        }
         if (thresholdSweep != null) {
             result.sweep(thresholdSweep.choose(sweep), sweep);
         }

@@ -7,8 +7,8 @@ import java.util.Optional;
 import dev.coilsight.model.ModelCard;
 
 /**
- * The shape of a network: which kind, how many input channels and output classes, how wide
- * (filters of the first block) and how deep (residual encoder stages, each halving the size).
+ * The shape of a network: which kind, how many input channels and output classes, which encoder, how wide
+ * (filters of the first block) and how deep (encoder stages, each halving the size).
  * Inputs must have a height and width divisible by {@code 2^(depth+1)}.
  *
  * @param kind        segmenter (ResUNet) or classifier (ResNet-style, same encoder)
@@ -17,11 +17,45 @@ import dev.coilsight.model.ModelCard;
  * @param width       filters of the first block and of the first residual stage; each later stage doubles them (stage
  *                    {@code i >= 1} has {@code width * 2^(i-1)}), the bottleneck has {@code width * 2^depth}, all capped at
  *                    {@code 8 * width} ({@link #filters}, {@link #bottleneckFilters})
- * @param depth       residual encoder stages after the first block (the shipped models use 3)
+ * @param depth       residual encoder stages after the first block (the shipped models use 3); with the MobileNetV2
+ *                    encoder always 4, the decoder stages between its stride-32 output and its stride-2 skip
+ * @param encoder     the project's residual encoder, trained from scratch or from another Coilsight model, or the
+ *                    ImageNet-trained MobileNetV2 backbone (whose width {@code width} then only sets the decoder's)
  */
-public record Architecture(Kind kind, int channels, int classes, int width, int depth) {
+public record Architecture(Kind kind, int channels, int classes, int width, int depth, Encoder encoder) {
 
     public enum Kind { SEGMENTER, CLASSIFIER }
+
+    /** The encoder of the network, by the name {@code --encoder} and the model card use. */
+    public enum Encoder {
+        RESNET("resnet"),
+        /** Keras' MobileNetV2 at width multiplier 0.35 ({@link MobileNetV2}). */
+        MOBILENETV2_035("mobilenetv2-0.35");
+
+        private final String label;
+
+        Encoder(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Encoder parse(String label) {
+            for (Encoder encoder : values()) {
+                if (encoder.label.equals(label)) {
+                    return encoder;
+                }
+            }
+            throw new IllegalArgumentException("unknown encoder '" + label + "': use resnet or mobilenetv2-0.35");
+        }
+    }
+
+    /** The project's residual encoder. */
+    public Architecture(Kind kind, int channels, int classes, int width, int depth) {
+        this(kind, channels, classes, width, depth, Encoder.RESNET);
+    }
 
     public Architecture {
         if (channels != 1 && channels != 3) {
@@ -32,6 +66,12 @@ public record Architecture(Kind kind, int channels, int classes, int width, int 
         }
         if (width < 1 || depth < 1 || depth > 6) {
             throw new IllegalArgumentException("width must be >= 1 and depth in 1..6, got width " + width + ", depth " + depth);
+        }
+        if (encoder == Encoder.MOBILENETV2_035 && depth != MobileNetV2.DEPTH) {
+            throw new IllegalArgumentException("the mobilenetv2-0.35 encoder has " + MobileNetV2.DEPTH + " stages (inputs a multiple of 32), got depth " + depth);
+        }
+        if (encoder == null) {
+            throw new IllegalArgumentException("encoder must be given");
         }
     }
 
@@ -59,10 +99,12 @@ public record Architecture(Kind kind, int channels, int classes, int width, int 
         Kind kind = card.segmentation() ? Kind.SEGMENTER : Kind.CLASSIFIER;
         int channels = recorded.get("channels") instanceof Number n ? n.intValue() : card.input().channels();
         int outputs = recorded.get("outputs") instanceof Number n ? n.intValue() : card.segmentation() ? card.classes().size() : 1;
-        return Optional.of(new Architecture(kind, channels, outputs, width.intValue(), depth.intValue()));
+        Encoder encoder = recorded.get("encoder") instanceof String label ? Encoder.parse(label) : Encoder.RESNET;
+        return Optional.of(new Architecture(kind, channels, outputs, width.intValue(), depth.intValue(), encoder));
     }
 
     public List<String> describe() {
-        return List.of(kind.name().toLowerCase(), channels + " channel(s)", classes + " output(s)", "width " + width, "depth " + depth);
+        return List.of(kind.name().toLowerCase(), encoder.label() + " encoder", channels + " channel(s)", classes + " output(s)", "width " + width,
+                "depth " + depth);
     }
 }

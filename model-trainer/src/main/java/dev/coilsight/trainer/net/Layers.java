@@ -43,6 +43,7 @@ public final class Layers {
     private final Parameters parameters;
     private final BatchNorm batchNorm;
     private final List<Op> runningStatisticUpdates = new ArrayList<>();
+    private final List<String> frozenPrefixes = new ArrayList<>();
 
     public Layers(Ops tf, Parameters parameters, boolean training) {
         this(tf, parameters, training ? BatchNorm.TRAINING : BatchNorm.INFERENCE);
@@ -56,6 +57,20 @@ public final class Layers {
 
     public Ops tf() {
         return tf;
+    }
+
+    /**
+     * Batch norms whose variables start with {@code prefix} run on their running averages even while training, and
+     * leave them as they are: a frozen layer must compute in training what it will compute when served (as Keras
+     * runs a frozen layer), and a small batch of steel images must not overwrite an ImageNet encoder's statistics.
+     */
+    public Layers freezingBatchNorm(String prefix) {
+        frozenPrefixes.add(prefix);
+        return this;
+    }
+
+    private boolean frozen(String name) {
+        return frozenPrefixes.stream().anyMatch(name::startsWith);
     }
 
     /** Batch-norm moving-average assignments to run with every training step. */
@@ -75,7 +90,7 @@ public final class Layers {
 
     public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x, int channels) {
         BatchNormVariables v = batchNormVariables(name, channels);
-        if (batchNorm != BatchNorm.TRAINING) {
+        if (batchNorm != BatchNorm.TRAINING || frozen(name)) {
             return tf.nn.fusedBatchNorm(x, v.gamma(), v.beta(), v.mean(), v.variance(),
                     FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(false)).y();
         }
@@ -108,19 +123,43 @@ public final class Layers {
         return tf.nn.relu(x);
     }
 
+    public Operand<TFloat32> relu6(Operand<TFloat32> x) {
+        return tf.nn.relu6(x);
+    }
+
     /**
      * A bias-free convolution and the batch norm on its output; in mode {@link BatchNorm#FOLDED} one convolution whose
      * kernel and bias are computed in the graph from the same variables: {@code w * s} and {@code beta - mean * s} with
      * {@code s = gamma / sqrt(variance + eps)}.
      */
     public Operand<TFloat32> convBatchNorm(String convName, String bnName, Operand<TFloat32> x, int kernel, int in, int out) {
+        return convBatchNorm(convName + "/w", bnName, x, kernel, in, out, 1);
+    }
+
+    /** {@link #convBatchNorm(String, String, Operand, int, int, int)} with the kernel variable named in full, at a stride. */
+    public Operand<TFloat32> convBatchNorm(String kernelName, String bnName, Operand<TFloat32> x, int kernel, int in, int out, int stride) {
+        Variable<TFloat32> w = parameters.create(kernelName, Shape.of(kernel, kernel, in, out), Role.TRAINABLE, Init.HE_NORMAL);
+        List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
         if (batchNorm != BatchNorm.FOLDED) {
-            return batchNorm(bnName, conv(convName, x, kernel, in, out, false), out);
+            return batchNorm(bnName, tf.nn.conv2d(x, w, strides, "SAME"), out);
         }
-        Variable<TFloat32> w = parameters.create(convName + "/w", Shape.of(kernel, kernel, in, out), Role.TRAINABLE, Init.HE_NORMAL);
         Affine affine = batchNormAffine(bnName, out);
-        Operand<TFloat32> folded = tf.math.mul(w, affine.scale());
-        return tf.nn.biasAdd(tf.nn.conv2d(x, folded, List.of(1L, 1L, 1L, 1L), "SAME"), affine.shift());
+        return tf.nn.biasAdd(tf.nn.conv2d(x, tf.math.mul(w, affine.scale()), strides, "SAME"), affine.shift());
+    }
+
+    /**
+     * A 3x3 depthwise convolution (one filter per channel, kernel variable {@code kernelName} of shape [3,3,C,1]) at a
+     * stride, then batch norm; folded like {@link #convBatchNorm}, the scale applied per input channel of the kernel.
+     */
+    public Operand<TFloat32> depthwiseBatchNorm(String kernelName, String bnName, Operand<TFloat32> x, int channels, int stride) {
+        Variable<TFloat32> w = parameters.create(kernelName, Shape.of(3, 3, channels, 1), Role.TRAINABLE, Init.HE_NORMAL_DEPTHWISE);
+        List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
+        if (batchNorm != BatchNorm.FOLDED) {
+            return batchNorm(bnName, tf.nn.depthwiseConv2dNative(x, w, strides, "SAME"), channels);
+        }
+        Affine affine = batchNormAffine(bnName, channels);
+        Operand<TFloat32> folded = tf.math.mul(w, tf.reshape(affine.scale(), tf.constant(new long[] {channels, 1})));
+        return tf.nn.biasAdd(tf.nn.depthwiseConv2dNative(x, folded, strides, "SAME"), affine.shift());
     }
 
     /** A batch norm in inference as {@code x * scale + shift} per channel. */

@@ -1,4 +1,4 @@
-package dev.coilsight.bench.roofline;
+package dev.coilsight.trainer.net;
 
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -6,8 +6,6 @@ import java.util.OptionalDouble;
 import dev.coilsight.model.ClassifierDecision;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.model.Preprocessor;
-import dev.coilsight.trainer.net.Architecture;
-import dev.coilsight.trainer.net.NetworkFlops;
 
 /**
  * GFLOP a model spends on one image as the workers feed it: the segmenter on the image padded (or resized) as its card

@@ -11,7 +11,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The arithmetic of one forward pass, counted from the network's own graph: the network is built for one input of a
- * fixed size, and every convolution and dense layer adds 2 x (output elements) x (multiply-adds per element), as
+ * fixed size, and every convolution (depthwise too) and dense layer adds 2 x (output elements) x (multiply-adds per element), as
  * TensorFlow's profiler counts them. Batch norm, activations, pooling and resizing (a few operations per element) are
  * left out: they are under 2 % of a ResUNet's.
  */
@@ -34,6 +34,11 @@ public final class NetworkFlops {
                         Shape out = known(op.output(0).shape(), op);
                         Shape kernel = known(op.input(1).shape(), op); // kh, kw, in, out
                         flops += 2.0 * out.get(1) * out.get(2) * out.get(3) * kernel.get(0) * kernel.get(1) * kernel.get(2);
+                    }
+                    case "DepthwiseConv2dNative" -> {
+                        Shape out = known(op.output(0).shape(), op);
+                        Shape kernel = known(op.input(1).shape(), op); // kh, kw, in, multiplier
+                        flops += 2.0 * out.get(1) * out.get(2) * out.get(3) * kernel.get(0) * kernel.get(1);
                     }
                     case "MatMul" -> {
                         Shape a = known(op.input(0).shape(), op);

@@ -11,8 +11,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The two networks (DESIGN.md, "Models"), sharing one encoder so that a classifier can start from
- * a segmenter's encoder. Every encoder variable is named {@code enc/...}; that prefix is what
- * transfer learning copies and freezes.
+ * a segmenter's encoder: the project's residual encoder or the ImageNet MobileNetV2 ({@link MobileNetV2}).
+ * Every encoder variable is named {@code enc/...}; that prefix is what transfer learning copies and freezes.
  */
 public final class Networks {
 
@@ -28,7 +28,8 @@ public final class Networks {
         return arch.kind() == Architecture.Kind.SEGMENTER ? decode(arch, l, encoded) : classify(arch, l, encoded);
     }
 
-    private record Encoded(List<Operand<TFloat32>> skips, Operand<TFloat32> bottleneck) {
+    /** What a decoder or a classifier head starts from: the skips from shallow to deep, and the bottleneck. */
+    record Encoded(List<Operand<TFloat32>> skips, List<Integer> skipChannels, Operand<TFloat32> bottleneck, int bottleneckChannels) {
     }
 
     /**
@@ -51,33 +52,38 @@ public final class Networks {
      * residual block.
      */
     private static Encoded encode(Architecture arch, Layers l, Operand<TFloat32> input) {
+        if (arch.encoder() == Architecture.Encoder.MOBILENETV2_035) {
+            return MobileNetV2.encode(arch, l, input);
+        }
         Operand<TFloat32> x = l.stemPooled(STEM, input, arch.channels(), arch.filters(0));
         List<Operand<TFloat32>> skips = new ArrayList<>();
+        List<Integer> skipChannels = new ArrayList<>();
         int in = arch.filters(0);
         for (int stage = 1; stage <= arch.depth(); stage++) {
             int out = arch.filters(stage);
             x = l.residual("enc/res" + stage, x, in, out);
             skips.add(x);
+            skipChannels.add(out);
             x = l.maxPool2(x);
             in = out;
         }
         x = l.residual("enc/bottleneck", x, in, arch.bottleneckFilters());
-        return new Encoded(skips, x);
+        return new Encoded(skips, skipChannels, x, arch.bottleneckFilters());
     }
 
     /**
      * Up-sample the bottleneck, then per stage from deep to shallow: concatenate the skip, a
-     * residual block, 2x2 up-sampling; then a final residual block and a 1x1 convolution.
+     * residual block to the stage's filters, 2x2 up-sampling; then a final residual block and a 1x1 convolution.
      */
     private static Operand<TFloat32> decode(Architecture arch, Layers l, Encoded encoded) {
         Operand<TFloat32> x = l.upSample2(encoded.bottleneck());
-        int in = arch.bottleneckFilters();
+        int in = encoded.bottleneckChannels();
         for (int stage = arch.depth(); stage >= 1; stage--) {
-            int skipFilters = arch.filters(stage);
+            int filters = arch.filters(stage);
             x = l.concatChannels(x, encoded.skips().get(stage - 1));
-            x = l.residual("dec/res" + stage, x, in + skipFilters, skipFilters);
+            x = l.residual("dec/res" + stage, x, in + encoded.skipChannels().get(stage - 1), filters);
             x = l.upSample2(x);
-            in = skipFilters;
+            in = filters;
         }
         x = l.residual("dec/final", x, in, arch.filters(0));
         return l.conv("head/conv1x1", x, 1, arch.filters(0), arch.classes(), true);
@@ -99,10 +105,10 @@ public final class Networks {
             throw new IllegalArgumentException("windows of " + windowWidth + "x" + windowHeight + " are not multiples of " + arch.sizeMultiple());
         }
         Ops tf = l.tf();
-        Operand<TFloat32> bottleneck = encode(arch, l, input).bottleneck();
+        Encoded encoded = encode(arch, l, input);
         List<Operand<TFloat32>> maxima = new ArrayList<>();
-        List<Operand<TFloat32>> windows = l.windowMeans(bottleneck, windowHeight / cell, windowWidth / cell);
-        for (Operand<TFloat32> logits : l.denseOverGrids("head/dense", windows, arch.bottleneckFilters(), 1)) {
+        List<Operand<TFloat32>> windows = l.windowMeans(encoded.bottleneck(), windowHeight / cell, windowWidth / cell);
+        for (Operand<TFloat32> logits : l.denseOverGrids("head/dense", windows, encoded.bottleneckChannels(), 1)) {
             maxima.add(tf.max(logits, tf.constant(new int[] {1, 2, 3})));
         }
         return tf.reshape(tf.max(tf.stack(maxima, org.tensorflow.op.core.Stack.axis(1L)), tf.constant(1)), tf.constant(new long[] {-1, 1}));
@@ -110,6 +116,6 @@ public final class Networks {
 
     /** Global average pooling of the bottleneck and one dense layer. */
     private static Operand<TFloat32> classify(Architecture arch, Layers l, Encoded encoded) {
-        return l.dense("head/dense", l.globalAveragePool(encoded.bottleneck()), arch.bottleneckFilters(), arch.classes());
+        return l.dense("head/dense", l.globalAveragePool(encoded.bottleneck()), encoded.bottleneckChannels(), arch.classes());
     }
 }

@@ -30,8 +30,8 @@ public final class Parameters {
         }
     }
 
-    /** Initial value policy. */
-    public enum Init { HE_NORMAL, ZEROS, ONES }
+    /** Initial value policy; a depthwise kernel's fan-in is its window alone (each filter sees one channel). */
+    public enum Init { HE_NORMAL, HE_NORMAL_DEPTHWISE, ZEROS, ONES }
 
     private final Ops tf;
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
@@ -91,10 +91,10 @@ public final class Parameters {
             switch (p.init()) {
                 case ONES -> java.util.Arrays.fill(v, 1f);
                 case ZEROS -> { }
-                case HE_NORMAL -> {
+                case HE_NORMAL, HE_NORMAL_DEPTHWISE -> {
                     long[] dims = p.shape().asArray();
                     long fanIn = 1;
-                    for (int i = 0; i < dims.length - 1; i++) {
+                    for (int i = 0; i < dims.length - (p.init() == Init.HE_NORMAL_DEPTHWISE ? 2 : 1); i++) {
                         fanIn *= dims[i];
                     }
                     double std = Math.sqrt(2.0 / Math.max(1, fanIn));

@@ -27,7 +27,11 @@ final class ModelCards {
             specs.add(new ModelCard.ClassSpec(1, "defective", 0.5, 0));
         }
         Map<String, Object> architecture = new LinkedHashMap<>();
-        architecture.put("type", segmenter ? "ResUNet" : "ResNet-style classifier (ResUNet encoder + global average pooling + dense)");
+        boolean mobileNet = arch.encoder() == Architecture.Encoder.MOBILENETV2_035;
+        architecture.put("type", segmenter ? (mobileNet ? "U-Net on a MobileNetV2 (alpha 0.35) encoder" : "ResUNet")
+                : (mobileNet ? "MobileNetV2 (alpha 0.35) + global average pooling + dense"
+                : "ResNet-style classifier (ResUNet encoder + global average pooling + dense)"));
+        architecture.put("encoder", arch.encoder().label());
         architecture.put("width", arch.width());
         architecture.put("depth", arch.depth());
         architecture.put("channels", arch.channels());

@@ -72,8 +72,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "16", description = "Filters of the first block (default ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--depth", defaultValue = "3", description = "Residual encoder stages (default ${DEFAULT-VALUE}; inputs must be multiples of 2^(depth+1)).")
-    int depth;
+    @Option(names = "--depth", paramLabel = "N", description = "Encoder stages (default 3 for resnet; mobilenetv2-0.35 has 4); inputs must be multiples of 2^(depth+1).")
+    Integer depth;
+
+    @Option(names = "--encoder", defaultValue = "resnet", description = "resnet (the project's residual encoder) or mobilenetv2-0.35 "
+            + "(ImageNet transfer: --init-from ../shared/pretrained/mobilenetv2-0.35-imagenet) (default ${DEFAULT-VALUE}).")
+    String encoder;
 
     @Option(names = "--loss", defaultValue = "bce-dice", description = "bce, dice, focal-tversky or bce-dice (default ${DEFAULT-VALUE}).")
     String loss;
@@ -178,7 +182,9 @@ public final class TrainCommand implements Callable<Integer> {
         };
         LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
         ClassMap classMap = classes != null ? ClassMap.parse(classes) : ClassMap.of(data.classNames());
-        Architecture arch = new Architecture(kind, channels, kind == Architecture.Kind.SEGMENTER ? classMap.size() : 1, width, depth);
+        Architecture.Encoder chosenEncoder = Architecture.Encoder.parse(encoder);
+        int stages = depth != null ? depth : chosenEncoder == Architecture.Encoder.RESNET ? 3 : 4;
+        Architecture arch = new Architecture(kind, channels, kind == Architecture.Kind.SEGMENTER ? classMap.size() : 1, width, stages, chosenEncoder);
         String[] hw = crop.toLowerCase().split("x");
         if (hw.length != 2) {
             throw new IllegalArgumentException("--crop must look like 256x256, got '" + crop + "'");

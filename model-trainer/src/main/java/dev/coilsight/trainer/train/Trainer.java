@@ -25,6 +25,7 @@ import dev.coilsight.trainer.data.CropSampler;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.evaluate.Validation;
 import dev.coilsight.trainer.net.Architecture;
+import dev.coilsight.trainer.net.ImageNetBackbone;
 import dev.coilsight.trainer.net.Networks;
 import dev.coilsight.trainer.net.Parameters;
 import dev.coilsight.trainer.net.SavedModelWeights;
@@ -160,7 +161,8 @@ public final class Trainer {
     }
 
     private void initialiseFrom(TrainingGraph graph, Path modelDir) {
-        Map<String, float[]> source = SavedModelWeights.read(modelDir);
+        Map<String, float[]> source = ImageNetBackbone.isTensorFlowJs(modelDir)
+                ? ImageNetBackbone.read(modelDir, options.architecture().channels()) : SavedModelWeights.read(modelDir);
         Map<String, float[]> chosen = new LinkedHashMap<>();
         Set<String> skipped = new HashSet<>();
         for (Parameters.Parameter p : graph.parameters().all()) {
@@ -177,11 +179,12 @@ public final class Trainer {
         }
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("no variable of " + modelDir + " fits this network (it does not fit this network's names and shapes): "
-                    + "use a Coilsight model trained with the same --width, --depth and --channels");
+                    + "use a Coilsight model trained with the same --encoder, --width, --depth and --channels (or, for --encoder mobilenetv2-0.35, "
+                    + "the ImageNet backbone of ../shared/pretrained)");
         }
         if (options.initScope().equals("encoder") && !skipped.isEmpty()) {
             throw new IllegalArgumentException("the encoder of " + modelDir + " does not fit this network (" + skipped.size()
-                    + " variables missing or of another shape, e.g. " + skipped.iterator().next() + "): use the same --width, --depth and --channels");
+                    + " variables missing or of another shape, e.g. " + skipped.iterator().next() + "): use the same --encoder, --width, --depth and --channels");
         }
         graph.assign(chosen);
         LOG.info("initialised {} variables from {} ({} scope); {} kept their random initial values", chosen.size(), modelDir,
@@ -200,8 +203,8 @@ public final class Trainer {
     private void writeRunJson(int trainCount, int validationCount, Map<String, Object> provenance) {
         Map<String, Object> run = new LinkedHashMap<>();
         Architecture arch = options.architecture();
-        run.put("architecture", Map.of("kind", arch.kind().name().toLowerCase(), "channels", arch.channels(), "classes", arch.classes(),
-                "width", arch.width(), "depth", arch.depth()));
+        run.put("architecture", Map.of("kind", arch.kind().name().toLowerCase(), "encoder", arch.encoder().label(), "channels", arch.channels(),
+                "classes", arch.classes(), "width", arch.width(), "depth", arch.depth()));
         run.put("classes", classes.asMap());
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("loss", options.loss().name().toLowerCase());

@@ -48,6 +48,7 @@ public final class TrainingGraph extends NetworkGraph {
         target = tf.withName("target").placeholder(TFloat32.class, Placeholder.shape(targetShape));
 
         Layers training = new Layers(tf, parameters, true);
+        frozenPrefixes.forEach(training::freezingBatchNorm);
         Operand<TFloat32> logits = Networks.logits(arch, training, input);
         loss = lossKind.build(tf, logits, target);
         runningStatisticUpdates = List.copyOf(training.runningStatisticUpdates());

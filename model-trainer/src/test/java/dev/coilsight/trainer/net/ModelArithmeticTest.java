@@ -1,4 +1,4 @@
-package dev.coilsight.bench.roofline;
+package dev.coilsight.trainer.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -26,6 +26,7 @@ import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.export.ModelExporter;
 import dev.coilsight.trainer.export.ServingGraph;
 import dev.coilsight.trainer.net.Architecture;
+import dev.coilsight.trainer.net.ImageNetBackbone;
 import dev.coilsight.trainer.net.Networks;
 
 /** Whole runs of tiny models on real NEU-Seg images: resume, export, DJL parity, transfer learning. */
@@ -133,6 +134,36 @@ class TrainerTest {
             }
         }
         assertThat(result.bestWeights().get("head/conv1x1/w")).isNotEqualTo(source.get("head/conv1x1/w"));
+    }
+
+    @Test
+    void anImageNetEncoderTransfersFrozenWithItsStatisticsAndTheCardSaysWhichEncoderItHas() {
+        Architecture arch = TinyModels.mobileNetSegmenter(1);
+        TrainingOptions options = TinyModels.options(arch, 1, 2, Optional.of(TinyModels.imageNetBackbone()), true);
+        Trainer.Result result = new Trainer(options, TinyModels.NEU_CLASSES, dir.resolve("imagenet"), QUIET).train(train, validation, false, Map.of());
+        Map<String, float[]> imageNet = ImageNetBackbone.read(TinyModels.imageNetBackbone(), 1);
+        long encoderVariables = result.bestWeights().keySet().stream().filter(name -> name.startsWith(Networks.ENCODER_PREFIX)).count();
+        assertThat(encoderVariables).isGreaterThan(200);
+        result.bestWeights().forEach((name, values) -> {
+            if (name.startsWith(Networks.ENCODER_PREFIX)) {
+                // Frozen means the running statistics too: a frozen batch norm runs as it will be served.
+                assertThat(values).as(name).containsExactly(imageNet.get(name));
+            }
+        });
+        assertThat(result.bestWeights().get("head/conv1x1/w")).isNotEqualTo(new float[result.bestWeights().get("head/conv1x1/w").length]);
+
+        Path model = dir.resolve("imagenet-model");
+        ModelExporter.export(arch, result.bestWeights(),
+                ModelCards.fromTraining("tiny-imagenet", "1", arch, TinyModels.NEU_CLASSES, options, result, Map.of(), 16, 6), model);
+        ModelCard card = ModelCard.read(model);
+        assertThat(card.architecture()).containsEntry("encoder", "mobilenetv2-0.35");
+        assertThat(Architecture.recorded(card)).contains(arch);
+        assertThat(card.input().multiple()).isEqualTo(32);
+        LabeledImage image = validation.get(0);
+        Preprocessor.Prepared prepared = new Preprocessor(card.input()).prepare(new DecodedImage(image.width(), image.height(), 1, image.pixels()));
+        try (LoadedModel served = LoadedModel.load(model); LoadedModel.Session session = served.newSession()) {
+            assertThat(session.predict(List.of(prepared)).get(0)).hasSize(prepared.height() * prepared.width() * 3);
+        }
     }
 
     @Test
