@@ -3,6 +3,7 @@ package dev.coilsight.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,33 @@ class CommandsTest {
         assertThat(report.resolve("index.html")).content().contains("Precision-recall").contains("overlay-");
         assertThat(report.resolve("precision-recall.png")).isNotEmptyFile();
         assertThat(report.resolve("learning-curve.png")).isNotEmptyFile();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void crossValidationScoresEveryFoldOnImagesItNeverSawAndShipsFoldZerosModelWithTheFigures() throws Exception {
+        Path run = dir.resolve("cv-run");
+        Path cvModel = dir.resolve("cv-model");
+        CommandRun cv = CommandRun.of(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
+                "--width", "4", "--depth", "2", "--crop", "256x256", "--batch", "2", "--epochs", "1", "--max-batches-per-epoch", "1",
+                "--folds", "2", "--cross-validate", "--threads", "1", "--run-dir", run.toString(), "--output", cvModel.toString());
+        assertThat(cv.exitCode()).as(cv.err()).isZero();
+        assertThat(cv.out()).contains("cross-validation over 2 folds: meanDice").contains("model (fold 0): ");
+
+        java.util.Set<String> heldOut0 = new java.util.HashSet<>(java.nio.file.Files.readAllLines(run.resolve("fold-0/held-out-ids.txt")));
+        java.util.Set<String> heldOut1 = new java.util.HashSet<>(java.nio.file.Files.readAllLines(run.resolve("fold-1/held-out-ids.txt")));
+        assertThat(heldOut0).hasSize(8).doesNotContainAnyElementsOf(heldOut1);
+        assertThat(heldOut1).hasSize(8);
+        // Early stopping watched part of the training folds, never the held-out fold.
+        assertThat(java.nio.file.Files.readAllLines(run.resolve("fold-0/validation-ids.txt"))).isNotEmpty().doesNotContainAnyElementsOf(heldOut0);
+
+        Map<String, Object> figures = (Map<String, Object>) ModelCard.read(cvModel).metrics().get("crossValidation");
+        List<Map<String, Object>> perFold = (List<Map<String, Object>>) figures.get("perFold");
+        assertThat(perFold).extracting(f -> f.get("fold")).containsExactly(0, 1);
+        double mean = perFold.stream().mapToDouble(f -> ((Number) f.get("meanDice")).doubleValue()).average().orElseThrow();
+        assertThat(((Number) figures.get("meanDice")).doubleValue()).isEqualTo(mean);
+        assertThat((Map<String, Object>) figures.get("baselines")).containsKey("predictNothingMeanDice");
+        assertThat(run.resolve("fold-1/model/model.json")).exists();
     }
 
     @Test

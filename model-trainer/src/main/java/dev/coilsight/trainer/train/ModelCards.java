@@ -50,7 +50,7 @@ final class ModelCards {
         training.put("imagesPerSecond", result.imagesPerSecond());
         options.initFrom().ifPresent(p -> training.put("initialisedFrom", p.toString() + " (" + options.initScope()
                 + (options.freezeEncoder() ? ", encoder frozen" : ", all layers fine-tuned") + ")"));
-        training.put("trainedAt", TrainCommand.timestamp());
+        training.put("trainedAt", RunFiles.timestamp());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("validation (during training, threshold 0.5)", result.bestFigures());
         ModelCard.Decision decision = segmenter ? null
