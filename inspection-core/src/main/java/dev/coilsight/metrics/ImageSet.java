@@ -9,12 +9,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.image.ImageFolder;
 import dev.coilsight.image.ImageHeader;
 import dev.coilsight.image.ImageRejectedException;
 
@@ -46,25 +46,18 @@ public final class ImageSet {
 
     /** Every regular file in the folder that is a PNG or JPEG by content; sizes from the headers (nothing is decoded). */
     public static ImageSet fromDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("image folder " + dir + " does not exist");
-        }
         ImageDecoder decoder = new ImageDecoder();
         Map<String, Size> sizes = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                try {
-                    ImageHeader header = decoder.readHeader(file);
-                    sizes.put(file.getFileName().toString(), new Size(header.height(), header.width()));
-                } catch (ImageRejectedException e) {
-                    // Not silently: the command reports every skipped file.
-                    LOG.debug("not scoring {}: {}", file, e.getMessage());
-                    skipped.add(file.getFileName() + ": " + e.getMessage());
-                }
+        for (Path file : ImageFolder.files(dir)) {
+            try {
+                ImageHeader header = decoder.readHeader(file);
+                sizes.put(file.getFileName().toString(), new Size(header.height(), header.width()));
+            } catch (ImageRejectedException e) {
+                // Not silently: the command reports every skipped file.
+                LOG.debug("not scoring {}: {}", file, e.getMessage());
+                skipped.add(file.getFileName() + ": " + e.getMessage());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e, e);
         }
         return new ImageSet(sizes, skipped);
     }

@@ -151,6 +151,7 @@ final class BatchProcessor<I extends SpecificRecord> {
         return collect(items, List.of(), 0, 0);
     }
 
+    /** Decodes every record, runs the model once per input size, and encodes each image's results: one phase after the other. */
     Result process(List<Polled> batch, ModelCard card, Predict predict) {
         ColorMode mode = ColorMode.forChannels(card.input().channels());
         List<Item> items = new ArrayList<>(batch.size());
@@ -178,32 +179,36 @@ final class BatchProcessor<I extends SpecificRecord> {
                     .setInferenceMs(inferenceSeconds * 1000)
                     .setBatchSize(inferred)
                     .build();
-            List<InferenceStage.Output> outputs;
-            try {
-                outputs = stage.outputs(card, item.value, item.inputs, item.outputs, timings);
-            } catch (RuntimeException e) {
-                item.fail(DeadLetters.Reason.MODEL_ERROR, e, card);
-                continue;
+            encode(item, card, timings);
+            if (item.alive()) {
+                capturedAt.add(stage.image(item.value).getCapturedAt().toEpochMilli());
             }
-            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size());
-            for (InferenceStage.Output output : outputs) {
-                byte[] key = output.key().getBytes(StandardCharsets.UTF_8);
-                byte[] value = serialize(output);
-                if (key.length + value.length + RECORD_OVERHEAD_BYTES > limits.forTopic(output.topic())) {
-                    item.fail(DeadLetters.Reason.TOO_LARGE, new RecordTooLargeException("the " + output.value().getSchema().getName()
-                            + " result for " + output.topic() + " is " + (key.length + value.length) + " bytes, over the "
-                            + limits.forTopic(output.topic()) + " the worker may write there: " + limits.explain(output.topic())), card);
-                    break;
-                }
-                records.add(new ProducerRecord<>(output.topic(), key, value));
-            }
-            if (!item.alive()) {
-                continue;
-            }
-            item.results = records;
-            capturedAt.add(stage.image(item.value).getCapturedAt().toEpochMilli());
         }
         return collect(items, capturedAt, inferred, inferenceSeconds);
+    }
+
+    /** The stage's results for one image as records, or its dead letter when they cannot be made or are too large to write. */
+    private void encode(Item item, ModelCard card, StageTimings timings) {
+        List<InferenceStage.Output> outputs;
+        try {
+            outputs = stage.outputs(card, item.value, item.inputs, item.outputs, timings);
+        } catch (RuntimeException e) {
+            item.fail(DeadLetters.Reason.MODEL_ERROR, e, card);
+            return;
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size());
+        for (InferenceStage.Output output : outputs) {
+            byte[] key = output.key().getBytes(StandardCharsets.UTF_8);
+            byte[] value = serialize(output);
+            if (key.length + value.length + RECORD_OVERHEAD_BYTES > limits.forTopic(output.topic())) {
+                item.fail(DeadLetters.Reason.TOO_LARGE, new RecordTooLargeException("the " + output.value().getSchema().getName()
+                        + " result for " + output.topic() + " is " + (key.length + value.length) + " bytes, over the "
+                        + limits.forTopic(output.topic()) + " the worker may write there: " + limits.explain(output.topic())), card);
+                return;
+            }
+            records.add(new ProducerRecord<>(output.topic(), key, value));
+        }
+        item.results = records;
     }
 
     /** The records to produce, in input order, and the offsets after them. */

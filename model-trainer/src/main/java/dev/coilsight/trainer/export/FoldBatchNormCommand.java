@@ -1,8 +1,6 @@
 package dev.coilsight.trainer.export;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -23,6 +20,7 @@ import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.image.ColorMode;
 import dev.coilsight.image.DecodedImage;
 import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.image.ImageFolder;
 import dev.coilsight.image.ImageRejectedException;
 import dev.coilsight.model.ModelCard;
 import dev.coilsight.model.Preprocessor;
@@ -129,12 +127,7 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
 
     /** The first 4 images of --check-on, prepared as the workers prepare them; files that are not images are passed over. */
     private List<Input> imagesOf(ModelCard card) {
-        List<Path> files;
-        try (Stream<Path> listed = Files.list(checkOn)) {
-            files = listed.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--check-on " + checkOn + " cannot be read: " + e.getMessage(), e);
-        }
+        List<Path> files = ImageFolder.files(checkOn);
         ImageDecoder decoder = new ImageDecoder();
         Preprocessor preprocessor = new Preprocessor(card.input());
         List<Input> inputs = new ArrayList<>();

@@ -2,19 +2,18 @@ package dev.coilsight.trainer.export;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.image.ColorMode;
 import dev.coilsight.image.DecodedImage;
 import dev.coilsight.image.ImageDecoder;
+import dev.coilsight.image.ImageFolder;
 import dev.coilsight.model.ClassifierDecision;
 import dev.coilsight.model.LoadedModel;
 import dev.coilsight.model.ModelCard;
@@ -97,10 +96,7 @@ public final class PoolWindowsCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> compare(ModelCard windowed, ModelCard pooled, PrintWriter out) throws IOException {
-        List<Path> images;
-        try (Stream<Path> files = Files.list(compareOn)) {
-            images = files.filter(Files::isRegularFile).sorted().toList();
-        }
+        List<Path> images = ImageFolder.files(compareOn);
         ImageDecoder decoder = new ImageDecoder();
         ColorMode mode = ColorMode.forChannels(windowed.input().channels());
         ClassifierDecision perWindow = new ClassifierDecision(windowed);
