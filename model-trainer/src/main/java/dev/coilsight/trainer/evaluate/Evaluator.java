@@ -78,8 +78,7 @@ public final class Evaluator {
         List<String> ids = dataset.imageIds();
         long started = System.nanoTime();
         long inferenceNanos = 0;
-        Map<List<Integer>, OptionalDouble> gflopBySize = new HashMap<>();
-        double gflop = 0;
+        Map<List<Integer>, Integer> imagesBySize = new HashMap<>();
         EvaluationResult.Builder result = new EvaluationResult.Builder(model.card());
         ThresholdSweep thresholdSweep = sweep != null && model.card().segmentation() ? new ThresholdSweep(classes.size()) : null;
         try (LoadedModel.Session session = model.newSession(); ProgressBar bar = new ProgressBar("evaluating", ids.size(), progress)) {
@@ -89,8 +88,7 @@ public final class Evaluator {
                     batch.add(loader.load(dataset, id));
                 }
                 for (LabeledImage image : batch) {
-                    gflop += gflopBySize.computeIfAbsent(List.of(image.height(), image.width()),
-                            size -> ModelArithmetic.gflopPerImage(model.card(), size.get(0), size.get(1))).orElse(Double.NaN);
+                    imagesBySize.merge(List.of(image.height(), image.width()), 1, Integer::sum);
                 }
                 long t = System.nanoTime();
                 if (model.card().segmentation()) {
@@ -112,6 +110,12 @@ public final class Evaluator {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         result.throughput(ids.size() / seconds, ids.size() / Math.max(1e-9, inferenceNanos / 1e9));
+        // Counted after the clock stopped: each size builds a graph to count its operations.
+        double gflop = 0;
+        for (Map.Entry<List<Integer>, Integer> size : imagesBySize.entrySet()) {
+            OptionalDouble perImage = ModelArithmetic.gflopPerImage(model.card(), size.getKey().get(0), size.getKey().get(1));
+            gflop += perImage.orElse(Double.NaN) * size.getValue();
+        }
         if (!ids.isEmpty() && !Double.isNaN(gflop)) {
             result.arithmetic(gflop / ids.size());
         }

@@ -1,6 +1,9 @@
 package dev.coilsight.trainer.net;
 
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -17,11 +20,18 @@ import org.tensorflow.types.TFloat32;
  */
 public final class NetworkFlops {
 
+    /** Counted once per network and input size: a resizing model sees one input size for images of many sizes. */
+    private static final Map<List<Object>, Double> COUNTED = new ConcurrentHashMap<>();
+
     private NetworkFlops() {
     }
 
     /** Floating-point operations of one {@code height x width} input through {@code arch}. */
     public static double forward(Architecture arch, int height, int width) {
+        return COUNTED.computeIfAbsent(List.of(arch, height, width), key -> count(arch, height, width));
+    }
+
+    private static double count(Architecture arch, int height, int width) {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> input = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, height, width, arch.channels())));
