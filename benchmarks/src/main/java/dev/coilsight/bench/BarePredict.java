@@ -8,12 +8,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.Preprocessor;
 
 /**
  * The model work of the pipeline without any streaming, as an upper bound for it: {@code threads}

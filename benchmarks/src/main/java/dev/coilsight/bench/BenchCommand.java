@@ -26,8 +26,8 @@ import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -237,7 +237,7 @@ public final class BenchCommand implements Callable<Integer> {
                 overheadTopics.get("overhead-nolinger"), image, 20, overheadCount, 0);
         setup.put("overheadImageBytes", image.length);
         progress("roofline: counting the models' arithmetic and measuring the matrix-product peaks");
-        var header = new dev.coilsight.image.ImageDecoder().readHeader(files.get(0));
+        var header = new dev.coilsight.core.image.ImageDecoder().readHeader(files.get(0));
         ModelCard classifierCard = ModelCard.read(classifierDir);
         ModelCard segmenterCard = ModelCard.read(segmenterDir);
         Roofline roofline = new Roofline(ModelArithmetic.gflopPerImage(classifierCard, header.height(), header.width()),

@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
 
 import dev.coilsight.classifier.ClassifierService;
 import dev.coilsight.classifier.ClassifierStage;
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.config.Env;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.replay.Replayer;
-import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
@@ -39,8 +39,8 @@ import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 import dev.coilsight.segmenter.SegmenterService;
 import dev.coilsight.segmenter.SegmenterStage;
-import dev.coilsight.worker.InferenceWorker;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.workerruntime.InferenceWorker;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /**
  * The production path on a real broker and registry: the ingest replay publishes {@code ImageCaptured}

@@ -8,12 +8,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.Preprocessor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

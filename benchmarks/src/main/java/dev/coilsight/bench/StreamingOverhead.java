@@ -18,8 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageEncoding;

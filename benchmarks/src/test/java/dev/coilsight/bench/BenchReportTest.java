@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.bench.roofline.MachinePeak;
 import dev.coilsight.bench.roofline.PrecisionComparison;
-import dev.coilsight.model.Precision;
+import dev.coilsight.core.model.Precision;
 import dev.coilsight.bench.roofline.Roofline;
 
 class BenchReportTest {

@@ -2,10 +2,10 @@ package dev.coilsight.classifier;
 
 import java.nio.file.Path;
 
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.schemas.Topics;
-import dev.coilsight.worker.WorkerConfig;
-import dev.coilsight.worker.WorkerMain;
+import dev.coilsight.workerruntime.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerMain;
 
 /**
  * The classifier worker: reads {@code steel.images}, writes {@code steel.classifications} for every

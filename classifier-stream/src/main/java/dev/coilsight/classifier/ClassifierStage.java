@@ -5,16 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.schemas.StageTimings;
-import dev.coilsight.worker.InferenceStage;
+import dev.coilsight.workerruntime.InferenceStage;
 
 /**
  * Images to classifications: for every {@link ImageCaptured} one {@link ImageClassified}, and when the

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
-import dev.coilsight.worker.TinyModels;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.workerruntime.TinyModels;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
  * The classifier as its own process, killed with SIGKILL in the middle of the stream and started

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
-import dev.coilsight.worker.TinyModels;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.workerruntime.TinyModels;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
  * One image that kills the classifier's process whenever the model is about to run on it (as a native

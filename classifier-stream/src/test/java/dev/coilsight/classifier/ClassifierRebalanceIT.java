@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
-import dev.coilsight.worker.InferenceWorker;
-import dev.coilsight.worker.TinyModels;
-import dev.coilsight.worker.WorkerConfig;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.workerruntime.InferenceWorker;
+import dev.coilsight.workerruntime.TinyModels;
+import dev.coilsight.workerruntime.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
  * Two classifier instances in one consumer group while images flow: a second instance joins

@@ -22,10 +22,10 @@ import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
-import dev.coilsight.worker.InferenceWorker;
-import dev.coilsight.worker.TinyModels;
-import dev.coilsight.worker.WorkerConfig;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.workerruntime.InferenceWorker;
+import dev.coilsight.workerruntime.TinyModels;
+import dev.coilsight.workerruntime.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
  * Closing a worker while images flow finishes the batch in flight and commits it: nothing is

@@ -38,21 +38,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
-import dev.coilsight.deadletter.DeadLetters;
-import dev.coilsight.worker.InferenceWorker;
-import dev.coilsight.worker.TinyModels;
-import dev.coilsight.worker.WorkerConfig;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.serviceruntime.deadletter.DeadLetters;
+import dev.coilsight.workerruntime.InferenceWorker;
+import dev.coilsight.workerruntime.TinyModels;
+import dev.coilsight.workerruntime.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /** The classifier worker on the real broker and registry with a small exported model and real Severstal images. */
 @ExtendWith(RealInfrastructureExtension.class)
@@ -232,8 +232,8 @@ class ClassifierWorkerIT {
                 assertThat(d.value()).as("original bytes").isEqualTo(original.value());
                 assertThat(d.key()).isEqualTo(original.key());
             }
-            assertThat(WorkerFixture.header(dead.get(0), DeadLetters.ERROR_CLASS)).isEqualTo("dev.coilsight.image.ImageRejectedException");
-            assertThat(WorkerFixture.header(dead.get(1), DeadLetters.ERROR_CLASS)).isEqualTo("dev.coilsight.image.ImageDecodeException");
+            assertThat(WorkerFixture.header(dead.get(0), DeadLetters.ERROR_CLASS)).isEqualTo("dev.coilsight.core.image.ImageRejectedException");
+            assertThat(WorkerFixture.header(dead.get(1), DeadLetters.ERROR_CLASS)).isEqualTo("dev.coilsight.core.image.ImageDecodeException");
             assertThat(WorkerFixture.header(dead.get(3), DeadLetters.ERROR_MESSAGE)).contains("2147483632");
             assertThat(WorkerFixture.header(dead.get(4), DeadLetters.ERROR_MESSAGE)).contains("magic byte 0x7b");
             assertThat(WorkerFixture.header(dead.get(5), DeadLetters.ERROR_MESSAGE)).contains("smaller than the classifier's 256x256 window");

@@ -3,13 +3,13 @@ package dev.coilsight.classifier;
 import java.util.List;
 import java.util.Map;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.StageTimings;
-import dev.coilsight.worker.InferenceStage;
-import dev.coilsight.worker.WorkerMain;
+import dev.coilsight.workerruntime.InferenceStage;
+import dev.coilsight.workerruntime.WorkerMain;
 
 /**
  * The classifier service with a test-only fault: the JVM halts, as a native crash would end it (no

@@ -10,7 +10,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 
 class AnalyticsConfigTest {
 

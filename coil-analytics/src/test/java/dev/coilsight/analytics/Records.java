@@ -41,7 +41,7 @@ public final class Records {
         for (int i = 0; i < classAndRle.length; i += 2) {
             int classId = (Integer) classAndRle[i];
             String rle = (String) classAndRle[i + 1];
-            long pixels = dev.coilsight.rle.RunLengthEncoding.pixelCount(rle, HEIGHT, WIDTH);
+            long pixels = dev.coilsight.core.rle.RunLengthEncoding.pixelCount(rle, HEIGHT, WIDTH);
             masks.add(DefectMask.newBuilder().setClassId(classId).setClassName("class " + classId).setRle(rle).setPixelCount(pixels)
                     .setBoundingBox(new BoundingBox(0, 0, 1, 1)).setMeanProbability(0.8f).setComponentCount(1).build());
         }

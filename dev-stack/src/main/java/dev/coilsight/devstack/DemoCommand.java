@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.cluster.ClusterSettings;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.embedded.Ports;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.coilsight.dataset.DatasetException;
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.image.ImageHeader;
+import dev.coilsight.core.dataset.DatasetException;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.image.ImageHeader;
 import dev.coilsight.ingest.replay.ReplaySource;
-import dev.coilsight.rle.BinaryMask;
-import dev.coilsight.rle.RleRow;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.core.rle.RunLengthEncoding;
 
 /**
  * The images the demo replays and, for a labelled data set (Severstal's train.csv or a folder of label masks), their

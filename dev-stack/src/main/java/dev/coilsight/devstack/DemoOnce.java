@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.ImageClassified;
 
 /** {@code demo --once}: waits until the dataset is through, then prints the coils, their grades, the shadow comparison and the score. */

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.coilsight.metrics.ImageSet;
-import dev.coilsight.metrics.KaggleScorer;
-import dev.coilsight.metrics.ScoreReport;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.rle.RleRow;
+import dev.coilsight.core.scoring.ImageSet;
+import dev.coilsight.core.scoring.KaggleScorer;
+import dev.coilsight.core.scoring.ScoreReport;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.ImageClassified;

@@ -19,7 +19,7 @@ import dev.coilsight.analytics.AnalyticsConfig;
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.classifier.ClassifierService;
 import dev.coilsight.classifier.ClassifierStage;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
 import dev.coilsight.embedded.TopicCreator;
@@ -33,8 +33,8 @@ import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
 import dev.coilsight.schemas.registry.SchemaRegistryClient;
 import dev.coilsight.segmenter.SegmenterService;
 import dev.coilsight.segmenter.SegmenterStage;
-import dev.coilsight.worker.InferenceWorker;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.workerruntime.InferenceWorker;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /**
  * The whole system on this machine: a Kafka broker in this JVM, an Apicurio registry as a child JVM,

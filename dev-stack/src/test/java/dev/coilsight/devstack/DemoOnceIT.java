@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.embedded.Ports;
-import dev.coilsight.rle.KaggleCsv;
+import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.testsupport.SharedData;
 
 /**
@@ -183,8 +183,8 @@ class DemoOnceIT {
 
     /** Test tiles named uneven_* whose label mask is empty. */
     private static long countEmptyUneven(Path tiles, List<String> ids) {
-        var data = dev.coilsight.dataset.Datasets.open(tiles, Optional.of(ROOT.resolve("models/splits/magnetic-tile/test.txt")));
-        var decoder = new dev.coilsight.image.ImageDecoder();
+        var data = dev.coilsight.core.dataset.Datasets.open(tiles, Optional.of(ROOT.resolve("models/splits/magnetic-tile/test.txt")));
+        var decoder = new dev.coilsight.core.image.ImageDecoder();
         return data.imageIds().stream()
                 .filter(id -> id.startsWith("uneven_"))
                 .filter(id -> {

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.coilsight.analytics.AnalyticsConfig;
 import dev.coilsight.classifier.ClassifierService;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.ingest.IngestConfig;
 import dev.coilsight.segmenter.SegmenterService;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /**
  * Each service's settings table in docs/ lists exactly the {@code COILSIGHT_*} variables its

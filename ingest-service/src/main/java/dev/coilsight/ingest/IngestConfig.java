@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.config.Env;
-import dev.coilsight.http.HttpSettings;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.serviceruntime.http.HttpSettings;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.schemas.Topics;
 
 /**

@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.coilsight.cli.ServiceHelp;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.ServiceHelp;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.ingest.drop.DropFolderWatcher;
 import dev.coilsight.ingest.http.IngestHttpServer;
 import dev.coilsight.ingest.publish.ImageEvents;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.http.IngestHttpServer;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.ingest.publish.ImagePublisher;
 
 class IngestConfigTest {

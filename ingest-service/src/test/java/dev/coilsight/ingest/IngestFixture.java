@@ -15,8 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.registry.RegistryClientConfig;

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.http.HttpSettings;
-import dev.coilsight.http.SlowClients;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
+import dev.coilsight.serviceruntime.http.HttpSettings;
+import dev.coilsight.serviceruntime.http.SlowClients;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.http.IngestHttpServer;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;

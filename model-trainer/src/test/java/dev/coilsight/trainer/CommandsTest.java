@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.evaluate.EvaluateCommand;
 import dev.coilsight.trainer.train.TrainCommand;

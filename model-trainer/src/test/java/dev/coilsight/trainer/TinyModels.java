@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.trainer.data.Augmentation;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.DatasetLoader;

@@ -2,10 +2,10 @@ package dev.coilsight.segmenter;
 
 import java.nio.file.Path;
 
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.schemas.Topics;
-import dev.coilsight.worker.WorkerConfig;
-import dev.coilsight.worker.WorkerMain;
+import dev.coilsight.workerruntime.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerMain;
 
 /**
  * The segmenter worker: reads {@code steel.images.defective}, writes one {@code steel.defects} record

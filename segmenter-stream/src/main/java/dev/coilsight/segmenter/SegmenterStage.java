@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.mask.MaskPostProcessor;
-import dev.coilsight.model.InputSpec;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.mask.MaskPostProcessor;
+import dev.coilsight.core.model.InputSpec;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.schemas.BoundingBox;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
@@ -16,7 +16,7 @@ import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.schemas.StageTimings;
-import dev.coilsight.worker.InferenceStage;
+import dev.coilsight.workerruntime.InferenceStage;
 
 /**
  * Defective images to defect masks: for every {@link DefectiveImage} one {@link DefectSegmentation}

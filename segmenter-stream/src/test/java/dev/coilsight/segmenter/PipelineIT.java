@@ -14,16 +14,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.coilsight.classifier.ClassifierService;
 import dev.coilsight.classifier.ClassifierStage;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
-import dev.coilsight.worker.InferenceWorker;
-import dev.coilsight.worker.WorkerConfig;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.workerruntime.InferenceWorker;
+import dev.coilsight.workerruntime.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
  * The committed default models chained as in production: real Severstal stream images into the

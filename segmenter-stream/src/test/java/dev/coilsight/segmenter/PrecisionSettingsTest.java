@@ -7,9 +7,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.config.Env;
-import dev.coilsight.model.Precision;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.core.model.Precision;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /** COILSIGHT_PRECISION picks the arithmetic of the worker's model; a value it does not know stops the start, named. */
 class PrecisionSettingsTest {

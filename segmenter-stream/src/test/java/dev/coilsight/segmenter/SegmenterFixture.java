@@ -7,7 +7,7 @@ import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.schemas.StageTimings;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /** Segmenter inputs for the tests and the benchmark. */
 public final class SegmenterFixture {

@@ -26,24 +26,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.evaluate.Evaluator;
-import dev.coilsight.deadletter.DeadLetters;
-import dev.coilsight.worker.InferenceWorker;
-import dev.coilsight.worker.TinyModels;
-import dev.coilsight.worker.WorkerConfig;
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.serviceruntime.deadletter.DeadLetters;
+import dev.coilsight.workerruntime.InferenceWorker;
+import dev.coilsight.workerruntime.TinyModels;
+import dev.coilsight.workerruntime.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /** The segmenter worker on the real broker and registry, against offline evaluation of the same model on the Severstal sample. */
 @ExtendWith(RealInfrastructureExtension.class)

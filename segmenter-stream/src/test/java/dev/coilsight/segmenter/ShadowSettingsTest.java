@@ -7,8 +7,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.config.Env;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /** A segmenter in shadow keeps apart from the live one, even when started with the live worker's settings copied over. */
 class ShadowSettingsTest {

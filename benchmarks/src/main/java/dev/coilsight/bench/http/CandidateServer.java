@@ -19,8 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import com.sun.net.httpserver.HttpServer;
 
-import dev.coilsight.http.HttpFront;
-import dev.coilsight.http.HttpSettings;
+import dev.coilsight.serviceruntime.http.HttpFront;
+import dev.coilsight.serviceruntime.http.HttpSettings;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.vertx.core.Vertx;

@@ -3,8 +3,8 @@ package dev.coilsight.bench.ingest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import dev.coilsight.http.HttpFront;
-import dev.coilsight.http.HttpSettings;
+import dev.coilsight.serviceruntime.http.HttpFront;
+import dev.coilsight.serviceruntime.http.HttpSettings;
 
 /**
  * The same HTTP front as ingest's, with the same request bound, whose handler only reads the body and answers 202:

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.coilsight.bench.BenchInputs;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.IngestRejection;

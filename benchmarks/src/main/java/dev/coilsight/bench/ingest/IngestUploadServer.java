@@ -3,7 +3,7 @@ package dev.coilsight.bench.ingest;
 import java.io.IOException;
 import java.util.Optional;
 
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.http.IngestHttpServer;
 import dev.coilsight.ingest.publish.ImageEvents;

@@ -8,8 +8,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.coilsight.cluster.ClusterSettings;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.SubjectNames;

@@ -3,7 +3,7 @@ package dev.coilsight.bench.ingest;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;

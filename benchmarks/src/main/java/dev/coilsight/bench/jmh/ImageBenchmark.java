@@ -12,12 +12,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import dev.coilsight.bench.BenchInputs;
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
 
 /**
  * What a worker does to an image before the model: decode a real 1600x256 Severstal JPEG, then

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.coilsight.bench.BenchInputs;
-import dev.coilsight.rle.BinaryMask;
-import dev.coilsight.rle.KaggleCsv;
-import dev.coilsight.rle.RleRow;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.core.rle.KaggleCsv;
+import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.core.rle.RunLengthEncoding;
 
 /** Inputs of the JMH benchmarks: real Severstal ground truth and images from ../shared/data, made-up worst cases. */
 public final class JmhData {

@@ -14,11 +14,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import dev.coilsight.bench.BenchInputs;
-import dev.coilsight.mask.MaskPostProcessor;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.rle.BinaryMask;
-import dev.coilsight.rle.RleRow;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.mask.MaskPostProcessor;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.core.rle.RunLengthEncoding;
 
 /**
  * The segmenter's post-processing of one 4-class 256x1600 probability map with the default model's

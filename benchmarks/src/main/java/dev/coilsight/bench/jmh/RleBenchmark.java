@@ -12,8 +12,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import dev.coilsight.rle.BinaryMask;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.core.rle.RunLengthEncoding;
 
 /**
  * Kaggle RLE of 256x1600 masks: {@code real} cycles through every ground-truth mask of the Severstal

@@ -14,7 +14,7 @@ import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 
-import dev.coilsight.model.CpuFeatures;
+import dev.coilsight.core.model.CpuFeatures;
 
 /**
  * What this machine's cores reach on the arithmetic the models are made of: a square matrix product through the same

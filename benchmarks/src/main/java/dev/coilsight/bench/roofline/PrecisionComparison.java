@@ -8,11 +8,11 @@ import java.util.Map;
 
 import dev.coilsight.bench.BenchInputs;
 import dev.coilsight.bench.BenchReport;
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.Precision;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.Precision;
+import dev.coilsight.core.model.Preprocessor;
 
 /**
  * The segmenter in fp32 and in bf16 on the same images, in the same process, alternating: images/s of each, their

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.coilsight.mask.Component;
-import dev.coilsight.mask.ConnectedComponents;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.mask.Component;
+import dev.coilsight.core.mask.ConnectedComponents;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 

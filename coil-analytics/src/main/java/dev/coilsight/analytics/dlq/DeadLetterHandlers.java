@@ -12,7 +12,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.coilsight.deadletter.DeadLetters;
+import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 
 /**
  * Kafka Streams error handlers that send a record the aggregation cannot read or process to the

@@ -9,9 +9,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
 import dev.coilsight.analytics.review.ReviewerTokens;
-import dev.coilsight.http.Answers;
-import dev.coilsight.http.BearerTokens;
-import dev.coilsight.http.ErrorBody;
+import dev.coilsight.serviceruntime.http.Answers;
+import dev.coilsight.serviceruntime.http.BearerTokens;
+import dev.coilsight.serviceruntime.http.ErrorBody;
 
 /**
  * Who may read and review: the API and the dashboard need a viewer (or reviewer) token ({@code Authorization: Bearer}, or the dashboard's

@@ -5,8 +5,8 @@ import java.io.IOException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 
-import dev.coilsight.http.Answers;
-import dev.coilsight.http.ErrorBody;
+import dev.coilsight.serviceruntime.http.Answers;
+import dev.coilsight.serviceruntime.http.ErrorBody;
 
 /** Writing answers: JSON bodies, the one JSON error body and raw bytes. */
 final class HttpAnswers {

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import dev.coilsight.analytics.coilmap.CameraLayout;
 import dev.coilsight.analytics.grading.GradingRules;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 
 /**
  * What the coil map, grading and alerts need, from environment variables (defaults in brackets):

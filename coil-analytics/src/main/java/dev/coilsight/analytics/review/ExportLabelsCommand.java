@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.cluster.ClusterOptions;
-import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.serviceruntime.cluster.ClusterOptions;
+import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import dev.coilsight.rle.KaggleCsv;
-import dev.coilsight.rle.RleRow;
+import dev.coilsight.core.rle.KaggleCsv;
+import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.ImageEncoding;
 import dev.coilsight.schemas.ReviewMask;

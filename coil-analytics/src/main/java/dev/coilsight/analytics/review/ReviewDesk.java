@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
-import dev.coilsight.rle.RleFormatException;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.RleFormatException;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.DefectSegmentation;

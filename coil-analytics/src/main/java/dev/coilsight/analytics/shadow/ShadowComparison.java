@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import dev.coilsight.metrics.Dice;
-import dev.coilsight.metrics.ImageSet;
-import dev.coilsight.metrics.KaggleScorer;
-import dev.coilsight.metrics.ScoreReport;
-import dev.coilsight.rle.RleRow;
-import dev.coilsight.rle.Runs;
+import dev.coilsight.core.scoring.Dice;
+import dev.coilsight.core.scoring.ImageSet;
+import dev.coilsight.core.scoring.KaggleScorer;
+import dev.coilsight.core.scoring.ScoreReport;
+import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.core.rle.Runs;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.DefectSegmentation;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.schemas.Topics;
 
 /**

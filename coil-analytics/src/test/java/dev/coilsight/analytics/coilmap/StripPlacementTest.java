@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.coilsight.analytics.Records;
-import dev.coilsight.rle.BinaryMask;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectSegmentation;
 
 class StripPlacementTest {

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.analytics.AnalyticsConfig;
 import dev.coilsight.analytics.AnalyticsService;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 import dev.coilsight.testsupport.Await;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.analytics.AnalyticsService;
-import dev.coilsight.http.SlowClients;
+import dev.coilsight.serviceruntime.http.SlowClients;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 
 /** coil-analytics' API and dashboard against idle and slow clients, on the real broker and registry. */

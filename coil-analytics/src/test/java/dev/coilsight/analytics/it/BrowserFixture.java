@@ -14,9 +14,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import dev.coilsight.analytics.Records;
-import dev.coilsight.rle.BinaryMask;
-import dev.coilsight.rle.RleRow;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.BoundingBox;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;

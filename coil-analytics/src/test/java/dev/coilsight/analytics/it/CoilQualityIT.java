@@ -37,8 +37,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.Records;
-import dev.coilsight.rle.KaggleCsv;
-import dev.coilsight.rle.RleRow;
+import dev.coilsight.core.rle.KaggleCsv;
+import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.CoilGraded;
 import dev.coilsight.schemas.DefectSegmentation;

@@ -28,8 +28,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.Records;
-import dev.coilsight.rle.KaggleCsv;
-import dev.coilsight.rle.RleRow;
+import dev.coilsight.core.rle.KaggleCsv;
+import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.testsupport.Await;

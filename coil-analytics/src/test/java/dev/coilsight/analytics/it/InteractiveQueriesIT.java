@@ -42,7 +42,7 @@ import dev.coilsight.analytics.Records;
 import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
-import dev.coilsight.deadletter.DeadLetters;
+import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 
 /**
  * Two coil-analytics instances on the real broker and registry: each answers every coil, its own from

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.coilsight.analytics.coilmap.CameraLayout;
 import dev.coilsight.analytics.coilmap.StripDefect;
 import dev.coilsight.analytics.coilmap.StripPlacement;
-import dev.coilsight.mask.Component;
+import dev.coilsight.core.mask.Component;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.testsupport.SharedData;
 

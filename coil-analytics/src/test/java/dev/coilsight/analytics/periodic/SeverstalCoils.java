@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import dev.coilsight.mask.Component;
-import dev.coilsight.mask.ConnectedComponents;
-import dev.coilsight.rle.KaggleCsv;
-import dev.coilsight.rle.RleRow;
-import dev.coilsight.rle.RunLengthEncoding;
+import dev.coilsight.core.mask.Component;
+import dev.coilsight.core.mask.ConnectedComponents;
+import dev.coilsight.core.rle.KaggleCsv;
+import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.BoundingBox;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;

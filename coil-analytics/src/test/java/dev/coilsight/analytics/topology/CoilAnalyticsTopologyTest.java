@@ -50,7 +50,7 @@ import dev.coilsight.schemas.CoilDefectStats;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageClassified;
-import dev.coilsight.deadletter.DeadLetters;
+import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 
 /** The aggregation's logic, record by record, in Kafka Streams' TopologyTestDriver. */
 class CoilAnalyticsTopologyTest {

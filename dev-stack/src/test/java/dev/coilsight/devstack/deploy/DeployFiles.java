@@ -25,10 +25,10 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 import dev.coilsight.classifier.ClassifierService;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.ingest.IngestConfig;
 import dev.coilsight.segmenter.SegmenterService;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /**
  * What the deployment tests share: the repository's files, YAML parsing, running external tools

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.coilsight.devstack.deploy.DeployFiles.Run;
 import dev.coilsight.devstack.deploy.DeployFiles.Service;
 import dev.coilsight.schemas.Topics;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /**
  * docker-compose.yml, checked without a Docker engine: `docker-compose config` accepts it (when the

@@ -23,10 +23,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.devstack.deploy.DeployFiles.Service;
 import dev.coilsight.schemas.Topics;
-import dev.coilsight.worker.WorkerConfig;
+import dev.coilsight.workerruntime.WorkerConfig;
 
 /**
  * The Kubernetes manifests as `kubectl kustomize` renders them (overlays cpu and gpu, topics, monitoring),

@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.coilsight.classifier.HaltingClassifierService;
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.devstack.DevStack;
 import dev.coilsight.embedded.LocalRegistry;
 import dev.coilsight.embedded.Ports;
@@ -44,7 +44,7 @@ import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 import dev.coilsight.segmenter.SegmenterService;
 import dev.coilsight.testsupport.Await;
-import dev.coilsight.worker.TinyModels;
+import dev.coilsight.workerruntime.TinyModels;
 
 /**
  * The whole line with the default models, laid out so that each part can fail for real: the broker and both

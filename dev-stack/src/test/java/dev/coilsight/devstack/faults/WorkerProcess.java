@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.coilsight.worker.WorkerFixture;
+import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
  * An inference worker in a JVM of its own, started again whenever it has exited (as an orchestrator restarts a

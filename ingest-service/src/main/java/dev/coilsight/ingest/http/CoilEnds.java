@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 
-import dev.coilsight.config.Env;
-import dev.coilsight.http.Answers;
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.serviceruntime.http.Answers;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.publish.IngestRejection;

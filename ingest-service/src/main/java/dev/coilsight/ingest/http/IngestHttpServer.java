@@ -20,12 +20,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
-import dev.coilsight.config.Env;
-import dev.coilsight.http.Answers;
-import dev.coilsight.http.BearerTokens;
-import dev.coilsight.http.ErrorBody;
-import dev.coilsight.http.HttpFront;
-import dev.coilsight.http.HttpSettings;
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.serviceruntime.http.Answers;
+import dev.coilsight.serviceruntime.http.BearerTokens;
+import dev.coilsight.serviceruntime.http.ErrorBody;
+import dev.coilsight.serviceruntime.http.HttpFront;
+import dev.coilsight.serviceruntime.http.HttpSettings;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImageMetadata;

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 import com.sun.net.httpserver.HttpExchange;
 
-import dev.coilsight.config.Env;
-import dev.coilsight.http.BodyTimeoutException;
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.serviceruntime.http.BodyTimeoutException;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.IngestRejection;
 

@@ -2,12 +2,12 @@ package dev.coilsight.ingest.publish;
 
 import java.nio.ByteBuffer;
 
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.image.ImageFormat;
-import dev.coilsight.image.ImageHeader;
-import dev.coilsight.image.ImageLimits;
-import dev.coilsight.image.ImageRejectedException;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.image.ImageFormat;
+import dev.coilsight.core.image.ImageHeader;
+import dev.coilsight.core.image.ImageLimits;
+import dev.coilsight.core.image.ImageRejectedException;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageEncoding;
 

@@ -3,7 +3,7 @@ package dev.coilsight.ingest.publish;
 import java.time.Instant;
 import java.util.regex.Pattern;
 
-import dev.coilsight.config.Env;
+import dev.coilsight.serviceruntime.config.Env;
 
 /**
  * What a plant system says about an image besides its bytes; checked on construction.

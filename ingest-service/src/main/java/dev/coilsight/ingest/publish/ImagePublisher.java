@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
-import dev.coilsight.cluster.ClusterSettings;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;

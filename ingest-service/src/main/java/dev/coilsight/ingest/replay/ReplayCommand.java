@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.cluster.ClusterOptions;
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.serviceruntime.cluster.ClusterOptions;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
-import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

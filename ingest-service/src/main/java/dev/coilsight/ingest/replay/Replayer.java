@@ -19,7 +19,7 @@ import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.publish.IngestRejection;
-import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.ImageCaptured;
 
 /**

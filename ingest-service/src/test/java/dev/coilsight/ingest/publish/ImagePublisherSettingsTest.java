@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import dev.coilsight.cluster.ClusterSettings;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 
 class ImagePublisherSettingsTest {
 

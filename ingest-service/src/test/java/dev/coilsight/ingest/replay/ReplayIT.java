@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.coilsight.image.ImageLimits;
+import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.FreshTopic;
 import dev.coilsight.ingest.IngestFixture;
 import dev.coilsight.ingest.IngestMetrics;

@@ -7,8 +7,8 @@ import java.util.Random;
 
 import org.tensorflow.ndarray.Shape;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.trainer.train.TrainingGraph.Batch;
 
 /**

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.progress.ProgressBar;
-import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.cli.ProgressBar;
+import dev.coilsight.core.rle.BinaryMask;
 
 /** Decodes a labelled dataset into memory for training, mapping class ids to output channels. */
 public final class DatasetLoader {

@@ -35,7 +35,7 @@ public record LabeledImage(String id, int height, int width, int channels, byte[
             }
         }
         return new LabeledImage(id, toHeight, toWidth, channels,
-                dev.coilsight.model.Preprocessor.resize(pixels, height, width, channels, toHeight, toWidth), bits);
+                dev.coilsight.core.model.Preprocessor.resize(pixels, height, width, channels, toHeight, toWidth), bits);
     }
 
     /** Whether any pixel of any class is set. */

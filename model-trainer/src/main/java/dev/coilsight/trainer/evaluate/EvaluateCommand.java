@@ -12,12 +12,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.cli.PrecisionOption;
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.Precision;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.trainer.predict.PrecisionOption;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.Precision;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.train.CheckoutPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

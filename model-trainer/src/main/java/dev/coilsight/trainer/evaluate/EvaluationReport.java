@@ -16,7 +16,7 @@ import javax.imageio.ImageIO;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.coilsight.image.DecodedImage;
+import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.trainer.explore.Gallery;
 
 /**

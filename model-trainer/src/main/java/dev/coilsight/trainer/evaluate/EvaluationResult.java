@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.ModelCard;
 
 /** The figures of one evaluation run, as the JSON object {@code evaluate --json} prints. */
 public final class EvaluationResult {

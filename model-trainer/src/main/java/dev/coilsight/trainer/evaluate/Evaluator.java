@@ -11,15 +11,15 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.mask.MaskPostProcessor;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
-import dev.coilsight.progress.ProgressBar;
-import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.mask.MaskPostProcessor;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
+import dev.coilsight.cli.ProgressBar;
+import dev.coilsight.core.rle.BinaryMask;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.DatasetLoader;
 import dev.coilsight.trainer.data.LabeledImage;
@@ -147,7 +147,7 @@ public final class Evaluator {
         Preprocessor pre = model.preprocessor();
         int inH = pre.inputHeight(image.height());
         int inW = pre.inputWidth(image.width());
-        boolean resized = model.card().input().sizePolicy().equals(dev.coilsight.model.InputSpec.RESIZE);
+        boolean resized = model.card().input().sizePolicy().equals(dev.coilsight.core.model.InputSpec.RESIZE);
         List<MaskPostProcessor.DefectMask> defects = new MaskPostProcessor(model.card().classes())
                 .process(output, inH, inW, image.height(), image.width(), resized);
         int k = model.card().classes().size();

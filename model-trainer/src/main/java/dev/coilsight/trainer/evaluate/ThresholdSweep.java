@@ -3,8 +3,8 @@ package dev.coilsight.trainer.evaluate;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.coilsight.mask.ConnectedComponents;
-import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.core.mask.ConnectedComponents;
+import dev.coilsight.core.rle.BinaryMask;
 
 /**
  * Chooses, per class, the pixel threshold and minimum component area that maximise either the

@@ -4,9 +4,9 @@ import java.util.List;
 
 import org.tensorflow.ndarray.Shape;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.trainer.data.LabeledImage;
 
 /** The windows (stride half a window, last one flush with the edge) that a tile classifier looks at. */

@@ -13,15 +13,15 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.coilsight.dataset.DatasetException;
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.image.ImageRejectedException;
-import dev.coilsight.progress.ProgressBar;
-import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.core.dataset.DatasetException;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.image.ImageRejectedException;
+import dev.coilsight.cli.ProgressBar;
+import dev.coilsight.core.rle.BinaryMask;
 
 /**
  * Scans a labelled dataset once and writes the exploration report: {@code index.html}, PNG charts,

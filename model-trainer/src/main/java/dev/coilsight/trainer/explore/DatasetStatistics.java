@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.mask.ConnectedComponents;
-import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.mask.ConnectedComponents;
+import dev.coilsight.core.rle.BinaryMask;
 
 /**
  * Everything the exploration report shows, gathered in one pass over the images. Memory grows with

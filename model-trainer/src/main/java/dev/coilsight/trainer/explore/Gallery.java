@@ -15,8 +15,8 @@ import java.util.TreeMap;
 
 import javax.imageio.ImageIO;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.rle.BinaryMask;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.rle.BinaryMask;
 
 /**
  * Example images per class with their ground-truth masks drawn over them in per-class colours.

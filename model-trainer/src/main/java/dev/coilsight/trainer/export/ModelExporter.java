@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.net.Architecture;
 
 /**

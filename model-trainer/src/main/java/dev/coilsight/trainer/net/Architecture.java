@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.ModelCard;
 
 /**
  * The shape of a network: which kind, how many input channels and output classes, which encoder, how wide

@@ -3,9 +3,9 @@ package dev.coilsight.trainer.net;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
 
 /**
  * GFLOP a model spends on one image as the workers feed it: the segmenter on the image padded (or resized) as its card

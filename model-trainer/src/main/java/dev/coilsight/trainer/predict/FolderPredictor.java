@@ -5,17 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.coilsight.image.ColorMode;
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.image.ImageDecoder;
-import dev.coilsight.image.ImageRejectedException;
-import dev.coilsight.mask.MaskPostProcessor;
-import dev.coilsight.model.ClassifierDecision;
-import dev.coilsight.model.InputSpec;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
-import dev.coilsight.rle.RleRow;
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.image.ImageRejectedException;
+import dev.coilsight.core.mask.MaskPostProcessor;
+import dev.coilsight.core.model.ClassifierDecision;
+import dev.coilsight.core.model.InputSpec;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
+import dev.coilsight.core.rle.RleRow;
 
 /**
  * The masks of a folder of images, with the workers' pre- and post-processing: each image decoded as the model's card

@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.data.Splits;
 import dev.coilsight.trainer.evaluate.Evaluator;
 import dev.coilsight.trainer.evaluate.ThresholdSweep;

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.net.Architecture;
 

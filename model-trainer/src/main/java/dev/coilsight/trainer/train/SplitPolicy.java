@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.trainer.data.Splits;
 
 /**

@@ -9,9 +9,9 @@ import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.data.Augmentation;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.DatasetLoader;

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.coilsight.model.Preprocessor;
-import dev.coilsight.progress.ProgressBar;
+import dev.coilsight.core.model.Preprocessor;
+import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.trainer.data.BatchPrefetcher;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.CropSampler;

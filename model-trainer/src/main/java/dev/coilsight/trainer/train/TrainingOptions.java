@@ -46,11 +46,11 @@ public record TrainingOptions(
     }
 
     /** The model input: any size padded to the architecture's multiple, or resized to the crop size. */
-    public dev.coilsight.model.InputSpec inputSpec() {
+    public dev.coilsight.core.model.InputSpec inputSpec() {
         return resize
-                ? new dev.coilsight.model.InputSpec("input", "NHWC", architecture.channels(), dev.coilsight.model.InputSpec.RESIZE,
+                ? new dev.coilsight.core.model.InputSpec("input", "NHWC", architecture.channels(), dev.coilsight.core.model.InputSpec.RESIZE,
                         architecture.sizeMultiple(), cropHeight, cropWidth, 1.0 / 255, null, null)
-                : dev.coilsight.model.InputSpec.padded("input", architecture.channels(), architecture.sizeMultiple());
+                : dev.coilsight.core.model.InputSpec.padded("input", architecture.channels(), architecture.sizeMultiple());
     }
 
     public TrainingOptions {

@@ -6,9 +6,9 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.model.InputSpec;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.model.InputSpec;
+import dev.coilsight.core.model.Preprocessor;
 
 class LabeledImageTest {
 

@@ -16,10 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.coilsight.dataset.Datasets;
-import dev.coilsight.dataset.LabeledDataset;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
 
 /**

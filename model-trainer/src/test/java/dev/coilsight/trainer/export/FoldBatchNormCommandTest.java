@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.model.InputSpec;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.InputSpec;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.net.Architecture;

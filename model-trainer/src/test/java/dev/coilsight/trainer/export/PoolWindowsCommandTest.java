@@ -11,8 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.coilsight.model.InputSpec;
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.InputSpec;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.net.Architecture;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.model.ModelCard;
+import dev.coilsight.core.model.ModelCard;
 
 class ModelArithmeticTest {
 

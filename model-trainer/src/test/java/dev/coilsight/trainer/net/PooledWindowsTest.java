@@ -17,7 +17,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-import dev.coilsight.model.ClassifierDecision;
+import dev.coilsight.core.model.ClassifierDecision;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.export.ServingGraph;
 import dev.coilsight.trainer.train.Loss;

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.coilsight.metrics.ImageSet;
-import dev.coilsight.metrics.KaggleScorer;
-import dev.coilsight.rle.KaggleCsv;
-import dev.coilsight.rle.RleRow;
+import dev.coilsight.core.scoring.ImageSet;
+import dev.coilsight.core.scoring.KaggleScorer;
+import dev.coilsight.core.rle.KaggleCsv;
+import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.CommandRun;
 import dev.coilsight.trainer.evaluate.EvaluateCommand;

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
 
-import dev.coilsight.image.DecodedImage;
-import dev.coilsight.model.LoadedModel;
-import dev.coilsight.model.ModelCard;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.export.ModelExporter;

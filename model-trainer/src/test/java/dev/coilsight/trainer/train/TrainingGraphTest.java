@@ -10,8 +10,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.coilsight.model.InputSpec;
-import dev.coilsight.model.Preprocessor;
+import dev.coilsight.core.model.InputSpec;
+import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.data.Augmentation;
 import dev.coilsight.trainer.data.CropSampler;

@@ -1,0 +1,135 @@
+package dev.coilsight.core.dataset;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import dev.coilsight.core.image.ColorMode;
+import dev.coilsight.core.image.DecodedImage;
+import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.image.ImageRejectedException;
+import dev.coilsight.core.rle.BinaryMask;
+
+/**
+ * The mask-folder layout: {@code images/<id>.<ext>} and {@code masks/<id>.png}, an 8-bit label
+ * image whose pixel values are class ids (0 = background). Optional {@code classes.txt} names the
+ * classes, one {@code <id> <name>} per line.
+ */
+final class MaskFolderDataset implements LabeledDataset {
+
+    static final String IMAGES = "images";
+    static final String MASKS = "masks";
+    static final String CLASS_NAMES = "classes.txt";
+
+    private final Path root;
+    private final List<String> imageIds;
+    private final SortedMap<Integer, String> classNames;
+    private final ImageDecoder decoder = new ImageDecoder();
+
+    private MaskFolderDataset(Path root, List<String> imageIds, SortedMap<Integer, String> classNames) {
+        this.root = root;
+        this.imageIds = imageIds;
+        this.classNames = classNames;
+    }
+
+    static MaskFolderDataset open(Path root, Optional<Path> split) {
+        List<String> all = Datasets.files(root.resolve(IMAGES)).stream().map(p -> p.getFileName().toString()).toList();
+        List<String> selected = split.map(list -> SplitList.select(list, all)).orElse(all);
+        return new MaskFolderDataset(root, selected, readClassNames(root.resolve(CLASS_NAMES)));
+    }
+
+    private static SortedMap<Integer, String> readClassNames(Path file) {
+        SortedMap<Integer, String> names = new TreeMap<>();
+        if (!Files.isRegularFile(file)) {
+            return names;
+        }
+        try {
+            int lineNumber = 0;
+            for (String line : Files.readAllLines(file)) {
+                lineNumber++;
+                String trimmed = line.strip();
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = trimmed.split("[\\s,]+", 2);
+                try {
+                    names.put(Integer.parseInt(parts[0]), parts.length > 1 ? parts[1] : "class " + parts[0]);
+                } catch (NumberFormatException e) {
+                    throw new DatasetException(file + ": line " + lineNumber + ": expected '<class id> <name>', got '" + trimmed + "'");
+                }
+            }
+        } catch (IOException e) {
+            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public DatasetLayout layout() {
+        return DatasetLayout.MASK_FOLDER;
+    }
+
+    @Override
+    public List<String> imageIds() {
+        return imageIds;
+    }
+
+    @Override
+    public Path imagePath(String imageId) {
+        return root.resolve(IMAGES).resolve(imageId);
+    }
+
+    @Override
+    public SortedMap<Integer, String> classNames() {
+        return classNames;
+    }
+
+    Path maskPath(String imageId) {
+        int dot = imageId.lastIndexOf('.');
+        return root.resolve(MASKS).resolve((dot > 0 ? imageId.substring(0, dot) : imageId) + ".png");
+    }
+
+    @Override
+    public Map<Integer, BinaryMask> masks(String imageId, int height, int width) {
+        Path file = maskPath(imageId);
+        DecodedImage labels;
+        try {
+            labels = decoder.decode(Files.readAllBytes(file), ColorMode.GRAYSCALE);
+        } catch (IOException e) {
+            throw new DatasetException("mask " + file + " of image " + imageId + " cannot be read: " + e.getMessage(), e);
+        } catch (ImageRejectedException e) {
+            throw new DatasetException("mask " + file + ": " + e.getMessage(), e);
+        }
+        if (labels.width() != width || labels.height() != height) {
+            throw new DatasetException("mask " + file + " is " + labels.width() + "x" + labels.height()
+                    + " but its image is " + width + "x" + height);
+        }
+        Map<Integer, BinaryMask> masks = new HashMap<>();
+        byte[] pixels = labels.pixels();
+        for (int row = 0; row < height; row++) {
+            for (int col = 0; col < width; col++) {
+                int classId = pixels[row * width + col] & 0xff;
+                if (classId != 0) {
+                    masks.computeIfAbsent(classId, c -> new BinaryMask(height, width)).set(row, col, true);
+                }
+            }
+        }
+        return new TreeMap<>(masks);
+    }
+
+    @Override
+    public List<String> labelProblems() {
+        return List.of();
+    }
+}

@@ -1,5 +1,0 @@
-package dev.coilsight.image;
-
-/** What an image's header says, read without decoding its pixels. */
-public record ImageHeader(ImageFormat format, int width, int height) {
-}

@@ -1,9 +1,0 @@
-package dev.coilsight.rle;
-
-/** A Kaggle CSV that cannot be read; the message names the file and line. */
-public final class KaggleCsvException extends IllegalArgumentException {
-
-    public KaggleCsvException(String message) {
-        super(message);
-    }
-}

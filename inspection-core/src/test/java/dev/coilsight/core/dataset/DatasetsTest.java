@@ -1,0 +1,89 @@
+package dev.coilsight.core.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.testsupport.SharedData;
+
+class DatasetsTest {
+
+    @Test
+    void severstalLayoutUsesEveryImageAndDecodesItsRows() {
+        LabeledDataset dataset = Datasets.open(SharedData.require("severstal-sample"));
+
+        assertThat(dataset.layout()).isEqualTo(DatasetLayout.SEVERSTAL);
+        assertThat(dataset.imageIds()).hasSize(16).contains("000789191.jpg");
+        assertThat(dataset.masks("000789191.jpg", 256, 1600)).as("no rows: defect-free").isEmpty();
+        Map<Integer, BinaryMask> masks = dataset.masks("0030401a5.jpg", 256, 1600);
+        assertThat(masks).containsOnlyKeys(4);
+        assertThat(masks.get(4).pixelCount()).isPositive();
+        assertThat(dataset.classNames()).containsOnlyKeys(1, 2, 3, 4);
+        assertThat(dataset.labelProblems()).isEmpty();
+    }
+
+    @Test
+    void maskFolderLayoutWithASplitList() {
+        Path root = SharedData.require("neu-seg");
+        LabeledDataset all = Datasets.open(root);
+        LabeledDataset val = Datasets.open(root, Optional.of(root.resolve("val.txt")));
+
+        assertThat(all.layout()).isEqualTo(DatasetLayout.MASK_FOLDER);
+        assertThat(all.imageIds()).hasSize(4023);
+        assertThat(val.imageIds()).hasSize(894);
+        String first = val.imageIds().get(0);
+        Map<Integer, BinaryMask> masks = val.masks(first, 200, 200);
+        assertThat(masks).isNotEmpty();
+        assertThat(masks.keySet()).allSatisfy(c -> assertThat(c).isBetween(1, 3));
+    }
+
+    @Test
+    void labelPngValuesBecomeClassMasksAndClassesTxtNamesThem(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("images"));
+        Files.createDirectories(root.resolve("masks"));
+        BufferedImage image = new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY);
+        ImageIO.write(image, "png", root.resolve("images").resolve("a.png").toFile());
+        BufferedImage labels = new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY);
+        labels.getRaster().setSample(0, 0, 0, 2);
+        labels.getRaster().setSample(1, 0, 0, 2);
+        labels.getRaster().setSample(3, 2, 0, 5);
+        ImageIO.write(labels, "png", root.resolve("masks").resolve("a.png").toFile());
+        Files.writeString(root.resolve("classes.txt"), "# id name\n2 rolled-in scale\n5 crazing\n");
+
+        LabeledDataset dataset = Datasets.open(root);
+        Map<Integer, BinaryMask> masks = dataset.masks("a.png", 3, 4);
+
+        assertThat(dataset.classNames()).containsEntry(2, "rolled-in scale").containsEntry(5, "crazing");
+        assertThat(masks).containsOnlyKeys(2, 5);
+        assertThat(masks.get(2).get(0, 0)).isTrue();
+        assertThat(masks.get(2).get(0, 1)).isTrue();
+        assertThat(masks.get(2).pixelCount()).isEqualTo(2);
+        assertThat(masks.get(5).get(2, 3)).isTrue();
+        assertThatThrownBy(() -> dataset.masks("a.png", 4, 4)).hasMessageContaining("is 4x3 but its image is 4x4");
+    }
+
+    @Test
+    void unknownLayoutsAndBadSplitsAreNamed(@TempDir Path root) throws IOException {
+        assertThatThrownBy(() -> Datasets.open(root.resolve("nope"))).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> Datasets.open(root))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("train.csv + train_images/").hasMessageContaining("images/ + masks/");
+
+        Path split = root.resolve("split.txt");
+        Files.writeString(split, "000789191\nnot-there\n");
+        assertThatThrownBy(() -> Datasets.open(SharedData.require("severstal-sample"), Optional.of(split)))
+                .hasMessageContaining("names 1 image(s) not in the dataset, e.g. not-there");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.coilsight.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCardTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAndReadsBack() {
+        ModelCard card = new ModelCard("m", "3", "segmentation", null, InputSpec.padded("input", 1, 16), "probabilities",
+                List.of(new ModelCard.ClassSpec(1, "a", 0.4, 100)), null, Map.of("type", "ResUNet"), Map.of("seed", 1), Map.of());
+        card.write(dir);
+        ModelCard read = ModelCard.read(dir);
+        assertThat(read.signature()).isEqualTo("serving_default");
+        assertThat(read.classes().get(0).minArea()).isEqualTo(100);
+        assertThat(read.classes().get(0).threshold()).isEqualTo(0.4);
+        assertThat(read.input().multiple()).isEqualTo(16);
+        assertThat(read.segmentation()).isTrue();
+    }
+
+    @Test
+    void aHandWrittenCardForAKerasModelServes() throws Exception {
+        Files.writeString(dir.resolve("model.json"), """
+                {"name": "keras-unet", "version": "2024-01", "task": "classification",
+                 "input": {"name": "input_1", "channels": 3, "sizePolicy": "resize", "height": 256, "width": 256},
+                 "outputName": "dense_1", "classes": [{"id": 1, "name": "defective"}], "extra": true}
+                """);
+        ModelCard card = ModelCard.read(dir);
+        assertThat(card.decision().threshold()).isEqualTo(0.5);
+        assertThat(card.decision().windowed()).isFalse();
+        assertThat(card.input().scale()).isEqualTo(1.0 / 255);
+        assertThat(card.input().mean()).containsExactly(0.0, 0.0, 0.0);
+    }
+
+    @Test
+    void missingFieldsAreNamed() throws Exception {
+        Files.writeString(dir.resolve("model.json"), "{\"name\": \"x\", \"version\": \"1\", \"task\": \"detection\"}");
+        assertThatThrownBy(() -> ModelCard.read(dir)).hasMessageContaining("task must be 'segmentation' or 'classification'");
+        assertThatThrownBy(() -> ModelCard.read(dir.resolve("nowhere"))).hasMessageContaining("has no model.json");
+    }
+}

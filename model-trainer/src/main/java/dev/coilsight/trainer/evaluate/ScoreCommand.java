@@ -1,0 +1,115 @@
+package dev.coilsight.trainer.evaluate;
+
+import dev.coilsight.cli.CommandLines;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.coilsight.core.rle.KaggleCsv;
+import dev.coilsight.core.scoring.ImageSet;
+import dev.coilsight.core.scoring.KaggleScorer;
+import dev.coilsight.core.scoring.ScoreReport;
+import dev.coilsight.core.rle.RleRow;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./coilsight score}: the Kaggle Severstal metric of predicted masks against ground truth. */
+@Command(name = "score", mixinStandardHelpOptions = true, versionProvider = ScoreCommand.Version.class,
+        description = {
+                "Scores predicted masks against ground truth with the Kaggle Severstal metric: the mean Dice over every"
+                        + " (image, class) pair of the image set, where a pair with neither truth nor prediction scores 1.",
+                "",
+                "Both CSVs may use either Kaggle layout (ImageId,ClassId,EncodedPixels or ImageId_ClassId,EncodedPixels);"
+                        + " an image without rows has no defect. Rows naming images outside the set are counted"
+                        + " (unknownImages), not scored.",
+                "",
+                "Exit code 0 on success, 2 on bad input (missing file, bad CSV, invalid RLE, bad option).",
+                ""},
+        sortOptions = false)
+public final class ScoreCommand implements Callable<Integer> {
+
+    /** Exit code for unusable input: missing files, bad CSVs, invalid RLE, bad options. */
+    public static final int BAD_INPUT = 2;
+
+    @Option(names = "--truth", required = true, paramLabel = "CSV", description = "Ground-truth CSV (e.g. train.csv).")
+    Path truth;
+
+    @Option(names = "--predictions", required = true, paramLabel = "CSV", description = "Predicted masks CSV.")
+    Path predictions;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    ImageSource images;
+
+    static final class ImageSource {
+        @Option(names = "--images", paramLabel = "DIR",
+                description = "Folder of the images scored: every PNG/JPEG in it (by content), sizes read from the headers.")
+        Path directory;
+
+        @Option(names = "--image-list", paramLabel = "FILE",
+                description = "File with one ImageId per line; all images are --height x --width.")
+        Path list;
+    }
+
+    @Option(names = "--height", defaultValue = "256", paramLabel = "PX", description = "Image height with --image-list (default: ${DEFAULT-VALUE}).")
+    int height;
+
+    @Option(names = "--width", defaultValue = "1600", paramLabel = "PX", description = "Image width with --image-list (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--classes", defaultValue = "4", paramLabel = "N", description = "Number of defect classes, ids 1..N (default: ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--json", description = "Print one JSON object (meanDice, pairs, perClassDice, counts) instead of a table.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ScoreCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"coilsight score " + (version == null ? "(development build)" : version)};
+        }
+    }
+
+    /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2, no stack trace. */
+    public static CommandLine commandLine() {
+        return CommandLines.create(new ScoreCommand(), "score");
+    }
+
+    /** Run through ./coilsight, whose logging config keeps log lines off stdout (config/logback-cli.xml). */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        ImageSet imageSet = images.directory != null ? ImageSet.fromDirectory(images.directory)
+                : ImageSet.fromList(images.list, new ImageSet.Size(height, width));
+        if (imageSet.size() == 0) {
+            throw new IllegalArgumentException("no images to score in "
+                    + (images.directory != null ? images.directory : images.list));
+        }
+        List<RleRow> truthRows = KaggleCsv.readAll(truth);
+        List<RleRow> predictedRows = KaggleCsv.readAll(predictions);
+        ScoreReport report = new KaggleScorer(classes).score(imageSet, truthRows, predictedRows,
+                truth.toString(), predictions.toString());
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
+        out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        imageSet.skippedFiles().forEach(skipped -> err.println("score: skipped " + skipped));
+        if (json && report.unknownImages() > 0) {
+            // The table carries this warning itself; JSON readers get it on stderr too.
+            err.println("score: warning: " + report.unknownImages() + " image(s) named in the CSVs are outside the image set"
+                    + " and were not scored");
+        }
+        err.flush();
+        return 0;
+    }
+}

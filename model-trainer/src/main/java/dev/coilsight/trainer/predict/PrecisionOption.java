@@ -1,0 +1,31 @@
+package dev.coilsight.trainer.predict;
+
+import dev.coilsight.core.model.Precision;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code --precision}: the arithmetic a command runs its models in, as {@code COILSIGHT_PRECISION} sets it for the workers. */
+public final class PrecisionOption {
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16", converter = Converter.class,
+            description = {"Run the models in fp32 or bf16 (TensorFlow's oneDNN mixed-precision rewrite), as the workers' COILSIGHT_PRECISION;",
+                    "bf16 runs in fp32 on a CPU without bf16 instructions, with a log line saying so (default: ${DEFAULT-VALUE})."})
+    Precision precision = Precision.FP32;
+
+    public Precision get() {
+        return precision;
+    }
+
+    /** Parses fp32 / bf16 in any case. */
+    public static final class Converter implements ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            try {
+                return Precision.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.coilsight.serviceruntime;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.coilsight.serviceruntime.config.Env;
+
+/**
+ * {@code --help} for the long-running services, which take no options (they are configured by
+ * {@code COILSIGHT_*} variables, as containers are): the summary and every variable the service reads,
+ * with its default, taken from the configuration code itself.
+ */
+public final class ServiceHelp {
+
+    /** The exit code of bad input, as for every {@code ./coilsight} command. */
+    static final int BAD_INPUT = 2;
+
+    private ServiceHelp() {
+    }
+
+    /**
+     * Whether {@code args} were handled here: {@code --help} prints the help (then the caller returns, exit 0);
+     * any other argument is an error (exit 2); no argument means run the service.
+     *
+     * @param readSettings reads the service's settings from an Env (what it reads is recorded)
+     * @param placeholders values the settings need in order to be read through (a required token)
+     */
+    public static boolean handled(String[] args, String name, String summary, String docs, Consumer<Env> readSettings,
+                                  Map<String, String> placeholders) {
+        if (args.length == 0) {
+            return false;
+        }
+        if (args.length > 1 || !(args[0].equals("--help") || args[0].equals("-h"))) {
+            System.err.println(name + ": takes no arguments, only COILSIGHT_* environment variables (see ./coilsight " + name + " --help)");
+            System.exit(BAD_INPUT);
+        }
+        Env env = new Env(placeholders);
+        try {
+            readSettings.accept(env);
+        } catch (IllegalArgumentException e) {
+            // The settings read before the refusal are listed all the same.
+        }
+        print(System.out, name, summary, docs, env.reads());
+        return true;
+    }
+
+    static void print(PrintStream out, String name, String summary, String docs, Map<String, String> reads) {
+        out.println("Usage: ./coilsight " + name + "    (no options: configured by environment variables)");
+        out.println();
+        out.println(summary);
+        out.println();
+        out.println("Environment (default):");
+        int width = reads.keySet().stream().mapToInt(String::length).max().orElse(0);
+        reads.forEach((variable, value) -> out.printf("  %-" + width + "s  %s%n", variable, value == null ? "(none)" : value));
+        out.println();
+        out.println("Each setting is explained in " + docs + "; the values in effect are logged at start, secrets masked.");
+        out.flush();
+    }
+}

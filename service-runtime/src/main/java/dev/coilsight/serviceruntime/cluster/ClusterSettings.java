@@ -1,0 +1,102 @@
+package dev.coilsight.serviceruntime.cluster;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
+
+/**
+ * Where the cluster is and how to reach it, the same for every service: the bootstrap servers, the schema registry
+ * (URL, basic-auth credentials, whether clients may register schemas) and the {@code COILSIGHT_KAFKA_*} settings
+ * (security protocol, SASL, TLS, ...), as each kind of client takes them. A service's own clients all start from here,
+ * so a secured cluster's settings reach every one of them, and a client gets only the settings it knows (another
+ * client's would make Kafka log a warning for each).
+ *
+ * @param kafka the {@code COILSIGHT_KAFKA_*} settings as client keys ({@code COILSIGHT_KAFKA_SASL_MECHANISM} is {@code sasl.mechanism})
+ */
+public record ClusterSettings(String bootstrapServers, String schemaRegistryUrl, Optional<String> schemaRegistryUserInfo,
+                              boolean autoRegisterSchemas, Map<String, String> kafka) {
+
+    public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
+
+    public ClusterSettings {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("COILSIGHT_BOOTSTRAP_SERVERS must name at least one broker (host:port)");
+        }
+        kafka = Map.copyOf(kafka);
+    }
+
+    /**
+     * {@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
+     * {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true], {@code COILSIGHT_KAFKA_*}.
+     */
+    public static ClusterSettings fromEnv(Env env) {
+        return new ClusterSettings(
+                env.string("COILSIGHT_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
+                env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
+                env.passThrough(KAFKA_PREFIX));
+    }
+
+    /** A cluster reached without credentials or extra client settings (the embedded default, tools, tests). */
+    public static ClusterSettings plain(String bootstrapServers, String schemaRegistryUrl) {
+        return new ClusterSettings(bootstrapServers, schemaRegistryUrl, Optional.empty(), true, Map.of());
+    }
+
+    /** Settings for an admin client. */
+    public Map<String, Object> admin() {
+        return only(AdminClientConfig.configNames());
+    }
+
+    /** Settings for a consumer. */
+    public Map<String, Object> consumer() {
+        return only(ConsumerConfig.configNames());
+    }
+
+    /** Settings for a producer. */
+    public Map<String, Object> producer() {
+        return only(ProducerConfig.configNames());
+    }
+
+    /** The schema registry client's settings (Confluent client keys). */
+    public Map<String, Object> registry() {
+        return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
+    }
+
+    /** The variables as read, for the start-up summary: credentials and secret client settings masked. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
+        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
+        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
+        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
+        return out;
+    }
+
+    /** The {@code COILSIGHT_KAFKA_*} settings for the start-up summary, secret ones masked. */
+    public Map<String, String> describeKafka() {
+        Map<String, String> out = new LinkedHashMap<>();
+        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
+        return out;
+    }
+
+    private Map<String, Object> only(Set<String> known) {
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((name, value) -> {
+            if (known.contains(name)) {
+                settings.put(name, value);
+            }
+        });
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return settings;
+    }
+}

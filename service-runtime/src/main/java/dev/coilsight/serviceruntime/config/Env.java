@@ -1,0 +1,201 @@
+package dev.coilsight.serviceruntime.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Typed reads of {@code COILSIGHT_*} settings with defaults, for every service; a bad value names
+ * the variable. Every read is recorded ({@link #reads()}), so that a test can compare what a
+ * configuration class reads with what its documentation lists.
+ */
+public final class Env {
+
+    private final Map<String, String> values;
+    /** Variable name -> default as a string (null: none), in the order first asked for. Guarded by itself. */
+    private final Map<String, String> reads = new LinkedHashMap<>();
+
+    public Env(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public static Env system() {
+        return new Env(System.getenv());
+    }
+
+    /**
+     * Every variable a read of this Env asked for, in the order first asked, with the default that
+     * first read gave, rendered as a string ({@code 8080}, {@code true}, {@code 60000} for a duration in
+     * milliseconds); the value is {@code null} for {@link #optional} reads, which have no default. A
+     * {@link #passThrough} read is recorded as its prefix followed by {@code *} (e.g.
+     * {@code COILSIGHT_KAFKA_*}), with a {@code null} default. A snapshot: later reads do not change it.
+     */
+    public Map<String, String> reads() {
+        synchronized (reads) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(reads));
+        }
+    }
+
+    private void record(String name, Object defaultValue) {
+        synchronized (reads) {
+            if (!reads.containsKey(name)) {
+                reads.put(name, defaultValue == null ? null : String.valueOf(defaultValue));
+            }
+        }
+    }
+
+    private Optional<String> lookup(String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public Optional<String> optional(String name) {
+        record(name, null);
+        return lookup(name);
+    }
+
+    public String string(String name, String defaultValue) {
+        record(name, defaultValue);
+        return lookup(name).orElse(defaultValue);
+    }
+
+    public long number(String name, long defaultValue) {
+        record(name, defaultValue);
+        Optional<String> raw = lookup(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(raw.get().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + raw.get() + "'");
+        }
+    }
+
+    public int integer(String name, int defaultValue) {
+        record(name, defaultValue);
+        long value = number(name, defaultValue);
+        if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(name + " is out of range: " + value);
+        }
+        return (int) value;
+    }
+
+    /** A whole number of at least {@code min}. */
+    public int atLeast(String name, int defaultValue, int min) {
+        record(name, defaultValue);
+        int value = integer(name, defaultValue);
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /** A fraction between 0 and 1 (e.g. 0.01 for one in a hundred). */
+    public double fraction(String name, double defaultValue) {
+        record(name, defaultValue);
+        Optional<String> raw = lookup(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(raw.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number between 0 and 1, got '" + raw.get() + "'");
+        }
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + " must be between 0 and 1, got " + raw.get());
+        }
+        return value;
+    }
+
+    public boolean flag(String name, boolean defaultValue) {
+        record(name, defaultValue);
+        Optional<String> raw = lookup(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    public Duration millis(String name, long defaultMillis) {
+        record(name, defaultMillis);
+        return Duration.ofMillis(number(name, defaultMillis));
+    }
+
+    /**
+     * Every variable starting with {@code prefix}, renamed to a client property: the rest of the name
+     * lower-cased with {@code _} as {@code .}, e.g. {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG} with prefix
+     * {@code COILSIGHT_KAFKA_} is {@code sasl.jaas.config}. Sorted by property name.
+     */
+    public Map<String, String> passThrough(String prefix) {
+        record(prefix + "*", null);
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix) && name.length() > prefix.length() && value != null && !value.isBlank()) {
+                out.put(name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.trim());
+            }
+        });
+        return out;
+    }
+
+    /** This machine's name: {@code HOSTNAME} (a pod's name in Kubernetes), else what the resolver says, else localhost. */
+    public static String hostname() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Whether a setting of this name holds a secret (passwords, keys, JAAS configs, tokens, credentials). */
+    public static boolean secret(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.contains("password") || n.contains("secret") || n.contains("jaas") || n.contains("token")
+                || n.contains("credential") || n.contains("user.info") || n.contains("user_info") || n.endsWith(".key")
+                || n.endsWith("_key");
+    }
+
+    /** A URL for a log line, its password masked: {@code https://user:****@host/...}; other URLs as they are. */
+    public static String maskedUrl(String url) {
+        return url == null ? null : url.replaceAll("(?<=://)([^/@:]*):[^/@]*@", "$1:****@");
+    }
+
+    /**
+     * A value from outside (a request's id or header) for a log line or an error message: control characters
+     * (CR, LF, ...) written as {@code \\uXXXX}, so that no value can start a forged log line, and at most 200 characters.
+     */
+    public static String logSafe(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(value.length(), 200) + 8);
+        for (int i = 0; i < value.length() && out.length() < 200; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return value.length() > 200 ? out + "..." : out.toString();
+    }
+
+    /** The value for a start-up log: {@code ****} for secrets. */
+    public static String masked(String name, String value) {
+        return secret(name) ? "****" : value;
+    }
+}

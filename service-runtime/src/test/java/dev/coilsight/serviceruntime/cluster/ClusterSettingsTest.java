@@ -1,0 +1,50 @@
+package dev.coilsight.serviceruntime.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.coilsight.serviceruntime.config.Env;
+
+class ClusterSettingsTest {
+
+    private final ClusterSettings cluster = new ClusterSettings("broker:9093", "https://registry:8081", Optional.of("svc:secret"), false, Map.of(
+            "security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "linger.ms", "10", "max.poll.records", "50"));
+
+    @Test
+    void everyClientGetsTheSecuritySettingsAndOnlyTheSettingsItKnows() {
+        assertThat(cluster.admin()).containsEntry("bootstrap.servers", "broker:9093").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN").doesNotContainKeys("linger.ms", "max.poll.records");
+        assertThat(cluster.consumer()).containsEntry("security.protocol", "SASL_SSL").containsEntry("max.poll.records", "50")
+                .doesNotContainKey("linger.ms");
+        assertThat(cluster.producer()).containsEntry("security.protocol", "SASL_SSL").containsEntry("linger.ms", "10")
+                .doesNotContainKey("max.poll.records");
+        assertThat(cluster.registry()).containsEntry("schema.registry.url", "https://registry:8081")
+                .containsEntry("basic.auth.user.info", "svc:secret");
+    }
+
+    @Test
+    void everyServiceReadsTheSameVariablesWithTheSameDefaultsAndDescribesThemMasked() {
+        ClusterSettings defaults = ClusterSettings.fromEnv(new Env(Map.of()));
+        assertThat(defaults).isEqualTo(new ClusterSettings("localhost:9092", "http://localhost:8081", Optional.empty(), true, Map.of()));
+
+        ClusterSettings read = ClusterSettings.fromEnv(new Env(Map.of("COILSIGHT_BOOTSTRAP_SERVERS", "b1:9093,b2:9093",
+                "COILSIGHT_SCHEMA_REGISTRY_URL", "https://user:pass@registry:8081", "COILSIGHT_SCHEMA_REGISTRY_USER_INFO", "svc:secret",
+                "COILSIGHT_AUTO_REGISTER_SCHEMAS", "false", "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "x required password=\"p\";")));
+        assertThat(read.kafka()).containsEntry("sasl.jaas.config", "x required password=\"p\";");
+        assertThat(read.autoRegisterSchemas()).isFalse();
+        assertThat(read.describe()).containsEntry("COILSIGHT_BOOTSTRAP_SERVERS", "b1:9093,b2:9093")
+                .containsEntry("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", "****").containsEntry("COILSIGHT_AUTO_REGISTER_SCHEMAS", "false");
+        assertThat(read.describe().get("COILSIGHT_SCHEMA_REGISTRY_URL")).doesNotContain("pass");
+        assertThat(read.describeKafka().get("COILSIGHT_KAFKA_SASL_JAAS_CONFIG")).doesNotContain("password=\"p\"");
+    }
+
+    @Test
+    void noBrokerIsAnErrorNamingTheVariable() {
+        assertThatThrownBy(() -> ClusterSettings.plain(" ", "http://registry:8081")).hasMessageContaining("COILSIGHT_BOOTSTRAP_SERVERS");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.coilsight.workerruntime;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+
+/**
+ * Client settings of the exactly-once loop. Values are read as raw bytes: the worker deserializes
+ * them itself, so that a record it cannot read goes to the dead-letter topic with its original bytes
+ * instead of failing the consumer's poll.
+ */
+final class KafkaSettings {
+
+    private KafkaSettings() {
+    }
+
+    static Map<String, Object> consumer(WorkerConfig config, String clientId) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // Only committed results of upstream transactions, and offsets only through our transactions.
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchSize());
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.putAll(config.cluster().kafka());
+        return c;
+    }
+
+    /** For the start-up reads (topic configs), with the same security settings as the loop's clients. */
+    static Map<String, Object> admin(WorkerConfig config) {
+        Map<String, Object> a = config.cluster().admin();
+        a.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, config.transactionalIdPrefix() + "-admin");
+        return a;
+    }
+
+    static Map<String, Object> producer(WorkerConfig config, String transactionalId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.putAll(config.cluster().kafka());
+        return p;
+    }
+}

@@ -1,0 +1,303 @@
+package dev.coilsight.workerruntime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.serviceruntime.deadletter.DeadLetters;
+import dev.coilsight.core.model.LoadedModel;
+
+/**
+ * One worker thread: one consumer, one transactional producer, one Predictor. Each batch is read
+ * (between transactions), inferred, then its results, its dead letters and its input offsets go
+ * out in one transaction (EOS v2: offsets are sent with the consumer's group metadata, so a
+ * consumer that lost its partitions in a rebalance cannot commit for them). When a transaction
+ * fails for a reason other than fencing, it is aborted and the batch is read again from the last
+ * committed offsets. A fenced producer (another instance took this transactional id) ends the
+ * thread. Between batches the thread takes up a swapped model.
+ */
+final class WorkerLoop<I extends SpecificRecord> implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+    private static final Duration RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
+    /** A failing model or device is given longer between tries: it rarely recovers within seconds. */
+    private static final Duration MODEL_BACKOFF_MAX = Duration.ofSeconds(60);
+
+    private final String name;
+    private final String topic;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final BatchCollector collector;
+    private final BatchProcessor<I> processor;
+    private final InFlightJournal journal;
+    private final ModelManager models;
+    private final WorkerMetrics metrics;
+    private final Assignment assignment;
+    private final Duration commitRetryFor;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+    private volatile boolean running;
+    private volatile long generationInUse = -1;
+    /** Batches in a row on which the model failed on a blank input too, and the last such failure. */
+    private volatile int modelFailures;
+    private volatile String modelFailure;
+    private ModelManager.Lease lease;
+    private LoadedModel.Session session;
+
+    WorkerLoop(String name, String topic, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, int maxBatch,
+               Duration maxLinger, BatchProcessor<I> processor, InFlightJournal journal, ModelManager models, WorkerMetrics metrics,
+               AtomicInteger assignedTotal, Duration commitRetryFor) {
+        this.name = name;
+        this.topic = topic;
+        this.consumer = consumer;
+        this.producer = producer;
+        this.collector = new BatchCollector(consumer, maxBatch, maxLinger);
+        this.processor = processor;
+        this.journal = journal;
+        this.models = models;
+        this.metrics = metrics;
+        this.assignment = new Assignment(name, collector, metrics, assignedTotal);
+        this.commitRetryFor = commitRetryFor;
+    }
+
+    @Override
+    public void run() {
+        running = true;
+        long backoff = 100;
+        try {
+            producer.initTransactions();
+            consumer.subscribe(List.of(topic), assignment);
+            while (!stopping) {
+                takeUpSwappedModel();
+                List<BatchProcessor.Polled> batch = collector.next(() -> stopping);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                if (processAndCommitInParts(batch)) {
+                    backoff = 100;
+                } else {
+                    sleep(backoff);
+                    backoff = Math.min((modelFailures > 0 ? MODEL_BACKOFF_MAX : RETRY_BACKOFF_MAX).toMillis(), backoff * 2);
+                }
+            }
+            log.info("{} stopped after its last batch", name);
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            failure = e;
+            journal.abandoned();
+            log.error("{}: producer fenced (another instance uses transactional id prefix of this one?); thread ends", name, e);
+        } catch (Exception e) {
+            failure = e;
+            journal.abandoned();
+            log.error("{} failed", name, e);
+        } catch (Throwable e) {
+            // An Error (out of memory) may be the record's doing: its journal stays, as after a crash.
+            failure = e;
+            log.error("{} failed", name, e);
+        } finally {
+            closeQuietly();
+            running = false;
+            done.countDown();
+        }
+    }
+
+    /**
+     * The batch as the crash-loop breaker cuts it, one transaction per part, in order (so each partition's
+     * offsets only move forward); when a part fails, it and the parts after it are read again.
+     *
+     * @return false when records must be read again after a pause
+     */
+    private boolean processAndCommitInParts(List<BatchProcessor.Polled> batch) {
+        List<List<BatchProcessor.Polled>> parts = journal.parts(batch);
+        for (int i = 0; i < parts.size(); i++) {
+            if (!processAndCommit(parts.get(i))) {
+                List<BatchProcessor.Polled> rest = new ArrayList<>();
+                parts.subList(i, parts.size()).forEach(rest::addAll);
+                collector.rewind(rest);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return false when the batch must be read again after a pause */
+    private boolean processAndCommit(List<BatchProcessor.Polled> batch) {
+        Lock inFlight = journal.lockFor(batch);
+        inFlight.lock();
+        try {
+            return processAndCommitInFlight(batch);
+        } finally {
+            inFlight.unlock();
+        }
+    }
+
+    private boolean processAndCommitInFlight(List<BatchProcessor.Polled> batch) {
+        BatchProcessor.Result result;
+        journal.beforeInference(batch);
+        try {
+            result = crashedTwice(batch)
+                    ? processor.deadLetter(batch, DeadLetters.Reason.CRASHED, new IllegalStateException("the worker process died "
+                            + InFlightJournal.DEATHS_TO_GIVE_UP + " times while this record was in flight (a native crash, the OOM killer or "
+                            + "a kill); it is not run again"), lease.model().card())
+                    : processor.process(batch, lease.model().card(), session::predict);
+        } catch (BatchProcessor.RetryableBatchException e) {
+            log.warn("{}: batch of {} will be read again: {}", name, batch.size(), e.getMessage());
+            journal.ended(batch, false);
+            metrics.aborted();
+            return false;
+        } catch (ModelProbe.ModelUnavailableException e) {
+            // Not the records' fault: nothing is dead-lettered; the batch waits for the model (a swap, a device reset).
+            modelFailures++;
+            modelFailure = e.getMessage() + (e.getCause() == null ? "" : "; the record's error: " + e.getCause().getMessage());
+            log.warn("{}: the model failed on {} batch(es) in a row, reading the batch of {} again later: {}", name, modelFailures,
+                    batch.size(), modelFailure);
+            journal.ended(batch, false);
+            metrics.aborted();
+            return false;
+        }
+        try {
+            producer.beginTransaction();
+            for (ProducerRecord<byte[], byte[]> record : result.records()) {
+                producer.send(record);
+            }
+            producer.sendOffsetsToTransaction(result.offsets(), consumer.groupMetadata());
+            TransactionCommit.commit(producer, commitRetryFor, name);
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException | AuthorizationException
+                 | AuthenticationException | UnsupportedVersionException e) {
+            throw e; // the producer cannot go on
+        } catch (KafkaException e) {
+            // Lost the partitions in a rebalance (commit refused for an old generation), a timeout, a record
+            // refused by the broker: nothing of the batch is visible; read it again.
+            log.warn("{}: transaction of a batch of {} aborted, reading it again: {}", name, batch.size(), e.toString());
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailure) {
+                log.warn("{}: abort failed: {}", name, abortFailure.toString());
+                if (abortFailure instanceof ProducerFencedException || abortFailure instanceof InvalidProducerEpochException) {
+                    throw abortFailure;
+                }
+            }
+            journal.ended(batch, false);
+            metrics.aborted();
+            return false;
+        }
+        journal.ended(batch, true);
+        modelFailures = 0;
+        modelFailure = null;
+        long now = System.currentTimeMillis();
+        metrics.committed(result.results(), result.deadLetters());
+        result.deadLetterReasons().forEach(metrics::deadLetter);
+        if (result.inferred() > 0) {
+            metrics.batch(result.inferred(), result.inferenceSeconds());
+        }
+        for (long capturedAt : result.capturedAt()) {
+            metrics.captureToResult((now - capturedAt) / 1000.0);
+        }
+        return true;
+    }
+
+    /** A batch of one record that was in flight at the last deaths of this worker. */
+    private boolean crashedTwice(List<BatchProcessor.Polled> batch) {
+        return batch.size() == 1 && journal.deaths(batch.get(0).record()) >= InFlightJournal.DEATHS_TO_GIVE_UP;
+    }
+
+    private void takeUpSwappedModel() {
+        if (lease != null && lease.generation() == models.generation()) {
+            return;
+        }
+        ModelManager.Lease next = models.current();
+        LoadedModel.Session nextSession = next.model().newSession();
+        if (session != null) {
+            session.close();
+        }
+        if (lease != null) {
+            lease.close();
+            log.info("{} now uses model {} {}", name, next.model().card().name(), next.model().card().version());
+        }
+        lease = next;
+        session = nextSession;
+        generationInUse = next.generation();
+    }
+
+    private void closeQuietly() {
+        try {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+        } catch (RuntimeException e) {
+            log.warn("{}: consumer close: {}", name, e.toString());
+        }
+        try {
+            producer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.warn("{}: producer close: {}", name, e.toString());
+        }
+        assignment.released();
+        if (session != null) {
+            session.close();
+        }
+        if (lease != null) {
+            lease.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Finish the batch in flight, commit it, then stop. */
+    void stop() {
+        stopping = true;
+    }
+
+    boolean await(Duration timeout) throws InterruptedException {
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean alive() {
+        return failure == null && (running || stopping || done.getCount() == 1);
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Batches in a row the model failed on, blank input included (0 once a batch goes through). */
+    int modelFailures() {
+        return modelFailures;
+    }
+
+    String modelFailure() {
+        return modelFailure;
+    }
+
+    int assigned() {
+        return assignment.assigned();
+    }
+
+    /** The model generation this thread's batches use now (-1 before its first batch). */
+    long generationInUse() {
+        return generationInUse;
+    }
+}
