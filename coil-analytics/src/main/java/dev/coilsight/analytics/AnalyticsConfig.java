@@ -2,7 +2,6 @@ package dev.coilsight.analytics;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -175,42 +174,6 @@ public record AnalyticsConfig(
     public Map<String, Object> producerSettings() {
         Map<String, Object> out = cluster.producer();
         out.putAll(cluster.registry());
-        return out;
-    }
-
-    /** The settings for the start-up log, secrets masked. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.putAll(cluster.describe());
-        out.put("COILSIGHT_APPLICATION_ID", applicationId);
-        out.put("COILSIGHT_STATE_DIR", stateDir.toString());
-        out.putAll(http.describe());
-        out.put("COILSIGHT_ANALYTICS_TOKEN", viewerTokens.map(t -> "****").orElse("(none)"));
-        out.put("COILSIGHT_ANALYTICS_INTERNAL_TOKEN", internalToken.map(t -> "****").orElse("(none)"));
-        out.put("COILSIGHT_ANALYTICS_AUTH_DISABLED", String.valueOf(authDisabled));
-        out.put(ReviewerTokens.VARIABLE, reviewers.map(r -> "****").orElse("(none: nobody may review)"));
-        out.put("COILSIGHT_APPLICATION_SERVER", applicationServer.orElse("(hostname:port)"));
-        out.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.classifications());
-        out.put("COILSIGHT_TOPIC_DEFECTS", topics.defects());
-        out.put("COILSIGHT_TOPIC_DEFECTIVE", topics.defectiveImages());
-        out.put("COILSIGHT_TOPIC_COIL_ENDS", topics.coilEnds());
-        out.put("COILSIGHT_TOPIC_COIL_STATS", topics.coilStats());
-        out.put("COILSIGHT_TOPIC_COIL_GRADES", topics.coilGrades());
-        out.put("COILSIGHT_TOPIC_ALERTS", topics.alerts());
-        out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
-        out.put("COILSIGHT_TOPIC_REVIEWS", reviewsTopic);
-        out.put("COILSIGHT_TOPIC_AUDIT", auditTopic);
-        out.put("COILSIGHT_AUDIT_IMAGES", String.valueOf(auditImages));
-        out.put("COILSIGHT_WINDOW_SIZE_MS", String.valueOf(settings.windowSize().toMillis()));
-        out.put("COILSIGHT_WINDOW_GRACE_MS", String.valueOf(settings.grace().toMillis()));
-        out.put("COILSIGHT_WINDOW_RETENTION_MS", String.valueOf(settings.windowRetention().toMillis()));
-        out.put("COILSIGHT_COIL_RETENTION_MS", String.valueOf(settings.coilRetention().toMillis()));
-        out.put("COILSIGHT_RECENT_DEFECTS_PER_COIL", String.valueOf(settings.recentDefectsPerCoil()));
-        out.put("COILSIGHT_RECENT_IMAGES_PER_COIL", String.valueOf(settings.recentImagesPerCoil()));
-        out.putAll(quality.describe());
-        out.putAll(shadow.describe());
-        out.put("COILSIGHT_STREAM_THREADS", String.valueOf(streamThreads));
-        out.putAll(cluster.describeKafka());
         return out;
     }
 

@@ -36,7 +36,6 @@ import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.analytics.topology.PartitionLayout;
 import dev.coilsight.serviceruntime.ServiceHelp;
-import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.schemas.CoilDefectStats;
 import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.CoilGraded;
@@ -185,20 +184,14 @@ public final class AnalyticsService implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        if (ServiceHelp.handled(args, "analytics", "Runs coil-analytics: per-coil defect rates (Kafka Streams), the REST API and the live dashboard.",
+        Optional<AnalyticsConfig> settings = ServiceHelp.settingsOrExit(args, "analytics",
+                "Runs coil-analytics: per-coil defect rates (Kafka Streams), the REST API and the live dashboard.",
                 "docs/ANALYTICS.md", AnalyticsConfig::fromEnv,
-                Map.of("COILSIGHT_ANALYTICS_TOKEN", "-", "COILSIGHT_ANALYTICS_INTERNAL_TOKEN", "-"))) {
+                Map.of("COILSIGHT_ANALYTICS_TOKEN", "-", "COILSIGHT_ANALYTICS_INTERNAL_TOKEN", "-"));
+        if (settings.isEmpty()) {
             return;
         }
-        AnalyticsConfig config;
-        try {
-            config = AnalyticsConfig.fromEnv(Env.system());
-        } catch (IllegalArgumentException e) {
-            System.err.println("coil-analytics: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        config.describe().forEach((k, v) -> log.info("config {}={}", k, v));
+        AnalyticsConfig config = settings.get();
         AnalyticsService service;
         try {
             service = new AnalyticsService(config);

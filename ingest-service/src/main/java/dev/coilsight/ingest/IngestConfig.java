@@ -2,8 +2,6 @@ package dev.coilsight.ingest;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.coilsight.serviceruntime.cluster.ClusterSettings;
@@ -91,33 +89,5 @@ public record IngestConfig(
                 env.millis("COILSIGHT_IDEMPOTENCY_WINDOW_MS", 3_600_000),
                 env.atLeast("COILSIGHT_IDEMPOTENCY_MAX_KEYS", 100_000, 1),
                 env.millis("COILSIGHT_MAX_CLOCK_SKEW_MS", 300_000));
-    }
-
-    /** The settings for the start-up log, secrets masked. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.putAll(cluster.describe());
-        out.put("COILSIGHT_TOPIC_IMAGES", imagesTopic);
-        out.put("COILSIGHT_TOPIC_COIL_ENDS", coilEndsTopic);
-        out.putAll(http.describe());
-        out.put("COILSIGHT_INGEST_TOKEN", token.map(t -> "****").orElse("(none)"));
-        out.put("COILSIGHT_INGEST_AUTH_DISABLED", String.valueOf(authDisabled));
-        out.put("COILSIGHT_MAX_IMAGE_BYTES", String.valueOf(limits.maxBytes()));
-        out.put("COILSIGHT_MAX_IMAGE_WIDTH", String.valueOf(limits.maxWidth()));
-        out.put("COILSIGHT_MAX_IMAGE_HEIGHT", String.valueOf(limits.maxHeight()));
-        out.put("COILSIGHT_MAX_IMAGE_PIXELS", String.valueOf(limits.maxPixels()));
-        out.put("COILSIGHT_VERIFY_IMAGES", fullDecode ? "full" : "structure");
-        out.put("COILSIGHT_PRODUCE_TIMEOUT_MS", String.valueOf(produceTimeout.toMillis()));
-        out.put("COILSIGHT_DROP_ROOT", dropRoot.map(Path::toString).orElse("(watcher off)"));
-        out.put("COILSIGHT_DROP_STABLE_MS", String.valueOf(dropStable.toMillis()));
-        out.put("COILSIGHT_DROP_POLL_MS", String.valueOf(dropPoll.toMillis()));
-        out.put("COILSIGHT_DROP_PENDING_TIMEOUT_MS", String.valueOf(dropPendingTimeout.toMillis()));
-        out.put("COILSIGHT_DROP_CAMERA_ID", dropCameraId);
-        out.put("COILSIGHT_DEFAULT_CAMERA_ID", httpCameraId);
-        out.put("COILSIGHT_IDEMPOTENCY_WINDOW_MS", String.valueOf(idempotencyWindow.toMillis()));
-        out.put("COILSIGHT_IDEMPOTENCY_MAX_KEYS", String.valueOf(idempotencyMaxKeys));
-        out.put("COILSIGHT_MAX_CLOCK_SKEW_MS", String.valueOf(maxClockSkew.toMillis()));
-        out.putAll(cluster.describeKafka());
-        return out;
     }
 }

@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.coilsight.serviceruntime.ServiceHelp;
-import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.ingest.drop.DropFolderWatcher;
 import dev.coilsight.ingest.http.IngestHttpServer;
 import dev.coilsight.ingest.publish.ImageEvents;
@@ -57,19 +56,13 @@ public final class IngestService implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        if (ServiceHelp.handled(args, "ingest", "Runs the ingest service: HTTP uploads and camera drop folders into steel.images.",
-                "docs/INGEST.md", IngestConfig::fromEnv, Map.of("COILSIGHT_INGEST_TOKEN", "-"))) {
+        Optional<IngestConfig> settings = ServiceHelp.settingsOrExit(args, "ingest",
+                "Runs the ingest service: HTTP uploads and camera drop folders into steel.images.", "docs/INGEST.md",
+                IngestConfig::fromEnv, Map.of("COILSIGHT_INGEST_TOKEN", "-"));
+        if (settings.isEmpty()) {
             return;
         }
-        IngestConfig config;
-        try {
-            config = IngestConfig.fromEnv(Env.system());
-        } catch (IllegalArgumentException e) {
-            System.err.println("ingest: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        config.describe().forEach((k, v) -> log.info("config {}={}", k, v));
+        IngestConfig config = settings.get();
         CountDownLatch stopped = new CountDownLatch(1);
         try (IngestService service = new IngestService(config)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -17,16 +17,17 @@ class IngestConfigTest {
 
     @Test
     void kafkaSettingsPassThroughToTheClientsWithSecretsMaskedInTheLog() {
-        IngestConfig config = IngestConfig.fromEnv(new Env(Map.of(
+        Env env = new Env(Map.of(
                 "COILSIGHT_INGEST_TOKEN", "t0ken",
                 "COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "COILSIGHT_SCHEMA_REGISTRY_URL", "https://svc:url-s3cret@registry:8443",
-                "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";")));
+                "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"s3cret\";"));
+        IngestConfig config = IngestConfig.fromEnv(env);
         assertThat(config.cluster().kafka()).containsEntry("security.protocol", "SASL_SSL").containsKey("sasl.jaas.config");
-        assertThat(config.describe()).containsEntry("COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+        assertThat(env.inEffect()).containsEntry("COILSIGHT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
                 .containsEntry("COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "****");
-        assertThat(config.describe().toString()).doesNotContain("s3cret").doesNotContain("t0ken");
-        assertThat(config.describe()).containsEntry("COILSIGHT_SCHEMA_REGISTRY_URL", "https://svc:****@registry:8443");
+        assertThat(env.inEffect().toString()).doesNotContain("s3cret").doesNotContain("t0ken");
+        assertThat(env.inEffect()).containsEntry("COILSIGHT_SCHEMA_REGISTRY_URL", "https://svc:****@registry:8443");
     }
 
     @Test

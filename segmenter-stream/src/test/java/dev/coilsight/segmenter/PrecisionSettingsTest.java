@@ -16,12 +16,14 @@ class PrecisionSettingsTest {
 
     @Test
     void fp32UnlessBf16IsAskedForInAnyCase() {
-        WorkerConfig plain = WorkerConfig.fromEnv(new Env(Map.of()), SegmenterService.DEFAULTS);
+        Env unset = new Env(Map.of());
+        WorkerConfig plain = WorkerConfig.fromEnv(unset, SegmenterService.DEFAULTS);
         assertThat(plain.precision()).isEqualTo(Precision.FP32);
-        assertThat(plain.describe()).containsEntry("COILSIGHT_PRECISION", "fp32");
-        WorkerConfig bf16 = WorkerConfig.fromEnv(new Env(Map.of("COILSIGHT_PRECISION", "BF16")), SegmenterService.DEFAULTS);
+        assertThat(unset.inEffect()).containsEntry("COILSIGHT_PRECISION", "fp32");
+        Env asked = new Env(Map.of("COILSIGHT_PRECISION", "BF16"));
+        WorkerConfig bf16 = WorkerConfig.fromEnv(asked, SegmenterService.DEFAULTS);
         assertThat(bf16.precision()).isEqualTo(Precision.BF16);
-        assertThat(bf16.describe()).containsEntry("COILSIGHT_PRECISION", "bf16");
+        assertThat(asked.inEffect()).containsEntry("COILSIGHT_PRECISION", "BF16");
     }
 
     @Test

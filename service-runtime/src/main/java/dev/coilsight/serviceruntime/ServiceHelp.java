@@ -2,7 +2,12 @@ package dev.coilsight.serviceruntime;
 
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.coilsight.serviceruntime.config.Env;
 
@@ -12,6 +17,8 @@ import dev.coilsight.serviceruntime.config.Env;
  * with its default, taken from the configuration code itself.
  */
 public final class ServiceHelp {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceHelp.class);
 
     /** The exit code of bad input, as for every {@code ./coilsight} command. */
     static final int BAD_INPUT = 2;
@@ -43,6 +50,31 @@ public final class ServiceHelp {
         }
         print(System.out, name, summary, docs, env.reads());
         return true;
+    }
+
+    /**
+     * A service's settings for its start, read once from the environment: empty when {@code args} asked for the help
+     * (printed; the caller returns); a setting that cannot be used is one line on stderr and exit 2; otherwise every
+     * variable read is logged with the value in effect, secrets masked ({@link Env#inEffect()}).
+     *
+     * @param read reads every setting the service has from the environment
+     */
+    public static <T> Optional<T> settingsOrExit(String[] args, String name, String summary, String docs, Function<Env, T> read,
+                                                 Map<String, String> placeholders) {
+        if (handled(args, name, summary, docs, read::apply, placeholders)) {
+            return Optional.empty();
+        }
+        Env env = Env.system();
+        T settings;
+        try {
+            settings = read.apply(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println(name + ": " + e.getMessage());
+            System.exit(BAD_INPUT);
+            return Optional.empty();
+        }
+        env.inEffect().forEach((variable, value) -> log.info("config {}={}", variable, value));
+        return Optional.of(settings);
     }
 
     static void print(PrintStream out, String name, String summary, String docs, Map<String, String> reads) {

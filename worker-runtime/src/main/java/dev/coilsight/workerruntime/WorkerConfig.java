@@ -2,8 +2,6 @@ package dev.coilsight.workerruntime;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.serviceruntime.config.Env;
@@ -157,34 +155,4 @@ public record WorkerConfig(
         }
     }
 
-
-    /** The settings for the start-up log, secrets masked. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("COILSIGHT_SHADOW", String.valueOf(shadow));
-        out.putAll(cluster.describe());
-        out.put(inputTopicVariable, inputTopic);
-        out.put("COILSIGHT_TOPIC_DLQ", dlqTopic);
-        out.put("COILSIGHT_GROUP_ID", groupId);
-        out.put("COILSIGHT_TRANSACTIONAL_ID", transactionalIdPrefix);
-        out.put("COILSIGHT_MAX_BATCH_SIZE", String.valueOf(maxBatchSize));
-        out.put("COILSIGHT_MAX_LINGER_MS", String.valueOf(maxLinger.toMillis()));
-        out.put("COILSIGHT_WORKER_THREADS", String.valueOf(threads));
-        out.put("COILSIGHT_MODEL_DIR", modelDir.toString());
-        out.put("COILSIGHT_MODEL_POLL_MS", String.valueOf(modelPoll.toMillis()));
-        out.put("COILSIGHT_REQUIRE_GPU", String.valueOf(requireGpu));
-        out.put("COILSIGHT_PRECISION", precision.toString());
-        out.putAll(http.describe());
-        out.put("COILSIGHT_MAX_IMAGE_BYTES", String.valueOf(limits.maxBytes()));
-        out.put("COILSIGHT_MAX_IMAGE_WIDTH", String.valueOf(limits.maxWidth()));
-        out.put("COILSIGHT_MAX_IMAGE_HEIGHT", String.valueOf(limits.maxHeight()));
-        out.put("COILSIGHT_MAX_IMAGE_PIXELS", String.valueOf(limits.maxPixels()));
-        out.put("COILSIGHT_TRANSACTION_TIMEOUT_MS", String.valueOf(transactionTimeout.toMillis()));
-        out.put("COILSIGHT_MAX_MODEL_INPUT_PIXELS", String.valueOf(inputBudget.maxImagePixels()));
-        out.put("COILSIGHT_MAX_BATCH_PIXELS", String.valueOf(inputBudget.maxBatchPixels()));
-        out.put("COILSIGHT_MODEL_FAILURE_BATCHES", String.valueOf(modelFailureBatches));
-        out.put("COILSIGHT_STATE_DIR", stateDir.toString());
-        out.putAll(cluster.describeKafka());
-        return out;
-    }
 }

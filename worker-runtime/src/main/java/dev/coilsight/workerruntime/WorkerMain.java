@@ -1,6 +1,7 @@
 package dev.coilsight.workerruntime;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -25,31 +26,23 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /** What a worker reads from the environment: the loop's settings and its stage's. */
+    private record Settings<I extends SpecificRecord>(WorkerConfig config, InferenceStage<I> stage) {
+    }
+
     /**
      * @param args the command line: empty, or {@code --help}
      * @param summary what the service does, for {@code --help}
      */
     public static <I extends SpecificRecord> void run(String[] args, String summary, WorkerConfig.Defaults defaults,
                                                       Function<Env, InferenceStage<I>> stages) {
-        if (ServiceHelp.handled(args, defaults.service(), summary, "docs/WORKERS.md", env -> {
-            WorkerConfig.fromEnv(env, defaults);
-            stages.apply(env);
-        }, Map.of())) {
+        Optional<Settings<I>> settings = ServiceHelp.settingsOrExit(args, defaults.service(), summary, "docs/WORKERS.md",
+                env -> new Settings<>(WorkerConfig.fromEnv(env, defaults), stages.apply(env)), Map.of());
+        if (settings.isEmpty()) {
             return;
         }
-        Env env = Env.system();
-        WorkerConfig config;
-        InferenceStage<I> stage;
-        try {
-            config = WorkerConfig.fromEnv(env, defaults);
-            stage = stages.apply(env);
-        } catch (IllegalArgumentException e) {
-            System.err.println(defaults.service() + ": " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        config.describe().forEach((k, v) -> log.info("config {}={}", k, v));
-        stage.settings().forEach((k, v) -> log.info("config {}={}", k, v));
+        WorkerConfig config = settings.get().config();
+        InferenceStage<I> stage = settings.get().stage();
         InferenceWorker<I> worker;
         try {
             worker = new InferenceWorker<>(config, stage);

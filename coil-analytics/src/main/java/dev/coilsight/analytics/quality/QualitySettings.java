@@ -2,7 +2,6 @@ package dev.coilsight.analytics.quality;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,17 +54,6 @@ public record QualitySettings(CameraLayout cameras, GradingRules rules, Duration
                 env.millis("COILSIGHT_COIL_END_SETTLE_MS", 2_000),
                 env.atLeast("COILSIGHT_MAP_MAX_DEFECTS_PER_COIL", 20_000, 1),
                 rulesFile);
-    }
-
-    /** The settings for the start-up log. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("COILSIGHT_GRADING_RULES", rulesFile.orElse("(built in)") + " (version " + rules.version() + ")");
-        out.put("COILSIGHT_CAMERA_GEOMETRY", cameras.describe());
-        out.put("COILSIGHT_COIL_IDLE_END_MS", String.valueOf(idleEnd.toMillis()));
-        out.put("COILSIGHT_COIL_END_SETTLE_MS", String.valueOf(settle.toMillis()));
-        out.put("COILSIGHT_MAP_MAX_DEFECTS_PER_COIL", String.valueOf(maxMapDefectsPerCoil));
-        return out;
     }
 
     public static QualitySettings defaults() {

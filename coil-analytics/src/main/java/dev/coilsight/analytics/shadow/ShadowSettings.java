@@ -1,8 +1,6 @@
 package dev.coilsight.analytics.shadow;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.schemas.Topics;
@@ -21,14 +19,5 @@ public record ShadowSettings(String defectsTopic, String classificationsTopic, i
                 env.string("COILSIGHT_TOPIC_CLASSIFICATIONS_SHADOW", Topics.CLASSIFICATIONS_SHADOW),
                 env.atLeast("COILSIGHT_SHADOW_IMAGES", 5000, 1),
                 env.millis("COILSIGHT_SHADOW_WINDOW_MS", Duration.ofDays(1).toMillis()));
-    }
-
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("COILSIGHT_TOPIC_DEFECTS_SHADOW", defectsTopic);
-        out.put("COILSIGHT_TOPIC_CLASSIFICATIONS_SHADOW", classificationsTopic);
-        out.put("COILSIGHT_SHADOW_IMAGES", String.valueOf(images));
-        out.put("COILSIGHT_SHADOW_WINDOW_MS", String.valueOf(window.toMillis()));
-        return out;
     }
 }

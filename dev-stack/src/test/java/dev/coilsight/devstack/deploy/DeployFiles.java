@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +24,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import dev.coilsight.classifier.ClassifierService;
 import dev.coilsight.serviceruntime.config.Env;
+import dev.coilsight.analytics.AnalyticsConfig;
 import dev.coilsight.ingest.IngestConfig;
 import dev.coilsight.segmenter.SegmenterService;
 import dev.coilsight.workerruntime.WorkerConfig;
@@ -77,66 +76,29 @@ final class DeployFiles {
         }
 
         /**
-         * The settings this service reads from {@code env}, as its config class describes them (which also
-         * checks that every value parses). Names it does not know are absent from the result.
+         * The settings this service reads from {@code env}, with the values in effect as its start-up log shows them
+         * (reading them also checks that every value parses). Names it does not read are absent from the result.
          */
         Map<String, String> describe(Map<String, String> env) {
             Env e = new Env(env);
-            Map<String, String> out = new LinkedHashMap<>();
             switch (this) {
-                case INGEST -> out.putAll(IngestConfig.fromEnv(e).describe());
+                case INGEST -> IngestConfig.fromEnv(e);
                 case CLASSIFIER -> {
-                    out.putAll(WorkerConfig.fromEnv(e, ClassifierService.DEFAULTS).describe());
-                    out.putAll(ClassifierService.stage(e).settings());
+                    WorkerConfig.fromEnv(e, ClassifierService.DEFAULTS);
+                    ClassifierService.stage(e);
                 }
                 case SEGMENTER -> {
-                    out.putAll(WorkerConfig.fromEnv(e, SegmenterService.DEFAULTS).describe());
-                    out.putAll(SegmenterService.stage(e).settings());
+                    WorkerConfig.fromEnv(e, SegmenterService.DEFAULTS);
+                    SegmenterService.stage(e);
                 }
-                case ANALYTICS -> out.putAll(analytics(env));
+                case ANALYTICS -> AnalyticsConfig.fromEnv(e);
             }
-            return out;
+            return e.inEffect();
         }
 
         /** The worker's configuration (group id, input topic, threads...) from {@code env}. */
         WorkerConfig workerConfig(Map<String, String> env) {
             return WorkerConfig.fromEnv(new Env(env), workerDefaults());
-        }
-    }
-
-    /**
-     * coil-analytics' view through its AnalyticsConfig when that class is on the classpath; otherwise the
-     * variables its brief names (the class was being written while these tests were), read leniently.
-     */
-    private static boolean analyticsAssumptionTold;
-
-    @SuppressWarnings("unchecked")
-    static Map<String, String> analytics(Map<String, String> env) {
-        try {
-            Class<?> type = Class.forName("dev.coilsight.analytics.AnalyticsConfig");
-            Method fromEnv = type.getMethod("fromEnv", Env.class);
-            Object config = fromEnv.invoke(null, new Env(env));
-            return (Map<String, String>) type.getMethod("describe").invoke(config);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            if (!analyticsAssumptionTold) {
-                analyticsAssumptionTold = true;
-                System.out.println("ASSUMPTION: dev.coilsight.analytics.AnalyticsConfig.fromEnv/describe not on the classpath; "
-                        + "checking coil-analytics against the variables it is specified to read");
-            }
-            Set<String> known = Set.of("COILSIGHT_BOOTSTRAP_SERVERS", "COILSIGHT_SCHEMA_REGISTRY_URL", "COILSIGHT_SCHEMA_REGISTRY_USER_INFO",
-                    "COILSIGHT_AUTO_REGISTER_SCHEMAS", "COILSIGHT_APPLICATION_ID", "COILSIGHT_STATE_DIR", "COILSIGHT_HTTP_HOST",
-                    "COILSIGHT_HTTP_PORT", "COILSIGHT_APPLICATION_SERVER");
-            Map<String, String> out = new LinkedHashMap<>();
-            out.put("COILSIGHT_HTTP_PORT", "8090");
-            env.forEach((k, v) -> {
-                if (known.contains(k) || k.startsWith("COILSIGHT_KAFKA_")) {
-                    out.put(k, v);
-                }
-            });
-            return out;
-        } catch (ReflectiveOperationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException("coil-analytics refuses its configuration: " + cause.getMessage(), cause);
         }
     }
 

@@ -117,19 +117,6 @@ public record RegistryClientConfig(
                 Duration.ofMillis(number(configs, RETRY_BACKOFF_MAX_MS, 5_000)));
     }
 
-    /** The settings as client configuration, secrets masked, for start-up logs. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put(URL, String.join(",", urls));
-        out.put(USER_INFO, userInfo.map(u -> u.substring(0, u.indexOf(':')) + ":****").orElse("(none)"));
-        out.put("tls", tls.map(t -> "truststore=" + t.truststoreLocation().orElse("(jvm default)")
-                + " keystore=" + t.keystoreLocation().orElse("(none)")).orElse("(jvm default)"));
-        out.put(REQUEST_TIMEOUT_MS, String.valueOf(requestTimeout.toMillis()));
-        out.put(RETRIES, String.valueOf(retries));
-        out.put(RETRY_BACKOFF_MS, String.valueOf(retryBackoff.toMillis()));
-        return out;
-    }
-
     private static String withoutUserInfo(String url) {
         java.net.URI uri = java.net.URI.create(url);
         if (uri.getUserInfo() == null) {

@@ -1,7 +1,6 @@
 package dev.coilsight.serviceruntime.cluster;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -70,23 +69,6 @@ public record ClusterSettings(String bootstrapServers, String schemaRegistryUrl,
     /** The schema registry client's settings (Confluent client keys). */
     public Map<String, Object> registry() {
         return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
-    }
-
-    /** The variables as read, for the start-up summary: credentials and secret client settings masked. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("COILSIGHT_BOOTSTRAP_SERVERS", bootstrapServers);
-        out.put("COILSIGHT_SCHEMA_REGISTRY_URL", Env.maskedUrl(schemaRegistryUrl));
-        out.put("COILSIGHT_SCHEMA_REGISTRY_USER_INFO", schemaRegistryUserInfo.map(u -> "****").orElse("(none)"));
-        out.put("COILSIGHT_AUTO_REGISTER_SCHEMAS", String.valueOf(autoRegisterSchemas));
-        return out;
-    }
-
-    /** The {@code COILSIGHT_KAFKA_*} settings for the start-up summary, secret ones masked. */
-    public Map<String, String> describeKafka() {
-        Map<String, String> out = new LinkedHashMap<>();
-        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k.toUpperCase().replace('.', '_'), Env.masked(k, v)));
-        return out;
     }
 
     private Map<String, Object> only(Set<String> known) {

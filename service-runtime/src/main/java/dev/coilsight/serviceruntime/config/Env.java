@@ -10,14 +10,17 @@ import java.util.TreeMap;
 
 /**
  * Typed reads of {@code COILSIGHT_*} settings with defaults, for every service; a bad value names
- * the variable. Every read is recorded ({@link #reads()}), so that a test can compare what a
- * configuration class reads with what its documentation lists.
+ * the variable. Every read is recorded twice over: with its default ({@link #reads()}: what {@code --help} prints and
+ * what the documentation's settings tables are checked against) and with the value in effect, secrets masked
+ * ({@link #inEffect()}: the start-up log). So the variable names are written once, where they are read.
  */
 public final class Env {
 
     private final Map<String, String> values;
     /** Variable name -> default as a string (null: none), in the order first asked for. Guarded by itself. */
     private final Map<String, String> reads = new LinkedHashMap<>();
+    /** Variable name -> value in effect for the start-up log, secrets masked, in the order first asked for. Guarded by {@link #reads}. */
+    private final Map<String, String> inEffect = new LinkedHashMap<>();
 
     public Env(Map<String, String> values) {
         this.values = Map.copyOf(values);
@@ -40,12 +43,30 @@ public final class Env {
         }
     }
 
+    /**
+     * Every variable read so far with the value in effect, for the start-up log: the variable's own value where it is
+     * set, else the default ({@code (none)} where there is none); {@code ****} for a secret that is set
+     * ({@link #secret}), URLs with their password masked. A {@link #passThrough} read lists each variable it found.
+     * A snapshot.
+     */
+    public Map<String, String> inEffect() {
+        synchronized (reads) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(inEffect));
+        }
+    }
+
     private void record(String name, Object defaultValue) {
         synchronized (reads) {
             if (!reads.containsKey(name)) {
-                reads.put(name, defaultValue == null ? null : String.valueOf(defaultValue));
+                String rendered = defaultValue == null ? null : String.valueOf(defaultValue);
+                reads.put(name, rendered);
+                inEffect.put(name, lookup(name).map(v -> forLog(name, v)).orElse(rendered == null ? "(none)" : rendered));
             }
         }
+    }
+
+    private static String forLog(String name, String value) {
+        return secret(name) ? "****" : maskedUrl(value);
     }
 
     private Optional<String> lookup(String name) {
@@ -138,13 +159,19 @@ public final class Env {
      * {@code COILSIGHT_KAFKA_} is {@code sasl.jaas.config}. Sorted by property name.
      */
     public Map<String, String> passThrough(String prefix) {
-        record(prefix + "*", null);
         Map<String, String> out = new TreeMap<>();
+        Map<String, String> found = new TreeMap<>();
         values.forEach((name, value) -> {
             if (name.startsWith(prefix) && name.length() > prefix.length() && value != null && !value.isBlank()) {
-                out.put(name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.trim());
+                String property = name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                out.put(property, value.trim());
+                found.put(name, secret(property) ? "****" : maskedUrl(value.trim()));
             }
         });
+        synchronized (reads) {
+            reads.putIfAbsent(prefix + "*", null);
+            found.forEach(inEffect::putIfAbsent);
+        }
         return out;
     }
 

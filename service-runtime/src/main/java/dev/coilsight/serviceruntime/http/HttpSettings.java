@@ -1,8 +1,6 @@
 package dev.coilsight.serviceruntime.http;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import dev.coilsight.serviceruntime.config.Env;
 
@@ -62,19 +60,5 @@ public record HttpSettings(String host, int port, int maxRequests, Duration idle
                 env.integer("COILSIGHT_HTTP_MAX_HEADER_BYTES", 16_384),
                 env.integer("COILSIGHT_HTTP_MAX_CONNECTIONS", 1024),
                 env.millis("COILSIGHT_HTTP_HEADER_TIMEOUT_MS", 10_000));
-    }
-
-    /** For the start-up log. */
-    public Map<String, String> describe() {
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("COILSIGHT_HTTP_HOST", host);
-        out.put("COILSIGHT_HTTP_PORT", String.valueOf(port));
-        out.put("COILSIGHT_HTTP_MAX_REQUESTS", String.valueOf(maxRequests));
-        out.put("COILSIGHT_HTTP_IDLE_TIMEOUT_MS", String.valueOf(idleTimeout.toMillis()));
-        out.put("COILSIGHT_HTTP_HEADER_TIMEOUT_MS", String.valueOf(headerTimeout.toMillis()));
-        out.put("COILSIGHT_HTTP_REQUEST_TIMEOUT_MS", String.valueOf(requestTimeout.toMillis()));
-        out.put("COILSIGHT_HTTP_MAX_HEADER_BYTES", String.valueOf(maxHeaderBytes));
-        out.put("COILSIGHT_HTTP_MAX_CONNECTIONS", String.valueOf(maxConnections));
-        return out;
     }
 }

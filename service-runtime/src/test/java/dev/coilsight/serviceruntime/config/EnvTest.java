@@ -104,4 +104,23 @@ class EnvTest {
         assertThat(env.string("COILSIGHT_S", "d")).isEqualTo("v");
         assertThat(env.passThrough("COILSIGHT_KAFKA_")).containsExactly(entry("acks", "all"));
     }
+
+    @Test
+    void theValuesInEffectAreWhatWasSetElseTheDefaultWithSecretsAndUrlPasswordsMasked() {
+        Env env = new Env(Map.of("COILSIGHT_PORT", "9000", "COILSIGHT_INGEST_TOKEN", "t0ken",
+                "COILSIGHT_SCHEMA_REGISTRY_URL", "https://svc:pw@registry:8443/apis",
+                "COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "x required password=\"p\";", "COILSIGHT_KAFKA_ACKS", "all"));
+        env.integer("COILSIGHT_PORT", 8080);
+        env.millis("COILSIGHT_TIMEOUT_MS", 5_000);
+        env.optional("COILSIGHT_INGEST_TOKEN");
+        env.optional("COILSIGHT_DROP_ROOT");
+        env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081");
+        env.passThrough("COILSIGHT_KAFKA_");
+
+        assertThat(env.inEffect()).containsExactly(entry("COILSIGHT_PORT", "9000"), entry("COILSIGHT_TIMEOUT_MS", "5000"),
+                entry("COILSIGHT_INGEST_TOKEN", "****"), entry("COILSIGHT_DROP_ROOT", "(none)"),
+                entry("COILSIGHT_SCHEMA_REGISTRY_URL", "https://svc:****@registry:8443/apis"),
+                entry("COILSIGHT_KAFKA_ACKS", "all"), entry("COILSIGHT_KAFKA_SASL_JAAS_CONFIG", "****"));
+        assertThat(env.reads()).containsKey("COILSIGHT_KAFKA_*").doesNotContainKey("COILSIGHT_KAFKA_ACKS");
+    }
 }
