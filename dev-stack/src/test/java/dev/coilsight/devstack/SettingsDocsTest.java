@@ -15,6 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.coilsight.analytics.AnalyticsConfig;
 import dev.coilsight.classifier.ClassifierService;
@@ -66,22 +68,19 @@ class SettingsDocsTest {
         assertThat(problems("ingest", env.reads(), DOCS.resolve("INGEST.md"))).isEmpty();
     }
 
-    @Test
-    void theWorkersTableListsExactlyWhatTheClassifierReadsWithItsDefaults() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"classifier", "segmenter"})
+    void theWorkersTableListsExactlyWhatEachWorkerReadsWithItsDefaults(String worker) throws IOException {
         Env env = new Env(Map.of());
-        WorkerConfig.fromEnv(env, ClassifierService.DEFAULTS);
-        ClassifierService.stage(env);
+        if (worker.equals("classifier")) {
+            WorkerConfig.fromEnv(env, ClassifierService.DEFAULTS);
+            ClassifierService.stage(env);
+        } else {
+            WorkerConfig.fromEnv(env, SegmenterService.DEFAULTS);
+            SegmenterService.stage(env);
+        }
 
-        assertThat(problems("classifier", env.reads(), DOCS.resolve("WORKERS.md"))).isEmpty();
-    }
-
-    @Test
-    void theWorkersTableListsExactlyWhatTheSegmenterReadsWithItsDefaults() throws IOException {
-        Env env = new Env(Map.of());
-        WorkerConfig.fromEnv(env, SegmenterService.DEFAULTS);
-        SegmenterService.stage(env);
-
-        assertThat(problems("segmenter", env.reads(), DOCS.resolve("WORKERS.md"))).isEmpty();
+        assertThat(problems(worker, env.reads(), DOCS.resolve("WORKERS.md"))).isEmpty();
     }
 
     @Test

@@ -21,20 +21,17 @@ import dev.coilsight.core.rle.BinaryMask;
  * image whose pixel values are class ids (0 = background). Optional {@code classes.txt} names the
  * classes, one {@code <id> <name>} per line.
  */
-final class MaskFolderDataset implements LabeledDataset {
+final class MaskFolderDataset extends ImageFolderDataset {
 
     static final String IMAGES = "images";
     static final String MASKS = "masks";
     static final String CLASS_NAMES = "classes.txt";
 
-    private final Path root;
-    private final List<String> imageIds;
     private final SortedMap<Integer, String> classNames;
     private final ImageDecoder decoder = new ImageDecoder();
 
     private MaskFolderDataset(Path root, List<String> imageIds, SortedMap<Integer, String> classNames) {
-        this.root = root;
-        this.imageIds = imageIds;
+        super(root, DatasetLayout.MASK_FOLDER, IMAGES, imageIds);
         this.classNames = classNames;
     }
 
@@ -71,33 +68,13 @@ final class MaskFolderDataset implements LabeledDataset {
     }
 
     @Override
-    public Path root() {
-        return root;
-    }
-
-    @Override
-    public DatasetLayout layout() {
-        return DatasetLayout.MASK_FOLDER;
-    }
-
-    @Override
-    public List<String> imageIds() {
-        return imageIds;
-    }
-
-    @Override
-    public Path imagePath(String imageId) {
-        return root.resolve(IMAGES).resolve(imageId);
-    }
-
-    @Override
     public SortedMap<Integer, String> classNames() {
         return classNames;
     }
 
     Path maskPath(String imageId) {
         int dot = imageId.lastIndexOf('.');
-        return root.resolve(MASKS).resolve((dot > 0 ? imageId.substring(0, dot) : imageId) + ".png");
+        return root().resolve(MASKS).resolve((dot > 0 ? imageId.substring(0, dot) : imageId) + ".png");
     }
 
     @Override

@@ -25,20 +25,17 @@ import dev.coilsight.core.rle.RunLengthEncoding;
  * Every image in the folder is used; one without rows is defect-free. Only the RLE strings are held
  * in memory (labels, not pixels); masks are decoded per image.
  */
-final class SeverstalDataset implements LabeledDataset {
+final class SeverstalDataset extends ImageFolderDataset {
 
     static final String LABELS = "train.csv";
     static final String IMAGES = "train_images";
     private static final int CLASSES = 4;
 
-    private final Path root;
-    private final List<String> imageIds;
     private final Map<String, List<RleRow>> rowsByImage;
     private final List<String> problems;
 
     private SeverstalDataset(Path root, List<String> imageIds, Map<String, List<RleRow>> rowsByImage, List<String> problems) {
-        this.root = root;
-        this.imageIds = imageIds;
+        super(root, DatasetLayout.SEVERSTAL, IMAGES, imageIds);
         this.rowsByImage = rowsByImage;
         this.problems = Collections.unmodifiableList(problems);
     }
@@ -71,26 +68,6 @@ final class SeverstalDataset implements LabeledDataset {
     }
 
     @Override
-    public Path root() {
-        return root;
-    }
-
-    @Override
-    public DatasetLayout layout() {
-        return DatasetLayout.SEVERSTAL;
-    }
-
-    @Override
-    public List<String> imageIds() {
-        return imageIds;
-    }
-
-    @Override
-    public Path imagePath(String imageId) {
-        return root.resolve(IMAGES).resolve(imageId);
-    }
-
-    @Override
     public SortedMap<Integer, String> classNames() {
         SortedMap<Integer, String> names = new TreeMap<>();
         for (int c = 1; c <= CLASSES; c++) {
@@ -112,7 +89,7 @@ final class SeverstalDataset implements LabeledDataset {
                     masks.merge(row.classId(), mask, SeverstalDataset::union);
                 }
             } catch (RleFormatException e) {
-                throw new DatasetException(root.resolve(LABELS) + ": line " + row.line() + " (" + imageId + ", class "
+                throw new DatasetException(root().resolve(LABELS) + ": line " + row.line() + " (" + imageId + ", class "
                         + row.classId() + "): " + e.getMessage(), e);
             }
         }

@@ -211,50 +211,36 @@ class RunLengthEncodingTest {
 
     @Test
     void oddNumberOfValuesNamesTheLonelyStart() {
-        assertThatThrownBy(() -> RunLengthEncoding.decode("1 3 10", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("odd number of values (3): pair 2 (start 10) has no length");
+        assertRefused("1 3 10", "odd number of values (3): pair 2 (start 10) has no length");
     }
 
     @Test
     void startOutOfRangeIsNamed() {
-        assertThatThrownBy(() -> RunLengthEncoding.decode("1 3 100 2 409601 5", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("pair 3 (start 409601, length 5): start past the last pixel 409600 of a 256x1600 mask");
-        assertThatThrownBy(() -> RunLengthEncoding.decode("0 3", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("pair 1 (start 0, length 3): start must be >= 1 (pixels are numbered from 1)");
+        assertRefused("1 3 100 2 409601 5", "pair 3 (start 409601, length 5): start past the last pixel 409600 of a 256x1600 mask");
+        assertRefused("0 3", "pair 1 (start 0, length 3): start must be >= 1 (pixels are numbered from 1)");
     }
 
     @Test
     void runPastTheEndIsNamed() {
-        assertThatThrownBy(() -> RunLengthEncoding.decode("409590 20", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("pair 1 (start 409590, length 20): run ends at pixel 409609, past the last pixel 409600"
-                        + " of a 256x1600 mask");
+        assertRefused("409590 20", "pair 1 (start 409590, length 20): run ends at pixel 409609, past the last pixel 409600"
+                + " of a 256x1600 mask");
         // The last pixel itself is fine.
         assertThat(RunLengthEncoding.decode("409591 10", H, W).get(255, 1599)).isTrue();
     }
 
     @Test
     void zeroLengthIsNamed() {
-        assertThatThrownBy(() -> RunLengthEncoding.decode("5 2 10 0", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("pair 2 (start 10, length 0): length must be >= 1");
+        assertRefused("5 2 10 0", "pair 2 (start 10, length 0): length must be >= 1");
     }
 
     @Test
     void unsortedRunsAreNamed() {
-        assertThatThrownBy(() -> RunLengthEncoding.decode("100 5 50 5", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("pair 2 (start 50, length 5): unsorted, starts before pair 1 (start 100)");
+        assertRefused("100 5 50 5", "pair 2 (start 50, length 5): unsorted, starts before pair 1 (start 100)");
     }
 
     @Test
     void overlappingRunsAreNamed() {
-        assertThatThrownBy(() -> RunLengthEncoding.decode("100 10 105 5", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("pair 2 (start 105, length 5): overlaps pair 1 (start 100, length 10, ends at 109)");
+        assertRefused("100 10 105 5", "pair 2 (start 105, length 5): overlaps pair 1 (start 100, length 10, ends at 109)");
         // Same start twice is an overlap, not a sort error.
         assertThatThrownBy(() -> RunLengthEncoding.decode("100 1 100 1", H, W))
                 .hasMessageContaining("pair 2 (start 100, length 1): overlaps pair 1");
@@ -262,17 +248,11 @@ class RunLengthEncodingTest {
 
     @Test
     void nonNumbersAreNamed() {
-        assertThatThrownBy(() -> RunLengthEncoding.decode("1 3 x7 2", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("value 3 ('x7', pair 2) is not a whole number");
-        assertThatThrownBy(() -> RunLengthEncoding.decode("1 -3", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("value 2 ('-3', pair 1) is not a whole number");
+        assertRefused("1 3 x7 2", "value 3 ('x7', pair 2) is not a whole number");
+        assertRefused("1 -3", "value 2 ('-3', pair 1) is not a whole number");
         assertThatThrownBy(() -> RunLengthEncoding.decode("1 2,5 3", H, W))
                 .hasMessage("value 2 ('2,5', pair 1) is not a whole number");
-        assertThatThrownBy(() -> RunLengthEncoding.decode("99999999999 1", H, W))
-                .isInstanceOf(RleFormatException.class)
-                .hasMessage("value 1 (pair 1) is too large: 99999999999");
+        assertRefused("99999999999 1", "value 1 (pair 1) is too large: 99999999999");
     }
 
     @Test
@@ -307,5 +287,10 @@ class RunLengthEncodingTest {
             both += a.columnMajor()[i] != 0 && b.columnMajor()[i] != 0 ? 1 : 0;
         }
         assertThat(RunLengthEncoding.runsOf(a).intersectionSize(RunLengthEncoding.runsOf(b))).isEqualTo(both).isPositive();
+    }
+
+    /** Decoding {@code rle} on a 256x1600 mask is refused with exactly {@code message}. */
+    private static void assertRefused(String rle, String message) {
+        assertThatThrownBy(() -> RunLengthEncoding.decode(rle, H, W)).isInstanceOf(RleFormatException.class).hasMessage(message);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Typed reads of {@code COILSIGHT_*} settings with defaults, for every service; a bad value names
@@ -85,16 +86,13 @@ public final class Env {
     }
 
     public long number(String name, long defaultValue) {
-        record(name, defaultValue);
-        Optional<String> raw = lookup(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(raw.get().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + raw.get() + "'");
-        }
+        return parsed(name, defaultValue, raw -> {
+            try {
+                return Long.parseLong(raw.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, got '" + raw + "'");
+            }
+        });
     }
 
     public int integer(String name, int defaultValue) {
@@ -118,34 +116,33 @@ public final class Env {
 
     /** A fraction between 0 and 1 (e.g. 0.01 for one in a hundred). */
     public double fraction(String name, double defaultValue) {
-        record(name, defaultValue);
-        Optional<String> raw = lookup(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        double value;
-        try {
-            value = Double.parseDouble(raw.get());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number between 0 and 1, got '" + raw.get() + "'");
-        }
-        if (!(value >= 0 && value <= 1)) {
-            throw new IllegalArgumentException(name + " must be between 0 and 1, got " + raw.get());
-        }
-        return value;
+        return parsed(name, defaultValue, raw -> {
+            double value;
+            try {
+                value = Double.parseDouble(raw);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a number between 0 and 1, got '" + raw + "'");
+            }
+            if (!(value >= 0 && value <= 1)) {
+                throw new IllegalArgumentException(name + " must be between 0 and 1, got " + raw);
+            }
+            return value;
+        });
     }
 
     public boolean flag(String name, boolean defaultValue) {
-        record(name, defaultValue);
-        Optional<String> raw = lookup(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+        return parsed(name, defaultValue, raw -> switch (raw.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + raw.get() + "'");
-        };
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + raw + "'");
+        });
+    }
+
+    /** The variable's value through {@code parse} (which names the variable when it refuses), else the default. */
+    private <T> T parsed(String name, T defaultValue, Function<String, T> parse) {
+        record(name, defaultValue);
+        Optional<String> raw = lookup(name);
+        return raw.isEmpty() ? defaultValue : parse.apply(raw.get());
     }
 
     public Duration millis(String name, long defaultMillis) {
