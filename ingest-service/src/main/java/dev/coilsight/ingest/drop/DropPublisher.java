@@ -1,0 +1,174 @@
+package dev.coilsight.ingest.drop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.coilsight.ingest.IngestMetrics;
+import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImageMetadata;
+import dev.coilsight.ingest.publish.ImagePublisher;
+import dev.coilsight.ingest.publish.IngestRejection;
+import dev.coilsight.schemas.ImageCaptured;
+
+/**
+ * Publishes a stable dropped file exactly once through the {@link DropLedger}: a PENDING line before the send, a DONE
+ * line after the broker's acknowledgement, then the move to done/. A PENDING line left by a run that stopped in
+ * between is looked up in Kafka before anything is sent again. Refused files go to failed/ with the reason.
+ */
+final class DropPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(DropPublisher.class);
+    private static final String SOURCE = "drop";
+
+    private final DropLedger ledger;
+    private final ImageEvents events;
+    private final ImagePublisher publisher;
+    private final IngestMetrics metrics;
+    private final String cameraId;
+    private final Duration pendingTimeout;
+    private final DropFolderWatcher.CrashPoints crashPoints;
+    private final DropTrouble trouble;
+    private final DropFolders folders;
+    /** PENDING files whose earlier send could not be looked up while the broker answered: since when. */
+    private final Map<String, Long> unresolvedSince = new HashMap<>();
+
+    DropPublisher(DropLedger ledger, ImageEvents events, ImagePublisher publisher, IngestMetrics metrics,
+                  DropFolderWatcher.Settings settings, DropFolderWatcher.CrashPoints crashPoints, DropTrouble trouble) {
+        this.ledger = ledger;
+        this.events = events;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.cameraId = settings.cameraId();
+        this.pendingTimeout = settings.pendingTimeout();
+        this.crashPoints = crashPoints;
+        this.trouble = trouble;
+        this.folders = new DropFolders(trouble::warnOnce);
+    }
+
+    /** Publishes one version of a file that has stopped changing, unless the ledger knows it already. */
+    void publish(String coilId, Path file, long size, long modified) {
+        String key = new FileVersion(coilId, file.getFileName().toString(), size, modified).key();
+        var known = ledger.get(key);
+        if (known.isPresent() && known.get().state() == DropLedger.State.DONE) {
+            folders.moveTo(file, DropFolders.DONE); // published before a crash that came before the move
+            return;
+        }
+        if (known.isPresent() && known.get().state() == DropLedger.State.FAILED) {
+            folders.moveTo(file, DropFolders.FAILED);
+            return;
+        }
+        try {
+            // A file of gigabytes must not be read into memory to be refused: at every restart it would be read again.
+            events.checkSize(size);
+        } catch (IngestRejection e) {
+            refuse(coilId, file, key, e.getMessage());
+            metrics.rejected(SOURCE, e.reason());
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            log.warn("cannot read {} yet: {}", file, e.getMessage());
+            return;
+        }
+        ImageCaptured event;
+        String imageId = known.map(DropLedger.Entry::imageId).orElseGet(() -> UUID.randomUUID().toString());
+        try {
+            ImageMetadata metadata = new ImageMetadata(coilId, cameraId, modified, Instant.ofEpochMilli(modified), null, null);
+            event = events.build(imageId, metadata, bytes);
+        } catch (IngestRejection e) {
+            refuse(coilId, file, key, e.getMessage());
+            metrics.rejected(SOURCE, e.reason());
+            return;
+        }
+        if (known.isPresent()) {
+            // PENDING from a run that stopped before the acknowledgement was recorded: was it published?
+            DropLedger.Entry pending = known.get();
+            boolean published;
+            try {
+                published = publisher.containsImage(pending.partition(), pending.fromOffset(), imageId);
+            } catch (RuntimeException e) {
+                unresolved(coilId, file, pending, e);
+                return;
+            }
+            unresolvedSince.remove(key);
+            if (published) {
+                log.info("{} was published before the restart (image {}); not publishing it again", file, imageId);
+                ledger.done(key, imageId);
+                folders.moveTo(file, DropFolders.DONE);
+                return;
+            }
+        } else {
+            int partition = publisher.partitionFor(coilId);
+            ledger.pending(key, imageId, partition, publisher.endOffset(partition));
+        }
+        crashPoints.afterPending(file);
+        long started = System.nanoTime();
+        try {
+            publisher.publish(event, SOURCE);
+        } catch (IngestRejection e) {
+            metrics.rejected(SOURCE, e.reason());
+            if (e.status() >= 500) {
+                log.warn("{} not published yet ({}); will retry", file, e.getMessage());
+                return; // stays PENDING; the next pass checks and retries
+            }
+            refuse(coilId, file, key, e.getMessage());
+            return;
+        }
+        metrics.accepted(SOURCE, bytes.length, (System.nanoTime() - started) / 1e9);
+        crashPoints.afterAck(file);
+        ledger.done(key, imageId);
+        folders.moveTo(file, DropFolders.DONE);
+        log.info("published {} as image {} of coil {}", file.getFileName(), imageId, coilId);
+    }
+
+    /**
+     * A PENDING file whose earlier send could not be looked up. While the broker cannot be reached that is an outage,
+     * not the file's trouble, and it waits; once the lookup has failed with the broker answering for longer than the
+     * pending timeout (its records deleted, say), the file is set aside in failed/ with what is known, so that the
+     * folder's health is not held hostage by one file: whether it was published is for a person to find out.
+     */
+    private void unresolved(String coilId, Path file, DropLedger.Entry pending, RuntimeException cause) {
+        String why = cause.getMessage();
+        if (!publisher.brokerReachable()) {
+            trouble.trouble("cannot tell yet whether " + file + " was published (the broker does not answer): " + why);
+            return;
+        }
+        long now = System.nanoTime();
+        long since = unresolvedSince.computeIfAbsent(pending.key(), k -> now);
+        if (now - since < pendingTimeout.toNanos()) {
+            trouble.trouble("cannot tell yet whether " + file + " was published as image " + pending.imageId() + ", will retry: " + why);
+            return;
+        }
+        unresolvedSince.remove(pending.key());
+        refuse(coilId, file, pending.key(), "set aside: its earlier send as image " + pending.imageId() + " (partition "
+                + pending.partition() + ", from offset " + pending.fromOffset() + ") could be neither confirmed nor denied within "
+                + pendingTimeout.toSeconds() + " s: " + why + ". Look for image " + pending.imageId()
+                + " on the topic before dropping the file again: it may have been published.");
+        metrics.rejected(SOURCE, "unresolved");
+    }
+
+    /** Moves a file that is refused before it is read (a link, a path outside the root) to failed/ with the reason. */
+    void refuse(String coilId, Path file, String reason) {
+        refuse(coilId, file, null, reason);
+    }
+
+    /** Moves the file to failed/ with the reason; with a ledger key, the ledger keeps that version from being tried again. */
+    private void refuse(String coilId, Path file, String key, String reason) {
+        log.info("refused {} of coil {}: {}", file.getFileName(), coilId, reason);
+        if (key != null) {
+            ledger.failed(key);
+        }
+        folders.fail(file, reason);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.coilsight.ingest.drop;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The drop-folder watcher's health and its complaints. Trouble that is not a file's own (a ledger that cannot be
+ * written, a full disk, an earlier send that cannot be looked up) makes the pass unhealthy and is logged once while
+ * it stays the same; a path the watcher will not use (a link, a folder that is no coil id) is warned about once.
+ */
+final class DropTrouble {
+
+    private static final Logger log = LoggerFactory.getLogger(DropTrouble.class);
+    /** Trouble that lasts is logged again after this long, not at every pass. */
+    private static final long TROUBLE_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final Set<Path> warned = new HashSet<>();
+    private volatile boolean healthy = true;
+    private boolean troubleThisPass;
+    private String lastTrouble;
+    private long lastTroubleLoggedAt;
+
+    /** A pass over the root begins: no trouble met yet. */
+    void passStarted() {
+        troubleThisPass = false;
+    }
+
+    /** The pass is over: healthy unless it met trouble. */
+    void passEnded() {
+        healthy = !troubleThisPass;
+    }
+
+    /** False while the last pass met trouble; read from any thread. */
+    boolean healthy() {
+        return healthy;
+    }
+
+    /** Marks this pass unhealthy and logs the cause, once while it stays the same (at most every 30 s). */
+    void trouble(String message) {
+        troubleThisPass = true;
+        long now = System.nanoTime();
+        if (!message.equals(lastTrouble) || now - lastTroubleLoggedAt > TROUBLE_LOG_NANOS) {
+            log.warn(message);
+            lastTrouble = message;
+            lastTroubleLoggedAt = now;
+        }
+    }
+
+    /** Logs a path that the watcher will not use, the first time only: it is met again at every pass. */
+    void warnOnce(Path path, String message) {
+        if (warned.add(path)) {
+            log.warn(message);
+        }
+    }
+}
