@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.http.IngestHttpServer;
-import dev.coilsight.ingest.publish.ImageEvents;
-import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
@@ -39,8 +36,7 @@ class CoilEndIT {
 
     private static String imagesTopic;
     private static String endsTopic;
-    private static ImagePublisher publisher;
-    private static IngestHttpServer server;
+    private static HttpIngestFixture ingest;
     private static String base;
 
     @BeforeAll
@@ -48,19 +44,16 @@ class CoilEndIT {
         imagesTopic = IngestFixture.newTopic(2);
         endsTopic = imagesTopic.replace("it-images-", "it-coil-ends-");
         TestInfrastructure.kafka().createTopics(2, endsTopic);
-        publisher = IngestFixture.publisher(imagesTopic);
-        IngestHttpServer.Settings defaults = new IngestHttpServer.Settings("127.0.0.1", 0, 4, Optional.of(TOKEN), 1_000_000, "http");
-        server = new IngestHttpServer(new IngestHttpServer.Settings(defaults.http(), defaults.token(), defaults.maxImageBytes(), "http",
-                defaults.idempotencyWindow(), defaults.idempotencyMaxKeys(), defaults.maxClockSkew(), endsTopic),
-                new ImageEvents(ImageLimits.DEFAULT, false), publisher, new IngestMetrics(), publisher::brokerReachable);
-        server.start();
-        base = "http://127.0.0.1:" + server.port();
+        IngestHttpServer.Settings defaults = HttpIngestFixture.localSettings(TOKEN, 1_000_000);
+        ingest = HttpIngestFixture.start(imagesTopic, new IngestHttpServer.Settings(defaults.http(), defaults.token(),
+                defaults.maxImageBytes(), "http", defaults.idempotencyWindow(), defaults.idempotencyMaxKeys(), defaults.maxClockSkew(),
+                endsTopic), ImageLimits.DEFAULT);
+        base = ingest.base();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        publisher.close();
+        ingest.close();
     }
 
     @Test
@@ -78,7 +71,7 @@ class CoilEndIT {
             assertThat(r.value().getLineId()).isEqualTo("L7");
             assertThat(r.value().getLengthMm()).isEqualTo(1250.5);
             assertThat(r.value().getSource()).startsWith("http 127.0.0.1");
-            assertThat(r.partition()).isEqualTo(publisher.partitionFor("C-17"));
+            assertThat(r.partition()).isEqualTo(ingest.publisher().partitionFor("C-17"));
         });
     }
 

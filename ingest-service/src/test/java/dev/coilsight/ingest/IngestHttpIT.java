@@ -48,28 +48,21 @@ class IngestHttpIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static String topic;
-    private static ImagePublisher publisher;
-    private static IngestMetrics metrics;
-    private static IngestHttpServer server;
+    private static HttpIngestFixture ingest;
     private static String base;
 
     @BeforeAll
     static void start() throws IOException {
         topic = IngestFixture.newTopic(3);
-        publisher = IngestFixture.publisher(topic);
-        metrics = new IngestMetrics();
         // Tight pixel limits (a 1600x256 frame passes, larger ones are refused) and 1 MB per image.
         ImageLimits limits = new ImageLimits(1_000_000, 2000, 2000, 1_000_000);
-        server = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 4, Optional.of(TOKEN), limits.maxBytes(), "http"),
-                new ImageEvents(limits, false), publisher, metrics, publisher::brokerReachable);
-        server.start();
-        base = "http://127.0.0.1:" + server.port();
+        ingest = HttpIngestFixture.start(topic, HttpIngestFixture.localSettings(TOKEN, limits.maxBytes()), limits);
+        base = ingest.base();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        publisher.close();
+        ingest.close();
     }
 
     private static HttpResponse<String> post(String coil, String contentType, byte[] body, String... headers) throws Exception {
@@ -108,7 +101,7 @@ class IngestHttpIT {
 
     /** Sends raw bytes (what no well-behaved client library would send) and returns what came back. */
     private static String raw(byte[] request) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ingest.server().port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
@@ -187,7 +180,7 @@ class IngestHttpIT {
         // The first attempt reaches ingest, and the client gives up before the answer (its timeout, a dropped link).
         String request = "POST /v1/coils/COIL-IDEM/images HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: image/jpeg\r\nIdempotency-Key: cam-7-frame-1001\r\nContent-Length: " + jpeg.length + "\r\n\r\n";
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ingest.server().port())) {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(jpeg);
             socket.getOutputStream().flush();
@@ -230,7 +223,7 @@ class IngestHttpIT {
     void aRetryAfterA503WithTheSameIdempotencyKeyIsPublishedOnceAndThenReplayed() throws Exception {
         ImageLimits limits = new ImageLimits(1_000_000, 2000, 2000, 1_000_000);
         try (IngestHttpServer oneSlot = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 1, Optional.of(TOKEN),
-                limits.maxBytes(), "http"), new ImageEvents(limits, false), publisher, metrics, () -> true)) {
+                limits.maxBytes(), "http"), new ImageEvents(limits, false), ingest.publisher(), ingest.metrics(), () -> true)) {
             oneSlot.start();
             String upload = "http://127.0.0.1:" + oneSlot.port() + "/v1/coils/COIL-503/images";
             byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(2).get(1));
@@ -332,7 +325,8 @@ class IngestHttpIT {
         Duration request = Duration.ofSeconds(3);
         ImageLimits limits = new ImageLimits(1_000_000, 2000, 2000, 1_000_000);
         IngestHttpServer guarded = new IngestHttpServer(new IngestHttpServer.Settings(new HttpSettings("127.0.0.1", 0, 4, idle, request,
-                16_384, 256), Optional.of(TOKEN), limits.maxBytes(), "http"), new ImageEvents(limits, false), publisher, metrics, () -> true);
+                16_384, 256), Optional.of(TOKEN), limits.maxBytes(), "http"), new ImageEvents(limits, false), ingest.publisher(),
+                ingest.metrics(), () -> true);
         guarded.start();
         try {
             byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));

@@ -32,9 +32,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.core.image.ImageLimits;
-import dev.coilsight.ingest.http.IngestHttpServer;
-import dev.coilsight.ingest.publish.ImageEvents;
-import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
 
@@ -55,8 +52,7 @@ class PythonClientIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static String topic;
-    private static ImagePublisher publisher;
-    private static IngestHttpServer server;
+    private static HttpIngestFixture ingest;
     private static Optional<String> pythonProblem;
 
     /** What one upload sent and what the API answered. */
@@ -67,20 +63,13 @@ class PythonClientIT {
     @BeforeAll
     static void start() throws IOException {
         topic = IngestFixture.newTopic(3);
-        publisher = IngestFixture.publisher(topic);
-        ImageLimits limits = ImageLimits.DEFAULT;
-        server = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 4, Optional.of(TOKEN), limits.maxBytes(), "http"),
-                new ImageEvents(limits, false), publisher, new IngestMetrics(), publisher::brokerReachable);
-        server.start();
+        ingest = HttpIngestFixture.start(topic, HttpIngestFixture.localSettings(TOKEN, ImageLimits.DEFAULT.maxBytes()), ImageLimits.DEFAULT);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (publisher != null) {
-            publisher.close();
+        if (ingest != null) {
+            ingest.close();
         }
     }
 
@@ -132,7 +121,7 @@ class PythonClientIT {
 
     private static Sent upload(String coilId, Path image, String contentType, Map<String, String> headers) throws Exception {
         byte[] bytes = Files.readAllBytes(image);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/coils/" + coilId + "/images"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ingest.base() + "/v1/coils/" + coilId + "/images"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", contentType)
