@@ -16,9 +16,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.sun.net.httpserver.HttpHandler;
-
 import dev.coilsight.analytics.http.AccessGuard;
+import dev.coilsight.analytics.http.AnalyticsRoutes;
 import dev.coilsight.analytics.http.ReviewApi;
 import dev.coilsight.analytics.review.AuditImages;
 import dev.coilsight.analytics.review.KafkaReviewSink;
@@ -29,7 +28,6 @@ import dev.coilsight.analytics.recent.ResultsFeed;
 import dev.coilsight.serviceruntime.http.BearerTokens;
 import dev.coilsight.serviceruntime.http.HttpFront;
 import dev.coilsight.analytics.http.AnalyticsApi;
-import dev.coilsight.analytics.http.DashboardAssets;
 import dev.coilsight.analytics.quality.RecentAlerts;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
@@ -96,7 +94,7 @@ public final class AnalyticsService implements AutoCloseable {
         alerts = new RecentAlerts(config.consumerSettings(), config.topics().alerts(), RECENT_ALERTS);
         ShadowComparison comparison = new ShadowComparison(config.shadow().images());
         audits = new AuditImages(config.consumerSettings(), config.auditTopic(), config.auditImages());
-        AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), comparison, audits, metrics::request,
+        AnalyticsApi api = new AnalyticsApi(router, queries, config.quality(), Optional.of(alerts), comparison, audits,
                 internalTokens.map(BearerTokens::first));
         AccessGuard access = internalTokens.isEmpty() ? AccessGuard.open() : AccessGuard.of(
                 BearerTokens.of("COILSIGHT_ANALYTICS_TOKEN", config.viewerTokens().orElseThrow()), internalTokens.get(), config.reviewers());
@@ -104,16 +102,12 @@ public final class AnalyticsService implements AutoCloseable {
         ReviewDesk desk = new ReviewDesk(new StoredImages(queries, audits), reviews, Clock.systemUTC(), REVIEW_RETRY_WINDOW, REVIEW_IDS_KEPT);
         resultsFeed = new ResultsFeed(config.consumerSettings(), config.shadow(), config.topics().defects(), config.topics().classifications(),
                 config.reviewsTopic(), comparison, desk);
-        ReviewApi reviewApi = new ReviewApi(router, desk, internalTokens.map(BearerTokens::first), metrics::request);
+        ReviewApi reviewApi = new ReviewApi(router, desk, internalTokens.map(BearerTokens::first));
         if (config.authDisabled()) {
             log.warn("COILSIGHT_ANALYTICS_AUTH_DISABLED=true: the API and the dashboard answer anyone who reaches port {}", http.port());
         }
-        HttpHandler read = access.viewer(api);
-        HttpHandler review = access.reviewer(reviewApi);
-        http.route("/v1/", exchange -> (ReviewApi.handles(exchange) ? review : read).handle(exchange));
-        HttpHandler internal = access.internal(exchange -> (ReviewApi.handles(exchange) ? reviewApi : api).handle(exchange));
-        http.route("/internal/", internal);
-        http.route("/", access.viewer(new DashboardAssets()));
+        AnalyticsRoutes routes = new AnalyticsRoutes(api, reviewApi, access, metrics::request);
+        AnalyticsRoutes.CONTEXTS.forEach(context -> http.route(context, routes));
     }
 
     /** The serdes of the topology, sharing one registry client. */

@@ -48,8 +48,17 @@ public final class AccessGuard {
         return viewers.get().accepts(token) || internal.get().accepts(token) || reviewers.flatMap(r -> r.reviewer(token)).isPresent();
     }
 
+    /** {@code next} behind the check of the route's callers. */
+    HttpHandler admit(Route.Caller caller, HttpHandler next) {
+        return switch (caller) {
+            case VIEWER -> viewer(next);
+            case REVIEWER -> reviewer(next);
+            case INSTANCE -> internal(next);
+        };
+    }
+
     /** For people and their programs: a viewer token in the header or the cookie; {@code ?token=} sets the cookie. */
-    public HttpHandler viewer(HttpHandler next) {
+    private HttpHandler viewer(HttpHandler next) {
         if (viewers.isEmpty()) {
             return next;
         }
@@ -79,7 +88,7 @@ public final class AccessGuard {
      * For reviews: a reviewer token (header or the dashboard's cookie), whose name the review records; with auth
      * disabled every review is the {@value #LOCAL_REVIEWER} reviewer's.
      */
-    public HttpHandler reviewer(HttpHandler next) {
+    private HttpHandler reviewer(HttpHandler next) {
         if (viewers.isEmpty()) {
             return exchange -> {
                 exchange.setAttribute(ReviewApi.REVIEWER_ATTRIBUTE, LOCAL_REVIEWER);
@@ -102,7 +111,7 @@ public final class AccessGuard {
     }
 
     /** For the other instances of coil-analytics: the internal token in the header only. */
-    public HttpHandler internal(HttpHandler next) {
+    private HttpHandler internal(HttpHandler next) {
         if (internal.isEmpty()) {
             return next;
         }

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
 
-import dev.coilsight.analytics.http.Requests.Failure;
 import dev.coilsight.analytics.review.AuditImages;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
@@ -29,21 +28,14 @@ final class AuditApi {
         this.images = images;
     }
 
-    /** Answers a request under /v1/audit ({@code p} the path's segments from "v1"); returns the status sent. */
-    int answer(HttpExchange exchange, List<String> p, Map<String, String> query) throws IOException {
-        if (p.size() == 2) {
-            int limit = Requests.intParam(query, "limit", 20, 1, MAX_LIMIT);
-            HttpAnswers.json(exchange, 200, Map.of("images", images.latest(limit).stream().map(AuditApi::view).toList()));
-            return 200;
-        }
-        if (p.size() == 5 && p.get(4).equals("image")) {
-            DefectiveImage found = images.get(p.get(2), p.get(3)).orElseThrow(() -> new Failure(404,
-                    "image '" + p.get(3) + "' of coil '" + p.get(2) + "' is not among the audit images kept"));
-            String type = found.getImage().getEncoding().name().equals("PNG") ? "image/png" : "image/jpeg";
-            HttpAnswers.bytes(exchange, 200, type, found.getImage().getBytes().array());
-            return 200;
-        }
-        throw new Failure(404, "no such resource: " + exchange.getRequestURI().getPath());
+    int latest(HttpExchange exchange, Route.Params params) throws IOException {
+        int limit = Requests.intParam(params.query(), "limit", 20, 1, MAX_LIMIT);
+        HttpAnswers.json(exchange, 200, Map.of("images", images.latest(limit).stream().map(AuditApi::view).toList()));
+        return 200;
+    }
+
+    int image(HttpExchange exchange, Route.Params params) throws IOException {
+        return HttpAnswers.image(exchange, params, images::get, "the audit images kept");
     }
 
     private static Map<String, Object> view(DefectiveImage audited) {

@@ -6,39 +6,47 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+
+import dev.coilsight.analytics.http.Requests.Failure;
 
 /**
  * The live dashboard's static files, served from the jar ({@code dashboard/} on the class path):
  * {@code /} is the page, {@code /dashboard/<name>} its scripts and styles. No build step and nothing
  * fetched from the internet: the page is plain HTML, CSS and JavaScript.
  */
-public final class DashboardAssets implements HttpHandler {
+final class DashboardAssets {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+\\.(html|js|css|svg)");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml");
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-            exchange.getResponseHeaders().add("Allow", "GET, HEAD");
-            HttpAnswers.error(exchange, 405, "method not allowed; use GET");
-            return;
-        }
-        String path = exchange.getRequestURI().getPath();
-        String name = path.equals("/") || path.equals("/index.html") ? "index.html"
-                : path.startsWith("/dashboard/") ? path.substring("/dashboard/".length()) : null;
-        if (name == null || !NAME.matcher(name).matches()) {
-            HttpAnswers.error(exchange, 404, "no such resource: " + path);
-            return;
+    int page(HttpExchange exchange, Route.Params params) throws IOException {
+        return send(exchange, "index.html");
+    }
+
+    int file(HttpExchange exchange, Route.Params params) throws IOException {
+        return send(exchange, params.path("file"));
+    }
+
+    /** Anything else outside the API: 405 for a method other than GET, else 404. */
+    static int noSuchFile(HttpExchange exchange, Route.Params params) {
+        throw Requests.nothingAt(exchange, "method not allowed; use GET");
+    }
+
+    private static int send(HttpExchange exchange, String name) throws IOException {
+        if (!NAME.matcher(name).matches()) {
+            throw notFound(exchange);
         }
         try (InputStream in = DashboardAssets.class.getResourceAsStream("/dashboard/" + name)) {
             if (in == null) {
-                HttpAnswers.error(exchange, 404, "no such resource: " + path);
-                return;
+                throw notFound(exchange);
             }
             HttpAnswers.bytes(exchange, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), in.readAllBytes());
+            return 200;
         }
+    }
+
+    private static Failure notFound(HttpExchange exchange) {
+        return new Failure(404, "no such resource: " + exchange.getRequestURI().getPath());
     }
 }

@@ -22,8 +22,8 @@ import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.schemas.CoilGraded;
 
 /**
- * The quality engineer's routes, answered from this instance's stores ({@link AnalyticsApi} sends a coil's request to
- * the instance that holds it first):
+ * The quality engineer's routes, answered from this instance's stores (a coil's request reaches the instance that
+ * holds the coil first, {@link AnalyticsApi#heldByCoil}):
  * <pre>
  * GET /v1/coils/{coilId}/map?fromMm=&amp;toMm=&amp;limit=2000   defects on the strip (largest first when over the limit) + periodic ones
  * GET /v1/coils/{coilId}/grade                         state (OPEN, ENDED, GRADED) and the latest grade
@@ -48,50 +48,66 @@ final class QualityApi {
         this.alerts = alerts;
     }
 
-    static boolean handles(String route) {
-        return route.equals("map") || route.equals("grade") || route.equals("report") || route.equals("report.pdf");
+    /** What the coil's routes read: where it stands, its latest grade and (unless only the grade is asked) its map. */
+    private record Coil(String id, CoilProgress progress, CoilGraded grade, List<MappedImage> images, String path) {
     }
 
-    int answer(String route, HttpExchange exchange, String coilId, Map<String, String> query, String coilPath) throws IOException {
+    private Coil coil(Route.Params params, boolean withMap) {
+        String coilId = params.path("coilId");
         Optional<CoilProgress> progress = queries.progress(coilId);
         CoilGraded grade = queries.grade(coilId).orElse(null);
         if (progress.isEmpty() && grade == null) {
             throw new Failure(404, "unknown coil '" + coilId + "'");
         }
-        List<MappedImage> images = route.equals("grade") ? List.of() : queries.map(coilId);
-        switch (route) {
-            case "map" -> {
-                double from = Requests.doubleParam(query, "fromMm", Double.NEGATIVE_INFINITY);
-                double to = Requests.doubleParam(query, "toMm", Double.POSITIVE_INFINITY);
-                if (from > to) {
-                    throw new Failure(400, "fromMm (" + from + ") must not be after toMm (" + to + ")");
-                }
-                int limit = Requests.intParam(query, "limit", 2000, 1, MAX_MAP_DEFECTS);
-                HttpAnswers.json(exchange, 200, QualityViews.map(coilId, progress.orElse(null), grade, images, periodic(images),
-                        stripWidth(progress.orElse(null)), from, to, limit, coilPath));
-            }
-            case "grade" -> HttpAnswers.json(exchange, 200, QualityViews.grade(coilId, progress.orElse(null), grade));
-            case "report", "report.pdf" -> {
-                boolean pdf = route.equals("report.pdf");
-                String page = CoilReportPage.render(coilId, progress.orElse(null), grade, images, periodic(images),
-                        stripWidth(progress.orElse(null)), queries, coilPath, pdf);
-                if (pdf) {
-                    exchange.getResponseHeaders().set("Content-Disposition", "inline; filename=\"coil-report-" + coilId + ".pdf\"");
-                    HttpAnswers.bytes(exchange, 200, "application/pdf", CoilReportPdf.render(page));
-                } else {
-                    HttpAnswers.bytes(exchange, 200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            default -> throw new Failure(404, "no such resource");
+        return new Coil(coilId, progress.orElse(null), grade, withMap ? queries.map(coilId) : List.of(), Requests.coilPath(coilId));
+    }
+
+    int map(HttpExchange exchange, Route.Params params) throws IOException {
+        Coil coil = coil(params, true);
+        double from = Requests.doubleParam(params.query(), "fromMm", Double.NEGATIVE_INFINITY);
+        double to = Requests.doubleParam(params.query(), "toMm", Double.POSITIVE_INFINITY);
+        if (from > to) {
+            throw new Failure(400, "fromMm (" + from + ") must not be after toMm (" + to + ")");
         }
+        int limit = Requests.intParam(params.query(), "limit", 2000, 1, MAX_MAP_DEFECTS);
+        HttpAnswers.json(exchange, 200, QualityViews.map(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic(coil.images()),
+                stripWidth(coil.progress()), from, to, limit, coil.path()));
         return 200;
     }
 
-    Map<String, Object> alerts(Map<String, String> query) {
-        int limit = Requests.intParam(query, "limit", 50, 1, MAX_ALERTS);
+    int grade(HttpExchange exchange, Route.Params params) throws IOException {
+        Coil coil = coil(params, false);
+        HttpAnswers.json(exchange, 200, QualityViews.grade(coil.id(), coil.progress(), coil.grade()));
+        return 200;
+    }
+
+    /** The printable report as HTML. */
+    int report(HttpExchange exchange, Route.Params params) throws IOException {
+        Coil coil = coil(params, true);
+        HttpAnswers.bytes(exchange, 200, "text/html; charset=utf-8", page(coil, false).getBytes(StandardCharsets.UTF_8));
+        return 200;
+    }
+
+    /** The printable report as PDF, shown in the browser. */
+    int reportPdf(HttpExchange exchange, Route.Params params) throws IOException {
+        Coil coil = coil(params, true);
+        String page = page(coil, true);
+        exchange.getResponseHeaders().set("Content-Disposition", "inline; filename=\"coil-report-" + coil.id() + ".pdf\"");
+        HttpAnswers.bytes(exchange, 200, "application/pdf", CoilReportPdf.render(page));
+        return 200;
+    }
+
+    private String page(Coil coil, boolean pdf) {
+        return CoilReportPage.render(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic(coil.images()),
+                stripWidth(coil.progress()), queries, coil.path(), pdf);
+    }
+
+    int alerts(HttpExchange exchange, Route.Params params) throws IOException {
+        int limit = Requests.intParam(params.query(), "limit", 50, 1, MAX_ALERTS);
         List<Map<String, Object>> out = new ArrayList<>();
         alerts.ifPresent(a -> a.latest(limit).forEach(alert -> out.add(QualityViews.alert(alert))));
-        return Map.of("alerts", out);
+        HttpAnswers.json(exchange, 200, Map.of("alerts", out));
+        return 200;
     }
 
     private List<PeriodicDefect> periodic(List<MappedImage> images) {

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.sun.net.httpserver.HttpExchange;
+
 /** Reading the API's requests: path segments, query parameters with their bounds, and the failure a bad one gets. */
 final class Requests {
 
@@ -22,6 +24,19 @@ final class Requests {
             super(message);
             this.status = status;
         }
+    }
+
+    /**
+     * What a request that no route takes gets: 405 with {@code Allow} for a method other than GET or HEAD (the only ones
+     * any route reads with), told {@code notAllowed}; otherwise 404 naming the path.
+     */
+    static Failure nothingAt(HttpExchange exchange, String notAllowed) {
+        String method = exchange.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+            return new Failure(405, notAllowed);
+        }
+        return new Failure(404, "no such resource: " + exchange.getRequestURI().getPath());
     }
 
     static int intParam(Map<String, String> query, String name, int defaultValue, int min, int max) {
@@ -78,6 +93,11 @@ final class Requests {
             out.put(name, value);
         }
         return out;
+    }
+
+    /** Where a coil's routes start. */
+    static String coilPath(String coilId) {
+        return "/v1/coils/" + encode(coilId);
     }
 
     static String encode(String segment) {

@@ -8,18 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 
 import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.review.ReviewDesk;
@@ -29,12 +25,12 @@ import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.ReviewMask;
 
 /**
- * {@code POST /v1/coils/{coilId}/images/{imageId}/reviews} with a {@link ReviewRequest} body: the review is published
- * to {@code steel.reviews} by the instance that holds the coil (another instance sends it on, with the reviewer's
- * name), and answered 201 (200 for a retry of a review already stored) with what was stored, image bytes left out.
+ * {@code POST /v1/coils/{coilId}/images/{imageId}/reviews} ({@link AnalyticsRoutes}) with a {@link ReviewRequest} body:
+ * the review is published to {@code steel.reviews} by the instance that holds the coil (another instance sends it on,
+ * with the reviewer's name), and answered 201 (200 for a retry of a review already stored) with what was stored, image bytes left out.
  * Only JSON is taken, so that a form on another site cannot review in a signed-in reviewer's name.
  */
-public final class ReviewApi implements HttpHandler {
+public final class ReviewApi {
 
     /** Set by the access guard: the name of the reviewer whose token the request carried. */
     public static final String REVIEWER_ATTRIBUTE = "coilsight.reviewer";
@@ -48,37 +44,38 @@ public final class ReviewApi implements HttpHandler {
     private final QueryRouter router;
     private final ReviewDesk desk;
     private final Optional<String> internalToken;
-    private final BiConsumer<String, Integer> requestCounter;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public ReviewApi(QueryRouter router, ReviewDesk desk, Optional<String> internalToken, BiConsumer<String, Integer> requestCounter) {
+    public ReviewApi(QueryRouter router, ReviewDesk desk, Optional<String> internalToken) {
         this.router = router;
         this.desk = desk;
         this.internalToken = internalToken;
-        this.requestCounter = requestCounter;
     }
 
-    /** Whether a request is one this handler answers (a POST of a review). */
-    public static boolean handles(HttpExchange exchange) {
-        return exchange.getRequestMethod().equals("POST");
+    /** A reviewer's review: stored here when this instance holds the coil, otherwise sent on to the one that does. */
+    int review(HttpExchange exchange, Route.Params params) {
+        return take(exchange, params, false);
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        int status = 500;
+    /** A review another instance sent on, with the name of the reviewer whose token it checked. */
+    int sentOn(HttpExchange exchange, Route.Params params) {
+        return take(exchange, params, true);
+    }
+
+    /** A POST no route takes. */
+    static int misdirected(HttpExchange exchange, Route.Params params) {
+        throw new Requests.Failure(404, "reviews are posted to /v1/coils/{coilId}/images/{imageId}/reviews");
+    }
+
+    private int take(HttpExchange exchange, Route.Params params, boolean internal) {
         try {
-            List<String> path = Requests.segments(exchange.getRequestURI().getRawPath());
-            boolean internal = !path.isEmpty() && path.get(0).equals("internal");
-            List<String> p = internal ? path.subList(1, path.size()) : path;
-            if (p.size() != 6 || !p.get(0).equals("v1") || !p.get(1).equals("coils") || !p.get(3).equals("images") || !p.get(5).equals("reviews")) {
-                throw new Requests.Failure(404, "reviews are posted to /v1/coils/{coilId}/images/{imageId}/reviews");
-            }
             String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
             if (!contentType.toLowerCase().startsWith("application/json")) {
                 throw new Requests.Failure(415, "a review is sent as Content-Type: application/json");
             }
             byte[] body = readBody(exchange.getRequestBody());
-            String coilId = p.get(2);
+            String coilId = params.path("coilId");
+            String imageId = params.path("imageId");
             String reviewer = internal ? exchange.getRequestHeaders().getFirst(REVIEWER_HEADER) : (String) exchange.getAttribute(REVIEWER_ATTRIBUTE);
             if (reviewer == null || !REVIEWER_NAME.matcher(reviewer).matches()) {
                 throw new Requests.Failure(400, "the reviewer is unknown" + (internal ? ": " + REVIEWER_HEADER + " is missing or not a name" : ""));
@@ -86,8 +83,7 @@ public final class ReviewApi implements HttpHandler {
             if (!internal) {
                 HostInfo owner = router.owner(CoilAnalyticsTopology.STATS_STORE, coilId);
                 if (!router.isSelf(owner)) {
-                    status = forward(exchange, owner, reviewer, body);
-                    return;
+                    return forward(exchange, owner, reviewer, body);
                 }
             }
             ReviewRequest request;
@@ -96,28 +92,16 @@ public final class ReviewApi implements HttpHandler {
             } catch (IllegalArgumentException e) {
                 throw new Requests.Failure(400, e.getMessage());
             }
-            ReviewDesk.Accepted accepted = desk.review(coilId, p.get(4), reviewer, request);
-            status = accepted.repeated() ? 200 : 201;
+            ReviewDesk.Accepted accepted = desk.review(coilId, imageId, reviewer, request);
+            int status = accepted.repeated() ? 200 : 201;
             if (!accepted.repeated()) {
-                log.info("review {} of image {} on coil {} by {}: {}", request.reviewId(), Requests.encode(p.get(4)), Requests.encode(coilId),
+                log.info("review {} of image {} on coil {} by {}: {}", request.reviewId(), Requests.encode(imageId), Requests.encode(coilId),
                         reviewer, request.verdict());
             }
             HttpAnswers.json(exchange, status, view(accepted.review()));
-        } catch (Requests.Failure e) {
-            status = e.status;
-            HttpAnswers.error(exchange, e.status, e.getMessage());
-        } catch (ReviewDesk.Refused e) {
-            status = e.status();
-            HttpAnswers.error(exchange, e.status(), e.getMessage());
-        } catch (QueryRouter.Unavailable | InvalidStateStoreException e) {
-            status = 503;
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            HttpAnswers.error(exchange, 503, "state not queryable right now (rebalancing or starting): " + e.getMessage());
+            return status;
         } catch (IOException e) {
-            status = 502;
-            HttpAnswers.error(exchange, 502, "the instance holding the coil did not answer: " + e.getMessage());
-        } finally {
-            requestCounter.accept("review", status);
+            throw new Requests.Failure(502, "the instance holding the coil did not answer: " + e.getMessage());
         }
     }
 
