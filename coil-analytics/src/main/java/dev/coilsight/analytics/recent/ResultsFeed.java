@@ -5,15 +5,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +40,12 @@ public final class ResultsFeed implements AutoCloseable {
         void accept(byte[] value);
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final SchemaRegistryClient registry;
     private final Map<String, Sink> sinks = new HashMap<>();
     private final Duration window;
     private final String reviewsTopic;
-    private final Thread reader;
+    private final EveryPartitionReader<byte[], byte[]> reader;
     private final ReviewDesk desk;
-    private volatile boolean running = true;
     private boolean reviewsLoaded;
 
     /**
@@ -59,13 +54,7 @@ public final class ResultsFeed implements AutoCloseable {
      */
     public ResultsFeed(Map<String, Object> settings, ShadowSettings shadow, String liveDefects, String liveClassifications, String reviews,
                        ShadowComparison comparison, ReviewDesk desk) {
-        Map<String, Object> configs = new HashMap<>(settings);
-        configs.put(ConsumerConfig.GROUP_ID_CONFIG, "coilsight-shadow-comparison-" + UUID.randomUUID());
-        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        configs.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        configs.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        this.consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> configs = EveryPartitionReader.settings(settings, "coilsight-shadow-comparison");
         this.registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(configs));
         SpecificAvroDeserializer<DefectSegmentation> segmentations = new SpecificAvroDeserializer<>(registry, DefectSegmentation.class);
         SpecificAvroDeserializer<ImageClassified> classifications = new SpecificAvroDeserializer<>(registry, ImageClassified.class);
@@ -82,64 +71,55 @@ public final class ResultsFeed implements AutoCloseable {
         this.reviewsTopic = reviews;
         this.desk = desk;
         this.window = shadow.window();
-        this.reader = new Thread(this::read, "results-feed");
-        reader.setDaemon(true);
+        this.reader = new EveryPartitionReader<>("results-feed", new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                "results and reviews are no longer read (the shadow comparison stops, retried reviews are refused)", this::read);
     }
 
     public void start() {
         reader.start();
     }
 
-
-    private void read() {
-        try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> since = new HashMap<>();
-            partitions.forEach(p -> since.put(p, System.currentTimeMillis() - window.toMillis()));
-            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(since);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            for (TopicPartition p : partitions) {
-                OffsetAndTimestamp start = starts.get(p);
-                consumer.seek(p, start != null ? start.offset() : ends.get(p));
+    private void read(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> partitions = partitions(consumer);
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> since = new HashMap<>();
+        partitions.forEach(p -> since.put(p, System.currentTimeMillis() - window.toMillis()));
+        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(since);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        for (TopicPartition p : partitions) {
+            OffsetAndTimestamp start = starts.get(p);
+            consumer.seek(p, start != null ? start.offset() : ends.get(p));
+        }
+        Map<TopicPartition, Long> reviewEnds = new HashMap<>();
+        ends.forEach((p, end) -> {
+            if (p.topic().equals(reviewsTopic)) {
+                reviewEnds.put(p, end);
             }
-            Map<TopicPartition, Long> reviewEnds = new HashMap<>();
-            ends.forEach((p, end) -> {
-                if (p.topic().equals(reviewsTopic)) {
-                    reviewEnds.put(p, end);
+        });
+        while (reader.running()) {
+            if (!reviewsLoaded && reviewEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                reviewsLoaded = true;
+                desk.historyRead();
+                log.info("reviews of the last {} read back: retried reviews are recognised", window);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                if (r.value() == null) {
+                    continue;
                 }
-            });
-            while (running) {
-                if (!reviewsLoaded && reviewEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    reviewsLoaded = true;
-                    desk.historyRead();
-                    log.info("reviews of the last {} read back: retried reviews are recognised", window);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() == null) {
-                        continue;
-                    }
-                    try {
-                        sinks.get(r.topic()).accept(r.value());
-                    } catch (SerializationException | IllegalArgumentException e) {
-                        log.warn("shadow comparison skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-                    }
+                try {
+                    sinks.get(r.topic()).accept(r.value());
+                } catch (SerializationException | IllegalArgumentException e) {
+                    log.warn("shadow comparison skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            log.warn("results and reviews are no longer read (the shadow comparison stops, retried reviews are refused): {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
         }
     }
 
     /** The partitions of the topics that exist (a cluster without shadow topics still compares nothing, quietly). */
-    private List<TopicPartition> partitions() {
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
         List<TopicPartition> out = new ArrayList<>();
         Map<String, List<org.apache.kafka.common.PartitionInfo>> topics = null;
-        while (running && topics == null) {
+        while (reader.running() && topics == null) {
             try {
                 topics = consumer.listTopics(Duration.ofSeconds(10));
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -162,13 +142,7 @@ public final class ResultsFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            reader.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
         registry.close();
     }
 }

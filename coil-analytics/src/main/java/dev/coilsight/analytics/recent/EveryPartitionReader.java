@@ -1,0 +1,80 @@
+package dev.coilsight.analytics.recent;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer in no shared consumer group, on a daemon thread of its own, so that each instance reads every partition
+ * of its topics itself and any instance answers for all of them: committed records only, no topic created by asking
+ * for it, fetches large enough for an image. Closing stops the reading and waits for the thread.
+ */
+final class EveryPartitionReader<K, V> implements AutoCloseable {
+
+    /** The reading, which goes on while {@link #running()}; a closing reader wakes its consumer out of a poll. */
+    interface Loop<K, V> {
+        void read(KafkaConsumer<K, V> consumer) throws InterruptedException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(EveryPartitionReader.class);
+
+    private final KafkaConsumer<K, V> consumer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** The consumer settings of such a reader: the cluster's and the registry's, and a group of its own named {@code group-<uuid>}. */
+    static Map<String, Object> settings(Map<String, Object> cluster, String group) {
+        Map<String, Object> configs = new HashMap<>(cluster);
+        configs.put(ConsumerConfig.GROUP_ID_CONFIG, group + "-" + UUID.randomUUID());
+        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        configs.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        configs.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        return configs;
+    }
+
+    /** @param stopped what the log says when the reading fails and stops */
+    EveryPartitionReader(String threadName, KafkaConsumer<K, V> consumer, String stopped, Loop<K, V> loop) {
+        this.consumer = consumer;
+        this.thread = new Thread(() -> run(loop, stopped), threadName);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    private void run(Loop<K, V> loop, String stopped) {
+        try {
+            loop.read(consumer);
+        } catch (WakeupException | InterruptedException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.warn("{}: {}", stopped, e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
