@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Configurable;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -33,22 +34,22 @@ public final class DeadLetterHandlers {
     private DeadLetterHandlers() {
     }
 
-    private static DeadLetters deadLetters(Map<String, ?> configs) {
-        Object topic = configs.get(TOPIC_CONFIG);
-        Object stage = configs.get(STAGE_CONFIG);
-        return new DeadLetters(stage == null ? "coil-analytics" : stage.toString(),
-                topic == null ? dev.coilsight.schemas.Topics.DLQ : topic.toString());
-    }
+    /** A handler's dead letters, to the topic and with the stage name the Streams configuration gives. */
+    private abstract static class ToDeadLetters implements Configurable {
 
-    /** Records that are not readable Avro of the topic's record type. */
-    public static final class Deserialization implements DeserializationExceptionHandler {
-
-        private DeadLetters deadLetters;
+        DeadLetters deadLetters;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            deadLetters = deadLetters(configs);
+            Object topic = configs.get(TOPIC_CONFIG);
+            Object stage = configs.get(STAGE_CONFIG);
+            deadLetters = new DeadLetters(stage == null ? "coil-analytics" : stage.toString(),
+                    topic == null ? dev.coilsight.schemas.Topics.DLQ : topic.toString());
         }
+    }
+
+    /** Records that are not readable Avro of the topic's record type. */
+    public static final class Deserialization extends ToDeadLetters implements DeserializationExceptionHandler {
 
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
@@ -65,14 +66,7 @@ public final class DeadLetterHandlers {
     }
 
     /** Records that were read but made the aggregation fail (e.g. a field the contract allows but the code did not expect). */
-    public static final class Processing implements ProcessingExceptionHandler {
-
-        private DeadLetters deadLetters;
-
-        @Override
-        public void configure(Map<String, ?> configs) {
-            deadLetters = deadLetters(configs);
-        }
+    public static final class Processing extends ToDeadLetters implements ProcessingExceptionHandler {
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {

@@ -3,7 +3,6 @@ package dev.coilsight.analytics.http;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,13 +189,7 @@ final class CoilReportPage {
                 }
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(canvas, "png", out);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode PNG", e);
-        }
-        return out.toByteArray();
+        return StripPng.encode(canvas);
     }
 
     static int[] colour(int classId) {

@@ -21,6 +21,17 @@ final class StripPng {
     private StripPng() {
     }
 
+    /** An image as PNG bytes: the strip, and the report's images with their masks over them. */
+    static byte[] encode(BufferedImage image) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode PNG", e);
+        }
+        return out.toByteArray();
+    }
+
     static byte[] render(StripLayout s) {
         BufferedImage image = new BufferedImage(s.width() * SCALE, s.height() * SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -48,12 +59,6 @@ final class StripPng {
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode PNG", e);
-        }
-        return out.toByteArray();
+        return encode(image);
     }
 }
