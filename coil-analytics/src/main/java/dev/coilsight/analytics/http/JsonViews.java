@@ -120,14 +120,23 @@ final class JsonViews {
         return m;
     }
 
+    /**
+     * What every mask the API shows has, whichever record it comes from (a segmentation, the coil map, a review): the
+     * dashboard draws each one from these.
+     */
+    static Map<String, Object> mask(int classId, String className, String rle, long pixelCount) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("classId", classId);
+        m.put("className", className);
+        m.put("rle", rle);
+        m.put("pixelCount", pixelCount);
+        return m;
+    }
+
     private static List<Map<String, Object>> masks(List<DefectMask> masks) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (DefectMask mask : masks) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("classId", mask.getClassId());
-            m.put("className", mask.getClassName());
-            m.put("rle", mask.getRle());
-            m.put("pixelCount", mask.getPixelCount());
+            Map<String, Object> m = mask(mask.getClassId(), mask.getClassName(), mask.getRle(), mask.getPixelCount());
             BoundingBox b = mask.getBoundingBox();
             m.put("boundingBox", Map.of("x", b.getX(), "y", b.getY(), "width", b.getWidth(), "height", b.getHeight()));
             m.put("meanProbability", mask.getMeanProbability());

@@ -152,7 +152,7 @@ final class QualityViews {
     static List<Map<String, Object>> masks(MappedImage image) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (MappedImage.Mask m : image.masks()) {
-            out.add(ordered("classId", m.classId(), "className", m.className(), "rle", m.rle(), "pixelCount", m.pixelCount()));
+            out.add(JsonViews.mask(m.classId(), m.className(), m.rle(), m.pixelCount()));
         }
         return out;
     }

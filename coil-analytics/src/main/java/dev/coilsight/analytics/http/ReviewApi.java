@@ -150,6 +150,6 @@ public final class ReviewApi {
     }
 
     private static Map<String, Object> mask(ReviewMask mask) {
-        return Map.of("classId", mask.getClassId(), "className", mask.getClassName(), "rle", mask.getRle(), "pixelCount", mask.getPixelCount());
+        return JsonViews.mask(mask.getClassId(), mask.getClassName(), mask.getRle(), mask.getPixelCount());
     }
 }
