@@ -1,5 +1,6 @@
 package dev.coilsight.analytics.http;
 
+import static dev.coilsight.analytics.TopologyDrivers.TOPICS;
 import static dev.coilsight.analytics.Records.classified;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,10 +14,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.InMemorySchemaRegistry;
+import dev.coilsight.analytics.TopologyDrivers;
 import dev.coilsight.analytics.query.CoilOrder;
 import dev.coilsight.analytics.query.TopCoils;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
@@ -44,8 +44,6 @@ class CoilListingTest {
 
     private static final int COILS = 50_000;
     private static final long T0 = Instant.parse("2026-11-29T00:00:00Z").toEpochMilli();
-    private static final CoilAnalyticsTopology.Topics TOPICS =
-            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-ends", "coil-stats", "coil-grades", "alerts");
 
     /** What the test sent for a coil, as the list must show it. */
     private record Sent(String coilId, long images, long defective, long lastCapturedAt) {
@@ -170,10 +168,7 @@ class CoilListingTest {
     private TopologyTestDriver driver(Path state) {
         CoilAnalyticsTopology.Settings settings = new CoilAnalyticsTopology.Settings(Duration.ofMinutes(1), Duration.ofSeconds(30),
                 Duration.ofHours(1), Duration.ofDays(7), 3, 2);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "listing-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        return new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, QualitySettings.defaults(), serdes, Clock.systemUTC()), props);
+        return new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, QualitySettings.defaults(), serdes, Clock.systemUTC()),
+                TopologyDrivers.properties("listing-test", state));
     }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -37,7 +36,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.Records;
-import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.CoilGraded;
@@ -48,7 +46,6 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
-import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.testsupport.TestInfrastructure;
 
 /**
@@ -70,11 +67,8 @@ class CoilQualityIT {
 
     @Test
     void anEndedCoilIsGradedOnceAndItsMapReportAndAlertShowTheSameFigures() throws Exception {
-        Path severstal = SharedData.require("severstal-train");
-        Map<String, List<RleRow>> truth = new TreeMap<>();
-        for (RleRow row : KaggleCsv.readAll(severstal.resolve("train.csv"))) {
-            truth.computeIfAbsent(row.imageId(), k -> new ArrayList<>()).add(row);
-        }
+        SeverstalImages severstal = SeverstalImages.load();
+        Map<String, List<RleRow>> truth = severstal.truth();
         // The roll mark: an image with class 1 only; the other defects: images with class 3 only (no class rejects the coil).
         String mark = only(truth, 1).get(0);
         List<String> others = only(truth, 3).subList(0, 3);
@@ -90,8 +84,7 @@ class CoilQualityIT {
                 send(producer, topics, classified(imageId, frame * 256.0, frame, defective));
                 if (defective) {
                     send(producer, topics, positioned(BrowserFixture.segmentation(COIL, imageId, T0 + frame, truth.get(imageId)), frame * 256.0, frame));
-                    AnalyticsFixture.send(producer, topics.defective(), COIL, BrowserFixture.image(COIL, imageId, T0 + frame,
-                            Files.readAllBytes(severstal.resolve("train_images").resolve(imageId))));
+                    AnalyticsFixture.send(producer, topics.defective(), COIL, BrowserFixture.image(COIL, imageId, T0 + frame, severstal.bytes(imageId)));
                 }
             }
             for (int turn = 0; turn < 6; turn++) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,13 +27,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.Records;
-import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
-import dev.coilsight.testsupport.SharedData;
 
 /**
  * The dashboard in real headless Chromium (Debian's chromium + chromium-driver) against a live
@@ -52,11 +49,8 @@ class DashboardBrowserIT {
 
     @Test
     void dashboardShowsLiveCoilsAndMasksOverTheImages() throws Exception {
-        Path severstal = SharedData.require("severstal-train");
-        Map<String, List<RleRow>> truth = new TreeMap<>();
-        for (RleRow row : KaggleCsv.readAll(severstal.resolve("train.csv"))) {
-            truth.computeIfAbsent(row.imageId(), k -> new ArrayList<>()).add(row);
-        }
+        SeverstalImages severstal = SeverstalImages.load();
+        Map<String, List<RleRow>> truth = severstal.truth();
         List<String> defective = new ArrayList<>(truth.keySet()).subList(0, 9);
 
         AnalyticsFixture.TestTopics topics = new AnalyticsFixture.TestTopics("ui");
@@ -76,8 +70,7 @@ class DashboardBrowserIT {
                     DefectSegmentation segmentation = BrowserFixture.segmentation(coils[c], imageId, t, truth.get(imageId));
                     pixelsByImage.put(imageId, segmentation.getMasks().stream().mapToLong(DefectMask::getPixelCount).sum());
                     AnalyticsFixture.send(producer, topics.classifications(), coils[c], Records.classified(coils[c], imageId, "L2", t, true));
-                    AnalyticsFixture.send(producer, topics.defective(), coils[c], BrowserFixture.image(coils[c], imageId, t,
-                            Files.readAllBytes(severstal.resolve("train_images").resolve(imageId))));
+                    AnalyticsFixture.send(producer, topics.defective(), coils[c], BrowserFixture.image(coils[c], imageId, t, severstal.bytes(imageId)));
                     AnalyticsFixture.send(producer, topics.defects(), coils[c], segmentation);
                 }
                 for (int i = 0; i < clean[c]; i++) {

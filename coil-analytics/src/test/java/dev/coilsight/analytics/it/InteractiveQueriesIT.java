@@ -54,6 +54,8 @@ class InteractiveQueriesIT {
 
     private static final int COILS = 12;
     private static final long T0 = Instant.parse("2026-11-29T08:00:00Z").toEpochMilli();
+    /** Every defective image's bytes. */
+    private static final byte[] PNG = png(40, 16);
 
     @TempDir
     Path stateA;
@@ -67,19 +69,14 @@ class InteractiveQueriesIT {
     void anyInstanceAnswersAnyCoilAndASurvivorKeepsTheFiguresExact() throws Exception {
         AnalyticsFixture.TestTopics topics = new AnalyticsFixture.TestTopics("iq");
         topics.create(4);
-        byte[] png = png(40, 16);
-        try (AnalyticsService a = AnalyticsFixture.start(topics, "analytics-iq", stateA, Map.of());
-             AnalyticsService b = AnalyticsFixture.start(topics, "analytics-iq", stateB, Map.of());
-             KafkaProducer<String, SpecificRecord> producer = AnalyticsFixture.producer()) {
-            AnalyticsFixture.awaitRunning(a, b);
-            sendRound(producer, topics, 0, 3, png);
+        withTwoInstances(topics, "analytics-iq", (a, b, producer) -> {
             // A record nobody can read, in the middle of the stream: dead-lettered, the rest counted.
             try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(TestInfrastructure.kafka().clientProperties(),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 raw.send(new ProducerRecord<>(topics.classifications(), "coil-00".getBytes(StandardCharsets.UTF_8),
                         "garbage".getBytes(StandardCharsets.UTF_8))).get();
             }
-            sendRound(producer, topics, 3, 2, png);
+            sendRound(producer, topics, 3, 2);
             awaitFigures(a);
 
             // Each instance holds part of the coils, so some answers below were fetched from the other.
@@ -112,7 +109,7 @@ class InteractiveQueriesIT {
                 HttpResponse<byte[]> bytes = get(a, "/v1/coils/" + coil + "/images/" + imageId + "/image");
                 assertThat(bytes.statusCode()).isEqualTo(200);
                 assertThat(bytes.headers().firstValue("Content-Type")).hasValue("image/png");
-                assertThat(bytes.body()).isEqualTo(png);
+                assertThat(bytes.body()).isEqualTo(PNG);
                 JsonNode image = json(b, "/v1/coils/" + coil + "/images/" + imageId);
                 assertThat(image.get("masks").get(0).get("pixelCount").asLong()).isEqualTo(15);
                 assertThat(image.get("imageUrl").asText()).endsWith("/images/" + imageId + "/image");
@@ -154,7 +151,7 @@ class InteractiveQueriesIT {
             // B leaves: A takes over its coils from the changelogs; new results add to exact totals.
             b.close();
             Await.until(Duration.ofSeconds(90), () -> localCoils(a) == COILS, "the surviving instance holds every coil");
-            sendRound(producer, topics, 5, 2, png);
+            sendRound(producer, topics, 5, 2);
             awaitFigures(a);
             for (String coil : expected.keySet()) {
                 assertFigures(coil, json(a, "/v1/coils/" + coil).get("stats"));
@@ -163,19 +160,14 @@ class InteractiveQueriesIT {
             assertThat(get(a, "/ready").statusCode()).isEqualTo(200);
             assertThat(new String(get(a, "/metrics").body(), StandardCharsets.UTF_8))
                     .contains("coilsight_analytics_http_requests_total").contains("coilsight_analytics_streams_running 1.0");
-        }
+        });
     }
 
     @Test
     void imagesOnATopicWithMorePartitionsThanTheResultsAreAnsweredForEveryCoilByEitherInstance() throws Exception {
         AnalyticsFixture.TestTopics topics = new AnalyticsFixture.TestTopics("iq-layout");
         topics.create(2, 5); // as k8s/topics: the workers' input has more partitions than the results
-        byte[] png = png(40, 16);
-        try (AnalyticsService a = AnalyticsFixture.start(topics, "analytics-iq-layout", stateA, Map.of());
-             AnalyticsService b = AnalyticsFixture.start(topics, "analytics-iq-layout", stateB, Map.of());
-             KafkaProducer<String, SpecificRecord> producer = AnalyticsFixture.producer()) {
-            AnalyticsFixture.awaitRunning(a, b);
-            sendRound(producer, topics, 0, 3, png);
+        withTwoInstances(topics, "analytics-iq-layout", (a, b, producer) -> {
             awaitFigures(a);
             Await.until(Duration.ofSeconds(60), () -> localCoils(a) > 0 && localCoils(b) > 0, "both instances hold coils");
             int lookups = 0;
@@ -189,7 +181,7 @@ class InteractiveQueriesIT {
                         // The images reach their store through the repartition topic, a moment after the figures.
                         Await.until(Duration.ofSeconds(30), () -> get(asked, path).statusCode() == 200, "image " + imageId + " of " + coil);
                         HttpResponse<byte[]> bytes = get(asked, path);
-                        assertThat(bytes.body()).isEqualTo(png);
+                        assertThat(bytes.body()).isEqualTo(PNG);
                         assertThat(json(asked, "/v1/coils/" + coil + "/images/" + imageId).get("masks").get(0).get("pixelCount").asLong())
                                 .isEqualTo(15);
                         lookups++;
@@ -197,12 +189,26 @@ class InteractiveQueriesIT {
                 }
             }
             assertThat(lookups).isGreaterThanOrEqualTo(2 * COILS);
+        });
+    }
+
+    /** What a test does with two running instances of one application, after the first round of results. */
+    private interface TwoInstances {
+        void test(AnalyticsService a, AnalyticsService b, KafkaProducer<String, SpecificRecord> producer) throws Exception;
+    }
+
+    private void withTwoInstances(AnalyticsFixture.TestTopics topics, String applicationId, TwoInstances test) throws Exception {
+        try (AnalyticsService a = AnalyticsFixture.start(topics, applicationId, stateA, Map.of());
+             AnalyticsService b = AnalyticsFixture.start(topics, applicationId, stateB, Map.of());
+             KafkaProducer<String, SpecificRecord> producer = AnalyticsFixture.producer()) {
+            AnalyticsFixture.awaitRunning(a, b);
+            sendRound(producer, topics, 0, 3);
+            test.test(a, b, producer);
         }
     }
 
     /** Images {@code from .. from+count-1} of every coil; every other image defective, with a class-3 mask of 15 pixels. */
-    private void sendRound(KafkaProducer<String, SpecificRecord> producer, AnalyticsFixture.TestTopics topics, int from, int count,
-            byte[] png) {
+    private void sendRound(KafkaProducer<String, SpecificRecord> producer, AnalyticsFixture.TestTopics topics, int from, int count) {
         for (int c = 0; c < COILS; c++) {
             String coil = String.format("coil-%02d", c);
             long[] sums = expected.computeIfAbsent(coil, k -> new long[3]);
@@ -215,7 +221,7 @@ class InteractiveQueriesIT {
                 if (defective) {
                     sums[1]++;
                     sums[2] += 15;
-                    send(producer, topics.defective(), coil, Records.defectiveImage(coil, imageId, t, png, 40, 16));
+                    send(producer, topics.defective(), coil, Records.defectiveImage(coil, imageId, t, PNG, 40, 16));
                     send(producer, topics.defects(), coil, Records.segmented(coil, imageId, "L1", t, 3, "1 10 300 5"));
                 }
             }
@@ -286,13 +292,17 @@ class InteractiveQueriesIT {
         throw new AssertionError("nothing on " + topic);
     }
 
-    private static byte[] png(int width, int height) throws IOException {
+    private static byte[] png(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         for (int x = 0; x < width; x++) {
             image.getRaster().setSample(x, x % height, 0, 200);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return out.toByteArray();
     }
 }

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -42,7 +41,6 @@ import dev.coilsight.analytics.review.ReviewReader;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.rle.BinaryMask;
-import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectReviewed;
@@ -54,7 +52,6 @@ import dev.coilsight.schemas.ReviewVerdict;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
-import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.testsupport.TestInfrastructure;
 
 /**
@@ -80,11 +77,8 @@ class ReviewBrowserIT {
 
     @Test
     void reviewsMadeInTheBrowserArriveOnceWithThePaintedMasksAndExportAsADataSet() throws Exception {
-        Path severstal = SharedData.require("severstal-train");
-        Map<String, List<RleRow>> truth = new TreeMap<>();
-        for (RleRow row : KaggleCsv.readAll(severstal.resolve("train.csv"))) {
-            truth.computeIfAbsent(row.imageId(), k -> new ArrayList<>()).add(row);
-        }
+        SeverstalImages severstal = SeverstalImages.load();
+        Map<String, List<RleRow>> truth = severstal.truth();
         // The corrected image has one class; the confirmed one another, so that the page offers a class to move the mask to.
         List<String> ids = new ArrayList<>(truth.keySet());
         String corrected = ids.stream().filter(id -> truth.get(id).size() == 1).findFirst().orElseThrow();
@@ -105,11 +99,10 @@ class ReviewBrowserIT {
             for (String imageId : images) {
                 t += 1000;
                 AnalyticsFixture.send(producer, topics.classifications(), COIL, Records.classified(COIL, imageId, "L7", t, true));
-                AnalyticsFixture.send(producer, topics.defective(), COIL, BrowserFixture.image(COIL, imageId, t,
-                        Files.readAllBytes(severstal.resolve("train_images").resolve(imageId))));
+                AnalyticsFixture.send(producer, topics.defective(), COIL, BrowserFixture.image(COIL, imageId, t, severstal.bytes(imageId)));
                 AnalyticsFixture.send(producer, topics.defects(), COIL, BrowserFixture.segmentation(COIL, imageId, t, truth.get(imageId)));
             }
-            DefectiveImage passed = BrowserFixture.image(COIL, audited, t + 1000, Files.readAllBytes(severstal.resolve("train_images").resolve(audited)));
+            DefectiveImage passed = BrowserFixture.image(COIL, audited, t + 1000, severstal.bytes(audited));
             passed.getClassification().setDefective(false);
             AnalyticsFixture.send(producer, topics.audit(), COIL, passed);
             Await.until(Duration.ofSeconds(60), () -> {
@@ -290,7 +283,7 @@ class ReviewBrowserIT {
             exportedIds.add(audited);
             assertThat(data.imageIds()).containsExactlyInAnyOrderElementsOf(exportedIds);
             for (String imageId : exportedIds) {
-                assertThat(Files.readAllBytes(data.imagePath(imageId))).isEqualTo(Files.readAllBytes(severstal.resolve("train_images").resolve(imageId)));
+                assertThat(Files.readAllBytes(data.imagePath(imageId))).isEqualTo(severstal.bytes(imageId));
                 Map<Integer, BinaryMask> masks = data.masks(imageId, Records.HEIGHT, Records.WIDTH);
                 List<ReviewMask> expected = byImage.get(imageId).getReviewedMasks();
                 assertThat(masks.keySet()).containsExactlyElementsOf(expected.stream().map(ReviewMask::getClassId).toList());

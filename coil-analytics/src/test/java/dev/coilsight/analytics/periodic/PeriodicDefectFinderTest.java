@@ -100,39 +100,23 @@ class PeriodicDefectFinderTest {
 
     @Test
     void defectsAtEveryTurnAreNotReportedAtHalfThePitch() {
-        List<StripDefect> defects = new ArrayList<>();
-        for (int turn = 0; turn < 6; turn++) {
-            defects.add(spot(1, 1000 + turn * 2400.0, 300));
-        }
-        List<PeriodicDefect> found = FINDER.find(defects);
-        assertEquals(1, found.size(), found.toString());
-        assertEquals(2400.0, found.get(0).pitchMm(), 1e-6);
-        assertEquals(6, found.get(0).count());
+        assertOnePeriodic(FINDER.find(rollMark(1, 1000, 2400.0, 6, 300)), 2400.0, 6);
     }
 
     @Test
     void aDefectHalfwayBetweenTwoMarksDoesNotTurnTheRollIntoOneOfHalfItsCircumference() {
-        List<StripDefect> defects = new ArrayList<>();
-        for (int turn = 0; turn < 6; turn++) {
-            defects.add(spot(4, 1000 + turn * 1792.0, 300));
-        }
+        List<StripDefect> defects = rollMark(4, 1000, 1792.0, 6, 300);
         // By chance, defects of the class at the same place across, half a turn after two of the marks.
         defects.add(spot(4, 1000 + 896, 305));
         defects.add(spot(4, 1000 + 3 * 1792 + 896, 295));
-        List<PeriodicDefect> found = FINDER.find(defects);
-        assertEquals(1, found.size(), found.toString());
-        assertEquals(1792.0, found.get(0).pitchMm(), 1e-6);
-        assertEquals(6, found.get(0).count());
+        assertOnePeriodic(FINDER.find(defects), 1792.0, 6);
     }
 
     @Test
     void tooFewOccurrencesOrOnesWanderingAcrossTheStripAreNotPeriodic() {
-        List<StripDefect> four = new ArrayList<>();
+        List<StripDefect> four = rollMark(2, 0, 1500.0, 4, 500);
         List<StripDefect> wandering = new ArrayList<>();
         for (int turn = 0; turn < 6; turn++) {
-            if (turn < 4) {
-                four.add(spot(2, turn * 1500.0, 500));
-            }
             wandering.add(spot(2, turn * 1500.0, 500 + turn * 40));
         }
         assertTrue(FINDER.find(four).isEmpty(), "4 occurrences are fewer than the 5 required");
@@ -141,11 +125,8 @@ class PeriodicDefectFinderTest {
 
     @Test
     void twoClassesAtTheSamePitchAreTwoPeriodicDefects() {
-        List<StripDefect> defects = new ArrayList<>();
-        for (int turn = 0; turn < 5; turn++) {
-            defects.add(spot(1, turn * 2000.0, 100));
-            defects.add(spot(3, 50 + turn * 2000.0, 100));
-        }
+        List<StripDefect> defects = rollMark(1, 0, 2000.0, 5, 100);
+        defects.addAll(rollMark(3, 50, 2000.0, 5, 100));
         List<PeriodicDefect> found = FINDER.find(defects);
         assertEquals(List.of(1, 3), found.stream().map(PeriodicDefect::classId).toList());
         assertFalse(found.stream().anyMatch(p -> p.count() != 5));
@@ -153,15 +134,27 @@ class PeriodicDefectFinderTest {
 
     @Test
     void twoSpotsOfOneRollAreOnePeriodicDefectWithTwoSpots() {
-        List<StripDefect> defects = new ArrayList<>();
-        for (int turn = 0; turn < 5; turn++) {
-            defects.add(spot(1, turn * 2000.0, 100));
-            defects.add(spot(1, 700 + turn * 2000.0, 900));
-        }
+        List<StripDefect> defects = rollMark(1, 0, 2000.0, 5, 100);
+        defects.addAll(rollMark(1, 700, 2000.0, 5, 900));
         List<PeriodicDefect> found = FINDER.find(defects);
         assertEquals(1, found.size(), found.toString());
         assertEquals(2, found.get(0).spots());
         assertEquals(500.0, found.get(0).acrossMm(), 1e-9);
+    }
+
+    /** A mark a roll leaves every turn: {@code turns} spots of a class, {@code pitch} apart from {@code start}, at one place across. */
+    private static List<StripDefect> rollMark(int classId, double start, double pitch, int turns, double across) {
+        List<StripDefect> spots = new ArrayList<>();
+        for (int turn = 0; turn < turns; turn++) {
+            spots.add(spot(classId, start + turn * pitch, across));
+        }
+        return spots;
+    }
+
+    private static void assertOnePeriodic(List<PeriodicDefect> found, double pitch, int count) {
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(pitch, found.get(0).pitchMm(), 1e-6);
+        assertEquals(count, found.get(0).count());
     }
 
     private static StripDefect spot(int classId, double along, double across) {

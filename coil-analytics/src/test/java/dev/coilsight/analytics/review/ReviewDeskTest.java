@@ -40,20 +40,26 @@ class ReviewDeskTest {
     }
     private final Map<String, DefectSegmentation> segmentations = Map.of(
             "img-1", Records.segmented("coil-1", "img-1", "L1", T, 3, "1 10 300 5"));
-    private final ReviewDesk desk = new ReviewDesk(new ReviewDesk.Images() {
-        @Override
-        public Optional<DefectiveImage> image(String coilId, String imageId) {
-            return Optional.ofNullable(images.get(imageId));
-        }
-
-        @Override
-        public Optional<DefectSegmentation> segmentation(String coilId, String imageId) {
-            return Optional.ofNullable(segmentations.get(imageId));
-        }
-    }, published::add, Clock.fixed(Instant.ofEpochMilli(T + 5000), ZoneOffset.UTC), Duration.ofHours(1), 1000);
+    private final ReviewDesk desk = new ReviewDesk(stored(segmentations), published::add, Clock.fixed(Instant.ofEpochMilli(T + 5000), ZoneOffset.UTC),
+            Duration.ofHours(1), 1000);
 
     {
         desk.historyRead();
+    }
+
+    /** The test's images, and {@code segmentations}, as the stores hand them to the desk. */
+    private ReviewDesk.Images stored(Map<String, DefectSegmentation> segmentations) {
+        return new ReviewDesk.Images() {
+            @Override
+            public Optional<DefectiveImage> image(String coilId, String imageId) {
+                return Optional.ofNullable(images.get(imageId));
+            }
+
+            @Override
+            public Optional<DefectSegmentation> segmentation(String coilId, String imageId) {
+                return Optional.ofNullable(segmentations.get(imageId));
+            }
+        };
     }
 
     private static ReviewRequest request(String id, ReviewVerdict verdict, ReviewRequest.Mask... masks) {
@@ -133,17 +139,8 @@ class ReviewDeskTest {
         DefectReviewed stored = desk.review("coil-1", "img-1", "alice", request("r10", ReviewVerdict.CORRECTED,
                 new ReviewRequest.Mask(3, null, "5 4"), new ReviewRequest.Mask(2, null, ""))).review();
         List<DefectReviewed> afterRestart = new ArrayList<>();
-        ReviewDesk restarted = new ReviewDesk(new ReviewDesk.Images() {
-            @Override
-            public Optional<DefectiveImage> image(String coilId, String imageId) {
-                return Optional.ofNullable(images.get(imageId));
-            }
-
-            @Override
-            public Optional<DefectSegmentation> segmentation(String coilId, String imageId) {
-                return Optional.ofNullable(segmentations.get(imageId));
-            }
-        }, afterRestart::add, Clock.fixed(Instant.ofEpochMilli(T + 9000), ZoneOffset.UTC), Duration.ofHours(1), 1000);
+        ReviewDesk restarted = new ReviewDesk(stored(segmentations), afterRestart::add, Clock.fixed(Instant.ofEpochMilli(T + 9000), ZoneOffset.UTC),
+                Duration.ofHours(1), 1000);
         // Until the stored reviews are read back, a retry could not be told from a new review: none is taken.
         assertThatThrownBy(() -> restarted.review("coil-1", "img-1", "alice", request("r10", ReviewVerdict.CORRECTED,
                 new ReviewRequest.Mask(3, null, "5 4"))))
@@ -173,17 +170,7 @@ class ReviewDeskTest {
     void aFailedPublishIsNotRememberedSoTheRetryPublishes() {
         List<DefectReviewed> stored = new ArrayList<>();
         boolean[] down = {true};
-        ReviewDesk flaky = new ReviewDesk(new ReviewDesk.Images() {
-            @Override
-            public Optional<DefectiveImage> image(String coilId, String imageId) {
-                return Optional.ofNullable(images.get(imageId));
-            }
-
-            @Override
-            public Optional<DefectSegmentation> segmentation(String coilId, String imageId) {
-                return Optional.empty();
-            }
-        }, review -> {
+        ReviewDesk flaky = new ReviewDesk(stored(Map.of()), review -> {
             if (down[0]) {
                 throw new ReviewDesk.Refused(503, "broker down");
             }

@@ -1,5 +1,6 @@
 package dev.coilsight.analytics.topology;
 
+import static dev.coilsight.analytics.TopologyDrivers.TOPICS;
 import static dev.coilsight.analytics.Records.classified;
 import static dev.coilsight.analytics.Records.defectiveImage;
 import static dev.coilsight.analytics.Records.segmented;
@@ -42,6 +43,7 @@ import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.quality.QualityListener;
 import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.InMemorySchemaRegistry;
+import dev.coilsight.analytics.TopologyDrivers;
 import dev.coilsight.analytics.dlq.DeadLetterHandlers;
 import dev.coilsight.analytics.stats.CoilStatsAggregator;
 import dev.coilsight.analytics.stats.ImageCounts;
@@ -55,8 +57,6 @@ import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 /** The aggregation's logic, record by record, in Kafka Streams' TopologyTestDriver. */
 class CoilAnalyticsTopologyTest {
 
-    private static final CoilAnalyticsTopology.Topics TOPICS =
-            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-ends", "coil-stats", "coil-grades", "alerts");
     private static final long MINUTE = 60_000;
     private static final long T0 = Instant.parse("2026-11-29T10:00:00Z").toEpochMilli();
     private static final Duration RETENTION = Duration.ofHours(6);
@@ -79,10 +79,7 @@ class CoilAnalyticsTopologyTest {
         serdes = AnalyticsService.serdes(new InMemorySchemaRegistry(), true);
         settings = new CoilAnalyticsTopology.Settings(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofHours(1), RETENTION, 3, 2);
         Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Properties props = TopologyDrivers.properties(APPLICATION_ID, stateDir);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         props.put(DeadLetterHandlers.TOPIC_CONFIG, "dlq");

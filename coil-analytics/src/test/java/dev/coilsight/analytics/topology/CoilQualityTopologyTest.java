@@ -1,5 +1,6 @@
 package dev.coilsight.analytics.topology;
 
+import static dev.coilsight.analytics.TopologyDrivers.TOPICS;
 import static dev.coilsight.analytics.Records.classified;
 import static dev.coilsight.analytics.Records.segmented;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,11 +15,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.InMemorySchemaRegistry;
+import dev.coilsight.analytics.TopologyDrivers;
 import dev.coilsight.analytics.coilmap.CameraLayout;
 import dev.coilsight.analytics.grading.GradingRules;
 import dev.coilsight.analytics.quality.QualityListener;
@@ -47,8 +47,6 @@ import dev.coilsight.schemas.QualityAlert;
 /** Coil ends, grades and alerts, record by record and second by second, in Kafka Streams' TopologyTestDriver. */
 class CoilQualityTopologyTest {
 
-    private static final CoilAnalyticsTopology.Topics TOPICS =
-            new CoilAnalyticsTopology.Topics("classifications", "defects", "defective", "coil-ends", "coil-stats", "coil-grades", "alerts");
     private static final long T0 = Instant.parse("2026-12-06T08:00:00Z").toEpochMilli();
     private static final Duration IDLE = Duration.ofMinutes(2);
     private static final Duration SETTLE = Duration.ofSeconds(2);
@@ -80,12 +78,8 @@ class CoilQualityTopologyTest {
         CoilAnalyticsTopology.RecordSerdes serdes = AnalyticsService.serdes(new InMemorySchemaRegistry(), true);
         CoilAnalyticsTopology.Settings settings = new CoilAnalyticsTopology.Settings(Duration.ofMinutes(1), Duration.ofSeconds(30),
                 Duration.ofHours(1), Duration.ofHours(6), 3, 0);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, quality, serdes, clock, QualityListener.NONE, 0), props,
-                Instant.ofEpochMilli(clock.millis()));
+        driver = new TopologyTestDriver(CoilAnalyticsTopology.build(TOPICS, settings, quality, serdes, clock, QualityListener.NONE, 0),
+                TopologyDrivers.properties("quality-test", stateDir), Instant.ofEpochMilli(clock.millis()));
         StringSerializer keys = new StringSerializer();
         classifications = driver.createInputTopic(TOPICS.classifications(), keys, serdes.classified().serializer());
         defects = driver.createInputTopic(TOPICS.defects(), keys, serdes.segmentation().serializer());
