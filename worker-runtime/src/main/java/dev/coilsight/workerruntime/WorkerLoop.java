@@ -12,14 +12,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +23,11 @@ import dev.coilsight.core.model.LoadedModel;
 /**
  * One worker thread: one consumer, one transactional producer, one Predictor. Each batch is read
  * (between transactions), inferred, then its results, its dead letters and its input offsets go
- * out in one transaction (EOS v2: offsets are sent with the consumer's group metadata, so a
- * consumer that lost its partitions in a rebalance cannot commit for them). When a transaction
- * fails for a reason other than fencing, it is aborted and the batch is read again from the last
- * committed offsets. A fenced producer (another instance took this transactional id) ends the
- * thread. Between batches the thread takes up a swapped model.
+ * out in one transaction ({@link BatchTransaction}; EOS v2: offsets are sent with the consumer's
+ * group metadata, so a consumer that lost its partitions in a rebalance cannot commit for them).
+ * When a transaction fails for a reason other than fencing, it is aborted and the batch is read
+ * again from the last committed offsets. A fenced producer (another instance took this
+ * transactional id) ends the thread. Between batches the thread takes up a swapped model.
  */
 final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
@@ -52,7 +46,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private final ModelManager models;
     private final WorkerMetrics metrics;
     private final Assignment assignment;
-    private final Duration commitRetryFor;
+    private final BatchTransaction transaction;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -77,7 +71,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         this.models = models;
         this.metrics = metrics;
         this.assignment = new Assignment(name, collector, metrics, assignedTotal);
-        this.commitRetryFor = commitRetryFor;
+        this.transaction = new BatchTransaction(name, producer, commitRetryFor);
     }
 
     @Override
@@ -154,55 +148,45 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         BatchProcessor.Result result;
         journal.beforeInference(batch);
         try {
-            result = crashedTwice(batch)
-                    ? processor.deadLetter(batch, DeadLetters.Reason.CRASHED, new IllegalStateException("the worker process died "
-                            + InFlightJournal.DEATHS_TO_GIVE_UP + " times while this record was in flight (a native crash, the OOM killer or "
-                            + "a kill); it is not run again"), lease.model().card())
-                    : processor.process(batch, lease.model().card(), session::predict);
+            result = infer(batch);
         } catch (BatchProcessor.RetryableBatchException e) {
             log.warn("{}: batch of {} will be read again: {}", name, batch.size(), e.getMessage());
-            journal.ended(batch, false);
-            metrics.aborted();
-            return false;
+            return readAgain(batch);
         } catch (ModelProbe.ModelUnavailableException e) {
             // Not the records' fault: nothing is dead-lettered; the batch waits for the model (a swap, a device reset).
             modelFailures++;
             modelFailure = e.getMessage() + (e.getCause() == null ? "" : "; the record's error: " + e.getCause().getMessage());
             log.warn("{}: the model failed on {} batch(es) in a row, reading the batch of {} again later: {}", name, modelFailures,
                     batch.size(), modelFailure);
-            journal.ended(batch, false);
-            metrics.aborted();
-            return false;
+            return readAgain(batch);
         }
-        try {
-            producer.beginTransaction();
-            for (ProducerRecord<byte[], byte[]> record : result.records()) {
-                producer.send(record);
-            }
-            producer.sendOffsetsToTransaction(result.offsets(), consumer.groupMetadata());
-            TransactionCommit.commit(producer, commitRetryFor, name);
-        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException | AuthorizationException
-                 | AuthenticationException | UnsupportedVersionException e) {
-            throw e; // the producer cannot go on
-        } catch (KafkaException e) {
-            // Lost the partitions in a rebalance (commit refused for an old generation), a timeout, a record
-            // refused by the broker: nothing of the batch is visible; read it again.
-            log.warn("{}: transaction of a batch of {} aborted, reading it again: {}", name, batch.size(), e.toString());
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailure) {
-                log.warn("{}: abort failed: {}", name, abortFailure.toString());
-                if (abortFailure instanceof ProducerFencedException || abortFailure instanceof InvalidProducerEpochException) {
-                    throw abortFailure;
-                }
-            }
-            journal.ended(batch, false);
-            metrics.aborted();
-            return false;
+        if (!transaction.publish(result, consumer.groupMetadata(), batch.size())) {
+            return readAgain(batch);
         }
         journal.ended(batch, true);
         modelFailures = 0;
         modelFailure = null;
+        countCommitted(result);
+        return true;
+    }
+
+    private BatchProcessor.Result infer(List<BatchProcessor.Polled> batch) {
+        if (crashedTwice(batch)) {
+            return processor.deadLetter(batch, DeadLetters.Reason.CRASHED, new IllegalStateException("the worker process died "
+                    + InFlightJournal.DEATHS_TO_GIVE_UP + " times while this record was in flight (a native crash, the OOM killer or "
+                    + "a kill); it is not run again"), lease.model().card());
+        }
+        return processor.process(batch, lease.model().card(), session::predict);
+    }
+
+    /** Nothing of the batch went out: it is read again from the last committed offsets. */
+    private boolean readAgain(List<BatchProcessor.Polled> batch) {
+        journal.ended(batch, false);
+        metrics.aborted();
+        return false;
+    }
+
+    private void countCommitted(BatchProcessor.Result result) {
         long now = System.currentTimeMillis();
         metrics.committed(result.results(), result.deadLetters());
         result.deadLetterReasons().forEach(metrics::deadLetter);
@@ -212,7 +196,6 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         for (long capturedAt : result.capturedAt()) {
             metrics.captureToResult((now - capturedAt) / 1000.0);
         }
-        return true;
     }
 
     /** A batch of one record that was in flight at the last deaths of this worker. */
