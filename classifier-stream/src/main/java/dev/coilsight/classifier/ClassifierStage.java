@@ -12,6 +12,7 @@ import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageClassified;
+import dev.coilsight.schemas.ImageResults;
 import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.schemas.StageTimings;
 import dev.coilsight.workerruntime.InferenceStage;
@@ -96,22 +97,12 @@ public final class ClassifierStage implements InferenceStage<ImageCaptured> {
                                 StageTimings timings) {
         ClassifierDecision decision = new ClassifierDecision(card);
         double probability = ClassifierDecision.probability(outputs);
-        ImageClassified classified = ImageClassified.newBuilder()
-                .setImageId(image.getImageId())
-                .setCoilId(image.getCoilId())
-                .setCameraId(image.getCameraId())
-                .setSequence(image.getSequence())
-                .setCapturedAt(image.getCapturedAt())
-                .setPositionMm(image.getPositionMm())
-                .setLineId(image.getLineId())
-                .setWidth(image.getWidth())
-                .setHeight(image.getHeight())
+        ImageClassified classified = ImageResults.classification(image)
                 .setDefectProbability((float) probability)
                 .setDefective(decision.defective(probability))
                 .setThreshold((float) decision.threshold())
                 .setModel(new ModelRef(card.name(), card.version()))
                 .setTimings(timings)
-                .setCoilEnd(image.getCoilEnd())
                 .build();
         List<Output> out = new ArrayList<>(2);
         out.add(new Output(classificationsTopic, image.getCoilId(), classified));

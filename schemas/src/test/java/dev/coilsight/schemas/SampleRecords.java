@@ -27,16 +27,7 @@ public final class SampleRecords {
     }
 
     public static ImageClassified classification(ImageCaptured image, float probability) {
-        return ImageClassified.newBuilder()
-                .setImageId(image.getImageId())
-                .setCoilId(image.getCoilId())
-                .setCameraId(image.getCameraId())
-                .setSequence(image.getSequence())
-                .setCapturedAt(image.getCapturedAt())
-                .setPositionMm(image.getPositionMm())
-                .setLineId(image.getLineId())
-                .setWidth(image.getWidth())
-                .setHeight(image.getHeight())
+        return ImageResults.classification(image)
                 .setDefectProbability(probability)
                 .setDefective(probability >= 0.5f)
                 .setThreshold(0.5f)
@@ -50,12 +41,8 @@ public final class SampleRecords {
     }
 
     public static DefectSegmentation segmentation(ImageCaptured image) {
-        return DefectSegmentation.newBuilder()
-                .setImageId(image.getImageId())
-                .setCoilId(image.getCoilId())
-                .setCameraId(image.getCameraId())
-                .setSequence(image.getSequence())
-                .setCapturedAt(image.getCapturedAt())
+        return ImageResults.segmentation(image)
+                // position and line unknown: the nullable fields travel as null
                 .setPositionMm(null)
                 .setLineId(null)
                 .setWidth(1600)

@@ -14,6 +14,7 @@ import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.ImageResults;
 import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.schemas.StageTimings;
 import dev.coilsight.workerruntime.InferenceStage;
@@ -86,14 +87,7 @@ public final class SegmenterStage implements InferenceStage<DefectiveImage> {
         }
         masks.sort(java.util.Comparator.comparingInt(DefectMask::getClassId));
         ImageCaptured image = input.getImage();
-        DefectSegmentation segmentation = DefectSegmentation.newBuilder()
-                .setImageId(image.getImageId())
-                .setCoilId(image.getCoilId())
-                .setCameraId(image.getCameraId())
-                .setSequence(image.getSequence())
-                .setCapturedAt(image.getCapturedAt())
-                .setPositionMm(image.getPositionMm())
-                .setLineId(image.getLineId())
+        DefectSegmentation segmentation = ImageResults.segmentation(image)
                 .setWidth(prepared.sourceWidth())
                 .setHeight(prepared.sourceHeight())
                 .setMasks(masks)
