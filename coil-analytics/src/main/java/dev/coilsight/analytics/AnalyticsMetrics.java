@@ -1,7 +1,5 @@
 package dev.coilsight.analytics;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Map;
 
 import org.apache.kafka.common.Metric;
@@ -11,10 +9,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import dev.coilsight.analytics.quality.QualityListener;
 import dev.coilsight.schemas.CoilGraded;
 import dev.coilsight.schemas.QualityAlert;
+import dev.coilsight.serviceruntime.http.PrometheusMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * coil-analytics' Prometheus metrics: API requests by route and status, coil grades and quality alerts, the Streams
@@ -23,27 +19,24 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 public final class AnalyticsMetrics implements QualityListener {
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter requests = Counter.builder().name("coilsight_analytics_http_requests_total")
-            .help("REST API requests by route and status").labelNames("route", "status").register(registry);
+    private final PrometheusMetrics prometheus = new PrometheusMetrics();
+    private final Counter requests = prometheus.counter("coilsight_analytics_http_requests_total",
+            "REST API requests by route and status", "route", "status");
 
-    private final Counter grades = Counter.builder().name("coilsight_analytics_coil_grades_total")
-            .help("Coil grades published, by line and grade (re-grades included)").labelNames("line", "grade").register(registry);
-    private final Counter alerts = Counter.builder().name("coilsight_analytics_quality_alerts_total")
-            .help("Quality alerts raised, by line and kind (DEFECT_RATE, PERIODIC_DEFECT, FORBIDDEN_CLASS)").labelNames("line", "kind")
-            .register(registry);
+    private final Counter grades = prometheus.counter("coilsight_analytics_coil_grades_total",
+            "Coil grades published, by line and grade (re-grades included)", "line", "grade");
+    private final Counter alerts = prometheus.counter("coilsight_analytics_quality_alerts_total",
+            "Quality alerts raised, by line and kind (DEFECT_RATE, PERIODIC_DEFECT, FORBIDDEN_CLASS)", "line", "kind");
 
     /** The Streams figures, read at scrape time, once the application exists. */
     public void watch(KafkaStreams streams) {
-        GaugeWithCallback.builder().name("coilsight_analytics_streams_running")
-                .help("1 while the Kafka Streams application is RUNNING").callback(cb -> cb.call(
-                        streams.state() == KafkaStreams.State.RUNNING ? 1 : 0)).register(registry);
-        GaugeWithCallback.builder().name("coilsight_analytics_records_processed")
-                .help("Records processed by this instance's stream threads since start").callback(cb -> cb.call(
-                        sum(streams, "stream-thread-metrics", "process-total"))).register(registry);
-        GaugeWithCallback.builder().name("coilsight_analytics_late_records_dropped")
-                .help("Results that arrived after their window's grace period and were not counted").callback(cb -> cb.call(
-                        sum(streams, "stream-task-metrics", "dropped-records-total"))).register(registry);
+        prometheus.readAtScrape("coilsight_analytics_streams_running", "1 while the Kafka Streams application is RUNNING",
+                () -> streams.state() == KafkaStreams.State.RUNNING ? 1 : 0);
+        prometheus.readAtScrape("coilsight_analytics_records_processed", "Records processed by this instance's stream threads since start",
+                () -> sum(streams, "stream-thread-metrics", "process-total"));
+        prometheus.readAtScrape("coilsight_analytics_late_records_dropped",
+                "Results that arrived after their window's grace period and were not counted",
+                () -> sum(streams, "stream-task-metrics", "dropped-records-total"));
     }
 
     @Override
@@ -75,12 +68,6 @@ public final class AnalyticsMetrics implements QualityListener {
     }
 
     public byte[] scrape() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toByteArray();
+        return prometheus.scrape();
     }
 }

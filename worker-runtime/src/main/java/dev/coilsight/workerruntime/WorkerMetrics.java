@@ -1,15 +1,11 @@
 package dev.coilsight.workerruntime;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.serviceruntime.http.PrometheusMetrics;
 
 /**
  * A worker's Prometheus metrics, labelled by stage (classifier, segmenter): images processed and
@@ -20,30 +16,26 @@ import dev.coilsight.core.model.ModelCard;
 public final class WorkerMetrics {
 
     private final String stage;
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter images = Counter.builder().name("coilsight_worker_images_total")
-            .help("Input records finished, by outcome (result or dead_letter), committed").labelNames("stage", "outcome").register(registry);
-    private final Counter deadLetters = Counter.builder().name("coilsight_worker_dlq_total")
-            .help("Records sent to the dead-letter topic, by reason").labelNames("stage", "reason").register(registry);
-    private final Histogram batchSize = Histogram.builder().name("coilsight_worker_batch_size")
-            .help("Images per inference batch").labelNames("stage")
-            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
-    private final Histogram inference = Histogram.builder().name("coilsight_worker_inference_seconds")
-            .help("Model forward time of one batch").labelNames("stage")
-            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
-    private final Histogram captureToResult = Histogram.builder().name("coilsight_worker_capture_to_result_seconds")
-            .help("From the image's capturedAt to its result being committed").labelNames("stage")
-            .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300).register(registry);
-    private final Counter aborted = Counter.builder().name("coilsight_worker_transactions_aborted_total")
-            .help("Batches whose transaction was aborted and whose records were read again").labelNames("stage").register(registry);
-    private final Counter swaps = Counter.builder().name("coilsight_worker_model_swaps_total")
-            .help("Models loaded after the first").labelNames("stage").register(registry);
-    private final Gauge model = Gauge.builder().name("coilsight_worker_model_loaded")
-            .help("1 for the model in use").labelNames("stage", "name", "version").register(registry);
-    private final Gauge partitions = Gauge.builder().name("coilsight_worker_assigned_partitions")
-            .help("Input partitions assigned to this process").labelNames("stage").register(registry);
-    private final Gauge rate = Gauge.builder().name("coilsight_worker_images_per_second")
-            .help("Images finished per second over the last ten seconds").labelNames("stage").register(registry);
+    private final PrometheusMetrics prometheus = new PrometheusMetrics();
+    private final Counter images = prometheus.counter("coilsight_worker_images_total",
+            "Input records finished, by outcome (result or dead_letter), committed", "stage", "outcome");
+    private final Counter deadLetters = prometheus.counter("coilsight_worker_dlq_total",
+            "Records sent to the dead-letter topic, by reason", "stage", "reason");
+    private final Histogram batchSize = prometheus.histogram("coilsight_worker_batch_size",
+            "Images per inference batch", new double[] {1, 2, 4, 8, 16, 32, 64, 128}, "stage");
+    private final Histogram inference = prometheus.histogram("coilsight_worker_inference_seconds",
+            "Model forward time of one batch", new double[] {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}, "stage");
+    private final Histogram captureToResult = prometheus.histogram("coilsight_worker_capture_to_result_seconds",
+            "From the image's capturedAt to its result being committed",
+            new double[] {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300}, "stage");
+    private final Counter aborted = prometheus.counter("coilsight_worker_transactions_aborted_total",
+            "Batches whose transaction was aborted and whose records were read again", "stage");
+    private final Counter swaps = prometheus.counter("coilsight_worker_model_swaps_total", "Models loaded after the first", "stage");
+    private final Gauge model = prometheus.gauge("coilsight_worker_model_loaded", "1 for the model in use", "stage", "name", "version");
+    private final Gauge partitions = prometheus.gauge("coilsight_worker_assigned_partitions",
+            "Input partitions assigned to this process", "stage");
+    private final Gauge rate = prometheus.gauge("coilsight_worker_images_per_second",
+            "Images finished per second over the last ten seconds", "stage");
     private final RateWindow window = new RateWindow(10_000);
 
     public WorkerMetrics(String stage) {
@@ -99,13 +91,7 @@ public final class WorkerMetrics {
 
     /** The Prometheus text exposition of every metric. */
     public byte[] scrape() {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return prometheus.scrape();
     }
 
     /** Events per second over a sliding window (one-second buckets). */
