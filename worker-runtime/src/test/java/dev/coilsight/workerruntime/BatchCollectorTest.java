@@ -31,26 +31,41 @@ class BatchCollectorTest {
         consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, new byte[0], new byte[] {(byte) offset}));
     }
 
+    /** Offsets 0 to {@code count - 1} on both partitions, interleaved. */
+    private void addToBoth(long count) {
+        for (long o = 0; o < count; o++) {
+            add(P0, o);
+            add(P1, o);
+        }
+    }
+
+    /** The next batch of a worker that is not stopping. */
+    private static List<BatchProcessor.Polled> next(BatchCollector collector) {
+        return collector.next(() -> false);
+    }
+
+    /** The batch's first offset of the partition, or {@code none} when the batch has none of it. */
+    private static long firstOffset(List<BatchProcessor.Polled> batch, int partition, long none) {
+        return batch.stream().filter(p -> p.record().partition() == partition).mapToLong(p -> p.record().offset()).min().orElse(none);
+    }
+
     private static List<String> ids(List<BatchProcessor.Polled> batch) {
         return batch.stream().map(p -> p.record().partition() + "@" + p.record().offset()).toList();
     }
 
     @Test
     void aBatchTakesRecordsOfEveryPartitionUpToTheMaximumAndTheRestWaitsForTheNext() {
-        for (long o = 0; o < 3; o++) {
-            add(P0, o);
-            add(P1, o);
-        }
+        addToBoth(3);
         BatchCollector collector = new BatchCollector(consumer, 4, Duration.ZERO);
-        List<BatchProcessor.Polled> first = collector.next(() -> false);
+        List<BatchProcessor.Polled> first = next(collector);
         assertThat(first).hasSize(4);
         assertThat(first).extracting(p -> p.record().partition()).contains(0, 1);
         assertThat(collector.buffered()).isEqualTo(2);
-        List<BatchProcessor.Polled> second = collector.next(() -> false);
+        List<BatchProcessor.Polled> second = next(collector);
         assertThat(second).hasSize(2);
         assertThat(ids(first).size() + ids(second).size()).isEqualTo(6);
         assertThat(ids(second)).doesNotContainAnyElementsOf(ids(first));
-        assertThat(collector.next(() -> false)).isEmpty();
+        assertThat(next(collector)).isEmpty();
     }
 
     @Test
@@ -61,7 +76,7 @@ class BatchCollectorTest {
         BatchCollector collector = new BatchCollector(consumer, 8, Duration.ofSeconds(1));
         long started = System.nanoTime();
         // The first poll brings P0@0, a later one during the linger P1@0; then the linger runs out.
-        List<BatchProcessor.Polled> batch = collector.next(() -> false);
+        List<BatchProcessor.Polled> batch = next(collector);
         assertThat(ids(batch)).containsExactly("0@0", "1@0");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     }
@@ -75,32 +90,26 @@ class BatchCollectorTest {
 
     @Test
     void revokedPartitionsLoseTheirBufferedRecords() {
-        for (long o = 0; o < 3; o++) {
-            add(P0, o);
-            add(P1, o);
-        }
+        addToBoth(3);
         BatchCollector collector = new BatchCollector(consumer, 1, Duration.ZERO);
-        collector.next(() -> false);
+        next(collector);
         assertThat(collector.buffered()).isEqualTo(5);
         collector.drop(List.of(P0));
-        List<BatchProcessor.Polled> rest = collector.next(() -> false);
+        List<BatchProcessor.Polled> rest = next(collector);
         assertThat(rest).extracting(p -> p.record().partition()).containsOnly(1);
         assertThat(collector.buffered()).isEqualTo(1);
-        assertThat(collector.next(() -> false)).extracting(p -> p.record().partition()).containsOnly(1);
+        assertThat(next(collector)).extracting(p -> p.record().partition()).containsOnly(1);
         assertThat(collector.buffered()).isZero();
     }
 
     @Test
     void anAbortedBatchRewindsEachPartitionToItsFirstUncommittedRecordAndEmptiesTheBuffer() {
-        for (long o = 0; o < 4; o++) {
-            add(P0, o);
-            add(P1, o);
-        }
+        addToBoth(4);
         BatchCollector collector = new BatchCollector(consumer, 3, Duration.ZERO);
-        collector.next(() -> false);
-        List<BatchProcessor.Polled> failed = collector.next(() -> false);
-        long firstP0 = failed.stream().filter(p -> p.record().partition() == 0).mapToLong(p -> p.record().offset()).min().orElse(8);
-        long firstP1 = failed.stream().filter(p -> p.record().partition() == 1).mapToLong(p -> p.record().offset()).min().orElse(8);
+        next(collector);
+        List<BatchProcessor.Polled> failed = next(collector);
+        long firstP0 = firstOffset(failed, 0, 8);
+        long firstP1 = firstOffset(failed, 1, 8);
         assertThat(consumer.position(P0)).isEqualTo(4);
         collector.rewind(failed);
         assertThat(collector.buffered()).isZero();

@@ -74,7 +74,6 @@ public final class WorkerFixture {
         return new Env(variables(settings));
     }
 
-    /** {@link #env}'s variables, for a worker in another JVM. */
     /** A worker's {@code main} in a JVM of its own (so that a test can kill it), on this test's classpath; output to {@code log}. */
     public static Process startJvm(Class<?> main, Map<String, String> env, Path log, String maxHeap) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -85,6 +84,7 @@ public final class WorkerFixture {
         return builder.start();
     }
 
+    /** {@link #env}'s variables, for a worker in another JVM. */
     public static Map<String, String> variables(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>();
         env.put("COILSIGHT_BOOTSTRAP_SERVERS", TestInfrastructure.kafka().bootstrapServers());
