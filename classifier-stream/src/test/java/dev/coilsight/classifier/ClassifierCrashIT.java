@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +40,9 @@ class ClassifierCrashIT {
     @Test
     void aWorkerKilledMidStreamAndRestartedLosesAndDuplicatesNothing() throws Exception {
         Path model = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 11, 0.5);
-        Map<String, String> topics = WorkerFixture.topics(3, "images", "classifications", "defective", "dlq");
-        Map<String, String> settings = new HashMap<>();
-        settings.put("COILSIGHT_TOPIC_IMAGES", topics.get("images"));
-        settings.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.get("classifications"));
-        settings.put("COILSIGHT_TOPIC_DEFECTIVE", topics.get("defective"));
-        settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
-        settings.put("COILSIGHT_MODEL_DIR", model.toString());
-        settings.put("COILSIGHT_MAX_BATCH_SIZE", "2");
-        settings.put("COILSIGHT_WORKER_THREADS", "2");
-        Map<String, String> env = WorkerFixture.variables(settings);
+        Map<String, String> topics = ClassifierWorkers.topics(3);
+        Map<String, String> env = ClassifierWorkers.processVariables(topics, model,
+                Map.of("COILSIGHT_MAX_BATCH_SIZE", "2", "COILSIGHT_WORKER_THREADS", "2"));
 
         List<Path> images = WorkerFixture.streamImages(IMAGES);
         assertThat(images).hasSize(IMAGES);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,20 +39,11 @@ class ClassifierCrashLoopIT {
     @Test
     void aRecordThatKillsTheWorkerTwiceIsDeadLetteredAndEveryOtherImageIsClassifiedOnce() throws Exception {
         Path model = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 11, 0.5);
-        Map<String, String> topics = WorkerFixture.topics(2, "images", "classifications", "defective", "dlq");
+        Map<String, String> topics = ClassifierWorkers.topics(2);
         List<Path> images = WorkerFixture.streamImages(IMAGES);
         String victim = WorkerFixture.imageId(images.get(IMAGES / 2));
-        Map<String, String> settings = new HashMap<>();
-        settings.put("COILSIGHT_TOPIC_IMAGES", topics.get("images"));
-        settings.put("COILSIGHT_TOPIC_CLASSIFICATIONS", topics.get("classifications"));
-        settings.put("COILSIGHT_TOPIC_DEFECTIVE", topics.get("defective"));
-        settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
-        settings.put("COILSIGHT_MODEL_DIR", model.toString());
-        settings.put("COILSIGHT_MAX_BATCH_SIZE", "4");
-        settings.put("COILSIGHT_WORKER_THREADS", "2");
-        settings.put("COILSIGHT_STATE_DIR", dir.resolve("state").toString());
-        settings.put("HALT_ON_IMAGE_ID", victim);
-        Map<String, String> env = WorkerFixture.variables(settings);
+        Map<String, String> env = ClassifierWorkers.processVariables(topics, model, Map.of("COILSIGHT_MAX_BATCH_SIZE", "4",
+                "COILSIGHT_WORKER_THREADS", "2", "COILSIGHT_STATE_DIR", dir.resolve("state").toString(), "HALT_ON_IMAGE_ID", victim));
         try (KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
             WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 3));
         }

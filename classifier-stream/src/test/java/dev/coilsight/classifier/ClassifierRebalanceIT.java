@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +21,6 @@ import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.workerruntime.InferenceWorker;
 import dev.coilsight.workerruntime.TinyModels;
-import dev.coilsight.workerruntime.WorkerConfig;
 import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
@@ -38,26 +36,16 @@ class ClassifierRebalanceIT {
     @TempDir
     Path dir;
 
-    private static InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker(Map<String, String> topics, Path model, String group,
-                                                                               String transactionalId) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("COILSIGHT_TOPIC_IMAGES", topics.get("images"));
-        settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
-        settings.put("COILSIGHT_MODEL_DIR", model.toString());
-        settings.put("COILSIGHT_GROUP_ID", group);
-        settings.put("COILSIGHT_TRANSACTIONAL_ID", transactionalId);
-        settings.put("COILSIGHT_MAX_BATCH_SIZE", "4");
-        WorkerConfig config = WorkerConfig.fromEnv(WorkerFixture.env(settings), ClassifierService.DEFAULTS);
-        InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker = new InferenceWorker<>(config,
-                new ClassifierStage(topics.get("classifications"), topics.get("defective")));
-        worker.start();
-        return worker;
+    private static InferenceWorker<?> worker(Map<String, String> topics, Path model, String group, String transactionalId)
+            throws IOException {
+        return ClassifierWorkers.start(topics, model,
+                Map.of("COILSIGHT_GROUP_ID", group, "COILSIGHT_TRANSACTIONAL_ID", transactionalId, "COILSIGHT_MAX_BATCH_SIZE", "4"));
     }
 
     @Test
     void instancesJoiningAndLeavingMidStreamLoseAndDuplicateNothing() throws Exception {
         Path model = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 5, 0.5);
-        Map<String, String> topics = WorkerFixture.topics(6, "images", "classifications", "defective", "dlq");
+        Map<String, String> topics = ClassifierWorkers.topics(6);
         List<Path> images = WorkerFixture.streamImages(36);
         List<ProducerRecord<byte[], byte[]>> records = WorkerFixture.imageRecords(topics.get("images"), images, 6);
         String group = "rebalance-" + UUID.randomUUID();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +23,6 @@ import dev.coilsight.testsupport.RealInfrastructureExtension;
 import dev.coilsight.testsupport.TestInfrastructure;
 import dev.coilsight.workerruntime.InferenceWorker;
 import dev.coilsight.workerruntime.TinyModels;
-import dev.coilsight.workerruntime.WorkerConfig;
 import dev.coilsight.workerruntime.WorkerFixture;
 
 /**
@@ -42,17 +40,8 @@ class ClassifierShutdownIT {
 
     private static InferenceWorker<ImageCaptured> worker(Map<String, String> topics, Path model, String group, String transactionalId)
             throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("COILSIGHT_TOPIC_IMAGES", topics.get("images"));
-        settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
-        settings.put("COILSIGHT_MODEL_DIR", model.toString());
-        settings.put("COILSIGHT_GROUP_ID", group);
-        settings.put("COILSIGHT_TRANSACTIONAL_ID", transactionalId);
-        settings.put("COILSIGHT_MAX_BATCH_SIZE", "2");
-        InferenceWorker<ImageCaptured> worker = new InferenceWorker<>(WorkerConfig.fromEnv(WorkerFixture.env(settings), ClassifierService.DEFAULTS),
-                new ClassifierStage(topics.get("classifications"), topics.get("defective")));
-        worker.start();
-        return worker;
+        return ClassifierWorkers.start(topics, model,
+                Map.of("COILSIGHT_GROUP_ID", group, "COILSIGHT_TRANSACTIONAL_ID", transactionalId, "COILSIGHT_MAX_BATCH_SIZE", "2"));
     }
 
     private static long committedOffsets(String group) throws Exception {
@@ -65,7 +54,7 @@ class ClassifierShutdownIT {
     @Test
     void closeFinishesTheBatchInFlightAndCommitsIt() throws Exception {
         Path model = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 3, 0.5);
-        Map<String, String> topics = WorkerFixture.topics(2, "images", "classifications", "defective", "dlq");
+        Map<String, String> topics = ClassifierWorkers.topics(2);
         List<Path> images = WorkerFixture.streamImages(30);
         String group = "shutdown-" + UUID.randomUUID();
         String transactionalId = "sd-" + UUID.randomUUID();

@@ -16,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,6 @@ import dev.coilsight.testsupport.TestInfrastructure;
 import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 import dev.coilsight.workerruntime.InferenceWorker;
 import dev.coilsight.workerruntime.TinyModels;
-import dev.coilsight.workerruntime.WorkerConfig;
 import dev.coilsight.workerruntime.WorkerFixture;
 
 /** The classifier worker on the real broker and registry with a small exported model and real Severstal images. */
@@ -87,30 +85,13 @@ class ClassifierWorkerIT {
         card.withDecision(new ModelCard.Decision(threshold, 256, 256)).write(model);
     }
 
-    private static InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker(Map<String, String> topics, Path modelDir, Map<String, String> extra)
-            throws IOException {
-        return worker(topics, modelDir, extra, new ClassifierStage(topics.get("classifications"), topics.get("defective")));
-    }
-
-    private static InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker(Map<String, String> topics, Path modelDir, Map<String, String> extra,
-            ClassifierStage stage) throws IOException {
-        Map<String, String> settings = new HashMap<>(extra);
-        settings.put("COILSIGHT_TOPIC_IMAGES", topics.get("images"));
-        settings.put("COILSIGHT_TOPIC_DLQ", topics.get("dlq"));
-        settings.put("COILSIGHT_MODEL_DIR", modelDir.toString());
-        WorkerConfig config = WorkerConfig.fromEnv(WorkerFixture.env(settings), ClassifierService.DEFAULTS);
-        InferenceWorker<dev.coilsight.schemas.ImageCaptured> worker = new InferenceWorker<>(config, stage);
-        worker.start();
-        return worker;
-    }
-
     private static Map<String, String> topics() {
         return WorkerFixture.topics(3, "images", "classifications", "defective", "audit", "dlq");
     }
 
     @Test
     void idleConnectionsAndATricklingRequestCannotBlindTheOpsPort() throws Exception {
-        try (InferenceWorker<?> worker = worker(topics(), model, WorkerFixture.SHORT_HTTP_TIMEOUTS)) {
+        try (InferenceWorker<?> worker = ClassifierWorkers.start(topics(), model, WorkerFixture.SHORT_HTTP_TIMEOUTS)) {
             WorkerFixture.assertOpsPortStaysUp(worker.httpPort());
         }
     }
@@ -123,7 +104,7 @@ class ClassifierWorkerIT {
         assertThat(expectedDefective).hasSizeBetween(1, images.size() - 1);
         ClassifierStage auditingAll = new ClassifierStage(topics.get("classifications"), topics.get("defective"))
                 .withAudit(new AuditSample(topics.get("audit"), 1.0));
-        try (InferenceWorker<?> worker = worker(topics, model, Map.of("COILSIGHT_WORKER_THREADS", "2", "COILSIGHT_MAX_BATCH_SIZE", "4"), auditingAll);
+        try (InferenceWorker<?> worker = ClassifierWorkers.start(topics, model, Map.of("COILSIGHT_WORKER_THREADS", "2", "COILSIGHT_MAX_BATCH_SIZE", "4"), auditingAll);
              KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
             WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 3));
 
@@ -205,7 +186,7 @@ class ClassifierWorkerIT {
         expectedReasons.add("MODEL_INPUT");
         records.add(good(in, 3));
 
-        try (InferenceWorker<?> worker = worker(topics, model, Map.of("COILSIGHT_MAX_BATCH_SIZE", "4"));
+        try (InferenceWorker<?> worker = ClassifierWorkers.start(topics, model, Map.of("COILSIGHT_MAX_BATCH_SIZE", "4"));
              KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
             List<Long> offsets = new ArrayList<>();
             for (ProducerRecord<byte[], byte[]> r : records) {
@@ -291,7 +272,7 @@ class ClassifierWorkerIT {
         Set<String> tooLarge = defectiveImagesBySize().stream().filter(p -> p.toFile().length() > split)
                 .map(WorkerFixture::imageId).collect(Collectors.toSet());
         assertThat(tooLarge).isNotEmpty().hasSizeLessThan(defectiveImagesBySize().size());
-        try (InferenceWorker<?> worker = worker(topics, model, settings);
+        try (InferenceWorker<?> worker = ClassifierWorkers.start(topics, model, settings);
              KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
             WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 3));
             int expectedResults = images.size() - tooLarge.size();
@@ -323,7 +304,7 @@ class ClassifierWorkerIT {
         Path v2 = TinyModels.classifier(dir.resolve("swap-v2"), "tiny-cls", "2", 11, -1.0); // everything defective
         Path link = dir.resolve("current-" + System.nanoTime());
         Files.createSymbolicLink(link, model);
-        try (InferenceWorker<?> worker = worker(topics, link, Map.of("COILSIGHT_WORKER_THREADS", "2"));
+        try (InferenceWorker<?> worker = ClassifierWorkers.start(topics, link, Map.of("COILSIGHT_WORKER_THREADS", "2"));
              KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
             List<Path> first = images.subList(0, 4);
             WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), first, 2));
