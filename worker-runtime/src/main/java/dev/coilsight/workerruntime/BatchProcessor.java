@@ -258,7 +258,7 @@ final class BatchProcessor<I extends SpecificRecord> {
             buffer.get(bytes);
             image = decoder.decode(bytes, mode);
         } catch (ImageRejectedException e) {
-            item.fail(DeadLetters.Reason.valueOf(e.reason().name()), e, null);
+            item.fail(DeadLetterReasons.of(e.reason()), e, null);
             return;
         } catch (RuntimeException e) {
             item.fail(DeadLetters.Reason.CORRUPT, e, null);

@@ -28,7 +28,7 @@ public final class GradeRecords {
     public static CoilGraded graded(String coilId, CoilProgress progress, CoilFacts facts, CoilGrade grade, long nowMillis) {
         List<BrokenRule> broken = new ArrayList<>();
         for (CoilGrade.RuleCheck check : grade.broken()) {
-            broken.add(new BrokenRule(check.ruleId(), GradeLevel.valueOf(check.grade().name()), check.measured(), check.limit(), check.rule()));
+            broken.add(new BrokenRule(check.ruleId(), check.grade().published(), check.measured(), check.limit(), check.rule()));
         }
         return CoilGraded.newBuilder()
                 .setCoilId(coilId)
@@ -36,7 +36,7 @@ public final class GradeRecords {
                 .setLineId(progress.lineId)
                 .setProduct(grade.product())
                 .setRulesVersion(grade.rulesVersion())
-                .setGrade(GradeLevel.valueOf(grade.grade().name()))
+                .setGrade(grade.grade().published())
                 .setDecidingRule(grade.decidingRule())
                 .setReason(grade.reason())
                 .setBrokenRules(broken)

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import dev.coilsight.ingest.publish.ImageMetadata;
 
 /**
  * One pass over a drop root: finds the files in {@code <root>/<coilId>/} that have become stable and hands them to
@@ -16,8 +17,6 @@ import java.util.stream.Stream;
  * files that resolve outside the root are refused; folders that are no coil id are warned about and left alone.
  */
 final class DropScanner {
-
-    private static final Pattern COIL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final DropRoot root;
     private final StableFiles stableFiles;
@@ -49,7 +48,7 @@ final class DropScanner {
             if (!Files.isDirectory(coilDir, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            if (!COIL_ID.matcher(coilId).matches()) {
+            if (!ImageMetadata.isValidId(coilId)) {
                 trouble.warnOnce(coilDir, "ignoring folder " + coilDir + ": not a valid coil id");
                 continue;
             }

@@ -37,9 +37,14 @@ public record ImageMetadata(String coilId, String cameraId, long sequence, Insta
         this(coilId, cameraId, sequence, capturedAt, positionMm, lineId, false);
     }
 
+    /** Whether {@code value} is an id the plant may send (coil, camera, line): what every ingest path accepts. */
+    public static boolean isValidId(String value) {
+        return value != null && ID.matcher(value).matches();
+    }
+
     /** Checks an id the plant sends (coil, camera, line) as every ingest path does. */
     public static void requireId(String field, String value) {
-        if (value == null || !ID.matcher(value).matches()) {
+        if (!isValidId(value)) {
             throw IngestRejection.badRequest("invalid_field", field + " must be 1-128 characters of letters, digits, '.', '_' or '-' "
                     + "starting with a letter or digit, got " + (value == null ? "nothing" : "'" + Env.logSafe(value) + "'"));
         }
