@@ -118,13 +118,17 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    public static CommandLine commandLine() {
+        return CommandLines.create(new BenchCommand());
+    }
+
     public static void main(String[] args) {
-        System.exit(CommandLines.create(new BenchCommand(), "bench").execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() throws Exception {
-        logging.apply("bench");
+        logging.apply();
         if (batch < 1 || threads < 1 || passes < 1 || roundCount < 1 || warmupRounds < 0 || partitions < threads || latencyLoad < 0 || latencyImages < 1
                 || overheadCount < 1 || precisionRounds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --rounds, --latency-images, "

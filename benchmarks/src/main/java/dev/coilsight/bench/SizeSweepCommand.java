@@ -50,7 +50,7 @@ public final class SizeSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        logging.apply("bench-sizes");
+        logging.apply();
         List<Path> files = BenchInputs.images(images != null ? images : BenchInputs.defaultStreamImages(), count);
         ImageDecoder decoder = new ImageDecoder();
         List<DecodedImage> decoded = new ArrayList<>();

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.testsupport.SharedData;
 import picocli.CommandLine;
 
@@ -26,7 +25,7 @@ class BenchSmokeIT {
     void everyPhaseOnFourImages() throws Exception {
         Path images = SharedData.require("severstal-stream");
         StringWriter out = new StringWriter();
-        CommandLine cli = CommandLines.create(new BenchCommand(), "bench");
+        CommandLine cli = BenchCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         int exit = cli.execute("--images", images.toString(), "--count", "4", "--batch", "2", "--latency-images", "2",
                 "--overhead-count", "5", "--warmup-rounds", "0", "--json");

@@ -30,7 +30,7 @@ class IngestBenchSmokeIT {
     void everyPhaseForOneSecond() throws Exception {
         Path images = SharedData.require("severstal-sample");
         StringWriter out = new StringWriter();
-        CommandLine cli = CommandLines.create(new BenchCommand(), "bench");
+        CommandLine cli = BenchCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         int exit = cli.execute("ingest", "--images", images.toString(), "--seconds", "1", "--warmup", "1", "--rounds", "1",
                 "--warmup-rounds", "0", "--json");
@@ -59,7 +59,7 @@ class IngestBenchSmokeIT {
     @Test
     void aMissingImageFolderIsOneLineAndExitTwo() {
         StringWriter err = new StringWriter();
-        CommandLine cli = CommandLines.create(new BenchCommand(), "bench");
+        CommandLine cli = BenchCommand.commandLine();
         cli.setErr(new PrintWriter(err));
         int exit = cli.execute("ingest", "--images", "/nonexistent/coilsight-images");
 

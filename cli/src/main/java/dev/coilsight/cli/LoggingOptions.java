@@ -2,7 +2,9 @@ package dev.coilsight.cli;
 
 import java.nio.file.Path;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code --verbose} and {@code --log-file} for the long-running commands (a picocli mixin): their log
@@ -15,6 +17,10 @@ public final class LoggingOptions {
 
     @Option(names = "--log-file", paramLabel = "FILE", description = "Where log lines go (default: the command's own, named at start).")
     Path logFile;
+
+    /** The command these options belong to: its name names the default log file. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     public boolean verbose() {
         return verbose;
@@ -31,11 +37,12 @@ public final class LoggingOptions {
 
     /**
      * Sends the log lines to {@code --log-file}, else to {@code .coilsight/logs/<command>.log}, and says
-     * where on stderr.
+     * where on stderr; a subcommand's {@code <command>} is joined to its parent's ({@code bench-ingest}).
      */
-    public Path apply(String command) {
-        Path file = apply(defaultFile(command));
-        System.err.println(command + ": log lines go to " + file + (verbose ? "" : " (--verbose shows them here)"));
+    public Path apply() {
+        String name = command.qualifiedName("-");
+        Path file = apply(defaultFile(name));
+        System.err.println(name + ": log lines go to " + file + (verbose ? "" : " (--verbose shows them here)"));
         return file;
     }
 

@@ -72,7 +72,7 @@ public final class HttpServersBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        logging.apply("bench-http-servers");
+        logging.apply();
         if (seconds < 1 || warmup < 0 || rounds < 1 || clients < 1 || maxRequests < 1 || sizes.stream().anyMatch(s -> s < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds, --rounds, --clients, --max-requests and every --sizes "
                     + "value must be >= 1, --warmup >= 0");

@@ -98,7 +98,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        logging.apply("bench-ingest");
+        logging.apply();
         if (seconds < 1 || warmup < 0 || rounds < 1 || warmupRounds < 0 || clients < 1 || httpThreads < 1 || window < 1 || partitions < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds, --rounds, --clients, --http-threads, --window and "
                     + "--partitions must be >= 1, --warmup and --warmup-rounds >= 0");

@@ -55,16 +55,16 @@ public final class ExportLabelsCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        return CommandLines.create(new ExportLabelsCommand(), "export-labels");
+        return CommandLines.create(new ExportLabelsCommand());
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() {
-        logging.apply("export-labels");
+        logging.apply();
         Optional<Instant> from = Optional.ofNullable(since).map(ExportLabelsCommand::instant);
         Map<String, Object> settings = cluster.consumerSettings();
         LabelExport export = new LabelExport(out, from, Optional.ofNullable(line));

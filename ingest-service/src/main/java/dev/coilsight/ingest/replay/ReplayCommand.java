@@ -84,7 +84,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        logging.apply("replay");
+        logging.apply();
         List<Path> images = ReplaySource.images(dataset);
         String prefix = coilPrefix != null ? coilPrefix
                 : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.cli.CommandLines;
+import dev.coilsight.cli.JsonOrText;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.trainer.predict.PrecisionOption;
 import dev.coilsight.core.dataset.Datasets;
@@ -75,17 +76,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     private Precision ranIn = Precision.FP32;
 
     public static CommandLine commandLine() {
-        return CommandLines.create(new EvaluateCommand(), "evaluate");
+        return CommandLines.create(new EvaluateCommand());
     }
 
     public static void main(String[] args) {
-        System.setProperty("java.awt.headless", "true");
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() throws Exception {
-        logging.apply("evaluate");
+        logging.apply();
         if (precision.get() != Precision.FP32 && (tune || recordAs != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tune and --record-as write the model's own fp32 thresholds and figures "
                     + "into its card: leave them out with --precision " + precision.get());
@@ -131,18 +131,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             metrics.put(recordAs, entry);
             card.withMetrics(metrics).write(modelDir);
         }
-        var out = spec.commandLine().getOut();
         Map<String, Object> figures = result.figures();
         if (ranIn != Precision.FP32) {
             figures = new LinkedHashMap<>(figures);
             figures.put("precision", ranIn.toString());
         }
-        if (json) {
-            out.println(new ObjectMapper().writeValueAsString(figures));
-        } else {
-            out.print(text(figures));
-        }
-        out.flush();
+        JsonOrText.print(spec.commandLine().getOut(), json, new ObjectMapper().writeValueAsString(figures), text(figures));
         return 0;
     }
 

@@ -1,11 +1,13 @@
 package dev.coilsight.trainer.evaluate;
 
-import dev.coilsight.cli.CommandLines;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CommandLines;
+import dev.coilsight.cli.JsonOrText;
+import dev.coilsight.cli.ManifestVersion;
 import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.scoring.ImageSet;
 import dev.coilsight.core.scoring.KaggleScorer;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./coilsight score}: the Kaggle Severstal metric of predicted masks against ground truth. */
-@Command(name = "score", mixinStandardHelpOptions = true, versionProvider = ScoreCommand.Version.class,
+@Command(name = "score", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         description = {
                 "Scores predicted masks against ground truth with the Kaggle Severstal metric: the mean Dice over every"
                         + " (image, class) pair of the image set, where a pair with neither truth nor prediction scores 1.",
@@ -30,9 +32,6 @@ import picocli.CommandLine.Option;
                 ""},
         sortOptions = false)
 public final class ScoreCommand implements Callable<Integer> {
-
-    /** Exit code for unusable input: missing files, bad CSVs, invalid RLE, bad options. */
-    public static final int BAD_INPUT = 2;
 
     @Option(names = "--truth", required = true, paramLabel = "CSV", description = "Ground-truth CSV (e.g. train.csv).")
     Path truth;
@@ -68,23 +67,14 @@ public final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The version from the jar manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = ScoreCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"coilsight score " + (version == null ? "(development build)" : version)};
-        }
-    }
-
     /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2, no stack trace. */
     public static CommandLine commandLine() {
-        return CommandLines.create(new ScoreCommand(), "score");
+        return CommandLines.create(new ScoreCommand());
     }
 
     /** Run through ./coilsight, whose logging config keeps log lines off stdout (config/logback-cli.xml). */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
@@ -99,9 +89,7 @@ public final class ScoreCommand implements Callable<Integer> {
         List<RleRow> predictedRows = KaggleCsv.readAll(predictions);
         ScoreReport report = new KaggleScorer(classes).score(imageSet, truthRows, predictedRows,
                 truth.toString(), predictions.toString());
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
-        out.flush();
+        JsonOrText.print(spec.commandLine().getOut(), json, report.toJson(), report.toText());
         PrintWriter err = spec.commandLine().getErr();
         imageSet.skippedFiles().forEach(skipped -> err.println("score: skipped " + skipped));
         if (json && report.unknownImages() > 0) {

@@ -6,12 +6,13 @@ import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cli.ManifestVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./coilsight explore}: the charts a data scientist draws before training. */
-@Command(name = "explore", mixinStandardHelpOptions = true, versionProvider = ExploreCommand.Version.class, sortOptions = false,
+@Command(name = "explore", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class, sortOptions = false,
         description = {"Scan a labelled dataset once and write a report (index.html + PNG charts + summary.json):",
                 "images per class and defect-free, defect classes per image, class co-occurrence, mask area (pixels and fraction),",
                 "connected components per mask, where defects lie, brightness and contrast per class, and a gallery of examples",
@@ -37,28 +38,18 @@ public final class ExploreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The version from the jar manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = ExploreCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"coilsight explore " + (version == null ? "(development build)" : version)};
-        }
-    }
-
     /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2. */
     public static CommandLine commandLine() {
-        return CommandLines.create(new ExploreCommand(), "explore");
+        return CommandLines.create(new ExploreCommand());
     }
 
     public static void main(String[] args) {
-        System.setProperty("java.awt.headless", "true");
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() throws Exception {
-        logging.apply("explore");
+        logging.apply();
         if (examples < 0) {
             throw new IllegalArgumentException("--examples must be >= 0, got " + examples);
         }

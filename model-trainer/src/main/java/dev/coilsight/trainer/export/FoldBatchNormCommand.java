@@ -64,13 +64,17 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    public static CommandLine commandLine() {
+        return CommandLines.create(new FoldBatchNormCommand());
+    }
+
     public static void main(String[] args) {
-        System.exit(CommandLines.create(new FoldBatchNormCommand(), "fold-batch-norm").execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() {
-        logging.apply("fold-batch-norm");
+        logging.apply();
         PrintWriter out = spec.commandLine().getOut();
         if (output.toAbsolutePath().normalize().equals(modelDir.toAbsolutePath().normalize())) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--output must be another folder than MODEL, which the check reads");

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
@@ -56,29 +57,28 @@ public final class PoolWindowsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    public static CommandLine commandLine() {
+        return CommandLines.create(new PoolWindowsCommand());
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PoolWindowsCommand()).execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() throws IOException {
-        logging.apply("pool-windows");
+        logging.apply();
         PrintWriter out = spec.commandLine().getOut();
         ModelCard card = ModelCard.read(modelDir);
         ModelCard.Decision decision = card.decision();
         if (card.segmentation() || decision == null || !decision.windowed() || decision.pooledInGraph()) {
-            spec.commandLine().getErr().println("pool-windows: " + modelDir + " is not a classifier deciding by windows taken one at a time");
-            return 2;
+            throw new IllegalArgumentException(modelDir + " is not a classifier deciding by windows taken one at a time");
         }
         if (output.toAbsolutePath().normalize().equals(modelDir.toAbsolutePath().normalize())) {
-            spec.commandLine().getErr().println("pool-windows: --output must be another folder than MODEL, which the comparison reads");
-            return 2;
+            throw new IllegalArgumentException("--output must be another folder than MODEL, which the comparison reads");
         }
-        Architecture arch = Architecture.recorded(card).orElse(null);
-        if (arch == null) {
-            spec.commandLine().getErr().println("pool-windows: " + modelDir + "'s card records no architecture (only Coilsight's own models can be re-exported)");
-            return 2;
-        }
+        Architecture arch = Architecture.recorded(card).orElseThrow(() -> new IllegalArgumentException(
+                modelDir + "'s card records no architecture (only Coilsight's own models can be re-exported)"));
         ModelCard pooled = card.withDecision(new ModelCard.Decision(decision.threshold(), decision.windowHeight(), decision.windowWidth(), true));
         pooled = new ModelCard(pooled.name(), version != null ? version : card.version() + "-pooled", pooled.task(), pooled.signature(),
                 pooled.input(), pooled.outputName(), pooled.classes(), pooled.decision(), pooled.architecture(), pooled.training(), pooled.metrics());

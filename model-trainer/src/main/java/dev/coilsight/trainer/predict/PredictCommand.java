@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
-import dev.coilsight.trainer.predict.PrecisionOption;
 import dev.coilsight.core.scoring.ImageSet;
 import dev.coilsight.core.model.LoadedModel;
 import dev.coilsight.core.model.ModelCard;
@@ -76,16 +75,16 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     public static CommandLine commandLine() {
-        return CommandLines.create(new PredictCommand(), "predict");
+        return CommandLines.create(new PredictCommand());
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() throws IOException {
-        logging.apply("predict");
+        logging.apply();
         if (batch < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
         }

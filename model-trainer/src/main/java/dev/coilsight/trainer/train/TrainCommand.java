@@ -154,17 +154,16 @@ public final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        return CommandLines.create(new TrainCommand(), "train");
+        return CommandLines.create(new TrainCommand());
     }
 
     public static void main(String[] args) {
-        System.setProperty("java.awt.headless", "true");
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
     public Integer call() throws java.io.IOException {
-        logging.apply("train");
+        logging.apply();
         if (deterministic && !"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
             throw new IllegalArgumentException("--deterministic needs the environment variable TF_ENABLE_ONEDNN_OPTS=0 before the JVM starts "
                     + "(./coilsight sets it); oneDNN kernels are not bit-reproducible");

@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.model.InputSpec;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
@@ -96,7 +95,7 @@ class FoldBatchNormCommandTest {
     }
 
     private int run(String... args) {
-        CommandLine command = CommandLines.create(new FoldBatchNormCommand(), "fold-batch-norm");
+        CommandLine command = FoldBatchNormCommand.commandLine();
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
         String[] withLog = java.util.Arrays.copyOf(args, args.length + 2);

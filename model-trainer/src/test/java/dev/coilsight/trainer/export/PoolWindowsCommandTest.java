@@ -18,7 +18,6 @@ import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.train.Loss;
 import dev.coilsight.trainer.train.TrainingGraph;
-import picocli.CommandLine;
 
 class PoolWindowsCommandTest {
 
@@ -46,7 +45,7 @@ class PoolWindowsCommandTest {
         ModelExporter.export(arch, weights, card, windowed);
         Path pooled = dir.resolve("pooled");
 
-        int exit = new CommandLine(new PoolWindowsCommand()).execute(windowed.toString(), "--output", pooled.toString(),
+        int exit = PoolWindowsCommand.commandLine().execute(windowed.toString(), "--output", pooled.toString(),
                 "--compare-on", folder.toString(), "--log-file", dir.resolve("log.txt").toString());
 
         assertThat(exit).isZero();
@@ -61,7 +60,7 @@ class PoolWindowsCommandTest {
         assertThat(((Number) agreement.get("pooledOverWindowsFlop")).doubleValue()).isBetween(0.5, 0.55);
         assertThat(((Number) agreement.get("decisionAgreement")).doubleValue()).isBetween(0.0, 1.0);
 
-        assertThat(new CommandLine(new PoolWindowsCommand()).execute(pooled.toString(), "--output", dir.resolve("again").toString(),
+        assertThat(PoolWindowsCommand.commandLine().execute(pooled.toString(), "--output", dir.resolve("again").toString(),
                 "--log-file", dir.resolve("log.txt").toString())).as("a pooled model pools no further").isEqualTo(2);
     }
 }
