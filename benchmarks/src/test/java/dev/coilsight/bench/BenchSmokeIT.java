@@ -2,8 +2,6 @@ package dev.coilsight.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -11,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
-import picocli.CommandLine;
 
 /**
  * {@code ./coilsight bench --json} end to end on 4 real stream images: real broker and registry, both
@@ -24,13 +22,10 @@ class BenchSmokeIT {
     @Test
     void everyPhaseOnFourImages() throws Exception {
         Path images = SharedData.require("severstal-stream");
-        StringWriter out = new StringWriter();
-        CommandLine cli = BenchCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        int exit = cli.execute("--images", images.toString(), "--count", "4", "--batch", "2", "--latency-images", "2",
-                "--overhead-count", "5", "--warmup-rounds", "0", "--json");
-        assertThat(exit).isZero();
-        JsonNode json = new ObjectMapper().readTree(out.toString());
+        CommandRun run = CommandRun.of(BenchCommand.commandLine(), "--images", images.toString(), "--count", "4", "--batch", "2",
+                "--latency-images", "2", "--overhead-count", "5", "--warmup-rounds", "0", "--json");
+        assertThat(run.exitCode()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
         for (String key : new String[] {"bareImagesPerSec", "batch1ImagesPerSec", "pipelineImagesPerSec", "pipelineOverBare",
                 "batchedOverBatch1", "latencyP50Ms", "latencyP95Ms", "latencyP99Ms", "overheadP50Ms"}) {
             assertThat(json.get(key).asDouble()).as(key).isPositive();

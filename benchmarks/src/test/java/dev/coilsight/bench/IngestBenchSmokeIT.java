@@ -2,8 +2,6 @@ package dev.coilsight.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -13,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.cli.CommandLines;
+import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
-import picocli.CommandLine;
 
 /**
  * {@code ./coilsight bench ingest --json} in this JVM on the 16 Severstal sample images, every phase for
@@ -29,14 +27,11 @@ class IngestBenchSmokeIT {
     @Test
     void everyPhaseForOneSecond() throws Exception {
         Path images = SharedData.require("severstal-sample");
-        StringWriter out = new StringWriter();
-        CommandLine cli = BenchCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        int exit = cli.execute("ingest", "--images", images.toString(), "--seconds", "1", "--warmup", "1", "--rounds", "1",
-                "--warmup-rounds", "0", "--json");
+        CommandRun run = CommandRun.of(BenchCommand.commandLine(), "ingest", "--images", images.toString(), "--seconds", "1", "--warmup", "1",
+                "--rounds", "1", "--warmup-rounds", "0", "--json");
 
-        assertThat(exit).isZero();
-        JsonNode json = JSON.readTree(out.toString()); // exactly one JSON object: trailing output fails
+        assertThat(run.exitCode()).isZero();
+        JsonNode json = JSON.readTree(run.out()); // exactly one JSON object: trailing output fails
         for (String key : new String[] {"httpOverRaw", "httpImagesPerSec", "httpMBPerSec", "rawImagesPerSec", "rawMBPerSec",
                 "httpLatencyP50Ms", "httpLatencyP95Ms", "publisherImagesPerSec", "httpNullImagesPerSec", "imageBytesMean"}) {
             assertThat(json.path(key).asDouble()).as(key).isPositive();
@@ -58,12 +53,9 @@ class IngestBenchSmokeIT {
 
     @Test
     void aMissingImageFolderIsOneLineAndExitTwo() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = BenchCommand.commandLine();
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute("ingest", "--images", "/nonexistent/coilsight-images");
+        CommandRun run = CommandRun.of(BenchCommand.commandLine(), "ingest", "--images", "/nonexistent/coilsight-images");
 
-        assertThat(exit).isEqualTo(CommandLines.BAD_INPUT);
-        assertThat(err.toString().strip()).doesNotContain("\n").contains("/nonexistent/coilsight-images").contains("does not exist");
+        assertThat(run.exitCode()).isEqualTo(CommandLines.BAD_INPUT);
+        assertThat(run.err().strip()).doesNotContain("\n").contains("/nonexistent/coilsight-images").contains("does not exist");
     }
 }

@@ -3,6 +3,7 @@ package dev.coilsight.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.evaluate.EvaluateCommand;
 import dev.coilsight.trainer.train.TrainCommand;
@@ -27,10 +29,8 @@ class CommandsTest {
     @BeforeAll
     static void trainTinySegmenter() {
         model = dir.resolve("model");
-        CommandRun run = CommandRun.of(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
-                "--width", "4", "--depth", "2", "--crop", "256x256", "--batch", "2", "--epochs", "1", "--max-batches-per-epoch", "2",
-                "--val-fraction", "0.25", "--threads", "1", "--run-dir", dir.resolve("run").toString(), "--output", model.toString(),
-                "--name", "cli-tiny", "--model-version", "3");
+        CommandRun run = trainTiny("--max-batches-per-epoch", "2", "--val-fraction", "0.25", "--run-dir", dir.resolve("run").toString(),
+                "--output", model.toString(), "--name", "cli-tiny", "--model-version", "3");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("best epoch 1 of 1").contains("model: ");
     }
@@ -76,9 +76,8 @@ class CommandsTest {
     void crossValidationScoresEveryFoldOnImagesItNeverSawAndShipsFoldZerosModelWithTheFigures() throws Exception {
         Path run = dir.resolve("cv-run");
         Path cvModel = dir.resolve("cv-model");
-        CommandRun cv = CommandRun.of(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
-                "--width", "4", "--depth", "2", "--crop", "256x256", "--batch", "2", "--epochs", "1", "--max-batches-per-epoch", "1",
-                "--folds", "2", "--cross-validate", "--threads", "1", "--run-dir", run.toString(), "--output", cvModel.toString());
+        CommandRun cv = trainTiny("--max-batches-per-epoch", "1", "--folds", "2", "--cross-validate", "--run-dir", run.toString(),
+                "--output", cvModel.toString());
         assertThat(cv.exitCode()).as(cv.err()).isZero();
         assertThat(cv.out()).contains("cross-validation over 2 folds: meanDice").contains("model (fold 0): ");
 
@@ -112,5 +111,13 @@ class CommandsTest {
                 "--crop", "100x100", "--run-dir", dir.resolve("y").toString());
         assertThat(badCrop.exitCode()).isEqualTo(2);
         assertThat(badCrop.err()).contains("multiple of 16");
+    }
+
+    /** A segmenter small enough for a test trained for one epoch on the Severstal sample, with {@code more} options. */
+    private static CommandRun trainTiny(String... more) {
+        List<String> args = new ArrayList<>(List.of("segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
+                "--width", "4", "--depth", "2", "--crop", "256x256", "--batch", "2", "--epochs", "1", "--threads", "1"));
+        args.addAll(List.of(more));
+        return CommandRun.of(TrainCommand.commandLine(), args.toArray(String[]::new));
     }
 }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,33 +23,31 @@ import dev.coilsight.core.scoring.ScoreReport;
 import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.core.rle.Runs;
+import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
-import picocli.CommandLine;
 
 class ScoreCommandTest {
 
     private static final KaggleScorer SCORER = new KaggleScorer(4);
 
-    /** Runs the CLI the way main does; returns exit code, stdout and stderr. */
-    private record Run(int exit, String out, String err) {
+    private static CommandRun cli(String... args) {
+        return CommandRun.of(ScoreCommand.commandLine(), args);
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = ScoreCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    /** Scores {@code predictions} against the Severstal sample's train.csv on its train_images/, with {@code more} options. */
+    private static CommandRun scoreOnSample(Path predictions, String... more) {
+        Path sample = SharedData.require("severstal-sample");
+        List<String> args = new ArrayList<>(List.of("--truth", sample.resolve("train.csv").toString(), "--predictions", predictions.toString(),
+                "--images", sample.resolve("train_images").toString()));
+        args.addAll(List.of(more));
+        return cli(args.toArray(String[]::new));
     }
 
     @Test
     void truthAgainstItselfScoresExactlyOneThroughTheCommand() throws Exception {
         Path sample = SharedData.require("severstal-sample");
-        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
-                "--images", sample.resolve("train_images").toString(), "--json");
-        assertThat(run.exit()).as(run.err()).isZero();
+        CommandRun run = scoreOnSample(sample.resolve("train.csv"), "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("meanDice").asDouble()).isEqualTo(1.0);
         assertThat(json.get("pairs").asLong()).isEqualTo(64);
@@ -61,9 +58,8 @@ class ScoreCommandTest {
         assertThat(json.get("perClassIoU").get("1").asDouble()).isEqualTo(1.0);
         assertThat(run.err()).isEmpty();
 
-        Run text = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
-                "--images", sample.resolve("train_images").toString());
-        assertThat(text.exit()).isZero();
+        CommandRun text = scoreOnSample(sample.resolve("train.csv"));
+        assertThat(text.exitCode()).isZero();
         assertThat(text.out()).startsWith("mean Dice 1.00000 over 64 (image, class) pairs (16 images x 4 classes; empty/empty = 1)")
                 .contains("pairs: 14 with truth, 14 predicted, 14 both, 0 false positive, 0 false negative, 50 both empty");
     }
@@ -84,9 +80,8 @@ class ScoreCommandTest {
         // Per class: images without that class / 16 (class 1 on 4 images, 2 on 2, 3 on 7, 4 on 1).
         assertThat(report.perClassDice()).isEqualTo(Map.of(1, 12 / 16.0, 2, 14 / 16.0, 3, 9 / 16.0, 4, 15 / 16.0));
 
-        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", empty.toString(),
-                "--images", sample.resolve("train_images").toString(), "--json");
-        assertThat(run.exit()).as(run.err()).isZero();
+        CommandRun run = scoreOnSample(empty, "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("meanDice").asDouble()).isEqualTo(0.78125);
         assertThat(json.get("pairs").asLong()).isEqualTo(64);
@@ -97,14 +92,12 @@ class ScoreCommandTest {
 
     @Test
     void invalidPredictionIsNamedWithFileLineAndPair(@TempDir Path dir) throws Exception {
-        Path sample = SharedData.require("severstal-sample");
         Path bad = dir.resolve("pred.csv");
         Files.writeString(bad, "ImageId,ClassId,EncodedPixels\n0030401a5.jpg,1,10 5 12 3\n");
 
-        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", bad.toString(),
-                "--images", sample.resolve("train_images").toString());
+        CommandRun run = scoreOnSample(bad);
 
-        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).isEqualTo("score: " + bad + ": line 2 (image 0030401a5.jpg, class 1, 256x1600): "
                 + "pair 2 (start 12, length 3): overlaps pair 1 (start 10, length 5, ends at 14)");
         assertThat(run.err()).doesNotContain("Exception");
@@ -118,26 +111,26 @@ class ScoreCommandTest {
             Files.write(list, files.map(p -> p.getFileName().toString()).sorted().toList());
         }
 
-        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
+        CommandRun run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
                 "--image-list", list.toString());
 
-        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("mean Dice 1.00000 over 64 (image, class) pairs");
     }
 
     @Test
     void missingInputsAreClearErrors(@TempDir Path dir) {
-        Run noImages = cli("--truth", "t.csv", "--predictions", "p.csv");
-        assertThat(noImages.exit()).isEqualTo(2);
+        CommandRun noImages = cli("--truth", "t.csv", "--predictions", "p.csv");
+        assertThat(noImages.exitCode()).isEqualTo(2);
         assertThat(noImages.err()).contains("--images").contains("--image-list");
         assertThat(noImages.err().strip().lines()).as("one line, no usage dump").hasSize(1);
 
-        Run both = cli("--truth", "t.csv", "--predictions", "p.csv", "--images", "d", "--image-list", "l");
-        assertThat(both.exit()).isEqualTo(2);
+        CommandRun both = cli("--truth", "t.csv", "--predictions", "p.csv", "--images", "d", "--image-list", "l");
+        assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("mutually exclusive");
 
-        Run missingFolder = cli("--truth", "t.csv", "--predictions", "p.csv", "--images", dir.resolve("nope").toString());
-        assertThat(missingFolder.exit()).isEqualTo(2);
+        CommandRun missingFolder = cli("--truth", "t.csv", "--predictions", "p.csv", "--images", dir.resolve("nope").toString());
+        assertThat(missingFolder.exitCode()).isEqualTo(2);
         assertThat(missingFolder.err()).contains("image folder").contains("does not exist");
     }
 
@@ -145,35 +138,31 @@ class ScoreCommandTest {
     void missingCsvsAndBadClassesAreOneLineErrors(@TempDir Path dir) throws Exception {
         Path sample = SharedData.require("severstal-sample");
         Path missing = dir.resolve("missing.csv");
-        Run noTruth = cli("--truth", missing.toString(), "--predictions", sample.resolve("train.csv").toString(),
+        CommandRun noTruth = cli("--truth", missing.toString(), "--predictions", sample.resolve("train.csv").toString(),
                 "--images", sample.resolve("train_images").toString());
-        assertThat(noTruth.exit()).isEqualTo(2);
+        assertThat(noTruth.exitCode()).isEqualTo(2);
         assertThat(noTruth.err().strip()).isEqualTo("score: " + missing + ": no such file");
 
         Path classFive = Files.writeString(dir.resolve("five.csv"), "ImageId,ClassId,EncodedPixels\n0030401a5.jpg,5,1 2\n");
-        Run badClass = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", classFive.toString(),
-                "--images", sample.resolve("train_images").toString());
-        assertThat(badClass.exit()).isEqualTo(2);
+        CommandRun badClass = scoreOnSample(classFive);
+        assertThat(badClass.exitCode()).isEqualTo(2);
         assertThat(badClass.err().strip()).isEqualTo("score: " + classFive + ": line 2: class 5 is outside 1..4");
 
         Path twice = Files.writeString(dir.resolve("twice.csv"),
                 "ImageId,ClassId,EncodedPixels\n0030401a5.jpg,1,1 2\n0030401a5.jpg,1,9 2\n");
-        Run duplicate = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", twice.toString(),
-                "--images", sample.resolve("train_images").toString());
+        CommandRun duplicate = scoreOnSample(twice);
         assertThat(duplicate.err().strip()).isEqualTo("score: " + twice
                 + ": line 3: second mask for image 0030401a5.jpg class 1 (first on line 2)");
     }
 
     @Test
     void unknownImagesAreReportedInTheJsonAndOnStderr(@TempDir Path dir) throws Exception {
-        Path sample = SharedData.require("severstal-sample");
         Path predictions = Files.writeString(dir.resolve("pred.csv"),
                 "ImageId,ClassId,EncodedPixels\nnot-in-the-set.jpg,1,1 2\n");
 
-        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", predictions.toString(),
-                "--images", sample.resolve("train_images").toString(), "--json");
+        CommandRun run = scoreOnSample(predictions, "--json");
 
-        assertThat(run.exit()).isZero();
+        assertThat(run.exitCode()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("unknownImages").asInt()).isEqualTo(1);
         assertThat(json.get("unknownPredictionImages").asInt()).isEqualTo(1);
@@ -192,9 +181,9 @@ class ScoreCommandTest {
 
         assertThat(set.sizes()).containsExactly(Map.entry("0030401a5.jpg", new ImageSet.Size(256, 1600)));
         assertThat(set.skippedFiles()).singleElement().asString().startsWith("README.txt: not a PNG or JPEG image");
-        Run run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
+        CommandRun run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
                 "--images", images.toString(), "--json");
-        assertThat(run.exit()).isZero();
+        assertThat(run.exitCode()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("pairs").asLong()).isEqualTo(4);
         assertThat(json.get("meanDice").asDouble()).isEqualTo(1.0);

@@ -7,8 +7,6 @@ import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
-import picocli.CommandLine;
 
 /**
  * The report's numbers against counts made here independently (plain CSV splitting, ImageIO rasters),
@@ -158,24 +156,15 @@ class DatasetExplorerTest {
 
     @Test
     void theCommandPrintsASummaryAndRefusesAnUnknownLayout(@TempDir Path dir) throws IOException {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = ExploreCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
+        CommandRun unknown = CommandRun.of(ExploreCommand.commandLine(), "--dataset", dir.toString(), "--out", dir.resolve("out").toString());
 
-        int exit = cli.execute("--dataset", dir.toString(), "--out", dir.resolve("out").toString());
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("cannot tell the layout").contains("train.csv + train_images/").contains("images/ + masks/");
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("cannot tell the layout").contains("train.csv + train_images/").contains("images/ + masks/");
-
-        StringWriter ok = new StringWriter();
-        CommandLine run = ExploreCommand.commandLine();
-        run.setOut(new PrintWriter(ok));
-        run.setErr(new PrintWriter(new StringWriter()));
-        assertThat(run.execute("--dataset", SharedData.require("severstal-sample").toString(), "--out",
-                dir.resolve("sample").toString(), "--examples", "1")).isZero();
-        assertThat(ok.toString()).contains("16 images, 16 read, 4 defect-free").contains("report:");
+        CommandRun ok = CommandRun.of(ExploreCommand.commandLine(), "--dataset", SharedData.require("severstal-sample").toString(), "--out",
+                dir.resolve("sample").toString(), "--examples", "1");
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out()).contains("16 images, 16 read, 4 defect-free").contains("report:");
     }
 
     private static void assertValidCharts(Path out, ExplorationSummary summary, int classes) throws IOException {

@@ -2,8 +2,6 @@ package dev.coilsight.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,11 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.core.model.InputSpec;
 import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.trainer.TinyModels;
 import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.net.SavedModelWeights;
-import picocli.CommandLine;
 
 /** fold-batch-norm turns a model exported with separate batch norms into a folded one and proves on real images that nothing changed. */
 class FoldBatchNormCommandTest {
@@ -26,20 +24,17 @@ class FoldBatchNormCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
     @Test
     void aModelWithSeparateBatchNormsIsReexportedFoldedWithTheSameVariablesAndCheckedOnRealImages() throws Exception {
         Architecture arch = TinyModels.segmenter();
         Map<String, float[]> weights = TinyModels.trainedLookingWeights(arch, 6);
         Path model = unfoldedModel(arch, weights);
 
-        int exit = run(model.toString(), "--output", dir.resolve("folded").toString(),
+        CommandRun run = run(model.toString(), "--output", dir.resolve("folded").toString(),
                 "--check-on", SharedData.require("neu-seg").resolve("images").toString());
 
-        assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("with its batch norms folded").contains("differ by at most");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("with its batch norms folded").contains("differ by at most");
         assertThat(ModelCard.read(dir.resolve("folded")).architecture()).containsEntry("batchNormFolded", true);
         Map<String, float[]> read = SavedModelWeights.read(dir.resolve("folded"));
         assertThat(read.keySet()).isEqualTo(weights.keySet());
@@ -55,10 +50,10 @@ class FoldBatchNormCommandTest {
         ModelExporter.export(arch, weights, card(arch), model);
         assertThat(ModelCard.read(model).architecture()).containsEntry("batchNormFolded", false);
 
-        int exit = run(model.toString(), "--output", dir.resolve("out").toString());
+        CommandRun run = run(model.toString(), "--output", dir.resolve("out").toString());
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("negative scale");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("negative scale");
         assertThat(Files.exists(dir.resolve("out"))).isFalse();
     }
 
@@ -67,11 +62,13 @@ class FoldBatchNormCommandTest {
         Architecture arch = TinyModels.segmenter();
         Path model = unfoldedModel(arch, TinyModels.trainedLookingWeights(arch, 8));
 
-        assertThat(run(model.toString(), "--output", model.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--output must be another folder than MODEL");
+        CommandRun intoItself = run(model.toString(), "--output", model.toString());
+        assertThat(intoItself.exitCode()).isEqualTo(2);
+        assertThat(intoItself.err()).contains("--output must be another folder than MODEL");
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        assertThat(run(model.toString(), "--output", dir.resolve("out").toString(), "--check-on", empty.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("holds no image");
+        CommandRun noImages = run(model.toString(), "--output", dir.resolve("out").toString(), "--check-on", empty.toString());
+        assertThat(noImages.exitCode()).isEqualTo(2);
+        assertThat(noImages.err()).contains("holds no image");
         assertThat(Files.exists(dir.resolve("out"))).isFalse();
     }
 
@@ -94,13 +91,10 @@ class FoldBatchNormCommandTest {
                 Map.of(), Map.of());
     }
 
-    private int run(String... args) {
-        CommandLine command = FoldBatchNormCommand.commandLine();
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
+    private CommandRun run(String... args) {
         String[] withLog = java.util.Arrays.copyOf(args, args.length + 2);
         withLog[args.length] = "--log-file";
         withLog[args.length + 1] = dir.resolve("log.txt").toString();
-        return command.execute(withLog);
+        return CommandRun.of(FoldBatchNormCommand.commandLine(), withLog);
     }
 }

@@ -19,8 +19,8 @@ import dev.coilsight.core.scoring.ImageSet;
 import dev.coilsight.core.scoring.KaggleScorer;
 import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
-import dev.coilsight.trainer.CommandRun;
 import dev.coilsight.trainer.evaluate.EvaluateCommand;
 
 /** {@code ./coilsight predict} with the committed Severstal models on the real Severstal sample, scored as Kaggle would. */

@@ -1,4 +1,4 @@
-package dev.coilsight.trainer;
+package dev.coilsight.testsupport;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
