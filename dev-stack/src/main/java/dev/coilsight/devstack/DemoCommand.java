@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.embedded.Ports;
@@ -114,19 +115,11 @@ public final class DemoCommand implements Callable<Integer> {
     private volatile boolean stopRequested;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new DemoCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof Ports.PortTakenException) {
-                commandLine.getErr().println("demo: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandLines.create(new DemoCommand(), Ports.PortTakenException.class);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
 import dev.coilsight.core.image.ImageLimits;
@@ -67,19 +68,11 @@ public final class ReplayCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ReplayCommand());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("replay: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandLines.create(new ReplayCommand());
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override
