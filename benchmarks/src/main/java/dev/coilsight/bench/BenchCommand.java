@@ -1,11 +1,8 @@
 package dev.coilsight.bench;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +20,7 @@ import dev.coilsight.bench.roofline.PrecisionComparison;
 import dev.coilsight.bench.roofline.Roofline;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CommandLines;
+import dev.coilsight.cli.JsonOrText;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
@@ -109,8 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the text lines.")
     boolean json;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also append the JSON object to this file (one line per run).")
-    Path out;
+    @CommandLine.Mixin
+    ReportFileOption out;
 
     @CommandLine.Mixin
     LoggingOptions logging;
@@ -138,25 +136,10 @@ public final class BenchCommand implements Callable<Integer> {
         Path segmenterDir = segmenterModel != null ? segmenterModel : BenchInputs.defaultModel("severstal-resunet");
         List<Path> files = BenchInputs.images(images != null ? images : BenchInputs.defaultStreamImages(), count);
 
-        // Libraries print to System.out (the broker's storage format); stdout carries only the report (--json is parsed).
-        var stdout = spec.commandLine().getOut();
-        PrintStream stdoutStream = System.out;
-        System.setOut(System.err);
-        BenchReport report;
-        try {
-            report = measure(classifierDir, segmenterDir, files);
-        } finally {
-            System.setOut(stdoutStream);
-        }
-        if (json) {
-            stdout.println(report.toJson());
-        } else {
-            report.toLines().forEach(stdout::println);
-        }
-        stdout.flush();
-        if (out != null) {
-            appendLine(out, report.toJson().replaceAll("\\s*\\n\\s*", " "));
-        }
+        PrintWriter stdout = spec.commandLine().getOut(); // made now, on the real stdout
+        BenchReport report = BenchOutput.offStdout(() -> measure(classifierDir, segmenterDir, files));
+        JsonOrText.print(stdout, json, report.toJson(), report.toLines());
+        out.append(report.toJson());
         return 0;
     }
 
@@ -259,10 +242,6 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException(dir + " is a " + found + " model, expected a " + task + " model");
         }
         return model;
-    }
-
-    private static void appendLine(Path file, String line) throws IOException {
-        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** One progress line on stderr (stdout carries only the report). */

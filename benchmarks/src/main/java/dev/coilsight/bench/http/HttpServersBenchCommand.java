@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.bench.Percentiles;
+import dev.coilsight.bench.TableJsonOption;
 import dev.coilsight.cli.LoggingOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,8 +58,8 @@ public final class HttpServersBenchCommand implements Callable<Integer> {
     @Option(names = "--max-requests", defaultValue = "16", description = "Worker threads / request bound of each server (default: ${DEFAULT-VALUE}).")
     int maxRequests;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @CommandLine.Mixin
+    TableJsonOption json;
 
     @CommandLine.Mixin
     LoggingOptions logging;
@@ -104,13 +105,8 @@ public final class HttpServersBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        var out = spec.commandLine().getOut();
-        if (json) {
-            out.println(new ObjectMapper().writeValueAsString(Map.of("setup", setup(), "results", summary(samples))));
-        } else {
-            table(samples).forEach(out::println);
-        }
-        out.flush();
+        json.print(spec.commandLine().getOut(), new ObjectMapper().writeValueAsString(Map.of("setup", setup(), "results", summary(samples))),
+                table(samples));
         return samples.stream().allMatch(s -> s.errors() == 0) ? 0 : 1;
     }
 

@@ -2,10 +2,9 @@ package dev.coilsight.bench.ingest;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +15,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import dev.coilsight.bench.BenchOutput;
+import dev.coilsight.bench.ReportFileOption;
+import dev.coilsight.bench.TableJsonOption;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
@@ -84,11 +86,11 @@ public final class IngestBenchCommand implements Callable<Integer> {
     @Option(names = "--registry", description = "Confluent-compatible registry URL to use instead of starting Apicurio.")
     String registry;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @CommandLine.Mixin
+    TableJsonOption json;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also append the JSON object to this file (one line per run).")
-    Path out;
+    @CommandLine.Mixin
+    ReportFileOption out;
 
     @CommandLine.Mixin
     LoggingOptions logging;
@@ -111,25 +113,10 @@ public final class IngestBenchCommand implements Callable<Integer> {
         }
         IngestImages images = IngestImages.load(imagesDir != null ? imagesDir : IngestImages.defaultFolder());
 
-        // Libraries may print to System.out; stdout carries only the results (--json is parsed).
-        var stdout = spec.commandLine().getOut();
-        PrintStream stdoutStream = System.out;
-        System.setOut(System.err);
-        IngestBenchReport report;
-        try {
-            report = measure(images, phaseList, System.err);
-        } finally {
-            System.setOut(stdoutStream);
-        }
-        if (json) {
-            stdout.println(report.toJson());
-        } else {
-            report.toTable().forEach(stdout::println);
-        }
-        stdout.flush();
-        if (out != null) {
-            Files.writeString(out, report.toJson() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        }
+        PrintWriter stdout = spec.commandLine().getOut(); // made now, on the real stdout
+        IngestBenchReport report = BenchOutput.offStdout(() -> measure(images, phaseList, System.err));
+        json.print(stdout, report.toJson(), report.toTable());
+        out.append(report.toJson());
         return report.errors() == 0 && report.topicMismatches().isEmpty() ? 0 : 1;
     }
 
