@@ -145,14 +145,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Broker and registry first, in a temporary folder: idle, they sit on the same cores during the bare phases too. */
     private BenchReport measure(Path classifierDir, Path segmenterDir, List<Path> files) throws Exception {
-        Path state = Files.createTempDirectory("coilsight-bench-");
-        try (LocalKafka kafka = LocalKafka.start(state.resolve("kafka"), 0);
+        try (ScratchFolder state = ScratchFolder.create("coilsight-bench-");
+             LocalKafka kafka = LocalKafka.start(state.resolve("kafka"), 0);
              LocalRegistry registry = LocalRegistry.start(state.resolve("registry"))) {
             return measure(kafka, registry, classifierDir, segmenterDir, files);
-        } finally {
-            try (var paths = Files.walk(state)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

@@ -1,22 +1,19 @@
 package dev.coilsight.bench.ingest;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import dev.coilsight.bench.BenchOutput;
 import dev.coilsight.bench.ReportFileOption;
+import dev.coilsight.bench.ScratchFolder;
 import dev.coilsight.bench.TableJsonOption;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.LocalKafka;
@@ -129,8 +126,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
                 phaseSeconds, Math.max(1, Math.round(phaseList.size() * (rounds + warmupRounds) * phaseSeconds / 60.0)),
                 startKafka || startRegistry ? "; starting the in-process " + (startKafka && startRegistry ? "broker and registry"
                         : startKafka ? "broker" : "registry") : "");
-        Path state = Files.createTempDirectory("coilsight-bench-ingest-");
-        try (LocalKafka kafka = startKafka ? LocalKafka.start(state.resolve("kafka"), 0) : null;
+        try (ScratchFolder state = ScratchFolder.create("coilsight-bench-ingest-");
+             LocalKafka kafka = startKafka ? LocalKafka.start(state.resolve("kafka"), 0) : null;
              LocalRegistry localRegistry = startRegistry ? LocalRegistry.start(state.resolve("registry")) : null) {
             String brokerAddress = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
             String registryUrl = localRegistry != null ? localRegistry.ccompatUrl() : registry;
@@ -138,8 +135,6 @@ public final class IngestBenchCommand implements Callable<Integer> {
                     httpClient == HttpClientKind.jdk);
             Map<String, Object> setup = setup(phaseList, kafka != null, localRegistry != null);
             return new IngestBenchReport(images, setup, runRounds(settings, phaseList, progress));
-        } finally {
-            deleteTree(state);
         }
     }
 
@@ -185,11 +180,5 @@ public final class IngestBenchCommand implements Callable<Integer> {
         setup.put("broker", ownBroker ? "in-process" : bootstrapServers);
         setup.put("registry", ownRegistry ? "in-process" : registry == null ? "none" : registry);
         return setup;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
