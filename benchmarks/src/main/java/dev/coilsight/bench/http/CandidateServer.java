@@ -20,7 +20,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.coilsight.serviceruntime.http.HttpFront;
-import dev.coilsight.serviceruntime.http.HttpSettings;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.vertx.core.Vertx;
@@ -60,16 +59,7 @@ interface CandidateServer extends AutoCloseable {
 
         @Override
         public int start(int maxRequests) {
-            front = new HttpFront("bench", new HttpSettings("127.0.0.1", 0, maxRequests, Duration.ofSeconds(10), Duration.ofSeconds(60),
-                    16_384, 1024), () -> new HttpFront.Status(true, "{}"), () -> new HttpFront.Status(true, "{}"), () -> new byte[0]);
-            front.route("/", exchange -> {
-                try (InputStream in = exchange.getRequestBody()) {
-                    in.readAllBytes();
-                }
-                exchange.sendResponseHeaders(202, ANSWER.length);
-                exchange.getResponseBody().write(ANSWER);
-            });
-            front.start();
+            front = DiscardingFront.start("bench", maxRequests, Duration.ofSeconds(60));
             return front.port();
         }
 
@@ -130,11 +120,7 @@ interface CandidateServer extends AutoCloseable {
             threads = Executors.newFixedThreadPool(maxRequests);
             server.setExecutor(threads);
             server.createContext("/", exchange -> {
-                try (InputStream in = exchange.getRequestBody()) {
-                    in.readAllBytes();
-                }
-                exchange.sendResponseHeaders(202, ANSWER.length);
-                exchange.getResponseBody().write(ANSWER);
+                DiscardingFront.accept(exchange);
                 exchange.close();
             });
             server.start();
