@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.cli.ManifestVersion;
+import dev.coilsight.trainer.data.DatasetOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
                 "Unreadable images and invalid labels are counted and listed, not fatal. Exit code 0 on success, 2 on bad input."})
 public final class ExploreCommand implements Callable<Integer> {
 
-    @Option(names = "--dataset", required = true, paramLabel = "PATH", description = "Dataset folder (layout recognised from its contents).")
-    Path dataset;
+    @CommandLine.Mixin
+    DatasetOption dataset;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the report (created if missing).")
     Path out;
@@ -53,7 +54,7 @@ public final class ExploreCommand implements Callable<Integer> {
         if (examples < 0) {
             throw new IllegalArgumentException("--examples must be >= 0, got " + examples);
         }
-        ExplorationSummary summary = new DatasetExplorer(examples, System.err).explore(dataset, Optional.ofNullable(split), out);
+        ExplorationSummary summary = new DatasetExplorer(examples, System.err).explore(dataset.folder(), Optional.ofNullable(split), out);
         spec.commandLine().getOut().print(summary.toText());
         spec.commandLine().getOut().println("report: " + out.resolve("index.html").toAbsolutePath());
         spec.commandLine().getOut().flush();

@@ -15,6 +15,7 @@ import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.data.Augmentation;
 import dev.coilsight.trainer.data.ClassMap;
 import dev.coilsight.trainer.data.DatasetLoader;
+import dev.coilsight.trainer.data.DatasetOption;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.data.Splits;
 import dev.coilsight.trainer.export.ModelExporter;
@@ -36,8 +37,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "segmenter or classifier")
     String model;
 
-    @Option(names = "--dataset", required = true, paramLabel = "PATH", description = "Dataset folder (layout recognised from its contents).")
-    Path dataset;
+    @CommandLine.Mixin
+    DatasetOption dataset;
 
     @Option(names = "--split", paramLabel = "FILE", description = "Train on the ids listed in FILE only (default: every image).")
     Path split;
@@ -173,7 +174,7 @@ public final class TrainCommand implements Callable<Integer> {
             case "classifier" -> Architecture.Kind.CLASSIFIER;
             default -> throw new IllegalArgumentException("MODEL must be 'segmenter' or 'classifier', got '" + model + "'");
         };
-        LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
+        LabeledDataset data = Datasets.open(dataset.folder(), Optional.ofNullable(split));
         ClassMap classMap = classes != null ? ClassMap.parse(classes) : ClassMap.of(data.classNames());
         Architecture.Encoder chosenEncoder = Architecture.Encoder.parse(encoder);
         int stages = depth != null ? depth : chosenEncoder == Architecture.Encoder.RESNET ? 3 : 4;
@@ -189,11 +190,11 @@ public final class TrainCommand implements Callable<Integer> {
 
         Path modelDir = output != null ? output : runDir.resolve("model");
         String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();
-        SplitPolicy splits = new SplitPolicy(dataset, validationSplit, folds, validationFraction, seed);
+        SplitPolicy splits = new SplitPolicy(dataset.folder(), validationSplit, folds, validationFraction, seed);
         CrossValidation.FoldTrainer trainer = (ids, run, dir, description) ->
                 trainOne(data, splits, classMap, arch, options, ids, run, dir, modelName, description);
         if (crossValidate) {
-            new CrossValidation(dataset, splits, runDir, trainer).run(data, kind == Architecture.Kind.SEGMENTER, modelDir, spec.commandLine().getOut());
+            new CrossValidation(dataset.folder(), splits, runDir, trainer).run(data, kind == Architecture.Kind.SEGMENTER, modelDir, spec.commandLine().getOut());
             return 0;
         }
         Trainer.Result result = trainer.train(splits.split(data, fold), runDir, modelDir, splits.describe(fold));
@@ -214,7 +215,7 @@ public final class TrainCommand implements Callable<Integer> {
         RunFiles.writeIds(run.resolve(RunFiles.VALIDATION_IDS), ids.validation());
 
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("dataset", CheckoutPaths.current().portable(dataset));
+        provenance.put("dataset", CheckoutPaths.current().portable(dataset.folder()));
         provenance.put("layout", data.layout().name().toLowerCase());
         provenance.put("validation", validationDescription);
         String command = "./coilsight train " + String.join(" ", CheckoutPaths.current().portableArgs(spec.commandLine().getParseResult().originalArgs()));
