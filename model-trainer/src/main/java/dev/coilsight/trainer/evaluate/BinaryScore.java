@@ -41,9 +41,7 @@ public final class BinaryScore {
     }
 
     public double f1() {
-        double p = precision();
-        double r = recall();
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return f1(precision(), recall());
     }
 
     /** The same figures for the "defect-free" class. */
@@ -56,13 +54,16 @@ public final class BinaryScore {
     }
 
     public double negativeF1() {
-        double p = negativePrecision();
-        double r = negativeRecall();
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return f1(negativePrecision(), negativeRecall());
     }
 
     private static double ratio(long a, long b) {
         return b == 0 ? 0 : (double) a / b;
+    }
+
+    /** The harmonic mean of precision and recall; 0 when both are. */
+    private static double f1(double precision, double recall) {
+        return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     }
 
     /** accuracy, per-class precision/recall/F1/support and the confusion matrix. */

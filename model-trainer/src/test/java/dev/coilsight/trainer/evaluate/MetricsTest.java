@@ -18,6 +18,18 @@ class MetricsTest {
         return m;
     }
 
+    /** A curve with one series: the scores of its positive images and those of its negative ones. */
+    private static PrCurve curve(String name, double[] positives, double[] negatives) {
+        PrCurve curve = new PrCurve();
+        for (double score : positives) {
+            curve.add(name, score, true);
+        }
+        for (double score : negatives) {
+            curve.add(name, score, false);
+        }
+        return curve;
+    }
+
     @Test
     void kaggleDiceAndIouOverImagesAndClasses() {
         SegmentationScore score = new SegmentationScore(List.of("a", "b"));
@@ -52,13 +64,8 @@ class MetricsTest {
 
     @Test
     void rocAucIsTheChanceAPositiveOutscoresANegativeWithTiesHalf() {
-        PrCurve curve = new PrCurve();
         // positives 0.9, 0.6, 0.4; negatives 0.6, 0.3: pairs won 2 + 1.5 (tie) + 1 + 1 + 0 ... of 6
-        curve.add("d", 0.9, true);
-        curve.add("d", 0.6, true);
-        curve.add("d", 0.4, true);
-        curve.add("d", 0.6, false);
-        curve.add("d", 0.3, false);
+        PrCurve curve = curve("d", new double[] {0.9, 0.6, 0.4}, new double[] {0.6, 0.3});
         // 0.9 beats both (2), 0.6 ties one and beats one (1.5), 0.4 beats one (1): 4.5 / 6
         assertThat(curve.rocAuc("d")).isCloseTo(0.75, within(1e-12));
         curve.add("e", 0.5, true);
@@ -67,13 +74,7 @@ class MetricsTest {
 
     @Test
     void theBestF1ThresholdLiesBetweenTheLowestScoreItCallsPositiveAndTheNextOne() {
-        PrCurve curve = new PrCurve();
-        curve.add("d", 0.95, true);
-        curve.add("d", 0.80, true);
-        curve.add("d", 0.70, false);
-        curve.add("d", 0.60, true);
-        curve.add("d", 0.20, false);
-        curve.add("d", 0.10, false);
+        PrCurve curve = curve("d", new double[] {0.95, 0.80, 0.60}, new double[] {0.70, 0.20, 0.10});
         // above 0.65: 2 TP, 0 FP, 1 FN -> 0.8; above 0.4: 3 TP, 1 FP -> 6/7 = 0.857 (best); above 0.15: 3 TP, 2 FP -> 0.75
         PrCurve.Threshold best = curve.bestF1Threshold("d").orElseThrow();
         assertThat(best.threshold()).isCloseTo(0.40, within(1e-12));
@@ -149,11 +150,7 @@ class MetricsTest {
 
     @Test
     void precisionRecallCurveFromScores() {
-        PrCurve curve = new PrCurve();
-        curve.add("x", 0.9, true);
-        curve.add("x", 0.8, false);
-        curve.add("x", 0.7, true);
-        curve.add("x", 0.1, false);
+        PrCurve curve = curve("x", new double[] {0.9, 0.7}, new double[] {0.8, 0.1});
         double[][] pts = curve.points("x");
         assertThat(pts[0]).containsExactly(0.5, 0.5, 1.0, 1.0);
         assertThat(pts[1][0]).isEqualTo(1.0);
