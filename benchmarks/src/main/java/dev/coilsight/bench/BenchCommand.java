@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import dev.coilsight.bench.http.HttpServersBenchCommand;
 import dev.coilsight.bench.ingest.IngestBenchCommand;
@@ -19,9 +18,9 @@ import dev.coilsight.trainer.net.ModelArithmetic;
 import dev.coilsight.bench.roofline.PrecisionComparison;
 import dev.coilsight.bench.roofline.Roofline;
 import dev.coilsight.bench.jmh.JmhCommand;
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.JsonOrText;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
 import dev.coilsight.core.model.LoadedModel;
@@ -46,7 +45,7 @@ import picocli.CommandLine.Option;
                 "'bench jmh' runs the JMH micro-benchmarks (RLE, image decoding, Avro, post-processing); 'bench sizes' the image-size sweep;",
                 "'bench ingest' HTTP ingest against a raw Kafka producer.",
                 "Exit code 0 when the run completed (targets met or not), 2 on bad input."})
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand extends CoilsightCommand {
 
     /** linger.ms of ingest's producer (ImagePublisher.producerSettings), the first hop of every image. */
     private static final int INGEST_LINGER_MS = 2;
@@ -110,12 +109,6 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ReportFileOption out;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public static CommandLine commandLine() {
         return CommandLines.create(new BenchCommand());
     }
@@ -125,18 +118,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        logging.apply();
+    protected int run() throws Exception {
         if (batch < 1 || threads < 1 || passes < 1 || roundCount < 1 || warmupRounds < 0 || partitions < threads || latencyLoad < 0 || latencyImages < 1
                 || overheadCount < 1 || precisionRounds < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --threads, --passes, --rounds, --latency-images, "
+            throw badOption("--batch, --threads, --passes, --rounds, --latency-images, "
                     + "--overhead-count must be >= 1, --warmup-rounds and --precision-rounds >= 0, --partitions >= --threads and --latency-load >= 0");
         }
         Path classifierDir = classifierModel != null ? classifierModel : BenchInputs.defaultModel("severstal-classifier");
         Path segmenterDir = segmenterModel != null ? segmenterModel : BenchInputs.defaultModel("severstal-resunet");
         List<Path> files = BenchInputs.images(images != null ? images : BenchInputs.defaultStreamImages(), count);
 
-        PrintWriter stdout = spec.commandLine().getOut(); // made now, on the real stdout
+        PrintWriter stdout = stdout(); // made now, on the real stdout
         BenchReport report = BenchOutput.offStdout(() -> measure(classifierDir, segmenterDir, files));
         JsonOrText.print(stdout, json, report.toJson(), report.toLines());
         out.append(report.toJson());

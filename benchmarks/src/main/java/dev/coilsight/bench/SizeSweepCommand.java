@@ -5,16 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
-import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.image.ImageDecoder;
 import dev.coilsight.core.model.ClassifierDecision;
 import dev.coilsight.core.model.LoadedModel;
 import dev.coilsight.core.model.Preprocessor;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sizes", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Bare predict cost per image of each default model as the image widens (crops of real images); a Markdown table.")
-public final class SizeSweepCommand implements Callable<Integer> {
+public final class SizeSweepCommand extends CoilsightCommand {
 
 
     @Option(names = "--widths", split = ",", defaultValue = "256,512,1024,1600", description = "Crop widths (default: ${DEFAULT-VALUE}).")
@@ -45,12 +43,8 @@ public final class SizeSweepCommand implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "DIR", description = "Images (default: ../shared/data/severstal-stream).")
     Path images;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
     @Override
-    public Integer call() throws Exception {
-        logging.apply();
+    protected int run() throws Exception {
         List<Path> files = BenchInputs.images(images != null ? images : BenchInputs.defaultStreamImages(), count);
         ImageDecoder decoder = new ImageDecoder();
         List<DecodedImage> decoded = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.bench.Percentiles;
 import dev.coilsight.bench.TableJsonOption;
-import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cli.CoilsightCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +32,7 @@ import picocli.CommandLine.Option;
         description = {"Upload throughput of embedded HTTP servers on this machine (Coilsight's Jetty front, Jetty's own",
                 "handler API, the JDK HttpServer, Undertow, Vert.x), each reading bodies of 100 KB to 8 MB whole",
                 "and answering 202: MB/s and p50 per server and size, and each as a fraction of the front."})
-public final class HttpServersBenchCommand implements Callable<Integer> {
+public final class HttpServersBenchCommand extends CoilsightCommand {
 
     @Option(names = "--servers", split = ",", defaultValue = "jetty-front,jetty-core,jdk,undertow,vertx",
             description = "Servers to measure (default: ${DEFAULT-VALUE}).")
@@ -61,28 +60,21 @@ public final class HttpServersBenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     TableJsonOption json;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     /** One server at one size in one round. */
     record Sample(String server, int bytes, int round, double megabytesPerSecond, double requestsPerSecond, double p50Ms, long errors) {
     }
 
     @Override
-    public Integer call() throws Exception {
-        logging.apply();
+    protected int run() throws Exception {
         if (seconds < 1 || warmup < 0 || rounds < 1 || clients < 1 || maxRequests < 1 || sizes.stream().anyMatch(s -> s < 1)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds, --rounds, --clients, --max-requests and every --sizes "
+            throw badOption("--seconds, --rounds, --clients, --max-requests and every --sizes "
                     + "value must be >= 1, --warmup >= 0");
         }
         for (String name : servers) {
             try {
                 CandidateServer.named(name);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw badOption(e.getMessage());
             }
         }
         System.err.printf("bench http-servers: %d servers x %d sizes x %d rounds x %d s: about %d min%n", servers.size(), sizes.size(), rounds,
@@ -105,7 +97,7 @@ public final class HttpServersBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        json.print(spec.commandLine().getOut(), new ObjectMapper().writeValueAsString(Map.of("setup", setup(), "results", summary(samples))),
+        json.print(stdout(), new ObjectMapper().writeValueAsString(Map.of("setup", setup(), "results", summary(samples))),
                 table(samples));
         return samples.stream().allMatch(s -> s.errors() == 0) ? 0 : 1;
     }

@@ -9,13 +9,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import dev.coilsight.bench.BenchOutput;
 import dev.coilsight.bench.ReportFileOption;
 import dev.coilsight.bench.ScratchFolder;
 import dev.coilsight.bench.TableJsonOption;
-import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
 import picocli.CommandLine;
@@ -35,7 +34,7 @@ import picocli.CommandLine.Option;
                 "images/s, MB/s and latency per phase, HTTP/raw per round and its median",
                 "(target >= 0.8). Progress on stderr, results on stdout. Exit code 0 when every",
                 "image was acknowledged and found in its topic, 1 otherwise, 2 on bad input."})
-public final class IngestBenchCommand implements Callable<Integer> {
+public final class IngestBenchCommand extends CoilsightCommand {
 
     @Option(names = "--images", paramLabel = "DIR", description = "Folder of JPEG/PNG images (default: ../shared/data/severstal-sample).")
     Path imagesDir;
@@ -89,28 +88,21 @@ public final class IngestBenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ReportFileOption out;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        logging.apply();
+    protected int run() throws Exception {
         if (seconds < 1 || warmup < 0 || rounds < 1 || warmupRounds < 0 || clients < 1 || httpThreads < 1 || window < 1 || partitions < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds, --rounds, --clients, --http-threads, --window and "
+            throw badOption("--seconds, --rounds, --clients, --http-threads, --window and "
                     + "--partitions must be >= 1, --warmup and --warmup-rounds >= 0");
         }
         List<Phase> phaseList;
         try {
             phaseList = Phase.parse(phases);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw badOption(e.getMessage());
         }
         IngestImages images = IngestImages.load(imagesDir != null ? imagesDir : IngestImages.defaultFolder());
 
-        PrintWriter stdout = spec.commandLine().getOut(); // made now, on the real stdout
+        PrintWriter stdout = stdout(); // made now, on the real stdout
         IngestBenchReport report = BenchOutput.offStdout(() -> measure(images, phaseList, System.err));
         json.print(stdout, report.toJson(), report.toTable());
         out.append(report.toJson());

@@ -8,10 +8,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
 import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.Topics;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
                 "./coilsight train and evaluate read DIR as it is (--dataset DIR). Reviews are kept as long as steel.reviews' "
                 + "retention (180 days in docker-compose and k8s); see docs/REVIEWS.md.",
                 "Exit code 0 when the data set was written, 2 on bad input or when the reviews could not be read."})
-public final class ExportLabelsCommand implements Callable<Integer> {
+public final class ExportLabelsCommand extends CoilsightCommand {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the data set into (must not hold one).")
     Path out;
@@ -48,12 +47,6 @@ public final class ExportLabelsCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "Give up reading after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public static CommandLine commandLine() {
         return CommandLines.create(new ExportLabelsCommand());
     }
@@ -63,8 +56,7 @@ public final class ExportLabelsCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        logging.apply();
+    protected int run() {
         Optional<Instant> from = Optional.ofNullable(since).map(ExportLabelsCommand::instant);
         Map<String, Object> settings = cluster.consumerSettings();
         LabelExport export = new LabelExport(out, from, Optional.ofNullable(line));
@@ -82,7 +74,7 @@ public final class ExportLabelsCommand implements Callable<Integer> {
             }
         }
         LabelExport.Summary summary = export.finish();
-        var printed = spec.commandLine().getOut();
+        var printed = stdout();
         printed.printf("%d reviews read; %d images written to %s (%d defect-free), %d masks in train.csv%n",
                 summary.reviewsRead(), summary.images(), out.resolve("train_images"), summary.defectFree(), summary.masks());
         printed.printf("train on it: ./coilsight train segmenter --dataset %s ...%n", out);

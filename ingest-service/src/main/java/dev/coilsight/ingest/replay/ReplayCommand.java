@@ -5,10 +5,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
 import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Option;
                 "per-coil sequence numbers and increasing positions along the strip, as a line would.",
                 "Reads a Severstal folder (train_images/), a folder with images/, or a plain folder of images.",
                 "Exit code 0 when every image was acknowledged, 1 when some were not, 2 on bad input."})
-public final class ReplayCommand implements Callable<Integer> {
+public final class ReplayCommand extends CoilsightCommand {
 
     @Option(names = "--dataset", required = true, paramLabel = "PATH", description = "Dataset folder, e.g. ../shared/data/severstal-stream.")
     Path dataset;
@@ -61,12 +60,6 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-auto-register", description = "Do not register the schema (production registries where schemas are deployed).")
     boolean noAutoRegister;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public static CommandLine commandLine() {
         return CommandLines.create(new ReplayCommand());
     }
@@ -76,8 +69,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        logging.apply();
+    protected int run() {
         List<Path> images = ReplaySource.images(dataset);
         String prefix = coilPrefix != null ? coilPrefix
                 : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";
@@ -91,7 +83,7 @@ public final class ReplayCommand implements Callable<Integer> {
             try (ProgressBar progress = new ProgressBar("replay", loop ? Long.MAX_VALUE : images.size())) {
                 result = replayer.replay(images, plan, progress);
             }
-            var out = spec.commandLine().getOut();
+            var out = stdout();
             out.printf("published %d images (%.1f MB) as %d coils in %.1f s (%.1f images/s); %d not published%n",
                     result.published(), result.bytes() / 1e6, result.coilIds().size(), result.seconds(),
                     result.imagesPerSecond(), result.rejected());

@@ -6,13 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.JsonOrText;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.trainer.predict.PrecisionOption;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Option;
                 "--tune sweeps per-class pixel thresholds and minimum component areas (segmenters) or the decision threshold with the",
                 "best F1 (classifiers) on this data and writes the choice into model.json: run it on data the model is not scored on.",
                 "Exit code 0 on success, 2 on bad input."})
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand extends CoilsightCommand {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
     Path modelDir;
@@ -66,12 +65,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PrecisionOption precision;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     /** What the model ran in: the precision asked for, or fp32 where that cannot run here. */
     private Precision ranIn = Precision.FP32;
 
@@ -84,10 +77,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        logging.apply();
+    protected int run() throws Exception {
         if (precision.get() != Precision.FP32 && (tune || recordAs != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tune and --record-as write the model's own fp32 thresholds and figures "
+            throw badOption("--tune and --record-as write the model's own fp32 thresholds and figures "
                     + "into its card: leave them out with --precision " + precision.get());
         }
         LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
@@ -99,7 +91,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         "--tune on a classifier needs defective images in the data to choose a threshold"));
                 ModelCard.Decision old = card.decision();
                 card.withDecision(old.withThreshold(chosen.threshold())).write(modelDir);
-                spec.commandLine().getErr().printf("evaluate: wrote the decision threshold %.4f (F1 %.4f on these images) into %s; "
+                stderr().printf("evaluate: wrote the decision threshold %.4f (F1 %.4f on these images) into %s; "
                         + "evaluating again with it%n", chosen.threshold(), chosen.f1(), modelDir.resolve(ModelCard.FILE));
                 result = evaluate(data);
                 return finish(result);
@@ -111,7 +103,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 tuned.add(new ModelCard.ClassSpec(c.id(), c.name(), choice.threshold(), choice.minArea()));
             }
             card.withClasses(tuned).write(modelDir);
-            spec.commandLine().getErr().println("evaluate: wrote tuned thresholds and minimum areas into " + modelDir.resolve(ModelCard.FILE)
+            stderr().println("evaluate: wrote tuned thresholds and minimum areas into " + modelDir.resolve(ModelCard.FILE)
                     + "; evaluating again with them");
             result = evaluate(data);
         }
@@ -136,7 +128,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             figures = new LinkedHashMap<>(figures);
             figures.put("precision", ranIn.toString());
         }
-        JsonOrText.print(spec.commandLine().getOut(), json, new ObjectMapper().writeValueAsString(figures), text(figures));
+        JsonOrText.print(stdout(), json, new ObjectMapper().writeValueAsString(figures), text(figures));
         return 0;
     }
 
@@ -157,7 +149,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             });
             if (html != null) {
                 Path index = html.write(result, modelDir, model.card().name() + " on " + dataset.getFileName());
-                spec.commandLine().getErr().println("report: " + index.toAbsolutePath());
+                stderr().println("report: " + index.toAbsolutePath());
             }
             return result;
         }

@@ -2,10 +2,9 @@ package dev.coilsight.trainer.explore;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.cli.ManifestVersion;
 import dev.coilsight.trainer.data.DatasetOption;
 import picocli.CommandLine;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
                 "connected components per mask, where defects lie, brightness and contrast per class, and a gallery of examples",
                 "with their ground-truth masks. Reads both layouts: train.csv + train_images/ (Severstal) and images/ + masks/.",
                 "Unreadable images and invalid labels are counted and listed, not fatal. Exit code 0 on success, 2 on bad input."})
-public final class ExploreCommand implements Callable<Integer> {
+public final class ExploreCommand extends CoilsightCommand {
 
     @CommandLine.Mixin
     DatasetOption dataset;
@@ -33,12 +32,6 @@ public final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--examples", defaultValue = "3", paramLabel = "N", description = "Gallery examples per class (default: ${DEFAULT-VALUE}).")
     int examples;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2. */
     public static CommandLine commandLine() {
         return CommandLines.create(new ExploreCommand());
@@ -49,15 +42,14 @@ public final class ExploreCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        logging.apply();
+    protected int run() throws Exception {
         if (examples < 0) {
             throw new IllegalArgumentException("--examples must be >= 0, got " + examples);
         }
         ExplorationSummary summary = new DatasetExplorer(examples, System.err).explore(dataset.folder(), Optional.ofNullable(split), out);
-        spec.commandLine().getOut().print(summary.toText());
-        spec.commandLine().getOut().println("report: " + out.resolve("index.html").toAbsolutePath());
-        spec.commandLine().getOut().flush();
+        stdout().print(summary.toText());
+        stdout().println("report: " + out.resolve("index.html").toAbsolutePath());
+        stdout().flush();
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -15,8 +14,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.image.ImageDecoder;
@@ -43,7 +42,7 @@ import picocli.CommandLine.Parameters;
                 "Models trained now are exported folded already. Both models then predict the same random batch (or the images of",
                 "--check-on) and the largest difference between their probabilities is printed; above 1e-4 the command fails.",
                 "Exit code 0 on success, 1 when the outputs differ, 2 on bad input."})
-public final class FoldBatchNormCommand implements Callable<Integer> {
+public final class FoldBatchNormCommand extends CoilsightCommand {
 
     /** Float32 rounding moves probabilities by about 1e-6; anything near this is a wrong fold. */
     static final double TOLERANCE = 1e-4;
@@ -58,12 +57,6 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
             description = "Check on the first 4 images of this folder, prepared as the workers prepare them, instead of a random batch.")
     Path checkOn;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public static CommandLine commandLine() {
         return CommandLines.create(new FoldBatchNormCommand());
     }
@@ -73,11 +66,10 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        logging.apply();
-        PrintWriter out = spec.commandLine().getOut();
+    protected int run() {
+        PrintWriter out = stdout();
         if (output.toAbsolutePath().normalize().equals(modelDir.toAbsolutePath().normalize())) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--output must be another folder than MODEL, which the check reads");
+            throw badOption("--output must be another folder than MODEL, which the check reads");
         }
         ModelCard card = ModelCard.read(modelDir);
         Architecture arch = Architecture.recorded(card).orElseThrow(() -> new IllegalArgumentException(
@@ -95,7 +87,7 @@ public final class FoldBatchNormCommand implements Callable<Integer> {
                 output, card.name(), agreement.lowest(), agreement.highest(), checkOn == null ? "a random batch" : checkOn, difference);
         out.flush();
         if (difference > TOLERANCE) {
-            spec.commandLine().getErr().printf(Locale.ROOT, "fold-batch-norm: the folded model differs by %.2g (more than %.0e): do not use %s%n",
+            stderr().printf(Locale.ROOT, "fold-batch-norm: the folded model differs by %.2g (more than %.0e): do not use %s%n",
                     difference, TOLERANCE, output);
             return 1;
         }

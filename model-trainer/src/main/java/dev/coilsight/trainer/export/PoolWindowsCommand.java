@@ -7,10 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.image.ImageDecoder;
@@ -37,7 +36,7 @@ import picocli.CommandLine.Parameters;
                 "the same weights and windows at about half the arithmetic. With --compare-on, both models classify every",
                 "image of a folder and the agreement of their decisions and probabilities is printed and written to the card.",
                 "Exit code 0 on success, 2 on bad input."})
-public final class PoolWindowsCommand implements Callable<Integer> {
+public final class PoolWindowsCommand extends CoilsightCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "The windowed classifier's directory (SavedModel + model.json).")
     Path modelDir;
@@ -51,12 +50,6 @@ public final class PoolWindowsCommand implements Callable<Integer> {
     @Option(names = "--compare-on", paramLabel = "DIR", description = "A folder of images (PNG or JPEG) both models classify.")
     Path compareOn;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public static CommandLine commandLine() {
         return CommandLines.create(new PoolWindowsCommand());
     }
@@ -66,9 +59,8 @@ public final class PoolWindowsCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
-        logging.apply();
-        PrintWriter out = spec.commandLine().getOut();
+    protected int run() throws IOException {
+        PrintWriter out = stdout();
         ModelCard card = ModelCard.read(modelDir);
         ModelCard.Decision decision = card.decision();
         if (card.segmentation() || decision == null || !decision.windowed() || decision.pooledInGraph()) {
@@ -146,7 +138,7 @@ public final class PoolWindowsCommand implements Callable<Integer> {
             }
         }
         if (compared == 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--compare-on " + compareOn + " holds no image");
+            throw badOption("--compare-on " + compareOn + " holds no image");
         }
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("images", compared);

@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.core.scoring.ImageSet;
 import dev.coilsight.core.model.LoadedModel;
 import dev.coilsight.core.model.ModelCard;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
                 "with --classifier, images the classifier passes as clean get no masks, as in the streaming line.",
                 "./coilsight score reads the output. Files that are not PNG or JPEG by content are skipped and named.",
                 "Exit code 0 when every image was predicted, 1 when some could not be read, 2 on bad input."})
-public final class PredictCommand implements Callable<Integer> {
+public final class PredictCommand extends CoilsightCommand {
 
     /** The two CSV layouts Kaggle used for Severstal. */
     enum Format { NEW, OLD }
@@ -56,12 +55,6 @@ public final class PredictCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PrecisionOption precision;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     /** Case-insensitive {@code new} / {@code old}. */
     static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
         @Override
@@ -83,16 +76,15 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
-        logging.apply();
+    protected int run() throws IOException {
         if (batch < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
+            throw badOption("--batch must be >= 1, got " + batch);
         }
         if (!Files.isDirectory(imagesDir)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--images " + imagesDir + " is not a folder");
+            throw badOption("--images " + imagesDir + " is not a folder");
         }
         ImageSet images = ImageSet.fromDirectory(imagesDir);
-        var err = spec.commandLine().getErr();
+        var err = stderr();
         images.skippedFiles().forEach(skipped -> err.println("predict: skipped " + skipped));
         List<Path> files = images.sizes().keySet().stream().map(imagesDir::resolve).toList();
 
@@ -121,7 +113,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         failed.forEach(f -> err.println("predict: could not read " + f));
         write(rows, images, card);
-        spec.commandLine().getOut().printf("predict: %d images, %d defect masks%s, written to %s (%s layout)%n", files.size() - failed.size(),
+        stdout().printf("predict: %d images, %d defect masks%s, written to %s (%s layout)%n", files.size() - failed.size(),
                 rows.size(), classifierDir == null ? "" : ", " + gated + " passed as clean by the classifier", out,
                 format == Format.NEW ? "ImageId,ClassId,EncodedPixels" : "ImageId_ClassId,EncodedPixels");
         return failed.isEmpty() ? 0 : 1;
@@ -131,7 +123,7 @@ public final class PredictCommand implements Callable<Integer> {
         try {
             return new FolderPredictor(segmenter, classifier, batch);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw badOption(e.getMessage());
         }
     }
 

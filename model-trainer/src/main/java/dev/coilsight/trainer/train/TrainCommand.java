@@ -5,10 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.cli.CommandLines;
-import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.model.ModelCard;
@@ -32,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "checkpoint, stop early, and export the best model (SavedModel + model.json) to --output.",
                 "Checkpoints, training.csv and learning-curve.png go to --run-dir; --resume continues an interrupted run.",
                 "Exit code 0 on success, 2 on bad input."})
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand extends CoilsightCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "segmenter or classifier")
     String model;
@@ -148,12 +147,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores).")
     int threads;
 
-    @CommandLine.Mixin
-    LoggingOptions logging;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public static CommandLine commandLine() {
         return CommandLines.create(new TrainCommand());
     }
@@ -163,8 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws java.io.IOException {
-        logging.apply();
+    protected int run() throws java.io.IOException {
         if (deterministic && !"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
             throw new IllegalArgumentException("--deterministic needs the environment variable TF_ENABLE_ONEDNN_OPTS=0 before the JVM starts "
                     + "(./coilsight sets it); oneDNN kernels are not bit-reproducible");
@@ -194,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
         CrossValidation.FoldTrainer trainer = (ids, run, dir, description) ->
                 trainOne(data, splits, classMap, arch, options, ids, run, dir, modelName, description);
         if (crossValidate) {
-            new CrossValidation(dataset.folder(), splits, runDir, trainer).run(data, kind == Architecture.Kind.SEGMENTER, modelDir, spec.commandLine().getOut());
+            new CrossValidation(dataset.folder(), splits, runDir, trainer).run(data, kind == Architecture.Kind.SEGMENTER, modelDir, stdout());
             return 0;
         }
         Trainer.Result result = trainer.train(splits.split(data, fold), runDir, modelDir, splits.describe(fold));
@@ -218,7 +210,7 @@ public final class TrainCommand implements Callable<Integer> {
         provenance.put("dataset", CheckoutPaths.current().portable(dataset.folder()));
         provenance.put("layout", data.layout().name().toLowerCase());
         provenance.put("validation", validationDescription);
-        String command = "./coilsight train " + String.join(" ", CheckoutPaths.current().portableArgs(spec.commandLine().getParseResult().originalArgs()));
+        String command = "./coilsight train " + String.join(" ", CheckoutPaths.current().portableArgs(spec().commandLine().getParseResult().originalArgs()));
         provenance.put("command", RunFiles.commandHistory(run, command, resume));
         if (note != null) {
             provenance.put("note", note);
@@ -233,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private void report(Trainer.Result result, Path modelDir) {
-        var out = spec.commandLine().getOut();
+        var out = stdout();
         out.printf("best epoch %d of %d: %s %.4f%s%n", result.bestEpoch(), result.epochsRun(), result.monitor(), result.bestMetric(),
                 result.stoppedEarly() ? " (stopped early)" : "");
         out.printf("training step %.3f s, %.1f images/s at %s, batch %d%n", result.secondsPerStep(), result.imagesPerSecond(), crop, batchSize);
