@@ -2,11 +2,9 @@ package dev.coilsight.bench.jmh;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.avro.Schema;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -17,8 +15,7 @@ import org.openjdk.jmh.annotations.State;
 
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageEncoding;
-import dev.coilsight.schemas.registry.CompatibilityLevel;
-import dev.coilsight.schemas.registry.CompatibilityResult;
+import dev.coilsight.schemas.registry.InMemorySchemaRegistry;
 import dev.coilsight.schemas.registry.SchemaRegistryClient;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
@@ -47,7 +44,7 @@ public class AvroBenchmark {
         event = ImageCaptured.newBuilder().setImageId("bench-image").setCoilId("bench-coil").setCameraId("bench").setSequence(1)
                 .setCapturedAt(Instant.now()).setPositionMm(400.0).setEncoding(ImageEncoding.JPEG).setWidth(1600).setHeight(256)
                 .setBytes(ByteBuffer.wrap(image)).build();
-        SchemaRegistryClient registry = new InMemoryRegistry(ImageCaptured.getClassSchema());
+        SchemaRegistryClient registry = new InMemorySchemaRegistry();
         serializer = new SpecificAvroSerializer<>(registry, new AvroSerdeConfig(true));
         deserializer = new SpecificAvroDeserializer<>(registry, ImageCaptured.class);
         serialized = serializer.serialize(TOPIC, event);
@@ -61,53 +58,5 @@ public class AvroBenchmark {
     @Benchmark
     public ImageCaptured deserialize() {
         return deserializer.deserialize(TOPIC, serialized);
-    }
-
-    /** One schema, id 1. */
-    static final class InMemoryRegistry implements SchemaRegistryClient {
-        private final Schema schema;
-
-        InMemoryRegistry(Schema schema) {
-            this.schema = schema;
-        }
-
-        @Override
-        public int register(String subject, Schema s) {
-            return 1;
-        }
-
-        @Override
-        public int idOf(String subject, Schema s) {
-            return 1;
-        }
-
-        @Override
-        public Schema schemaById(int id) {
-            return schema;
-        }
-
-        @Override
-        public CompatibilityResult testCompatibility(String subject, Schema s) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setCompatibility(String subject, CompatibilityLevel level) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<CompatibilityLevel> compatibility(String subject) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String baseUrl() {
-            return "memory:";
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

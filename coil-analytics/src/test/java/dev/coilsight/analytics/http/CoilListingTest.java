@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.quality.QualitySettings;
-import dev.coilsight.analytics.InMemorySchemaRegistry;
+import dev.coilsight.schemas.registry.InMemorySchemaRegistry;
 import dev.coilsight.analytics.TopologyDrivers;
 import dev.coilsight.analytics.query.CoilOrder;
 import dev.coilsight.analytics.query.TopCoils;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.coilsight.analytics.AnalyticsService;
-import dev.coilsight.analytics.InMemorySchemaRegistry;
+import dev.coilsight.schemas.registry.InMemorySchemaRegistry;
 import dev.coilsight.analytics.TopologyDrivers;
 import dev.coilsight.analytics.coilmap.CameraLayout;
 import dev.coilsight.analytics.grading.GradingRules;

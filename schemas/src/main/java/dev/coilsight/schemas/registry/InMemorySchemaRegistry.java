@@ -1,4 +1,4 @@
-package dev.coilsight.analytics;
+package dev.coilsight.schemas.registry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,12 +8,10 @@ import java.util.Optional;
 
 import org.apache.avro.Schema;
 
-import dev.coilsight.schemas.registry.CompatibilityLevel;
-import dev.coilsight.schemas.registry.CompatibilityResult;
-import dev.coilsight.schemas.registry.SchemaRegistryClient;
-import dev.coilsight.schemas.registry.SchemaRegistryException;
-
-/** A registry in memory for TopologyTestDriver tests of the aggregation logic (the ITs use Apicurio). */
+/**
+ * A registry in memory, for where no registry runs: TopologyTestDriver tests of the aggregation logic and the serde
+ * micro-benchmark. Every schema is compatible; ids count from 1 in the order schemas were first registered.
+ */
 public final class InMemorySchemaRegistry implements SchemaRegistryClient {
 
     private final List<Schema> schemas = new ArrayList<>();
