@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.coilsight.analytics.http.Requests.Failure;
 import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.review.ReviewDesk;
+import dev.coilsight.serviceruntime.http.BodyTimeoutException;
 
 /**
  * Every request coil-analytics answers besides the probes, in one table read top to bottom: the first route that
@@ -107,6 +108,9 @@ public final class AnalyticsRoutes implements HttpHandler {
             status = 503;
             exchange.getResponseHeaders().set("Retry-After", "1");
             HttpAnswers.error(exchange, 503, "state not queryable right now (rebalancing or starting): " + e.getMessage());
+        } catch (BodyTimeoutException e) {
+            status = 408; // the client's own slowness, answered by the HTTP front
+            throw e;
         } catch (IOException e) {
             status = 502;
             log.warn("query failed: {}", e.toString());

@@ -53,12 +53,12 @@ public final class ReviewApi {
     }
 
     /** A reviewer's review: stored here when this instance holds the coil, otherwise sent on to the one that does. */
-    int review(HttpExchange exchange, Route.Params params) {
+    int review(HttpExchange exchange, Route.Params params) throws IOException {
         return take(exchange, params, false);
     }
 
     /** A review another instance sent on, with the name of the reviewer whose token it checked. */
-    int sentOn(HttpExchange exchange, Route.Params params) {
+    int sentOn(HttpExchange exchange, Route.Params params) throws IOException {
         return take(exchange, params, true);
     }
 
@@ -67,13 +67,14 @@ public final class ReviewApi {
         throw new Requests.Failure(404, "reviews are posted to /v1/coils/{coilId}/images/{imageId}/reviews");
     }
 
-    private int take(HttpExchange exchange, Route.Params params, boolean internal) {
+    /** @throws IOException when the reviewer's body does not arrive in time (the HTTP front answers 408) */
+    private int take(HttpExchange exchange, Route.Params params, boolean internal) throws IOException {
+        String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
+        if (!contentType.toLowerCase().startsWith("application/json")) {
+            throw new Requests.Failure(415, "a review is sent as Content-Type: application/json");
+        }
+        byte[] body = readBody(exchange.getRequestBody());
         try {
-            String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
-            if (!contentType.toLowerCase().startsWith("application/json")) {
-                throw new Requests.Failure(415, "a review is sent as Content-Type: application/json");
-            }
-            byte[] body = readBody(exchange.getRequestBody());
             String coilId = params.path("coilId");
             String imageId = params.path("imageId");
             String reviewer = internal ? exchange.getRequestHeaders().getFirst(REVIEWER_HEADER) : (String) exchange.getAttribute(REVIEWER_ATTRIBUTE);

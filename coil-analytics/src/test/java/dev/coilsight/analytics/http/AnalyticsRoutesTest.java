@@ -1,9 +1,11 @@
 package dev.coilsight.analytics.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,6 +31,7 @@ import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.review.ReviewerTokens;
 import dev.coilsight.analytics.shadow.ShadowComparison;
 import dev.coilsight.serviceruntime.http.BearerTokens;
+import dev.coilsight.serviceruntime.http.BodyTimeoutException;
 
 /**
  * What the route table answers before any store is read: who may learn that a request has no route, what they are
@@ -86,6 +89,23 @@ class AnalyticsRoutesTest {
         Exchange notJson = send("POST", "/v1/coils/c1/images/i1/reviews", REVIEWER);
         assertThat(notJson.status).isEqualTo(415);
         assertThat(counted).containsExactly("review 404", "review 404", "review 415");
+    }
+
+    @Test
+    void aReviewWhoseBodyDoesNotArriveInTimeIsLeftToTheFrontsTimeoutNotBlamedOnAnotherInstance() {
+        Exchange slow = new Exchange("POST", "/v1/coils/c1/images/i1/reviews");
+        slow.getRequestHeaders().add("Authorization", "Bearer " + REVIEWER);
+        slow.getRequestHeaders().add("Content-Type", "application/json");
+        slow.setStreams(new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new BodyTimeoutException("the request body did not arrive within 30000 ms");
+            }
+        }, null);
+
+        assertThatThrownBy(() -> routes.handle(slow)).isInstanceOf(BodyTimeoutException.class);
+        assertThat(slow.status).as("nothing answered here: the HTTP front answers 408").isEqualTo(-1);
+        assertThat(counted).containsExactly("review 408");
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.io.IOException;
 /** A request body did not arrive within the request timeout ({@code COILSIGHT_HTTP_REQUEST_TIMEOUT_MS}): answer 408. */
 public final class BodyTimeoutException extends IOException {
 
-    BodyTimeoutException(String message) {
+    public BodyTimeoutException(String message) {
         super(message);
     }
 }
