@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.coilsight.cli.ManifestVersion;
 import dev.coilsight.schemas.Contracts;
 import dev.coilsight.schemas.registry.CompatibilityLevel;
 import dev.coilsight.schemas.registry.CompatibilityResult;
@@ -11,24 +12,16 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
 import dev.coilsight.schemas.registry.SchemaRegistryClient;
 import dev.coilsight.schemas.registry.SchemaRegistryException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./coilsight schemas ...}: the deploy step for a registry where producers do not auto-register. */
-@Command(name = "schemas", mixinStandardHelpOptions = true, versionProvider = SchemasCommand.Version.class,
+@Command(name = "schemas", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         description = "Manage Coilsight's Avro contracts in a schema registry (Confluent API: Confluent, Apicurio ccompat, Karapace).",
         subcommands = {SchemasCommand.Register.class, SchemasCommand.ListContracts.class})
 public final class SchemasCommand {
-
-    /** The version from the jar manifest (the build writes it). */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = SchemasCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"coilsight schemas " + (version == null ? "(development build)" : version)};
-        }
-    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SchemasCommand()).execute(args));
