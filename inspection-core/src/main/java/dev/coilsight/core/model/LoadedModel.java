@@ -130,8 +130,14 @@ public final class LoadedModel implements AutoCloseable {
         return preprocessor;
     }
 
+    /** A predictor that averages the flipped passes the card names. */
     public Session newSession() {
-        return new Session(model.newPredictor());
+        return new Session(model.newPredictor(), card.flips());
+    }
+
+    /** A predictor that averages these flipped passes instead of the card's (to compare them before a card names them). */
+    public Session newSession(TestTimeFlips flips) {
+        return new Session(model.newPredictor(), flips);
     }
 
     @Override
@@ -142,14 +148,19 @@ public final class LoadedModel implements AutoCloseable {
     /** One thread's predictor. */
     public static final class Session implements AutoCloseable {
         private final Predictor<Preprocessor.Prepared, float[]> predictor;
+        private final TestTimeFlips flips;
 
-        private Session(Predictor<Preprocessor.Prepared, float[]> predictor) {
+        private Session(Predictor<Preprocessor.Prepared, float[]> predictor, TestTimeFlips flips) {
             this.predictor = predictor;
+            this.flips = flips;
         }
 
-        /** Outputs for a batch of images of the same prepared size, in order. */
+        /** Outputs for a batch of images of the same prepared size, in order (each the mean of its flipped passes, if any). */
         public List<float[]> predict(List<Preprocessor.Prepared> batch) {
             try {
+                if (!flips.none()) {
+                    return flips.mean(batch, predictor.batchPredict(flips.passes(batch)));
+                }
                 return new ArrayList<>(predictor.batchPredict(batch));
             } catch (TranslateException e) {
                 throw new IllegalStateException("inference failed: " + e.getMessage(), e);

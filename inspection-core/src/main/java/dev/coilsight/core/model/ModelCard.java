@@ -27,12 +27,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param architecture   free-form description of the network
  * @param training       the data and configuration it was trained with, and the command
  * @param metrics        figures measured on held-out data
+ * @param testTimeFlips  flipped passes averaged into every prediction ({@code horizontal}, {@code vertical}); absent for one pass
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelCard(String name, String version, String task, String signature, InputSpec input, String outputName,
                         List<ClassSpec> classes, Decision decision, Map<String, Object> architecture, Map<String, Object> training,
-                        Map<String, Object> metrics) {
+                        Map<String, Object> metrics, List<String> testTimeFlips) {
 
     public static final String FILE = "model.json";
     public static final String SEGMENTATION = "segmentation";
@@ -61,6 +62,24 @@ public record ModelCard(String name, String version, String task, String signatu
         if (task.equals(CLASSIFICATION) && decision == null) {
             decision = Decision.wholeImage(0.5);
         }
+        try {
+            TestTimeFlips parsed = TestTimeFlips.parse(testTimeFlips);
+            testTimeFlips = parsed.none() ? null : parsed.labels();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.json: 'testTimeFlips': " + e.getMessage(), e);
+        }
+    }
+
+    /** A card predicting in one pass. */
+    public ModelCard(String name, String version, String task, String signature, InputSpec input, String outputName,
+                     List<ClassSpec> classes, Decision decision, Map<String, Object> architecture, Map<String, Object> training,
+                     Map<String, Object> metrics) {
+        this(name, version, task, signature, input, outputName, classes, decision, architecture, training, metrics, null);
+    }
+
+    /** The flipped passes every prediction averages (none when the card names none). */
+    public TestTimeFlips flips() {
+        return TestTimeFlips.parse(testTimeFlips);
     }
 
     private static void require(String value, String field) {
@@ -146,18 +165,23 @@ public record ModelCard(String name, String version, String task, String signatu
     }
 
     public ModelCard withClasses(List<ClassSpec> newClasses) {
-        return new ModelCard(name, version, task, signature, input, outputName, newClasses, decision, architecture, training, metrics);
+        return new ModelCard(name, version, task, signature, input, outputName, newClasses, decision, architecture, training, metrics, testTimeFlips);
     }
 
     public ModelCard withMetrics(Map<String, Object> newMetrics) {
-        return new ModelCard(name, version, task, signature, input, outputName, classes, decision, architecture, training, newMetrics);
+        return new ModelCard(name, version, task, signature, input, outputName, classes, decision, architecture, training, newMetrics, testTimeFlips);
     }
 
     public ModelCard withArchitecture(Map<String, Object> newArchitecture) {
-        return new ModelCard(name, version, task, signature, input, outputName, classes, decision, newArchitecture, training, metrics);
+        return new ModelCard(name, version, task, signature, input, outputName, classes, decision, newArchitecture, training, metrics, testTimeFlips);
     }
 
     public ModelCard withDecision(Decision newDecision) {
-        return new ModelCard(name, version, task, signature, input, outputName, classes, newDecision, architecture, training, metrics);
+        return new ModelCard(name, version, task, signature, input, outputName, classes, newDecision, architecture, training, metrics, testTimeFlips);
+    }
+
+    public ModelCard withFlips(TestTimeFlips newFlips) {
+        return new ModelCard(name, version, task, signature, input, outputName, classes, decision, architecture, training, metrics,
+                newFlips.none() ? null : newFlips.labels());
     }
 }

@@ -17,6 +17,7 @@ import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.model.LoadedModel;
 import dev.coilsight.core.model.Precision;
+import dev.coilsight.core.model.TestTimeFlips;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.train.CheckoutPaths;
 import picocli.CommandLine;
@@ -62,6 +63,11 @@ public final class EvaluateCommand extends CoilsightCommand {
     @Option(names = "--record-as", paramLabel = "LABEL", description = "Also store the figures in model.json under metrics.LABEL (e.g. 'val').")
     String recordAs;
 
+    @Option(names = "--test-time-flips", split = ",", paramLabel = "FLIP", description = "Average each prediction with its flipped "
+            + "passes: horizontal, vertical, or none (default: what the card says). With --tune, written into model.json, which the "
+            + "workers honour too.")
+    List<String> testTimeFlips;
+
     @CommandLine.Mixin
     PrecisionOption precision;
 
@@ -82,8 +88,19 @@ public final class EvaluateCommand extends CoilsightCommand {
             throw badOption("--tune and --record-as write the model's own fp32 thresholds and figures "
                     + "into its card: leave them out with --precision " + precision.get());
         }
+        if (testTimeFlips != null && recordAs != null && !tune) {
+            throw badOption("--record-as stores the figures of the model as its card says: with --test-time-flips, add --tune "
+                    + "to write the flips into the card");
+        }
+        TestTimeFlips flips = testTimeFlips == null ? null : TestTimeFlips.parse(testTimeFlips);
+        if (tune && flips != null) {
+            ModelCard.read(modelDir).withFlips(flips).write(modelDir);
+            stderr().println("evaluate: wrote test-time flips " + (flips.none() ? "none" : String.join(", ", flips.labels())) + " into "
+                    + modelDir.resolve(ModelCard.FILE));
+            flips = null;
+        }
         LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
-        EvaluationResult result = evaluate(data);
+        EvaluationResult result = evaluate(data, flips);
         if (tune) {
             ModelCard card = ModelCard.read(modelDir);
             if (!card.segmentation()) {
@@ -93,7 +110,7 @@ public final class EvaluateCommand extends CoilsightCommand {
                 card.withDecision(old.withThreshold(chosen.threshold())).write(modelDir);
                 stderr().printf("evaluate: wrote the decision threshold %.4f (F1 %.4f on these images) into %s; "
                         + "evaluating again with it%n", chosen.threshold(), chosen.f1(), modelDir.resolve(ModelCard.FILE));
-                result = evaluate(data);
+                result = evaluate(data, null);
                 return finish(result);
             }
             List<ModelCard.ClassSpec> tuned = new ArrayList<>();
@@ -105,7 +122,7 @@ public final class EvaluateCommand extends CoilsightCommand {
             card.withClasses(tuned).write(modelDir);
             stderr().println("evaluate: wrote tuned thresholds and minimum areas into " + modelDir.resolve(ModelCard.FILE)
                     + "; evaluating again with them");
-            result = evaluate(data);
+            result = evaluate(data, null);
         }
         return finish(result);
     }
@@ -128,14 +145,16 @@ public final class EvaluateCommand extends CoilsightCommand {
             figures = new LinkedHashMap<>(figures);
             figures.put("precision", ranIn.toString());
         }
+
         JsonOrText.print(stdout(), json, new ObjectMapper().writeValueAsString(figures), text(figures));
         return 0;
     }
 
-    private EvaluationResult evaluate(LabeledDataset data) throws java.io.IOException {
+    /** Evaluates as the card says, or with {@code flips} instead of its test-time flips when not null. */
+    private EvaluationResult evaluate(LabeledDataset data, TestTimeFlips flips) throws java.io.IOException {
         try (LoadedModel model = LoadedModel.load(modelDir, precision.get())) {
             ranIn = model.precision();
-            Evaluator evaluator = new Evaluator(model, System.err);
+            Evaluator evaluator = new Evaluator(model, flips != null ? flips : model.card().flips(), System.err);
             EvaluationReport html = report == null ? null : new EvaluationReport(report, examples);
             ThresholdSweep.Objective objective = !tune ? null : switch (tuneFor) {
                 case "dice" -> ThresholdSweep.Objective.DICE;

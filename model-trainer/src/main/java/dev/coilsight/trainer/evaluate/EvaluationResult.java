@@ -116,6 +116,9 @@ public final class EvaluationResult {
             f.put("version", card.version());
             f.put("task", card.task());
             f.put("images", images);
+            if (!card.flips().none()) {
+                f.put("testTimeFlips", card.flips().labels());
+            }
             if (segmentation != null) {
                 f.put("meanDice", segmentation.meanDice());
                 f.put("mIoU", segmentation.meanIou());

@@ -16,6 +16,7 @@ import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.mask.MaskPostProcessor;
 import dev.coilsight.core.model.ClassifierDecision;
 import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.TestTimeFlips;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.cli.ProgressBar;
@@ -41,9 +42,17 @@ public final class Evaluator {
 
     private final LoadedModel model;
     private final PrintStream progress;
+    private final TestTimeFlips flips;
 
+    /** Predicts as the card says, test-time flips included. */
     public Evaluator(LoadedModel model, PrintStream progress) {
+        this(model, model.card().flips(), progress);
+    }
+
+    /** Predicts with these test-time flips instead of the card's. */
+    public Evaluator(LoadedModel model, TestTimeFlips flips, PrintStream progress) {
         this.model = model;
+        this.flips = flips;
         this.progress = progress;
     }
 
@@ -79,9 +88,9 @@ public final class Evaluator {
         long started = System.nanoTime();
         long inferenceNanos = 0;
         Map<List<Integer>, Integer> imagesBySize = new HashMap<>();
-        EvaluationResult.Builder result = new EvaluationResult.Builder(model.card());
+        EvaluationResult.Builder result = new EvaluationResult.Builder(model.card().withFlips(flips));
         ThresholdSweep thresholdSweep = sweep != null && model.card().segmentation() ? new ThresholdSweep(classes.size()) : null;
-        try (LoadedModel.Session session = model.newSession(); ProgressBar bar = new ProgressBar("evaluating", ids.size(), progress)) {
+        try (LoadedModel.Session session = model.newSession(flips); ProgressBar bar = new ProgressBar("evaluating", ids.size(), progress)) {
             for (int start = 0; start < ids.size(); start += BATCH) {
                 List<LabeledImage> batch = new ArrayList<>();
                 for (String id : ids.subList(start, Math.min(ids.size(), start + BATCH))) {

@@ -30,12 +30,11 @@ final class AdamOptimizer {
     private AdamOptimizer() {
     }
 
-    /** One update of each variable by its gradient; gradients must be ready before any update runs. */
-    static Op minimizeStep(Ops tf, float learningRate, List<Output<TFloat32>> gradients, List<Output<TFloat32>> variables) {
+    /** One update of each variable by its gradient at {@code rate}; gradients must be ready before any update runs. */
+    static Op minimizeStep(Ops tf, Operand<TFloat32> rate, List<Output<TFloat32>> gradients, List<Output<TFloat32>> variables) {
         Ops init = tf.withInitScope();
         Variable<TFloat32> betaOnePower = tf.withName("beta1_power").variable(init.constant(BETA_ONE));
         Variable<TFloat32> betaTwoPower = tf.withName("beta2_power").variable(init.constant(BETA_TWO));
-        Operand<TFloat32> rate = tf.constant(learningRate);
         Operand<TFloat32> betaOne = tf.constant(BETA_ONE);
         Operand<TFloat32> betaTwo = tf.constant(BETA_TWO);
         Operand<TFloat32> epsilon = tf.constant(EPSILON);

@@ -41,6 +41,9 @@ final class ModelCards {
         training.put("validationImages", validationImages);
         training.put("loss", options.loss().name().toLowerCase());
         training.put("learningRate", options.learningRate());
+        if (options.schedule() != LearningRateSchedule.CONSTANT) {
+            training.put("learningRateSchedule", options.schedule().label());
+        }
         training.put("batchSize", options.batchSize());
         training.put(options.resize() ? "resize" : "crop", List.of(options.cropHeight(), options.cropWidth()));
         training.put("seed", options.seed());

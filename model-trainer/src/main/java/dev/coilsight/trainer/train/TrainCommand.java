@@ -79,6 +79,10 @@ public final class TrainCommand extends CoilsightCommand {
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     float learningRate;
 
+    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, or cosine: the rate decays from --lr to a "
+            + "hundredth of it over --epochs (set --patience to --epochs so the decay runs its course) (default ${DEFAULT-VALUE}).")
+    String lrSchedule;
+
     @Option(names = "--batch", defaultValue = "8", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -178,7 +182,7 @@ public final class TrainCommand extends CoilsightCommand {
         String chosenMonitor = monitor != null ? monitor : kind == Architecture.Kind.SEGMENTER ? "dice" : "f1";
         TrainingOptions options = new TrainingOptions(arch, Loss.parse(loss), learningRate, batchSize, Integer.parseInt(hw[0].trim()),
                 Integer.parseInt(hw[1].trim()), epochs, patience, maxBatches, seed, new Augmentation(!noFlips, brightness, contrast),
-                chosenMonitor, Optional.ofNullable(initFrom), initScope, freezeEncoder, threads, resize);
+                chosenMonitor, Optional.ofNullable(initFrom), initScope, freezeEncoder, threads, resize, LearningRateSchedule.parse(lrSchedule));
 
         Path modelDir = output != null ? output : runDir.resolve("model");
         String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();

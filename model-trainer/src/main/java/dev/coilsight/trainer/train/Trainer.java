@@ -86,10 +86,10 @@ public final class Trainer {
                 graph.assign(graph.parameters().initialValues(options.seed()));
                 options.initFrom().ifPresent(dir -> initialiseFrom(graph, dir));
             }
-            LOG.info("training {} ({} trainable variables{}), {} train / {} validation images, batch {}, crop {}x{}, loss {}, lr {}",
+            LOG.info("training {} ({} trainable variables{}), {} train / {} validation images, batch {}, crop {}x{}, loss {}, lr {} ({})",
                     arch.describe(), graph.trainableVariableCount(), options.freezeEncoder() ? ", encoder frozen" : "",
                     trainImages.size(), validationImages.size(), options.batchSize(), options.cropHeight(), options.cropWidth(),
-                    options.loss(), options.learningRate());
+                    options.loss(), options.learningRate(), options.schedule().label());
             long stepNanos = 0;
             long steps = 0;
             boolean stoppedEarly = false;
@@ -113,7 +113,8 @@ public final class Trainer {
                     for (int b = 0; b < batches; b++) {
                         TrainingGraph.Batch batch = prefetcher.next();
                         long t = System.nanoTime();
-                        float loss = graph.step(batch);
+                        float loss = graph.step(batch, options.schedule().rate(options.learningRate(),
+                                LearningRateSchedule.progress(epoch, b, batches, options.epochs())));
                         stepNanos += System.nanoTime() - t;
                         steps++;
                         if (!Float.isFinite(loss)) {
@@ -209,6 +210,7 @@ public final class Trainer {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("loss", options.loss().name().toLowerCase());
         o.put("learningRate", options.learningRate());
+        o.put("learningRateSchedule", options.schedule().label());
         o.put("batchSize", options.batchSize());
         o.put("crop", List.of(options.cropHeight(), options.cropWidth()));
         o.put("epochs", options.epochs());

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -29,6 +30,7 @@ public final class TrainingGraph extends NetworkGraph {
 
     private final Placeholder<TFloat32> input;
     private final Placeholder<TFloat32> target;
+    private final Operand<TFloat32> learningRate;
     private final Operand<TFloat32> loss;
     private final Operand<TFloat32> evalLoss;
     private final Operand<TFloat32> evalProbabilities;
@@ -72,7 +74,9 @@ public final class TrainingGraph extends NetworkGraph {
         for (Output<?> gradient : gradients) {
             ready.add(afterAllGradients.identity(floats(gradient)).asOutput());
         }
-        applyGradients = AdamOptimizer.minimizeStep(tf, learningRate, ready, Arrays.stream(variables).map(TrainingGraph::floats).toList());
+        // Fed per step by a schedule; a step without it trains at the rate the graph was built with.
+        this.learningRate = tf.withName("learning_rate").placeholderWithDefault(tf.constant(learningRate), Shape.scalar());
+        applyGradients = AdamOptimizer.minimizeStep(tf, this.learningRate, ready, Arrays.stream(variables).map(TrainingGraph::floats).toList());
 
         parameters.reuseExisting();
         Operand<TFloat32> evalLogits = Networks.logits(arch, new Layers(tf, parameters, false), input);
@@ -90,14 +94,25 @@ public final class TrainingGraph extends NetworkGraph {
         return trainableCount;
     }
 
-    /** One optimiser step on a batch; returns the batch's training loss (before the step). */
+    /** One optimiser step on a batch at the graph's learning rate; returns the batch's training loss (before the step). */
     public float step(Batch batch) {
         try (TFloat32 x = batch.inputTensor(); TFloat32 y = batch.targetTensor()) {
-            var runner = session().runner().feed(input, x).feed(target, y).fetch(loss).addTarget(applyGradients);
-            runningStatisticUpdates.forEach(runner::addTarget);
-            try (var result = runner.run()) {
-                return ((TFloat32) result.get(0)).getFloat();
-            }
+            return step(session().runner().feed(input, x).feed(target, y));
+        }
+    }
+
+    /** One optimiser step on a batch at {@code rate}; returns the batch's training loss (before the step). */
+    public float step(Batch batch, float rate) {
+        try (TFloat32 x = batch.inputTensor(); TFloat32 y = batch.targetTensor(); TFloat32 r = TFloat32.scalarOf(rate)) {
+            return step(session().runner().feed(input, x).feed(target, y).feed(learningRate, r));
+        }
+    }
+
+    private float step(Session.Runner fed) {
+        var runner = fed.fetch(loss).addTarget(applyGradients);
+        runningStatisticUpdates.forEach(runner::addTarget);
+        try (var result = runner.run()) {
+            return ((TFloat32) result.get(0)).getFloat();
         }
     }
 

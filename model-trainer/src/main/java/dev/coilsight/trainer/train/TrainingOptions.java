@@ -17,6 +17,7 @@ import dev.coilsight.trainer.net.Architecture;
  * @param freezeEncoder train only the layers outside the encoder (transfer strategy a)
  * @param resize       every image (and mask) is resized to the crop size instead of cropped, for data sets whose images
  *                     differ in size: the card's input resizes as training did, and a classifier decides on the whole image
+ * @param schedule     how the learning rate moves from {@code learningRate} over the epochs
  */
 public record TrainingOptions(
         Architecture architecture,
@@ -35,14 +36,15 @@ public record TrainingOptions(
         String initScope,
         boolean freezeEncoder,
         int threads,
-        boolean resize) {
+        boolean resize,
+        LearningRateSchedule schedule) {
 
-    /** Images cropped, not resized. */
+    /** Images cropped, not resized, at a constant learning rate. */
     public TrainingOptions(Architecture architecture, Loss loss, float learningRate, int batchSize, int cropHeight, int cropWidth, int epochs,
                            int patience, Integer maxBatchesPerEpoch, long seed, Augmentation augmentation, String monitor,
                            Optional<Path> initFrom, String initScope, boolean freezeEncoder, int threads) {
         this(architecture, loss, learningRate, batchSize, cropHeight, cropWidth, epochs, patience, maxBatchesPerEpoch, seed, augmentation,
-                monitor, initFrom, initScope, freezeEncoder, threads, false);
+                monitor, initFrom, initScope, freezeEncoder, threads, false, LearningRateSchedule.CONSTANT);
     }
 
     /** The model input: any size padded to the architecture's multiple, or resized to the crop size. */

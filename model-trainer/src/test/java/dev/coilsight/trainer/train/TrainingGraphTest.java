@@ -55,13 +55,27 @@ class TrainingGraphTest {
     @Test
     void adamsFirstStepUsesTheFirstStepsBiasCorrectionForEveryWeight() {
         // An update that read the next step's beta powers would move its weight by 0.74 of this.
+        firstStepMovesEveryWeightAsAdamSays(null, 0.01);
+    }
+
+    @Test
+    void aScheduledLearningRateFedWithTheStepReplacesTheGraphsOwn() {
+        firstStepMovesEveryWeightAsAdamSays(0.0025f, 0.0025);
+    }
+
+    /** One step from fresh weights, at {@code fed} (or the graph's 0.01 when null), moves each weight by Adam's first update at {@code rate}. */
+    private static void firstStepMovesEveryWeightAsAdamSays(Float fed, double rate) {
         Architecture arch = TinyModels.segmenter();
         try (TrainingGraph graph = new TrainingGraph(arch, Loss.BCE_DICE, 0.01f, Set.of(), 1)) {
             graph.assign(graph.parameters().initialValues(3));
             Map<String, float[]> before = graph.weights();
             CropSampler sampler = new CropSampler(IMAGES, CropSampler.Target.MASK, 64, 64, arch.classes(), new Augmentation(false, 0, 0),
                     new Preprocessor(InputSpec.padded("input", arch.channels(), arch.sizeMultiple())), 3);
-            graph.step(sampler.next(8));
+            if (fed == null) {
+                graph.step(sampler.next(8));
+            } else {
+                graph.step(sampler.next(8), fed);
+            }
             Map<String, float[]> after = graph.weights();
             double correction = Math.sqrt(1 - AdamOptimizer.BETA_TWO) / (1 - AdamOptimizer.BETA_ONE);
             int checked = 0;
@@ -69,9 +83,9 @@ class TrainingGraphTest {
                 float[] m = graph.adamMoment(p.name(), "m");
                 float[] v = graph.adamMoment(p.name(), "v");
                 for (int i = 0; i < m.length; i++) {
-                    double expected = -0.01 * correction * m[i] / (Math.sqrt(v[i]) + AdamOptimizer.EPSILON);
+                    double expected = -rate * correction * m[i] / (Math.sqrt(v[i]) + AdamOptimizer.EPSILON);
                     float moved = after.get(p.name())[i] - before.get(p.name())[i];
-                    assertThat((double) moved).as("%s[%d]", p.name(), i).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+                    assertThat((double) moved).as("%s[%d]", p.name(), i).isCloseTo(expected, org.assertj.core.data.Offset.offset(rate * 1e-3));
                     checked++;
                 }
             }

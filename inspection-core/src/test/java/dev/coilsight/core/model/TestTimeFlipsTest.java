@@ -1,0 +1,134 @@
+package dev.coilsight.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.core.model.TestTimeFlips.Flip;
+
+/** Flipped passes are flipped back before they are averaged, in the card and in a real model's session. */
+class TestTimeFlipsTest {
+
+    private static final Path NEU_SEGMENTER = Path.of("..", "models", "neu-resunet");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFlipMovesEachPixelToItsMirrorAndUndoesItself() {
+        // 2 rows x 3 columns, 2 channels: value = 10 * (row * 3 + column) + channel
+        float[] hwc = new float[12];
+        for (int i = 0; i < 6; i++) {
+            hwc[2 * i] = 10 * i;
+            hwc[2 * i + 1] = 10 * i + 1;
+        }
+        float[] horizontal = TestTimeFlips.flipped(hwc, 2, 3, 2, Flip.HORIZONTAL);
+        float[] vertical = TestTimeFlips.flipped(hwc, 2, 3, 2, Flip.VERTICAL);
+        assertThat(horizontal).containsExactly(20, 21, 10, 11, 0, 1, 50, 51, 40, 41, 30, 31);
+        assertThat(vertical).containsExactly(30, 31, 40, 41, 50, 51, 0, 1, 10, 11, 20, 21);
+        assertThat(TestTimeFlips.flipped(horizontal, 2, 3, 2, Flip.HORIZONTAL)).containsExactly(hwc);
+    }
+
+    @Test
+    void eachMapIsTheMeanOfItsPassesFlippedBackSoAPositionBiasAveragesOut() {
+        // A "model" that adds its column index: the flipped pass, flipped back, adds (width - 1 - column) instead.
+        int height = 2;
+        int width = 4;
+        UnaryOperator<Preprocessor.Prepared> addsColumn = p -> {
+            float[] out = p.values().clone();
+            for (int i = 0; i < out.length; i++) {
+                out[i] += i % width;
+            }
+            return new Preprocessor.Prepared(out, height, width, 1, height, width);
+        };
+        Preprocessor.Prepared image = image(height, width, 5);
+        TestTimeFlips flips = new TestTimeFlips(List.of(Flip.HORIZONTAL));
+
+        List<Preprocessor.Prepared> passes = flips.passes(List.of(image));
+        assertThat(passes).hasSize(2);
+        assertThat(passes.get(1).values()).containsExactly(TestTimeFlips.flipped(image.values(), height, width, 1, Flip.HORIZONTAL));
+        List<float[]> mean = flips.mean(List.of(image), passes.stream().map(p -> addsColumn.apply(p).values()).toList());
+
+        float[] expected = image.values().clone();
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] += (width - 1) / 2f;
+        }
+        assertThat(mean).hasSize(1);
+        assertThat(mean.get(0)).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
+    void aClassifiersProbabilitiesAreAveragedAsTheyAre() {
+        List<Preprocessor.Prepared> batch = List.of(image(32, 32, 1), image(32, 32, 2));
+        TestTimeFlips flips = new TestTimeFlips(List.of(Flip.HORIZONTAL, Flip.VERTICAL));
+        List<float[]> outputs = List.of(new float[] {0.9f}, new float[] {0.1f}, new float[] {0.6f}, new float[] {0.4f},
+                new float[] {0.3f}, new float[] {0.1f});
+
+        List<float[]> mean = flips.mean(batch, outputs);
+
+        assertThat(mean.get(0)[0]).isCloseTo(0.6f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(mean.get(1)[0]).isCloseTo(0.2f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThatThrownBy(() -> flips.mean(batch, outputs.subList(0, 4))).hasMessageContaining("4 outputs for 6 inputs");
+    }
+
+    @Test
+    void aCardNamesItsFlipsAndAnUnknownFlipIsNamed() throws Exception {
+        ModelCard card = new ModelCard("m", "1", "segmentation", null, InputSpec.padded("input", 1, 16), "probabilities",
+                List.of(new ModelCard.ClassSpec(1, "a", 0.5, 0)), null, Map.of(), Map.of(), Map.of());
+        assertThat(card.flips().none()).isTrue();
+        card.withFlips(TestTimeFlips.parse(List.of("horizontal", "vertical"))).write(dir);
+        assertThat(Files.readString(dir.resolve(ModelCard.FILE))).contains("\"testTimeFlips\" : [ \"horizontal\", \"vertical\" ]");
+        assertThat(ModelCard.read(dir).flips().flips()).containsExactly(Flip.HORIZONTAL, Flip.VERTICAL);
+        assertThat(ModelCard.read(dir).withFlips(TestTimeFlips.parse(List.of("none"))).testTimeFlips()).isNull();
+
+        Files.writeString(dir.resolve(ModelCard.FILE), Files.readString(dir.resolve(ModelCard.FILE)).replace("\"vertical\"", "\"diagonal\""));
+        assertThatThrownBy(() -> ModelCard.read(dir)).hasMessageContaining("'testTimeFlips': test-time flip must be horizontal or vertical, got 'diagonal'");
+        assertThatThrownBy(() -> TestTimeFlips.parse(List.of("vertical", "VERTICAL"))).hasMessageContaining("repeat");
+    }
+
+    @Test
+    void aRealSegmentersSessionWithFlipsGivesTheMeanOfItsPlainPassesFlippedBack() {
+        Preprocessor.Prepared image = image(64, 96, 9);
+        TestTimeFlips both = new TestTimeFlips(List.of(Flip.HORIZONTAL, Flip.VERTICAL));
+        try (LoadedModel model = LoadedModel.load(NEU_SEGMENTER); LoadedModel.Session plain = model.newSession(TestTimeFlips.NONE);
+             LoadedModel.Session flipped = model.newSession(both)) {
+            List<float[]> passes = new ArrayList<>();
+            for (Preprocessor.Prepared pass : both.passes(List.of(image))) {
+                passes.add(plain.predict(List.of(pass)).get(0));
+            }
+            int classes = passes.get(0).length / (64 * 96);
+            float[] expected = passes.get(0).clone();
+            float[] h = TestTimeFlips.flipped(passes.get(1), 64, 96, classes, Flip.HORIZONTAL);
+            float[] v = TestTimeFlips.flipped(passes.get(2), 64, 96, classes, Flip.VERTICAL);
+            double differs = 0;
+            for (int i = 0; i < expected.length; i++) {
+                differs = Math.max(differs, Math.abs(expected[i] - h[i]));
+                expected[i] = (expected[i] + h[i] + v[i]) / 3;
+            }
+
+            float[] actual = flipped.predict(List.of(image)).get(0);
+
+            assertThat(differs).as("the network is not mirror-symmetric, so the passes differ").isGreaterThan(1e-3);
+            assertThat(actual).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
+    private static Preprocessor.Prepared image(int height, int width, long seed) {
+        float[] values = new float[height * width];
+        Random random = new Random(seed);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat();
+        }
+        return new Preprocessor.Prepared(values, height, width, 1, height, width);
+    }
+}
