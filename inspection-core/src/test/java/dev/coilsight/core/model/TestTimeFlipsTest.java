@@ -123,6 +123,29 @@ class TestTimeFlipsTest {
         }
     }
 
+    @Test
+    void aSessionOpenedWithoutFlipsTakesThoseTheCardNamesAsTheWorkersDo() throws Exception {
+        // The workers open their sessions with newSession(): a card naming flips is all it takes.
+        Path copy = dir.resolve("flipped-neu");
+        Files.createDirectories(copy.resolve("variables"));
+        Files.copy(NEU_SEGMENTER.resolve("saved_model.pb"), copy.resolve("saved_model.pb"));
+        try (var files = Files.list(NEU_SEGMENTER.resolve("variables"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve("variables").resolve(f.getFileName()));
+            }
+        }
+        TestTimeFlips horizontal = new TestTimeFlips(List.of(Flip.HORIZONTAL));
+        ModelCard.read(NEU_SEGMENTER).withFlips(horizontal).write(copy);
+        Preprocessor.Prepared image = image(48, 64, 4);
+        try (LoadedModel original = LoadedModel.load(NEU_SEGMENTER); LoadedModel flippedCard = LoadedModel.load(copy);
+             LoadedModel.Session asTheCardSays = flippedCard.newSession(); LoadedModel.Session withFlips = original.newSession(horizontal);
+             LoadedModel.Session plain = original.newSession(TestTimeFlips.NONE)) {
+            float[] fromCard = asTheCardSays.predict(List.of(image)).get(0);
+            assertThat(fromCard).containsExactly(withFlips.predict(List.of(image)).get(0), org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(fromCard).isNotEqualTo(plain.predict(List.of(image)).get(0));
+        }
+    }
+
     private static Preprocessor.Prepared image(int height, int width, long seed) {
         float[] values = new float[height * width];
         Random random = new Random(seed);
