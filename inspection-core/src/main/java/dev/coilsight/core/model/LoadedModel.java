@@ -132,12 +132,12 @@ public final class LoadedModel implements AutoCloseable {
 
     /** A predictor that averages the flipped passes the card names. */
     public Session newSession() {
-        return new Session(model.newPredictor(), card.flips());
+        return new Session(model.newPredictor(), card.flips(), card.segmentation());
     }
 
     /** A predictor that averages these flipped passes instead of the card's (to compare them before a card names them). */
     public Session newSession(TestTimeFlips flips) {
-        return new Session(model.newPredictor(), flips);
+        return new Session(model.newPredictor(), flips, card.segmentation());
     }
 
     @Override
@@ -149,18 +149,21 @@ public final class LoadedModel implements AutoCloseable {
     public static final class Session implements AutoCloseable {
         private final Predictor<Preprocessor.Prepared, float[]> predictor;
         private final TestTimeFlips flips;
+        private final boolean maps;
 
-        private Session(Predictor<Preprocessor.Prepared, float[]> predictor, TestTimeFlips flips) {
+        private Session(Predictor<Preprocessor.Prepared, float[]> predictor, TestTimeFlips flips, boolean maps) {
             this.predictor = predictor;
             this.flips = flips;
+            this.maps = maps;
         }
 
         /** Outputs for a batch of images of the same prepared size, in order (each the mean of its flipped passes, if any). */
         public List<float[]> predict(List<Preprocessor.Prepared> batch) {
+            return flips.none() ? once(batch) : flips.predict(batch, this::once, maps);
+        }
+
+        private List<float[]> once(List<Preprocessor.Prepared> batch) {
             try {
-                if (!flips.none()) {
-                    return flips.mean(batch, predictor.batchPredict(flips.passes(batch)));
-                }
                 return new ArrayList<>(predictor.batchPredict(batch));
             } catch (TranslateException e) {
                 throw new IllegalStateException("inference failed: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.coilsight.core.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Test-time augmentation by flips: each image is also predicted flipped, the flipped outputs are flipped back and
@@ -58,47 +59,50 @@ public record TestTimeFlips(List<Flip> flips) {
         return flips.stream().map(Flip::label).toList();
     }
 
-    /** The batch to run: the images as they are, then each flip's copies in the same order. */
-    public List<Preprocessor.Prepared> passes(List<Preprocessor.Prepared> batch) {
-        List<Preprocessor.Prepared> all = new ArrayList<>(batch);
-        for (Flip flip : flips) {
-            for (Preprocessor.Prepared p : batch) {
-                all.add(new Preprocessor.Prepared(flipped(p.values(), p.height(), p.width(), p.channels(), flip), p.height(), p.width(),
-                        p.channels(), p.sourceHeight(), p.sourceWidth()));
-            }
-        }
-        return all;
-    }
-
     /**
-     * One output per image: the mean of its passes, each flipped pass flipped back first where the output is a map of
-     * the image (HWC of the prepared size; a classifier's probabilities are averaged as they are).
+     * One output per image: the mean of its passes. The passes run one after another, each a batch the size of
+     * {@code batch}, so a batch with flips needs no more memory than one without. A flipped pass's output is flipped
+     * back first where it is a map of the image ({@code maps}: a segmenter's HWC output of the prepared size); a
+     * classifier's probabilities are averaged as they are.
      */
-    public List<float[]> mean(List<Preprocessor.Prepared> batch, List<float[]> passOutputs) {
-        if (passOutputs.size() != batch.size() * (flips.size() + 1)) {
-            throw new IllegalStateException("the model gave " + passOutputs.size() + " outputs for " + batch.size() * (flips.size() + 1)
-                    + " inputs");
+    public List<float[]> predict(List<Preprocessor.Prepared> batch, Function<List<Preprocessor.Prepared>, List<float[]>> model,
+                                 boolean maps) {
+        List<float[]> sums = new ArrayList<>();
+        for (float[] output : checked(model.apply(batch), batch)) {
+            sums.add(output.clone());
         }
-        List<float[]> means = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Preprocessor.Prepared p = batch.get(i);
-            float[] sum = passOutputs.get(i).clone();
-            int pixels = p.height() * p.width();
-            boolean map = sum.length % pixels == 0 && sum.length >= pixels && pixels > 1;
-            for (int f = 0; f < flips.size(); f++) {
-                float[] out = passOutputs.get((f + 1) * batch.size() + i);
-                float[] aligned = map ? flipped(out, p.height(), p.width(), out.length / pixels, flips.get(f)) : out;
+        for (Flip flip : flips) {
+            List<float[]> outputs = checked(model.apply(flipped(batch, flip)), batch);
+            for (int i = 0; i < batch.size(); i++) {
+                Preprocessor.Prepared p = batch.get(i);
+                float[] out = outputs.get(i);
+                float[] aligned = maps ? flipped(out, p.height(), p.width(), out.length / (p.height() * p.width()), flip) : out;
+                float[] sum = sums.get(i);
                 for (int k = 0; k < sum.length; k++) {
                     sum[k] += aligned[k];
                 }
             }
-            float passes = flips.size() + 1;
+        }
+        float passes = flips.size() + 1;
+        for (float[] sum : sums) {
             for (int k = 0; k < sum.length; k++) {
                 sum[k] /= passes;
             }
-            means.add(sum);
         }
-        return means;
+        return sums;
+    }
+
+    /** The images mirrored. */
+    static List<Preprocessor.Prepared> flipped(List<Preprocessor.Prepared> batch, Flip flip) {
+        return batch.stream().map(p -> new Preprocessor.Prepared(flipped(p.values(), p.height(), p.width(), p.channels(), flip),
+                p.height(), p.width(), p.channels(), p.sourceHeight(), p.sourceWidth())).toList();
+    }
+
+    private static List<float[]> checked(List<float[]> outputs, List<Preprocessor.Prepared> batch) {
+        if (outputs.size() != batch.size()) {
+            throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + batch.size() + " inputs");
+        }
+        return outputs;
     }
 
     /** An HWC array mirrored left to right or top to bottom (its own inverse). */

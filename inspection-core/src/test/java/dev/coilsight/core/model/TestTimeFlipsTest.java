@@ -54,10 +54,14 @@ class TestTimeFlipsTest {
         Preprocessor.Prepared image = image(height, width, 5);
         TestTimeFlips flips = new TestTimeFlips(List.of(Flip.HORIZONTAL));
 
-        List<Preprocessor.Prepared> passes = flips.passes(List.of(image));
-        assertThat(passes).hasSize(2);
-        assertThat(passes.get(1).values()).containsExactly(TestTimeFlips.flipped(image.values(), height, width, 1, Flip.HORIZONTAL));
-        List<float[]> mean = flips.mean(List.of(image), passes.stream().map(p -> addsColumn.apply(p).values()).toList());
+        List<List<Preprocessor.Prepared>> passes = new ArrayList<>();
+        List<float[]> mean = flips.predict(List.of(image), batch -> {
+            passes.add(batch);
+            return batch.stream().map(p -> addsColumn.apply(p).values()).toList();
+        }, true);
+
+        assertThat(passes).hasSize(2).allSatisfy(pass -> assertThat(pass).hasSize(1));
+        assertThat(passes.get(1).get(0).values()).containsExactly(TestTimeFlips.flipped(image.values(), height, width, 1, Flip.HORIZONTAL));
 
         float[] expected = image.values().clone();
         for (int i = 0; i < expected.length; i++) {
@@ -71,14 +75,15 @@ class TestTimeFlipsTest {
     void aClassifiersProbabilitiesAreAveragedAsTheyAre() {
         List<Preprocessor.Prepared> batch = List.of(image(32, 32, 1), image(32, 32, 2));
         TestTimeFlips flips = new TestTimeFlips(List.of(Flip.HORIZONTAL, Flip.VERTICAL));
-        List<float[]> outputs = List.of(new float[] {0.9f}, new float[] {0.1f}, new float[] {0.6f}, new float[] {0.4f},
-                new float[] {0.3f}, new float[] {0.1f});
+        java.util.Iterator<List<float[]>> passes = List.of(List.of(new float[] {0.9f}, new float[] {0.1f}),
+                List.of(new float[] {0.6f}, new float[] {0.4f}), List.of(new float[] {0.3f}, new float[] {0.1f})).iterator();
 
-        List<float[]> mean = flips.mean(batch, outputs);
+        List<float[]> mean = flips.predict(batch, pass -> passes.next(), false);
 
         assertThat(mean.get(0)[0]).isCloseTo(0.6f, org.assertj.core.data.Offset.offset(1e-6f));
         assertThat(mean.get(1)[0]).isCloseTo(0.2f, org.assertj.core.data.Offset.offset(1e-6f));
-        assertThatThrownBy(() -> flips.mean(batch, outputs.subList(0, 4))).hasMessageContaining("4 outputs for 6 inputs");
+        assertThatThrownBy(() -> flips.predict(batch, pass -> List.of(new float[] {0.5f}), false))
+                .hasMessageContaining("1 outputs for 2 inputs");
     }
 
     @Test
@@ -103,9 +108,9 @@ class TestTimeFlipsTest {
         try (LoadedModel model = LoadedModel.load(NEU_SEGMENTER); LoadedModel.Session plain = model.newSession(TestTimeFlips.NONE);
              LoadedModel.Session flipped = model.newSession(both)) {
             List<float[]> passes = new ArrayList<>();
-            for (Preprocessor.Prepared pass : both.passes(List.of(image))) {
-                passes.add(plain.predict(List.of(pass)).get(0));
-            }
+            passes.add(plain.predict(List.of(image)).get(0));
+            passes.add(plain.predict(TestTimeFlips.flipped(List.of(image), Flip.HORIZONTAL)).get(0));
+            passes.add(plain.predict(TestTimeFlips.flipped(List.of(image), Flip.VERTICAL)).get(0));
             int classes = passes.get(0).length / (64 * 96);
             float[] expected = passes.get(0).clone();
             float[] h = TestTimeFlips.flipped(passes.get(1), 64, 96, classes, Flip.HORIZONTAL);

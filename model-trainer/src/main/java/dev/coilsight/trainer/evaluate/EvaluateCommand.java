@@ -16,9 +16,9 @@ import dev.coilsight.trainer.predict.PrecisionOption;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.model.LoadedModel;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.core.model.Precision;
 import dev.coilsight.core.model.TestTimeFlips;
-import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.train.CheckoutPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,35 +93,29 @@ public final class EvaluateCommand extends CoilsightCommand {
                     + "to write the flips into the card");
         }
         TestTimeFlips flips = testTimeFlips == null ? null : TestTimeFlips.parse(testTimeFlips);
-        if (tune && flips != null) {
-            ModelCard.read(modelDir).withFlips(flips).write(modelDir);
-            stderr().println("evaluate: wrote test-time flips " + (flips.none() ? "none" : String.join(", ", flips.labels())) + " into "
-                    + modelDir.resolve(ModelCard.FILE));
-            flips = null;
-        }
         LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
         EvaluationResult result = evaluate(data, flips);
         if (tune) {
-            ModelCard card = ModelCard.read(modelDir);
+            // The flips and the settings chosen under them go into the card in one write.
+            ModelCard card = flips == null ? ModelCard.read(modelDir) : ModelCard.read(modelDir).withFlips(flips);
+            String flipsNote = flips == null ? "" : " and test-time flips " + (flips.none() ? "none" : String.join(", ", flips.labels()));
             if (!card.segmentation()) {
                 PrCurve.Threshold chosen = result.prCurve().bestF1Threshold("defective").orElseThrow(() -> new IllegalArgumentException(
                         "--tune on a classifier needs defective images in the data to choose a threshold"));
-                ModelCard.Decision old = card.decision();
-                card.withDecision(old.withThreshold(chosen.threshold())).write(modelDir);
-                stderr().printf("evaluate: wrote the decision threshold %.4f (F1 %.4f on these images) into %s; "
-                        + "evaluating again with it%n", chosen.threshold(), chosen.f1(), modelDir.resolve(ModelCard.FILE));
-                result = evaluate(data, null);
-                return finish(result);
+                card.withDecision(card.decision().withThreshold(chosen.threshold())).write(modelDir);
+                stderr().printf("evaluate: wrote the decision threshold %.4f (F1 %.4f on these images)%s into %s; "
+                        + "evaluating again with it%n", chosen.threshold(), chosen.f1(), flipsNote, modelDir.resolve(ModelCard.FILE));
+            } else {
+                List<ModelCard.ClassSpec> tuned = new ArrayList<>();
+                for (int k = 0; k < card.classes().size(); k++) {
+                    ModelCard.ClassSpec c = card.classes().get(k);
+                    ThresholdSweep.Choice choice = result.sweep().get(k);
+                    tuned.add(new ModelCard.ClassSpec(c.id(), c.name(), choice.threshold(), choice.minArea()));
+                }
+                card.withClasses(tuned).write(modelDir);
+                stderr().println("evaluate: wrote tuned thresholds and minimum areas" + flipsNote + " into "
+                        + modelDir.resolve(ModelCard.FILE) + "; evaluating again with them");
             }
-            List<ModelCard.ClassSpec> tuned = new ArrayList<>();
-            for (int k = 0; k < card.classes().size(); k++) {
-                ModelCard.ClassSpec c = card.classes().get(k);
-                ThresholdSweep.Choice choice = result.sweep().get(k);
-                tuned.add(new ModelCard.ClassSpec(c.id(), c.name(), choice.threshold(), choice.minArea()));
-            }
-            card.withClasses(tuned).write(modelDir);
-            stderr().println("evaluate: wrote tuned thresholds and minimum areas into " + modelDir.resolve(ModelCard.FILE)
-                    + "; evaluating again with them");
             result = evaluate(data, null);
         }
         return finish(result);
@@ -145,7 +139,6 @@ public final class EvaluateCommand extends CoilsightCommand {
             figures = new LinkedHashMap<>(figures);
             figures.put("precision", ranIn.toString());
         }
-
         JsonOrText.print(stdout(), json, new ObjectMapper().writeValueAsString(figures), text(figures));
         return 0;
     }

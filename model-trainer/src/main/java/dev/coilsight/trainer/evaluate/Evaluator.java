@@ -16,9 +16,9 @@ import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.mask.MaskPostProcessor;
 import dev.coilsight.core.model.ClassifierDecision;
 import dev.coilsight.core.model.LoadedModel;
-import dev.coilsight.core.model.TestTimeFlips;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.core.model.Preprocessor;
+import dev.coilsight.core.model.TestTimeFlips;
 import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.core.rle.BinaryMask;
 import dev.coilsight.trainer.data.ClassMap;
@@ -88,7 +88,8 @@ public final class Evaluator {
         long started = System.nanoTime();
         long inferenceNanos = 0;
         Map<List<Integer>, Integer> imagesBySize = new HashMap<>();
-        EvaluationResult.Builder result = new EvaluationResult.Builder(model.card().withFlips(flips));
+        ModelCard served = model.card().withFlips(flips);
+        EvaluationResult.Builder result = new EvaluationResult.Builder(served);
         ThresholdSweep thresholdSweep = sweep != null && model.card().segmentation() ? new ThresholdSweep(classes.size()) : null;
         try (LoadedModel.Session session = model.newSession(flips); ProgressBar bar = new ProgressBar("evaluating", ids.size(), progress)) {
             for (int start = 0; start < ids.size(); start += BATCH) {
@@ -122,7 +123,7 @@ public final class Evaluator {
         // Counted after the clock stopped: each size builds a graph to count its operations.
         double gflop = 0;
         for (Map.Entry<List<Integer>, Integer> size : imagesBySize.entrySet()) {
-            OptionalDouble perImage = ModelArithmetic.gflopPerImage(model.card(), size.getKey().get(0), size.getKey().get(1));
+            OptionalDouble perImage = ModelArithmetic.gflopPerImage(served, size.getKey().get(0), size.getKey().get(1));
             gflop += perImage.orElse(Double.NaN) * size.getValue();
         }
         if (!ids.isEmpty() && !Double.isNaN(gflop)) {

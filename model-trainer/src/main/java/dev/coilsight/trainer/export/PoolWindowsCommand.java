@@ -73,7 +73,8 @@ public final class PoolWindowsCommand extends CoilsightCommand {
                 modelDir + "'s card records no architecture (only Coilsight's own models can be re-exported)"));
         ModelCard pooled = card.withDecision(new ModelCard.Decision(decision.threshold(), decision.windowHeight(), decision.windowWidth(), true));
         pooled = new ModelCard(pooled.name(), version != null ? version : card.version() + "-pooled", pooled.task(), pooled.signature(),
-                pooled.input(), pooled.outputName(), pooled.classes(), pooled.decision(), pooled.architecture(), pooled.training(), pooled.metrics());
+                pooled.input(), pooled.outputName(), pooled.classes(), pooled.decision(), pooled.architecture(), pooled.training(), pooled.metrics(),
+                pooled.testTimeFlips());
         ModelExporter.export(arch, SavedModelWeights.read(modelDir), pooled, output);
         out.printf(Locale.ROOT, "wrote %s: %s with its %dx%d windows pooled from one pass of the encoder%n", output, card.name(),
                 decision.windowWidth(), decision.windowHeight());

@@ -19,6 +19,7 @@ public final class ModelArithmetic {
     private ModelArithmetic() {
     }
 
+    /** Every forward pass an image costs as the card serves it: its windows, and one more pass per test-time flip. */
     public static OptionalDouble gflopPerImage(ModelCard card, int height, int width) {
         Optional<Architecture> recorded = Architecture.recorded(card);
         if (recorded.isEmpty()) {
@@ -26,12 +27,13 @@ public final class ModelArithmetic {
         }
         Architecture arch = recorded.get();
         Preprocessor pre = new Preprocessor(card.input());
+        int passes = card.flips().flips().size() + 1;
         if (card.segmentation() || !card.decision().windowed() || card.decision().pooledInGraph()) {
-            return OptionalDouble.of(NetworkFlops.forward(arch, pre.inputHeight(height), pre.inputWidth(width)) / 1e9);
+            return OptionalDouble.of(passes * NetworkFlops.forward(arch, pre.inputHeight(height), pre.inputWidth(width)) / 1e9);
         }
         int wh = card.decision().windowHeight();
         int ww = card.decision().windowWidth();
         int windows = ClassifierDecision.origins(height, width, wh, ww).size();
-        return OptionalDouble.of(windows * NetworkFlops.forward(arch, pre.inputHeight(wh), pre.inputWidth(ww)) / 1e9);
+        return OptionalDouble.of(passes * windows * NetworkFlops.forward(arch, pre.inputHeight(wh), pre.inputWidth(ww)) / 1e9);
     }
 }

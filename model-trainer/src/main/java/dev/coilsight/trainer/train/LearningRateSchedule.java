@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * How the learning rate moves over a run: constant, or a cosine decay from the base rate to a hundredth of it
- * at the last step of the last epoch. The rate depends only on how far the run has come, so a resumed run
- * continues the same curve.
+ * by the end of the run. The rate depends only on how far the run has come, so a run resumed with the same
+ * options continues the same curve.
  */
 public enum LearningRateSchedule {
     CONSTANT,

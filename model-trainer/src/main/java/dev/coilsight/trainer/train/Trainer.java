@@ -73,6 +73,9 @@ public final class Trainer {
         CropSampler.Target target = arch.kind() == Architecture.Kind.SEGMENTER ? CropSampler.Target.MASK : CropSampler.Target.DEFECTIVE;
         Set<String> frozen = options.freezeEncoder() ? Set.of(Networks.ENCODER_PREFIX) : Set.of();
         RunState state = resume ? RunState.read(runDir) : RunState.fresh();
+        if (resume) {
+            continuesTheSameSchedule();
+        }
         createDirectories();
         writeRunJson(trainImages.size(), validationImages.size(), provenance);
         TrainingLog log = new TrainingLog(runDir);
@@ -152,6 +155,37 @@ public final class Trainer {
             graph.restoreCheckpoint(bestCheckpoint(runDir));
             return new Result(runDir, epoch, state.bestEpoch(), state.best(), options.monitor(), state.bestFigures(), secondsPerStep,
                     secondsPerStep == 0 ? 0 : options.batchSize() / secondsPerStep, stoppedEarly, graph.weights());
+        }
+    }
+
+    /**
+     * A resumed run reads its options from the command line, not from the run: one resumed with another schedule
+     * would jump to another learning rate, so that is refused; a cosine run resumed with another rate or length
+     * continues on another curve, which is said.
+     */
+    private void continuesTheSameSchedule() {
+        Map<?, ?> started;
+        try {
+            started = (Map<?, ?>) JSON.readValue(runDir.resolve("run.json").toFile(), Map.class).get("options");
+        } catch (IOException e) {
+            return; // a run without run.json has nothing to compare; RunState already said whether it can resume
+        }
+        if (started == null) {
+            return;
+        }
+        Object schedule = started.get("learningRateSchedule");
+        String was = schedule == null ? LearningRateSchedule.CONSTANT.label() : schedule.toString();
+        if (!was.equals(options.schedule().label())) {
+            throw new IllegalArgumentException("the run in " + runDir + " was started with --lr-schedule " + was
+                    + "; resume it with the same schedule (or start a new --run-dir)");
+        }
+        Object rate = started.get("learningRate");
+        Object epochs = started.get("epochs");
+        boolean sameCurve = rate instanceof Number r && r.floatValue() == options.learningRate()
+                && epochs instanceof Number e && e.intValue() == options.epochs();
+        if (options.schedule() == LearningRateSchedule.COSINE && !sameCurve) {
+            LOG.warn("resuming {} with --lr {} --epochs {} (started with {} and {}): the cosine curve changes from here on", runDir,
+                    options.learningRate(), options.epochs(), rate, epochs);
         }
     }
 

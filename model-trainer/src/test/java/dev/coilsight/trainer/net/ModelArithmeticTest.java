@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.core.model.TestTimeFlips;
 
 class ModelArithmeticTest {
 
@@ -27,6 +29,11 @@ class ModelArithmeticTest {
         assertThat(ModelArithmetic.gflopPerImage(segmenter, 256, 1600).orElseThrow()).isCloseTo(29.63, within(0.01));
         // Not a multiple of 16: padded up to 256 x 1616 first.
         assertThat(ModelArithmetic.gflopPerImage(segmenter, 250, 1601).orElseThrow()).isCloseTo(29.63 * 1616 / 1600, within(0.02));
+        // Each test-time flip is one more pass.
+        ModelCard flipped = segmenter.withFlips(TestTimeFlips.parse(List.of("horizontal", "vertical")));
+        assertThat(ModelArithmetic.gflopPerImage(flipped, 256, 1600).orElseThrow()).isCloseTo(3 * 29.63, within(0.03));
+        assertThat(ModelArithmetic.gflopPerImage(windowed.withFlips(TestTimeFlips.parse(List.of("horizontal"))), 256, 1600).orElseThrow())
+                .isCloseTo(2 * perWindow, within(0.01));
     }
 
     @Test

@@ -82,6 +82,24 @@ class TrainerTest {
     }
 
     @Test
+    void aCosineRunCannotBeResumedWithAnotherScheduleWhichWouldJumpToAnotherRate() {
+        Path run = dir.resolve("cosine");
+        new Trainer(cosine(TinyModels.options(TinyModels.segmenter(), 1, 2, Optional.empty(), false)), TinyModels.NEU_CLASSES, run, QUIET)
+                .train(train, validation, false, Map.of());
+        TrainingOptions constant = TinyModels.options(TinyModels.segmenter(), 2, 2, Optional.empty(), false);
+        assertThatThrownBy(() -> new Trainer(constant, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, true, Map.of()))
+                .hasMessageContaining("was started with --lr-schedule cosine; resume it with the same schedule");
+        TrainingOptions longer = cosine(TinyModels.options(TinyModels.segmenter(), 2, 2, Optional.empty(), false));
+        assertThat(new Trainer(longer, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, true, Map.of()).epochsRun()).isEqualTo(2);
+    }
+
+    private static TrainingOptions cosine(TrainingOptions o) {
+        return new TrainingOptions(o.architecture(), o.loss(), o.learningRate(), o.batchSize(), o.cropHeight(), o.cropWidth(), o.epochs(),
+                o.patience(), o.maxBatchesPerEpoch(), o.seed(), o.augmentation(), o.monitor(), o.initFrom(), o.initScope(), o.freezeEncoder(),
+                o.threads(), o.resize(), LearningRateSchedule.COSINE);
+    }
+
+    @Test
     void resumeWithoutARunSaysSo() {
         TrainingOptions options = TinyModels.options(TinyModels.segmenter(), 1, 1, Optional.empty(), false);
         assertThatThrownBy(() -> new Trainer(options, TinyModels.NEU_CLASSES, dir.resolve("nothing"), QUIET).train(train, validation, true, Map.of()))
