@@ -73,7 +73,8 @@ public final class TrainCommand extends CoilsightCommand {
             + "(ImageNet transfer: --init-from ../shared/pretrained/mobilenetv2-0.35-imagenet) (default ${DEFAULT-VALUE}).")
     String encoder;
 
-    @Option(names = "--loss", defaultValue = "bce-dice", description = "bce, dice, focal-tversky or bce-dice (default ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", defaultValue = "bce-dice", description = "bce, dice, focal-tversky, bce-dice, lovasz (the Lovász hinge, "
+            + "a surrogate of 1 - IoU) or bce-lovasz (default ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")

@@ -26,7 +26,11 @@ class TrainingGraphTest {
     private static final List<LabeledImage> IMAGES = TinyModels.neuImages(0, 12);
 
     private static List<Float> train(Architecture arch, CropSampler.Target target, int steps, long seed, Set<String> frozen) {
-        try (TrainingGraph graph = new TrainingGraph(arch, Loss.BCE_DICE, 0.01f, frozen, 1)) {
+        return train(arch, Loss.BCE_DICE, target, steps, seed, frozen);
+    }
+
+    private static List<Float> train(Architecture arch, Loss loss, CropSampler.Target target, int steps, long seed, Set<String> frozen) {
+        try (TrainingGraph graph = new TrainingGraph(arch, loss, 0.01f, frozen, 1)) {
             graph.assign(graph.parameters().initialValues(seed));
             CropSampler sampler = new CropSampler(IMAGES, target, 64, 64, arch.classes(), new Augmentation(true, 0.1, 0.2),
                     new Preprocessor(InputSpec.padded("input", arch.channels(), arch.sizeMultiple())), seed);
@@ -42,6 +46,13 @@ class TrainingGraphTest {
     @Test
     void segmenterLossFallsOnRealImages() {
         List<Float> losses = train(TinyModels.segmenter(), CropSampler.Target.MASK, 12, 1, Set.of());
+        assertThat(losses).allMatch(Float::isFinite);
+        assertThat(losses.get(losses.size() - 1)).isLessThan(losses.get(0) * 0.8f);
+    }
+
+    @Test
+    void theLovaszHingeTrainsThroughItsSortedErrors() {
+        List<Float> losses = train(TinyModels.segmenter(), Loss.LOVASZ, CropSampler.Target.MASK, 12, 1, Set.of());
         assertThat(losses).allMatch(Float::isFinite);
         assertThat(losses.get(losses.size() - 1)).isLessThan(losses.get(0) * 0.8f);
     }
