@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.core.Placeholder;
@@ -71,8 +72,13 @@ public final class ServingGraph extends NetworkGraph {
 
     /** Writes {@code saved_model.pb} and {@code variables/} into {@code dir}. */
     public void export(Path dir) throws IOException {
+        export(dir, session(), input, probabilities);
+    }
+
+    /** The serving signature every Coilsight model has: {@value #INPUT} in, {@value #OUTPUT} out. */
+    static void export(Path dir, Session session, Operand<TFloat32> input, Operand<TFloat32> probabilities) throws IOException {
         SavedModelBundle.exporter(dir.toString())
-                .withSession(session())
+                .withSession(session)
                 .withSignature(Signature.builder().key(SIGNATURE).input(INPUT, input).output(OUTPUT, probabilities).build())
                 .export();
     }

@@ -1,5 +1,6 @@
 package dev.coilsight.trainer.net;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,9 +91,39 @@ public record Architecture(Kind kind, int channels, int classes, int width, int 
         return width * Math.min(8, 1 << depth);
     }
 
-    /** The architecture a model card records (Coilsight's own models); empty for a card without one (a Keras model). */
+    /** The card's {@code architecture.type} of a model that averages several networks (an ensemble). */
+    public static final String ENSEMBLE = "ensemble";
+
+    /**
+     * The architecture a model card records (Coilsight's own models); empty for a card without one (a Keras model) and
+     * for an ensemble, which records its members' ({@link #recordedMembers}).
+     */
     public static Optional<Architecture> recorded(ModelCard card) {
+        return recorded(card.architecture(), card);
+    }
+
+    /** Every network the model runs on an image: its own, or each member's of an ensemble; empty where a card records none. */
+    public static List<Architecture> recordedMembers(ModelCard card) {
         Map<String, Object> recorded = card.architecture();
+        if (recorded != null && ENSEMBLE.equals(recorded.get("type")) && recorded.get("members") instanceof List<?> members) {
+            List<Architecture> architectures = new ArrayList<>();
+            for (Object member : members) {
+                if (!(member instanceof Map<?, ?> map)) {
+                    return List.of();
+                }
+                @SuppressWarnings("unchecked")
+                Optional<Architecture> one = recorded((Map<String, Object>) map, card);
+                if (one.isEmpty()) {
+                    return List.of();
+                }
+                architectures.add(one.get());
+            }
+            return architectures;
+        }
+        return recorded(card).map(List::of).orElse(List.of());
+    }
+
+    private static Optional<Architecture> recorded(Map<String, Object> recorded, ModelCard card) {
         if (recorded == null || !(recorded.get("width") instanceof Number width) || !(recorded.get("depth") instanceof Number depth)) {
             return Optional.empty();
         }

@@ -1,6 +1,6 @@
 package dev.coilsight.trainer.net;
 
-import java.util.Optional;
+import java.util.List;
 import java.util.OptionalDouble;
 
 import dev.coilsight.core.model.ClassifierDecision;
@@ -10,7 +10,7 @@ import dev.coilsight.core.model.Preprocessor;
 /**
  * GFLOP a model spends on one image as the workers feed it: the segmenter on the image padded (or resized) as its card
  * says, the classifier on every window of its decision (or the whole image). Counted from the architecture the card
- * records, built as a graph ({@link NetworkFlops}; a classifier that pools its windows in the graph counts one pass over the
+ * records (every member's, for an ensemble), built as a graph ({@link NetworkFlops}; a classifier that pools its windows in the graph counts one pass over the
  * image, the windows' pooling being negligible); a card without one (a Keras model with a hand-written card) has no
  * figure.
  */
@@ -21,19 +21,20 @@ public final class ModelArithmetic {
 
     /** Every forward pass an image costs as the card serves it: its windows, and one more pass per test-time flip. */
     public static OptionalDouble gflopPerImage(ModelCard card, int height, int width) {
-        Optional<Architecture> recorded = Architecture.recorded(card);
-        if (recorded.isEmpty()) {
+        List<Architecture> networks = Architecture.recordedMembers(card);
+        if (networks.isEmpty()) {
             return OptionalDouble.empty();
         }
-        Architecture arch = recorded.get();
         Preprocessor pre = new Preprocessor(card.input());
         int passes = card.flips().flips().size() + 1;
-        if (card.segmentation() || !card.decision().windowed() || card.decision().pooledInGraph()) {
-            return OptionalDouble.of(passes * NetworkFlops.forward(arch, pre.inputHeight(height), pre.inputWidth(width)) / 1e9);
+        boolean wholeImage = card.segmentation() || !card.decision().windowed() || card.decision().pooledInGraph();
+        int passHeight = wholeImage ? height : card.decision().windowHeight();
+        int passWidth = wholeImage ? width : card.decision().windowWidth();
+        int windows = wholeImage ? 1 : ClassifierDecision.origins(height, width, passHeight, passWidth).size();
+        double flops = 0;
+        for (Architecture arch : networks) {
+            flops += NetworkFlops.forward(arch, pre.inputHeight(passHeight), pre.inputWidth(passWidth));
         }
-        int wh = card.decision().windowHeight();
-        int ww = card.decision().windowWidth();
-        int windows = ClassifierDecision.origins(height, width, wh, ww).size();
-        return OptionalDouble.of(passes * windows * NetworkFlops.forward(arch, pre.inputHeight(wh), pre.inputWidth(ww)) / 1e9);
+        return OptionalDouble.of(passes * windows * flops / 1e9);
     }
 }

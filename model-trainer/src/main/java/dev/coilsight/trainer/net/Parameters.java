@@ -34,21 +34,37 @@ public final class Parameters {
     public enum Init { HE_NORMAL, HE_NORMAL_DEPTHWISE, ZEROS, ONES }
 
     private final Ops tf;
-    private final Map<String, Parameter> byName = new LinkedHashMap<>();
+    private final String prefix;
+    private final Map<String, Parameter> byName;
     private boolean reuse;
 
     public Parameters(Ops tf) {
-        this.tf = tf;
+        this(tf, "", new LinkedHashMap<>());
     }
 
-    public Variable<TFloat32> create(String name, Shape shape, Role role, Init init) {
+    private Parameters(Ops tf, String prefix, Map<String, Parameter> byName) {
+        this.tf = tf;
+        this.prefix = prefix;
+        this.byName = byName;
+    }
+
+    /**
+     * A view for one more network in the same graph (an ensemble's member): what it creates is named {@code prefix}
+     * + its own name here, and its ops live under {@code scoped}, so two networks with the same variable names coexist.
+     */
+    public Parameters scoped(Ops scoped, String namePrefix) {
+        return new Parameters(scoped, prefix + namePrefix, byName);
+    }
+
+    public Variable<TFloat32> create(String ownName, Shape shape, Role role, Init init) {
+        String name = prefix + ownName;
         if (reuse && byName.containsKey(name)) {
             return byName.get(name).variable();
         }
         if (byName.containsKey(name)) {
             throw new IllegalStateException("duplicate parameter name " + name);
         }
-        Variable<TFloat32> variable = named(tf, name).variable(shape, TFloat32.class);
+        Variable<TFloat32> variable = named(tf, ownName).variable(shape, TFloat32.class);
         byName.put(name, new Parameter(name, shape, role, init, variable));
         return variable;
     }
