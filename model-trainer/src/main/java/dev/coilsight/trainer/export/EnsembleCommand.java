@@ -17,7 +17,6 @@ import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.model.InputSpec;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.net.Architecture;
-import dev.coilsight.trainer.net.ModelArithmetic;
 import dev.coilsight.trainer.net.SavedModelWeights;
 import dev.coilsight.trainer.train.CheckoutPaths;
 import picocli.CommandLine;
@@ -90,11 +89,9 @@ public final class EnsembleCommand extends CoilsightCommand {
         card = card.withArchitecture(architecture);
         card.write(output);
         PrintWriter out = stdout();
-        int side = 8 * card.input().multiple();
-        out.printf(Locale.ROOT, "wrote %s: the mean of %s; %.2f GFLOP per %dx%d image; thresholds are %s's: choose the ensemble's with "
-                        + "evaluate --tune on images none of the members trained or tuned on%n",
-                output, String.join(", ", cards.stream().map(c -> c.name() + " " + c.version()).toList()),
-                ModelArithmetic.gflopPerImage(card, side, side).orElse(Double.NaN), side, side, cards.get(0).name());
+        out.printf(Locale.ROOT, "wrote %s: the mean of %s; thresholds are %s's: choose the ensemble's with evaluate --tune on images "
+                        + "none of the members trained or tuned on%n",
+                output, String.join(", ", cards.stream().map(c -> c.name() + " " + c.version()).toList()), cards.get(0).name());
         out.flush();
         return 0;
     }
