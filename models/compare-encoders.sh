@@ -5,9 +5,16 @@
 # order). The best epoch is chosen on a seeded part of the training images; the figures come from images no run saw
 # or tuned on, at the cards' 0.5 thresholds. Small budgets on 2 CPU cores: a comparison, not the best each can reach.
 #   models/compare-encoders.sh [neu|magnetic-tile|severstal|all]      (each run resumes with --resume if re-run)
+# The "neu-resunet" rows start from its version 1 (NEU_V1), the transfer source of the shipped Severstal and
+# magnetic-tile models: make-defaults.sh keeps a copy, or take it from git (git archive 056e3fa~1 models/neu-resunet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=../shared/data
+NEU_V1=${NEU_V1:-runs/neu-resunet/model-v1}
+if [ "${1:-all}" != neu ] && [ ! -f "$NEU_V1/model.json" ]; then
+  echo "compare-encoders: $NEU_V1 holds no model: set NEU_V1 to neu-resunet version 1 (see the comment at the top)" >&2
+  exit 2
+fi
 IMAGENET=../shared/pretrained/mobilenetv2-0.35-imagenet
 OUT=runs/compare
 WHICH=${1:-all}
@@ -49,7 +56,7 @@ if [ "$WHICH" = magnetic-tile ] || [ "$WHICH" = all ]; then
   MT="classifier --dataset $DATA/magnetic-tile --split models/splits/magnetic-tile/train.txt --resize --crop 256x256 \
     --loss bce --batch 8 --max-batches-per-epoch 40 --patience 8 --seed 42 --threads 2"
   train $OUT/magnetic-tile/scratch $MT $RESNET --lr 0.0005 --epochs 24
-  train $OUT/magnetic-tile/neu-encoder $MT $RESNET --init-from models/neu-resunet --lr 0.0005 --epochs 24
+  train $OUT/magnetic-tile/neu-encoder $MT $RESNET --init-from $NEU_V1 --lr 0.0005 --epochs 24
   train $OUT/magnetic-tile/imagenet-frozen $MT $MOBILENET --init-from $IMAGENET --freeze-encoder --lr 0.001 --epochs 12
   train $OUT/magnetic-tile/imagenet $MT $MOBILENET --init-from $OUT/magnetic-tile/imagenet-frozen/model --init-scope matching \
     --lr 0.0002 --epochs 12
@@ -65,7 +72,7 @@ if [ "$WHICH" = severstal ] || [ "$WHICH" = all ]; then
   SV="segmenter --dataset $DATA/severstal-train --loss bce-dice --batch 4 --crop 256x512 --max-batches-per-epoch 15 --epochs 6 \
     --patience 6 --monitor miou --seed 42 --folds 3 --cross-validate --threads 2"
   train $OUT/severstal/scratch $SV $RESNET --lr 0.001
-  train $OUT/severstal/neu-encoder $SV $RESNET --init-from models/neu-resunet --init-scope matching --lr 0.001
+  train $OUT/severstal/neu-encoder $SV $RESNET --init-from $NEU_V1 --init-scope matching --lr 0.001
   train $OUT/severstal/imagenet $SV $MOBILENET --init-from $IMAGENET --lr 0.0005
   # Cost only (these images trained every model but one fold's): GFLOP and images/s on 1600x256 images.
   for row in scratch neu-encoder imagenet; do

@@ -70,6 +70,9 @@ MT="--dataset $DATA/magnetic-tile --split models/splits/magnetic-tile/train.txt 
 ./coilsight evaluate --model models/magnetic-tile-resunet --dataset $DATA/magnetic-tile --split models/splits/magnetic-tile/test.txt \
   --record-as check --report runs/magnetic-tile-resunet/report
 
+# Version 1 stays available as the transfer source compare-encoders.sh starts from.
+rm -rf runs/neu-resunet/model-v1 && cp -r models/neu-resunet runs/neu-resunet/model-v1
+
 # 6. NEU-Seg segmenter version 2, the shipped one: nothing chosen on val. Best epoch by mIoU on a seeded 10 % of the
 #    train split; cosine learning-rate decay over 30 epochs; test-time flips (horizontal and vertical: 0.767 against
 #    0.763 with none) and per-class threshold and minimum area (pixel IoU) chosen on that 10 %; val only scores.
