@@ -111,6 +111,9 @@ public final class EnsembleCommand extends CoilsightCommand {
             source.put("model", CheckoutPaths.current().portable(models.get(i)));
             source.put("name", card.name());
             source.put("version", card.version());
+            if (card.training() != null && card.training().get("command") != null) {
+                source.put("command", card.training().get("command")); // the ensemble's card alone says how to remake it
+            }
             sources.add(source);
         }
         InputSpec in = first.input();

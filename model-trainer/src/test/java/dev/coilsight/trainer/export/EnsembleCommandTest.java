@@ -32,6 +32,7 @@ class EnsembleCommandTest {
     Path dir;
 
     @Test
+    @SuppressWarnings("unchecked")
     void aResUNetAndAMobileNetUNetServeAsOneModelWhoseMapsAreTheMeanOfTheirsOnARealImage() throws Exception {
         Path resunet = member("resunet", TinyModels.segmenter(), NEU, 11);
         Path mobilenet = member("mobilenet", TinyModels.mobileNetSegmenter(1), NEU, 12);
@@ -46,6 +47,10 @@ class EnsembleCommandTest {
         assertThat(card.input().multiple()).as("a size both members take").isEqualTo(32);
         assertThat(card.classes()).isEqualTo(NEU);
         assertThat(card.architecture()).containsEntry("type", Architecture.ENSEMBLE).containsEntry("batchNormFolded", true);
+        List<Map<String, Object>> sources = (List<Map<String, Object>>) card.training().get("ensembleOf");
+        assertThat(sources).extracting(m -> m.get("name")).containsExactly("resunet", "mobilenet");
+        assertThat(sources).extracting(m -> m.get("command")).containsExactly("./coilsight train resunet", "./coilsight train mobilenet");
+        assertThat((String) card.training().get("command")).startsWith("./coilsight ensemble ").contains("--name neu-ensemble");
         assertThat(Architecture.recordedMembers(card)).containsExactly(TinyModels.segmenter(), TinyModels.mobileNetSegmenter(1));
         double sum = ModelArithmetic.gflopPerImage(ModelCard.read(resunet), 224, 224).orElseThrow()
                 + ModelArithmetic.gflopPerImage(ModelCard.read(mobilenet), 224, 224).orElseThrow();
@@ -104,7 +109,7 @@ class EnsembleCommandTest {
         Map<String, Object> architecture = Map.of("type", "tiny test segmenter", "encoder", arch.encoder().label(), "width", arch.width(),
                 "depth", arch.depth(), "channels", 1, "outputs", arch.classes());
         ModelCard card = new ModelCard(name, "1", ModelCard.SEGMENTATION, "serving_default", InputSpec.padded("input", 1, arch.sizeMultiple()),
-                "probabilities", classes, null, architecture, Map.of(), Map.of());
+                "probabilities", classes, null, architecture, Map.of("command", "./coilsight train " + name), Map.of());
         Path model = dir.resolve(name);
         ModelExporter.export(arch, TinyModels.trainedLookingWeights(arch, seed), card, model);
         return model;
