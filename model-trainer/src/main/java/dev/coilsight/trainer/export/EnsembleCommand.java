@@ -63,19 +63,15 @@ public final class EnsembleCommand extends CoilsightCommand {
         if (Files.exists(output)) {
             throw badOption("--output " + output + " exists: choose a new folder");
         }
-        List<ModelCard> cards = new ArrayList<>();
+        List<ModelCard> cards = models.stream().map(ModelCard::read).toList();
+        ModelCard card = ensembleCard(cards); // every card checked before any weights are read
         List<EnsembleGraph.Member> members = new ArrayList<>();
-        for (Path model : models) {
-            if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-                throw badOption("--output must be another folder than every MODEL");
-            }
-            ModelCard card = ModelCard.read(model);
-            Architecture arch = Architecture.recorded(card).orElseThrow(() -> new IllegalArgumentException(model
+        for (int i = 0; i < models.size(); i++) {
+            Path model = models.get(i);
+            Architecture arch = Architecture.recorded(cards.get(i)).orElseThrow(() -> new IllegalArgumentException(model
                     + "'s card records no single architecture (only Coilsight's own models, not ensembles, can be members)"));
-            cards.add(card);
             members.add(new EnsembleGraph.Member(arch, SavedModelWeights.read(model)));
         }
-        ModelCard card = ensembleCard(cards);
         boolean folded;
         try (EnsembleGraph graph = new EnsembleGraph(members, 0)) {
             Files.createDirectories(output.toAbsolutePath().getParent());

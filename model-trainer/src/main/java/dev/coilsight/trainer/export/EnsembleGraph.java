@@ -71,10 +71,6 @@ public final class EnsembleGraph extends NetworkGraph {
         return allFolded;
     }
 
-    public float[] predict(float[] images, Shape shape) {
-        return run(input, images, shape, probabilities);
-    }
-
     /** Writes {@code saved_model.pb} and {@code variables/} into {@code dir}, with the signature of every Coilsight model. */
     public void export(Path dir) throws IOException {
         ServingGraph.export(dir, session(), input, probabilities);
