@@ -19,7 +19,6 @@ import dev.coilsight.bench.roofline.PrecisionComparison;
 import dev.coilsight.bench.roofline.Roofline;
 import dev.coilsight.bench.jmh.JmhCommand;
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.JsonOrText;
 import dev.coilsight.embedded.LocalKafka;
 import dev.coilsight.embedded.LocalRegistry;
@@ -108,14 +107,6 @@ public final class BenchCommand extends CoilsightCommand {
 
     @CommandLine.Mixin
     ReportFileOption out;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new BenchCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() throws Exception {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
 
@@ -22,7 +23,7 @@ class BenchSmokeIT {
     @Test
     void everyPhaseOnFourImages() throws Exception {
         Path images = SharedData.require("severstal-stream");
-        CommandRun run = CommandRun.of(BenchCommand.commandLine(), "--images", images.toString(), "--count", "4", "--batch", "2",
+        CommandRun run = CommandRun.of(CommandLines.create(new BenchCommand()), "--images", images.toString(), "--count", "4", "--batch", "2",
                 "--latency-images", "2", "--overhead-count", "5", "--warmup-rounds", "0", "--json");
         assertThat(run.exitCode()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());

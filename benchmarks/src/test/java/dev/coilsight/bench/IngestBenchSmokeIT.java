@@ -27,7 +27,7 @@ class IngestBenchSmokeIT {
     @Test
     void everyPhaseForOneSecond() throws Exception {
         Path images = SharedData.require("severstal-sample");
-        CommandRun run = CommandRun.of(BenchCommand.commandLine(), "ingest", "--images", images.toString(), "--seconds", "1", "--warmup", "1",
+        CommandRun run = CommandRun.of(CommandLines.create(new BenchCommand()), "ingest", "--images", images.toString(), "--seconds", "1", "--warmup", "1",
                 "--rounds", "1", "--warmup-rounds", "0", "--json");
 
         assertThat(run.exitCode()).isZero();
@@ -53,7 +53,7 @@ class IngestBenchSmokeIT {
 
     @Test
     void aMissingImageFolderIsOneLineAndExitTwo() {
-        CommandRun run = CommandRun.of(BenchCommand.commandLine(), "ingest", "--images", "/nonexistent/coilsight-images");
+        CommandRun run = CommandRun.of(CommandLines.create(new BenchCommand()), "ingest", "--images", "/nonexistent/coilsight-images");
 
         assertThat(run.exitCode()).isEqualTo(CommandLines.BAD_INPUT);
         assertThat(run.err().strip()).doesNotContain("\n").contains("/nonexistent/coilsight-images").contains("does not exist");

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine;
@@ -26,24 +25,7 @@ public final class CommandLines {
     }
 
     public static CommandLine create(Object command) {
-        return configure(new CommandLine(command), CommandLines::isBadInput);
-    }
-
-    /** As {@link #create(Object)}, with one more kind of exception that means bad input (e.g. a port in use). */
-    public static CommandLine create(Object command, Class<? extends Exception> alsoBadInput) {
-        return configure(new CommandLine(command), e -> isBadInput(e) || alsoBadInput.isInstance(e));
-    }
-
-    /**
-     * A command's {@code main}: runs {@code cli} on {@code args} and exits with its code. Headless, as under the
-     * launcher: charts and images are drawn off-screen also when a command is started without it.
-     */
-    public static void runAndExit(CommandLine cli, String[] args) {
-        System.setProperty("java.awt.headless", "true");
-        System.exit(cli.execute(args));
-    }
-
-    private static CommandLine configure(CommandLine cli, Predicate<Exception> badInput) {
+        CommandLine cli = new CommandLine(command);
         String name = cli.getCommandName();
         cli.setParameterExceptionHandler((e, args) -> {
             // One line instead of picocli's message plus the whole usage text.
@@ -51,7 +33,7 @@ public final class CommandLines {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (badInput.test(e)) {
+            if (isBadInput(e)) {
                 commandLine.getErr().println(name + ": " + e.getMessage());
                 return BAD_INPUT;
             }
@@ -59,6 +41,15 @@ public final class CommandLines {
         });
         cli.setHelpFactory(OwnOptionsFirst::new);
         return cli;
+    }
+
+    /**
+     * What {@link CommandMain} does: runs {@code cli} on {@code args} and exits with its code. Headless, as under the
+     * launcher: charts and images are drawn off-screen also when a command is started without it.
+     */
+    public static void runAndExit(CommandLine cli, String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(cli.execute(args));
     }
 
     static boolean isBadInput(Exception e) {

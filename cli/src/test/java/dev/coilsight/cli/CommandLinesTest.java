@@ -2,8 +2,10 @@ package dev.coilsight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -27,6 +29,9 @@ class CommandLinesTest {
         public Integer call() {
             if ("state".equals(fail)) {
                 throw new IllegalStateException("busy");
+            }
+            if ("io".equals(fail)) {
+                throw new UncheckedIOException("port 8090 is in use", new IOException("Address already in use"));
             }
             throw new IllegalArgumentException("--fail is " + fail);
         }
@@ -64,9 +69,9 @@ class CommandLinesTest {
     }
 
     @Test
-    void anotherExceptionCountsAsBadInputOnlyWhereTheCommandSaysSo() {
-        assertThat(run(CommandLines.create(new Tool(), IllegalStateException.class), "--fail", "state")).isEqualTo(CommandLines.BAD_INPUT);
-        assertThat(err.toString()).isEqualTo("tool: busy" + System.lineSeparator());
+    void anIoFailureIsBadInputAndAnyOtherExceptionABug() {
+        assertThat(run(CommandLines.create(new Tool()), "--fail", "io")).isEqualTo(CommandLines.BAD_INPUT);
+        assertThat(err.toString()).isEqualTo("tool: port 8090 is in use" + System.lineSeparator());
         // A bug: picocli's own report, with the stack trace, and exit code 1.
         assertThat(run(CommandLines.create(new Tool()), "--fail", "state")).isEqualTo(1);
         assertThat(err.toString()).contains("java.lang.IllegalStateException: busy").contains("\tat ");

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.LoggingOptions;
 import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.embedded.Ports;
@@ -113,14 +112,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Set by Ctrl-C (the shutdown hook): the loops end and everything is closed in order before the JVM exits. */
     private volatile boolean stopRequested;
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new DemoCommand(), Ports.PortTakenException.class);
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
+import dev.coilsight.cli.CommandLines;
+
 /** The demo refuses clearly, before starting anything, when it cannot run. */
 class DemoCommandTest {
 
@@ -27,7 +29,7 @@ class DemoCommandTest {
 
     private int run(String... args) {
         System.setProperty("coilsight.root", ROOT.toString());
-        CommandLine cli = DemoCommand.commandLine();
+        CommandLine cli = CommandLines.create(new DemoCommand());
         cli.setErr(new PrintWriter(err, true));
         cli.setOut(new PrintWriter(new StringWriter(), true));
         return cli.execute(args);

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.analytics.review.ExportLabelsCommand;
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.embedded.Ports;
@@ -101,7 +102,7 @@ class ReviewLoopIT {
             assertThat(reviewed).hasSizeGreaterThanOrEqualTo(4);
 
             Path labels = dir.resolve("labels");
-            assertThat(ExportLabelsCommand.commandLine().execute("--out", labels.toString(), "--bootstrap-servers", stack.bootstrapServers(),
+            assertThat(CommandLines.create(new ExportLabelsCommand()).execute("--out", labels.toString(), "--bootstrap-servers", stack.bootstrapServers(),
                     "--registry", stack.registryUrl())).isZero();
             LabeledDataset data = Datasets.open(labels, Optional.empty());
             assertThat(data.imageIds()).hasSize(reviewed.size());
@@ -117,7 +118,7 @@ class ReviewLoopIT {
             }
 
             Path candidate = dir.resolve("candidate");
-            int trained = TrainCommand.commandLine().execute("segmenter", "--dataset", labels.toString(), "--val-fraction", "0.34",
+            int trained = CommandLines.create(new TrainCommand()).execute("segmenter", "--dataset", labels.toString(), "--val-fraction", "0.34",
                     "--width", "24", "--depth", "3", "--init-from", ROOT.resolve("models/severstal-resunet").toString(), "--init-scope", "matching",
                     "--lr", "0.0001", "--batch", "2", "--crop", "256x256", "--epochs", "1", "--max-batches-per-epoch", "2", "--threads", "2",
                     "--run-dir", dir.resolve("run").toString(), "--output", candidate.toString(), "--name", "severstal-resunet-candidate",

@@ -9,10 +9,10 @@ import java.net.ServerSocket;
 /** Loopback ports: a free one, or a clear refusal when a chosen one is taken. */
 public final class Ports {
 
-    /** A chosen port is in use by another process. */
-    public static final class PortTakenException extends IllegalStateException {
-        public PortTakenException(String message) {
-            super(message);
+    /** A chosen port is in use by another process: an I/O failure that the user, not the code, can fix. */
+    public static final class PortTakenException extends UncheckedIOException {
+        public PortTakenException(String message, IOException cause) {
+            super(message, cause);
         }
     }
 
@@ -35,7 +35,7 @@ public final class Ports {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
             throw new PortTakenException("port " + port + " for " + what + " is already in use (" + e.getMessage()
-                    + "); stop what listens there or choose another port");
+                    + "); stop what listens there or choose another port", e);
         }
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
@@ -51,7 +52,7 @@ class CommandsTest {
     @SuppressWarnings("unchecked")
     void evaluateJsonTuneAndReport() throws Exception {
         Path report = dir.resolve("report");
-        CommandRun run = CommandRun.of(EvaluateCommand.commandLine(), "--model", model.toString(), "--dataset",
+        CommandRun run = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model", model.toString(), "--dataset",
                 SharedData.require("severstal-sample").toString(), "--json", "--tune", "--report", report.toString(), "--record-as", "sample");
         assertThat(run.exitCode()).as(run.err()).isZero();
         Map<String, Object> json = new ObjectMapper().readValue(run.out().trim(), Map.class);
@@ -99,15 +100,15 @@ class CommandsTest {
 
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
-        CommandRun missing = CommandRun.of(EvaluateCommand.commandLine(), "--model", dir.resolve("nope").toString(), "--dataset",
+        CommandRun missing = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model", dir.resolve("nope").toString(), "--dataset",
                 SharedData.require("severstal-sample").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("evaluate: ").contains("nope");
-        CommandRun badModel = CommandRun.of(TrainCommand.commandLine(), "detector", "--dataset", SharedData.require("severstal-sample").toString(),
+        CommandRun badModel = CommandRun.of(CommandLines.create(new TrainCommand()), "detector", "--dataset", SharedData.require("severstal-sample").toString(),
                 "--run-dir", dir.resolve("x").toString());
         assertThat(badModel.exitCode()).isEqualTo(2);
         assertThat(badModel.err()).contains("MODEL must be 'segmenter' or 'classifier', got 'detector'");
-        CommandRun badCrop = CommandRun.of(TrainCommand.commandLine(), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
+        CommandRun badCrop = CommandRun.of(CommandLines.create(new TrainCommand()), "segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
                 "--crop", "100x100", "--run-dir", dir.resolve("y").toString());
         assertThat(badCrop.exitCode()).isEqualTo(2);
         assertThat(badCrop.err()).contains("multiple of 16");
@@ -118,6 +119,6 @@ class CommandsTest {
         List<String> args = new ArrayList<>(List.of("segmenter", "--dataset", SharedData.require("severstal-sample").toString(),
                 "--width", "4", "--depth", "2", "--crop", "256x256", "--batch", "2", "--epochs", "1", "--threads", "1"));
         args.addAll(List.of(more));
-        return CommandRun.of(TrainCommand.commandLine(), args.toArray(String[]::new));
+        return CommandRun.of(CommandLines.create(new TrainCommand()), args.toArray(String[]::new));
     }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
 import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.Topics;
@@ -46,14 +45,6 @@ public final class ExportLabelsCommand extends CoilsightCommand {
 
     @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "Give up reading after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new ExportLabelsCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() {

@@ -38,6 +38,7 @@ import dev.coilsight.analytics.AnalyticsService;
 import dev.coilsight.analytics.Records;
 import dev.coilsight.analytics.review.ExportLabelsCommand;
 import dev.coilsight.analytics.review.ReviewReader;
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.rle.BinaryMask;
@@ -275,7 +276,7 @@ class ReviewBrowserIT {
             });
             byImage.put(audited, audit);
 
-            int exit = ExportLabelsCommand.commandLine().execute("--out", exported.toString(), "--topic", topics.reviews(),
+            int exit = CommandLines.create(new ExportLabelsCommand()).execute("--out", exported.toString(), "--topic", topics.reviews(),
                     "--bootstrap-servers", TestInfrastructure.kafka().bootstrapServers(), "--registry", TestInfrastructure.registry().ccompatUrl());
             assertThat(exit).isZero();
             LabeledDataset data = Datasets.open(exported, Optional.empty());

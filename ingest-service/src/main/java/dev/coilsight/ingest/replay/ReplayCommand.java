@@ -7,7 +7,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
 import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.IngestMetrics;
@@ -59,14 +58,6 @@ public final class ReplayCommand extends CoilsightCommand {
 
     @Option(names = "--no-auto-register", description = "Do not register the schema (production registries where schemas are deployed).")
     boolean noAutoRegister;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new ReplayCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() {

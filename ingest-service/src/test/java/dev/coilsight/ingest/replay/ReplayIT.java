@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.image.ImageLimits;
 import dev.coilsight.ingest.FreshTopic;
 import dev.coilsight.ingest.IngestFixture;
@@ -122,7 +123,7 @@ class ReplayIT {
         List<Path> images = ReplaySource.images(dataset);
         assertThat(images).hasSize(16).allSatisfy(p -> assertThat(p.getParent().getFileName().toString()).isEqualTo("train_images"));
         StringWriter out = new StringWriter();
-        CommandLine cli = ReplayCommand.commandLine();
+        CommandLine cli = CommandLines.create(new ReplayCommand());
         cli.setOut(new PrintWriter(out));
 
         int exit = cli.execute("--dataset", dataset.toString(), "--coils", "2", "--rate", "100",
@@ -183,7 +184,7 @@ class ReplayIT {
     void aFolderWithoutImagesIsABadInput(@TempDir Path empty) throws Exception {
         Files.writeString(empty.resolve("notes.txt"), "nothing to replay");
         StringWriter err = new StringWriter();
-        CommandLine cli = ReplayCommand.commandLine();
+        CommandLine cli = CommandLines.create(new ReplayCommand());
         cli.setErr(new PrintWriter(err));
 
         int exit = cli.execute("--dataset", empty.toString(), "--topic", sink.topic(),

@@ -10,7 +10,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.JsonOrText;
 import dev.coilsight.trainer.predict.PrecisionOption;
 import dev.coilsight.core.dataset.Datasets;
@@ -73,14 +72,6 @@ public final class EvaluateCommand extends CoilsightCommand {
 
     /** What the model ran in: the precision asked for, or fp32 where that cannot run here. */
     private Precision ranIn = Precision.FP32;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new EvaluateCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() throws Exception {

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.JsonOrText;
 import dev.coilsight.cli.ManifestVersion;
 import dev.coilsight.core.rle.KaggleCsv;
@@ -66,16 +65,6 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2, no stack trace. */
-    public static CommandLine commandLine() {
-        return CommandLines.create(new ScoreCommand());
-    }
-
-    /** Run through ./coilsight, whose logging config keeps log lines off stdout (config/logback-cli.xml). */
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     public Integer call() {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.cli.ManifestVersion;
 import dev.coilsight.trainer.data.DatasetOption;
 import picocli.CommandLine;
@@ -31,15 +30,6 @@ public final class ExploreCommand extends CoilsightCommand {
 
     @Option(names = "--examples", defaultValue = "3", paramLabel = "N", description = "Gallery examples per class (default: ${DEFAULT-VALUE}).")
     int examples;
-
-    /** The command line as {@code main} runs it: bad input is one line on stderr and exit code 2. */
-    public static CommandLine commandLine() {
-        return CommandLines.create(new ExploreCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() throws Exception {

@@ -13,13 +13,11 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.model.InputSpec;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.net.SavedModelWeights;
 import dev.coilsight.trainer.train.CheckoutPaths;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,14 +47,6 @@ public final class EnsembleCommand extends CoilsightCommand {
 
     @Option(names = "--model-version", defaultValue = "1", description = "Model version for model.json (default ${DEFAULT-VALUE}).")
     String modelVersion;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new EnsembleCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() {

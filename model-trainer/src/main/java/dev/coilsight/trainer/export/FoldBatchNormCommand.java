@@ -15,7 +15,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.image.ImageDecoder;
@@ -26,7 +25,6 @@ import dev.coilsight.core.model.Preprocessor;
 import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.net.Networks;
 import dev.coilsight.trainer.net.SavedModelWeights;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,14 +54,6 @@ public final class FoldBatchNormCommand extends CoilsightCommand {
     @Option(names = "--check-on", paramLabel = "DIR",
             description = "Check on the first 4 images of this folder, prepared as the workers prepare them, instead of a random batch.")
     Path checkOn;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new FoldBatchNormCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() {

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.image.ImageDecoder;
@@ -21,7 +20,6 @@ import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.net.NetworkFlops;
 import dev.coilsight.trainer.net.SavedModelWeights;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,14 +47,6 @@ public final class PoolWindowsCommand extends CoilsightCommand {
 
     @Option(names = "--compare-on", paramLabel = "DIR", description = "A folder of images (PNG or JPEG) both models classify.")
     Path compareOn;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new PoolWindowsCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() throws IOException {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.scoring.ImageSet;
 import dev.coilsight.core.model.LoadedModel;
 import dev.coilsight.core.model.ModelCard;
@@ -65,14 +64,6 @@ public final class PredictCommand extends CoilsightCommand {
                 throw new CommandLine.TypeConversionException("--format must be new or old, got '" + value + "'");
             }
         }
-    }
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new PredictCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.coilsight.cli.CoilsightCommand;
-import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.model.ModelCard;
@@ -151,14 +150,6 @@ public final class TrainCommand extends CoilsightCommand {
 
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores).")
     int threads;
-
-    public static CommandLine commandLine() {
-        return CommandLines.create(new TrainCommand());
-    }
-
-    public static void main(String[] args) {
-        CommandLines.runAndExit(commandLine(), args);
-    }
 
     @Override
     protected int run() throws java.io.IOException {

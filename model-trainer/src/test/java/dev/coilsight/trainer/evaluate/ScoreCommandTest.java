@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.scoring.KaggleScorer;
 import dev.coilsight.core.scoring.ImageSet;
@@ -31,7 +32,7 @@ class ScoreCommandTest {
     private static final KaggleScorer SCORER = new KaggleScorer(4);
 
     private static CommandRun cli(String... args) {
-        return CommandRun.of(ScoreCommand.commandLine(), args);
+        return CommandRun.of(CommandLines.create(new ScoreCommand()), args);
     }
 
     /** Scores {@code predictions} against the Severstal sample's train.csv on its train_images/, with {@code more} options. */

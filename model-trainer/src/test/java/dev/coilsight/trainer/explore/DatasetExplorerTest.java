@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
 
@@ -156,12 +157,12 @@ class DatasetExplorerTest {
 
     @Test
     void theCommandPrintsASummaryAndRefusesAnUnknownLayout(@TempDir Path dir) throws IOException {
-        CommandRun unknown = CommandRun.of(ExploreCommand.commandLine(), "--dataset", dir.toString(), "--out", dir.resolve("out").toString());
+        CommandRun unknown = CommandRun.of(CommandLines.create(new ExploreCommand()), "--dataset", dir.toString(), "--out", dir.resolve("out").toString());
 
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("cannot tell the layout").contains("train.csv + train_images/").contains("images/ + masks/");
 
-        CommandRun ok = CommandRun.of(ExploreCommand.commandLine(), "--dataset", SharedData.require("severstal-sample").toString(), "--out",
+        CommandRun ok = CommandRun.of(CommandLines.create(new ExploreCommand()), "--dataset", SharedData.require("severstal-sample").toString(), "--out",
                 dir.resolve("sample").toString(), "--examples", "1");
         assertThat(ok.exitCode()).isZero();
         assertThat(ok.out()).contains("16 images, 16 read, 4 defect-free").contains("report:");

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.ImageDecoder;
 import dev.coilsight.core.model.InputSpec;
@@ -119,6 +120,6 @@ class EnsembleCommandTest {
         String[] withLog = java.util.Arrays.copyOf(args, args.length + 2);
         withLog[args.length] = "--log-file";
         withLog[args.length + 1] = dir.resolve("log.txt").toString();
-        return CommandRun.of(EnsembleCommand.commandLine(), withLog);
+        return CommandRun.of(CommandLines.create(new EnsembleCommand()), withLog);
     }
 }

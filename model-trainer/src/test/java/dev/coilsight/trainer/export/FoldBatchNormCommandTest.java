@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.model.InputSpec;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.CommandRun;
@@ -95,6 +96,6 @@ class FoldBatchNormCommandTest {
         String[] withLog = java.util.Arrays.copyOf(args, args.length + 2);
         withLog[args.length] = "--log-file";
         withLog[args.length + 1] = dir.resolve("log.txt").toString();
-        return CommandRun.of(FoldBatchNormCommand.commandLine(), withLog);
+        return CommandRun.of(CommandLines.create(new FoldBatchNormCommand()), withLog);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.model.InputSpec;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.testsupport.SharedData;
@@ -45,7 +46,7 @@ class PoolWindowsCommandTest {
         ModelExporter.export(arch, weights, card, windowed);
         Path pooled = dir.resolve("pooled");
 
-        int exit = PoolWindowsCommand.commandLine().execute(windowed.toString(), "--output", pooled.toString(),
+        int exit = CommandLines.create(new PoolWindowsCommand()).execute(windowed.toString(), "--output", pooled.toString(),
                 "--compare-on", folder.toString(), "--log-file", dir.resolve("log.txt").toString());
 
         assertThat(exit).isZero();
@@ -60,7 +61,7 @@ class PoolWindowsCommandTest {
         assertThat(((Number) agreement.get("pooledOverWindowsFlop")).doubleValue()).isBetween(0.5, 0.55);
         assertThat(((Number) agreement.get("decisionAgreement")).doubleValue()).isBetween(0.0, 1.0);
 
-        assertThat(PoolWindowsCommand.commandLine().execute(pooled.toString(), "--output", dir.resolve("again").toString(),
+        assertThat(CommandLines.create(new PoolWindowsCommand()).execute(pooled.toString(), "--output", dir.resolve("again").toString(),
                 "--log-file", dir.resolve("log.txt").toString())).as("a pooled model pools no further").isEqualTo(2);
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.cli.CommandLines;
 import dev.coilsight.core.scoring.ImageSet;
 import dev.coilsight.core.scoring.KaggleScorer;
 import dev.coilsight.core.rle.KaggleCsv;
@@ -42,7 +43,7 @@ class PredictCommandTest {
         Path models = Path.of(System.getProperty("user.dir")).getParent().resolve("models");
         segmenter = models.resolve("severstal-resunet");
         classifier = models.resolve("severstal-classifier");
-        CommandRun evaluated = CommandRun.of(EvaluateCommand.commandLine(), "--model", segmenter.toString(), "--dataset", sample.toString(), "--json");
+        CommandRun evaluated = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model", segmenter.toString(), "--dataset", sample.toString(), "--json");
         assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
         evaluatedDice = ((Number) new ObjectMapper().readValue(evaluated.out().trim(), Map.class).get("meanDice")).doubleValue();
     }
@@ -56,7 +57,7 @@ class PredictCommandTest {
     @Test
     void predictThenScoreGivesExactlyTheDiceEvaluateReports() {
         Path csv = dir.resolve("new.csv");
-        CommandRun run = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString());
+        CommandRun run = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("predict: 16 images").contains("ImageId,ClassId,EncodedPixels");
@@ -66,7 +67,7 @@ class PredictCommandTest {
     @Test
     void theOldLayoutHasARowPerImageAndClassAndScoresTheSame() throws Exception {
         Path csv = dir.resolve("old.csv");
-        CommandRun run = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString(),
+        CommandRun run = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString(),
                 "--format", "old");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -80,9 +81,9 @@ class PredictCommandTest {
     void aClassifierGateLeavesTheImagesItPassesAsCleanWithoutMasks() throws Exception {
         Path gated = dir.resolve("gated.csv");
         Path ungated = dir.resolve("ungated.csv");
-        CommandRun run = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--classifier", classifier.toString(),
+        CommandRun run = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--classifier", classifier.toString(),
                 "--images", images.toString(), "--out", gated.toString());
-        CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(), "--out", ungated.toString());
+        CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--images", images.toString(), "--out", ungated.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         int clean = Integer.parseInt(run.out().replaceAll("(?s).*, (\\d+) passed as clean by the classifier.*", "$1"));
@@ -96,17 +97,17 @@ class PredictCommandTest {
 
     @Test
     void badInputIsNamedOnOneLineWithExitCodeTwoAndUnreadableFilesAreSkippedByName() throws Exception {
-        CommandRun classifierAsModel = CommandRun.of(PredictCommand.commandLine(), "--model", classifier.toString(), "--images", images.toString(),
+        CommandRun classifierAsModel = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", classifier.toString(), "--images", images.toString(),
                 "--out", dir.resolve("x.csv").toString());
         assertThat(classifierAsModel.exitCode()).isEqualTo(2);
         assertThat(classifierAsModel.err()).contains("--model takes a segmenter");
 
-        CommandRun noFolder = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", dir.resolve("nope").toString(),
+        CommandRun noFolder = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--images", dir.resolve("nope").toString(),
                 "--out", dir.resolve("y.csv").toString());
         assertThat(noFolder.exitCode()).isEqualTo(2);
         assertThat(noFolder.err()).contains("nope").contains("is not a folder");
 
-        CommandRun badFormat = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", images.toString(),
+        CommandRun badFormat = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--images", images.toString(),
                 "--out", dir.resolve("z.csv").toString(), "--format", "csv2");
         assertThat(badFormat.exitCode()).isEqualTo(2);
         assertThat(badFormat.err()).contains("--format must be new or old");
@@ -114,7 +115,7 @@ class PredictCommandTest {
         Path mixed = Files.createDirectories(dir.resolve("mixed"));
         Files.copy(images.resolve("0030401a5.jpg"), mixed.resolve("0030401a5.jpg"));
         Files.writeString(mixed.resolve("notes.txt"), "not an image");
-        CommandRun skipped = CommandRun.of(PredictCommand.commandLine(), "--model", segmenter.toString(), "--images", mixed.toString(),
+        CommandRun skipped = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--images", mixed.toString(),
                 "--out", dir.resolve("mixed.csv").toString());
         assertThat(skipped.exitCode()).as(skipped.err()).isZero();
         assertThat(skipped.err()).contains("skipped notes.txt");

@@ -23,10 +23,6 @@ import picocli.CommandLine.Option;
         subcommands = {SchemasCommand.Register.class, SchemasCommand.ListContracts.class})
 public final class SchemasCommand {
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new SchemasCommand()).execute(args));
-    }
-
     /** Options that reach a registry. */
     static final class RegistryOptions {
         @Option(names = "--registry", required = true, paramLabel = "URL",
