@@ -150,13 +150,7 @@ public final class BenchCommand extends CoilsightCommand {
             setup.put("classifier", classifier.card().name() + " " + classifier.card().version());
             setup.put("segmenter", segmenter.card().name() + " " + segmenter.card().version());
             setup.put("images", files.size() + " from " + files.get(0).getParent());
-            setup.put("passes", passes);
-            setup.put("rounds", roundCount);
-            setup.put("warmupRounds", warmupRounds);
-            setup.put("batch", batch);
-            setup.put("threads", threads);
-            setup.put("lingerMs", lingerMs);
-            setup.put("partitions", partitions);
+            setup.putAll(optionValues());
             setup.put("cpus", Runtime.getRuntime().availableProcessors());
             setup.put("device", LoadedModel.gpuAvailable() ? "GPU (CUDA)" : "CPU");
             setup.put("tfEnableOnednnOpts", System.getenv().getOrDefault("TF_ENABLE_ONEDNN_OPTS", "(unset)"));

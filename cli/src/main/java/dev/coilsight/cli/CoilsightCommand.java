@@ -1,10 +1,16 @@
 package dev.coilsight.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -55,5 +61,42 @@ public abstract class CoilsightCommand implements Callable<Integer> {
      */
     protected final ParameterException badOption(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * The command's own options as they were given or defaulted, keyed by long name in camel case
+     * ({@code --warmup-rounds}: {@code warmupRounds}): what a report records it ran with, so that none is forgotten.
+     * Paths and enums as text, a URL's user and password masked; help, version and logging options left out.
+     */
+    protected final Map<String, Object> optionValues() {
+        Set<String> logging = spec.mixins().get(LOGGING_MIXIN).options().stream().map(OptionSpec::longestName).collect(Collectors.toSet());
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (OptionSpec option : spec.options()) {
+            if (option.usageHelp() || option.versionHelp() || logging.contains(option.longestName())) {
+                continue;
+            }
+            Object value = option.getValue();
+            if (value instanceof Path || value instanceof Enum<?>) {
+                value = value.toString();
+            } else if (value instanceof String text) {
+                value = text.replaceAll("://[^/@\\s]+@", "://***@");
+            }
+            values.put(camelCase(option.longestName()), value);
+        }
+        return values;
+    }
+
+    private static String camelCase(String optionName) {
+        StringBuilder name = new StringBuilder();
+        boolean upper = false;
+        for (char c : optionName.replaceFirst("^-+", "").toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                name.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return name.toString();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,12 @@ class CoilsightCommandTest {
 
         @Option(names = "--again", description = "Once more.")
         boolean again;
+
+        @Option(names = "--registry-url", description = "Where the contracts are.")
+        String registryUrl;
+
+        @Option(names = "--out-dir", defaultValue = "reports", description = "Where the report goes.")
+        Path outDir;
 
         boolean logFileExistedAtRun;
 
@@ -50,6 +57,16 @@ class CoilsightCommandTest {
     }
 
     @Test
+    void aReportRecordsEveryOwnOptionWithItsDefaultsAndNoPassword(@TempDir Path dir) {
+        Job job = new Job();
+        CommandRun run = CommandRun.of(CommandLines.create(job), "--size", "5", "--registry-url", "https://quality:s3cret@registry:8081",
+                "--log-file", dir.resolve("job.log").toString());
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(job.optionValues()).containsExactly(Map.entry("size", 5), Map.entry("again", false),
+                Map.entry("registryUrl", "https://***@registry:8081"), Map.entry("outDir", "reports"));
+    }
+
+    @Test
     void aBadOptionValueIsOneLineAndExitCode2(@TempDir Path dir) {
         CommandRun run = CommandRun.of(CommandLines.create(new Job()), "--size", "-1", "--log-file", dir.resolve("job.log").toString());
         assertThat(run.exitCode()).isEqualTo(CommandLines.BAD_INPUT);
@@ -62,6 +79,7 @@ class CoilsightCommandTest {
         assertThat(run.exitCode()).isZero();
         List<String> options = run.out().lines().map(String::strip).filter(line -> line.startsWith("-"))
                 .map(line -> line.split(" ")[0]).toList();
-        assertThat(options).containsExactly("--size=<size>", "--again", "--verbose", "--log-file=FILE", "-h,", "-V,");
+        assertThat(options).containsExactly("--size=<size>", "--again", "--registry-url=<registryUrl>",
+                "--out-dir=<outDir>", "--verbose", "--log-file=FILE", "-h,", "-V,");
     }
 }

@@ -186,12 +186,7 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
     }
 
     private Map<String, Object> setup() {
-        Map<String, Object> setup = new LinkedHashMap<>();
-        setup.put("clients", clients);
-        setup.put("maxRequests", maxRequests);
-        setup.put("seconds", seconds);
-        setup.put("warmupSeconds", warmup);
-        setup.put("rounds", rounds);
+        Map<String, Object> setup = new LinkedHashMap<>(optionValues());
         setup.put("cpus", Runtime.getRuntime().availableProcessors());
         return setup;
     }

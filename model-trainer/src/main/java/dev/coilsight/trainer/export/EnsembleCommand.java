@@ -19,6 +19,7 @@ import dev.coilsight.trainer.net.Architecture;
 import dev.coilsight.trainer.net.SavedModelWeights;
 import dev.coilsight.trainer.train.CheckoutPaths;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,11 +43,8 @@ public final class EnsembleCommand extends CoilsightCommand {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where to write the ensemble (none of the MODELs).")
     Path output;
 
-    @Option(names = "--name", description = "Model name for model.json (default: the folder name of --output).")
-    String name;
-
-    @Option(names = "--model-version", defaultValue = "1", description = "Model version for model.json (default ${DEFAULT-VALUE}).")
-    String modelVersion;
+    @Mixin
+    ModelNaming naming;
 
     @Override
     protected int run() {
@@ -112,8 +110,8 @@ public final class EnsembleCommand extends CoilsightCommand {
         training.put("ensembleOf", sources);
         training.put("command", "./coilsight ensemble "
                 + String.join(" ", CheckoutPaths.current().portableArgs(spec().commandLine().getParseResult().originalArgs())));
-        String modelName = name != null ? name : output.toAbsolutePath().normalize().getFileName().toString();
-        return new ModelCard(modelName, modelVersion, ModelCard.SEGMENTATION, ServingGraph.SIGNATURE, input, ServingGraph.OUTPUT,
+        String modelName = naming.nameFor(output);
+        return new ModelCard(modelName, naming.version(), ModelCard.SEGMENTATION, ServingGraph.SIGNATURE, input, ServingGraph.OUTPUT,
                 first.classes(), null, architecture, training, Map.of());
     }
 

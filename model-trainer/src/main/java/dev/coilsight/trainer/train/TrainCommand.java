@@ -17,9 +17,11 @@ import dev.coilsight.trainer.data.DatasetOption;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.data.Splits;
 import dev.coilsight.trainer.export.ModelExporter;
+import dev.coilsight.trainer.export.ModelNaming;
 import dev.coilsight.trainer.net.Architecture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -139,11 +141,8 @@ public final class TrainCommand extends CoilsightCommand {
     @Option(names = "--output", paramLabel = "MODEL_DIR", description = "Export the best model here (default: <run-dir>/model).")
     Path output;
 
-    @Option(names = "--name", description = "Model name for model.json (default: the folder name of --output).")
-    String name;
-
-    @Option(names = "--model-version", defaultValue = "1", description = "Model version for model.json (default ${DEFAULT-VALUE}).")
-    String modelVersion;
+    @Mixin
+    ModelNaming naming;
 
     @Option(names = "--note", paramLabel = "TEXT", description = "A plain-words note for the card (limitations, data caveats).")
     String note;
@@ -177,7 +176,7 @@ public final class TrainCommand extends CoilsightCommand {
                 chosenMonitor, Optional.ofNullable(initFrom), initScope, freezeEncoder, threads, resize, LearningRateSchedule.parse(lrSchedule));
 
         Path modelDir = output != null ? output : runDir.resolve("model");
-        String modelName = name != null ? name : modelDir.toAbsolutePath().normalize().getFileName().toString();
+        String modelName = naming.nameFor(modelDir);
         SplitPolicy splits = new SplitPolicy(dataset.folder(), validationSplit, folds, validationFraction, seed);
         CrossValidation.FoldTrainer trainer = (ids, run, dir, description) ->
                 trainOne(data, splits, classMap, arch, options, ids, run, dir, modelName, description);
@@ -213,7 +212,7 @@ public final class TrainCommand extends CoilsightCommand {
         }
         Trainer.Result result = new Trainer(options, classMap, run, System.err).train(train, validation, resume, provenance);
 
-        ModelCard card = ModelCards.fromTraining(modelName, modelVersion, arch, classMap, options, result, provenance, train.size(), validation.size());
+        ModelCard card = ModelCards.fromTraining(modelName, naming.version(), arch, classMap, options, result, provenance, train.size(), validation.size());
         ModelExporter.export(arch, result.bestWeights(), card, modelDir);
         RunFiles.copyIfPresent(run.resolve("training.csv"), modelDir.resolve("training.csv"));
         RunFiles.copyIfPresent(run.resolve("learning-curve.png"), modelDir.resolve("learning-curve.png"));
