@@ -158,11 +158,19 @@ public final class IngestBenchCommand extends CoilsightCommand {
     private Map<String, Object> setup(List<Phase> phaseList, boolean ownBroker, boolean ownRegistry) {
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("startedAt", Instant.now().toString());
-        setup.putAll(optionValues());
+        setup.put("clients", clients);
+        setup.put("httpThreads", httpThreads);
+        setup.put("window", window);
+        setup.put("httpClient", httpClient.name());
+        setup.put("partitions", partitions);
+        setup.put("seconds", seconds);
+        setup.put("warmupSeconds", warmup);
+        setup.put("rounds", rounds);
+        setup.put("warmupRounds", warmupRounds);
         setup.put("phasesRun", phaseList.stream().map(p -> p.id).toList());
         setup.put("cpus", Runtime.getRuntime().availableProcessors());
         setup.put("broker", ownBroker ? "in-process" : bootstrapServers);
-        setup.put("registry", ownRegistry ? "in-process" : registry == null ? "none" : setup.get("registry")); // credentials masked
+        setup.put("registry", ownRegistry ? "in-process" : registry == null ? "none" : registry);
         return setup;
     }
 }
