@@ -43,15 +43,6 @@ public final class CommandLines {
         return cli;
     }
 
-    /**
-     * What {@link CommandMain} does: runs {@code cli} on {@code args} and exits with its code. Headless, as under the
-     * launcher: charts and images are drawn off-screen also when a command is started without it.
-     */
-    public static void runAndExit(CommandLine cli, String[] args) {
-        System.setProperty("java.awt.headless", "true");
-        System.exit(cli.execute(args));
-    }
-
     static boolean isBadInput(Exception e) {
         return e instanceof IllegalArgumentException || e instanceof UncheckedIOException || e instanceof IOException;
     }

@@ -25,6 +25,8 @@ public final class CommandMain {
             System.exit(CommandLines.BAD_INPUT);
         }
         Object command = type.getDeclaredConstructor().newInstance();
-        CommandLines.runAndExit(CommandLines.create(command), Arrays.copyOfRange(args, 1, args.length));
+        // Headless, as under the launcher: charts and images are drawn off-screen also when started without it.
+        System.setProperty("java.awt.headless", "true");
+        System.exit(CommandLines.create(command).execute(Arrays.copyOfRange(args, 1, args.length)));
     }
 }

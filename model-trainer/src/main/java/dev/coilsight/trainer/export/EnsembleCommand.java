@@ -52,13 +52,17 @@ public final class EnsembleCommand extends CoilsightCommand {
             throw badOption("--output " + output + " exists: choose a new folder");
         }
         List<ModelCard> cards = models.stream().map(ModelCard::read).toList();
-        ModelCard card = ensembleCard(cards); // every card checked before any weights are read
-        List<EnsembleGraph.Member> members = new ArrayList<>();
+        ModelCard card = ensembleCard(cards);
+        List<Architecture> architectures = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
             Path model = models.get(i);
-            Architecture arch = Architecture.recorded(cards.get(i)).orElseThrow(() -> new IllegalArgumentException(model
-                    + "'s card records no single architecture (only Coilsight's own models, not ensembles, can be members)"));
-            members.add(new EnsembleGraph.Member(arch, SavedModelWeights.read(model)));
+            architectures.add(Architecture.recorded(cards.get(i)).orElseThrow(() -> new IllegalArgumentException(model
+                    + "'s card records no single architecture (only Coilsight's own models, not ensembles, can be members)")));
+        }
+        // Every card checked above before any weights are read.
+        List<EnsembleGraph.Member> members = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            members.add(new EnsembleGraph.Member(architectures.get(i), SavedModelWeights.read(models.get(i))));
         }
         boolean folded;
         try (EnsembleGraph graph = new EnsembleGraph(members, 0)) {
