@@ -46,8 +46,6 @@ import picocli.CommandLine.Option;
                 "Exit code 0 when the run completed (targets met or not), 2 on bad input."})
 public final class BenchCommand extends CoilsightCommand {
 
-    /** linger.ms of ingest's producer (ImagePublisher.producerSettings), the first hop of every image. */
-    private static final int INGEST_LINGER_MS = 2;
 
     @Option(names = "--classifier-model", paramLabel = "DIR", description = "Classifier model (default: models/severstal-classifier).")
     Path classifierModel;
@@ -189,12 +187,10 @@ public final class BenchCommand extends CoilsightCommand {
             }
         }
 
-        Map<String, String> overheadTopics = BenchTopics.create(kafka, 1, List.of("overhead", "overhead-nolinger"));
+        Map<String, String> overheadTopics = BenchTopics.create(kafka, 1, List.of("overhead"));
         byte[] image = Files.readAllBytes(files.get(0));
         Percentiles.Summary overhead = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(), overheadTopics.get("overhead"),
-                image, 20, overheadCount, INGEST_LINGER_MS);
-        Percentiles.Summary overheadNoLinger = StreamingOverhead.measure(kafka.bootstrapServers(), registry.ccompatUrl(),
-                overheadTopics.get("overhead-nolinger"), image, 20, overheadCount, 0);
+                image, 20, overheadCount);
         setup.put("overheadImageBytes", image.length);
         progress("roofline: counting the models' arithmetic and measuring the matrix-product peaks");
         var header = new dev.coilsight.core.image.ImageDecoder().readHeader(files.get(0));
@@ -204,7 +200,7 @@ public final class BenchCommand extends CoilsightCommand {
                 ModelArithmetic.gflopPerImage(segmenterCard, header.height(), header.width()), MachinePeak.measure(6),
                 precisionRounds == 0 ? null : PrecisionComparison.measure(segmenterDir, files, batch, precisionRounds));
         return new BenchReport(setup, files.size() * passes, defective, rounds, paced != null ? paced.latency() : Percentiles.Summary.EMPTY,
-                pacedRate, overhead, overheadNoLinger, roofline);
+                pacedRate, overhead, roofline);
     }
 
     private static LoadedModel load(Path dir, String task) {

@@ -26,16 +26,15 @@ import dev.coilsight.bench.roofline.Roofline;
  * @param latency         capture-to-result latency with the replay paced below the pipeline's rate
  * @param latencyRate     the paced replay's rate, images/s (0 when the paced phase was skipped)
  * @param overhead        serde + broker round trip of one {@code ImageCaptured}, ms, with ingest's producer settings
- * @param overheadNoLinger the same with linger.ms 0
  * @param roofline        the models' arithmetic and the machine's peaks; null when not measured
  */
 public record BenchReport(Map<String, Object> setup, int images, int defectiveImages, List<Round> rounds, Percentiles.Summary latency,
-                          double latencyRate, Percentiles.Summary overhead, Percentiles.Summary overheadNoLinger, Roofline roofline) {
+                          double latencyRate, Percentiles.Summary overhead, Roofline roofline) {
 
     /** Without the roofline. */
     public BenchReport(Map<String, Object> setup, int images, int defectiveImages, List<Round> rounds, Percentiles.Summary latency,
-                       double latencyRate, Percentiles.Summary overhead, Percentiles.Summary overheadNoLinger) {
-        this(setup, images, defectiveImages, rounds, latency, latencyRate, overhead, overheadNoLinger, null);
+                       double latencyRate, Percentiles.Summary overhead) {
+        this(setup, images, defectiveImages, rounds, latency, latencyRate, overhead, null);
     }
 
     /** Target: the pipeline reaches at least this fraction of bare batched predict. */
@@ -133,8 +132,6 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
         out.put("overheadP50Ms", number(overhead.p50()));
         out.put("overheadP95Ms", number(overhead.p95()));
         out.put("overheadP99Ms", number(overhead.p99()));
-        out.put("overheadNoLingerP50Ms", number(overheadNoLinger.p50()));
-        out.put("overheadNoLingerP99Ms", number(overheadNoLinger.p99()));
         out.put("images", images);
         out.put("defectiveImages", defectiveImages);
         out.put("pipelineDefectiveImages", first.defective());
@@ -196,8 +193,6 @@ public record BenchReport(Map<String, Object> setup, int images, int defectiveIm
         lines.add(String.format(Locale.ROOT, "streaming overhead per image (Avro serde + broker round trip, %d x ImageCaptured, ingest producer settings): "
                         + "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (target p50 < %.0f ms: %s)", overhead.count(), overhead.p50(), overhead.p95(),
                 overhead.p99(), OVERHEAD_TARGET_MS, overhead.p50() < OVERHEAD_TARGET_MS ? "met" : "NOT met"));
-        lines.add(String.format(Locale.ROOT, "  (producer linger.ms 0 instead of ingest's 2: p50 %.2f ms, p99 %.2f ms)", overheadNoLinger.p50(),
-                overheadNoLinger.p99()));
         return lines;
     }
 

@@ -13,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -32,7 +31,7 @@ import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 /**
  * What streaming adds per image, without any model: one {@code ImageCaptured} (a real image) at a time
  * is serialised (Avro, Confluent wire format, registry-cached schema id), produced with ingest's
- * producer settings (idempotent, acks=all; linger 2 ms, or 0 to leave it out), fetched by a consumer and deserialised; the time from
+ * producer settings (idempotent, acks=all, no linger), fetched by a consumer and deserialised; the time from
  * before the send to the record in hand. One record in flight, so no batching hides the round trip.
  */
 public final class StreamingOverhead {
@@ -42,14 +41,10 @@ public final class StreamingOverhead {
 
     /**
      * {@code warmUp} untimed round trips, then {@code count} timed ones, ms each.
-     *
-     * @param lingerMs the producer's linger.ms: ingest's 2, or 0 to see the broker round trip alone
      */
-    public static Percentiles.Summary measure(String bootstrapServers, String registryUrl, String topic, byte[] image, int warmUp, int count,
-                                              int lingerMs) {
+    public static Percentiles.Summary measure(String bootstrapServers, String registryUrl, String topic, byte[] image, int warmUp, int count) {
         Map<String, Object> producerSettings = new HashMap<>(ClusterSettings.plain(bootstrapServers, registryUrl).registry());
         producerSettings.putAll(ImagePublisher.producerSettings(bootstrapServers, Duration.ofSeconds(30), ImageLimits.DEFAULT.maxBytes()));
-        producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         Map<String, Object> consumerSettings = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-overhead-" + UUID.randomUUID(),

@@ -33,7 +33,7 @@ record LoadSettings(String bootstrapServers, String registryUrl, IngestImages im
     /** How long one image may wait for its acknowledgement (ingest's COILSIGHT_PRODUCE_TIMEOUT_MS order). */
     static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A plain producer of the image bytes, with ingest's settings (idempotent, acks=all, linger 2 ms). */
+    /** A plain producer of the image bytes, with ingest's settings (idempotent, acks=all, no linger). */
     KafkaProducer<String, byte[]> rawProducer() {
         return new KafkaProducer<>(ImagePublisher.producerSettings(bootstrapServers, PRODUCE_TIMEOUT, ImageLimits.DEFAULT.maxBytes()),
                 new StringSerializer(), new ByteArraySerializer());
