@@ -1,7 +1,7 @@
 package dev.coilsight.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -30,7 +30,6 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     private boolean ownsRegistry;
     private AvroSerdeConfig config = new AvroSerdeConfig(true);
     private boolean isKey;
-    private final ThreadLocal<ByteArrayOutputStream> buffers = ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -67,18 +66,66 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         Schema schema = record.getSchema();
         int schemaId = schemaId(topic, schema);
         try {
-            ByteArrayOutputStream out = buffers.get();
-            out.reset();
-            out.write(WireFormat.MAGIC_BYTE);
-            out.write(ByteBuffer.allocate(4).putInt(schemaId).array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
-            encoders.set(encoder);
-            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, encoder);
-            encoder.flush();
-            return out.toByteArray();
+            // Encoded twice, first only counting, so that an image's bytes are copied once, into an array of the exact size.
+            SpecificDatumWriter<T> writer = writers.computeIfAbsent(schema, SpecificDatumWriter::new);
+            ByteCounter counter = new ByteCounter();
+            encode(writer, record, counter);
+            byte[] bytes = new byte[Math.addExact(WireFormat.HEADER_SIZE, counter.count)];
+            WireFormat.writeHeader(ByteBuffer.wrap(bytes), schemaId);
+            ArrayFiller filler = new ArrayFiller(bytes, WireFormat.HEADER_SIZE);
+            encode(writer, record, filler);
+            if (filler.position != bytes.length) {
+                throw new IllegalStateException("the record encoded to " + (filler.position - WireFormat.HEADER_SIZE)
+                        + " bytes after counting " + counter.count + ": was it changed while being serialized?");
+            }
+            return bytes;
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("could not serialize " + schema.getFullName() + " for topic " + topic
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void encode(SpecificDatumWriter<T> writer, T record, OutputStream out) throws IOException {
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
+        encoders.set(encoder);
+        writer.write(record, encoder);
+        encoder.flush();
+    }
+
+    /** Counts what is written and keeps nothing. */
+    private static final class ByteCounter extends OutputStream {
+        int count;
+
+        @Override
+        public void write(int b) {
+            count = Math.addExact(count, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count = Math.addExact(count, len);
+        }
+    }
+
+    /** Writes into a given array from a given position on; an overflow fails with the array's bounds. */
+    private static final class ArrayFiller extends OutputStream {
+        private final byte[] target;
+        int position;
+
+        ArrayFiller(byte[] target, int position) {
+            this.target = target;
+            this.position = position;
+        }
+
+        @Override
+        public void write(int b) {
+            target[position++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, target, position, len);
+            position += len;
         }
     }
 

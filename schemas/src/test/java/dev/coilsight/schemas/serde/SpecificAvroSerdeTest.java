@@ -70,6 +70,28 @@ class SpecificAvroSerdeTest {
     }
 
     @Test
+    void theWireBytesAreTheHeaderThenAvrosOwnEncodingExactlyWhereverTheImageBytesLie() throws Exception {
+        byte[] image = new byte[300 * 1024 + 17];
+        new java.util.Random(3).nextBytes(image);
+        ByteBuffer direct = ByteBuffer.allocateDirect(image.length - 40);
+        direct.put(image, 40, image.length - 40).flip();
+        for (ByteBuffer bytes : java.util.List.of(ByteBuffer.wrap(image), ByteBuffer.wrap(image, 25, 1000).slice(), direct)) {
+            ImageCaptured record = SampleRecords.image("C-1", 7, new byte[0]);
+            record.setBytes(bytes);
+            byte[] wire = new SpecificAvroSerializer<ImageCaptured>(client, new AvroSerdeConfig(true)).serialize(Topics.IMAGES, record);
+
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            expected.write(WireFormat.MAGIC_BYTE);
+            expected.write(ByteBuffer.allocate(4).putInt(client.idOf("steel.images-value", record.getSchema())).array());
+            var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(expected, null);
+            new org.apache.avro.specific.SpecificDatumWriter<ImageCaptured>(record.getSchema()).write(record, encoder);
+            encoder.flush();
+            assertThat(wire).isEqualTo(expected.toByteArray());
+            assertThat(bytes.position()).as("the record's buffer is left as it was").isZero();
+        }
+    }
+
+    @Test
     void withoutAutoRegisterAnUnregisteredSchemaFailsWithTheDeployStep() {
         var serializer = new SpecificAvroSerializer<ImageCaptured>(client, new AvroSerdeConfig(false));
         ImageCaptured image = SampleRecords.image("C-1", 1, new byte[] {1});
