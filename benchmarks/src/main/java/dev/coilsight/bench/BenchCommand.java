@@ -46,7 +46,6 @@ import picocli.CommandLine.Option;
                 "Exit code 0 when the run completed (targets met or not), 2 on bad input."})
 public final class BenchCommand extends CoilsightCommand {
 
-
     @Option(names = "--classifier-model", paramLabel = "DIR", description = "Classifier model (default: models/severstal-classifier).")
     Path classifierModel;
 

@@ -66,7 +66,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         Schema schema = record.getSchema();
         int schemaId = schemaId(topic, schema);
         try {
-            // Encoded twice, first only counting, so that an image's bytes are copied once, into an array of the exact size.
+            // Encoded twice, first only counting, so that an image's bytes (a heap buffer) are copied once, into an array of the exact size.
             SpecificDatumWriter<T> writer = writers.computeIfAbsent(schema, SpecificDatumWriter::new);
             ByteCounter counter = new ByteCounter();
             encode(writer, record, counter);
@@ -107,7 +107,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         }
     }
 
-    /** Writes into a given array from a given position on; an overflow fails with the array's bounds. */
+    /** Writes into a given array from a given position on, and refuses to write past its end. */
     private static final class ArrayFiller extends OutputStream {
         private final byte[] target;
         int position;
@@ -119,13 +119,21 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
 
         @Override
         public void write(int b) {
+            requireRoom(1);
             target[position++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
+            requireRoom(len);
             System.arraycopy(b, off, target, position, len);
             position += len;
+        }
+
+        private void requireRoom(int len) {
+            if (len > target.length - position) {
+                throw new IllegalStateException("the record encoded to more bytes than counted: was it changed while being serialized?");
+            }
         }
     }
 
