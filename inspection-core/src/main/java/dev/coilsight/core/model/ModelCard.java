@@ -64,6 +64,14 @@ public record ModelCard(String name, String version, String task, String signatu
         }
         try {
             TestTimeFlips parsed = TestTimeFlips.parse(testTimeFlips);
+            Integer fixedHeight = input.sizePolicy().equals(InputSpec.RESIZE) ? input.height() : null;
+            Integer fixedWidth = input.sizePolicy().equals(InputSpec.RESIZE) ? input.width() : null;
+            for (TestTimeFlips.Flip flip : parsed.flips()) {
+                if (flip.transposes() && fixedHeight != null && !fixedHeight.equals(fixedWidth)) {
+                    throw new IllegalArgumentException(flip.label() + " swaps height and width, which the fixed input size "
+                            + fixedHeight + "x" + fixedWidth + " cannot take");
+                }
+            }
             testTimeFlips = parsed.none() ? null : parsed.labels();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model.json: 'testTimeFlips': " + e.getMessage(), e);

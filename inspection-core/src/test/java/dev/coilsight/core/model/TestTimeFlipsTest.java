@@ -40,6 +40,48 @@ class TestTimeFlipsTest {
     }
 
     @Test
+    void aTurnOrTransposeSwapsHeightAndWidthAndEveryFlipIsUndoneByItsRestore() {
+        // 2 rows x 3 columns, one channel: value = row * 3 + column
+        float[] hwc = {0, 1, 2, 3, 4, 5};
+        assertThat(TestTimeFlips.flipped(hwc, 2, 3, 1, Flip.TRANSPOSE)).containsExactly(0, 3, 1, 4, 2, 5);
+        assertThat(TestTimeFlips.flipped(hwc, 2, 3, 1, Flip.ROTATE90)).containsExactly(3, 0, 4, 1, 5, 2);
+        assertThat(TestTimeFlips.flipped(hwc, 2, 3, 1, Flip.ROTATE270)).containsExactly(2, 5, 1, 4, 0, 3);
+        assertThat(TestTimeFlips.flipped(hwc, 2, 3, 1, Flip.ROTATE180)).containsExactly(5, 4, 3, 2, 1, 0);
+        assertThat(TestTimeFlips.flipped(hwc, 2, 3, 1, Flip.ANTI_TRANSPOSE)).containsExactly(5, 2, 4, 1, 3, 0);
+        float[] twoChannels = new float[12];
+        for (int i = 0; i < twoChannels.length; i++) {
+            twoChannels[i] = i;
+        }
+        for (Flip flip : Flip.values()) {
+            assertThat(TestTimeFlips.restored(TestTimeFlips.flipped(twoChannels, 2, 3, 2, flip), 2, 3, 2, flip)).as(flip.label())
+                    .containsExactly(twoChannels);
+        }
+    }
+
+    @Test
+    void aTransposedPassReachesTheModelWithHeightAndWidthSwappedAndComesBackAligned() {
+        Preprocessor.Prepared image = image(2, 4, 9);
+        List<Preprocessor.Prepared> seen = new ArrayList<>();
+        List<float[]> mean = new TestTimeFlips(List.of(Flip.TRANSPOSE, Flip.ROTATE90)).predict(List.of(image), batch -> {
+            seen.addAll(batch);
+            return batch.stream().map(p -> p.values().clone()).toList(); // an identity "segmenter"
+        }, true);
+        assertThat(seen).extracting(Preprocessor.Prepared::height).containsExactly(2, 4, 4);
+        assertThat(seen).extracting(Preprocessor.Prepared::width).containsExactly(4, 2, 2);
+        assertThat(mean.get(0)).containsExactly(image.values(), org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
+    void aCardWithAFixedOblongInputRefusesAFlipThatSwapsHeightAndWidth() {
+        InputSpec oblong = new InputSpec("input", "NHWC", 1, InputSpec.RESIZE, 16, 256, 512, 1 / 255.0, List.of(0.0), List.of(1.0));
+        ModelCard card = new ModelCard("m", "1", "segmentation", null, oblong, "probabilities",
+                List.of(new ModelCard.ClassSpec(1, "a", 0.5, 0)), null, Map.of(), Map.of(), Map.of());
+        assertThat(card.withFlips(TestTimeFlips.parse(List.of("rotate180"))).flips().flips()).containsExactly(Flip.ROTATE180);
+        assertThatThrownBy(() -> card.withFlips(TestTimeFlips.parse(List.of("horizontal", "rotate90"))))
+                .hasMessageContaining("rotate90 swaps height and width, which the fixed input size 256x512 cannot take");
+    }
+
+    @Test
     void eachMapIsTheMeanOfItsPassesFlippedBackSoAPositionBiasAveragesOut() {
         // A "model" that adds its column index: the flipped pass, flipped back, adds (width - 1 - column) instead.
         int height = 2;
@@ -97,7 +139,8 @@ class TestTimeFlipsTest {
         assertThat(ModelCard.read(dir).withFlips(TestTimeFlips.parse(List.of("none"))).testTimeFlips()).isNull();
 
         Files.writeString(dir.resolve(ModelCard.FILE), Files.readString(dir.resolve(ModelCard.FILE)).replace("\"vertical\"", "\"diagonal\""));
-        assertThatThrownBy(() -> ModelCard.read(dir)).hasMessageContaining("'testTimeFlips': test-time flip must be horizontal or vertical, got 'diagonal'");
+        assertThatThrownBy(() -> ModelCard.read(dir)).hasMessageContaining("'testTimeFlips': test-time flip must be one of horizontal, vertical, rotate180, transpose, rotate90, "
+                + "rotate270, anti-transpose, got 'diagonal'");
         assertThatThrownBy(() -> TestTimeFlips.parse(List.of("vertical", "VERTICAL"))).hasMessageContaining("repeat");
     }
 

@@ -63,7 +63,8 @@ public final class EvaluateCommand extends CoilsightCommand {
     String recordAs;
 
     @Option(names = "--test-time-flips", split = ",", paramLabel = "FLIP", description = "Average each prediction with its flipped "
-            + "passes: horizontal, vertical, or none (default: what the card says). With --tune, written into model.json, which the "
+            + "passes: horizontal, vertical, rotate180, transpose, rotate90, rotate270, anti-transpose (the last four swap height and "
+            + "width), or none (default: what the card says). With --tune, written into model.json, which the "
             + "workers honour too.")
     List<String> testTimeFlips;
 
