@@ -172,6 +172,24 @@ class TestTimeFlipsTest {
     }
 
     @Test
+    void aRealSegmentersQuarterTurnedPassRunsOnTheTurnedOblongImageAndIsTurnedBack() {
+        Preprocessor.Prepared image = image(64, 96, 11);
+        try (LoadedModel model = LoadedModel.load(NEU_SEGMENTER); LoadedModel.Session plain = model.newSession(TestTimeFlips.NONE);
+             LoadedModel.Session turned = model.newSession(new TestTimeFlips(List.of(Flip.ROTATE90)))) {
+            float[] straight = plain.predict(List.of(image)).get(0);
+            List<Preprocessor.Prepared> rotated = TestTimeFlips.flipped(List.of(image), Flip.ROTATE90);
+            assertThat(rotated.get(0).height()).isEqualTo(96);
+            float[] back = TestTimeFlips.restored(plain.predict(rotated).get(0), 64, 96, straight.length / (64 * 96), Flip.ROTATE90);
+            float[] expected = new float[straight.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = (straight[i] + back[i]) / 2;
+            }
+
+            assertThat(turned.predict(List.of(image)).get(0)).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
     void aSessionOpenedWithoutFlipsTakesThoseTheCardNamesAsTheWorkersDo() throws Exception {
         // The workers open their sessions with newSession(): a card naming flips is all it takes.
         Path copy = dir.resolve("flipped-neu");
