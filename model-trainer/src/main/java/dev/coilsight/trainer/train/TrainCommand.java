@@ -150,6 +150,9 @@ public final class TrainCommand extends CoilsightCommand {
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores).")
     int threads;
 
+    /** Exit code of a run stopped by a signal between two steps (128 + SIGINT, as shells report it). */
+    static final int STOPPED = 130;
+
     @Override
     protected int run() throws java.io.IOException {
         if (deterministic && !"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
@@ -180,13 +183,18 @@ public final class TrainCommand extends CoilsightCommand {
         SplitPolicy splits = new SplitPolicy(dataset.folder(), validationSplit, folds, validationFraction, seed);
         CrossValidation.FoldTrainer trainer = (ids, run, dir, description) ->
                 trainOne(data, splits, classMap, arch, options, ids, run, dir, modelName, description);
-        if (crossValidate) {
-            new CrossValidation(dataset.folder(), splits, runDir, trainer).run(data, kind == Architecture.Kind.SEGMENTER, modelDir, stdout());
+        try {
+            if (crossValidate) {
+                new CrossValidation(dataset.folder(), splits, runDir, trainer).run(data, kind == Architecture.Kind.SEGMENTER, modelDir, stdout());
+                return 0;
+            }
+            Trainer.Result result = trainer.train(splits.split(data, fold), runDir, modelDir, splits.describe(fold));
+            report(result, modelDir);
             return 0;
+        } catch (TrainingStopped e) {
+            System.err.println("train: " + e.getMessage());
+            return STOPPED;
         }
-        Trainer.Result result = trainer.train(splits.split(data, fold), runDir, modelDir, splits.describe(fold));
-        report(result, modelDir);
-        return 0;
     }
 
     /** The images as the model will see them: resized to the crop size with {@code --resize}, else as they are. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +52,19 @@ public final class Trainer {
     private final ClassMap classes;
     private final Path runDir;
     private final PrintStream out;
+    private final Supplier<GracefulStop> stops;
 
     public Trainer(TrainingOptions options, ClassMap classes, Path runDir, PrintStream out) {
+        this(options, classes, runDir, out, GracefulStop::onShutdown);
+    }
+
+    /** {@code stops}: where a run gets what tells it to stop between steps (the process's shutdown, or a test). */
+    Trainer(TrainingOptions options, ClassMap classes, Path runDir, PrintStream out, Supplier<GracefulStop> stops) {
         this.options = options;
         this.classes = classes;
         this.runDir = runDir;
         this.out = out;
+        this.stops = stops;
     }
 
     public static Path bestCheckpoint(Path runDir) {
@@ -81,7 +89,9 @@ public final class Trainer {
         TrainingLog log = new TrainingLog(runDir);
         Validation validation = new Validation(arch, classes, preprocessor, options.cropHeight(), options.cropWidth());
 
-        try (TrainingGraph graph = new TrainingGraph(arch, options.loss(), options.learningRate(), frozen, options.threads())) {
+        // Closed in reverse: TensorFlow first, then the stop, which lets a waiting shutdown go on.
+        try (GracefulStop stop = stops.get();
+             TrainingGraph graph = new TrainingGraph(arch, options.loss(), options.learningRate(), frozen, options.threads())) {
             if (state.epoch() > 0) {
                 graph.restoreCheckpoint(lastCheckpoint(runDir));
                 LOG.info("resumed {} after epoch {} (best {} {} at epoch {})", runDir, state.epoch(), options.monitor(), state.best(), state.bestEpoch());
@@ -127,6 +137,11 @@ public final class Trainer {
                         lossSum += loss;
                         bar.status(String.format("loss %.4f", lossSum / (b + 1)));
                         bar.step();
+                        if (stop.requested()) {
+                            TrainingStopped stopped = new TrainingStopped(epoch, state.epoch());
+                            LOG.warn("{}", stopped.getMessage());
+                            throw stopped;
+                        }
                     }
                 }
                 Map<String, Double> figures = validation.run(graph, validationImages);

@@ -82,6 +82,43 @@ class TrainerTest {
     }
 
     @Test
+    void aStopAskedForDuringAnEpochEndsTheRunAfterItsStepKeepingTheLastFinishedEpochToResumeFrom() {
+        Path run = dir.resolve("stopped");
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        GracefulStop stop = new GracefulStop() {
+            @Override
+            boolean requested() {
+                return checks.incrementAndGet() > 3; // epoch 1's three steps run, epoch 2 stops after its first
+            }
+        };
+        TrainingOptions twoEpochs = TinyModels.options(TinyModels.segmenter(), 2, 3, Optional.empty(), false);
+
+        assertThatThrownBy(() -> new Trainer(twoEpochs, TinyModels.NEU_CLASSES, run, QUIET, () -> stop).train(train, validation, false, Map.of()))
+                .isInstanceOf(TrainingStopped.class).hasMessageContaining("during epoch 2")
+                .hasMessageContaining("the checkpoint of epoch 1 stays");
+        assertThat(checks.get()).as("no step after the one that saw the stop").isEqualTo(4);
+        assertThat(RunState.read(run).epoch()).isEqualTo(1);
+        assertThat(new TrainingLog(run).rows()).hasSize(1);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), stop::requestAndWait,
+                "the stopped run let a waiting shutdown go on");
+        assertThat(new Trainer(twoEpochs, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, true, Map.of()).epochsRun())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void theShutdownWaitsForTheRunToLetGoOfTensorFlow() throws Exception {
+        GracefulStop stop = new GracefulStop();
+        Thread shutdown = new Thread(stop::requestAndWait);
+        shutdown.start();
+        shutdown.join(300);
+        assertThat(shutdown.isAlive()).as("still waiting for the run").isTrue();
+        assertThat(stop.requested()).isTrue();
+        stop.close();
+        shutdown.join(10_000);
+        assertThat(shutdown.isAlive()).isFalse();
+    }
+
+    @Test
     void aCosineRunCannotBeResumedWithAnotherScheduleWhichWouldJumpToAnotherRate() {
         Path run = dir.resolve("cosine");
         new Trainer(cosine(TinyModels.options(TinyModels.segmenter(), 1, 2, Optional.empty(), false)), TinyModels.NEU_CLASSES, run, QUIET)
