@@ -64,12 +64,11 @@ public record ModelCard(String name, String version, String task, String signatu
         }
         try {
             TestTimeFlips parsed = TestTimeFlips.parse(testTimeFlips);
-            Integer fixedHeight = input.sizePolicy().equals(InputSpec.RESIZE) ? input.height() : null;
-            Integer fixedWidth = input.sizePolicy().equals(InputSpec.RESIZE) ? input.width() : null;
+            boolean fixedOblong = input.sizePolicy().equals(InputSpec.RESIZE) && !java.util.Objects.equals(input.height(), input.width());
             for (TestTimeFlips.Flip flip : parsed.flips()) {
-                if (flip.transposes() && fixedHeight != null && !fixedHeight.equals(fixedWidth)) {
+                if (flip.transposes() && fixedOblong) {
                     throw new IllegalArgumentException(flip.label() + " swaps height and width, which the fixed input size "
-                            + fixedHeight + "x" + fixedWidth + " cannot take");
+                            + input.height() + "x" + input.width() + " cannot take");
                 }
             }
             testTimeFlips = parsed.none() ? null : parsed.labels();

@@ -132,11 +132,10 @@ public record TestTimeFlips(List<Flip> flips) {
 
     /** The images flipped. */
     static List<Preprocessor.Prepared> flipped(List<Preprocessor.Prepared> batch, Flip flip) {
-        return batch.stream().map(p -> flip.transposes()
-                ? new Preprocessor.Prepared(flipped(p.values(), p.height(), p.width(), p.channels(), flip),
-                        p.width(), p.height(), p.channels(), p.sourceWidth(), p.sourceHeight())
-                : new Preprocessor.Prepared(flipped(p.values(), p.height(), p.width(), p.channels(), flip),
-                        p.height(), p.width(), p.channels(), p.sourceHeight(), p.sourceWidth())).toList();
+        boolean swap = flip.transposes();
+        return batch.stream().map(p -> new Preprocessor.Prepared(flipped(p.values(), p.height(), p.width(), p.channels(), flip),
+                swap ? p.width() : p.height(), swap ? p.height() : p.width(), p.channels(),
+                swap ? p.sourceWidth() : p.sourceHeight(), swap ? p.sourceHeight() : p.sourceWidth())).toList();
     }
 
     private static List<float[]> checked(List<float[]> outputs, List<Preprocessor.Prepared> batch) {

@@ -47,9 +47,7 @@ class GracefulStop implements AutoCloseable {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shutdownRunning) {
-            // the hook is the one waiting, and returns now
-        } catch (IllegalArgumentException neverRegistered) {
-            // made without onShutdown()
+            // the hook is the one waiting, and returns now; one never registered is simply not removed
         }
     }
 }
