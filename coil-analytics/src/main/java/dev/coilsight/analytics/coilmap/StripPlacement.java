@@ -6,7 +6,7 @@ import java.util.List;
 
 import dev.coilsight.core.mask.Component;
 import dev.coilsight.core.mask.ConnectedComponents;
-import dev.coilsight.core.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.Runs;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
 
@@ -61,7 +61,7 @@ public final class StripPlacement {
         List<StripDefect> out = new ArrayList<>();
         for (DefectMask mask : segmentation.getMasks()) {
             List<Component> components = new ArrayList<>(ConnectedComponents.of(
-                    RunLengthEncoding.decode(mask.getRle(), segmentation.getHeight(), segmentation.getWidth())));
+                    Runs.parse(mask.getRle(), segmentation.getHeight(), segmentation.getWidth()), segmentation.getHeight(), segmentation.getWidth()));
             components.sort(Comparator.comparingLong(Component::pixels).reversed());
             for (Component c : components.subList(0, Math.min(components.size(), MAX_DEFECTS_PER_MASK))) {
                 out.add(new StripDefect(segmentation.getImageId(), mask.getClassId(), mask.getClassName(),

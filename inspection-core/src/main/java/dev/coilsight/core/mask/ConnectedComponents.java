@@ -1,13 +1,16 @@
 package dev.coilsight.core.mask;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.coilsight.core.rle.BinaryMask;
+import dev.coilsight.core.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.Runs;
 
 /**
- * Finds the 8-connected components of a mask (two pixels touching by an edge or a corner belong to
- * one defect) with an iterative flood fill, so large blobs cannot overflow the stack.
+ * Finds the 8-connected components of a mask (two pixels touching by an edge or a corner belong to one defect) from
+ * its runs, not its pixels: each column's runs are joined to the runs of the column before that they touch, so the
+ * work grows with the number of runs, and a mask published as an RLE is never expanded.
  */
 public final class ConnectedComponents {
 
@@ -23,61 +26,25 @@ public final class ConnectedComponents {
 
     /** Every component, in the order their first pixel appears column-major. */
     public static List<Component> of(BinaryMask mask) {
-        return label(mask).components();
+        return new ColumnSegments(RunLengthEncoding.runsOf(mask), mask.height()).components();
+    }
+
+    /** Every component of the {@code height x width} mask these runs describe, in the order their first pixel appears. */
+    public static List<Component> of(Runs runs, int height, int width) {
+        if (!runs.isEmpty() && (long) runs.start(runs.count() - 1) - 1 + runs.length(runs.count() - 1) > (long) height * width) {
+            throw new IllegalArgumentException("runs reach beyond a " + height + "x" + width + " mask");
+        }
+        return new ColumnSegments(runs, height).components();
     }
 
     public static Labelled label(BinaryMask mask) {
         int height = mask.height();
-        int width = mask.width();
-        byte[] pixels = mask.columnMajor();
-        int[] labels = new int[pixels.length];
-        int[] stack = new int[64];
-        List<Component> components = new ArrayList<>();
-        for (int start = 0; start < pixels.length; start++) {
-            if (pixels[start] == 0 || labels[start] != 0) {
-                continue;
-            }
-            long count = 0;
-            int minRow = Integer.MAX_VALUE;
-            int minCol = Integer.MAX_VALUE;
-            int maxRow = -1;
-            int maxCol = -1;
-            int top = 0;
-            int label = components.size() + 1;
-            stack[top++] = start;
-            labels[start] = label;
-            while (top > 0) {
-                int index = stack[--top];
-                int col = index / height;
-                int row = index - col * height;
-                count++;
-                minRow = Math.min(minRow, row);
-                maxRow = Math.max(maxRow, row);
-                minCol = Math.min(minCol, col);
-                maxCol = Math.max(maxCol, col);
-                for (int dc = -1; dc <= 1; dc++) {
-                    int c = col + dc;
-                    if (c < 0 || c >= width) {
-                        continue;
-                    }
-                    for (int dr = -1; dr <= 1; dr++) {
-                        int r = row + dr;
-                        if (r < 0 || r >= height) {
-                            continue;
-                        }
-                        int next = c * height + r;
-                        if (pixels[next] != 0 && labels[next] == 0) {
-                            labels[next] = label;
-                            if (top == stack.length) {
-                                stack = java.util.Arrays.copyOf(stack, stack.length * 2);
-                            }
-                            stack[top++] = next;
-                        }
-                    }
-                }
-            }
-            components.add(new Component(count, minRow, minCol, maxRow, maxCol));
+        ColumnSegments segments = new ColumnSegments(RunLengthEncoding.runsOf(mask), height);
+        int[] labels = new int[height * mask.width()];
+        for (int s = 0; s < segments.count(); s++) {
+            int first = segments.column(s) * height + segments.top(s);
+            Arrays.fill(labels, first, first + segments.bottom(s) - segments.top(s) + 1, segments.component(s) + 1);
         }
-        return new Labelled(labels, components);
+        return new Labelled(labels, segments.components());
     }
 }
