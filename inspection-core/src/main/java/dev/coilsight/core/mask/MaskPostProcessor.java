@@ -1,6 +1,10 @@
 package dev.coilsight.core.mask;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.coilsight.core.model.ModelCard;
@@ -24,6 +28,8 @@ public final class MaskPostProcessor {
         }
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final List<ModelCard.ClassSpec> classes;
 
     public MaskPostProcessor(List<ModelCard.ClassSpec> classes) {
@@ -42,31 +48,23 @@ public final class MaskPostProcessor {
         if (probabilities.length != inputHeight * inputWidth * k) {
             throw new IllegalArgumentException("expected " + inputHeight + "x" + inputWidth + "x" + k + " probabilities, got " + probabilities.length);
         }
+        int[] sourceRow = sourcePixels(height, inputHeight, resized);
+        int[] sourceColumn = sourcePixels(width, inputWidth, resized);
+        byte[][] above = threshold(probabilities, k, inputWidth, sourceRow, sourceColumn);
         List<DefectMask> defects = new ArrayList<>();
         for (int cls = 0; cls < k; cls++) {
-            ModelCard.ClassSpec spec = classes.get(cls);
-            BinaryMask mask = new BinaryMask(height, width);
-            float threshold = (float) spec.threshold();
-            boolean any = false;
-            for (int c = 0; c < width; c++) {
-                int sc = resized ? Math.min(inputWidth - 1, (int) ((c + 0.5) * inputWidth / width)) : c;
-                for (int r = 0; r < height; r++) {
-                    int sr = resized ? Math.min(inputHeight - 1, (int) ((r + 0.5) * inputHeight / height)) : r;
-                    if (probabilities[(sr * inputWidth + sc) * k + cls] > threshold) {
-                        mask.set(r, c, true);
-                        any = true;
-                    }
-                }
-            }
-            if (!any) {
+            if (above[cls] == null) {
                 continue;
             }
-            ConnectedComponents.Labelled labelled = ConnectedComponents.label(mask);
-            boolean[] keep = new boolean[labelled.components().size() + 1];
+            ModelCard.ClassSpec spec = classes.get(cls);
+            BinaryMask mask = BinaryMask.wrapColumnMajor(height, width, above[cls]);
+            ColumnSegments segments = new ColumnSegments(RunLengthEncoding.runsOf(mask), height);
+            List<Component> components = segments.components();
+            boolean[] keep = new boolean[components.size()];
             int kept = 0;
-            for (int i = 0; i < labelled.components().size(); i++) {
-                if (labelled.components().get(i).pixels() >= spec.minArea()) {
-                    keep[i + 1] = true;
+            for (int i = 0; i < components.size(); i++) {
+                if (components.get(i).pixels() >= spec.minArea()) {
+                    keep[i] = true;
                     kept++;
                 }
             }
@@ -79,30 +77,94 @@ public final class MaskPostProcessor {
             int minCol = Integer.MAX_VALUE;
             int maxRow = -1;
             int maxCol = -1;
-            int[] labels = labelled.labels();
-            for (int c = 0; c < width; c++) {
-                int sc = resized ? Math.min(inputWidth - 1, (int) ((c + 0.5) * inputWidth / width)) : c;
-                for (int r = 0; r < height; r++) {
-                    int label = labels[c * height + r];
-                    if (label == 0) {
-                        continue;
-                    }
-                    if (!keep[label]) {
-                        mask.set(r, c, false);
-                        continue;
-                    }
-                    int sr = resized ? Math.min(inputHeight - 1, (int) ((r + 0.5) * inputHeight / height)) : r;
-                    pixels++;
-                    probabilitySum += probabilities[(sr * inputWidth + sc) * k + cls];
-                    minRow = Math.min(minRow, r);
-                    maxRow = Math.max(maxRow, r);
-                    minCol = Math.min(minCol, c);
-                    maxCol = Math.max(maxCol, c);
+            // Segments run column-major, so the sum adds the kept pixels' probabilities in the mask's own order.
+            for (int s = 0; s < segments.count(); s++) {
+                int col = segments.column(s);
+                int top = segments.top(s);
+                int bottom = segments.bottom(s);
+                if (!keep[segments.component(s)]) {
+                    Arrays.fill(above[cls], col * height + top, col * height + bottom + 1, (byte) 0);
+                    continue;
                 }
+                for (int r = top; r <= bottom; r++) {
+                    probabilitySum += probabilities[(sourceRow[r] * inputWidth + sourceColumn[col]) * k + cls];
+                }
+                pixels += bottom - top + 1;
+                minRow = Math.min(minRow, top);
+                maxRow = Math.max(maxRow, bottom);
+                minCol = Math.min(minCol, col);
+                maxCol = Math.max(maxCol, col);
             }
             defects.add(new DefectMask(spec.id(), spec.name(), mask, pixels, new Component(pixels, minRow, minCol, maxRow, maxCol),
                     probabilitySum / pixels, kept));
         }
         return defects;
+    }
+
+    /**
+     * Every class's pixels above its threshold, column-major, null for a class with none. The probabilities are row-major
+     * and the masks column-major, so it goes eight rows at a time: the eight rows' probabilities of a column sit in a few
+     * cache lines, and their eight mask bytes are one long, written once.
+     */
+    private byte[][] threshold(float[] probabilities, int k, int inputWidth, int[] sourceRow, int[] sourceColumn) {
+        int height = sourceRow.length;
+        int width = sourceColumn.length;
+        float[] thresholds = new float[k];
+        byte[][] above = new byte[k][];
+        for (int cls = 0; cls < k; cls++) {
+            thresholds[cls] = (float) classes.get(cls).threshold();
+        }
+        int[] rowStart = new int[Long.BYTES];
+        long[] bytes = new long[k];
+        for (int firstRow = 0; firstRow < height; firstRow += Long.BYTES) {
+            int rows = Math.min(Long.BYTES, height - firstRow);
+            for (int i = 0; i < rows; i++) {
+                rowStart[i] = sourceRow[firstRow + i] * inputWidth;
+            }
+            for (int c = 0; c < width; c++) {
+                int column = sourceColumn[c];
+                Arrays.fill(bytes, 0);
+                for (int i = 0; i < rows; i++) {
+                    int first = (rowStart[i] + column) * k;
+                    long bit = 1L << (Byte.SIZE * i);
+                    for (int cls = 0; cls < k; cls++) {
+                        if (probabilities[first + cls] > thresholds[cls]) {
+                            bytes[cls] |= bit;
+                        }
+                    }
+                }
+                for (int cls = 0; cls < k; cls++) {
+                    if (bytes[cls] != 0) {
+                        if (above[cls] == null) {
+                            above[cls] = new byte[height * width];
+                        }
+                        write(above[cls], c * height + firstRow, bytes[cls], rows);
+                    }
+                }
+            }
+        }
+        return above;
+    }
+
+    private static void write(byte[] mask, int at, long bytes, int count) {
+        if (count == Long.BYTES) {
+            LONGS.set(mask, at, bytes);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            mask[at + i] = (byte) (bytes >>> (Byte.SIZE * i));
+        }
+    }
+
+    /**
+     * For each output row (or column), the model-output row it reads: itself when the output is cropped back, the
+     * nearest when it is resized back.
+     */
+    private static int[] sourcePixels(int size, int inputSize, boolean resized) {
+        int[] source = new int[size];
+        for (int i = 0; i < size; i++) {
+            source[i] = resized ? Math.min(inputSize - 1, (int) ((i + 0.5) * inputSize / size)) : i;
+        }
+        return source;
     }
 }
