@@ -51,21 +51,60 @@ public final class Preprocessor {
         int h = inputHeight(image.height());
         int w = inputWidth(image.width());
         int channels = spec.channels();
+        float[] out = spec.sizePolicy().equals(InputSpec.RESIZE) ? resized(image, h, w) : padded(image, h, w);
+        return new Prepared(out, h, w, channels, image.height(), image.width());
+    }
+
+    /** Bilinear samples of the image at the model's fixed size, normalised. */
+    private float[] resized(DecodedImage image, int h, int w) {
+        int channels = spec.channels();
         float[] out = new float[h * w * channels];
         byte[] px = image.pixels();
-        boolean resize = spec.sizePolicy().equals(InputSpec.RESIZE);
         for (int r = 0; r < h; r++) {
             for (int c = 0; c < w; c++) {
                 for (int k = 0; k < channels; k++) {
-                    float v = resize
-                            ? bilinear(px, image.height(), image.width(), channels, k, (r + 0.5f) * image.height() / h - 0.5f,
-                                    (c + 0.5f) * image.width() / w - 0.5f)
-                            : px[(Math.min(r, image.height() - 1) * image.width() + Math.min(c, image.width() - 1)) * channels + k] & 0xff;
+                    float v = bilinear(px, image.height(), image.width(), channels, k, (r + 0.5f) * image.height() / h - 0.5f,
+                            (c + 0.5f) * image.width() / w - 0.5f);
                     out[(r * w + c) * channels + k] = v * factor[k] - offset[k];
                 }
             }
         }
-        return new Prepared(out, h, w, channels, image.height(), image.width());
+        return out;
+    }
+
+    /**
+     * The image normalised, then padded to {@code h x w} by repeating its last column and row: a row at a time, the
+     * image's part as one straight loop over its bytes.
+     */
+    private float[] padded(DecodedImage image, int h, int w) {
+        int channels = spec.channels();
+        int rowValues = image.width() * channels;
+        int outRowValues = w * channels;
+        float[] out = new float[h * outRowValues];
+        byte[] px = image.pixels();
+        for (int r = 0; r < image.height(); r++) {
+            int from = r * rowValues;
+            int to = r * outRowValues;
+            if (channels == 1) {
+                for (int i = 0; i < rowValues; i++) {
+                    out[to + i] = (px[from + i] & 0xff) * factor[0] - offset[0];
+                }
+            } else {
+                for (int i = 0; i < rowValues; i += channels) {
+                    for (int k = 0; k < channels; k++) {
+                        out[to + i + k] = (px[from + i + k] & 0xff) * factor[k] - offset[k];
+                    }
+                }
+            }
+            for (int i = rowValues; i < outRowValues; i += channels) {
+                System.arraycopy(out, to + rowValues - channels, out, to + i, channels);
+            }
+        }
+        int lastRow = (image.height() - 1) * outRowValues;
+        for (int r = image.height(); r < h; r++) {
+            System.arraycopy(out, lastRow, out, r * outRowValues, outRowValues);
+        }
+        return out;
     }
 
     /**

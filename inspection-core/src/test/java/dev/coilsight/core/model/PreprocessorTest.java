@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +55,34 @@ class PreprocessorTest {
         assertThatThrownBy(() -> pre.prepare(new DecodedImage(1, 1, 3, new byte[3]))).hasMessageContaining("3 channel(s), the model wants 1");
         assertThatThrownBy(() -> new InputSpec("x", "NCHW", 1, "pad", 16, null, null, 1, null, null)).hasMessageContaining("NHWC");
         assertThatThrownBy(() -> new InputSpec("x", "NHWC", 1, "resize", 0, null, null, 1, null, null)).hasMessageContaining("height");
+    }
+
+    @Test
+    void randomImagesArePaddedAsTheDefinitionSaysInOneAndThreeChannels() {
+        Random random = new Random(5);
+        InputSpec colour = new InputSpec("x", "NHWC", 3, "pad", 16, null, null, 1.0 / 255, List.of(0.4, 0.5, 0.6), List.of(0.2, 0.3, 0.4));
+        for (InputSpec spec : new InputSpec[] {InputSpec.padded("input", 1, 32), colour}) {
+            for (int[] size : new int[][] {{1, 1}, {7, 13}, {32, 32}, {33, 50}, {256, 1600}}) {
+                int channels = spec.channels();
+                byte[] pixels = new byte[size[0] * size[1] * channels];
+                random.nextBytes(pixels);
+                Preprocessor pre = new Preprocessor(spec);
+                Preprocessor.Prepared prepared = pre.prepare(new DecodedImage(size[1], size[0], channels, pixels));
+                int h = prepared.height();
+                int w = prepared.width();
+                float[] expected = new float[h * w * channels];
+                for (int r = 0; r < h; r++) {
+                    for (int c = 0; c < w; c++) {
+                        for (int k = 0; k < channels; k++) {
+                            int value = pixels[(Math.min(r, size[0] - 1) * size[1] + Math.min(c, size[1] - 1)) * channels + k] & 0xff;
+                            float factor = (float) (spec.scale() / spec.std().get(k));
+                            float offset = (float) (spec.mean().get(k) / spec.std().get(k));
+                            expected[(r * w + c) * channels + k] = value * factor - offset;
+                        }
+                    }
+                }
+                assertThat(prepared.values()).as("%dx%d in %d channel(s)", size[0], size[1], channels).isEqualTo(expected);
+            }
+        }
     }
 }
