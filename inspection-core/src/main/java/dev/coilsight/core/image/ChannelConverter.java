@@ -72,16 +72,19 @@ final class ChannelConverter {
         byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         int pixels = image.getWidth() * image.getHeight();
         byte[] out = new byte[pixels * mode.channels()];
-        for (int i = 0, s = 0; i < pixels; i++, s += 3) {
-            int b = bgr[s] & 0xff;
-            int g = bgr[s + 1] & 0xff;
-            int r = bgr[s + 2] & 0xff;
-            if (mode == ColorMode.GRAYSCALE) {
-                out[i] = luminance(r, g, b);
-            } else {
-                out[3 * i] = (byte) r;
-                out[3 * i + 1] = (byte) g;
-                out[3 * i + 2] = (byte) b;
+        if (mode == ColorMode.GRAYSCALE) {
+            for (int i = 0, s = 0; i < pixels; i++, s += 3) {
+                byte b = bgr[s];
+                byte g = bgr[s + 1];
+                byte r = bgr[s + 2];
+                // Grey strip photographed in colour has R = G = B almost everywhere, where the luma is that value.
+                out[i] = r == g && g == b ? r : luminance(r & 0xff, g & 0xff, b & 0xff);
+            }
+        } else {
+            for (int i = 0, s = 0; i < pixels; i++, s += 3) {
+                out[3 * i] = bgr[s + 2];
+                out[3 * i + 1] = bgr[s + 1];
+                out[3 * i + 2] = bgr[s];
             }
         }
         return new DecodedImage(image.getWidth(), image.getHeight(), mode.channels(), out);
