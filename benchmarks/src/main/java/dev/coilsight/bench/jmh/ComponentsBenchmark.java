@@ -19,7 +19,7 @@ import dev.coilsight.core.rle.Runs;
 
 /**
  * The connected components of one 256x1600 mask, cycling through every ground-truth mask of the Severstal training
- * labels: {@code mask} labels a decoded mask as the segmenter's post-processing does, {@code rle} starts from the
+ * labels: {@code mask} labels every pixel of a decoded mask as evaluation's threshold sweep does, {@code rle} starts from the
  * Kaggle RLE of a published segmentation as coil-analytics does for every mask it places on the coil map.
  */
 @State(Scope.Thread)

@@ -31,6 +31,9 @@ public final class ConnectedComponents {
 
     /** Every component of the {@code height x width} mask these runs describe, in the order their first pixel appears. */
     public static List<Component> of(Runs runs, int height, int width) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("mask size must be positive, got " + height + "x" + width + " (HxW)");
+        }
         if (!runs.isEmpty() && (long) runs.start(runs.count() - 1) - 1 + runs.length(runs.count() - 1) > (long) height * width) {
             throw new IllegalArgumentException("runs reach beyond a " + height + "x" + width + " mask");
         }

@@ -48,8 +48,8 @@ public final class MaskPostProcessor {
         if (probabilities.length != inputHeight * inputWidth * k) {
             throw new IllegalArgumentException("expected " + inputHeight + "x" + inputWidth + "x" + k + " probabilities, got " + probabilities.length);
         }
-        int[] sourceRow = sourcePixels(height, inputHeight, resized);
-        int[] sourceColumn = sourcePixels(width, inputWidth, resized);
+        int[] sourceRow = sourceIndex(height, inputHeight, resized);
+        int[] sourceColumn = sourceIndex(width, inputWidth, resized);
         byte[][] above = threshold(probabilities, k, inputWidth, sourceRow, sourceColumn);
         List<DefectMask> defects = new ArrayList<>();
         for (int cls = 0; cls < k; cls++) {
@@ -103,8 +103,8 @@ public final class MaskPostProcessor {
 
     /**
      * Every class's pixels above its threshold, column-major, null for a class with none. The probabilities are row-major
-     * and the masks column-major, so it goes eight rows at a time: the eight rows' probabilities of a column sit in a few
-     * cache lines, and their eight mask bytes are one long, written once.
+     * and the masks column-major, so it goes eight rows at a time: each of the eight rows is read straight along, and a
+     * column's eight mask bytes are one long, written once.
      */
     private byte[][] threshold(float[] probabilities, int k, int inputWidth, int[] sourceRow, int[] sourceColumn) {
         int height = sourceRow.length;
@@ -160,7 +160,7 @@ public final class MaskPostProcessor {
      * For each output row (or column), the model-output row it reads: itself when the output is cropped back, the
      * nearest when it is resized back.
      */
-    private static int[] sourcePixels(int size, int inputSize, boolean resized) {
+    private static int[] sourceIndex(int size, int inputSize, boolean resized) {
         int[] source = new int[size];
         for (int i = 0; i < size; i++) {
             source[i] = resized ? Math.min(inputSize - 1, (int) ((i + 0.5) * inputSize / size)) : i;

@@ -3,7 +3,6 @@ package dev.coilsight.core.mask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -75,7 +74,7 @@ class ConnectedComponentsTest {
                             mask.set(r, c, random.nextDouble() < density);
                         }
                     }
-                    ConnectedComponents.Labelled expected = floodFill(mask);
+                    ConnectedComponents.Labelled expected = FloodFill.label(mask);
                     ConnectedComponents.Labelled actual = ConnectedComponents.label(mask);
                     String what = size[0] + "x" + size[1] + " at " + density + ": " + mask;
                     assertThat(actual.components()).as(what).isEqualTo(expected.components());
@@ -88,12 +87,20 @@ class ConnectedComponentsTest {
     }
 
     @Test
-    void aRunThatGoesOnAtTheTopOfTheNextColumnIsTwoPlacesThere() {
+    void aRunGoingOnAtTheTopOfTheNextColumnTouchesOnlyWhatItsPixelsTouch() {
         // Height 6: pixels 5-8 are rows 4-5 of column 0 and rows 0-1 of column 1, which do not touch.
         assertThat(ConnectedComponents.of(Runs.parse("5 4", 6, 2), 6, 2))
                 .containsExactly(new Component(2, 4, 0, 5, 0), new Component(2, 0, 1, 1, 1));
         // Height 4: rows 2-3 of column 0 and rows 0-1 of column 1 touch by a corner.
         assertThat(ConnectedComponents.of(Runs.parse("3 4", 4, 2), 4, 2)).containsExactly(new Component(4, 0, 0, 3, 1));
+    }
+
+    @Test
+    void runsWrittenTouchingAcrossAColumnEndAreWhatTheirPixelsAre() {
+        // Height 4: "3 4" is rows 2-3 of column 0 and rows 0-1 of column 1, "7 1" row 2 of column 1, touching it.
+        Runs runs = Runs.parse("3 4 7 1", 4, 2);
+        assertThat(ConnectedComponents.of(runs, 4, 2)).containsExactly(new Component(5, 0, 0, 3, 1))
+                .isEqualTo(FloodFill.label(RunLengthEncoding.expand(runs, 4, 2)).components());
     }
 
     @Test
@@ -105,46 +112,6 @@ class ConnectedComponentsTest {
     void runsBeyondTheMaskAreRefused() {
         Runs runs = Runs.parse("1 3 4 2", 10, 1);
         assertThatThrownBy(() -> ConnectedComponents.of(runs, 4, 1)).hasMessageContaining("beyond a 4x1 mask");
-    }
-
-    /** The definition, pixel by pixel: a flood fill over the eight neighbours from each unlabelled pixel, column-major. */
-    private static ConnectedComponents.Labelled floodFill(BinaryMask mask) {
-        int height = mask.height();
-        int width = mask.width();
-        int[] labels = new int[height * width];
-        List<Component> components = new ArrayList<>();
-        for (int start = 0; start < labels.length; start++) {
-            if (!mask.get(start % height, start / height) || labels[start] != 0) {
-                continue;
-            }
-            int label = components.size() + 1;
-            long pixels = 0;
-            int minRow = height;
-            int minCol = width;
-            int maxRow = -1;
-            int maxCol = -1;
-            List<Integer> stack = new ArrayList<>(List.of(start));
-            labels[start] = label;
-            while (!stack.isEmpty()) {
-                int index = stack.remove(stack.size() - 1);
-                int col = index / height;
-                int row = index % height;
-                pixels++;
-                minRow = Math.min(minRow, row);
-                maxRow = Math.max(maxRow, row);
-                minCol = Math.min(minCol, col);
-                maxCol = Math.max(maxCol, col);
-                for (int c = Math.max(0, col - 1); c <= Math.min(width - 1, col + 1); c++) {
-                    for (int r = Math.max(0, row - 1); r <= Math.min(height - 1, row + 1); r++) {
-                        if (mask.get(r, c) && labels[c * height + r] == 0) {
-                            labels[c * height + r] = label;
-                            stack.add(c * height + r);
-                        }
-                    }
-                }
-            }
-            components.add(new Component(pixels, minRow, minCol, maxRow, maxCol));
-        }
-        return new ConnectedComponents.Labelled(labels, components);
+        assertThatThrownBy(() -> ConnectedComponents.of(runs, -5, -2)).hasMessageContaining("-5x-2");
     }
 }

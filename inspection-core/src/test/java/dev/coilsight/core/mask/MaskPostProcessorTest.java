@@ -77,7 +77,7 @@ class MaskPostProcessorTest {
         List<ModelCard.ClassSpec> classes = List.of(new ModelCard.ClassSpec(1, "one", 0.5, 0),
                 new ModelCard.ClassSpec(2, "two", 0.6, 5), new ModelCard.ClassSpec(3, "three", 0.3, 40));
         MaskPostProcessor post = new MaskPostProcessor(classes);
-        int[][] shapes = {{32, 48, 32, 48, 0}, {32, 48, 27, 41, 0}, {32, 48, 20, 100, 1}, {16, 16, 50, 37, 1}};
+        int[][] shapes = {{32, 48, 32, 48, 0}, {32, 48, 27, 41, 0}, {32, 48, 20, 100, 1}, {16, 16, 50, 37, 1}, {8, 8, 1, 5, 0}, {8, 8, 5, 7, 1}};
         for (int[] shape : shapes) {
             for (int repeat = 0; repeat < 6; repeat++) {
                 float[] p = blobs(random, shape[0], shape[1], classes.size());
@@ -126,7 +126,7 @@ class MaskPostProcessorTest {
                     }
                 }
             }
-            ConnectedComponents.Labelled labelled = ConnectedComponents.label(mask);
+            ConnectedComponents.Labelled labelled = FloodFill.label(mask);
             long kept = labelled.components().stream().filter(component -> component.pixels() >= spec.minArea()).count();
             if (kept == 0) {
                 continue;

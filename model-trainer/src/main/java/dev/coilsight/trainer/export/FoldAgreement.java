@@ -6,7 +6,7 @@ import java.util.Locale;
  * How far a model with its batch norms folded answers from the same network with them apart, and whether that is
  * float32 rounding or a wrong fold. Folding changes the convolutions' weights, so their sums round differently: over a
  * MobileNetV2 U-Net's 52 convolutions that moves a probability by up to 1.2e-4 with AVX2 kernels (about 1e-5 with
- * AVX-512's), 3e-6 on average. One channel of one batch norm folded 2 % off moves some by 3e-3 or more and the average by
+ * AVX-512's), 3e-6 on average. One batch-norm channel whose moving variance is 2 % off moves some by 3e-3 or more and the average by
  * 7e-5 or more (measured on seeded trained-looking weights), so both bounds hold with room on either side.
  *
  * @param largestDifference the largest absolute difference of one probability

@@ -62,7 +62,7 @@ class MobileNetV2Test {
     }
 
     @Test
-    void aFoldWithOneBatchNormChannelTwoPercentOffIsNotTakenForFloatRounding() {
+    void aFoldWithOneChannelsMovingVarianceTwoPercentOffIsNotTakenForFloatRounding() {
         Map<String, float[]> weights = TinyModels.trainedLookingWeights(TinyModels.mobileNetSegmenter(1), 3);
         for (String variance : new String[] {"enc/block_16_project_BN/moving_variance", "dec/res4/bn1/moving_variance"}) {
             Map<String, float[]> wrong = new HashMap<>(weights);
