@@ -58,10 +58,11 @@ public final class StripPlacement {
         CameraGeometry g = cameras.of(segmentation.getCameraId());
         double start = imageStartMm(segmentation.getCameraId(), segmentation.getPositionMm(), segmentation.getSequence(),
                 segmentation.getHeight());
+        int height = segmentation.getHeight();
+        int width = segmentation.getWidth();
         List<StripDefect> out = new ArrayList<>();
         for (DefectMask mask : segmentation.getMasks()) {
-            List<Component> components = new ArrayList<>(ConnectedComponents.of(
-                    Runs.parse(mask.getRle(), segmentation.getHeight(), segmentation.getWidth()), segmentation.getHeight(), segmentation.getWidth()));
+            List<Component> components = new ArrayList<>(ConnectedComponents.of(Runs.parse(mask.getRle(), height, width), height, width));
             components.sort(Comparator.comparingLong(Component::pixels).reversed());
             for (Component c : components.subList(0, Math.min(components.size(), MAX_DEFECTS_PER_MASK))) {
                 out.add(new StripDefect(segmentation.getImageId(), mask.getClassId(), mask.getClassName(),

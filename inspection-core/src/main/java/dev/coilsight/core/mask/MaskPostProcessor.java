@@ -31,9 +31,14 @@ public final class MaskPostProcessor {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final List<ModelCard.ClassSpec> classes;
+    private final float[] thresholds;
 
     public MaskPostProcessor(List<ModelCard.ClassSpec> classes) {
         this.classes = List.copyOf(classes);
+        thresholds = new float[classes.size()];
+        for (int cls = 0; cls < thresholds.length; cls++) {
+            thresholds[cls] = (float) classes.get(cls).threshold();
+        }
     }
 
     /**
@@ -109,11 +114,7 @@ public final class MaskPostProcessor {
     private byte[][] threshold(float[] probabilities, int k, int inputWidth, int[] sourceRow, int[] sourceColumn) {
         int height = sourceRow.length;
         int width = sourceColumn.length;
-        float[] thresholds = new float[k];
         byte[][] above = new byte[k][];
-        for (int cls = 0; cls < k; cls++) {
-            thresholds[cls] = (float) classes.get(cls).threshold();
-        }
         int[] rowStart = new int[Long.BYTES];
         long[] bytes = new long[k];
         for (int firstRow = 0; firstRow < height; firstRow += Long.BYTES) {
