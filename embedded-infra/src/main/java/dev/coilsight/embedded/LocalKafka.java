@@ -54,6 +54,11 @@ public final class LocalKafka implements AutoCloseable {
      * and started again over the same log folder, as in fault tests, keeps both addresses.
      */
     public static LocalKafka start(Path logDir, int port, int controllerPort) {
+        return start(logDir, port, controllerPort, Map.of());
+    }
+
+    /** As {@link #start(Path, int, int)}, with broker settings of the caller's over this class's own. */
+    public static LocalKafka start(Path logDir, int port, int controllerPort, Map<String, String> overrides) {
         long started = System.nanoTime();
         if (port != 0) {
             Ports.requireFree(port, "the Kafka broker");
@@ -86,6 +91,9 @@ public final class LocalKafka implements AutoCloseable {
             props.put("log.cleaner.dedupe.buffer.size", "2097152");
             props.put("message.max.bytes", String.valueOf(MAX_MESSAGE_BYTES));
             props.put("replica.fetch.max.bytes", String.valueOf(MAX_MESSAGE_BYTES));
+            // A deleted topic's files go at once, not a minute later: the bench deletes a topic of gigabytes per phase.
+            props.put("log.segment.delete.delay.ms", "1000");
+            props.putAll(overrides);
             format(logDir, props);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();

@@ -120,7 +120,7 @@ public final class IngestBenchCommand extends CoilsightCommand {
                 startKafka || startRegistry ? "; starting the in-process " + (startKafka && startRegistry ? "broker and registry"
                         : startKafka ? "broker" : "registry") : "");
         try (ScratchFolder state = ScratchFolder.create("coilsight-bench-ingest-");
-             LocalKafka kafka = startKafka ? LocalKafka.start(state.resolve("kafka"), 0) : null;
+             LocalKafka kafka = startKafka ? LocalKafka.start(state.resolve("kafka"), 0, 0, PhaseRunner.BROKER_SETTINGS) : null;
              LocalRegistry localRegistry = startRegistry ? LocalRegistry.start(state.resolve("registry")) : null) {
             String brokerAddress = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
             String registryUrl = localRegistry != null ? localRegistry.ccompatUrl() : registry;

@@ -23,6 +23,17 @@ import dev.coilsight.embedded.TopicCreator;
  */
 final class PhaseRunner implements AutoCloseable {
 
+    /**
+     * Each partition keeps only its last 64 MiB, in segments of 16 MiB, dropped within a second: a phase writes gigabytes,
+     * and a log that grows through them measures how fast the kernel finds fresh pages for the page cache (on a VM that
+     * hands freed memory back to its host, several times slower than reusing the pages just freed), not ingest.
+     */
+    static final Map<String, String> TOPIC_SETTINGS = Map.of("segment.bytes", String.valueOf(16 << 20),
+            "retention.bytes", String.valueOf(64 << 20));
+    /** The in-process broker's retention runs every second, from the start, so that {@link #TOPIC_SETTINGS} holds. */
+    static final Map<String, String> BROKER_SETTINGS = Map.of("log.retention.check.interval.ms", "1000",
+            "log.initial.task.delay.ms", "1000");
+
     private final LoadSettings settings;
     private final int partitions;
     private final int warmupSeconds;
@@ -44,7 +55,7 @@ final class PhaseRunner implements AutoCloseable {
         String topic = "bench-ingest-" + phase.id + "-" + UUID.randomUUID().toString().substring(0, 8);
         if (phase.usesKafka()) {
             // Returns once every partition's leader answers: an idempotent producer's first send must not meet that gap.
-            TopicCreator.create(admin, partitions, Map.of(), topic);
+            TopicCreator.create(admin, partitions, TOPIC_SETTINGS, topic);
         }
         Meter meter = new Meter();
         try (Load load = phase.newLoad(settings, progress)) {
