@@ -92,7 +92,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
                     serializer, decoder, deadLetters, limits, config.inputBudget());
             String transactionalId = config.transactionalIdPrefix() + "-" + i;
             WorkerLoop<I> loop = new WorkerLoop<>(name, config.inputTopic(),
-                    new KafkaConsumer<>(KafkaSettings.consumer(config, name)),
+                    new KafkaConsumer<>(KafkaSettings.consumer(config, name, transactionalId)),
                     new KafkaProducer<>(KafkaSettings.producer(config, transactionalId)),
                     config.maxBatchSize(), config.maxLinger(), processor, new InFlightJournal(config.stateDir(), transactionalId, deaths), models,
                     metrics, assigned, config.transactionTimeout());

@@ -18,8 +18,9 @@ import dev.coilsight.schemas.Topics;
  *       {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true]</li>
  *   <li>the input topic (the service names its variable, e.g. {@code COILSIGHT_TOPIC_IMAGES}), {@code COILSIGHT_TOPIC_DLQ} [steel.dlq]</li>
  *   <li>{@code COILSIGHT_GROUP_ID} [the service's], {@code COILSIGHT_TRANSACTIONAL_ID} [group-hostname]: prefix of the
- *       per-thread transactional ids; keep it stable across restarts of one instance and unique across instances, so
- *       that a restarted instance aborts what its killed predecessor left open at once</li>
+ *       per-thread transactional ids, which are also the threads' static group memberships ({@code group.instance.id});
+ *       keep it stable across restarts of one instance and unique across instances, so that a restarted instance
+ *       aborts what its killed predecessor left open and takes its partitions back at once</li>
  *   <li>{@code COILSIGHT_MAX_BATCH_SIZE} [8] images, {@code COILSIGHT_MAX_LINGER_MS} [50], {@code COILSIGHT_WORKER_THREADS} [1]
  *       (each thread: one consumer, one transactional producer, one Predictor)</li>
  *   <li>{@code COILSIGHT_MODEL_DIR} [the service's]: SavedModel + model.json, may be a symbolic link;

@@ -10,8 +10,10 @@ import java.util.concurrent.locks.Lock;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
@@ -95,10 +97,11 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
                 }
             }
             log.info("{} stopped after its last batch", name);
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
             failure = e;
             journal.abandoned();
-            log.error("{}: producer fenced (another instance uses transactional id prefix of this one?); thread ends", name, e);
+            log.error("{}: fenced: another process took this one's identity (the same COILSIGHT_TRANSACTIONAL_ID); thread ends: {}", name,
+                    e.toString());
         } catch (Exception e) {
             failure = e;
             journal.abandoned();
@@ -223,7 +226,8 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
     private void closeQuietly() {
         try {
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+            // A static member stays in the group when it closes, unless told: a worker that stops hands its partitions over now.
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)).withGroupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
         } catch (RuntimeException e) {
             log.warn("{}: consumer close: {}", name, e.toString());
         }

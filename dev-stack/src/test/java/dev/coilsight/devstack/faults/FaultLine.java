@@ -55,6 +55,9 @@ import dev.coilsight.workerruntime.TinyModels;
  */
 final class FaultLine implements AutoCloseable {
 
+    /** The workers' group session timeout: a dead member's partitions are not reassigned before it ends. */
+    static final Duration SESSION_TIMEOUT = Duration.ofMinutes(2);
+
     static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
     static final String CRASHING_IMAGE = "fault-matrix-crashing-record";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,8 +137,11 @@ final class FaultLine implements AutoCloseable {
         env.put("COILSIGHT_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
         env.put("COILSIGHT_HTTP_HOST", "127.0.0.1");
         env.put("COILSIGHT_HTTP_PORT", String.valueOf(Ports.free()));
-        // The same transactional id after every restart, as a StatefulSet gives: the new process fences the old one.
+        // The same transactional id after every restart, as a StatefulSet gives: the new process fences the old one and,
+        // a static member of the group under the same id, takes its partitions back without waiting out its session.
         env.put("COILSIGHT_TRANSACTIONAL_ID", "fault-matrix-" + name);
+        // Longer than a restart may take, so that a partition taken back before it ends was taken back by the static membership.
+        env.put("COILSIGHT_KAFKA_SESSION_TIMEOUT_MS", String.valueOf(SESSION_TIMEOUT.toMillis()));
         env.put("COILSIGHT_STATE_DIR", dir.resolve("state-" + name).toString());
         env.put("COILSIGHT_WORKER_THREADS", "1");
         env.put("COILSIGHT_MAX_BATCH_SIZE", "4");

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.coilsight.workerruntime.WorkerFixture;
 
@@ -21,6 +23,7 @@ import dev.coilsight.workerruntime.WorkerFixture;
  */
 final class WorkerProcess implements AutoCloseable {
 
+    private static final Pattern ASSIGNED = Pattern.compile("\"assignedPartitions\":(\\d+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
@@ -69,6 +72,12 @@ final class WorkerProcess implements AutoCloseable {
         return List.copyOf(exits);
     }
 
+    /** Input partitions assigned to the running process, from {@code GET /ready}; 0 while nothing answers. */
+    int assignedPartitions() {
+        Matcher assigned = ASSIGNED.matcher(answer("/ready"));
+        return assigned.find() ? Integer.parseInt(assigned.group(1)) : 0;
+    }
+
     /** The status of {@code GET /health}, or -1 while nothing answers. */
     int health() {
         return Integer.parseInt(healthAnswer().split(" ", 2)[0]);
@@ -76,8 +85,12 @@ final class WorkerProcess implements AutoCloseable {
 
     /** {@code GET /health}'s status and body, e.g. {@code 503 {"status":"DOWN",...}}; {@code -1} while nothing answers. */
     String healthAnswer() {
+        return answer("/health");
+    }
+
+    private String answer(String path) {
         try {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() + " " + answer.body();
         } catch (IOException e) {
