@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -173,7 +174,9 @@ public final class AnalyticsService implements AutoCloseable {
         alerts.close();
         resultsFeed.close();
         audits.close();
-        streams.close(Duration.ofSeconds(30));
+        // Streams' consumers stay in the group on close unless told, and the others would wait out this instance's
+        // session (45 s) before taking over its coils: an instance that stops hands them over now.
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         registry.close();
     }
 
