@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * transaction (EOS v2: offsets go with the consumer's group metadata, so a consumer that lost its
  * partitions in a rebalance cannot commit for them). A transaction that fails for a reason the
  * producer survives is aborted, so nothing of the batch is visible and it can be read again; a
- * failure the producer cannot survive (fenced, out of sequence, refused credentials) is thrown.
+ * failure the producer cannot survive (fenced, out of sequence, refused credentials), or a group membership another
+ * process has taken (the same static instance id), is thrown.
  */
 final class BatchTransaction {
 
@@ -50,8 +52,8 @@ final class BatchTransaction {
             TransactionCommit.commit(producer, commitRetryFor, name);
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException | AuthorizationException
-                 | AuthenticationException | UnsupportedVersionException e) {
-            throw e; // the producer cannot go on
+                 | AuthenticationException | UnsupportedVersionException | FencedInstanceIdException e) {
+            throw e; // the producer cannot go on, or another process has this one's group membership
         } catch (KafkaException e) {
             // Lost the partitions in a rebalance (commit refused for an old generation), a timeout, a record
             // refused by the broker: nothing of the batch is visible; read it again.

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -54,5 +55,14 @@ class BatchTransactionTest {
         producer.commitTransactionException = new ProducerFencedException("another instance took the transactional id");
         assertThatThrownBy(() -> new BatchTransaction("classifier-worker-0", producer, Duration.ofSeconds(60)).publish(RESULT, GROUP, 1))
                 .isInstanceOf(ProducerFencedException.class);
+    }
+
+    @Test
+    void aGroupMembershipTakenByAnotherProcessEndsTheThread() {
+        MockProducer<byte[], byte[]> producer = producer();
+        producer.sendOffsetsToTransactionException = new FencedInstanceIdException("another process joined as classifier-0");
+        assertThatThrownBy(() -> new BatchTransaction("classifier-worker-0", producer, Duration.ofSeconds(60)).publish(RESULT, GROUP, 1))
+                .isInstanceOf(FencedInstanceIdException.class);
+        assertThat(producer.transactionCommitted()).isFalse();
     }
 }
