@@ -153,7 +153,8 @@ class InteractiveQueriesIT {
             long closed = System.nanoTime();
             b.close();
             Await.until(Duration.ofSeconds(90), () -> localCoils(a) == COILS, "the surviving instance holds every coil");
-            assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("taken over before B's session timeout").isLessThan(Duration.ofSeconds(30));
+            assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("taken over before B's session timeout")
+                    .isLessThan(Duration.ofSeconds(30));
             sendRound(producer, topics, 5, 2);
             awaitFigures(a);
             for (String coil : expected.keySet()) {

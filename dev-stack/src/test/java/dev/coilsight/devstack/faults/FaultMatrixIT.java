@@ -54,7 +54,7 @@ class FaultMatrixIT {
     private static final Duration SETTLE = Duration.ofMinutes(3);
     private static final Duration WAIT = Duration.ofMinutes(2);
     private static final int IMAGES = 12;
-    /** Half the session timeout: a worker started again takes its partitions back as a static member, not when the dead one's session ends. */
+    /** Half the session timeout: a worker started again takes its partitions back as a static member, before the dead one's session ends. */
     private static final Duration RECLAIMED_AT_MOST = FaultLine.SESSION_TIMEOUT.dividedBy(2);
     /** Waited for a killed worker's partitions: past the session timeout, so that a late reassignment fails the assertion, not the wait. */
     private static final Duration RECLAIM = FaultLine.SESSION_TIMEOUT.plusMinutes(1);
@@ -96,18 +96,18 @@ class FaultMatrixIT {
         int exitsBefore = line.classifier().exits().size();
         Set<String> ids = upload("fault-kill-classifier", IMAGES);
         Await.until(WAIT, () -> classified(ids) >= 2, "the classifier has committed some of the images");
+        long killedAt = System.nanoTime();
         line.classifier().kill();
         int atKill = classified(ids);
-        long killedAt = System.nanoTime();
-        Await.until(RECLAIM, () -> line.classifier().assignedPartitions() > 0, "the classifier started again has its partitions back");
-        Duration reclaimed = Duration.ofNanos(System.nanoTime() - killedAt);
+        Duration reclaimed = partitionsBack(line.classifier(), killedAt);
         Tally tally = line.settle(ids, SETTLE);
 
         assertThat(atKill).as("killed mid-stream").isLessThan(IMAGES);
         assertThat(reclaimed).as("partitions back long before the dead member's session timeout").isLessThan(RECLAIMED_AT_MOST);
         assertThat(line.classifier().exits().subList(exitsBefore, line.classifier().exits().size())).containsExactly(137);
-        row("SIGKILL of the classifier mid-batch", "killed with " + atKill + " of " + IMAGES + " classified; started again, it had its partitions "
-                + "back " + reclaimed.toSeconds() + " s after the kill and read its uncommitted batch again", tally, "aClassifierKilledMidBatchIsStartedAgainAndLosesOrDuplicatesNothing");
+        row("SIGKILL of the classifier mid-batch", "killed with " + atKill + " of " + IMAGES + " classified; started again, it had its "
+                + "partitions back " + reclaimed.toSeconds() + " s after the kill and read its uncommitted batch again", tally,
+                "aClassifierKilledMidBatchIsStartedAgainAndLosesOrDuplicatesNothing");
     }
 
     @Test
@@ -117,18 +117,18 @@ class FaultMatrixIT {
         Set<String> ids = upload("fault-kill-segmenter", 2 * IMAGES);
         Await.until(SETTLE, () -> segmented(ids) >= 1 && forwarded(ids) > segmented(ids) + 1,
                 "the segmenter has committed some defective images and has more to do");
+        long killedAt = System.nanoTime();
         line.segmenter().kill();
         int atKill = segmented(ids);
         int waiting = forwarded(ids) - atKill;
-        long killedAt = System.nanoTime();
-        Await.until(RECLAIM, () -> line.segmenter().assignedPartitions() > 0, "the segmenter started again has its partitions back");
-        Duration reclaimed = Duration.ofNanos(System.nanoTime() - killedAt);
+        Duration reclaimed = partitionsBack(line.segmenter(), killedAt);
         Tally tally = line.settle(ids, SETTLE);
 
         assertThat(reclaimed).as("partitions back long before the dead member's session timeout").isLessThan(RECLAIMED_AT_MOST);
         assertThat(line.segmenter().exits().subList(exitsBefore, line.segmenter().exits().size())).containsExactly(137);
-        row("SIGKILL of the segmenter mid-batch", "killed with " + atKill + " segmented and " + waiting + " waiting; started again, it had its "
-                + "partitions back " + reclaimed.toSeconds() + " s after the kill", tally, "aSegmenterKilledMidBatchIsStartedAgainAndLosesOrDuplicatesNothing");
+        row("SIGKILL of the segmenter mid-batch", "killed with " + atKill + " segmented and " + waiting + " waiting; started again, it had "
+                + "its partitions back " + reclaimed.toSeconds() + " s after the kill", tally,
+                "aSegmenterKilledMidBatchIsStartedAgainAndLosesOrDuplicatesNothing");
     }
 
     @Test
@@ -261,6 +261,12 @@ class FaultMatrixIT {
         } finally {
             new ProcessBuilder("umount", "-l", disk.toString()).start().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Waits until {@code worker}, killed at {@code killedAt} (nano time) and started again, has its partitions back: how long that took. */
+    private static Duration partitionsBack(WorkerProcess worker, long killedAt) {
+        Await.until(RECLAIM, () -> worker.assignedPartitions() > 0, "the worker started again has its partitions back");
+        return Duration.ofNanos(System.nanoTime() - killedAt);
     }
 
     private void row(String fault, String what, Tally tally, String test) {
