@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,6 +36,9 @@ import dev.coilsight.schemas.Topics;
  *       [none]: {@code name=token} pairs of the people who may review (reviews record the name)</li>
  *   <li>{@code COILSIGHT_APPLICATION_SERVER} [&lt;hostname&gt;:&lt;http port&gt;]: where other instances reach this one for
  *       interactive queries (in Kubernetes the pod's stable DNS name); a host without a port means the HTTP port bound</li>
+ *   <li>{@code COILSIGHT_GROUP_INSTANCE_ID} [none]: this instance's stable name in the consumer group (Kafka's static
+ *       membership; in Kubernetes the StatefulSet pod's name): restarted under it, the instance has its coils back at once
+ *       instead of after its session timeout. Unique per instance; unset: dynamic membership</li>
  *   <li>{@code COILSIGHT_TOPIC_CLASSIFICATIONS} [steel.classifications], {@code COILSIGHT_TOPIC_DEFECTS} [steel.defects],
  *       {@code COILSIGHT_TOPIC_DEFECTIVE} [steel.images.defective], {@code COILSIGHT_TOPIC_COIL_ENDS} [steel.coil-ends],
  *       {@code COILSIGHT_TOPIC_COIL_STATS} [steel.coil-stats], {@code COILSIGHT_TOPIC_COIL_GRADES} [steel.coil-grades],
@@ -62,6 +66,7 @@ public record AnalyticsConfig(
         boolean authDisabled,
         Optional<ReviewerTokens> reviewers,
         Optional<String> applicationServer,
+        Optional<String> groupInstanceId,
         CoilAnalyticsTopology.Topics topics,
         String dlqTopic,
         String reviewsTopic,
@@ -81,6 +86,7 @@ public record AnalyticsConfig(
                     + "COILSIGHT_ANALYTICS_AUTH_DISABLED=true only for local use");
         }
         applicationServer.ifPresent(AnalyticsConfig::checkHostPort);
+        groupInstanceId.ifPresent(AnalyticsConfig::checkGroupInstanceId);
     }
 
     public static AnalyticsConfig fromEnv(Env env) {
@@ -113,6 +119,7 @@ public record AnalyticsConfig(
                 env.flag("COILSIGHT_ANALYTICS_AUTH_DISABLED", false),
                 env.optional(ReviewerTokens.VARIABLE).map(ReviewerTokens::parse),
                 env.optional("COILSIGHT_APPLICATION_SERVER"),
+                env.optional("COILSIGHT_GROUP_INSTANCE_ID"),
                 new CoilAnalyticsTopology.Topics(
                         env.string("COILSIGHT_TOPIC_CLASSIFICATIONS", Topics.CLASSIFICATIONS),
                         env.string("COILSIGHT_TOPIC_DEFECTS", Topics.DEFECTS),
@@ -146,6 +153,8 @@ public record AnalyticsConfig(
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedServer);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        // Streams appends each stream thread's number, so that every thread's consumer has a name of its own.
+        groupInstanceId.ifPresent(id -> p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put("processing.exception.handler.global.enabled", true);
@@ -175,6 +184,14 @@ public record AnalyticsConfig(
         Map<String, Object> out = cluster.producer();
         out.putAll(cluster.registry());
         return out;
+    }
+
+    /** As the broker checks it: at most 249 of {@code [a-zA-Z0-9._-]}, so that a bad name fails here, not at the first join. */
+    private static void checkGroupInstanceId(String id) {
+        if (!id.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw new IllegalArgumentException("COILSIGHT_GROUP_INSTANCE_ID must be 1-249 of the characters a-z A-Z 0-9 . _ -, got '"
+                    + id + "'");
+        }
     }
 
     private static void checkHostPort(String hostPort) {

@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +84,7 @@ public final class AnalyticsService implements AutoCloseable {
                 serdes(registry, config.cluster().autoRegisterSchemas()), Clock.systemUTC(), metrics,
                 PartitionLayout.imagePartitions(config.adminSettings(), config.topics()));
         streams = new KafkaStreams(topology, config.streamsProperties(advertised));
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("stream thread failed, replacing it: {}", e.toString());
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(e -> onThreadFailure(e, config.groupInstanceId()));
         streams.setStateListener((now, before) -> log.info("aggregation {} -> {}", before, now));
         metrics.watch(streams);
         QueryRouter router = new QueryRouter(streams, HostInfo.buildFromEndpoint(advertised));
@@ -131,6 +129,23 @@ public final class AnalyticsService implements AutoCloseable {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(registry, type, config);
         serde.configure(Map.of(), false);
         return serde;
+    }
+
+    /**
+     * A failed stream thread is replaced, unless another process joined under this instance's group membership: a new
+     * thread would join under the next thread number and hide that two instances share a name, so this one stops
+     * instead (its /health goes DOWN) and says why.
+     */
+    static StreamThreadExceptionResponse onThreadFailure(Throwable failure, Optional<String> groupInstanceId) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof FencedInstanceIdException) {
+                log.error("another instance joined the group as COILSIGHT_GROUP_INSTANCE_ID={}; stopping this one: {}",
+                        groupInstanceId.orElse("?"), cause.getMessage());
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        log.error("stream thread failed, replacing it: {}", failure.toString());
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     public void start() {

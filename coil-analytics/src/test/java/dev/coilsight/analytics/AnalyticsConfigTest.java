@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 
 import dev.coilsight.serviceruntime.config.Env;
@@ -36,6 +41,25 @@ class AnalyticsConfigTest {
         assertThat(full.advertisedServer(41234)).isEqualTo("pod-0.analytics:8090");
         assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_APPLICATION_SERVER", "pod-0:http"))))
                 .hasMessageContaining("COILSIGHT_APPLICATION_SERVER");
+    }
+
+    @Test
+    void aGroupInstanceIdMakesEveryStreamThreadAStaticMemberAndABadOneNamesTheVariable() {
+        Properties dynamic = AnalyticsConfig.fromEnv(withTokens(Map.of())).streamsProperties("host-1:8090");
+        assertThat(dynamic).doesNotContainKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        Properties fixed = AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_GROUP_INSTANCE_ID", "coil-analytics-1")))
+                .streamsProperties("host-1:8090");
+        assertThat(fixed).containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "coil-analytics-1");
+        assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_GROUP_INSTANCE_ID", "pod 0"))))
+                .hasMessageContaining("COILSIGHT_GROUP_INSTANCE_ID").hasMessageContaining("'pod 0'");
+    }
+
+    @Test
+    void aStreamThreadIsReplacedUnlessAnotherProcessTookItsMembership() {
+        assertThat(AnalyticsService.onThreadFailure(new StreamsException(new IllegalStateException("a bug")), Optional.empty()))
+                .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        assertThat(AnalyticsService.onThreadFailure(new StreamsException(new FencedInstanceIdException("fenced")), Optional.of("pod-0")))
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 
     @Test

@@ -36,6 +36,7 @@ import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 import dev.coilsight.testsupport.Await;
+import dev.coilsight.testsupport.ChildJvm;
 import dev.coilsight.testsupport.SharedData;
 import dev.coilsight.testsupport.TestInfrastructure;
 
@@ -76,12 +77,7 @@ public final class WorkerFixture {
 
     /** A worker's {@code main} in a JVM of its own (so that a test can kill it), on this test's classpath; output to {@code log}. */
     public static Process startJvm(Class<?> main, Map<String, String> env, Path log, String maxHeap) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), main.getName());
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
+        return ChildJvm.start(main, List.of("-Xmx" + maxHeap, "-Dai.djl.offline=true", "-Djava.awt.headless=true"), List.of(), env, log);
     }
 
     /** {@link #env}'s variables, for a worker in another JVM. */

@@ -103,6 +103,13 @@ final class AnalyticsFixture {
     }
 
     static AnalyticsService start(TestTopics topics, String applicationId, Path stateDir, Map<String, String> extra) throws IOException {
+        AnalyticsService service = new AnalyticsService(AnalyticsConfig.fromEnv(new Env(environment(topics, applicationId, stateDir, extra))));
+        service.start();
+        return service;
+    }
+
+    /** The variables of an instance on the test broker and registry reading and writing {@code topics}, plus {@code extra}. */
+    static Map<String, String> environment(TestTopics topics, String applicationId, Path stateDir, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("COILSIGHT_BOOTSTRAP_SERVERS", TestInfrastructure.kafka().bootstrapServers());
         env.put("COILSIGHT_SCHEMA_REGISTRY_URL", TestInfrastructure.registry().ccompatUrl());
@@ -129,9 +136,7 @@ final class AnalyticsFixture {
         // Commit (and so make results visible) often: the tests wait for figures.
         env.put("COILSIGHT_KAFKA_COMMIT_INTERVAL_MS", "200");
         env.putAll(extra);
-        AnalyticsService service = new AnalyticsService(AnalyticsConfig.fromEnv(new Env(env)));
-        service.start();
-        return service;
+        return env;
     }
 
     static void awaitRunning(AnalyticsService... services) {
@@ -177,7 +182,12 @@ final class AnalyticsFixture {
 
     /** A GET with the given headers (name, value, ...). */
     static HttpResponse<byte[]> get(AnalyticsService service, String path, String... headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        return get(service.httpPort(), path, headers);
+    }
+
+    /** A GET to the instance on {@code port}, with the given headers (name, value, ...). */
+    static HttpResponse<byte[]> get(int port, String path, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20)).GET();
         if (headers.length > 0) {
             builder.headers(headers);
@@ -206,7 +216,7 @@ final class AnalyticsFixture {
         return json(getInternal(service, path), path);
     }
 
-    private static JsonNode json(HttpResponse<byte[]> response, String path) {
+    static JsonNode json(HttpResponse<byte[]> response, String path) {
         try {
             JsonNode body = JSON.readTree(response.body());
             if (response.statusCode() != 200) {

@@ -295,6 +295,7 @@ class KubernetesManifestsTest {
             list(c.get("env")).forEach(v -> raw.put(string(map(v).get("name")), string(map(v).get("value"))));
             assertThat(raw.get("COILSIGHT_APPLICATION_SERVER")).isEqualTo("$(POD_NAME)." + serviceName + ".$(POD_NAMESPACE).svc:"
                     + Service.ANALYTICS.describe(env).get("COILSIGHT_HTTP_PORT"));
+            assertThat(raw.get("COILSIGHT_GROUP_INSTANCE_ID")).isEqualTo("$(POD_NAME)");
             String stateDir = env.get("COILSIGHT_STATE_DIR");
             assertThat(list(c.get("volumeMounts"))).anySatisfy(m -> assertThat(map(m)).containsEntry("mountPath", stateDir));
             assertThat(list(at(sts, "spec", "volumeClaimTemplates"))).hasSize(1);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -44,6 +45,7 @@ import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 import dev.coilsight.segmenter.SegmenterService;
 import dev.coilsight.testsupport.Await;
+import dev.coilsight.testsupport.ChildJvm;
 import dev.coilsight.workerruntime.TinyModels;
 
 /**
@@ -180,11 +182,9 @@ final class FaultLine implements AutoCloseable {
     }
 
     void startBroker() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-                "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(),
-                dir.resolve("kafka").toString(), String.valueOf(brokerPort), String.valueOf(controllerPort));
-        builder.redirectErrorStream(true).redirectOutput(logs.resolve("broker-" + (++brokerStarts) + ".log").toFile());
-        broker = builder.start();
+        broker = ChildJvm.start(BrokerProcess.class, List.of("-Xmx768m"),
+                List.of(dir.resolve("kafka").toString(), String.valueOf(brokerPort), String.valueOf(controllerPort)), Map.of(),
+                logs.resolve("broker-" + (++brokerStarts) + ".log"));
         Await.until(Duration.ofSeconds(90), this::brokerAnswers, "the broker answers at " + bootstrapServers());
     }
 
