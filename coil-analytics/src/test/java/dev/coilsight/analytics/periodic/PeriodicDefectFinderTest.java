@@ -76,9 +76,18 @@ class PeriodicDefectFinderTest {
         SeverstalCoils coils = new SeverstalCoils(SharedData.require("severstal-train"));
         double rate = falseAlarmRate(coils, new Random(2026), RANDOM_IMAGES_PER_COIL);
         assertTrue(rate <= 0.02, "false-alarm rate " + rate + " should be at most 0.02");
-        // Denser coils, measured and reported, not a target: with 68 distinct images, 300 per coil repeats each image
-        // about 4 times at identical places across the strip, which is what a roll mark looks like.
-        falseAlarmRate(coils, new Random(2027), 300);
+    }
+
+    /**
+     * Coils four times as dense (~1,200 defects per 200 m): different images whose defects lie at the same place across
+     * line up at a constant pitch by chance more often (docs/QUALITY.md has the series). Not the product's target, a bound
+     * that keeps the measured 15 in 100 from growing unnoticed.
+     */
+    @Test
+    void denseCoilsOfRandomlyPlacedRealDefectsRaiseAtMostOneFalseAlarmInFive() {
+        SeverstalCoils coils = new SeverstalCoils(SharedData.require("severstal-train"));
+        double rate = falseAlarmRate(coils, new Random(2027), 300);
+        assertTrue(rate <= 0.20, "false-alarm rate " + rate + " of coils with 300 images should be at most 0.20");
     }
 
     /** Coils of randomly placed real defects that report any periodic defect, of 100. */
