@@ -127,6 +127,7 @@ public final class AccessGuard {
     }
 
     private static void refuse(HttpExchange exchange, boolean wrong, String how) throws IOException {
+        Answers.closeAfterRefusal(exchange);
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\"" + (wrong ? ", error=\"invalid_token\"" : ""));
         ErrorBody.send(exchange, 401, "unauthorized", (wrong ? "wrong token: " : "missing token: ") + how);
     }

@@ -46,10 +46,6 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UPLOAD = Pattern.compile("/v1/coils/([^/]+)/images/?");
     private static final Pattern COIL_END = Pattern.compile("/v1/coils/([^/]+)/end/?");
-    /** How much of a refused request's body is read and dropped so that its answer arrives (as Tomcat's 2 MiB swallow). */
-    private static final long DISCARD_LIMIT = 2 * 1024 * 1024;
-    /** How long the body of a request without a valid token is drained before the connection closes. */
-    private static final long UNAUTHORIZED_DRAIN_MILLIS = 1_000;
     private static final String SOURCE = "http";
 
     /** What the server needs; a record so tests can build one without environment variables. */
@@ -202,12 +198,9 @@ public final class IngestHttpServer implements AutoCloseable {
             if (e.status() == 408) {
                 exchange.getResponseHeaders().set("Connection", "close"); // too slow: nothing more is read
             } else if (e.status() == 401) {
-                // Drained so that a client still sending sees the 401, not a reset; but for a second at most: a client
-                // without a token must not hold a request slot by trickling its body. Then the connection closes.
-                discardUnreadBody(exchange, UNAUTHORIZED_DRAIN_MILLIS);
-                exchange.getResponseHeaders().set("Connection", "close");
+                Answers.closeAfterRefusal(exchange);
             } else {
-                discardUnreadBody(exchange, Long.MAX_VALUE / 2_000_000L);
+                Answers.discardBody(exchange);
             }
             if (e.status() == 503) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
@@ -222,35 +215,11 @@ public final class IngestHttpServer implements AutoCloseable {
         } catch (IngestRejection e) {
             log.info("end of coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
             if (e.status() == 401) {
-                exchange.getResponseHeaders().set("Connection", "close");
+                Answers.closeAfterRefusal(exchange);
             } else if (e.status() == 503) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
             }
             error(exchange, e);
-        }
-    }
-
-    /**
-     * Reads and drops what is left of a refused request's body (413 by Content-Length comes before it is read), up
-     * to {@link #DISCARD_LIMIT}. The JDK server drains only 64 KB itself and then closes the
-     * connection on the unread rest, and a close with unread bytes resets it: the client, still sending,
-     * would see "connection reset" instead of the answer. Larger bodies are not read; that connection closes.
-     */
-    private static void discardUnreadBody(HttpExchange exchange, long budgetMillis) {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        try {
-            if (length != null && Long.parseLong(length.trim()) > DISCARD_LIMIT) {
-                return;
-            }
-            InputStream in = exchange.getRequestBody();
-            byte[] scratch = new byte[64 * 1024];
-            long left = DISCARD_LIMIT;
-            long until = System.nanoTime() + budgetMillis * 1_000_000L;
-            for (int n; left > 0 && System.nanoTime() - until < 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
-                left -= n;
-            }
-        } catch (IOException | NumberFormatException e) {
-            // the client went away, or sent a Content-Length that is no number: nothing more to save
         }
     }
 

@@ -1,12 +1,19 @@
 package dev.coilsight.serviceruntime.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 
 import com.sun.net.httpserver.HttpExchange;
 
-/** Writing an answer: status, content type, no caching, and the body (none for HEAD). */
+/** Writing an answer: status, content type, no caching, and the body (none for HEAD); what is left of a refused request's body. */
 public final class Answers {
+
+    /** The most of a refused request's body that is read and dropped so that its client sees the answer (as Tomcat's swallow). */
+    public static final long DISCARD_LIMIT = 2 * 1024 * 1024;
+    /** How long a client refused for good (no or a wrong token) may go on sending before its connection closes. */
+    public static final Duration REFUSED_DRAIN = Duration.ofSeconds(1);
 
     private Answers() {
     }
@@ -28,11 +35,53 @@ public final class Answers {
      * Call before answering a request whose body may be unread (a refusal, a redirect). Jetty drops a kept-alive
      * connection after an answer given while part of the body had not yet arrived, without saying so, and the
      * client then finds the connection dead on its next request. So what is left of a small body is read here;
-     * a larger one, or one that stalls, ends the connection with {@code Connection: close} in the answer.
+     * a larger one, or one that stalls, ends the connection with {@code Connection: close} in the answer. An answer that
+     * already closes its connection reads nothing more: a client refused for good (no token) must not hold a request
+     * slot for the body's whole deadline by trickling it.
      */
     public static void endRequestBody(HttpExchange exchange) {
+        if ("close".equalsIgnoreCase(exchange.getResponseHeaders().getFirst("Connection"))) {
+            return;
+        }
         if (exchange.getRequestBody() instanceof DeadlineInputStream body && !body.drain()) {
             exchange.getResponseHeaders().set("Connection", "close");
         }
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body, up to {@link #DISCARD_LIMIT} and for at most
+     * {@code budget}: a connection closed with unread bytes is reset, and the client, still sending, would see
+     * "connection reset" instead of the answer. A body announced as larger is not read; that connection closes.
+     */
+    public static void discardBody(HttpExchange exchange, Duration budget) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            if (length != null && Long.parseLong(length.trim()) > DISCARD_LIMIT) {
+                return;
+            }
+            InputStream in = exchange.getRequestBody();
+            byte[] scratch = new byte[64 * 1024];
+            long left = DISCARD_LIMIT;
+            long until = System.nanoTime() + budget.toNanos();
+            for (int n; left > 0 && System.nanoTime() - until < 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the client went away, or sent a Content-Length that is no number: nothing more to save
+        }
+    }
+
+    /** {@link #discardBody(HttpExchange, Duration)} bounded only by the body's own deadline (COILSIGHT_HTTP_REQUEST_TIMEOUT_MS). */
+    public static void discardBody(HttpExchange exchange) {
+        discardBody(exchange, Duration.ofDays(1));
+    }
+
+    /**
+     * For a client refused for good (no or a wrong token): what it is still sending is read for {@link #REFUSED_DRAIN}
+     * at most, then the answer closes the connection, so that trickling a body cannot hold a request slot.
+     */
+    public static void closeAfterRefusal(HttpExchange exchange) {
+        discardBody(exchange, REFUSED_DRAIN);
+        exchange.getResponseHeaders().set("Connection", "close");
     }
 }
