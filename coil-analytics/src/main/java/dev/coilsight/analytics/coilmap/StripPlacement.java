@@ -42,8 +42,18 @@ public final class StripPlacement {
         return height * cameras.of(cameraId).mmPerPixelAlong();
     }
 
-    /** The image on the coil map: its defects placed and its masks kept. */
-    public MappedImage map(DefectSegmentation segmentation) {
+    /**
+     * A segmentation's defects on the strip, and how many components beyond {@link #MAX_DEFECTS_PER_MASK} per mask were
+     * left off: they still count as the coil's defects.
+     */
+    public record Placed(List<StripDefect> defects, int beyondMaskLimit) {
+        public Placed {
+            defects = List.copyOf(defects);
+        }
+    }
+
+    /** The image on the coil map: {@code placed} (from {@link #place}) and its masks kept. */
+    public MappedImage map(DefectSegmentation segmentation, Placed placed) {
         String camera = segmentation.getCameraId();
         List<MappedImage.Mask> masks = new ArrayList<>();
         for (DefectMask m : segmentation.getMasks()) {
@@ -51,19 +61,21 @@ public final class StripPlacement {
         }
         return new MappedImage(segmentation.getImageId(), camera,
                 imageStartMm(camera, segmentation.getPositionMm(), segmentation.getSequence(), segmentation.getHeight()),
-                imageLengthMm(camera, segmentation.getHeight()), segmentation.getWidth(), segmentation.getHeight(), place(segmentation), masks);
+                imageLengthMm(camera, segmentation.getHeight()), segmentation.getWidth(), segmentation.getHeight(), placed.defects(), masks);
     }
 
-    public List<StripDefect> place(DefectSegmentation segmentation) {
+    public Placed place(DefectSegmentation segmentation) {
         CameraGeometry g = cameras.of(segmentation.getCameraId());
         double start = imageStartMm(segmentation.getCameraId(), segmentation.getPositionMm(), segmentation.getSequence(),
                 segmentation.getHeight());
         int height = segmentation.getHeight();
         int width = segmentation.getWidth();
         List<StripDefect> out = new ArrayList<>();
+        int beyondLimit = 0;
         for (DefectMask mask : segmentation.getMasks()) {
             List<Component> components = new ArrayList<>(ConnectedComponents.of(Runs.parse(mask.getRle(), height, width), height, width));
             components.sort(Comparator.comparingLong(Component::pixels).reversed());
+            beyondLimit += Math.max(0, components.size() - MAX_DEFECTS_PER_MASK);
             for (Component c : components.subList(0, Math.min(components.size(), MAX_DEFECTS_PER_MASK))) {
                 out.add(new StripDefect(segmentation.getImageId(), mask.getClassId(), mask.getClassName(),
                         start + c.minRow() * g.mmPerPixelAlong(), start + (c.maxRow() + 1) * g.mmPerPixelAlong(),
@@ -72,6 +84,6 @@ public final class StripPlacement {
             }
         }
         out.sort(Comparator.comparingDouble(StripDefect::alongStartMm));
-        return out;
+        return new Placed(out, beyondLimit);
     }
 }

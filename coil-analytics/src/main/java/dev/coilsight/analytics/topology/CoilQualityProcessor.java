@@ -142,7 +142,8 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
 
     private void segmented(String coil, CoilProgress p, DefectSegmentation s, long now) {
         p.lineId = p.lineId == null ? s.getLineId() : p.lineId;
-        MappedImage mapped = placement.map(s);
+        StripPlacement.Placed placed = placement.place(s);
+        MappedImage mapped = placement.map(s, placed);
         List<StripDefect> defects = mapped.defects();
         if (p.defectsPlaced + defects.size() <= settings.maxMapDefectsPerCoil()) {
             if (!defects.isEmpty()) {
@@ -157,6 +158,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
             }
             p.defectsNotPlaced += defects.size();
         }
+        p.defectsNotPlaced += placed.beyondMaskLimit();
         p.modelVersions.add(s.getModel().getName() + ":" + s.getModel().getVersion());
         for (DefectMask mask : s.getMasks()) {
             String id = "class/" + mask.getClassId();

@@ -25,7 +25,7 @@ class StripPlacementTest {
         s.setPositionMm(5_000.0);
         StripPlacement placement = new StripPlacement(CameraLayout.parse("*=1:1:0,cam-right=0.5:0.25:800", "COILSIGHT_CAMERA_GEOMETRY"));
 
-        List<StripDefect> defects = placement.place(s);
+        List<StripDefect> defects = placement.place(s).defects();
 
         assertEquals(2, defects.size());
         StripDefect first = defects.get(0);

@@ -172,7 +172,7 @@ class PeriodicDefectFinderTest {
 
     private static List<StripDefect> defects(List<DefectSegmentation> segmentations) {
         List<StripDefect> out = new ArrayList<>();
-        segmentations.forEach(s -> out.addAll(PLACEMENT.place(s)));
+        segmentations.forEach(s -> out.addAll(PLACEMENT.place(s).defects()));
         return out;
     }
 }

@@ -137,6 +137,22 @@ class CoilQualityTopologyTest {
     }
 
     @Test
+    void aSpeckledMasksDefectsBeyondTheMapsLimitPerImageStillCountInTheGrade() {
+        start();
+        image("S", 0, true, false);
+        image("S", 1, false, true);
+        BinaryMask speckles = new BinaryMask(256, 1600);
+        for (int i = 0; i < 100; i++) {
+            speckles.set(10, 2 * i, true); // a pixel in every other column: 100 separate components
+        }
+        segmentation("S", 0, 3, RunLengthEncoding.encode(speckles));
+        tick(SETTLE.plusSeconds(1));
+
+        CoilGraded graded = grades.readValuesToList().get(0);
+        assertThat(graded.getDefects()).as("64 placed on the map and 36 counted beyond it").isEqualTo(100);
+    }
+
+    @Test
     void resultsAfterAnExplicitEndRegradeTheCoilAsANewVersion() {
         start();
         for (int i = 0; i < 4; i++) {
