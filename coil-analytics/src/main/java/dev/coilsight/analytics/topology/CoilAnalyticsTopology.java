@@ -195,7 +195,8 @@ public final class CoilAnalyticsTopology {
                                 .withKeySerde(keys).withValueSerde(ImageCounts.serde()).withRetention(settings.windowRetention()));
 
         KStream<String, CoilEnded> ends = builder.stream(topics.coilEnds(),
-                Consumed.with(keys, serdes.coilEnded()).withTimestampExtractor(eventTime).withName("coil-ends"));
+                        Consumed.with(keys, serdes.coilEnded()).withTimestampExtractor(eventTime).withName("coil-ends"))
+                .processValues(LastRecordProcessor::new, Named.as("coil-ends-last-record"), LAST_RECORD_STORE);
         QualityNodes.addCoilQuality(topics, quality, serdes, clock, listener, classificationsOnce, defectsOnce, ends);
 
         KTable<Windowed<String>, ImageCounts> lineWindows = classificationsOnce

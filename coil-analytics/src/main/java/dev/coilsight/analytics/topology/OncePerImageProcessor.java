@@ -51,10 +51,7 @@ final class OncePerImageProcessor<V> implements FixedKeyProcessor<String, V, V> 
             return; // nothing to count, as an aggregation skips such records
         }
         String coil = record.key();
-        Long last = lastRecord.get(coil);
-        if (last == null || record.timestamp() > last) {
-            lastRecord.put(coil, record.timestamp());
-        }
+        LastRecordProcessor.note(lastRecord, coil, record.timestamp());
         String key = seenKey(coil, kind, imageId.apply(record.value()));
         if (seen.get(key) != null) {
             log.debug("coil {}: image {} ({}) seen before, counted once", coil, imageId.apply(record.value()), kind);

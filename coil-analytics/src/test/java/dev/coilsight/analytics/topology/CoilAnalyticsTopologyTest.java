@@ -48,6 +48,7 @@ import dev.coilsight.analytics.dlq.DeadLetterHandlers;
 import dev.coilsight.analytics.stats.CoilStatsAggregator;
 import dev.coilsight.analytics.stats.ImageCounts;
 import dev.coilsight.schemas.ClassDefectStats;
+import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.CoilDefectStats;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
@@ -305,6 +306,20 @@ class CoilAnalyticsTopologyTest {
         classifications.pipeInput("A", classified("A", "a1", "L1", pastRetention, false), Instant.ofEpochMilli(pastRetention));
         assertThat(stats.get("A").getImagesInspected()).isEqualTo(1);
         assertThat(stats.get("A").getDefectiveImages()).isZero();
+    }
+
+    @Test
+    void aCoilKnownOnlyFromItsEndExpiresAfterTheRetentionToo() {
+        TestInputTopic<String, CoilEnded> ends = driver.createInputTopic(TOPICS.coilEnds(), new StringSerializer(), serdes.coilEnded().serializer());
+        ends.pipeInput("TYPO", new CoilEnded("TYPO", "L1", Instant.ofEpochMilli(T0), null, "test"), Instant.ofEpochMilli(T0));
+        KeyValueStore<String, Object> progress = driver.getKeyValueStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE);
+        assertThat(progress.get("TYPO")).as("an ended coil without results is watched for its results").isNotNull();
+
+        long pastRetention = T0 + RETENTION.toMillis() + CoilExpiry.scanInterval(RETENTION).toMillis() + MINUTE;
+        classifications.pipeInput("B", classified("B", "b1", "L1", pastRetention, false), Instant.ofEpochMilli(pastRetention));
+
+        assertThat(progress.get("TYPO")).isNull();
+        assertThat(driver.<String, Long>getKeyValueStore(CoilAnalyticsTopology.LAST_RECORD_STORE).get("TYPO")).isNull();
     }
 
     @Test
