@@ -51,10 +51,10 @@ final class BatchTransaction {
             producer.sendOffsetsToTransaction(result.offsets(), group);
             TransactionCommit.commit(producer, commitRetryFor, name);
             return true;
-        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException | AuthorizationException
-                 | AuthenticationException | UnsupportedVersionException | FencedInstanceIdException e) {
-            throw e; // the producer cannot go on, or another process has this one's group membership
         } catch (KafkaException e) {
+            if (cannotGoOn(e)) {
+                throw e;
+            }
             // Lost the partitions in a rebalance (commit refused for an old generation), a timeout, a record
             // refused by the broker: nothing of the batch is visible; read it again.
             log.warn("{}: transaction of a batch of {} aborted, reading it again: {}", name, records, e.toString());
@@ -68,9 +68,26 @@ final class BatchTransaction {
             producer.abortTransaction();
         } catch (KafkaException abortFailure) {
             log.warn("{}: abort failed: {}", name, abortFailure.toString());
-            if (abortFailure instanceof ProducerFencedException || abortFailure instanceof InvalidProducerEpochException) {
+            if (cannotGoOn(abortFailure)) {
                 throw abortFailure;
             }
         }
+    }
+
+    /**
+     * Whether the producer cannot go on, or another process has this one's group membership. The producer throws a
+     * fenced epoch as itself, but every other failure it cannot survive wrapped, once it is in its error state
+     * ("Cannot execute transactional method because we are in an error state"), so the causes count too: otherwise
+     * the thread would read, infer and abort the same batch forever while its partitions stay assigned to it.
+     */
+    static boolean cannotGoOn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException || t instanceof OutOfOrderSequenceException
+                    || t instanceof AuthorizationException || t instanceof AuthenticationException || t instanceof UnsupportedVersionException
+                    || t instanceof FencedInstanceIdException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,18 @@ class BatchTransactionTest {
         producer.sendOffsetsToTransactionException = new FencedInstanceIdException("another process joined as classifier-0");
         assertThatThrownBy(() -> new BatchTransaction("classifier-worker-0", producer, Duration.ofSeconds(60)).publish(RESULT, GROUP, 1))
                 .isInstanceOf(FencedInstanceIdException.class);
+        assertThat(producer.transactionCommitted()).isFalse();
+    }
+
+    @Test
+    void aFailureTheProducerCannotSurviveEndsTheThreadAlsoWhenItComesWrappedInTheProducersErrorState() {
+        MockProducer<byte[], byte[]> producer = producer();
+        // What KafkaProducer throws once a refused transactional id has put it in its error state.
+        KafkaException errorState = new KafkaException("Cannot execute transactional method because we are in an error state",
+                new TransactionalIdAuthorizationException("not authorized to use transactional id classifier-0"));
+        producer.commitTransactionException = errorState;
+        assertThatThrownBy(() -> new BatchTransaction("classifier-worker-0", producer, Duration.ofSeconds(60)).publish(RESULT, GROUP, 1))
+                .isSameAs(errorState);
         assertThat(producer.transactionCommitted()).isFalse();
     }
 }
