@@ -159,6 +159,11 @@ class IngestHttpIT {
 
         assertError(post("COIL-BAD-T", "image/jpeg", jpeg, "X-Captured-At", Instant.now().plus(Duration.ofHours(1)).toString()), 400,
                 "invalid_field", "in the future");
+        assertError(post("COIL-BAD-T", "image/jpeg", jpeg, "X-Captured-At", "-300000000-01-01T00:00:00Z"), 400, "invalid_field",
+                "capturedAt");
+        // Whole header values, commas included, not the first piece of a comma-separated list.
+        assertError(post("COIL-BAD-K", "image/jpeg", jpeg, "X-Camera-Id", "cam,top"), 400, "invalid_field", "cam,top");
+        assertError(post("COIL-BAD-P", "image/jpeg", jpeg, "X-Position-Mm", "12,5"), 400, "invalid_field", "12,5");
 
         byte[] tooLarge = new byte[1_200_000];
         System.arraycopy(jpeg, 0, tooLarge, 0, jpeg.length);
@@ -212,6 +217,14 @@ class IngestHttpIT {
         HttpResponse<String> corrected = post("COIL-IDEM-2", "image/jpeg", jpeg, "Idempotency-Key", "k-9");
         assertThat(corrected.statusCode()).as(corrected.body()).isEqualTo(202);
         assertThat(corrected.headers().firstValue("Idempotent-Replayed")).isEmpty();
+
+        // A key with a comma is one key: the next frame's is another, not the same first piece.
+        HttpResponse<String> frame1 = post("COIL-IDEM-3", "image/jpeg", jpeg, "Idempotency-Key", "cam-7,frame-1001");
+        HttpResponse<String> frame2 = post("COIL-IDEM-3", "image/jpeg", Files.readAllBytes(IngestFixture.streamImages(4).get(3)),
+                "Idempotency-Key", "cam-7,frame-1002");
+        assertThat(frame1.statusCode()).as(frame1.body()).isEqualTo(202);
+        assertThat(frame2.statusCode()).as(frame2.body()).isEqualTo(202);
+        assertThat(json(frame2).get("imageId").asText()).isNotEqualTo(json(frame1).get("imageId").asText());
 
         HttpResponse<String> withoutKey = post("COIL-IDEM", "image/jpeg", jpeg);
         assertThat(withoutKey.statusCode()).isEqualTo(202);

@@ -29,6 +29,7 @@ import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.schemas.CoilDefectStats;
 import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
+import dev.coilsight.serviceruntime.http.RequestHeaders;
 
 /**
  * The interactive-query REST API's answers (routed by {@link AnalyticsRoutes}). Any instance answers any coil: a
@@ -75,7 +76,7 @@ public final class AnalyticsApi {
 
     private Route.Handler held(String store, String key, Route.Handler local) {
         return (exchange, params) -> {
-            boolean forwarded = exchange.getRequestHeaders().getFirst(FORWARDED) != null;
+            boolean forwarded = RequestHeaders.value(exchange, FORWARDED) != null;
             if (!forwarded) {
                 HostInfo owner = router.owner(store, params.path(key));
                 if (!router.isSelf(owner)) {

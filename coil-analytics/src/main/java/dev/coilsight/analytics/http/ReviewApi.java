@@ -23,6 +23,7 @@ import dev.coilsight.analytics.review.ReviewRequest;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.ReviewMask;
+import dev.coilsight.serviceruntime.http.RequestHeaders;
 
 /**
  * {@code POST /v1/coils/{coilId}/images/{imageId}/reviews} ({@link AnalyticsRoutes}) with a {@link ReviewRequest} body:
@@ -69,7 +70,7 @@ public final class ReviewApi {
 
     /** @throws IOException when the reviewer's body does not arrive in time (the HTTP front answers 408) */
     private int take(HttpExchange exchange, Route.Params params, boolean internal) throws IOException {
-        String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
+        String contentType = Optional.ofNullable(RequestHeaders.value(exchange, "Content-Type")).orElse("");
         if (!contentType.toLowerCase().startsWith("application/json")) {
             throw new Requests.Failure(415, "a review is sent as Content-Type: application/json");
         }
@@ -77,7 +78,7 @@ public final class ReviewApi {
         try {
             String coilId = params.path("coilId");
             String imageId = params.path("imageId");
-            String reviewer = internal ? exchange.getRequestHeaders().getFirst(REVIEWER_HEADER) : (String) exchange.getAttribute(REVIEWER_ATTRIBUTE);
+            String reviewer = internal ? RequestHeaders.value(exchange, REVIEWER_HEADER) : (String) exchange.getAttribute(REVIEWER_ATTRIBUTE);
             if (reviewer == null || !REVIEWER_NAME.matcher(reviewer).matches()) {
                 throw new Requests.Failure(400, "the reviewer is unknown" + (internal ? ": " + REVIEWER_HEADER + " is missing or not a name" : ""));
             }

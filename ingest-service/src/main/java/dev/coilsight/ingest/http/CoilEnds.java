@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpExchange;
 
 import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.serviceruntime.http.Answers;
+import dev.coilsight.serviceruntime.http.RequestHeaders;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.publish.IngestRejection;
@@ -50,7 +51,7 @@ final class CoilEnds {
         String coilId = URLDecoder.decode(rawCoilId, StandardCharsets.UTF_8);
         ImageMetadata.requireId("coilId", coilId);
         JsonNode body = body(exchange);
-        String lineId = text(body, "lineId", exchange.getRequestHeaders().getFirst("X-Line-Id"));
+        String lineId = text(body, "lineId", RequestHeaders.value(exchange, "X-Line-Id"));
         if (lineId != null) {
             ImageMetadata.requireId("lineId", lineId);
         }

@@ -15,6 +15,7 @@ import com.sun.net.httpserver.HttpExchange;
 
 import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.serviceruntime.http.BodyTimeoutException;
+import dev.coilsight.serviceruntime.http.RequestHeaders;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.IngestRejection;
 
@@ -45,13 +46,13 @@ final class UploadParser {
     /** {@code coilId} as it stands in the path (percent-encoded). */
     Upload parse(HttpExchange exchange, String coilId) throws IOException {
         byte[] body = readBody(exchange);
-        String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("")
+        String contentType = Optional.ofNullable(RequestHeaders.value(exchange, "Content-Type")).orElse("")
                 .toLowerCase(Locale.ROOT);
         Map<String, String> fields = new HashMap<>();
         byte[] image;
         if (contentType.startsWith("multipart/form-data")) {
             image = null;
-            for (Multipart.Part part : Multipart.parse(exchange.getRequestHeaders().getFirst("Content-Type"), body)) {
+            for (Multipart.Part part : Multipart.parse(RequestHeaders.value(exchange, "Content-Type"), body)) {
                 if (part.name().equals("image") || (part.fileName() != null && image == null)) {
                     requireImageType(part.contentType() == null ? "application/octet-stream" : part.contentType(), true);
                     image = part.body();
@@ -73,7 +74,7 @@ final class UploadParser {
             throw new IngestRejection(413, "too_large", "image of " + image.length + " bytes is over the limit of "
                     + maxImageBytes + " bytes");
         }
-        return new Upload(image, metadata(coilId, exchange, fields), Optional.ofNullable(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+        return new Upload(image, metadata(coilId, exchange, fields), Optional.ofNullable(RequestHeaders.value(exchange, "Idempotency-Key")));
     }
 
     /** Reads the body, refusing by Content-Length before reading when it is over the limit. */
@@ -145,7 +146,7 @@ final class UploadParser {
     }
 
     private static Optional<String> value(HttpExchange exchange, Map<String, String> fields, String header, String field) {
-        String fromHeader = exchange.getRequestHeaders().getFirst(header);
+        String fromHeader = RequestHeaders.value(exchange, header);
         if (fromHeader != null && !fromHeader.isBlank()) {
             return Optional.of(fromHeader.trim());
         }
@@ -154,8 +155,10 @@ final class UploadParser {
 
     private static Instant instant(String value) {
         try {
-            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
+            Instant parsed = value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
+            parsed.toEpochMilli(); // the records carry milliseconds: a year like -300000000 has none to give
+            return parsed;
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
             throw IngestRejection.badRequest("invalid_field", "capturedAt must be ISO-8601 (2026-11-24T08:00:00Z) or epoch "
                     + "milliseconds, got '" + value + "'");
         }

@@ -85,7 +85,8 @@ public final class HttpFront implements AutoCloseable {
         bounded.excludePath("/health");
         bounded.excludePath("/ready");
         bounded.excludePath("/metrics");
-        HeaderDeadline headerDeadline = new HeaderDeadline(name, bounded, settings.headerTimeout(), connector.getScheduler());
+        HeaderDeadline headerDeadline = new HeaderDeadline(name, new RequestHeaders.Keeper(bounded), settings.headerTimeout(),
+                connector.getScheduler());
         connector.addEventListener(headerDeadline);
         server.setHandler(headerDeadline);
         server.setErrorHandler(new JsonErrors());
