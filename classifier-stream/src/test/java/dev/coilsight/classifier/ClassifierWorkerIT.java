@@ -163,6 +163,22 @@ class ClassifierWorkerIT {
     }
 
     @Test
+    void aModelThatGivesNaNPassesNoImageAsCleanDeadLettersNothingAndSaysTheModelIsFailing() throws Exception {
+        // NaN is above no threshold: taken as a probability, every image would pass as clean.
+        Path diverged = TinyModels.divergedClassifier(dir.resolve("diverged"), "tiny-cls-nan", "1");
+        Map<String, String> topics = topics();
+        try (InferenceWorker<?> worker = ClassifierWorkers.start(topics, diverged, Map.of("COILSIGHT_WORKER_THREADS", "1",
+                "COILSIGHT_MODEL_FAILURE_BATCHES", "2"));
+             KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
+            WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images.subList(0, 3), 3));
+            WorkerFixture.await(WAIT, () -> worker.modelFailing().isPresent(), "the worker says the model is failing");
+            assertThat(worker.modelFailing().get()).contains("NaN");
+            assertThat(WorkerFixture.readCommitted(topics.get("classifications"), 1, Duration.ofSeconds(3))).as("nothing classified").isEmpty();
+            assertThat(WorkerFixture.readCommitted(topics.get("dlq"), 1, Duration.ofSeconds(1))).as("nothing dead-lettered").isEmpty();
+        }
+    }
+
+    @Test
     void poisonPillsOfEveryKindGoToTheDeadLetterTopicWithTheirOriginAndTheGoodRecordsAroundThemAreClassified() throws Exception {
         Map<String, String> topics = topics();
         String in = topics.get("images");

@@ -65,6 +65,18 @@ public final class SegmenterStage implements InferenceStage<DefectiveImage> {
         return List.of(new Preprocessor(card.input()).prepare(image));
     }
 
+    /** Besides finite values: one probability per pixel of the prepared input and class of the card. */
+    @Override
+    public void checkOutput(ModelCard card, Preprocessor.Prepared input, float[] output) {
+        long expected = (long) input.height() * input.width() * card.classes().size();
+        if (output.length != expected) {
+            throw new IllegalStateException("the model gave " + output.length + " values for a " + input.height() + "x" + input.width()
+                    + " input, not " + expected + " (" + card.classes().size() + " classes in its model.json): the card does not "
+                    + "match the model");
+        }
+        InferenceStage.super.checkOutput(card, input, output);
+    }
+
     @Override
     public List<Output> outputs(ModelCard card, DefectiveImage input, List<Preprocessor.Prepared> inputs, List<float[]> outputs,
                                 StageTimings timings) {

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.image.ColorMode;
@@ -106,19 +108,29 @@ class SegmenterWorkerIT {
         }
     }
 
-    @Test
-    void aModelThatFailsOnEverythingDeadLettersNothingReportsItsCauseAndTheRecordsWaitForAWorkingModel() throws Exception {
-        // A card that feeds three channels to a one-channel network: every input fails, a blank one too.
-        Path broken = TinyModels.segmenter(dir.resolve("broken"), "tiny-seg-broken", "1", 21, 8);
+    /**
+     * Cards that do not match their network: one feeds three channels to a one-channel network (every forward pass
+     * fails, a blank one too); one names a fifth class the network has no output for (every forward pass works, and
+     * every output has the wrong length for the card).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"three input channels", "a fifth class"})
+    void aModelThatFailsOnEverythingDeadLettersNothingReportsItsCauseAndTheRecordsWaitForAWorkingModel(String cardSays) throws Exception {
+        Path broken = TinyModels.segmenter(dir.resolve("broken-" + cardSays.replace(' ', '-')), "tiny-seg-broken", "1", 21, 8);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
                 broken.resolve("model.json").toFile());
-        com.fasterxml.jackson.databind.node.ObjectNode input = (com.fasterxml.jackson.databind.node.ObjectNode) card.get("input");
-        input.put("channels", 3);
-        input.putArray("mean").add(0.0).add(0.0).add(0.0);
-        input.putArray("std").add(1.0).add(1.0).add(1.0);
+        if (cardSays.equals("three input channels")) {
+            com.fasterxml.jackson.databind.node.ObjectNode input = (com.fasterxml.jackson.databind.node.ObjectNode) card.get("input");
+            input.put("channels", 3);
+            input.putArray("mean").add(0.0).add(0.0).add(0.0);
+            input.putArray("std").add(1.0).add(1.0).add(1.0);
+        } else {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) card.get("classes")).addObject().put("id", 5).put("name", "class5")
+                    .put("threshold", 0.5).put("minArea", 20);
+        }
         json.writeValue(broken.resolve("model.json").toFile(), card);
-        Path good = TinyModels.segmenter(dir.resolve("good"), "tiny-seg-good", "2", 21, 8);
+        Path good = TinyModels.segmenter(dir.resolve("good-" + cardSays.replace(' ', '-')), "tiny-seg-good", "2", 21, 8);
         Map<String, String> topics = WorkerFixture.topics(1, "defective", "defects", "dlq");
         Map<String, String> settings = new HashMap<>();
         settings.put("COILSIGHT_MODEL_FAILURE_BATCHES", "2");

@@ -164,7 +164,7 @@ final class BatchProcessor<I extends SpecificRecord> {
             }
         }
         long started = System.nanoTime();
-        int inferred = passes.run(items.stream().filter(Item::alive).toList(), card, predict);
+        int inferred = passes.run(items.stream().filter(Item::alive).toList(), card, checked(predict, card));
         double inferenceSeconds = (System.nanoTime() - started) / 1e9;
         long completedAt = System.currentTimeMillis();
         List<Long> capturedAt = new ArrayList<>();
@@ -185,6 +185,21 @@ final class BatchProcessor<I extends SpecificRecord> {
             }
         }
         return collect(items, capturedAt, inferred, inferenceSeconds);
+    }
+
+    /**
+     * {@code predict} with every output checked against the card ({@link InferenceStage#checkOutput}): a failed check is
+     * a failed forward pass, so that a model that answers wrongly for every input, the blank probe's included, stops the
+     * batch as a failing model does, and one that does so for one image only dead-letters that image.
+     */
+    private Predict checked(Predict predict, ModelCard card) {
+        return inputs -> {
+            List<float[]> outputs = predict.predict(inputs);
+            for (int i = 0; i < Math.min(inputs.size(), outputs.size()); i++) {
+                stage.checkOutput(card, inputs.get(i), outputs.get(i));
+            }
+            return outputs;
+        };
     }
 
     /** The stage's results for one image as records, or its dead letter when they cannot be made or are too large to write. */

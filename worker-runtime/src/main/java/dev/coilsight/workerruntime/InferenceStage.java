@@ -44,6 +44,19 @@ public interface InferenceStage<I extends SpecificRecord> {
      */
     List<Output> outputs(ModelCard card, I input, List<Preprocessor.Prepared> inputs, List<float[]> outputs, StageTimings timings);
 
+    /**
+     * Checks one model output for {@code input} against what the card promises, throwing {@link IllegalStateException}
+     * that says what is wrong. Here: every value finite (weights from a run that diverged give NaN, and NaN is above no
+     * threshold, so a classifier would pass every image as clean). A stage adds what its output's shape must be.
+     */
+    default void checkOutput(ModelCard card, Preprocessor.Prepared input, float[] output) {
+        for (float value : output) {
+            if (!Float.isFinite(value)) {
+                throw new IllegalStateException("the model gave " + value + " among its " + output.length + " output values");
+            }
+        }
+    }
+
     /** The stage's own settings for the start-up log (its output topics), by variable name. */
     default Map<String, String> settings() {
         return Map.of();

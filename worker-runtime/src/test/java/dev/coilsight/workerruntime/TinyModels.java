@@ -35,11 +35,26 @@ public final class TinyModels {
 
     /** A classifier deciding on 256x256 windows (11 per 1600x256 image) with the given threshold. */
     public static Path classifier(Path dir, String name, String version, long seed, double threshold) {
+        return classifier(dir, name, version, weights(CLASSIFIER, seed), seed, threshold);
+    }
+
+    /** A classifier whose weights are NaN, as a training run that diverged leaves them: every output is NaN. */
+    public static Path divergedClassifier(Path dir, String name, String version) {
+        Map<String, float[]> weights = weights(CLASSIFIER, 1);
+        weights.replaceAll((tensor, values) -> {
+            float[] nan = new float[values.length];
+            java.util.Arrays.fill(nan, Float.NaN);
+            return nan;
+        });
+        return classifier(dir, name, version, weights, 1, 0.5);
+    }
+
+    private static Path classifier(Path dir, String name, String version, Map<String, float[]> weights, long seed, double threshold) {
         ModelCard card = new ModelCard(name, version, ModelCard.CLASSIFICATION, "serving_default",
                 InputSpec.padded("input", 1, CLASSIFIER.sizeMultiple()), "probabilities",
                 List.of(new ModelCard.ClassSpec(1, "defective", 0.5, 0)), new ModelCard.Decision(threshold, 256, 256),
                 Map.of("type", "tiny test classifier"), Map.of("seed", seed), Map.of());
-        ModelExporter.export(CLASSIFIER, weights(CLASSIFIER, seed), card, dir);
+        ModelExporter.export(CLASSIFIER, weights, card, dir);
         return dir;
     }
 
