@@ -77,11 +77,14 @@ public final class AnalyticsApi {
     private Route.Handler held(String store, String key, Route.Handler local) {
         return (exchange, params) -> {
             boolean forwarded = RequestHeaders.value(exchange, FORWARDED) != null;
-            if (!forwarded) {
-                HostInfo owner = router.owner(store, params.path(key));
-                if (!router.isSelf(owner)) {
-                    return forward(exchange, owner);
+            HostInfo owner = router.owner(store, params.path(key));
+            if (!router.isSelf(owner)) {
+                if (forwarded) {
+                    // The sender's view of who holds the key is older than ours (a rebalance in between): a local
+                    // answer would be "unknown", and forwarding again could go round in circles.
+                    throw new QueryRouter.Unavailable("'" + params.path(key) + "' is moving between instances; retry shortly");
                 }
+                return forward(exchange, owner);
             }
             return local.answer(exchange, params);
         };
@@ -169,6 +172,7 @@ public final class AnalyticsApi {
         HttpResponse<byte[]> response = send(owner, exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
         String type = response.headers().firstValue("Content-Type").orElse("application/json");
+        response.headers().firstValue("Retry-After").ifPresent(seconds -> exchange.getResponseHeaders().set("Retry-After", seconds));
         HttpAnswers.bytes(exchange, response.statusCode(), type, response.body());
         return response.statusCode();
     }
