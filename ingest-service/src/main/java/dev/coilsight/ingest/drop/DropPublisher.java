@@ -63,8 +63,10 @@ final class DropPublisher {
             return;
         }
         if (known.isPresent() && known.get().state() == DropLedger.State.FAILED) {
-            folders.moveTo(file, DropFolders.FAILED);
-            return;
+            // Set aside before and dropped again (a person moved it back from failed/, as its note says to once they have
+            // checked the topic): tried again as a new file. Refused again, it goes back with a new note.
+            log.info("{} of coil {} was set aside in failed/ before and has been dropped again: trying it again", file.getFileName(), coilId);
+            known = java.util.Optional.empty();
         }
         try {
             // A file of gigabytes must not be read into memory to be refused: at every restart it would be read again.

@@ -364,6 +364,11 @@ class DropFolderIT {
         assertPublishedExactlyOnce(Map.of(good.sha256(), good));
         assertThat(metrics.rejectedCount("drop", "unresolved")).isEqualTo(1);
         assertThat(ledgerLines()).anySatisfy(line -> assertThat(line).startsWith("FAILED ").contains("stuck.jpg"));
+
+        // A person finds no image lost-image on the topic and drops the file again (a move keeps its time stamp): published.
+        Files.move(failed("COIL-U", "stuck.jpg"), stuckFile);
+        Await.until(WAIT, () -> Files.exists(done(stuck)), "the file dropped again is published");
+        assertPublishedExactlyOnce(Map.of(good.sha256(), good, stuck.sha256(), stuck));
     }
 
     @Test
