@@ -30,7 +30,8 @@ import dev.coilsight.schemas.Topics;
  *   <li>{@code COILSIGHT_DEFAULT_CAMERA_ID} [http]: camera id of uploads that name none</li>
  *   <li>{@code COILSIGHT_IDEMPOTENCY_WINDOW_MS} [3600000], {@code COILSIGHT_IDEMPOTENCY_MAX_KEYS} [100000]: how long, and for how many
  *       keys at most, an upload's {@code Idempotency-Key} gets its first answer again</li>
- *   <li>{@code COILSIGHT_MAX_CLOCK_SKEW_MS} [300000]: an upload's capture time may lie this far in the future, no further</li>
+ *   <li>{@code COILSIGHT_MAX_CLOCK_SKEW_MS} [300000]: an upload's capture time, or a dropped file's modification time, may lie
+ *       this far in the future, no further</li>
  *   <li>{@code COILSIGHT_KAFKA_*}: passed to the producer and admin client (e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
  *       {@code COILSIGHT_KAFKA_SASL_JAAS_CONFIG}), overriding ingest's own settings</li>
  * </ul>

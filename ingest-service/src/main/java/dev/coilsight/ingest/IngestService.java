@@ -31,7 +31,8 @@ public final class IngestService implements AutoCloseable {
         ImageEvents events = new ImageEvents(config.limits(), config.fullDecode());
         this.publisher = new ImagePublisher(config.cluster(), config.imagesTopic(), config.produceTimeout(), config.limits().maxBytes());
         this.watcher = config.dropRoot().map(root -> new DropFolderWatcher(root, events, publisher, metrics,
-                new DropFolderWatcher.Settings(config.dropCameraId(), config.dropStable(), config.dropPoll(), config.dropPendingTimeout())));
+                new DropFolderWatcher.Settings(config.dropCameraId(), config.dropStable(), config.dropPoll(), config.dropPendingTimeout(),
+                        config.maxClockSkew())));
         this.http = new IngestHttpServer(new IngestHttpServer.Settings(config.http(),
                 config.authDisabled() ? Optional.empty() : config.token(), config.limits().maxBytes(), config.httpCameraId(),
                 config.idempotencyWindow(), config.idempotencyMaxKeys(), config.maxClockSkew(), config.coilEndsTopic()),

@@ -52,11 +52,12 @@ public final class DropFolderWatcher implements AutoCloseable {
      * How the watcher works: the camera id of its files, how long a file must stay unchanged, how often the root is
      * scanned, and how long a PENDING file whose send can be neither confirmed nor denied is retried before it is set aside.
      */
-    public record Settings(String cameraId, Duration stable, Duration poll, Duration pendingTimeout) {
+    /** @param maxClockSkew how far in the future a file's modification time (its capture time) may lie */
+    public record Settings(String cameraId, Duration stable, Duration poll, Duration pendingTimeout, Duration maxClockSkew) {
         public Settings {
-            if (stable.isNegative() || poll.isZero() || poll.isNegative() || pendingTimeout.isNegative()) {
+            if (stable.isNegative() || poll.isZero() || poll.isNegative() || pendingTimeout.isNegative() || maxClockSkew.isNegative()) {
                 throw new IllegalArgumentException("drop folder durations must be positive: stable " + stable + ", poll " + poll
-                        + ", pending timeout " + pendingTimeout);
+                        + ", pending timeout " + pendingTimeout + ", clock skew " + maxClockSkew);
             }
         }
     }

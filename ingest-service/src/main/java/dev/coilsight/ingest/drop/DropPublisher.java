@@ -38,6 +38,7 @@ final class DropPublisher {
     private final DropFolderWatcher.CrashPoints crashPoints;
     private final DropTrouble trouble;
     private final DropFolders folders;
+    private final Duration maxClockSkew;
     /** PENDING files whose earlier send could not be looked up while the broker answered: since when. */
     private final Map<String, Long> unresolvedSince = new HashMap<>();
 
@@ -49,6 +50,7 @@ final class DropPublisher {
         this.metrics = metrics;
         this.cameraId = settings.cameraId();
         this.pendingTimeout = settings.pendingTimeout();
+        this.maxClockSkew = settings.maxClockSkew();
         this.crashPoints = crashPoints;
         this.trouble = trouble;
         this.folders = new DropFolders(trouble::warnOnce);
@@ -67,6 +69,13 @@ final class DropPublisher {
             // checked the topic): tried again as a new file. Refused again, it goes back with a new note.
             log.info("{} of coil {} was set aside in failed/ before and has been dropped again: trying it again", file.getFileName(), coilId);
             known = java.util.Optional.empty();
+        }
+        if (modified > System.currentTimeMillis() + maxClockSkew.toMillis()) {
+            // Its time stamp is the capture time: taken as it is, it would move event time ahead for everything after it.
+            refuse(coilId, file, key, "its modification time " + Instant.ofEpochMilli(modified) + " is more than " + maxClockSkew.toMillis()
+                    + " ms in the future (COILSIGHT_MAX_CLOCK_SKEW_MS): check the clock of what writes the files, then drop it again");
+            metrics.rejected(SOURCE, "invalid_field");
+            return;
         }
         try {
             // A file of gigabytes must not be read into memory to be refused: at every restart it would be read again.

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Tells when a dropped file is complete: once its size and modification time have not changed for the stable
- * period, both by this process's clock (since it first saw them) and by the file's own time stamp.
+ * period, both by this process's clock (since it first saw them) and by the file's own time stamp (unless that lies
+ * in the future).
  */
 final class StableFiles {
 
@@ -32,8 +33,9 @@ final class StableFiles {
             seen.put(file, new Seen(size, modified, now));
             return false;
         }
-        return now - previous.sinceNanos() >= stable.toNanos()
-                && System.currentTimeMillis() - modified >= stable.toMillis();
+        long nowMillis = System.currentTimeMillis();
+        // A time stamp in the future (a writer whose clock is ahead) cannot age: the wait this process saw is what counts.
+        return now - previous.sinceNanos() >= stable.toNanos() && (modified > nowMillis || nowMillis - modified >= stable.toMillis());
     }
 
     /** The file was offered for publishing: should it still be there (a send to retry), it waits the stable period again. */

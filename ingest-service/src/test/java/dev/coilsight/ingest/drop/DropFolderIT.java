@@ -53,6 +53,7 @@ class DropFolderIT {
     private static final Duration STABLE = Duration.ofMillis(300);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration SKEW = Duration.ofMinutes(5);
     private static final String CAMERA = "cam-drop";
 
     /** Stands for the process dying at a crash point: an Error, which the scan loop does not catch, ends the watcher's task. */
@@ -80,7 +81,7 @@ class DropFolderIT {
     }
 
     private DropFolderWatcher watcher(Duration stable, DropFolderWatcher.CrashPoints crashPoints) {
-        return watcher(new DropFolderWatcher.Settings(CAMERA, stable, POLL, Duration.ofMinutes(10)), crashPoints);
+        return watcher(new DropFolderWatcher.Settings(CAMERA, stable, POLL, Duration.ofMinutes(10), SKEW), crashPoints);
     }
 
     private DropFolderWatcher watcher(DropFolderWatcher.Settings settings, DropFolderWatcher.CrashPoints crashPoints) {
@@ -243,7 +244,7 @@ class DropFolderIT {
         a.get().start();
         assertThat(thirdAck.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("A acknowledged three files").isTrue();
         assertThatThrownBy(() -> new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), sink.publisher(), metrics,
-                new DropFolderWatcher.Settings(CAMERA, STABLE, POLL, Duration.ofMinutes(10)))).isInstanceOf(IllegalStateException.class).hasMessageContaining("one watcher per drop root");
+                new DropFolderWatcher.Settings(CAMERA, STABLE, POLL, Duration.ofMinutes(10), SKEW))).isInstanceOf(IllegalStateException.class).hasMessageContaining("one watcher per drop root");
         Path lockFile = root.resolve(".coilsight").resolve("lock");
         assertThat(LockProbe.probe(lockFile)).as("A's lock, seen from another process, after the refused second watcher").isEqualTo("held");
         stop(a.get());
@@ -328,6 +329,24 @@ class DropFolderIT {
     }
 
     @Test
+    void aFileStampedInTheFutureIsPublishedWithoutWaitingForItsTimeOrRefusedBeyondTheClockSkew() throws Exception {
+        List<Path> images = IngestFixture.streamImages(2);
+        // A writer whose clock is ahead: within the allowed skew the file is taken once stable, not when the clock catches up.
+        Dropped ahead = drop("COIL-AHEAD", "ahead.jpg", Files.readAllBytes(images.get(0)));
+        Files.setLastModifiedTime(root.resolve("COIL-AHEAD").resolve("ahead.jpg"), FileTime.from(Instant.now().plus(Duration.ofMinutes(2))));
+        // Far beyond it: set aside with the reason at once, not held back for an hour in silence.
+        drop("COIL-AHEAD", "hour.jpg", Files.readAllBytes(images.get(1)));
+        Files.setLastModifiedTime(root.resolve("COIL-AHEAD").resolve("hour.jpg"), FileTime.from(Instant.now().plus(Duration.ofHours(1))));
+
+        watcher(STABLE, DropFolderWatcher.NO_CRASH).start();
+        Path note = failed("COIL-AHEAD", "hour.jpg.error.txt");
+        Await.until(WAIT, () -> Files.exists(done(ahead)) && Files.exists(note), "the file 2 minutes ahead published, the hour one set aside");
+
+        assertThat(Files.readString(note)).contains("in the future", "COILSIGHT_MAX_CLOCK_SKEW_MS");
+        assertPublishedExactlyOnce(Map.of(ahead.sha256(), ahead));
+    }
+
+    @Test
     void aPendingFileWhoseEarlierSendCannotBeLookedUpIsSetAsideAfterTheTimeoutAndTheWatcherRecovers() throws Exception {
         List<Path> images = IngestFixture.streamImages(2);
         Dropped stuck = drop("COIL-U", "stuck.jpg", Files.readAllBytes(images.get(0)));
@@ -351,7 +370,7 @@ class DropFolderIT {
                 "PENDING " + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8) + " lost-image " + partition + " 0\n");
         Dropped good = drop("COIL-V", "good.jpg", Files.readAllBytes(images.get(1)));
 
-        DropFolderWatcher watcher = watcher(new DropFolderWatcher.Settings(CAMERA, STABLE, POLL, Duration.ofSeconds(3)), DropFolderWatcher.NO_CRASH);
+        DropFolderWatcher watcher = watcher(new DropFolderWatcher.Settings(CAMERA, STABLE, POLL, Duration.ofSeconds(3), SKEW), DropFolderWatcher.NO_CRASH);
         watcher.start();
         Await.until(WAIT, () -> Files.exists(done(good)), "the good file of another coil is published meanwhile");
         Await.until(WAIT, () -> !watcher.healthy(), "the watcher says it cannot resolve the file");
