@@ -84,14 +84,26 @@ public record WorkerConfig(
         return env.flag("COILSIGHT_SHADOW", false);
     }
 
-    /** The output topic of a shadow worker, refused when it is a live one (a copied live setting would mix the results). */
+    /**
+     * The output topic of a shadow worker: one whose name ends in {@code .shadow}. A live worker's setting copied over
+     * (the default name or a plant's own, {@code plant2.defects}) would mix the candidate's results into the live ones.
+     */
     public static String shadowOutput(Env env, String variable, String shadowDefault, String... liveTopics) {
         String topic = env.string(variable, shadowDefault);
-        if (java.util.Arrays.asList(liveTopics).contains(topic)) {
-            throw new IllegalArgumentException(variable + "=" + topic + " is a live topic; a shadow worker (COILSIGHT_SHADOW=true) writes to "
-                    + shadowDefault + " or another topic of its own");
+        if (java.util.Arrays.asList(liveTopics).contains(topic) || !topic.endsWith(".shadow")) {
+            throw new IllegalArgumentException(variable + "=" + topic + " is not a shadow topic; a shadow worker (COILSIGHT_SHADOW=true) "
+                    + "writes to " + shadowDefault + " or another topic of its own whose name ends in .shadow");
         }
         return topic;
+    }
+
+    /**
+     * {@code COILSIGHT_TRANSACTIONAL_ID}, by default the group and the host name. A shadow's is its own even when copied
+     * from the live worker: the same ids would fence the live worker's producers (and share its crash-loop journals).
+     */
+    private static String transactionalId(Env env, String group) {
+        String id = env.string("COILSIGHT_TRANSACTIONAL_ID", group + "-" + Env.hostname());
+        return shadow(env) && !id.contains("-shadow") ? id + "-shadow" : id;
     }
 
     public static WorkerConfig fromEnv(Env env, Defaults defaults) {
@@ -109,7 +121,7 @@ public record WorkerConfig(
                 env.string(defaults.inputTopicVariable(), defaults.inputTopic()),
                 env.string("COILSIGHT_TOPIC_DLQ", Topics.DLQ),
                 group,
-                env.string("COILSIGHT_TRANSACTIONAL_ID", group + "-" + Env.hostname()),
+                transactionalId(env, group),
                 env.atLeast("COILSIGHT_MAX_BATCH_SIZE", 8, 1),
                 env.millis("COILSIGHT_MAX_LINGER_MS", 50),
                 env.atLeast("COILSIGHT_WORKER_THREADS", 1, 1),
