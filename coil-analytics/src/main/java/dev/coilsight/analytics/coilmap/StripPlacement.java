@@ -43,12 +43,13 @@ public final class StripPlacement {
     }
 
     /**
-     * A segmentation's defects on the strip, and how many components beyond {@link #MAX_DEFECTS_PER_MASK} per mask were
-     * left off: they still count as the coil's defects.
+     * A segmentation's defects on the strip for the map, the largest {@link #MAX_DEFECTS_PER_MASK} per mask, and the
+     * rest, which the map leaves off and the coil's grade still counts.
      */
-    public record Placed(List<StripDefect> defects, int beyondMaskLimit) {
+    public record Placed(List<StripDefect> defects, List<StripDefect> beyondMaskLimit) {
         public Placed {
             defects = List.copyOf(defects);
+            beyondMaskLimit = List.copyOf(beyondMaskLimit);
         }
     }
 
@@ -71,19 +72,19 @@ public final class StripPlacement {
         int height = segmentation.getHeight();
         int width = segmentation.getWidth();
         List<StripDefect> out = new ArrayList<>();
-        int beyondLimit = 0;
+        List<StripDefect> beyond = new ArrayList<>();
         for (DefectMask mask : segmentation.getMasks()) {
             List<Component> components = new ArrayList<>(ConnectedComponents.of(Runs.parse(mask.getRle(), height, width), height, width));
             components.sort(Comparator.comparingLong(Component::pixels).reversed());
-            beyondLimit += Math.max(0, components.size() - MAX_DEFECTS_PER_MASK);
-            for (Component c : components.subList(0, Math.min(components.size(), MAX_DEFECTS_PER_MASK))) {
-                out.add(new StripDefect(segmentation.getImageId(), mask.getClassId(), mask.getClassName(),
+            for (int i = 0; i < components.size(); i++) {
+                Component c = components.get(i);
+                (i < MAX_DEFECTS_PER_MASK ? out : beyond).add(new StripDefect(segmentation.getImageId(), mask.getClassId(), mask.getClassName(),
                         start + c.minRow() * g.mmPerPixelAlong(), start + (c.maxRow() + 1) * g.mmPerPixelAlong(),
                         g.offsetAcrossMm() + c.minCol() * g.mmPerPixelAcross(), g.offsetAcrossMm() + (c.maxCol() + 1) * g.mmPerPixelAcross(),
                         c.pixels() * g.areaMm2PerPixel()));
             }
         }
         out.sort(Comparator.comparingDouble(StripDefect::alongStartMm));
-        return new Placed(out, beyondLimit);
+        return new Placed(out, beyond);
     }
 }

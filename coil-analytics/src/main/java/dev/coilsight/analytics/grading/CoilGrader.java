@@ -54,6 +54,9 @@ public final class CoilGrader {
                 area += d.areaMm2();
             }
         }
+        double[] notPlaced = coil.notPlaced().measure(rule::counts, rule.zone());
+        count += (long) notPlaced[0];
+        area += notPlaced[1];
         double metres = Math.max(coil.inspectedLengthMm(), 1.0) / 1000.0;
         if (rule.reject()) {
             return count;

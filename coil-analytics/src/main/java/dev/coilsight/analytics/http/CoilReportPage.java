@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import dev.coilsight.analytics.coilmap.MappedImage;
 import dev.coilsight.analytics.coilmap.StripDefect;
 import dev.coilsight.analytics.grading.CoilFacts;
+import dev.coilsight.analytics.grading.DefectTally;
 import dev.coilsight.analytics.periodic.PeriodicDefect;
 import dev.coilsight.analytics.quality.CoilProgress;
 import dev.coilsight.analytics.quality.GradeRecords;
@@ -48,7 +49,8 @@ final class CoilReportPage {
         List<StripDefect> defects = new ArrayList<>();
         images.forEach(i -> defects.addAll(i.defects()));
         double length = grade != null ? grade.getInspectedLengthMm() : progress == null ? 0 : progress.inspectedLengthMm();
-        List<ClassGradeFigures> classes = grade != null ? grade.getClasses() : GradeRecords.classes(new CoilFacts(length, defects, periodic));
+        List<ClassGradeFigures> classes = grade != null ? grade.getClasses() : GradeRecords.classes(new CoilFacts(length, defects,
+                progress == null ? new DefectTally() : progress.notPlaced, periodic));
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html><html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta charset=\"utf-8\"/><title>Coil report ")
                 .append(esc(coilId)).append("</title>")

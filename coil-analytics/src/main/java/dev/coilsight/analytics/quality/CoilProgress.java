@@ -4,6 +4,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
+import dev.coilsight.analytics.grading.DefectTally;
 import dev.coilsight.schemas.CoilEndReason;
 
 /**
@@ -20,6 +21,8 @@ public final class CoilProgress {
     public long defectiveImages;
     public long defectsPlaced;
     public long defectsNotPlaced;
+    /** The defects not placed, by class and zone, for the grade. */
+    public DefectTally notPlaced = new DefectTally();
     public TreeSet<String> modelVersions = new TreeSet<>();
     /** Wall-clock time of the coil's latest record, which the idle end and the settle time count from. */
     public long lastArrivalMillis;

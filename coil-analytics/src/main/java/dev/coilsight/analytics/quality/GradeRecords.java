@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import dev.coilsight.analytics.coilmap.StripDefect;
 import dev.coilsight.analytics.grading.CoilFacts;
 import dev.coilsight.analytics.grading.CoilGrade;
+import dev.coilsight.analytics.grading.Zone;
 import dev.coilsight.analytics.periodic.PeriodicDefect;
 import dev.coilsight.schemas.AlertKind;
 import dev.coilsight.schemas.BrokenRule;
@@ -66,6 +67,13 @@ public final class GradeRecords {
             f.setDefects(f.getDefects() + 1);
             f.setAreaMm2(f.getAreaMm2() + d.areaMm2());
         }
+        facts.notPlaced().byClass.forEach((classId, zones) -> {
+            double[] all = zones.getOrDefault(Zone.ANY, new double[2]);
+            ClassGradeFigures f = byClass.computeIfAbsent(classId,
+                    c -> new ClassGradeFigures(c, facts.notPlaced().classNames.getOrDefault(c, "class " + c), 0L, 0.0, 0.0, 0.0));
+            f.setDefects(f.getDefects() + (long) all[0]);
+            f.setAreaMm2(f.getAreaMm2() + all[1]);
+        });
         for (ClassGradeFigures f : byClass.values()) {
             f.setAreaMm2PerMetre(f.getAreaMm2() / metres);
             f.setDefectsPer100m(f.getDefects() * 100.0 / metres);

@@ -26,6 +26,7 @@ import dev.coilsight.analytics.coilmap.StripDefect;
 import dev.coilsight.analytics.coilmap.StripPlacement;
 import dev.coilsight.analytics.grading.CoilFacts;
 import dev.coilsight.analytics.grading.CoilGrader;
+import dev.coilsight.analytics.grading.ProductRules;
 import dev.coilsight.analytics.periodic.PeriodicDefect;
 import dev.coilsight.analytics.periodic.PeriodicDefectFinder;
 import dev.coilsight.analytics.quality.CoilProgress;
@@ -145,6 +146,8 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
         StripPlacement.Placed placed = placement.place(s);
         MappedImage mapped = placement.map(s, placed);
         List<StripDefect> defects = mapped.defects();
+        ProductRules product = grader.rules().forLine(p.lineId);
+        placed.beyondMaskLimit().forEach(d -> p.notPlaced.add(product, d));
         if (p.defectsPlaced + defects.size() <= settings.maxMapDefectsPerCoil()) {
             if (!defects.isEmpty()) {
                 map.put(RecentKeys.imageKey(coil, s.getImageId()), mapped.withoutMasks());
@@ -157,8 +160,9 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
                 log.warn("coil {}: its map is full ({} defects); further defects are counted, not placed", coil, p.defectsPlaced);
             }
             p.defectsNotPlaced += defects.size();
+            defects.forEach(d -> p.notPlaced.add(product, d));
         }
-        p.defectsNotPlaced += placed.beyondMaskLimit();
+        p.defectsNotPlaced += placed.beyondMaskLimit().size();
         p.modelVersions.add(s.getModel().getName() + ":" + s.getModel().getVersion());
         for (DefectMask mask : s.getMasks()) {
             String id = "class/" + mask.getClassId();
@@ -220,7 +224,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
     private void grade(String coil, CoilProgress p, long now) {
         List<StripDefect> defects = coilMap(coil);
         List<PeriodicDefect> periodic = finder.find(defects);
-        CoilFacts facts = new CoilFacts(p.inspectedLengthMm(), defects, periodic);
+        CoilFacts facts = new CoilFacts(p.inspectedLengthMm(), defects, p.notPlaced, periodic);
         p.gradeVersion++;
         p.gradeDue = false;
         p.mapChanged = false;

@@ -27,7 +27,7 @@ class CoilGraderTest {
 
     @Test
     void aCoilBreakingNoRuleIsGradeA() {
-        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(defect(1, 500, 10)), List.of()));
+        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(defect(1, 500, 10)), new DefectTally(), List.of()));
         assertEquals(Grade.A, grade.grade());
         assertNull(grade.decidingRule());
         assertEquals("v3", grade.rulesVersion());
@@ -41,7 +41,7 @@ class CoilGraderTest {
             defects.add(defect(1, 500, 10)); // 11 per 100 m: past per-100m (B)
         }
         defects.add(defect(3, 500, 10_001)); // 100.01 mm2 per metre: past class-3-area (C)
-        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, defects, List.of()));
+        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, defects, new DefectTally(), List.of()));
         assertEquals(Grade.C, grade.grade());
         assertEquals("class-3-area", grade.decidingRule());
         assertEquals(List.of("class-3-area", "per-100m"), grade.broken().stream().map(CoilGrade.RuleCheck::ruleId).toList());
@@ -50,7 +50,7 @@ class CoilGraderTest {
 
     @Test
     void aRejectClassRejectsWithOneDefect() {
-        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(defect(4, 500, 1)), List.of()));
+        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(defect(4, 500, 1)), new DefectTally(), List.of()));
         assertEquals(Grade.REJECT, grade.grade());
         assertEquals("no-class-4", grade.decidingRule());
     }
@@ -58,17 +58,34 @@ class CoilGraderTest {
     @Test
     void edgeRulesCountOnlyDefectsNearAnEdge() {
         List<StripDefect> centre = List.of(defect(1, 500, 1), defect(1, 500, 1), defect(1, 500, 1));
-        assertEquals(Grade.A, GRADER.grade("L1", new CoilFacts(LENGTH, centre, List.of())).grade());
+        assertEquals(Grade.A, GRADER.grade("L1", new CoilFacts(LENGTH, centre, new DefectTally(), List.of())).grade());
         List<StripDefect> edges = List.of(defect(1, 20, 1), defect(1, 980, 1), defect(1, 960, 1));
-        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, edges, List.of()));
+        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, edges, new DefectTally(), List.of()));
         assertEquals(Grade.B, grade.grade());
         assertEquals("edge", grade.decidingRule());
     }
 
     @Test
+    void defectsTheMapDoesNotHoldCountAsThoseOnItDoInTheirClassAndZone() {
+        ProductRules sheet = GRADER.rules().forLine("L1");
+        DefectTally notPlaced = new DefectTally();
+        for (double across : List.of(20.0, 980.0, 960.0)) {
+            notPlaced.add(sheet, defect(1, across, 1));
+        }
+        CoilGrade edges = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(defect(1, 500, 1)), notPlaced, List.of()));
+        assertEquals(Grade.B, edges.grade());
+        assertEquals("edge", edges.decidingRule());
+
+        notPlaced.add(sheet, defect(4, 500, 1)); // after the map filled: a class that rejects the coil
+        CoilGrade rejected = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(), notPlaced, List.of()));
+        assertEquals(Grade.REJECT, rejected.grade());
+        assertEquals("no-class-4", rejected.decidingRule());
+    }
+
+    @Test
     void aPeriodicDefectBreaksTheRollMarkRule() {
         PeriodicDefect mark = new PeriodicDefect(2, "class 2", 1500, List.of(0.0, 1500.0, 3000.0, 4500.0, 6000.0), 400);
-        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(), List.of(mark)));
+        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, List.of(), new DefectTally(), List.of(mark)));
         assertEquals(Grade.C, grade.grade());
         assertEquals("roll-marks", grade.decidingRule());
     }

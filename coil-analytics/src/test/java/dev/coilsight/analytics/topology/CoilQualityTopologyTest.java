@@ -58,7 +58,8 @@ class CoilQualityTopologyTest {
              "alerts": {"maxLineDefectRate": 0.5, "minImagesPerWindow": 10, "neverClasses": [4]},
              "products": [{"product": "sheet", "rules": [
                {"id": "no-roll-marks", "maxPeriodic": 0, "grade": "C"},
-               {"id": "class-3-per-100m", "class": 3, "maxDefectsPer100m": 100, "grade": "B"}
+               {"id": "class-3-per-100m", "class": 3, "maxDefectsPer100m": 100, "grade": "B"},
+               {"id": "class-5-per-100m", "class": 5, "maxDefectsPer100m": 300, "grade": "C"}
              ]}]}""";
 
     @TempDir
@@ -139,17 +140,22 @@ class CoilQualityTopologyTest {
     @Test
     void aSpeckledMasksDefectsBeyondTheMapsLimitPerImageStillCountInTheGrade() {
         start();
-        image("S", 0, true, false);
-        image("S", 1, false, true);
+        for (int frame = 0; frame < 100; frame++) { // 25.6 m
+            image("S", frame, frame == 0, frame == 99);
+        }
         BinaryMask speckles = new BinaryMask(256, 1600);
         for (int i = 0; i < 100; i++) {
             speckles.set(10, 2 * i, true); // a pixel in every other column: 100 separate components
         }
-        segmentation("S", 0, 3, RunLengthEncoding.encode(speckles));
+        segmentation("S", 0, 5, RunLengthEncoding.encode(speckles));
         tick(SETTLE.plusSeconds(1));
 
         CoilGraded graded = grades.readValuesToList().get(0);
         assertThat(graded.getDefects()).as("64 placed on the map and 36 counted beyond it").isEqualTo(100);
+        // 100 defects on 25.6 m are 391 per 100 m, over the limit of 300; the 64 on the map alone would be 250.
+        assertThat(graded.getGrade()).isEqualTo(GradeLevel.C);
+        assertThat(graded.getDecidingRule()).isEqualTo("class-5-per-100m");
+        assertThat(graded.getClasses()).singleElement().satisfies(c -> assertThat(c.getDefects()).isEqualTo(100));
     }
 
     @Test
