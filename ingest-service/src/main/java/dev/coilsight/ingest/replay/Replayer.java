@@ -72,6 +72,11 @@ public final class Replayer {
         stopped = true;
     }
 
+    /** The index of the first image of coil {@code coil} when {@code images} are spread over {@code coils}. */
+    static long firstOfCoil(int coil, int images, int coils) {
+        return ((long) coil * images + coils - 1) / coils;
+    }
+
     public Result replay(List<Path> images, Plan plan, ProgressBar progress) {
         long intervalNanos = (long) (1e9 / plan.imagesPerSecond());
         long started = System.nanoTime();
@@ -81,11 +86,11 @@ public final class Replayer {
         AtomicLong bytesSent = new AtomicLong();
         List<String> coilIds = new ArrayList<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        int perCoil = (images.size() + plan.coils() - 1) / plan.coils();
         for (int loop = 0; (plan.loops() == 0 || loop < plan.loops()) && !stopped; loop++) {
             for (int i = 0; i < images.size() && !stopped; i++) {
-                int coil = i / perCoil;
-                long sequence = i - (long) coil * perCoil;
+                // Spread evenly, so that every coil asked for gets images (4 images in 3 coils: 2, 1 and 1).
+                int coil = (int) ((long) i * plan.coils() / images.size());
+                long sequence = i - firstOfCoil(coil, images.size(), plan.coils());
                 String coilId = plan.coilPrefix() + (plan.loops() == 1 ? "" : "L" + (loop + 1) + "-") + (coil + 1);
                 if (sequence == 0) {
                     coilIds.add(coilId);
@@ -99,7 +104,7 @@ public final class Replayer {
                 try {
                     byte[] bytes = Files.readAllBytes(file);
                     // The last image of each coil says so, as a line reporting its coils' ends does.
-                    boolean lastOfCoil = sequence == perCoil - 1 || i == images.size() - 1;
+                    boolean lastOfCoil = i + 1 == firstOfCoil(coil + 1, images.size(), plan.coils());
                     ImageMetadata metadata = new ImageMetadata(coilId, plan.cameraId(), sequence, Instant.now(),
                             sequence * plan.positionStepMm(), plan.lineId(), lastOfCoil);
                     ImageCaptured event = events.build(coilId + "-" + sequence + "-" + file.getFileName(), metadata, bytes);
