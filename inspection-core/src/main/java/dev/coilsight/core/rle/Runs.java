@@ -101,14 +101,15 @@ public final class Runs {
         int valueCount = 0;
         int i = 0;
         while (i < n) {
-            char c = rle.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (separator(rle.charAt(i))) {
                 i++;
                 continue;
             }
             int tokenStart = i;
             long value = 0;
-            while (i < n && !Character.isWhitespace(rle.charAt(i))) {
+            // Up to the next separator, so that any other character (a vertical tab, an em space) is refused as part of
+            // a value rather than parsed as an empty one again and again.
+            while (i < n && !separator(rle.charAt(i))) {
                 char d = rle.charAt(i);
                 if (d < '0' || d > '9') {
                     throw new RleFormatException("value " + (valueCount + 1) + " ('" + token(rle, tokenStart)
@@ -129,10 +130,15 @@ public final class Runs {
         return valueCount == values.length ? values : Arrays.copyOf(values, valueCount);
     }
 
-    /** The whitespace-delimited token at {@code from}, cut to 24 characters for messages. */
+    /** What separates the values of an RLE: a space, a tab or a line break. */
+    private static boolean separator(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /** The separator-delimited token at {@code from}, cut to 24 characters for messages. */
     private static String token(String rle, int from) {
         int end = from;
-        while (end < rle.length() && !Character.isWhitespace(rle.charAt(end)) && end - from < 24) {
+        while (end < rle.length() && !separator(rle.charAt(end)) && end - from < 24) {
             end++;
         }
         return rle.substring(from, end);

@@ -110,6 +110,13 @@ class RunLengthEncodingTest {
         assertThat(Runs.parse(" 1  3\t7 2 ", 4, 4).toRle()).isEqualTo("1 3 7 2");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1 3\u000B", "1\u20033", "1 3\u000C7 2", "1 3\u3000"})
+    void otherWhitespaceIsRefusedByPositionNotParsedForEver(String rle) {
+        // A vertical tab or an em space once made the parser append empty values without moving on, until memory ran out.
+        assertThatThrownBy(() -> Runs.parse(rle, 4, 4)).isInstanceOf(RleFormatException.class).hasMessageContaining("is not a whole number");
+    }
+
     /** Masks built pixel by pixel: Bernoulli noise at a density, and blobs of random run lengths. */
     static Stream<Arguments> randomMasks() {
         Stream<Arguments> noise = Stream.of(0.0, 0.001, 0.05, 0.3, 0.5, 0.9, 0.999, 1.0)
