@@ -1,6 +1,8 @@
 package dev.coilsight.core.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.SampleModel;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -37,6 +40,11 @@ public final class ImageDecoder {
 
     /** Enough bytes to recognise either format. */
     private static final int MAGIC_BYTES = 8;
+    /**
+     * The decoded raster may take this many bytes for each pixel {@link ImageLimits#maxPixels} allows: an 8-bit RGB image
+     * at the pixel limit, not a 16-bit RGBA one (8 bytes a pixel).
+     */
+    static final long DECODED_BYTES_PER_ALLOWED_PIXEL = 3;
 
     private final ImageLimits limits;
 
@@ -178,7 +186,34 @@ public final class ImageDecoder {
                     + " pixels is over the limits (" + limits.maxWidth() + "x" + limits.maxHeight() + ", "
                     + limits.maxPixels() + " pixels)");
         }
+        long bytesPerPixel = decodedBytesPerPixel(reader);
+        long decodedBytes = (long) width * height * bytesPerPixel;
+        long budget = limits.maxPixels() * DECODED_BYTES_PER_ALLOWED_PIXEL;
+        if (decodedBytes > budget) {
+            // Deep samples multiply the raster: a 16-bit RGBA PNG of a third of a megabyte can decode to 320 MB.
+            throw new ImageRejectedException(Reason.TOO_LARGE, format + " of " + width + "x" + height + " pixels at " + bytesPerPixel
+                    + " bytes per pixel would take " + decodedBytes / 1_000_000 + " MB decoded, over the limit of " + budget / 1_000_000
+                    + " MB (" + DECODED_BYTES_PER_ALLOWED_PIXEL + " bytes for each of the " + limits.maxPixels() + " pixels allowed)");
+        }
         return new ImageHeader(format, width, height);
+    }
+
+    /** Bytes per pixel of the raster the reader would decode into; 1 when it cannot tell. */
+    private static long decodedBytesPerPixel(ImageReader reader) {
+        try {
+            ImageTypeSpecifier raw = reader.getRawImageType(0);
+            if (raw == null) {
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                raw = types.hasNext() ? types.next() : null;
+            }
+            if (raw == null) {
+                return 1;
+            }
+            SampleModel samples = raw.getSampleModel();
+            return Math.max(1, (long) samples.getNumDataElements() * DataBuffer.getDataTypeSize(samples.getDataType()) / 8);
+        } catch (IOException | RuntimeException e) {
+            return 1;
+        }
     }
 
     private interface ReaderWork<T> {

@@ -154,6 +154,28 @@ class ImageDecoderTest {
     }
 
     @Test
+    void anImageOfDeepSamplesIsRefusedByTheSizeItWouldDecodeTo() throws IOException {
+        // 800 x 800 is under the 1 Mpx limit, but 16-bit RGBA decodes to 5.1 MB, over 3 bytes for each allowed pixel.
+        java.awt.image.BufferedImage deep = javax.imageio.ImageTypeSpecifier.createInterleaved(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), new int[] {0, 1, 2, 3},
+                java.awt.image.DataBuffer.TYPE_USHORT, true, false).createBufferedImage(800, 800);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(deep, "png", png);
+        ImageDecoder tight = new ImageDecoder(new ImageLimits(10_000_000, 8192, 8192, 1_000_000));
+
+        assertThatThrownBy(() -> tight.decode(png.toByteArray(), ColorMode.GRAYSCALE))
+                .isInstanceOf(ImageRejectedException.class)
+                .hasMessage("PNG of 800x800 pixels at 8 bytes per pixel would take 5 MB decoded, over the limit of 3 MB "
+                        + "(3 bytes for each of the 1000000 pixels allowed)")
+                .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isEqualTo(Reason.TOO_LARGE));
+        assertThatThrownBy(() -> tight.readHeader(png.toByteArray())).hasMessageContaining("8 bytes per pixel");
+        java.awt.image.BufferedImage gray = new java.awt.image.BufferedImage(800, 800, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.io.ByteArrayOutputStream grayPng = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(gray, "png", grayPng);
+        assertThat(tight.decode(grayPng.toByteArray(), ColorMode.GRAYSCALE).width()).as("8-bit gray of the same size").isEqualTo(800);
+    }
+
+    @Test
     void tightLimitsRefuseARealImage() throws IOException {
         byte[] png = Files.readAllBytes(files(SharedData.require("severstal-sample").resolve("train_images")).get(0));
 
