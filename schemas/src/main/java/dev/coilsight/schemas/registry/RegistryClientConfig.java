@@ -94,7 +94,7 @@ public record RegistryClientConfig(
         Optional<String> userInfo = switch (source) {
             case "USER_INFO" -> Optional.of(string(configs, USER_INFO).orElseThrow(() -> new IllegalArgumentException(
                     CREDENTIALS_SOURCE + "=USER_INFO needs " + USER_INFO + "=user:password")));
-            case "URL" -> urls.isEmpty() ? Optional.empty() : Optional.ofNullable(java.net.URI.create(urls.get(0)).getUserInfo());
+            case "URL" -> urls.isEmpty() ? Optional.empty() : Optional.ofNullable(uri(urls.get(0)).getUserInfo());
             default -> throw new IllegalArgumentException(CREDENTIALS_SOURCE + " must be USER_INFO or URL, got '" + source + "'");
         };
         if (userInfo.isPresent() && !userInfo.get().contains(":")) {
@@ -117,8 +117,23 @@ public record RegistryClientConfig(
                 Duration.ofMillis(number(configs, RETRY_BACKOFF_MAX_MS, 5_000)));
     }
 
+    /**
+     * The URL parsed; one that does not parse is named with its credentials masked ({@code URI.create} would quote all of
+     * it, a password with a stray {@code %} included, into a message that start-up logs print).
+     */
+    private static java.net.URI uri(String url) {
+        try {
+            return new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            int at = url.lastIndexOf('@');
+            int scheme = url.indexOf("://");
+            String masked = at > scheme && scheme >= 0 ? url.substring(0, scheme + 3) + "****@" + url.substring(at + 1) : url;
+            throw new IllegalArgumentException(URL + " is not a URL: " + masked + " (" + e.getReason() + ")");
+        }
+    }
+
     private static String withoutUserInfo(String url) {
-        java.net.URI uri = java.net.URI.create(url);
+        java.net.URI uri = uri(url);
         if (uri.getUserInfo() == null) {
             return url;
         }

@@ -192,6 +192,15 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void aUrlThatDoesNotParseIsNamedWithoutItsPassword() {
+        // A generated password with a stray '%' makes no URL; the message must not carry the password.
+        assertThatThrownBy(() -> RegistryClientConfig.fromMap(Map.of(RegistryClientConfig.URL, "http://svc:Ab%9x@sr:8081")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http://****@sr:8081")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Ab%9x"));
+    }
+
+    @Test
     void badConfigurationIsNamed() {
         assertThatThrownBy(() -> RegistryClientConfig.fromMap(Map.of()))
                 .hasMessageContaining("schema.registry.url is required");
