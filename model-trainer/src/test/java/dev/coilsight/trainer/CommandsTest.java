@@ -96,6 +96,16 @@ class CommandsTest {
         assertThat(((Number) figures.get("meanDice")).doubleValue()).isEqualTo(mean);
         assertThat((Map<String, Object>) figures.get("baselines")).containsKey("predictNothingMeanDice");
         assertThat(run.resolve("fold-1/model/model.json")).exists();
+
+        // Interrupted before fold 1 had begun: resumed, fold 0 goes on from its state (its one epoch done) and fold 1 starts.
+        try (java.util.stream.Stream<Path> fold1 = java.nio.file.Files.walk(run.resolve("fold-1"))) {
+            fold1.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        CommandRun resumed = trainTiny("--max-batches-per-epoch", "1", "--folds", "2", "--cross-validate", "--run-dir", run.toString(),
+                "--output", cvModel.toString(), "--resume");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(new dev.coilsight.trainer.train.TrainingLog(run.resolve("fold-0")).rows()).as("fold 0 not trained again").hasSize(1);
+        assertThat(run.resolve("fold-1/model/model.json")).exists();
     }
 
     @Test
@@ -112,6 +122,11 @@ class CommandsTest {
                 "--crop", "100x100", "--run-dir", dir.resolve("y").toString());
         assertThat(badCrop.exitCode()).isEqualTo(2);
         assertThat(badCrop.err()).contains("multiple of 16");
+        // Folds that all held out the same list would tune and score on the same images.
+        CommandRun twoWays = trainTiny("--folds", "3", "--cross-validate", "--val-split", dir.resolve("val.txt").toString(),
+                "--run-dir", dir.resolve("z").toString());
+        assertThat(twoWays.exitCode()).isEqualTo(2);
+        assertThat(twoWays.err()).contains("--folds chooses the validation images itself: give it without --val-split");
     }
 
     /** A segmenter small enough for a test trained for one epoch on the Severstal sample, with {@code more} options. */

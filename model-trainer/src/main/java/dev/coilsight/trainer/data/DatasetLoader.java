@@ -17,10 +17,24 @@ public final class DatasetLoader {
     private final ImageDecoder decoder = new ImageDecoder();
     private final ClassMap classes;
     private final ColorMode colorMode;
+    private final boolean anyClass;
 
     public DatasetLoader(ClassMap classes, int channels) {
+        this(classes, channels, false);
+    }
+
+    private DatasetLoader(ClassMap classes, int channels, boolean anyClass) {
         this.classes = classes;
         this.colorMode = ColorMode.forChannels(channels);
+        this.anyClass = anyClass;
+    }
+
+    /**
+     * A loader for defect-or-not: every labelled pixel is a defect (the one channel), whatever its class and whether or
+     * not the data set names its classes, so that an image with only a class of id 2 or more is defective too.
+     */
+    public static DatasetLoader defectOrNot(int channels) {
+        return new DatasetLoader(ClassMap.parse("1=defect"), channels, true);
     }
 
     public List<LabeledImage> load(LabeledDataset dataset, List<String> ids, String task) {
@@ -40,7 +54,7 @@ public final class DatasetLoader {
         int w = image.width();
         byte[] bits = new byte[h * w];
         for (Map.Entry<Integer, BinaryMask> e : dataset.masks(id, h, w).entrySet()) {
-            int channel = classes.channelOf(e.getKey());
+            int channel = anyClass ? 0 : classes.channelOf(e.getKey());
             if (channel < 0) {
                 continue; // a class the model does not predict
             }

@@ -19,6 +19,7 @@ import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.core.model.Precision;
 import dev.coilsight.core.model.TestTimeFlips;
 import dev.coilsight.trainer.train.CheckoutPaths;
+import dev.coilsight.trainer.data.LabelProblems;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,6 +87,7 @@ public final class EvaluateCommand extends CoilsightCommand {
         }
         TestTimeFlips flips = testTimeFlips == null ? null : TestTimeFlips.parse(testTimeFlips);
         LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
+        LabelProblems.warn("evaluate", data, System.err);
         EvaluationResult result = evaluate(data, flips);
         if (tune) {
             // The flips and the settings chosen under them go into the card in one write.

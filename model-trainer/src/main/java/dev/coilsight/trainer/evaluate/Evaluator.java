@@ -59,9 +59,9 @@ public final class Evaluator {
     public ClassMap classMap(LabeledDataset dataset) {
         ModelCard card = model.card();
         if (card.segmentation()) {
-            SortedMap<Integer, String> classes = new TreeMap<>();
-            card.classes().forEach(c -> classes.put(c.id(), c.name()));
-            return ClassMap.of(classes);
+            // In the card's channel order, which the predictions follow (a hand-written card need not sort its ids).
+            return new ClassMap(card.classes().stream().map(ModelCard.ClassSpec::id).toList(),
+                    card.classes().stream().map(ModelCard.ClassSpec::name).toList());
         }
         SortedMap<Integer, String> all = new TreeMap<>(dataset.classNames());
         return all.isEmpty() ? ClassMap.parse("1=defect") : ClassMap.of(all);
@@ -83,7 +83,8 @@ public final class Evaluator {
     public EvaluationResult evaluate(LabeledDataset dataset, ThresholdSweep.Objective sweep, ThresholdSweep collect,
             Consumer<Example> examples) {
         ClassMap classes = classMap(dataset);
-        DatasetLoader loader = new DatasetLoader(classes, model.card().input().channels());
+        int channels = model.card().input().channels();
+        DatasetLoader loader = model.card().segmentation() ? new DatasetLoader(classes, channels) : DatasetLoader.defectOrNot(channels);
         List<String> ids = dataset.imageIds();
         long started = System.nanoTime();
         long inferenceNanos = 0;

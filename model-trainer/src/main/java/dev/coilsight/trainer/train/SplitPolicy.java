@@ -19,6 +19,17 @@ record SplitPolicy(Path dataset, Path validationList, Integer folds, Double vali
 
     private static final double DEFAULT_FRACTION = 0.2;
 
+    /** One way to choose the validation images: with two, one would be ignored (and folds would all hold out the same list). */
+    SplitPolicy {
+        if (folds != null && (validationList != null || validationFraction != null)) {
+            throw new IllegalArgumentException("--folds chooses the validation images itself: give it without "
+                    + (validationList != null ? "--val-split" : "--val-fraction"));
+        }
+        if (validationList != null && validationFraction != null) {
+            throw new IllegalArgumentException("--val-split names the validation images: give it without --val-fraction");
+        }
+    }
+
     Splits.Split split(LabeledDataset data, int fold) {
         List<String> all = data.imageIds();
         if (validationList != null) {

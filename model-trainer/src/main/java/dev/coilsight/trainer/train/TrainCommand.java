@@ -1,5 +1,6 @@
 package dev.coilsight.trainer.train;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import dev.coilsight.trainer.data.DatasetLoader;
 import dev.coilsight.trainer.data.DatasetOption;
 import dev.coilsight.trainer.data.LabeledImage;
 import dev.coilsight.trainer.data.Splits;
+import dev.coilsight.trainer.data.LabelProblems;
 import dev.coilsight.trainer.export.ModelExporter;
 import dev.coilsight.trainer.export.ModelNaming;
 import dev.coilsight.trainer.net.Architecture;
@@ -165,6 +167,7 @@ public final class TrainCommand extends CoilsightCommand {
             default -> throw new IllegalArgumentException("MODEL must be 'segmenter' or 'classifier', got '" + model + "'");
         };
         LabeledDataset data = Datasets.open(dataset.folder(), Optional.ofNullable(split));
+        LabelProblems.warn("train", data, System.err);
         ClassMap classMap = classes != null ? ClassMap.parse(classes) : ClassMap.of(data.classNames());
         Architecture.Encoder chosenEncoder = Architecture.Encoder.parse(encoder);
         int stages = depth != null ? depth : chosenEncoder == Architecture.Encoder.RESNET ? 3 : 4;
@@ -181,8 +184,9 @@ public final class TrainCommand extends CoilsightCommand {
         Path modelDir = output != null ? output : runDir.resolve("model");
         String modelName = naming.nameFor(modelDir);
         SplitPolicy splits = new SplitPolicy(dataset.folder(), validationSplit, folds, validationFraction, seed);
-        CrossValidation.FoldTrainer trainer = (ids, run, dir, description) ->
-                trainOne(data, splits, classMap, arch, options, ids, run, dir, modelName, description);
+        // Resumed, a cross-validation goes on from the fold it was in: the folds it had not reached start afresh.
+        CrossValidation.FoldTrainer trainer = (ids, run, dir, description) -> trainOne(data, splits, classMap, arch, options, ids, run, dir,
+                modelName, description, resume && (!crossValidate || Files.exists(run.resolve(RunState.FILE))));
         try {
             if (crossValidate) {
                 new CrossValidation(dataset.folder(), splits, runDir, trainer).run(data, kind == Architecture.Kind.SEGMENTER, modelDir, stdout());
@@ -203,7 +207,8 @@ public final class TrainCommand extends CoilsightCommand {
     }
 
     private Trainer.Result trainOne(LabeledDataset data, SplitPolicy splits, ClassMap classMap, Architecture arch, TrainingOptions options,
-                                    Splits.Split ids, Path run, Path modelDir, String modelName, String validationDescription) {
+                                    Splits.Split ids, Path run, Path modelDir, String modelName, String validationDescription,
+                                    boolean resumeRun) {
         DatasetLoader loader = new DatasetLoader(classMap, channels);
         List<LabeledImage> train = sized(loader.load(data, ids.train(), "loading train images"), options);
         List<LabeledImage> validation = sized(loader.load(splits.validationData(data), ids.validation(), "loading validation images"), options);
@@ -214,11 +219,11 @@ public final class TrainCommand extends CoilsightCommand {
         provenance.put("layout", data.layout().name().toLowerCase());
         provenance.put("validation", validationDescription);
         String command = "./coilsight train " + String.join(" ", CheckoutPaths.current().portableArgs(spec().commandLine().getParseResult().originalArgs()));
-        provenance.put("command", RunFiles.commandHistory(run, command, resume));
+        provenance.put("command", RunFiles.commandHistory(run, command, resumeRun));
         if (note != null) {
             provenance.put("note", note);
         }
-        Trainer.Result result = new Trainer(options, classMap, run, System.err).train(train, validation, resume, provenance);
+        Trainer.Result result = new Trainer(options, classMap, run, System.err).train(train, validation, resumeRun, provenance);
 
         ModelCard card = ModelCards.fromTraining(modelName, naming.version(), arch, classMap, options, result, provenance, train.size(), validation.size());
         ModelExporter.export(arch, result.bestWeights(), card, modelDir);

@@ -105,9 +105,10 @@ public final class Trainer {
                     options.loss(), options.learningRate(), options.schedule().label());
             long stepNanos = 0;
             long steps = 0;
-            boolean stoppedEarly = false;
+            // A resumed run that had already stopped early is done: another epoch could still move its best checkpoint.
+            boolean stoppedEarly = state.badEpochs() >= options.patience();
             int epoch = state.epoch();
-            while (epoch < options.epochs()) {
+            while (epoch < options.epochs() && !stoppedEarly) {
                 epoch++;
                 long started = System.nanoTime();
                 CropSampler sampler = new CropSampler(trainImages, target, options.cropHeight(), options.cropWidth(), arch.classes(),
@@ -148,11 +149,12 @@ public final class Trainer {
                 double metric = figures.get(options.monitor());
                 boolean best = metric > state.best();
                 graph.saveCheckpoint(lastCheckpoint(runDir));
+                double speed = steps == 0 ? state.secondsPerStep() : stepNanos / 1e9 / steps;
                 if (best) {
                     graph.saveCheckpoint(bestCheckpoint(runDir));
-                    state = new RunState(epoch, metric, epoch, 0, figures);
+                    state = new RunState(epoch, metric, epoch, 0, figures, speed);
                 } else {
-                    state = new RunState(epoch, state.best(), state.bestEpoch(), state.badEpochs() + 1, state.bestFigures());
+                    state = new RunState(epoch, state.best(), state.bestEpoch(), state.badEpochs() + 1, state.bestFigures(), speed);
                 }
                 state.write(runDir);
                 double seconds = (System.nanoTime() - started) / 1e9;
@@ -166,7 +168,7 @@ public final class Trainer {
                     break;
                 }
             }
-            double secondsPerStep = steps == 0 ? 0 : stepNanos / 1e9 / steps;
+            double secondsPerStep = steps == 0 ? state.secondsPerStep() : stepNanos / 1e9 / steps;
             graph.restoreCheckpoint(bestCheckpoint(runDir));
             return new Result(runDir, epoch, state.bestEpoch(), state.best(), options.monitor(), state.bestFigures(), secondsPerStep,
                     secondsPerStep == 0 ? 0 : options.batchSize() / secondsPerStep, stoppedEarly, graph.weights());

@@ -82,6 +82,24 @@ class TrainerTest {
     }
 
     @Test
+    void aRunThatHadStoppedEarlyIsNotTrainedFurtherWhenResumed() {
+        Path run = dir.resolve("stopped-early");
+        new Trainer(TinyModels.options(TinyModels.segmenter(), 1, 2, Optional.empty(), false), TinyModels.NEU_CLASSES, run, QUIET)
+                .train(train, validation, false, Map.of());
+        RunState after = RunState.read(run);
+        // As a run leaves it when no epoch has beaten its best for --patience epochs (10 in these options).
+        new RunState(after.epoch(), after.best(), after.bestEpoch(), 10, after.bestFigures(), after.secondsPerStep()).write(run);
+
+        Trainer.Result resumed = new Trainer(TinyModels.options(TinyModels.segmenter(), 3, 2, Optional.empty(), false),
+                TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, true, Map.of());
+
+        assertThat(resumed.epochsRun()).isEqualTo(1);
+        assertThat(resumed.stoppedEarly()).isTrue();
+        assertThat(new TrainingLog(run).rows()).as("no epoch trained after the early stop").hasSize(1);
+        assertThat(resumed.secondsPerStep()).as("the speed measured before, for the card").isEqualTo(after.secondsPerStep()).isPositive();
+    }
+
+    @Test
     void aStopAskedForDuringAnEpochEndsTheRunAfterItsStepKeepingTheLastFinishedEpochToResumeFrom() {
         Path run = dir.resolve("stopped");
         java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();

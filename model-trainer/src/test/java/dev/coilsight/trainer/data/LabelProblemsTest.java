@@ -1,0 +1,48 @@
+package dev.coilsight.trainer.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.coilsight.core.dataset.Datasets;
+
+class LabelProblemsTest {
+
+    @TempDir
+    Path dataset;
+
+    @Test
+    void labelRowsThatCannotBeUsedAreSaidNotDroppedUnsaid() throws Exception {
+        Files.createDirectories(dataset.resolve("train_images"));
+        ImageIO.write(new BufferedImage(1600, 256, BufferedImage.TYPE_BYTE_GRAY), "png", dataset.resolve("train_images/a.jpg").toFile());
+        Files.writeString(dataset.resolve("train.csv"), "ImageId,ClassId,EncodedPixels\na.jpg,3,1 10\na.jpg,9,20 5\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        LabelProblems.warn("train", Datasets.open(dataset), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("train: 1 label row(s) could not be used and are left out")
+                .contains("class 9").contains("./coilsight explore");
+    }
+
+    @Test
+    void aDataSetWhoseLabelsAreAllUsableSaysNothing() throws Exception {
+        Files.createDirectories(dataset.resolve("train_images"));
+        ImageIO.write(new BufferedImage(1600, 256, BufferedImage.TYPE_BYTE_GRAY), "png", dataset.resolve("train_images/a.jpg").toFile());
+        Files.writeString(dataset.resolve("train.csv"), "ImageId,ClassId,EncodedPixels\na.jpg,3,1 10\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        LabelProblems.warn("train", Datasets.open(dataset), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+}
