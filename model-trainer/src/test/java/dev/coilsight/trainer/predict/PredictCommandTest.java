@@ -65,6 +65,41 @@ class PredictCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aHandWrittenCardWhoseClassesAreNotInIdOrderIsScoredInItsChannelOrderByEvaluateAsByPredict() throws Exception {
+        // The same network, its last two channels named class 4 and class 3: evaluate must compare each channel with the
+        // truth of the class the card names for it, as predict writes it.
+        Path relabelled = dir.resolve("relabelled");
+        try (java.util.stream.Stream<Path> files = Files.walk(segmenter)) {
+            for (Path from : files.toList()) {
+                Path to = relabelled.resolve(segmenter.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                relabelled.resolve("model.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) card.get("classes").get(2)).put("id", 4).put("name", "class 4");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) card.get("classes").get(3)).put("id", 3).put("name", "class 3");
+        json.writeValue(relabelled.resolve("model.json").toFile(), card);
+
+        CommandRun evaluated = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model", relabelled.toString(), "--dataset",
+                sample.toString(), "--json");
+        Path csv = dir.resolve("relabelled.csv");
+        CommandRun predicted = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", relabelled.toString(), "--images",
+                images.toString(), "--out", csv.toString());
+
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
+        assertThat(predicted.exitCode()).as(predicted.err()).isZero();
+        double dice = ((Number) json.readValue(evaluated.out().trim(), Map.class).get("meanDice")).doubleValue();
+        assertThat(score(csv)).isEqualTo(dice).isNotEqualTo(evaluatedDice);
+    }
+
+    @Test
     void theOldLayoutHasARowPerImageAndClassAndScoresTheSame() throws Exception {
         Path csv = dir.resolve("old.csv");
         CommandRun run = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--images", images.toString(), "--out", csv.toString(),
