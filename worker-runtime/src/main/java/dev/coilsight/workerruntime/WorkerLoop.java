@@ -50,6 +50,8 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private final Assignment assignment;
     private final BatchTransaction transaction;
     private final CountDownLatch done = new CountDownLatch(1);
+    /** Counted down by {@link #stop}: ends a back-off at once, so that a stop during a model outage is not held up to a minute. */
+    private final CountDownLatch stopAsked = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable failure;
     private volatile boolean running;
@@ -92,7 +94,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
                 if (processAndCommitInParts(batch)) {
                     backoff = 100;
                 } else {
-                    sleep(backoff);
+                    backOff(backoff);
                     backoff = Math.min((modelFailures > 0 ? MODEL_BACKOFF_MAX : RETRY_BACKOFF_MAX).toMillis(), backoff * 2);
                 }
             }
@@ -245,9 +247,9 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         }
     }
 
-    private static void sleep(long millis) {
+    private void backOff(long millis) {
         try {
-            Thread.sleep(millis);
+            stopAsked.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -256,6 +258,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     /** Finish the batch in flight, commit it, then stop. */
     void stop() {
         stopping = true;
+        stopAsked.countDown();
     }
 
     boolean await(Duration timeout) throws InterruptedException {
