@@ -127,6 +127,9 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelRoot = models != null ? models : root.resolve("models");
         Path classifierModel = DemoLine.requireModel(modelRoot.resolve(line.classifier));
         Path segmenterModel = DemoLine.requireModel(modelRoot.resolve(line.segmenter));
+        Path shadowModel = shadowSegmenter == null ? null : DemoLine.requireModel(shadowSegmenter.toAbsolutePath());
+        String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
+        Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", line.id, 400, once ? 1 : 0); // --coils, --rate
         // Fail before starting anything when a port is taken.
         Ports.requireFree(dashboardPort, "the dashboard (--dashboard-port)");
         Ports.requireFree(ingestPort, "ingest (--ingest-port)");
@@ -143,20 +146,29 @@ public final class DemoCommand implements Callable<Integer> {
         DevStack.Settings settings = new DevStack.Settings(dir, classifierModel, segmenterModel, kafkaPort, registryPort, ingestPort,
                 dashboardPort, 3, threads, batch);
         CountDownLatch stopped = new CountDownLatch(1);
-        DevStack stack = DevStack.start(settings, (part, where) -> {
-            out.printf("  started %-40s %s%n", part, where);
-            out.flush();
-        });
-        if (shadowSegmenter != null) {
-            stack.startShadowSegmenter(DemoLine.requireModel(shadowSegmenter.toAbsolutePath()));
-            out.printf("  started %-40s %s%n", "shadow segmenter (" + shadowSegmenter.getFileName() + ")", "steel.defects.shadow");
+        DevStack stack = null;
+        try {
+            stack = DevStack.start(settings, (part, where) -> {
+                out.printf("  started %-40s %s%n", part, where);
+                out.flush();
+            });
+            if (shadowModel != null) {
+                stack.startShadowSegmenter(shadowModel);
+                out.printf("  started %-40s %s%n", "shadow segmenter (" + shadowSegmenter.getFileName() + ")", "steel.defects.shadow");
+            }
+        } catch (RuntimeException e) {
+            if (stack != null) {
+                stack.close();
+            }
+            if (temporary) {
+                deleteQuietly(dir, logFile); // what the parts that did start wrote
+            }
+            throw e;
         }
         ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl());
         ImagePublisher publisher = new ImagePublisher(ClusterSettings.plain(stack.bootstrapServers(), stack.registryUrl()), Topics.IMAGES, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
         ImageEvents events = new ImageEvents(ImageLimits.DEFAULT, false);
         Replayer replayer = new Replayer(publisher, events, new IngestMetrics());
-        String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
-        Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", line.id, 400, once ? 1 : 0);
         DemoReplay replay = new DemoReplay(replayer, publisher, events, images, plan, !once,
                 line.rolled ? Optional.of(new RollMarkCoil(prefix)) : Optional.empty(), results);
         Thread hook = new Thread(() -> {

@@ -60,6 +60,19 @@ class DemoCommandTest {
     }
 
     @Test
+    void aBadRateOrCoilCountOrShadowModelIsNamedBeforeTheBrokerOrAnythingElseStarts() throws Exception {
+        Path state = tmp.resolve("state");
+        assertThat(run("--once", "--dataset", dataset().toString(), "--rate", "0", "--data-dir", state.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--rate must be > 0");
+        assertThat(run("--once", "--dataset", dataset().toString(), "--coils", "0", "--data-dir", state.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--coils must be >= 1");
+        assertThat(run("--once", "--dataset", dataset().toString(), "--shadow-segmenter", tmp.resolve("no-model").toString(),
+                "--data-dir", state.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no-model");
+        assertThat(state).as("no broker, registry or state store was started").doesNotExist();
+    }
+
+    @Test
     void aMissingDatasetIsNamed() {
         int exit = run("--once", "--dataset", tmp.resolve("nowhere").toString());
         assertThat(exit).isEqualTo(2);
