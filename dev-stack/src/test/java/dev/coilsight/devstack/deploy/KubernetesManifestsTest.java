@@ -96,6 +96,50 @@ class KubernetesManifestsTest {
         return out;
     }
 
+    /** The variables docker/Dockerfile sets in the one image every service runs from ({@code ENV KEY=VALUE \\} lines). */
+    private static Map<String, String> imageEnvironment() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        boolean inEnv = false;
+        for (String line : java.nio.file.Files.readAllLines(DeployFiles.root().resolve("docker/Dockerfile"))) {
+            String text = line.trim();
+            if (text.startsWith("ENV ")) {
+                inEnv = true;
+                text = text.substring(4).trim();
+            }
+            if (inEnv) {
+                String pair = text.endsWith("\\") ? text.substring(0, text.length() - 1).trim() : text;
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    env.put(pair.substring(0, eq), pair.substring(eq + 1).replace("\"", ""));
+                }
+                inEnv = text.endsWith("\\");
+            }
+        }
+        return env;
+    }
+
+    @Test
+    void everyServiceKeepsItsStateOnAWritableMountUnderItsReadOnlyRoot() throws Exception {
+        Map<String, String> image = imageEnvironment();
+        assertThat(image).as("the image's own environment was read").containsKey("DJL_CACHE_DIR");
+        for (String dir : OVERLAYS) {
+            for (Map<String, Object> workload : workloads(dir)) {
+                for (Map<String, Object> c : containers(workload)) {
+                    if (!Boolean.TRUE.equals(at(c, "securityContext", "readOnlyRootFilesystem"))) {
+                        continue;
+                    }
+                    Map<String, String> env = new LinkedHashMap<>(image);
+                    env.putAll(environment(dir, c));
+                    // Unset, a service keeps its state in coilsight-<service> under the JVM's temporary folder.
+                    String state = env.getOrDefault("COILSIGHT_STATE_DIR", "/tmp/coilsight-" + name(workload));
+                    List<String> mounts = list(c.get("volumeMounts")).stream().map(m -> string(map(m).get("mountPath"))).toList();
+                    assertThat(mounts).as("%s %s: COILSIGHT_STATE_DIR %s lies on a mounted volume", dir, name(workload), state)
+                            .anySatisfy(m -> assertThat(state + "/").startsWith(m.endsWith("/") ? m : m + "/"));
+                }
+            }
+        }
+    }
+
     @Test
     void bothOverlaysRenderTheFourServices() {
         for (String dir : OVERLAYS) {
