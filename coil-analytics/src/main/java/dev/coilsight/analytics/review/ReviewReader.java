@@ -66,6 +66,10 @@ public final class ReviewReader {
                 progress.accept(reviews, total);
             }
             return reviews;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // No broker at the address, a record the registry cannot resolve: the reviews could not be read (exit 2).
+            throw new java.io.UncheckedIOException(new java.io.IOException("the reviews on " + topic + " at "
+                    + settings.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + " could not be read: " + e.getMessage(), e));
         }
     }
 
