@@ -28,10 +28,13 @@ final class CoilTable {
     }
 
     /** Images inspected, over every coil of a page. */
-    static long inspected(JsonNode page) {
+    /** The images inspected on the page's coils whose ids start with {@code coilPrefix}. */
+    static long inspected(JsonNode page, String coilPrefix) {
         long n = 0;
         for (JsonNode c : page.get("coils")) {
-            n += c.get("imagesInspected").asLong();
+            if (c.get("coilId").asText().startsWith(coilPrefix)) {
+                n += c.get("imagesInspected").asLong();
+            }
         }
         return n;
     }

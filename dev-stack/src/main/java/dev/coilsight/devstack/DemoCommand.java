@@ -165,7 +165,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
             throw e;
         }
-        ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl());
+        // Once: this run's coils only, whatever a reused --data-dir holds; live: everything, uploads by hand included.
+        ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl(), once ? prefix : "");
         ImagePublisher publisher = new ImagePublisher(ClusterSettings.plain(stack.bootstrapServers(), stack.registryUrl()), Topics.IMAGES, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
         ImageEvents events = new ImageEvents(ImageLimits.DEFAULT, false);
         Replayer replayer = new Replayer(publisher, events, new IngestMetrics());

@@ -61,12 +61,16 @@ final class DemoOnce {
         // The figures on the dashboard come from coil-analytics: wait until it has counted every image too.
         CoilTable table = new CoilTable(stack.dashboardUrl());
         JsonNode page = null;
-        while (System.nanoTime() < deadline) {
-            page = table.coils();
-            if (page != null && CoilTable.inspected(page) == expected) {
-                break;
+        String prefix = replay.coilPrefix();
+        while (page == null || CoilTable.inspected(page, prefix) != expected) {
+            if (System.nanoTime() > deadline) {
+                out.printf("%ndemo: timed out: coil-analytics has counted %s of the %d images%n",
+                        page == null ? "none" : String.valueOf(CoilTable.inspected(page, prefix)), expected);
+                out.flush();
+                return 1;
             }
             Thread.sleep(250);
+            page = table.coils();
         }
         out.printf("%nPer-coil summary (%d images, %d defective, %d segmented):%n", results.classified(), results.defective(), results.segmented());
         out.print(CoilTable.render(page));

@@ -50,6 +50,11 @@ final class DemoReplay implements Runnable {
         return expectedImages;
     }
 
+    /** What every coil id of this replay starts with. */
+    String coilPrefix() {
+        return plan.coilPrefix();
+    }
+
     Optional<String> rollMarkCoil() {
         return rollMark.map(RollMarkCoil::coilId);
     }

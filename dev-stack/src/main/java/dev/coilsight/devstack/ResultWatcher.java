@@ -29,9 +29,16 @@ final class ResultWatcher implements AutoCloseable {
     private final Thread thread;
     private final Map<String, ImageClassified> classifications = new ConcurrentHashMap<>();
     private final Map<String, DefectSegmentation> segmentations = new ConcurrentHashMap<>();
+    private final String coilPrefix;
     private volatile boolean running = true;
 
     ResultWatcher(String bootstrapServers, String registryUrl) {
+        this(bootstrapServers, registryUrl, "");
+    }
+
+    /** Counts only the coils whose ids start with {@code coilPrefix}: a demo on a reused --data-dir sees earlier runs' results too. */
+    ResultWatcher(String bootstrapServers, String registryUrl, String coilPrefix) {
+        this.coilPrefix = coilPrefix;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "coilsight-demo-results-" + ProcessHandle.current().pid());
@@ -49,9 +56,9 @@ final class ResultWatcher implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() instanceof ImageClassified c) {
+                    if (r.value() instanceof ImageClassified c && c.getCoilId().startsWith(coilPrefix)) {
                         classifications.put(c.getImageId(), c);
-                    } else if (r.value() instanceof DefectSegmentation s) {
+                    } else if (r.value() instanceof DefectSegmentation s && s.getCoilId().startsWith(coilPrefix)) {
                         segmentations.put(s.getImageId(), s);
                     }
                 }

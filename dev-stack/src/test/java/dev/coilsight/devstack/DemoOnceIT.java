@@ -156,6 +156,25 @@ class DemoOnceIT {
     }
 
     @Test
+    void aSecondRunOnTheSameDataDirCountsAndScoresOnlyItsOwnImages() throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Pattern summary = Pattern.compile("Per-coil summary \\((\\d+) images, (\\d+) defective, (\\d+) segmented\\)");
+        Pattern score = Pattern.compile("Kaggle mean Dice against .*: ([\\d.]+) over (\\d+) images");
+        List<String> scores = new ArrayList<>();
+        for (int run = 1; run <= 2; run++) {
+            String out = demoOnce("--dataset", sample.toString(), "--coils", "2", "--rate", "8").out();
+            Matcher images = summary.matcher(out);
+            assertThat(images.find()).as(out).isTrue();
+            assertThat(Integer.parseInt(images.group(1))).as("run %d counts its own images only", run).isEqualTo(16 + RollMarkCoil.IMAGES);
+            Matcher dice = score.matcher(out);
+            assertThat(dice.find()).as(out).isTrue();
+            assertThat(dice.group(2)).isEqualTo("16");
+            scores.add(dice.group(1));
+        }
+        assertThat(scores.get(1)).as("the same models on the same images").isEqualTo(scores.get(0));
+    }
+
+    @Test
     void theMagneticTileLineStreamsTheTestPartOfItsSplitWithItsOwnTaxonomyAndImageSizes() throws Exception {
         Path tiles = SharedData.require("magnetic-tile");
         List<String> testIds = Files.readAllLines(ROOT.resolve("models/splits/magnetic-tile/test.txt"));
