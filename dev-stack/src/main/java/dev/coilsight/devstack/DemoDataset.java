@@ -9,6 +9,7 @@ import java.util.Optional;
 import dev.coilsight.core.dataset.DatasetException;
 import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
+import dev.coilsight.core.dataset.LabelProblems;
 import dev.coilsight.core.image.ImageDecoder;
 import dev.coilsight.core.image.ImageHeader;
 import dev.coilsight.ingest.replay.ReplaySource;
@@ -40,6 +41,7 @@ record DemoDataset(List<Path> images, Optional<Labels> labels) {
             }
             return new DemoDataset(ReplaySource.images(root), Optional.empty()); // no labels: replay the images alone
         }
+        LabelProblems.warn("demo", data, System.err); // the score counts those pairs as defect-free
         ImageDecoder decoder = new ImageDecoder();
         List<Path> images = new ArrayList<>();
         List<RleRow> rows = new ArrayList<>();

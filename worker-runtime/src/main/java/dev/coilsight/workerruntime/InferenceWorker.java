@@ -47,7 +47,8 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
     private final WorkerMetrics metrics;
     private final ModelManager models;
     private final SchemaRegistryClient registry;
-    private final List<WorkerLoop<I>> loops = new ArrayList<>();
+    /** Read by the probes without the lock {@link #start} holds while it reads the topics' limits from a slow broker. */
+    private final List<WorkerLoop<I>> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger assigned = new AtomicInteger();
     private final HttpFront ops;
@@ -119,12 +120,12 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
     }
 
     /** Whether every running worker thread has taken up the model of this generation (or a later one). */
-    public synchronized boolean allThreadsOn(long generation) {
+    public boolean allThreadsOn(long generation) {
         return loops.stream().allMatch(l -> !l.alive() || l.generationInUse() >= generation);
     }
 
     /** Every worker thread alive (none died of a fatal error). */
-    public synchronized boolean healthy() {
+    public boolean healthy() {
         return loops.stream().allMatch(WorkerLoop::alive);
     }
 
@@ -132,7 +133,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
      * The model failed, blank input included, on {@code COILSIGHT_MODEL_FAILURE_BATCHES} batches in a row in some
      * thread: why, else empty.
      */
-    public synchronized Optional<String> modelFailing() {
+    public Optional<String> modelFailing() {
         return loops.stream().filter(l -> l.modelFailures() >= config.modelFailureBatches()).map(WorkerLoop::modelFailure)
                 .filter(Objects::nonNull).findFirst();
     }
@@ -149,9 +150,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         body.put("status", up ? "UP" : "DOWN");
         List<String> failures = new ArrayList<>();
         model.ifPresent(cause -> failures.add("model failing: " + cause));
-        synchronized (this) {
-            loops.stream().filter(l -> l.failure() != null).forEach(l -> failures.add(l.failure().toString()));
-        }
+        loops.stream().filter(l -> l.failure() != null).forEach(l -> failures.add(l.failure().toString()));
         if (!failures.isEmpty()) {
             body.put("failures", failures);
         }

@@ -1,4 +1,4 @@
-package dev.coilsight.trainer.data;
+package dev.coilsight.core.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.coilsight.core.dataset.Datasets;
 
 class LabelProblemsTest {
 

@@ -1,9 +1,7 @@
-package dev.coilsight.trainer.data;
+package dev.coilsight.core.dataset;
 
 import java.io.PrintStream;
 import java.util.List;
-
-import dev.coilsight.core.dataset.LabeledDataset;
 
 /** Says, in one line, that label rows of a data set could not be used and are left out, rather than dropping them unsaid. */
 public final class LabelProblems {
