@@ -20,28 +20,24 @@ class LabelProblemsTest {
     @TempDir
     Path dataset;
 
-    @Test
-    void labelRowsThatCannotBeUsedAreSaidNotDroppedUnsaid() throws Exception {
+    /** What {@code warn} says of a one-image Severstal data set with these rows under train.csv's header. */
+    private String warningFor(String rows) throws Exception {
         Files.createDirectories(dataset.resolve("train_images"));
         ImageIO.write(new BufferedImage(1600, 256, BufferedImage.TYPE_BYTE_GRAY), "png", dataset.resolve("train_images/a.jpg").toFile());
-        Files.writeString(dataset.resolve("train.csv"), "ImageId,ClassId,EncodedPixels\na.jpg,3,1 10\na.jpg,9,20 5\n");
+        Files.writeString(dataset.resolve("train.csv"), "ImageId,ClassId,EncodedPixels\n" + rows);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-
         LabelProblems.warn("train", Datasets.open(dataset), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return err.toString(StandardCharsets.UTF_8);
+    }
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("train: 1 label row(s) could not be used and are left out")
+    @Test
+    void labelRowsThatCannotBeUsedAreSaidNotDroppedUnsaid() throws Exception {
+        assertThat(warningFor("a.jpg,3,1 10\na.jpg,9,20 5\n")).startsWith("train: 1 label row(s) could not be used and are left out")
                 .contains("class 9").contains("./coilsight explore");
     }
 
     @Test
     void aDataSetWhoseLabelsAreAllUsableSaysNothing() throws Exception {
-        Files.createDirectories(dataset.resolve("train_images"));
-        ImageIO.write(new BufferedImage(1600, 256, BufferedImage.TYPE_BYTE_GRAY), "png", dataset.resolve("train_images/a.jpg").toFile());
-        Files.writeString(dataset.resolve("train.csv"), "ImageId,ClassId,EncodedPixels\na.jpg,3,1 10\n");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-        LabelProblems.warn("train", Datasets.open(dataset), new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(warningFor("a.jpg,3,1 10\n")).isEmpty();
     }
 }
