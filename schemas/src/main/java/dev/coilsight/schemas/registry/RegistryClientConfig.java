@@ -50,6 +50,21 @@ public record RegistryClientConfig(
             Optional<String> truststoreLocation, Optional<String> truststorePassword, String truststoreType,
             Optional<String> keystoreLocation, Optional<String> keystorePassword, String keystoreType,
             Optional<String> keyPassword) {
+
+        /** The stores and their types; the passwords masked. */
+        @Override
+        public String toString() {
+            return "TlsSettings[truststore=" + truststoreLocation.orElse("none") + " (" + truststoreType + "), keystore="
+                    + keystoreLocation.orElse("none") + " (" + keystoreType + "), passwords ****]";
+        }
+    }
+
+    /** The settings with the credentials masked: a record's own toString would print the password. */
+    @Override
+    public String toString() {
+        return "RegistryClientConfig[urls=" + urls + ", userInfo=" + userInfo.map(u -> u.substring(0, u.indexOf(':') + 1) + "****")
+                .orElse("none") + ", tls=" + tls.map(TlsSettings::toString).orElse("none") + ", requestTimeout=" + requestTimeout
+                + ", retries=" + retries + "]";
     }
 
     public RegistryClientConfig {

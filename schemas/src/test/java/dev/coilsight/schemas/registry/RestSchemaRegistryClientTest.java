@@ -189,6 +189,7 @@ class RestSchemaRegistryClientTest {
 
         assertThat(new RestSchemaRegistryClient(config).register(SUBJECT, ImageCaptured.getClassSchema())).isPositive();
         assertThat(config.urls()).containsExactly(registry.url());
+        assertThat(config.toString()).contains("coilsight:****").doesNotContain("s3cret");
     }
 
     @Test
