@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
@@ -68,19 +70,38 @@ public final class ReplayCommand extends CoilsightCommand {
         try (ImagePublisher publisher = new ImagePublisher(cluster.settings(!noAutoRegister), topic, Duration.ofSeconds(15),
                 ImageLimits.DEFAULT.maxBytes())) {
             Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
-            Thread hook = new Thread(replayer::stop, "replay-stop");
+            CountDownLatch finished = new CountDownLatch(1);
+            // Ctrl-C ends the replay after the image in flight; the JVM waits for the summary and the producer's flush.
+            Thread hook = new Thread(() -> {
+                replayer.stop();
+                try {
+                    finished.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "replay-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            Replayer.Result result;
-            try (ProgressBar progress = new ProgressBar("replay", loop ? Long.MAX_VALUE : images.size())) {
-                result = replayer.replay(images, plan, progress);
+            try {
+                Replayer.Result result;
+                try (ProgressBar progress = new ProgressBar("replay", loop ? Long.MAX_VALUE : images.size())) {
+                    result = replayer.replay(images, plan, progress);
+                }
+                var out = stdout();
+                out.printf("published %d images (%.1f MB) as %d coils in %.1f s (%.1f images/s); %d not published%n",
+                        result.published(), result.bytes() / 1e6, result.coilIds().size(), result.seconds(),
+                        result.imagesPerSecond(), result.rejected());
+                out.println("coils: " + String.join(" ", result.coilIds()));
+                out.flush();
+                return result.rejected() == 0 ? 0 : 1;
+            } finally {
+                publisher.close(); // before the hook lets the JVM go (the try's own close is then a no-op)
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
             }
-            var out = stdout();
-            out.printf("published %d images (%.1f MB) as %d coils in %.1f s (%.1f images/s); %d not published%n",
-                    result.published(), result.bytes() / 1e6, result.coilIds().size(), result.seconds(),
-                    result.imagesPerSecond(), result.rejected());
-            out.println("coils: " + String.join(" ", result.coilIds()));
-            out.flush();
-            return result.rejected() == 0 ? 0 : 1;
         }
     }
 }
