@@ -200,8 +200,10 @@ public final class PipelineRun implements AutoCloseable {
             }
         }
         long firstDone = mine.stream().mapToLong(Outcome::doneAt).min().orElse(started);
+        // The images done at that first moment (a whole batch committed at once) are the fill, not counted, as its time is not.
+        long doneFirst = mine.stream().filter(o -> o.doneAt() == firstDone).count();
         double wall = expected / seconds;
-        double steady = expected > 1 && last > firstDone ? (expected - 1) / ((last - firstDone) / 1000.0) : wall;
+        double steady = expected > doneFirst && last > firstDone ? (expected - doneFirst) / ((last - firstDone) / 1000.0) : wall;
         return new Result(steady, seconds, expected, defective, Percentiles.summary(latencies),
                 BatchSizes.fromImages(classifierBatches), BatchSizes.fromImages(segmenterBatches), wall);
     }

@@ -67,6 +67,9 @@ public final class SizeSweepCommand extends CoilsightCommand {
                     }
                     cropped.add(ClassifierDecision.crop(image, 0, 0, image.height(), width));
                 }
+                // One untimed pass first, as predict gets: the first width must not pay for the JIT's warm-up.
+                decision.inputs(cropped.get(0));
+                segmenter.preprocessor().prepare(cropped.get(0));
                 long t = System.nanoTime();
                 List<List<Preprocessor.Prepared>> windows = new ArrayList<>();
                 List<Preprocessor.Prepared> whole = new ArrayList<>();

@@ -21,7 +21,8 @@ import dev.coilsight.core.model.Preprocessor;
 
 /**
  * What a worker does to an image before the model: decode a real 1600x256 Severstal JPEG, then
- * pre-process it for the default segmenter (whole image) or cut the default classifier's windows.
+ * pre-process it for the default segmenter (whole image) or make the default classifier's inputs (the whole image too,
+ * since its version 2 pools its windows in the graph).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

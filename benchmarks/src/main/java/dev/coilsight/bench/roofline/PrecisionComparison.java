@@ -103,6 +103,7 @@ public record PrecisionComparison(Precision precision, double fp32ImagesPerSec, 
         out.put("segmenterFp32ImagesPerSec", round(fp32ImagesPerSec));
         out.put("segmenterBf16ImagesPerSec", round(bf16ImagesPerSec));
         out.put("segmenterBf16OverFp32", round(bf16OverFp32()));
+        out.put("segmenterBf16TargetMet", bf16OverFp32() >= 2); // judged before rounding: 1.9996 is not 2
         out.put("segmenterBf16OverFp32Rounds", rounds.stream().map(PrecisionComparison::round).toList());
         out.put("bf16MaxProbabilityDifference", round(maxDifference));
         out.put("bf16FlippedShare", Math.round(flippedShare * 1e6) / 1e6);
