@@ -40,7 +40,10 @@ final class EveryPartitionReader<K, V> implements AutoCloseable {
         return configs;
     }
 
-    /** @param stopped what the log says when the reading fails and stops */
+    /** How long a failed reading waits before it starts again (a slow cluster at start, a leader being elected). */
+    static final Duration RETRY = Duration.ofSeconds(5);
+
+    /** @param stopped what the log says when the reading fails (and, until it starts again, has stopped) */
     EveryPartitionReader(String threadName, KafkaConsumer<K, V> consumer, String stopped, Loop<K, V> loop) {
         this.consumer = consumer;
         this.thread = new Thread(() -> run(loop, stopped), threadName);
@@ -55,13 +58,25 @@ final class EveryPartitionReader<K, V> implements AutoCloseable {
         return running;
     }
 
+    /** Reads; a failure while running starts the reading again after {@link #RETRY}, from where the loop starts. */
     private void run(Loop<K, V> loop, String stopped) {
         try {
-            loop.read(consumer);
-        } catch (WakeupException | InterruptedException e) {
+            while (running) {
+                try {
+                    loop.read(consumer);
+                    return;
+                } catch (WakeupException e) {
+                    return; // closing
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        return;
+                    }
+                    log.warn("{}: {}; reading again in {} s", stopped, e.toString(), RETRY.toSeconds());
+                    Thread.sleep(RETRY.toMillis());
+                }
+            }
+        } catch (InterruptedException e) {
             // closing
-        } catch (RuntimeException e) {
-            log.warn("{}: {}", stopped, e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
