@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -19,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.coilsight.cli.LoggingOptions;
+import dev.coilsight.cli.GracefulExit;
 import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.embedded.Ports;
 import dev.coilsight.core.image.ImageLimits;
@@ -145,7 +145,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         DevStack.Settings settings = new DevStack.Settings(dir, classifierModel, segmenterModel, kafkaPort, registryPort, ingestPort,
                 dashboardPort, 3, threads, batch);
-        CountDownLatch stopped = new CountDownLatch(1);
         DevStack stack = null;
         try {
             stack = DevStack.start(settings, (part, where) -> {
@@ -172,17 +171,11 @@ public final class DemoCommand implements Callable<Integer> {
         Replayer replayer = new Replayer(publisher, events, new IngestMetrics());
         DemoReplay replay = new DemoReplay(replayer, publisher, events, images, plan, !once,
                 line.rolled ? Optional.of(new RollMarkCoil(prefix)) : Optional.empty(), results);
-        Thread hook = new Thread(() -> {
+        // Native inference must be finished and the registry child stopped before the JVM goes.
+        GracefulExit exit = new GracefulExit("demo-stop", () -> {
             stopRequested = true;
             replay.stop();
-            try {
-                // Native inference must be finished and the registry child stopped before the JVM goes.
-                stopped.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }, Duration.ofSeconds(120));
         try {
             out.printf("%nDashboard: %s%nIngest:    curl -H 'Authorization: Bearer %s' -H 'Content-Type: image/jpeg' --data-binary @image.jpg %s/v1/coils/my-coil/images%n"
                     + "Kafka:     %s   Registry: %s%n"
@@ -203,12 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (temporary) {
                 deleteQuietly(dir, logFile);
             }
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
+            exit.close();
         }
     }
 

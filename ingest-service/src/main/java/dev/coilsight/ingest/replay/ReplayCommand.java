@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import dev.coilsight.cli.CoilsightCommand;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
@@ -15,6 +13,7 @@ import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.cli.ProgressBar;
+import dev.coilsight.cli.GracefulExit;
 import dev.coilsight.schemas.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,17 +69,8 @@ public final class ReplayCommand extends CoilsightCommand {
         try (ImagePublisher publisher = new ImagePublisher(cluster.settings(!noAutoRegister), topic, Duration.ofSeconds(15),
                 ImageLimits.DEFAULT.maxBytes())) {
             Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
-            CountDownLatch finished = new CountDownLatch(1);
             // Ctrl-C ends the replay after the image in flight; the JVM waits for the summary and the producer's flush.
-            Thread hook = new Thread(() -> {
-                replayer.stop();
-                try {
-                    finished.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "replay-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            GracefulExit exit = new GracefulExit("replay-stop", replayer::stop, Duration.ofSeconds(30));
             try {
                 Replayer.Result result;
                 try (ProgressBar progress = new ProgressBar("replay", loop ? Long.MAX_VALUE : images.size())) {
@@ -95,12 +85,7 @@ public final class ReplayCommand extends CoilsightCommand {
                 return result.rejected() == 0 ? 0 : 1;
             } finally {
                 publisher.close(); // before the hook lets the JVM go (the try's own close is then a no-op)
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // already shutting down
-                }
+                exit.close();
             }
         }
     }
