@@ -17,7 +17,8 @@ public final class RecentAlerts implements AutoCloseable {
     private final RecentRecords<QualityAlert> alerts;
 
     public RecentAlerts(Map<String, Object> settings, String topic, int capacity) {
-        alerts = new RecentRecords<>(settings, topic, QualityAlert.class, capacity, QualityAlert::getAlertId);
+        alerts = new RecentRecords<>(settings, topic, QualityAlert.class, capacity, QualityAlert::getAlertId,
+                a -> a.getRaisedAt().toEpochMilli());
     }
 
     public void start() {

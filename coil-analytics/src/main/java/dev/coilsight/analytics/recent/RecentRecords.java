@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,11 +32,16 @@ public final class RecentRecords<T extends SpecificRecord> implements AutoClosea
     private final String topic;
     private final int capacity;
     private final Function<T, String> id;
+    private final ToLongFunction<T> time;
     private final LinkedHashMap<String, T> records = new LinkedHashMap<>();
     private final EveryPartitionReader<String, T> reader;
 
-    /** @param settings the cluster's consumer settings (bootstrap servers, security) and the registry's */
-    public RecentRecords(Map<String, Object> settings, String topic, Class<T> type, int capacity, Function<T, String> id) {
+    /**
+     * @param settings the cluster's consumer settings (bootstrap servers, security) and the registry's
+     * @param time     a record's time (epoch ms), by which the oldest go first beyond the capacity
+     */
+    public RecentRecords(Map<String, Object> settings, String topic, Class<T> type, int capacity, Function<T, String> id,
+                         ToLongFunction<T> time) {
         Map<String, Object> configs = EveryPartitionReader.settings(settings, "coilsight-recent");
         configs.put("specific.avro.value.type", type);
         SpecificAvroDeserializer<T> values = new SpecificAvroDeserializer<>();
@@ -43,6 +49,7 @@ public final class RecentRecords<T extends SpecificRecord> implements AutoClosea
         this.topic = topic;
         this.capacity = capacity;
         this.id = id;
+        this.time = time;
         this.reader = new EveryPartitionReader<>("recent-" + topic, new KafkaConsumer<>(configs, new StringDeserializer(), values),
                 topic + " is no longer read", this::read);
     }
@@ -90,13 +97,22 @@ public final class RecentRecords<T extends SpecificRecord> implements AutoClosea
         }
     }
 
-    /** Keeps a record (the latest copy of an id); the oldest go first beyond the capacity. */
+    /**
+     * Keeps a record (the latest copy of an id); beyond the capacity the oldest by their own time go first, not the first
+     * read: at start every partition's tail is read one partition after the other, not in time order.
+     */
     public synchronized void add(T record) {
         String key = id.apply(record);
         records.remove(key);
         records.put(key, record);
         while (records.size() > capacity) {
-            records.remove(records.keySet().iterator().next());
+            String oldest = null;
+            for (Map.Entry<String, T> e : records.entrySet()) {
+                if (oldest == null || time.applyAsLong(e.getValue()) < time.applyAsLong(records.get(oldest))) {
+                    oldest = e.getKey();
+                }
+            }
+            records.remove(oldest);
         }
     }
 

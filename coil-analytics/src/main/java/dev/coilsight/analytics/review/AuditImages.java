@@ -17,7 +17,8 @@ public final class AuditImages implements AutoCloseable {
     private final RecentRecords<DefectiveImage> images;
 
     public AuditImages(Map<String, Object> settings, String topic, int capacity) {
-        images = new RecentRecords<>(settings, topic, DefectiveImage.class, capacity, AuditImages::key);
+        images = new RecentRecords<>(settings, topic, DefectiveImage.class, capacity, AuditImages::key,
+                d -> d.getImage().getCapturedAt().toEpochMilli());
     }
 
     private static String key(DefectiveImage image) {
