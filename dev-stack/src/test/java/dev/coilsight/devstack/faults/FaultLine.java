@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +45,7 @@ import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 import dev.coilsight.segmenter.SegmenterService;
 import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.ChildJvm;
+import dev.coilsight.testsupport.TestFiles;
 import dev.coilsight.workerruntime.TinyModels;
 
 /**
@@ -113,7 +113,7 @@ final class FaultLine implements AutoCloseable {
                 "COILSIGHT_INGEST_AUTH_DISABLED", "true"))));
         ingest.start();
 
-        goodClassifier = copy(CHECKOUT.resolve("models/severstal-classifier"), dir.resolve("classifier-good"));
+        goodClassifier = TestFiles.copyTree(CHECKOUT.resolve("models/severstal-classifier"), dir.resolve("classifier-good"));
         brokenClassifier = brokenCopy(dir.resolve("classifier-broken"));
         Files.createSymbolicLink(dir.resolve("classifier"), goodClassifier);
         Map<String, String> classifierEnv = workerEnv("classifier");
@@ -254,19 +254,6 @@ final class FaultLine implements AutoCloseable {
         return Tally.of(accepted, outputs);
     }
 
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        return to;
-    }
 
     /**
      * A small network of the classifier's kind under a card that feeds it three channels where it takes one: it loads,

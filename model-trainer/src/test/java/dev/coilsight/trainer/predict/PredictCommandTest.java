@@ -22,6 +22,7 @@ import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
+import dev.coilsight.testsupport.TestFiles;
 import dev.coilsight.trainer.evaluate.EvaluateCommand;
 
 /** {@code ./coilsight predict} with the committed Severstal models on the real Severstal sample, scored as Kaggle would. */
@@ -69,17 +70,7 @@ class PredictCommandTest {
     void aHandWrittenCardWhoseClassesAreNotInIdOrderIsScoredInItsChannelOrderByEvaluateAsByPredict() throws Exception {
         // The same network, its last two channels named class 4 and class 3: evaluate must compare each channel with the
         // truth of the class the card names for it, as predict writes it.
-        Path relabelled = dir.resolve("relabelled");
-        try (java.util.stream.Stream<Path> files = Files.walk(segmenter)) {
-            for (Path from : files.toList()) {
-                Path to = relabelled.resolve(segmenter.relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
+        Path relabelled = TestFiles.copyTree(segmenter, dir.resolve("relabelled"));
         ObjectMapper json = new ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
                 relabelled.resolve("model.json").toFile());
