@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +30,7 @@ final class EveryPartitionReader<K, V> implements AutoCloseable {
     private final KafkaConsumer<K, V> consumer;
     private final Thread thread;
     private volatile boolean running = true;
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     /** The consumer settings of such a reader: the cluster's and the registry's, and a group of its own named {@code group-<uuid>}. */
     static Map<String, Object> settings(Map<String, Object> cluster, String group) {
@@ -42,6 +45,9 @@ final class EveryPartitionReader<K, V> implements AutoCloseable {
 
     /** How long a failed reading waits before it starts again (a slow cluster at start, a leader being elected). */
     static final Duration RETRY = Duration.ofSeconds(5);
+
+    /** How long a reader waits before reading again a record it could not read because the schema registry did not answer. */
+    static final Duration REGISTRY_WAIT = Duration.ofSeconds(2);
 
     /** @param stopped what the log says when the reading fails (and, until it starts again, has stopped) */
     EveryPartitionReader(String threadName, KafkaConsumer<K, V> consumer, String stopped, Loop<K, V> loop) {
@@ -58,6 +64,11 @@ final class EveryPartitionReader<K, V> implements AutoCloseable {
         return running;
     }
 
+    /** Waits {@code wait}, or less when the reader is closed meanwhile; true when it still runs. */
+    boolean pause(Duration wait) throws InterruptedException {
+        return !closed.await(wait.toMillis(), TimeUnit.MILLISECONDS) && running;
+    }
+
     /** Reads; a failure while running starts the reading again after {@link #RETRY}, from where the loop starts. */
     private void run(Loop<K, V> loop, String stopped) {
         try {
@@ -72,7 +83,7 @@ final class EveryPartitionReader<K, V> implements AutoCloseable {
                         return;
                     }
                     log.warn("{}: {}; reading again in {} s", stopped, e.toString(), RETRY.toSeconds());
-                    Thread.sleep(RETRY.toMillis());
+                    pause(RETRY);
                 }
             }
         } catch (InterruptedException e) {
@@ -85,6 +96,7 @@ final class EveryPartitionReader<K, V> implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closed.countDown();
         consumer.wakeup();
         try {
             thread.join(10_000);

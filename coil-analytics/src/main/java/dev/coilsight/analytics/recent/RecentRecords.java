@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.schemas.registry.SchemaRegistryException;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 
 /**
@@ -91,8 +92,15 @@ public final class RecentRecords<T extends SpecificRecord> implements AutoClosea
                     }
                 }
             } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
-                log.warn("{}-{}@{} cannot be read and is left out: {}", topic, e.topicPartition().partition(), e.offset(), e.getMessage());
-                consumer.seek(e.topicPartition(), e.offset() + 1);
+                if (SchemaRegistryException.passing(e)) {
+                    log.warn("{}-{}@{} cannot be read while the schema registry does not answer; read again in {} s", topic,
+                            e.topicPartition().partition(), e.offset(), EveryPartitionReader.REGISTRY_WAIT.toSeconds());
+                    consumer.seek(e.topicPartition(), e.offset());
+                    reader.pause(EveryPartitionReader.REGISTRY_WAIT);
+                } else {
+                    log.warn("{}-{}@{} cannot be read and is left out: {}", topic, e.topicPartition().partition(), e.offset(), e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                }
             }
         }
     }

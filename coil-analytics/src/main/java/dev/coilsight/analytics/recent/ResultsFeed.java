@@ -23,6 +23,7 @@ import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
+import dev.coilsight.schemas.registry.SchemaRegistryException;
 import dev.coilsight.schemas.registry.SchemaRegistryClient;
 import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 
@@ -30,7 +31,8 @@ import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
  * The live and shadow results and the reviews as every instance reads them: every partition (no consumer group),
  * starting {@code window} back, so that any instance answers {@code /v1/shadow} alone ({@link ShadowComparison}) and
  * recognises a retried review wherever it was first stored ({@link ReviewDesk#remember}). A record it cannot read is
- * skipped with a log line: the comparison is a view, the records stay on their topics.
+ * skipped with a log line (the comparison is a view, the records stay on their topics); one it cannot read only because
+ * the schema registry does not answer is read again, and reviews are taken only once every stored one has been read.
  */
 public final class ResultsFeed implements AutoCloseable {
 
@@ -79,7 +81,7 @@ public final class ResultsFeed implements AutoCloseable {
         reader.start();
     }
 
-    private void read(KafkaConsumer<byte[], byte[]> consumer) {
+    private void read(KafkaConsumer<byte[], byte[]> consumer) throws InterruptedException {
         List<TopicPartition> partitions = partitions(consumer);
         consumer.assign(partitions);
         Map<TopicPartition, Long> since = new HashMap<>();
@@ -102,15 +104,28 @@ public final class ResultsFeed implements AutoCloseable {
                 desk.historyRead();
                 log.info("reviews of the last {} read back: retried reviews are recognised", window);
             }
+            Map<TopicPartition, Long> unread = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                if (r.value() == null) {
+                TopicPartition partition = new TopicPartition(r.topic(), r.partition());
+                if (r.value() == null || unread.containsKey(partition)) {
                     continue;
                 }
                 try {
                     sinks.get(r.topic()).accept(r.value());
                 } catch (SerializationException | IllegalArgumentException e) {
-                    log.warn("shadow comparison skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                    if (SchemaRegistryException.passing(e)) {
+                        unread.put(partition, r.offset());
+                    } else {
+                        log.warn("shadow comparison skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                    }
                 }
+            }
+            if (!unread.isEmpty()) {
+                // A review skipped here would be stored twice when retried: read it again once the registry answers.
+                unread.forEach(consumer::seek);
+                log.warn("the schema registry does not answer; {} read again from {} in {} s", unread.size() == 1 ? "one partition is"
+                        : unread.size() + " partitions are", unread, EveryPartitionReader.REGISTRY_WAIT.toSeconds());
+                reader.pause(EveryPartitionReader.REGISTRY_WAIT);
             }
         }
     }

@@ -18,6 +18,19 @@ public class SchemaRegistryException extends RuntimeException {
         this.errorCode = -1;
     }
 
+    /**
+     * Whether {@code failure} or one of its causes is the registry failing to answer as it should (anything but
+     * {@link NotFound}): the same record may be read later, so it must be read again, not skipped or dead-lettered.
+     */
+    public static boolean passing(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException e) {
+                return !(e instanceof NotFound);
+            }
+        }
+        return false;
+    }
+
     /** HTTP status of the failed response, or -1 when no response came. */
     public int httpStatus() {
         return httpStatus;

@@ -73,7 +73,7 @@ public final class DeadLetters {
         if (cause instanceof dev.coilsight.schemas.registry.SchemaRegistryException.NotFound) {
             return java.util.Optional.of(Reason.UNKNOWN_SCHEMA);
         }
-        if (cause instanceof dev.coilsight.schemas.registry.SchemaRegistryException) {
+        if (dev.coilsight.schemas.registry.SchemaRegistryException.passing(error)) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(Reason.UNREADABLE_RECORD);
