@@ -160,7 +160,9 @@ public record AnalyticsConfig(
         p.put("processing.exception.handler.global.enabled", true);
         p.put(DeadLetterHandlers.TOPIC_CONFIG, dlqTopic);
         p.put(DeadLetterHandlers.STAGE_CONFIG, "coil-analytics");
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), CoilAnalyticsTopology.MAX_RECORD_BYTES);
+        // The prefixed key would win over a plant's COILSIGHT_KAFKA_MAX_REQUEST_SIZE: that one, where set, takes its place.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                cluster.kafka().getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(CoilAnalyticsTopology.MAX_RECORD_BYTES)));
         // Internal topics may carry images (the repartitioned defective images): room for them as for the changelog.
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), String.valueOf(CoilAnalyticsTopology.MAX_RECORD_BYTES));
         p.putAll(cluster.kafka());

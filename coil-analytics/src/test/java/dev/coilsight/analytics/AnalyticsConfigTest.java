@@ -15,6 +15,7 @@ import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 
+import dev.coilsight.analytics.review.KafkaReviewSink;
 import dev.coilsight.serviceruntime.config.Env;
 
 class AnalyticsConfigTest {
@@ -87,6 +88,18 @@ class AnalyticsConfigTest {
         AnalyticsConfig config = AnalyticsConfig.fromEnv(env);
         assertThat(config.streamsProperties("h:1").get("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(env.inEffect().toString()).doesNotContain("s3cret").doesNotContain("user:pw").contains("****");
+    }
+
+    @Test
+    void aPlantsLargerRecordLimitReachesEveryProducerOfCoilAnalytics() {
+        assertThat(AnalyticsConfig.fromEnv(withTokens(Map.of())).streamsProperties("h:1").get("producer.max.request.size"))
+                .isEqualTo(String.valueOf(16 * 1024 * 1024));
+        AnalyticsConfig config = AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_KAFKA_MAX_REQUEST_SIZE", "33554432")));
+
+        assertThat(config.streamsProperties("h:1").get("producer.max.request.size")).isEqualTo("33554432");
+        assertThat(KafkaReviewSink.producerSettings(config.producerSettings(), false)).containsEntry("max.request.size", "33554432");
+        assertThat(KafkaReviewSink.producerSettings(AnalyticsConfig.fromEnv(withTokens(Map.of())).producerSettings(), false))
+                .containsEntry("max.request.size", 8 * 1024 * 1024 + 64 * 1024);
     }
 
     @Test

@@ -27,19 +27,25 @@ public final class KafkaReviewSink implements ReviewSink {
 
     /** @param settings the cluster's producer settings plus the registry's */
     public KafkaReviewSink(Map<String, Object> settings, boolean autoRegister, String topic) {
+        Map<String, Object> configs = producerSettings(settings, autoRegister);
+        SpecificAvroSerializer<DefectReviewed> serializer = new SpecificAvroSerializer<>();
+        serializer.configure(configs, false);
+        producer = new KafkaProducer<>(configs, new StringSerializer(), serializer);
+        this.topic = topic;
+    }
+
+    /** The producer's settings: {@code settings} over room for an 8 MiB image, so that a plant's larger limit holds here too. */
+    public static Map<String, Object> producerSettings(Map<String, Object> settings, boolean autoRegister) {
         Map<String, Object> configs = new HashMap<>(settings);
         configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         configs.put(ProducerConfig.ACKS_CONFIG, "all");
-        configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+        configs.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
         configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         configs.put(ProducerConfig.CLIENT_ID_CONFIG, "coilsight-reviews");
         configs.put(AvroSerdeConfig.AUTO_REGISTER, autoRegister);
-        SpecificAvroSerializer<DefectReviewed> serializer = new SpecificAvroSerializer<>();
-        serializer.configure(configs, false);
-        producer = new KafkaProducer<>(configs, new StringSerializer(), serializer);
-        this.topic = topic;
+        return configs;
     }
 
     @Override

@@ -25,22 +25,28 @@ public final class SchemasCommand {
 
     /** Options that reach a registry. */
     static final class RegistryOptions {
-        @Option(names = "--registry", required = true, paramLabel = "URL",
-                description = "Registry base URL(s), comma-separated, e.g. http://localhost:8081 or http://host:8080/apis/ccompat/v7.")
+        // The defaults are the variables the services read, so that the deploy step and the services reach the registry alike.
+        @Option(names = "--registry", paramLabel = "URL", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_URL}",
+                description = "Registry base URL(s), comma-separated, e.g. http://localhost:8081 or http://host:8080/apis/ccompat/v7 "
+                        + "(default: $COILSIGHT_SCHEMA_REGISTRY_URL; one of the two is required).")
         String url;
 
-        @Option(names = "--user-info", paramLabel = "USER:PASSWORD", defaultValue = "${env:COILSIGHT_REGISTRY_USER_INFO}",
-                description = "Basic-auth credentials (default: $COILSIGHT_REGISTRY_USER_INFO).")
+        @Option(names = "--user-info", paramLabel = "USER:PASSWORD", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_USER_INFO}",
+                description = "Basic-auth credentials (default: $COILSIGHT_SCHEMA_REGISTRY_USER_INFO).")
         String userInfo;
 
-        @Option(names = "--truststore", paramLabel = "FILE", description = "Trust store (PKCS12) for an https registry with a private CA.")
+        @Option(names = "--truststore", paramLabel = "FILE", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION}",
+                description = "Trust store (PKCS12) for an https registry with a private CA (default: $COILSIGHT_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION).")
         String truststore;
 
-        @Option(names = "--truststore-password", paramLabel = "PASSWORD", defaultValue = "${env:COILSIGHT_REGISTRY_TRUSTSTORE_PASSWORD}",
-                description = "Trust store password (default: $COILSIGHT_REGISTRY_TRUSTSTORE_PASSWORD).")
+        @Option(names = "--truststore-password", paramLabel = "PASSWORD", defaultValue = "${env:COILSIGHT_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD}",
+                description = "Trust store password (default: $COILSIGHT_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD).")
         String truststorePassword;
 
-        SchemaRegistryClient client() {
+        SchemaRegistryClient client(CommandLine commandLine) {
+            if (url == null || url.isBlank()) {
+                throw new CommandLine.ParameterException(commandLine, "no registry: pass --registry URL or set COILSIGHT_SCHEMA_REGISTRY_URL");
+            }
             Map<String, Object> configs = new LinkedHashMap<>();
             configs.put(RegistryClientConfig.URL, url);
             if (userInfo != null && !userInfo.isBlank()) {
@@ -78,7 +84,7 @@ public final class SchemasCommand {
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
             int failures = 0;
-            try (SchemaRegistryClient client = registry.client()) {
+            try (SchemaRegistryClient client = registry.client(spec.commandLine())) {
                 out.printf("%-28s %-44s %6s  %s%n", "SUBJECT", "SCHEMA", "ID", "COMPATIBILITY");
                 for (Contracts.Contract contract : Contracts.all()) {
                     String subject = contract.valueSubject();

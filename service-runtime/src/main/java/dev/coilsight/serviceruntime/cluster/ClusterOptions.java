@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The cluster a command-line tool talks to, as a picocli mixin: {@code --bootstrap-servers} and {@code --registry},
- * defaulting to the services' variables; the registry's credentials and {@code COILSIGHT_KAFKA_*} come from the
- * environment as the services read them.
+ * defaulting to the services' variables; the registry's credentials and TLS settings and {@code COILSIGHT_KAFKA_*}
+ * come from the environment as the services read them.
  */
 public final class ClusterOptions {
 
@@ -38,7 +38,7 @@ public final class ClusterOptions {
     /** The cluster these options name, with the registry's credentials and {@code COILSIGHT_KAFKA_*} from the environment. */
     public ClusterSettings settings(boolean autoRegisterSchemas) {
         return new ClusterSettings(bootstrapServers, registry, registryUserInfo(), autoRegisterSchemas,
-                Env.system().passThrough(ClusterSettings.KAFKA_PREFIX));
+                Env.system().passThrough(ClusterSettings.KAFKA_PREFIX), Env.system().passThrough(ClusterSettings.REGISTRY_TLS_PREFIX));
     }
 
     /** A consumer's settings on the cluster ({@code COILSIGHT_KAFKA_*} applied) plus the registry's. */

@@ -20,22 +20,33 @@ import dev.coilsight.schemas.registry.RegistryClientConfig;
  * client's would make Kafka log a warning for each).
  *
  * @param kafka the {@code COILSIGHT_KAFKA_*} settings as client keys ({@code COILSIGHT_KAFKA_SASL_MECHANISM} is {@code sasl.mechanism})
+ * @param registryTls the {@code COILSIGHT_SCHEMA_REGISTRY_SSL_*} settings as the registry client's keys
+ *     ({@code COILSIGHT_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION} is {@code schema.registry.ssl.truststore.location})
  */
 public record ClusterSettings(String bootstrapServers, String schemaRegistryUrl, Optional<String> schemaRegistryUserInfo,
-                              boolean autoRegisterSchemas, Map<String, String> kafka) {
+                              boolean autoRegisterSchemas, Map<String, String> kafka, Map<String, String> registryTls) {
 
     public static final String KAFKA_PREFIX = "COILSIGHT_KAFKA_";
+    public static final String REGISTRY_TLS_PREFIX = "COILSIGHT_SCHEMA_REGISTRY_SSL_";
 
     public ClusterSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("COILSIGHT_BOOTSTRAP_SERVERS must name at least one broker (host:port)");
         }
         kafka = Map.copyOf(kafka);
+        registryTls = Map.copyOf(registryTls);
+    }
+
+    /** A registry reached over plain http or with the JVM's own trust store. */
+    public ClusterSettings(String bootstrapServers, String schemaRegistryUrl, Optional<String> schemaRegistryUserInfo,
+                           boolean autoRegisterSchemas, Map<String, String> kafka) {
+        this(bootstrapServers, schemaRegistryUrl, schemaRegistryUserInfo, autoRegisterSchemas, kafka, Map.of());
     }
 
     /**
      * {@code COILSIGHT_BOOTSTRAP_SERVERS} [localhost:9092], {@code COILSIGHT_SCHEMA_REGISTRY_URL} [http://localhost:8081],
-     * {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true], {@code COILSIGHT_KAFKA_*}.
+     * {@code COILSIGHT_SCHEMA_REGISTRY_USER_INFO} [none], {@code COILSIGHT_AUTO_REGISTER_SCHEMAS} [true], {@code COILSIGHT_KAFKA_*},
+     * {@code COILSIGHT_SCHEMA_REGISTRY_SSL_*}.
      */
     public static ClusterSettings fromEnv(Env env) {
         return new ClusterSettings(
@@ -43,7 +54,8 @@ public record ClusterSettings(String bootstrapServers, String schemaRegistryUrl,
                 env.string("COILSIGHT_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
                 env.optional("COILSIGHT_SCHEMA_REGISTRY_USER_INFO"),
                 env.flag("COILSIGHT_AUTO_REGISTER_SCHEMAS", true),
-                env.passThrough(KAFKA_PREFIX));
+                env.passThrough(KAFKA_PREFIX),
+                env.passThrough(REGISTRY_TLS_PREFIX));
     }
 
     /** A cluster reached without credentials or extra client settings (the embedded default, tools, tests). */
@@ -68,7 +80,9 @@ public record ClusterSettings(String bootstrapServers, String schemaRegistryUrl,
 
     /** The schema registry client's settings (Confluent client keys). */
     public Map<String, Object> registry() {
-        return RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
+        Map<String, Object> settings = RegistryClientConfig.clientSettings(schemaRegistryUrl, schemaRegistryUserInfo);
+        registryTls.forEach((name, value) -> settings.put("schema.registry.ssl." + name, value));
+        return settings;
     }
 
     private Map<String, Object> only(Set<String> known) {

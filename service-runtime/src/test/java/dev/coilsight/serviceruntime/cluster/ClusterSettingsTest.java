@@ -45,6 +45,19 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void theRegistrysTlsSettingsReachItsClientAndThePasswordIsMaskedInTheLog() {
+        Env env = new Env(Map.of("COILSIGHT_SCHEMA_REGISTRY_URL", "https://registry:8081",
+                "COILSIGHT_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION", "/etc/coilsight/registry-ca.p12",
+                "COILSIGHT_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD", "changeit"));
+        ClusterSettings read = ClusterSettings.fromEnv(env);
+
+        assertThat(read.registry()).containsEntry("schema.registry.ssl.truststore.location", "/etc/coilsight/registry-ca.p12")
+                .containsEntry("schema.registry.ssl.truststore.password", "changeit");
+        assertThat(env.reads()).containsKey("COILSIGHT_SCHEMA_REGISTRY_SSL_*");
+        assertThat(env.inEffect().toString()).contains("/etc/coilsight/registry-ca.p12").doesNotContain("changeit");
+    }
+
+    @Test
     void noBrokerIsAnErrorNamingTheVariable() {
         assertThatThrownBy(() -> ClusterSettings.plain(" ", "http://registry:8081")).hasMessageContaining("COILSIGHT_BOOTSTRAP_SERVERS");
     }
