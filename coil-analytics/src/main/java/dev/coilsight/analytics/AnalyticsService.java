@@ -75,6 +75,7 @@ public final class AnalyticsService implements AutoCloseable {
     private static final int REVIEW_IDS_KEPT = 20_000;
 
     public AnalyticsService(AnalyticsConfig config) throws IOException {
+        int imagePartitions = imagePartitions(config);
         registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.cluster().registry()));
         // Bind first: the advertised application.server must carry the port really bound (0 = any free port).
         http = new HttpFront("coil-analytics", config.http(), this::health, this::ready, this::scrape);
@@ -82,7 +83,7 @@ public final class AnalyticsService implements AutoCloseable {
         metrics = new AnalyticsMetrics();
         Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), config.quality(),
                 serdes(registry, config.cluster().autoRegisterSchemas()), Clock.systemUTC(), metrics,
-                PartitionLayout.imagePartitions(config.adminSettings(), config.topics()));
+                imagePartitions);
         streams = new KafkaStreams(topology, config.streamsProperties(advertised));
         streams.setUncaughtExceptionHandler(e -> onThreadFailure(e, config.groupInstanceId()));
         streams.setStateListener((now, before) -> log.info("aggregation {} -> {}", before, now));
@@ -108,6 +109,15 @@ public final class AnalyticsService implements AutoCloseable {
         }
         AnalyticsRoutes routes = new AnalyticsRoutes(api, reviewApi, access, metrics::request);
         AnalyticsRoutes.CONTEXTS.forEach(context -> http.route(context, routes));
+    }
+
+    private static int imagePartitions(AnalyticsConfig config) {
+        try {
+            return PartitionLayout.imagePartitions(config.adminSettings(), config.topics(), PartitionLayout.PATIENCE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the input topics' partition counts", e);
+        }
     }
 
     /** The serdes of the topology, sharing one registry client. */

@@ -166,6 +166,15 @@ class DockerComposeTest {
     }
 
     @Test
+    void theRegistryKeepsItsSchemasInTheBrokerSoThatARestartKeepsTheirIds() {
+        Map<String, Object> registry = map(services().get("schema-registry"));
+        Map<String, String> env = environment(registry);
+
+        assertThat(env).containsEntry("APICURIO_STORAGE_KIND", "kafkasql").containsEntry("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS", "kafka:9092");
+        assertThat(map(registry.get("depends_on"))).containsKey("kafka");
+    }
+
+    @Test
     void topicsInitCreatesEveryTopicWithRoomForImages() {
         String script = String.join("\n", list(map(services().get("topics-init")).get("command")).stream().map(String::valueOf).toList());
         for (String topic : Topics.all()) {
