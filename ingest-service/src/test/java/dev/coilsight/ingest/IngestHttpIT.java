@@ -361,16 +361,17 @@ class IngestHttpIT {
 
     @Test
     void clientsWithoutATokenTricklingTheirBodiesGiveTheirRequestSlotsBackWithinSeconds() throws Exception {
-        // Two request slots and a 20 s body deadline: two refused clients must not hold both for 20 s.
+        // Three request slots and a 20 s body deadline and idle timeout: three refused clients must not hold them for 20 s.
         ImageLimits limits = new ImageLimits(1_000_000, 2000, 2000, 1_000_000);
-        IngestHttpServer guarded = new IngestHttpServer(new IngestHttpServer.Settings(new HttpSettings("127.0.0.1", 0, 2,
+        IngestHttpServer guarded = new IngestHttpServer(new IngestHttpServer.Settings(new HttpSettings("127.0.0.1", 0, 3,
                 Duration.ofSeconds(20), Duration.ofSeconds(20), 16_384, 256), Optional.of(TOKEN), limits.maxBytes(), "http"),
                 new ImageEvents(limits, false), ingest.publisher(), ingest.metrics(), () -> true);
         guarded.start();
         try (SlowClients attack = new SlowClients()) {
             List<java.util.concurrent.CompletableFuture<String>> refused = List.of(
                     attack.trickle(guarded.port(), "/v1/coils/COIL-T/images", "Content-Type: image/png\r\n", 500_000),
-                    attack.trickle(guarded.port(), "/v1/coils/COIL-T/end", "Content-Type: application/json\r\n", 1_000));
+                    attack.trickle(guarded.port(), "/v1/coils/COIL-T/end", "Content-Type: application/json\r\n", 1_000),
+                    attack.stall(guarded.port(), "/v1/coils/COIL-T/images", "Content-Type: image/png\r\n", 100));
             for (java.util.concurrent.CompletableFuture<String> answer : refused) {
                 assertThat(answer.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("a client without a token, trickling")
                         .matches("HTTP/1\\.1 401 .*|closed");

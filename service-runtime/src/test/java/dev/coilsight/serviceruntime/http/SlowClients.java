@@ -45,6 +45,15 @@ public final class SlowClients implements AutoCloseable {
      * connection without one.
      */
     public CompletableFuture<String> trickle(int port, String path, String headers, int length) {
+        return send(port, path, headers, length, true);
+    }
+
+    /** As {@link #trickle}, but the announced body never comes: the client waits for the answer after its headers. */
+    public CompletableFuture<String> stall(int port, String path, String headers, int length) {
+        return send(port, path, headers, length, false);
+    }
+
+    private CompletableFuture<String> send(int port, String path, String headers, int length, boolean trickleTheBody) {
         CompletableFuture<String> answer = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try (Socket socket = new Socket()) {
@@ -56,8 +65,10 @@ public final class SlowClients implements AutoCloseable {
                 out.flush();
                 InputStream in = socket.getInputStream();
                 for (int sent = 0; sent < length && !answer.isDone(); sent++) {
-                    out.write(0);
-                    out.flush();
+                    if (trickleTheBody) {
+                        out.write(0);
+                        out.flush();
+                    }
                     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                     while (System.nanoTime() < until) {
                         String line = statusLine(in);
