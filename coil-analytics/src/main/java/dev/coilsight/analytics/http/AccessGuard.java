@@ -69,7 +69,7 @@ public final class AccessGuard {
                 // Lax, not Strict: a sign-in link opened from another site (a wiki, a chat) must carry the cookie on its redirect.
                 exchange.getResponseHeaders().add("Set-Cookie", BearerTokens.COOKIE + "=" + inQuery.get()
                         + "; Path=/; HttpOnly; SameSite=Lax");
-                exchange.getResponseHeaders().set("Location", "/");
+                exchange.getResponseHeaders().set("Location", withoutToken(exchange.getRequestURI()));
                 Answers.endRequestBody(exchange);
                 exchange.sendResponseHeaders(303, -1);
                 return;
@@ -130,6 +130,21 @@ public final class AccessGuard {
         Answers.closeAfterRefusal(exchange);
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\"" + (wrong ? ", error=\"invalid_token\"" : ""));
         ErrorBody.send(exchange, 401, "unauthorized", (wrong ? "wrong token: " : "missing token: ") + how);
+    }
+
+    /**
+     * Where a sign-in link leads once its token is in the cookie: the page it named, with its other parameters (a shared
+     * link to a coil's report opens that report). Only ever a path on this server: {@code //host} would leave it.
+     */
+    static String withoutToken(java.net.URI target) {
+        String path = target.getRawPath();
+        if (path == null || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) {
+            path = "/";
+        }
+        String query = target.getRawQuery() == null ? "" : java.util.Arrays.stream(target.getRawQuery().split("&"))
+                .filter(pair -> !pair.isEmpty() && !pair.equals("token") && !pair.startsWith("token="))
+                .collect(java.util.stream.Collectors.joining("&"));
+        return query.isEmpty() ? path : path + "?" + query;
     }
 
     private static Optional<String> queryToken(HttpExchange exchange) {

@@ -112,6 +112,12 @@ public final class AnalyticsRoutes implements HttpHandler {
             status = 408; // the client's own slowness, answered by the HTTP front
             throw e;
         } catch (IOException e) {
+            if (exchange.getResponseCode() > 0) {
+                // The client went away while its answer was being written: the answer's status stands, and nobody is left to tell.
+                status = exchange.getResponseCode();
+                log.debug("client left during the answer to {}: {}", route.metric(), e.toString());
+                return;
+            }
             status = 502;
             log.warn("query failed: {}", e.toString());
             HttpAnswers.error(exchange, 502, "another instance did not answer: " + e.getMessage());

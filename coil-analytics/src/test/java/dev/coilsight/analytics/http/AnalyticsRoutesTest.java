@@ -118,6 +118,39 @@ class AnalyticsRoutesTest {
         assertThat(counted).isEmpty();
     }
 
+    @Test
+    void aSignInLinkLeadsToThePageItNamedWithoutItsTokenAndNeverOffTheServer() throws Exception {
+        Exchange report = send("GET", "/v1/coils/C1/report?token=" + VIEWER + "&lang=de", null);
+        assertThat(report.status).isEqualTo(303);
+        assertThat(report.getResponseHeaders().getFirst("Location")).isEqualTo("/v1/coils/C1/report?lang=de");
+        assertThat(report.getResponseHeaders().getFirst("Set-Cookie")).startsWith(BearerTokens.COOKIE + "=" + VIEWER + ";");
+        assertThat(send("GET", "/?coil=C1&token=" + VIEWER, null).getResponseHeaders().getFirst("Location")).isEqualTo("/?coil=C1");
+        assertThat(send("GET", "/?token=" + VIEWER, null).getResponseHeaders().getFirst("Location")).isEqualTo("/");
+        assertThat(send("GET", "http://analytics//evil.example/x?token=" + VIEWER, null).getResponseHeaders().getFirst("Location"))
+                .isEqualTo("/");
+    }
+
+    @Test
+    void aClientLeavingDuringItsAnswerIsCountedWithTheAnswersStatusNotAsAnotherInstancesFault() throws Exception {
+        Exchange leaving = new Exchange("GET", "/v1/shadow") {
+            @Override
+            public OutputStream getResponseBody() {
+                return new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        throw new IOException("Broken pipe");
+                    }
+                };
+            }
+        };
+        leaving.getRequestHeaders().add("Authorization", "Bearer " + VIEWER);
+
+        routes.handle(leaving);
+
+        assertThat(leaving.status).isEqualTo(200);
+        assertThat(counted).containsExactly("shadow 200");
+    }
+
     private Exchange send(String method, String path, String token) throws Exception {
         Exchange exchange = new Exchange(method, path);
         if (token != null) {
@@ -128,7 +161,7 @@ class AnalyticsRoutesTest {
     }
 
     /** A request and what was answered to it, without a server. */
-    private static final class Exchange extends HttpExchange {
+    private static class Exchange extends HttpExchange {
         private final String method;
         private final URI uri;
         private final Headers requestHeaders = new Headers();

@@ -114,6 +114,9 @@ public final class HttpFront implements AutoCloseable {
 
     private void handleGuarded(HttpExchange exchange, HttpHandler handler) throws IOException {
         try {
+            if (!validTarget(exchange)) {
+                return;
+            }
             exchange.setStreams(new DeadlineInputStream(exchange.getRequestBody(), settings.requestTimeout().toMillis()), null);
             handler.handle(exchange);
         } catch (BodyTimeoutException e) {
@@ -142,6 +145,23 @@ public final class HttpFront implements AutoCloseable {
             }
         } finally {
             exchange.close();
+        }
+    }
+
+    /**
+     * Jetty takes request targets that {@link java.net.URI} refuses (a query like {@code ?x=%zz}, {@code |} or {@code <}),
+     * and the exchange's {@code getRequestURI} then throws wherever it is asked: such a request is answered 400 here,
+     * before any handler (or log line) asks.
+     */
+    private boolean validTarget(HttpExchange exchange) throws IOException {
+        try {
+            exchange.getRequestURI();
+            return true;
+        } catch (IllegalArgumentException e) {
+            log.info("{}: refused a request from {} whose target is no URI: {}", name, exchange.getRemoteAddress(), Env.logSafe(e.getMessage()));
+            exchange.getResponseHeaders().set("Connection", "close");
+            ErrorBody.send(exchange, 400, "bad_request", "the request target is not a valid URI: " + e.getMessage());
+            return false;
         }
     }
 

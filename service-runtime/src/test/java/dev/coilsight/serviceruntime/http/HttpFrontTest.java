@@ -178,6 +178,12 @@ class HttpFrontTest {
         String badEncoding = raw(front.port(), "GET /v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(badEncoding).startsWith("HTTP/1.1 400");
         assertThat(badEncoding).contains("\"status\":400");
+
+        for (String query : List.of("x=%zz", "a=|", "q=<x>", "token=%")) {
+            String badQuery = raw(front.port(), "GET /boom?" + query + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(badQuery).as("?" + query + " is answered before any handler, not as an empty 200").startsWith("HTTP/1.1 400");
+            assertThat(badQuery).contains("\"reason\":\"bad_request\"");
+        }
     }
 
     @Test
