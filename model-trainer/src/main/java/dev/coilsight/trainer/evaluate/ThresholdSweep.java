@@ -9,8 +9,9 @@ import dev.coilsight.core.rle.BinaryMask;
 /**
  * Chooses, per class, the pixel threshold and minimum component area that maximise either the
  * class's Kaggle Dice over (image, class) pairs ({@link Objective#DICE}) or its IoU over all pixels
- * of the split ({@link Objective#IOU}). Probabilities are kept quantised to bytes (1/255 steps)
- * so a whole split fits in memory.
+ * of the split ({@link Objective#IOU}). Each pixel is kept as the number of candidate thresholds its
+ * probability exceeds, one byte, so that a whole split fits in memory and every candidate keeps exactly the pixels
+ * that the workers' post-processing ({@code probability > threshold}, in float) keeps.
  */
 public final class ThresholdSweep {
 
@@ -25,7 +26,8 @@ public final class ThresholdSweep {
     public record Choice(double threshold, int minArea, double value, double valueAtDefaults) {
     }
 
-    private record ImageClass(int height, int width, byte[] probability, boolean[] truth) {
+    /** @param level per pixel, how many of {@link #THRESHOLDS} (ascending) its probability exceeds */
+    private record ImageClass(int height, int width, byte[] level, boolean[] truth) {
     }
 
     private final int classes;
@@ -60,11 +62,16 @@ public final class ThresholdSweep {
     /** Adds one image: probabilities HWC cropped to the image, truth per class (row-major). */
     public void add(int height, int width, float[] probabilities, boolean[][] truth) {
         for (int k = 0; k < classes; k++) {
-            byte[] q = new byte[height * width];
-            for (int p = 0; p < q.length; p++) {
-                q[p] = (byte) Math.round(Math.max(0, Math.min(1, probabilities[p * classes + k])) * 255);
+            byte[] level = new byte[height * width];
+            for (int p = 0; p < level.length; p++) {
+                float probability = probabilities[p * classes + k];
+                int exceeded = 0;
+                while (exceeded < THRESHOLDS.length && probability > (float) THRESHOLDS[exceeded]) {
+                    exceeded++;
+                }
+                level[p] = (byte) exceeded;
             }
-            perClass.get(k).add(new ImageClass(height, width, q, truth[k]));
+            perClass.get(k).add(new ImageClass(height, width, level, truth[k]));
         }
     }
 
@@ -75,7 +82,7 @@ public final class ThresholdSweep {
             long[][][] pixelSums = new long[THRESHOLDS.length][MIN_AREAS.length][3];
             for (ImageClass ic : perClass.get(k)) {
                 for (int t = 0; t < THRESHOLDS.length; t++) {
-                    accumulate(ic, THRESHOLDS[t], diceSums[t], pixelSums[t]);
+                    accumulate(ic, t, diceSums[t], pixelSums[t]);
                 }
             }
             int n = Math.max(1, perClass.get(k).size());
@@ -107,15 +114,14 @@ public final class ThresholdSweep {
         return choices;
     }
 
-    /** Adds this pair's Dice and its predicted / intersecting / true pixels for every minimum area at one threshold. */
-    private static void accumulate(ImageClass ic, double threshold, double[] diceByArea, long[][] pixelsByArea) {
-        int cut = (int) Math.round(threshold * 255);
+    /** Adds this pair's Dice and its predicted / intersecting / true pixels for every minimum area at {@code THRESHOLDS[t]}. */
+    private static void accumulate(ImageClass ic, int t, double[] diceByArea, long[][] pixelsByArea) {
         BinaryMask mask = new BinaryMask(ic.height(), ic.width());
         long truePixels = 0;
         for (int r = 0; r < ic.height(); r++) {
             for (int c = 0; c < ic.width(); c++) {
                 int p = r * ic.width() + c;
-                if ((ic.probability()[p] & 0xff) > cut) {
+                if (ic.level()[p] > t) {
                     mask.set(r, c, true);
                 }
                 if (ic.truth()[p]) {

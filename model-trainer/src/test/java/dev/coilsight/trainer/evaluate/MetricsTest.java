@@ -113,6 +113,15 @@ class MetricsTest {
     }
 
     @Test
+    void theSweepKeepsExactlyThePixelsTheWorkersKeepAtEachThreshold() {
+        // Just above 0.5: the workers keep it at threshold 0.5 (p > t), so the sweep must score it as kept.
+        ThresholdSweep sweep = new ThresholdSweep(1);
+        sweep.add(1, 3, new float[] {0.502f, 0.9f, 0.1f}, new boolean[][] {{true, false, false}});
+
+        assertThat(sweep.choose(ThresholdSweep.Objective.DICE).get(0).valueAtDefaults()).isCloseTo(2.0 / 3, within(1e-12));
+    }
+
+    @Test
     void sweepFindsTheThresholdAndAreaThatRemoveNoise() {
         ThresholdSweep sweep = new ThresholdSweep(1);
         int h = 20;
