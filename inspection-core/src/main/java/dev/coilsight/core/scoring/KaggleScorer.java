@@ -57,7 +57,9 @@ public final class KaggleScorer {
         }
 
         double[] diceSum = new double[classes + 1];
-        double[] iouSum = new double[classes + 1];
+        // IoU pooled over every pixel of the set, as evaluate reports it (not averaged per image).
+        long[] intersection = new long[classes + 1];
+        long[] union = new long[classes + 1];
         long truthPositive = 0;
         long predictedPositive = 0;
         long bothPositive = 0;
@@ -70,7 +72,9 @@ public final class KaggleScorer {
                 Runs t = truthRuns.getOrDefault(key, Runs.empty());
                 Runs p = predictedRuns.getOrDefault(key, Runs.empty());
                 diceSum[classId] += Dice.dice(t, p);
-                iouSum[classId] += Dice.iou(t, p);
+                long overlap = t.intersectionSize(p);
+                intersection[classId] += overlap;
+                union[classId] += t.pixelCount() + p.pixelCount() - overlap;
                 boolean hasTruth = !t.isEmpty();
                 boolean hasPrediction = !p.isEmpty();
                 truthPositive += hasTruth ? 1 : 0;
@@ -89,7 +93,7 @@ public final class KaggleScorer {
         for (int classId = 1; classId <= classes; classId++) {
             total += diceSum[classId];
             perClassDice.put(classId, imageCount == 0 ? Double.NaN : diceSum[classId] / imageCount);
-            perClassIoU.put(classId, imageCount == 0 ? Double.NaN : iouSum[classId] / imageCount);
+            perClassIoU.put(classId, imageCount == 0 ? Double.NaN : union[classId] == 0 ? 1.0 : (double) intersection[classId] / union[classId]);
         }
         return new ScoreReport(pairs == 0 ? Double.NaN : total / pairs, pairs, imageCount, classes, perClassDice,
                 perClassIoU, truthPositive, predictedPositive, bothPositive, falsePositive, falseNegative, bothEmpty,

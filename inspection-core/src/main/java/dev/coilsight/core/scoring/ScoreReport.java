@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The Kaggle Severstal score of a set of predicted masks: mean Dice over every (image, class) pair
- * with empty/empty = 1, per-class Dice and IoU, and the pair counts behind them.
+ * with empty/empty = 1, per-class Dice (over the class's pairs) and IoU (over every pixel of the set, 1 for a class
+ * absent from both, as {@code evaluate} reports it), and the pair counts behind them.
  *
  * <p>{@code unknownImages} counts distinct image ids named in either CSV but absent from the image
  * set (their rows are not scored); the two fields after it split that count by CSV.

@@ -3,6 +3,8 @@ package dev.coilsight.trainer.data;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.image.ColorMode;
@@ -18,6 +20,7 @@ public final class DatasetLoader {
     private final ClassMap classes;
     private final ColorMode colorMode;
     private final boolean anyClass;
+    private final SortedMap<Integer, Integer> unpredicted = new TreeMap<>();
 
     public DatasetLoader(ClassMap classes, int channels) {
         this(classes, channels, false);
@@ -37,6 +40,11 @@ public final class DatasetLoader {
         return new DatasetLoader(ClassMap.parse("1=defect"), channels, true);
     }
 
+    /** Class id -> images loaded so far that label it although the model has no channel for it (their masks are left out). */
+    public synchronized SortedMap<Integer, Integer> unpredictedClasses() {
+        return new TreeMap<>(unpredicted);
+    }
+
     public List<LabeledImage> load(LabeledDataset dataset, List<String> ids, String task) {
         List<LabeledImage> images = new ArrayList<>(ids.size());
         try (ProgressBar bar = new ProgressBar(task, ids.size())) {
@@ -48,7 +56,7 @@ public final class DatasetLoader {
         return images;
     }
 
-    public LabeledImage load(LabeledDataset dataset, String id) {
+    public synchronized LabeledImage load(LabeledDataset dataset, String id) {
         DecodedImage image = decoder.decode(dataset.imagePath(id), colorMode);
         int h = image.height();
         int w = image.width();
@@ -56,7 +64,8 @@ public final class DatasetLoader {
         for (Map.Entry<Integer, BinaryMask> e : dataset.masks(id, h, w).entrySet()) {
             int channel = anyClass ? 0 : classes.channelOf(e.getKey());
             if (channel < 0) {
-                continue; // a class the model does not predict
+                unpredicted.merge(e.getKey(), 1, Integer::sum);
+                continue;
             }
             byte bit = (byte) (1 << channel);
             byte[] columnMajor = e.getValue().columnMajor();

@@ -119,6 +119,11 @@ public final class Evaluator {
                 bar.stepBy(batch.size());
             }
         }
+        if (!loader.unpredictedClasses().isEmpty()) {
+            // Scored as the card's classes only; predict + score would count each such (image, class) pair as missed.
+            progress.println("note: the images also label class(es) the model does not predict, left out of every figure here "
+                    + "(class id=images): " + loader.unpredictedClasses());
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         result.throughput(ids.size() / seconds, ids.size() / Math.max(1e-9, inferenceNanos / 1e9));
         // Counted after the clock stopped: each size builds a graph to count its operations.

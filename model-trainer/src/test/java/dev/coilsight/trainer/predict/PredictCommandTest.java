@@ -35,6 +35,7 @@ class PredictCommandTest {
     static Path segmenter;
     static Path classifier;
     static double evaluatedDice;
+    static List<Double> evaluatedIoU;
 
     @BeforeAll
     @SuppressWarnings("unchecked")
@@ -46,13 +47,21 @@ class PredictCommandTest {
         classifier = models.resolve("severstal-classifier");
         CommandRun evaluated = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model", segmenter.toString(), "--dataset", sample.toString(), "--json");
         assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
-        evaluatedDice = ((Number) new ObjectMapper().readValue(evaluated.out().trim(), Map.class).get("meanDice")).doubleValue();
+        Map<String, Object> json = new ObjectMapper().readValue(evaluated.out().trim(), Map.class);
+        evaluatedDice = ((Number) json.get("meanDice")).doubleValue();
+        // In the card's class order, 1..4.
+        evaluatedIoU = ((Map<String, Map<String, Object>>) json.get("perClass")).values().stream()
+                .map(c -> ((Number) c.get("iou")).doubleValue()).toList();
     }
 
     private static double score(Path predictions) {
+        return scored(predictions).meanDice();
+    }
+
+    private static dev.coilsight.core.scoring.ScoreReport scored(Path predictions) {
         ImageSet set = ImageSet.fromDirectory(images);
         return new KaggleScorer(4).score(set, KaggleCsv.readAll(sample.resolve("train.csv")), KaggleCsv.readAll(predictions),
-                "train.csv", predictions.toString()).meanDice();
+                "train.csv", predictions.toString());
     }
 
     @Test
@@ -63,6 +72,8 @@ class PredictCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("predict: 16 images").contains("ImageId,ClassId,EncodedPixels");
         assertThat(score(csv)).isEqualTo(evaluatedDice);
+        assertThat(scored(csv).perClassIoU().values()).as("per-class IoU, over every pixel in both").hasSize(4)
+                .containsExactlyElementsOf(evaluatedIoU);
     }
 
     @Test
