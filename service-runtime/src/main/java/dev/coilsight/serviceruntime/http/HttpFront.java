@@ -3,6 +3,7 @@ package dev.coilsight.serviceruntime.http;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import org.eclipse.jetty.http.HttpHeader;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
@@ -52,6 +54,9 @@ public final class HttpFront implements AutoCloseable {
     }
 
     private final String name;
+    /** The longest a stop waits for requests in flight: within the shortest grace period Kubernetes gives these pods (30 s). */
+    static final Duration MAX_STOP_DRAIN = Duration.ofSeconds(20);
+
     private final HttpSettings settings;
     private final Server server;
     private final ServerConnector connector;
@@ -88,7 +93,9 @@ public final class HttpFront implements AutoCloseable {
         HeaderDeadline headerDeadline = new HeaderDeadline(name, new RequestHeaders.Keeper(bounded), settings.headerTimeout(),
                 connector.getScheduler());
         connector.addEventListener(headerDeadline);
-        server.setHandler(headerDeadline);
+        // On stop, requests in flight finish (an upload gets its broker's answer) while new ones get 503.
+        server.setHandler(new GracefulHandler(headerDeadline));
+        server.setStopTimeout(Math.min(MAX_STOP_DRAIN.toMillis(), settings.requestTimeout().toMillis()));
         server.setErrorHandler(new JsonErrors());
 
         http = new JettyHttpServer(server, true);

@@ -155,6 +155,32 @@ class HttpFrontTest {
     }
 
     @Test
+    void aStopLetsTheRequestsInFlightFinishBeforeTheServerGoes() throws Exception {
+        HttpFront front = front(4);
+        CountDownLatch inFlight = new CountDownLatch(1);
+        front.route("/slow", exchange -> {
+            inFlight.countDown();
+            try {
+                Thread.sleep(1_500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Answers.send(exchange, 202, "application/json", "{\"accepted\":true}".getBytes(StandardCharsets.UTF_8));
+        });
+        front.start();
+        CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + front.port() + "/slow")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(inFlight.await(5, TimeUnit.SECONDS)).isTrue();
+
+        long started = System.nanoTime();
+        front.close();
+
+        assertThat(slow.get(5, TimeUnit.SECONDS).statusCode()).as("the request in flight got its answer").isEqualTo(202);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the stop waited for it").isGreaterThan(Duration.ofMillis(1_000));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("and no longer").isLessThan(REQUEST);
+    }
+
+    @Test
     void everyErrorIsTheOneJsonBody() throws Exception {
         HttpFront front = front(4);
         front.route("/boom", exchange -> {
