@@ -19,6 +19,7 @@ import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.serviceruntime.http.HttpSettings;
 import dev.coilsight.analytics.review.ReviewerTokens;
 import dev.coilsight.analytics.shadow.ShadowSettings;
+import dev.coilsight.analytics.topology.BoundedRocksDb;
 import dev.coilsight.schemas.Topics;
 
 /**
@@ -52,6 +53,8 @@ import dev.coilsight.schemas.Topics;
  *   <li>{@code COILSIGHT_RECENT_DEFECTS_PER_COIL} [20], {@code COILSIGHT_RECENT_IMAGES_PER_COIL} [8]: segmentations and images
  *       (bytes included) kept per coil for the dashboard</li>
  *   <li>{@code COILSIGHT_STREAM_THREADS} [1]</li>
+ *   <li>{@code COILSIGHT_ROCKSDB_MEMORY_MB} [256]: what all local state stores together may hold outside the Java heap
+ *       (block cache, memtables, indexes; {@link BoundedRocksDb})</li>
  *   <li>{@code COILSIGHT_KAFKA_*}: passed to Kafka Streams and its clients (e.g. {@code COILSIGHT_KAFKA_SECURITY_PROTOCOL}),
  *       overriding the settings above</li>
  * </ul>
@@ -75,7 +78,8 @@ public record AnalyticsConfig(
         CoilAnalyticsTopology.Settings settings,
         QualitySettings quality,
         ShadowSettings shadow,
-        int streamThreads) {
+        int streamThreads,
+        int rocksDbMemoryMb) {
 
     public static final int DEFAULT_HTTP_PORT = 8090;
 
@@ -135,7 +139,8 @@ public record AnalyticsConfig(
                 settings,
                 QualitySettings.fromEnv(env),
                 ShadowSettings.fromEnv(env),
-                env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1));
+                env.atLeast("COILSIGHT_STREAM_THREADS", 1, 1),
+                env.atLeast("COILSIGHT_ROCKSDB_MEMORY_MB", 256, 16));
     }
 
     /** The advertised host:port for interactive queries, given the port the HTTP server really bound. */
@@ -151,6 +156,7 @@ public record AnalyticsConfig(
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedServer);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         // Streams appends each stream thread's number, so that every thread's consumer has a name of its own.

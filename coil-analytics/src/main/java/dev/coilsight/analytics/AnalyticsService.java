@@ -35,6 +35,7 @@ import dev.coilsight.analytics.quality.RecentAlerts;
 import dev.coilsight.analytics.query.CoilQueries;
 import dev.coilsight.analytics.query.QueryRouter;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
+import dev.coilsight.analytics.topology.BoundedRocksDb;
 import dev.coilsight.analytics.topology.PartitionLayout;
 import dev.coilsight.serviceruntime.ServiceHelp;
 import dev.coilsight.schemas.CoilDefectStats;
@@ -76,6 +77,7 @@ public final class AnalyticsService implements AutoCloseable {
 
     public AnalyticsService(AnalyticsConfig config) throws IOException {
         int imagePartitions = imagePartitions(config);
+        BoundedRocksDb.budget(config.rocksDbMemoryMb() * 1024L * 1024);
         registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.cluster().registry()));
         // Bind first: the advertised application.server must carry the port really bound (0 = any free port).
         http = new HttpFront("coil-analytics", config.http(), this::health, this::ready, this::scrape);
