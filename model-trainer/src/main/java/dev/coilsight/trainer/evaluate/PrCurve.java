@@ -77,7 +77,7 @@ public final class PrCurve {
         return java.util.Optional.of(best);
     }
 
-    /** Calling every score down to {@code score} positive gives {@code tp} and {@code fp}; {@code nextScore} is the next lower (0 at the end). */
+    /** Calling every score down to {@code score} positive gives {@code tp} and {@code fp}; {@code nextScore} is the next lower (below every score at the end). */
     private record OperatingPoint(long tp, long fp, double score, double nextScore) {
     }
 
@@ -96,7 +96,10 @@ public final class PrCurve {
             }
             boolean last = i == sorted.size() - 1;
             if (last || sorted.get(i + 1).score() != sorted.get(i).score()) {
-                points.add(new OperatingPoint(tp, fp, sorted.get(i).score(), last ? 0 : sorted.get(i + 1).score()));
+                double score = sorted.get(i).score();
+                // Below the lowest score: 0, or just under a lowest score of 0 or less, which "above it" must still take.
+                double next = !last ? sorted.get(i + 1).score() : score > 0 ? 0 : score - 2e-6;
+                points.add(new OperatingPoint(tp, fp, score, next));
             }
         }
         return points;

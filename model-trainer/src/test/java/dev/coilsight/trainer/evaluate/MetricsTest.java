@@ -113,6 +113,19 @@ class MetricsTest {
     }
 
     @Test
+    void whenCallingEverythingPositiveWinsTheThresholdTakesALowestScoreOfZeroToo() {
+        PrCurve curve = new PrCurve();
+        curve.add("val", 0.0, true);
+        curve.add("val", 0.9, true);
+        curve.add("val", 0.5, false);
+
+        PrCurve.Threshold best = curve.bestF1Threshold("val").orElseThrow();
+
+        assertThat(best.f1()).isCloseTo(0.8, within(1e-12));
+        assertThat(0.0 > best.threshold()).as("the image scored 0 is called positive, as the F1 counts it").isTrue();
+    }
+
+    @Test
     void theSweepKeepsExactlyThePixelsTheWorkersKeepAtEachThreshold() {
         // Just above 0.5: the workers keep it at threshold 0.5 (p > t), so the sweep must score it as kept.
         ThresholdSweep sweep = new ThresholdSweep(1);
