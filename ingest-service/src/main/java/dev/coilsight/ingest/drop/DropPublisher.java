@@ -2,12 +2,14 @@ package dev.coilsight.ingest.drop;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,8 +88,10 @@ final class DropPublisher {
             return;
         }
         byte[] bytes;
+        long frame;
         try {
             bytes = Files.readAllBytes(file);
+            frame = frameNumber(file);
         } catch (IOException e) {
             log.warn("cannot read {} yet: {}", file, e.getMessage());
             return;
@@ -95,7 +99,7 @@ final class DropPublisher {
         ImageCaptured event;
         String imageId = known.map(DropLedger.Entry::imageId).orElseGet(() -> UUID.randomUUID().toString());
         try {
-            ImageMetadata metadata = new ImageMetadata(coilId, cameraId, modified, Instant.ofEpochMilli(modified), null, null);
+            ImageMetadata metadata = new ImageMetadata(coilId, cameraId, frame, Instant.ofEpochMilli(modified), null, null);
             event = events.build(imageId, metadata, bytes);
         } catch (IngestRejection e) {
             refuse(coilId, file, key, e.getMessage());
@@ -141,6 +145,21 @@ final class DropPublisher {
         ledger.done(key, imageId);
         folders.moveTo(file, DropFolders.DONE);
         log.info("published {} as image {} of coil {}", file.getFileName(), imageId, coilId);
+    }
+
+    /**
+     * The frame number of a coil's next file: how many of its files are published (in {@code done/}), since a coil's files
+     * are taken one at a time (those of one scan in name order). The coil map places an image without a position at its frame number times
+     * its length (frames back to back); a file re-sent after a crash, not yet moved, gets the same number again.
+     */
+    private static long frameNumber(Path file) throws IOException {
+        Path done = file.getParent().resolve(DropFolders.DONE);
+        if (!Files.isDirectory(done, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (Stream<Path> published = Files.list(done)) {
+            return published.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).count();
+        }
     }
 
     /**

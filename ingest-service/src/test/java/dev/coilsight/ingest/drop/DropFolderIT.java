@@ -216,6 +216,13 @@ class DropFolderIT {
                     .isEqualTo(record.value().getImageId());
         }
         assertThat(bySha.keySet()).isEqualTo(dropped.keySet());
+        // Each coil's files are its frames, numbered 0, 1, 2, ... in the order they were taken, each its own number, none
+        // skipped (a restart included): the coil map places them back to back.
+        Map<String, List<Long>> framesByCoil = new java.util.TreeMap<>();
+        bySha.forEach((sha, record) -> framesByCoil.computeIfAbsent(dropped.get(sha).coilId(), coil -> new java.util.ArrayList<>())
+                .add(record.value().getSequence()));
+        framesByCoil.forEach((coil, frames) -> assertThat(frames.stream().sorted().toList()).as(coil + "'s frame numbers")
+                .isEqualTo(java.util.stream.LongStream.range(0, frames.size()).boxed().toList()));
         for (Dropped file : dropped.values()) {
             assertThat(done(file)).exists();
             assertThat(IngestFixture.sha256(Files.readAllBytes(done(file)))).isEqualTo(file.sha256());
