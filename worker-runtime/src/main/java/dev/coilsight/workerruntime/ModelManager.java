@@ -1,6 +1,7 @@
 package dev.coilsight.workerruntime;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,6 +39,9 @@ public final class ModelManager implements AutoCloseable {
     private final ScheduledExecutorService watcher;
     private Path configured;
     private Held current;
+    /** The candidate last refused (its identity and when its model.json was written), not tried again while unchanged. */
+    private String refused;
+    private final java.util.concurrent.atomic.AtomicInteger loadAttempts = new java.util.concurrent.atomic.AtomicInteger();
     private long generation;
     private boolean closed;
 
@@ -96,8 +100,9 @@ public final class ModelManager implements AutoCloseable {
             log.warn("cannot read the model at {}: {}", dir, e.getMessage());
             return false;
         }
+        String candidate = identity + " written " + cardWritten(dir);
         synchronized (this) {
-            if (current != null && current.identity.equals(identity)) {
+            if (current != null && current.identity.equals(identity) || candidate.equals(refused)) {
                 return false;
             }
         }
@@ -105,7 +110,11 @@ public final class ModelManager implements AutoCloseable {
         try {
             model = load(dir, identity);
         } catch (RuntimeException e) {
+            // Not loaded again until its model.json or its version changes: a full load every poll would go on for days.
             log.error("new model at {} (version {}) refused, still serving the current one: {}", dir, identity.version(), e.getMessage());
+            synchronized (this) {
+                refused = candidate;
+            }
             return false;
         }
         install(model, identity);
@@ -115,8 +124,22 @@ public final class ModelManager implements AutoCloseable {
     private void checkQuietly() {
         try {
             check();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Thrown out of here, any failure would cancel the checks for good: no model would be swapped in again.
             log.error("model check failed", e);
+        }
+    }
+
+    /** How many times a model's graph has been loaded (tests: a refused model is not loaded again every poll). */
+    int loadAttempts() {
+        return loadAttempts.get();
+    }
+
+    private static String cardWritten(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir.resolve(ModelCard.FILE)).toString();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
@@ -132,12 +155,13 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private LoadedModel load(Path dir, Identity identity) {
-        LoadedModel model = LoadedModel.load(dir, precision);
-        if (!model.card().task().equals(requiredTask)) {
-            model.close();
-            throw new LoadedModel.ModelLoadException("model " + model.card().name() + " in " + dir + " is a "
-                    + model.card().task() + " model; this worker needs a " + requiredTask + " model");
+        ModelCard card = ModelCard.read(dir);
+        if (!card.task().equals(requiredTask)) {
+            throw new LoadedModel.ModelLoadException("model " + card.name() + " in " + dir + " is a "
+                    + card.task() + " model; this worker needs a " + requiredTask + " model");
         }
+        loadAttempts.incrementAndGet();
+        LoadedModel model = LoadedModel.load(dir, precision);
         if (!Objects.equals(model.card().version(), identity.version())) {
             // model.json changed between the look and the load: serve what was loaded, under its own name.
             log.info("model.json in {} changed while loading; serving version {}", dir, model.card().version());

@@ -107,8 +107,9 @@ public final class DropFolderWatcher implements AutoCloseable {
         trouble.passStarted();
         try {
             scanner.scan();
-        } catch (RuntimeException e) {
-            trouble.trouble("drop folder scan failed, retrying in " + settings.poll().toMillis() + " ms: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            // Thrown out of here, any failure would cancel the scans for good while /ready still said ready.
+            trouble.trouble("drop folder scan failed, retrying in " + settings.poll().toMillis() + " ms: " + e);
         }
         trouble.passEnded();
     }
