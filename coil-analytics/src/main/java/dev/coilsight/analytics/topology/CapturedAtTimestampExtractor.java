@@ -12,14 +12,16 @@ import dev.coilsight.schemas.ImageClassified;
 
 /**
  * Event time = when the camera captured the image, not when a worker wrote its result: windows then
- * hold what the strip looked like in that minute however far the workers lag behind. A capture time
- * later than the result's own timestamp (when the worker wrote it) by more than {@link #MAX_CLOCK_SKEW}
- * is a camera clock gone wrong: taken as it is, one record a year ahead would move stream time a year
- * on and close every window. It counts at the partition's time instead.
+ * hold what the strip looked like in that minute however far the workers lag behind. Never later than the
+ * result's own timestamp (when the worker wrote it), though: a capture time after that is a camera clock
+ * running ahead, and taken as it is it would move the stream time of every coil and line sharing the
+ * partition ahead, so that their on-time images fell behind the windows' grace and were dropped. A capture
+ * time more than {@link #MAX_CLOCK_SKEW} ahead is a clock gone wrong (or an image replayed with a future
+ * time): it counts at the partition's time, which it then leaves where it was.
  */
 public final class CapturedAtTimestampExtractor implements TimestampExtractor {
 
-    /** How far ahead of the result's timestamp a capture time may lie (clocks of cameras and workers differ). */
+    /** How far ahead of the result's timestamp a capture time counts as a clock a little fast, not one gone wrong. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     @Override
@@ -30,10 +32,13 @@ public final class CapturedAtTimestampExtractor implements TimestampExtractor {
             return written;
         }
         long at = captured.toEpochMilli();
-        if (record.timestamp() >= 0 && at > record.timestamp() + MAX_CLOCK_SKEW.toMillis()) {
+        if (record.timestamp() < 0 || at <= record.timestamp()) {
+            return at;
+        }
+        if (at > record.timestamp() + MAX_CLOCK_SKEW.toMillis()) {
             return partitionTime >= 0 ? partitionTime : record.timestamp();
         }
-        return at;
+        return record.timestamp();
     }
 
     private static Instant capturedAt(Object value) {

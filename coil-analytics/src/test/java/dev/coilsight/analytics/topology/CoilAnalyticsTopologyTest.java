@@ -187,6 +187,17 @@ class CoilAnalyticsTopologyTest {
     }
 
     @Test
+    void aCameraTwoMinutesFastDropsNoImageOfAnotherCoilOnTheSamePartition() {
+        // Coil A's camera runs 2 minutes ahead (within ingest's skew); coil B's is on time. Each result is written a second
+        // after capture. Counted at its camera's time, A's image would move stream time past B's window and its grace.
+        classifications.pipeInput("A", classified("A", "a1", "L1", T0 + 120_000, true), Instant.ofEpochMilli(T0 + 1_000));
+        classifications.pipeInput("B", classified("B", "b1", "L1", T0 + 5_000, true), Instant.ofEpochMilli(T0 + 6_000));
+        classifications.pipeInput("B", classified("B", "b2", "L1", T0 + 10_000, false), Instant.ofEpochMilli(T0 + 11_000));
+
+        assertThat(windows(CoilAnalyticsTopology.COIL_WINDOWS_STORE, "B")).containsExactly(KeyValue.pair(T0, new ImageCounts(2, 1)));
+    }
+
+    @Test
     void lineWindowsGatherEveryCoilOfTheLineAndUnnamedLinesAsUnknown() {
         classifications.pipeInput("X", classified("X", "x1", "L7", T0, true));
         classifications.pipeInput("Y", classified("Y", "y1", "L7", T0 + 1_000, false));
