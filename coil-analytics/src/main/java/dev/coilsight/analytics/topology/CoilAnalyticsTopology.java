@@ -159,10 +159,12 @@ public final class CoilAnalyticsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_IMAGES_STORE), keys, Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LAST_RECORD_STORE), keys, Serdes.Long()));
         KStream<String, ImageClassified> classificationsOnce = classifications.processValues(
-                () -> new OncePerImageProcessor<ImageClassified>("c", ImageClassified::getImageId), Named.as("classifications-once"),
+                () -> new OncePerImageProcessor<ImageClassified>("c", ImageClassified::getImageId,
+                        c -> c.getTimings().getCompletedAt().toEpochMilli()), Named.as("classifications-once"),
                 SEEN_IMAGES_STORE, LAST_RECORD_STORE);
         KStream<String, DefectSegmentation> defectsOnce = defects.processValues(
-                () -> new OncePerImageProcessor<DefectSegmentation>("s", DefectSegmentation::getImageId), Named.as("defects-once"),
+                () -> new OncePerImageProcessor<DefectSegmentation>("s", DefectSegmentation::getImageId,
+                        d -> d.getTimings().getCompletedAt().toEpochMilli()), Named.as("defects-once"),
                 SEEN_IMAGES_STORE, LAST_RECORD_STORE);
 
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(STATS_STORE), keys,
@@ -218,7 +220,8 @@ public final class CoilAnalyticsTopology {
                             .withKeySerde(keys).withValueSerde(serdes.defectiveImage()).withNumberOfPartitions(imagePartitions));
             // Through the seen-images store like the results: that puts the images in the sub-topology of the coil's
             // figures, so that the instance owning a coil's figures also holds its images, and an image sent twice is kept once.
-            imagesByCoil.processValues(() -> new OncePerImageProcessor<DefectiveImage>("i", d -> d.getImage().getImageId()),
+            imagesByCoil.processValues(() -> new OncePerImageProcessor<DefectiveImage>("i", d -> d.getImage().getImageId(),
+                            d -> d.getClassification().getTimings().getCompletedAt().toEpochMilli()),
                             Named.as("defective-images-once"), SEEN_IMAGES_STORE, LAST_RECORD_STORE)
                     .process(() -> new KeepRecentProcessor<DefectiveImage>(RECENT_IMAGES_STORE, settings.recentImagesPerCoil(),
                             d -> d.getImage().getCapturedAt().toEpochMilli(), d -> d.getImage().getImageId()), Named.as("keep-recent-images"),

@@ -20,8 +20,8 @@ import dev.coilsight.schemas.CoilDefectStats;
  * Removes the coils whose latest record lies more than the retention behind stream time from every per-coil
  * key-value store, by deletes, so that each store's changelog carries a tombstone and a restore brings nothing
  * of the coil back. Time is stream time (capture time as {@link CapturedAtTimestampExtractor} reads it), the
- * clock the windows expire by: a replay of last month's images builds its coils instead of expiring them at
- * once, as wall-clock time would. One scan of the task's coils per call, meant to run every
+ * clock the windows expire by, and a record's time is the later of its capture and its processing: a replay of
+ * last month's images, alone or beside live coils, builds its coils instead of expiring them at once. One scan of the task's coils per call, meant to run every
  * {@link #scanInterval}, never per record.
  */
 final class CoilExpiry {

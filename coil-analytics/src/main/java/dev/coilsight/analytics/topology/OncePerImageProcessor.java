@@ -1,6 +1,7 @@
 package dev.coilsight.analytics.topology;
 
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -23,14 +24,19 @@ final class OncePerImageProcessor<V> implements FixedKeyProcessor<String, V, V> 
 
     private final String kind;
     private final Function<V, String> imageId;
+    private final ToLongFunction<V> processedAt;
     private FixedKeyProcessorContext<String, V> context;
     private KeyValueStore<String, Long> seen;
     private KeyValueStore<String, Long> lastRecord;
 
-    /** @param kind names the kind of record in the seen store's keys (one letter is enough) */
-    OncePerImageProcessor(String kind, Function<V, String> imageId) {
+    /**
+     * @param kind        names the kind of record in the seen store's keys (one letter is enough)
+     * @param processedAt when a worker produced the result (epoch ms)
+     */
+    OncePerImageProcessor(String kind, Function<V, String> imageId, ToLongFunction<V> processedAt) {
         this.kind = kind;
         this.imageId = imageId;
+        this.processedAt = processedAt;
     }
 
     /** Key of an image in the seen store: {@code coilId NUL kind NUL imageId}, under the coil's {@link RecentKeys#prefix}. */
@@ -51,7 +57,9 @@ final class OncePerImageProcessor<V> implements FixedKeyProcessor<String, V, V> 
             return; // nothing to count, as an aggregation skips such records
         }
         String coil = record.key();
-        LastRecordProcessor.note(lastRecord, coil, record.timestamp());
+        // The later of capture and processing: a replay of last month's images, or a camera whose clock is far behind,
+        // is a coil in progress, not one to expire at the next scan beside live coils that moved stream time to now.
+        LastRecordProcessor.note(lastRecord, coil, Math.max(record.timestamp(), processedAt.applyAsLong(record.value())));
         String key = seenKey(coil, kind, imageId.apply(record.value()));
         if (seen.get(key) != null) {
             log.debug("coil {}: image {} ({}) seen before, counted once", coil, imageId.apply(record.value()), kind);

@@ -320,6 +320,23 @@ class CoilAnalyticsTopologyTest {
     }
 
     @Test
+    void aReplayOfOldImagesBesideLiveCoilsIsACoilInProgressNotOneToExpire() {
+        long now = T0 + RETENTION.toMillis() * 4;
+        // Last month's images replayed now: captured long ago, classified now.
+        ImageClassified replayed = classified("OLD", "o1", "L1", T0, true);
+        replayed.setTimings(new dev.coilsight.schemas.StageTimings(Instant.ofEpochMilli(now), Instant.ofEpochMilli(now), 1.0, 1.0, 1));
+        classifications.pipeInput("OLD", replayed, Instant.ofEpochMilli(now));
+        // Live coils move stream time to now, and on past the expiry scan.
+        classifications.pipeInput("LIVE", classified("LIVE", "l1", "L1", now, false), Instant.ofEpochMilli(now));
+        long later = now + CoilExpiry.scanInterval(RETENTION).toMillis() + MINUTE;
+        classifications.pipeInput("LIVE", classified("LIVE", "l2", "L1", later, false), Instant.ofEpochMilli(later));
+
+        KeyValueStore<String, CoilDefectStats> stats = driver.getKeyValueStore(CoilAnalyticsTopology.STATS_STORE);
+        assertThat(stats.get("OLD")).as("the replayed coil").isNotNull();
+        assertThat(stats.get("OLD").getImagesInspected()).isEqualTo(1);
+    }
+
+    @Test
     void aCoilKnownOnlyFromItsEndExpiresAfterTheRetentionToo() {
         TestInputTopic<String, CoilEnded> ends = driver.createInputTopic(TOPICS.coilEnds(), new StringSerializer(), serdes.coilEnded().serializer());
         ends.pipeInput("TYPO", new CoilEnded("TYPO", "L1", Instant.ofEpochMilli(T0), null, "test"), Instant.ofEpochMilli(T0));
