@@ -19,6 +19,8 @@ public final class CoilProgress {
     public Double lastEndMm;
     public long imagesInspected;
     public long defectiveImages;
+    /** Segmentations received: one is due for every image classified defective. */
+    public long segmentedImages;
     public long defectsPlaced;
     public long defectsNotPlaced;
     /** The defects not placed, by class and zone, for the grade. */
@@ -35,6 +37,12 @@ public final class CoilProgress {
     public boolean mapChanged;
     /** Ids of the alerts this coil raised, so that none is raised twice. */
     public TreeSet<String> alertsRaised = new TreeSet<>();
+
+    /** Whether a segmentation is still due for an image classified defective (the segmenter lags behind the classifier). */
+    @JsonIgnore
+    public boolean segmentationsDue() {
+        return segmentedImages < defectiveImages;
+    }
 
     @JsonIgnore
     public boolean ended() {

@@ -143,6 +143,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
 
     private void segmented(String coil, CoilProgress p, DefectSegmentation s, long now) {
         p.lineId = p.lineId == null ? s.getLineId() : p.lineId;
+        p.segmentedImages++;
         StripPlacement.Placed placed = placement.place(s);
         MappedImage mapped = placement.map(s, placed);
         List<StripDefect> defects = mapped.defects();
@@ -200,8 +201,12 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
                 end(coil, p, CoilEndReason.IDLE, now);
                 changed = true;
             }
-            if (p.ended() && p.gradeDue && p.imagesInspected > 0
-                    && now - Math.max(p.endedAtMillis, p.lastArrivalMillis) >= settings.settle().toMillis()) {
+            long quiet = now - Math.max(p.endedAtMillis, p.lastArrivalMillis);
+            // Not before every defective image's segmentation is in: a segmenter behind by more than the settle time would
+            // otherwise have a first grade published without the coil's last defects. One that never comes (dead-lettered)
+            // is waited for as long as an idle coil.
+            boolean settled = quiet >= settings.settle().toMillis() && (!p.segmentationsDue() || quiet >= settings.idleEnd().toMillis());
+            if (p.ended() && p.gradeDue && p.imagesInspected > 0 && settled) {
                 grade(coil, p, now);
                 changed = true;
             } else if (p.mapChanged && settings.rules().alerts().periodic()

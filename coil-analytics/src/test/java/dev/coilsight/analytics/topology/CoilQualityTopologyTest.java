@@ -138,6 +138,35 @@ class CoilQualityTopologyTest {
     }
 
     @Test
+    void aCoilIsNotGradedWhileASegmentationOfADefectiveImageIsStillDue() {
+        start();
+        for (int i = 0; i < 10; i++) {
+            image("S", i, i == 3 || i == 9, i == 9);
+        }
+        segmentation("S", 3, 3, blob(100, 500));
+        tick(SETTLE.plusSeconds(5));
+        assertThat(grades.isEmpty()).as("graded while the last defective image's segmentation was still due").isTrue();
+
+        segmentation("S", 9, 3, blob(30, 900));
+        tick(SETTLE.plusSeconds(1));
+        CoilGraded graded = grades.readValuesToList().get(0);
+        assertThat(graded.getVersion()).as("the first grade has every defect").isEqualTo(1);
+        assertThat(graded.getDefects()).isEqualTo(2);
+    }
+
+    @Test
+    void aSegmentationThatNeverComesDelaysTheGradeByTheIdleTimeAtMost() {
+        start();
+        for (int i = 0; i < 4; i++) {
+            image("N", i, i == 2, i == 3);
+        }
+        tick(IDLE.minusSeconds(1));
+        assertThat(grades.isEmpty()).isTrue();
+        tick(Duration.ofSeconds(2));
+        assertThat(grades.readValuesToList()).singleElement().satisfies(g -> assertThat(g.getDefectiveImages()).isEqualTo(1));
+    }
+
+    @Test
     void aSpeckledMasksDefectsBeyondTheMapsLimitPerImageStillCountInTheGrade() {
         start();
         for (int frame = 0; frame < 100; frame++) { // 25.6 m
@@ -166,7 +195,8 @@ class CoilQualityTopologyTest {
         }
         segmentation("B", 0, 3, blob(10, 100));
         ends.pipeInput("B", new CoilEnded("B", "L1", Instant.ofEpochMilli(T0), null, "test"));
-        tick(SETTLE.plusMillis(100));
+        // Three segmentations are still due; the segmenter is behind by more than the idle time, so the coil is graded without them.
+        tick(IDLE.plusMillis(100));
         CoilGraded first = grades.readValue();
         assertThat(first.getVersion()).isEqualTo(1);
         assertThat(first.getEndReason()).isEqualTo(CoilEndReason.EXPLICIT);
