@@ -212,7 +212,7 @@ public final class CoilAnalyticsTopology {
         QualityNodes.addLineRateAlerts(builder, topics, quality, serdes, clock, listener, lineWindows);
 
         defectsOnce.process(() -> new KeepRecentProcessor<DefectSegmentation>(RECENT_DEFECTS_STORE, settings.recentDefectsPerCoil(),
-                s -> s.getCapturedAt().toEpochMilli(), DefectSegmentation::getImageId), Named.as("keep-recent-defects"), RECENT_DEFECTS_STORE);
+                s -> s.getTimings().getCompletedAt().toEpochMilli(), DefectSegmentation::getImageId), Named.as("keep-recent-defects"), RECENT_DEFECTS_STORE);
 
         if (settings.recentImagesPerCoil() > 0) {
             KStream<String, DefectiveImage> imagesByCoil = imagePartitions <= 0 ? images
@@ -224,7 +224,7 @@ public final class CoilAnalyticsTopology {
                             d -> d.getClassification().getTimings().getCompletedAt().toEpochMilli()),
                             Named.as("defective-images-once"), SEEN_IMAGES_STORE, LAST_RECORD_STORE)
                     .process(() -> new KeepRecentProcessor<DefectiveImage>(RECENT_IMAGES_STORE, settings.recentImagesPerCoil(),
-                            d -> d.getImage().getCapturedAt().toEpochMilli(), d -> d.getImage().getImageId()), Named.as("keep-recent-images"),
+                            d -> d.getClassification().getTimings().getCompletedAt().toEpochMilli(), d -> d.getImage().getImageId()), Named.as("keep-recent-images"),
                             RECENT_IMAGES_STORE);
         }
         return builder.build();

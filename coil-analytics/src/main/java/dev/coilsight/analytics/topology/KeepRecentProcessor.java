@@ -14,7 +14,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the latest {@code limit} records of each coil in a key-value store (keys from
- * {@link RecentKeys}), dropping the oldest by capture time. The store lives in the same task as the
+ * {@link RecentKeys}), dropping the oldest by when a worker processed them: by the servers' clocks, not the cameras', so
+ * that a camera clock stepped back (NTP, a time zone change) does not make each new image the oldest, deleted at once. The store lives in the same task as the
  * coil's other state, so an interactive query for the coil finds it on the same instance.
  */
 final class KeepRecentProcessor<V> implements Processor<String, V, Void, Void> {
@@ -23,14 +24,14 @@ final class KeepRecentProcessor<V> implements Processor<String, V, Void, Void> {
 
     private final String storeName;
     private final int limit;
-    private final ToLongFunction<V> capturedAt;
+    private final ToLongFunction<V> processedAt;
     private final Function<V, String> imageId;
     private KeyValueStore<String, V> store;
 
-    KeepRecentProcessor(String storeName, int limit, ToLongFunction<V> capturedAt, Function<V, String> imageId) {
+    KeepRecentProcessor(String storeName, int limit, ToLongFunction<V> processedAt, Function<V, String> imageId) {
         this.storeName = storeName;
         this.limit = limit;
-        this.capturedAt = capturedAt;
+        this.processedAt = processedAt;
         this.imageId = imageId;
     }
 
@@ -44,7 +45,7 @@ final class KeepRecentProcessor<V> implements Processor<String, V, Void, Void> {
         if (record.key() == null || record.value() == null) {
             return;
         }
-        store.put(RecentKeys.of(record.key(), capturedAt.applyAsLong(record.value()), imageId.apply(record.value())), record.value());
+        store.put(RecentKeys.of(record.key(), processedAt.applyAsLong(record.value()), imageId.apply(record.value())), record.value());
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, V> it = store.prefixScan(RecentKeys.prefix(record.key()), KEYS)) {
             while (it.hasNext()) {

@@ -212,7 +212,8 @@ class CoilAnalyticsTopologyTest {
     @Test
     void onlyTheLatestDefectsAndImagesOfEachCoilAreKept() {
         for (int i = 0; i < 5; i++) {
-            // Out of capture order on purpose: the store keeps the newest by capture time, not by arrival.
+            // Out of order on purpose: the store keeps the newest by when the workers processed them (here at capture),
+            // not by the order they reached coil-analytics.
             long t = T0 + (i == 2 ? 10 : i) * 1000;
             defects.pipeInput("R", segmented("R", "r" + i, null, t, 1, "1 3"));
             images.pipeInput("R", defectiveImage("R", "r" + i, t, ("png-" + i).getBytes(StandardCharsets.UTF_8), 4, 4));
@@ -222,6 +223,21 @@ class CoilAnalyticsTopologyTest {
         assertThat(imageIds(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, "R")).containsExactly("r3", "r4", "r2");
         assertThat(imageIds(CoilAnalyticsTopology.RECENT_IMAGES_STORE, "R")).containsExactly("r4", "r2");
         assertThat(imageIds(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, "S")).containsExactly("s0");
+    }
+
+    @Test
+    void aCameraClockSteppedBackDoesNotMakeEachNewDefectTheOldestDeletedAtOnce() {
+        for (int i = 0; i < 4; i++) {
+            long t = T0 + i * 1000;
+            DefectSegmentation s = segmented("K", "k" + i, null, t, 1, "1 3");
+            if (i == 3) {
+                // NTP stepped the camera's clock back 3 minutes: captured "before" the others, processed after them.
+                s.setCapturedAt(Instant.ofEpochMilli(T0 - 180_000));
+            }
+            defects.pipeInput("K", s);
+        }
+
+        assertThat(imageIds(CoilAnalyticsTopology.RECENT_DEFECTS_STORE, "K")).containsExactly("k1", "k2", "k3");
     }
 
     @Test
