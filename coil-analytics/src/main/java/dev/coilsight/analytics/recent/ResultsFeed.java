@@ -85,7 +85,9 @@ public final class ResultsFeed implements AutoCloseable {
         List<TopicPartition> partitions = partitions(consumer);
         consumer.assign(partitions);
         Map<TopicPartition, Long> since = new HashMap<>();
-        partitions.forEach(p -> since.put(p, System.currentTimeMillis() - window.toMillis()));
+        // Reviews as far back as a retry is recognised, however short the comparison's window.
+        long reviewsBack = Math.max(window.toMillis(), desk.window().toMillis());
+        partitions.forEach(p -> since.put(p, System.currentTimeMillis() - (p.topic().equals(reviewsTopic) ? reviewsBack : window.toMillis())));
         Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(since);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         for (TopicPartition p : partitions) {
@@ -102,7 +104,7 @@ public final class ResultsFeed implements AutoCloseable {
             if (!reviewsLoaded && reviewEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                 reviewsLoaded = true;
                 desk.historyRead();
-                log.info("reviews of the last {} read back: retried reviews are recognised", window);
+                log.info("reviews of the last {} read back: retried reviews are recognised", Duration.ofMillis(reviewsBack));
             }
             Map<TopicPartition, Long> unread = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {

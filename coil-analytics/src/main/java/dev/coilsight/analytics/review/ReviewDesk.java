@@ -86,6 +86,11 @@ public final class ReviewDesk {
         this.maxRemembered = maxRemembered;
     }
 
+    /** How long a review's id is remembered: the reviews of this long back must be read into {@link #remember} at start. */
+    public Duration window() {
+        return window;
+    }
+
     /**
      * The reviews already on the topic (within {@code window}) have been read into {@link #remember}: from now on a
      * retry is recognised, so reviews are taken.

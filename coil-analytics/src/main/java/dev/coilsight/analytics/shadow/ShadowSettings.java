@@ -9,7 +9,8 @@ import dev.coilsight.schemas.Topics;
  * The live comparison of a shadow model with the live one (defaults in brackets): {@code COILSIGHT_TOPIC_DEFECTS_SHADOW}
  * [steel.defects.shadow], {@code COILSIGHT_TOPIC_CLASSIFICATIONS_SHADOW} [steel.classifications.shadow],
  * {@code COILSIGHT_SHADOW_IMAGES} [5000]: the latest images each instance keeps for it, {@code COILSIGHT_SHADOW_WINDOW_MS}
- * [86400000]: how far back an instance starts reading when it starts. Reviews are read back as far, so that a retried review is recognised.
+ * [86400000]: how far back an instance starts reading when it starts. Reviews are read back at least as far as a retried
+ * review is recognised (24 h), whatever this window.
  */
 public record ShadowSettings(String defectsTopic, String classificationsTopic, int images, Duration window) {
 

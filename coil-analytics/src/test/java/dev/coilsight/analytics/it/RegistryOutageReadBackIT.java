@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -54,6 +55,39 @@ class RegistryOutageReadBackIT {
             return Optional.empty();
         }
     };
+
+    @Test
+    void aReviewOlderThanTheComparisonsWindowIsStillRecognisedWhenRetried() throws Exception {
+        String prefix = "window-" + UUID.randomUUID().toString().substring(0, 6);
+        String reviews = prefix + ".reviews";
+        TestInfrastructure.kafka().createTopics(1, reviews, prefix + ".defects", prefix + ".classifications");
+        Instant halfAnHourAgo = Instant.now().minus(Duration.ofMinutes(30));
+        DefectReviewed stored = DefectReviewed.newBuilder().setReviewId("review-old").setImageId("img-1").setCoilId("coil-1")
+                .setReviewer("alice").setReviewedAt(halfAnHourAgo).setVerdict(ReviewVerdict.REJECTED).setWidth(4).setHeight(4)
+                .setModelMasks(List.of()).setReviewedMasks(List.of()).build();
+        try (KafkaProducer<String, SpecificRecord> producer = AnalyticsFixture.producer()) {
+            producer.send(new ProducerRecord<>(reviews, null, halfAnHourAgo.toEpochMilli(), "coil-1", stored)).get();
+        }
+        Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
+                RegistryClientConfig.URL, TestInfrastructure.registry().ccompatUrl());
+        ReviewDesk desk = new ReviewDesk(NO_IMAGES, review -> {
+            throw new AssertionError("a retried review was stored again: " + review);
+        }, Clock.systemUTC(), Duration.ofHours(1), 100);
+        ReviewRequest retry = new ReviewRequest("review-old", ReviewVerdict.REJECTED, List.of());
+        // The comparison looks back 1 minute only; a retry is recognised for an hour.
+        try (ResultsFeed feed = new ResultsFeed(settings, new ShadowSettings(prefix + ".shadow.defects", prefix + ".shadow.classifications",
+                100, Duration.ofMinutes(1)), prefix + ".defects", prefix + ".classifications", reviews, new ShadowComparison(100), desk)) {
+            feed.start();
+            Await.until(Duration.ofSeconds(60), () -> {
+                try {
+                    return desk.review("coil-1", "img-1", "alice", retry).repeated();
+                } catch (ReviewDesk.Refused e) {
+                    assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+                    return false;
+                }
+            }, "the retry of a review stored half an hour ago answered with it");
+        }
+    }
 
     @Test
     void recordsThatCannotBeReadWhileTheRegistryIsDownAreReadOnceItAnswersNotSkipped() throws Exception {
