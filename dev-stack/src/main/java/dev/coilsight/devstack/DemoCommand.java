@@ -74,8 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
             + "(default: a new temporary folder, deleted at exit).")
     Path dataDir;
 
-    @Option(names = "--models", paramLabel = "DIR", description = "Folder with severstal-classifier/ and severstal-resunet/ "
-            + "(default: models/ of the checkout).")
+    @Option(names = "--models", paramLabel = "DIR", description = "Folder with the line's classifier and segmenter "
+            + "(severstal-classifier/ and severstal-resunet/; for --line magnetic-tile, magnetic-tile-classifier/ and "
+            + "magnetic-tile-resunet/; default: models/ of the checkout).")
     Path models;
 
     @Option(names = "--shadow-segmenter", paramLabel = "MODEL_DIR", description = {"Also run this segmenter in shadow on the same images "
@@ -127,7 +128,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelRoot = models != null ? models : root.resolve("models");
         Path classifierModel = DemoLine.requireModel(modelRoot.resolve(line.classifier));
         Path segmenterModel = DemoLine.requireModel(modelRoot.resolve(line.segmenter));
-        Path shadowModel = shadowSegmenter == null ? null : DemoLine.requireModel(shadowSegmenter.toAbsolutePath());
+        Path shadowModel = shadowSegmenter == null ? null : DemoLine.requireModel(shadowSegmenter.toAbsolutePath(),
+                "--shadow-segmenter names a model folder (model.json and a SavedModel), such as one that ./coilsight train wrote");
         String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
         Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", line.id, 400, once ? 1 : 0); // --coils, --rate
         // Fail before starting anything when a port is taken.

@@ -11,6 +11,7 @@ import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.dataset.LabelProblems;
 import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.image.ImageRejectedException;
 import dev.coilsight.core.image.ImageHeader;
 import dev.coilsight.ingest.replay.ReplaySource;
 import dev.coilsight.core.rle.BinaryMask;
@@ -51,7 +52,12 @@ record DemoDataset(List<Path> images, Optional<Labels> labels) {
                 continue; // as the replay: image files only
             }
             images.add(file);
-            ImageHeader header = decoder.readHeader(file);
+            ImageHeader header;
+            try {
+                header = decoder.readHeader(file);
+            } catch (ImageRejectedException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage() + " (remove it from the data set)", e);
+            }
             for (Map.Entry<Integer, BinaryMask> mask : data.masks(id, header.height(), header.width()).entrySet()) {
                 if (mask.getValue().pixelCount() > 0) {
                     rows.add(new RleRow(file.getFileName().toString(), mask.getKey(), RunLengthEncoding.encode(mask.getValue())));

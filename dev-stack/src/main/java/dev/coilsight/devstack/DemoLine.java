@@ -65,11 +65,16 @@ enum DemoLine {
         return dataset;
     }
 
-    /** A model folder that holds a card and a SavedModel. */
+    /** A default model folder that holds a card and a SavedModel. */
     static Path requireModel(Path dir) {
+        return requireModel(dir, "the default models live in models/ of the checkout; pass --models DIR or rebuild them with "
+                + "models/make-defaults.sh");
+    }
+
+    /** A model folder that holds a card and a SavedModel; {@code hint} says where it should come from. */
+    static Path requireModel(Path dir, String hint) {
         if (!Files.isRegularFile(dir.resolve("model.json")) || !Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            throw new IllegalArgumentException("model " + dir + " is missing (no model.json or saved_model.pb): the default models live in "
-                    + "models/ of the checkout; pass --models DIR or rebuild them with models/make-defaults.sh");
+            throw new IllegalArgumentException("model " + dir + " is missing (no model.json or saved_model.pb): " + hint);
         }
         return dir;
     }

@@ -127,6 +127,28 @@ class CommandsTest {
                 "--run-dir", dir.resolve("z").toString());
         assertThat(twoWays.exitCode()).isEqualTo(2);
         assertThat(twoWays.err()).contains("--folds chooses the validation images itself: give it without --val-split");
+        CommandRun foldAlone = trainTiny("--fold", "2", "--run-dir", dir.resolve("f").toString());
+        assertThat(foldAlone.exitCode()).isEqualTo(2);
+        assertThat(foldAlone.err()).contains("--fold chooses one of --folds K");
+        CommandRun notANumber = CommandRun.of(CommandLines.create(new TrainCommand()), "segmenter", "--dataset",
+                SharedData.require("severstal-sample").toString(), "--crop", "256xabc", "--run-dir", dir.resolve("c").toString());
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--crop must look like 256x256, got '256xabc'");
+    }
+
+    @Test
+    void aFileInTheDataSetThatIsNoImageIsNamedInOneLine() throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Path copy = dir.resolve("with-junk");
+        dev.coilsight.testsupport.TestFiles.copyTree(sample, copy);
+        java.nio.file.Files.writeString(copy.resolve("train_images/0000-notes.jpg"), "not an image");
+
+        CommandRun run = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model",
+                java.nio.file.Path.of(System.getProperty("user.dir")).getParent().resolve("models/severstal-resunet").toString(),
+                "--dataset", copy.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("0000-notes.jpg").contains("not a PNG or JPEG").doesNotContain("\tat ");
     }
 
     /** A segmenter small enough for a test trained for one epoch on the Severstal sample, with {@code more} options. */

@@ -62,6 +62,8 @@ final class Assignment implements ConsumerRebalanceListener {
 
     private void update(int delta) {
         assigned += delta;
-        metrics.partitions(assignedTotal.addAndGet(delta));
+        synchronized (assignedTotal) { // every loop's rebalance runs at once: the gauge must get the last sum, not an older one
+            metrics.partitions(assignedTotal.addAndGet(delta));
+        }
     }
 }

@@ -211,6 +211,14 @@ public final class ModelManager implements AutoCloseable {
     @Override
     public void close() {
         watcher.shutdownNow();
+        try {
+            // A model still loading is native code the interrupt does not stop: the JVM must not exit under it.
+            if (!watcher.awaitTermination(60, TimeUnit.SECONDS)) {
+                log.warn("a model was still loading after 60 s; stopping without waiting for it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Held last;
         synchronized (this) {
             closed = true;

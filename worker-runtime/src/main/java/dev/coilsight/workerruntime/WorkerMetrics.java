@@ -45,7 +45,9 @@ public final class WorkerMetrics {
     void committed(int results, int deadLettered) {
         images.labelValues(stage, "result").inc(results);
         images.labelValues(stage, "dead_letter").inc(deadLettered);
-        rate.labelValues(stage).set(window.add(System.currentTimeMillis(), results + deadLettered));
+        synchronized (window) { // loops commit at once: the gauge gets the rate computed last, not an older one
+            rate.labelValues(stage).set(window.add(System.currentTimeMillis(), results + deadLettered));
+        }
     }
 
     void deadLetter(String reason) {

@@ -2,6 +2,8 @@ package dev.coilsight.trainer.data;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.coilsight.trainer.train.TrainingGraph.Batch;
 
@@ -11,33 +13,48 @@ import dev.coilsight.trainer.train.TrainingGraph.Batch;
  */
 public final class BatchPrefetcher implements AutoCloseable {
 
-    private final BlockingQueue<Object> queue;
+    private final BlockingQueue<Batch> queue;
     private final Thread thread;
+    /** Why the producer stopped, if it failed: kept beside the queue, which may be full when it fails. */
+    private volatile Throwable failure;
 
     public BatchPrefetcher(CropSampler sampler, int batchSize, int depth) {
+        this(() -> sampler.next(batchSize), depth);
+    }
+
+    BatchPrefetcher(Supplier<Batch> batches, int depth) {
         queue = new ArrayBlockingQueue<>(depth);
         thread = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    queue.put(sampler.next(batchSize));
+                    queue.put(batches.get());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                queue.offer(e);
+            } catch (RuntimeException | Error e) {
+                failure = e;
             }
         }, "batch-prefetch");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /** The next batch; throws once the batches prepared before the producer failed are used up, never waits for ever. */
     public Batch next() {
         try {
-            Object item = queue.take();
-            if (item instanceof RuntimeException e) {
-                throw new IllegalStateException("preparing a training batch failed: " + e.getMessage(), e);
+            while (true) {
+                Batch batch = queue.poll(1, TimeUnit.SECONDS);
+                if (batch != null) {
+                    return batch;
+                }
+                Throwable failed = failure;
+                if (failed != null) {
+                    throw new IllegalStateException("preparing a training batch failed: " + failed, failed);
+                }
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the batch-preparing thread has stopped");
+                }
             }
-            return (Batch) item;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a batch", e);

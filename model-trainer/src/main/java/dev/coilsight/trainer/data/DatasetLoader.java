@@ -10,6 +10,7 @@ import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
 import dev.coilsight.core.image.ImageDecoder;
+import dev.coilsight.core.image.ImageRejectedException;
 import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.core.rle.BinaryMask;
 
@@ -57,7 +58,12 @@ public final class DatasetLoader {
     }
 
     public synchronized LabeledImage load(LabeledDataset dataset, String id) {
-        DecodedImage image = decoder.decode(dataset.imagePath(id), colorMode);
+        DecodedImage image;
+        try {
+            image = decoder.decode(dataset.imagePath(id), colorMode);
+        } catch (ImageRejectedException e) {
+            throw new IllegalArgumentException(dataset.imagePath(id) + ": " + e.getMessage() + " (remove it from the data set or its split)", e);
+        }
         int h = image.height();
         int w = image.width();
         byte[] bits = new byte[h * w];

@@ -173,8 +173,12 @@ public final class TrainCommand extends CoilsightCommand {
         int stages = depth != null ? depth : chosenEncoder == Architecture.Encoder.RESNET ? 3 : 4;
         Architecture arch = new Architecture(kind, channels, kind == Architecture.Kind.SEGMENTER ? classMap.size() : 1, width, stages, chosenEncoder);
         String[] hw = crop.toLowerCase().split("x");
-        if (hw.length != 2) {
+        if (hw.length != 2 || !hw[0].trim().matches("[0-9]{1,5}") || !hw[1].trim().matches("[0-9]{1,5}")) {
             throw new IllegalArgumentException("--crop must look like 256x256, got '" + crop + "'");
+        }
+        if (fold != 0 && (folds == null || crossValidate)) {
+            throw new IllegalArgumentException(folds == null ? "--fold chooses one of --folds K; give --folds too"
+                    : "--cross-validate trains every fold in turn: give it without --fold");
         }
         String chosenMonitor = monitor != null ? monitor : kind == Architecture.Kind.SEGMENTER ? "dice" : "f1";
         TrainingOptions options = new TrainingOptions(arch, Loss.parse(loss), learningRate, batchSize, Integer.parseInt(hw[0].trim()),

@@ -132,7 +132,8 @@ public final class Trainer {
                         stepNanos += System.nanoTime() - t;
                         steps++;
                         if (!Float.isFinite(loss)) {
-                            throw new IllegalStateException("the training loss became " + loss + " at epoch " + epoch
+                            // The run's settings, not a fault of the program: said in one line, exit 2.
+                            throw new IllegalArgumentException("the training loss became " + loss + " at epoch " + epoch
                                     + "; lower the learning rate (--lr)");
                         }
                         lossSum += loss;

@@ -64,7 +64,7 @@ public final class SchemasCommand {
     @Command(name = "register", mixinStandardHelpOptions = true,
             description = {"Register every Coilsight schema under its topic's subject (<topic>-value) and set the subject's compatibility.",
                     "Each schema is first checked against the subject's latest version; an incompatible one is reported with the registry's reasons and nothing is registered for it.",
-                    "Exit code 0 when every schema is registered, 1 otherwise."})
+                    "Exit code 0 when every schema is registered, 1 when one is not, 2 on bad input (no or a malformed registry URL)."})
     static final class Register implements Callable<Integer> {
         @CommandLine.Mixin
         RegistryOptions registry = new RegistryOptions();

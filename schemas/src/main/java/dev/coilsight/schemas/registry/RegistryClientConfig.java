@@ -73,7 +73,8 @@ public record RegistryClientConfig(
         }
         for (String url : urls) {
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                throw new IllegalArgumentException(URL + " must be http:// or https://, got '" + url + "'");
+                throw new IllegalArgumentException("the schema registry URL (--registry, COILSIGHT_SCHEMA_REGISTRY_URL, " + URL
+                        + ") must be http:// or https://, got '" + url + "'");
             }
         }
         if (retries < 0) {
