@@ -60,14 +60,28 @@ public final class ReplayCommand extends CoilsightCommand {
     @Option(names = "--no-auto-register", description = "Do not register the schema (production registries where schemas are deployed).")
     boolean noAutoRegister;
 
+    private ImagePublisher publisher() {
+        try {
+            return new ImagePublisher(cluster.settings(!noAutoRegister), topic, Duration.ofSeconds(15), ImageLimits.DEFAULT.maxBytes());
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("cannot connect to " + cluster.bootstrapServers() + " (--bootstrap-servers, "
+                    + "COILSIGHT_BOOTSTRAP_SERVERS): " + cause.getMessage(), e);
+        }
+    }
+
     @Override
     protected int run() {
         List<Path> images = ReplaySource.images(dataset);
         String prefix = coilPrefix != null ? coilPrefix
                 : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";
         Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, cameraId, lineId, positionStepMm, loop ? 0 : 1);
-        try (ImagePublisher publisher = new ImagePublisher(cluster.settings(!noAutoRegister), topic, Duration.ofSeconds(15),
-                ImageLimits.DEFAULT.maxBytes())) {
+        try (ImagePublisher publisher = publisher()) {
+            // Before the first image: unreachable, every send would wait out its timeout and the replay crawl to "0 published".
+            if (!publisher.brokerReachable()) {
+                throw new IllegalArgumentException("no Kafka broker answers at " + cluster.bootstrapServers()
+                        + " (--bootstrap-servers, COILSIGHT_BOOTSTRAP_SERVERS)");
+            }
             Replayer replayer = new Replayer(publisher, new ImageEvents(ImageLimits.DEFAULT, false), new IngestMetrics());
             // Ctrl-C ends the replay after the image in flight; the JVM waits for the summary and the producer's flush.
             GracefulExit exit = new GracefulExit("replay-stop", replayer::stop, Duration.ofSeconds(30));

@@ -194,4 +194,23 @@ class ReplayIT {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("no .jpg/.jpeg/.png images in " + empty);
     }
+
+    @Test
+    void aClusterThatDoesNotAnswerIsSaidAtOnceNotAfterEveryImageTimedOut() throws Exception {
+        Path images = SharedData.require("severstal-stream").resolve("images");
+        for (String[] servers : new String[][] {{"127.0.0.1:1", "no Kafka broker answers at 127.0.0.1:1"},
+                {"localhost", "cannot connect to localhost"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = CommandLines.create(new ReplayCommand());
+            cli.setErr(new PrintWriter(err));
+            long started = System.nanoTime();
+
+            int exit = cli.execute("--dataset", images.toString(), "--topic", sink.topic(), "--bootstrap-servers", servers[0],
+                    "--registry", TestInfrastructure.registry().ccompatUrl());
+
+            assertThat(exit).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains(servers[1]).contains("--bootstrap-servers").doesNotContain("\tat ");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
+        }
+    }
 }
