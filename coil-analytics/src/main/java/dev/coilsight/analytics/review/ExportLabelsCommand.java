@@ -59,6 +59,9 @@ public final class ExportLabelsCommand extends CoilsightCommand {
                 }
                 bar[0].update(read);
             }, export::accept);
+        } catch (RuntimeException e) {
+            export.abandon();
+            throw e;
         } finally {
             if (bar[0] != null) {
                 bar[0].close();

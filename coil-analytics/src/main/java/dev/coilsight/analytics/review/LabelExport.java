@@ -52,8 +52,12 @@ public final class LabelExport {
         this.since = since;
         this.line = line;
         try {
-            if (Files.exists(out.resolve("train.csv")) || Files.isDirectory(images) && !isEmpty(images)) {
-                throw new IllegalArgumentException(out + " already holds a data set (train.csv or train_images/); choose another --out");
+            if (Files.exists(out.resolve("train.csv"))) {
+                throw new IllegalArgumentException(out + " already holds a data set (train.csv); choose another --out");
+            }
+            if (Files.isDirectory(images) && !isEmpty(images)) {
+                throw new IllegalArgumentException(images + " holds images but " + out + " no train.csv (an export stopped half-way, "
+                        + "or another data set): delete " + images + " or choose another --out");
             }
             Files.createDirectories(images);
         } catch (IOException e) {
@@ -94,6 +98,17 @@ public final class LabelExport {
         DefectReviewed earlier = latest.get(review.getImageId());
         if (earlier == null || !review.getReviewedAt().isBefore(earlier.getReviewedAt())) {
             latest.put(review.getImageId(), DefectReviewed.newBuilder(review).setImageBytes(null).build());
+        }
+    }
+
+    /** Removes the images written so far, so that an export that failed leaves nothing that a re-run would refuse. */
+    public void abandon() {
+        for (String file : imageOfFile.keySet()) {
+            try {
+                Files.deleteIfExists(images.resolve(file));
+            } catch (IOException e) {
+                // left for the person re-running it, whom the refusal names the folder to
+            }
         }
     }
 

@@ -60,8 +60,24 @@ class LabelExportTest {
     @Test
     void aFolderHoldingAnEarlierExportIsRefused() throws Exception {
         Files.createDirectories(dir.resolve("old/train_images"));
-        Files.writeString(dir.resolve("old/train_images/x.png"), "x");
+        Files.writeString(dir.resolve("old/train.csv"), "ImageId,ClassId,EncodedPixels\n");
         assertThatThrownBy(() -> new LabelExport(dir.resolve("old"), Optional.empty(), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already holds a data set");
+        Files.createDirectories(dir.resolve("half/train_images"));
+        Files.writeString(dir.resolve("half/train_images/x.png"), "x");
+        assertThatThrownBy(() -> new LabelExport(dir.resolve("half"), Optional.empty(), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("export stopped half-way")
+                .hasMessageContaining("delete " + dir.resolve("half/train_images"));
+    }
+
+    @Test
+    void anExportThatFailsLeavesNothingThatARerunWouldRefuse() {
+        LabelExport failing = new LabelExport(dir.resolve("out"), Optional.empty(), Optional.empty());
+        failing.accept(review("a.png", "L1", 300, ReviewVerdict.CORRECTED, "1 3"));
+        failing.abandon();
+
+        LabelExport again = new LabelExport(dir.resolve("out"), Optional.empty(), Optional.empty());
+        again.accept(review("a.png", "L1", 300, ReviewVerdict.CORRECTED, "1 3"));
+        assertThat(again.finish().images()).isEqualTo(1);
     }
 }
