@@ -147,6 +147,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         DevStack.Settings settings = new DevStack.Settings(dir, classifierModel, segmenterModel, kafkaPort, registryPort, ingestPort,
                 dashboardPort, 3, threads, batch);
+        // Ctrl-C while the stack starts (the registry may take a minute): the JVM goes without the finally below.
+        Thread deleteIfStoppedWhileStarting = new Thread(() -> {
+            if (temporary) {
+                deleteQuietly(dir, logFile);
+            }
+        }, "demo-start-cleanup");
+        Runtime.getRuntime().addShutdownHook(deleteIfStoppedWhileStarting);
         DevStack stack = null;
         try {
             stack = DevStack.start(settings, (part, where) -> {
@@ -165,6 +172,12 @@ public final class DemoCommand implements Callable<Integer> {
                 deleteQuietly(dir, logFile); // what the parts that did start wrote
             }
             throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(deleteIfStoppedWhileStarting);
+            } catch (IllegalStateException exiting) {
+                // stopping already: the hook deletes the folder
+            }
         }
         // Once: this run's coils only, whatever a reused --data-dir holds; live: everything, uploads by hand included.
         ResultWatcher results = new ResultWatcher(stack.bootstrapServers(), stack.registryUrl(), once ? prefix : "");
