@@ -137,6 +137,18 @@ class CommandsTest {
     }
 
     @Test
+    void bf16WhereItCannotRunIsSaidNotOnlyLogged() {
+        Path models = Path.of(System.getProperty("user.dir")).getParent().resolve("models");
+        CommandRun run = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model", models.resolve("neu-resunet").toString(),
+                "--dataset", SharedData.require("neu-seg").toString(), "--split", models.resolve("neu-resunet/check-ids.txt").toString(),
+                "--precision", "bf16");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        boolean runsBf16 = dev.coilsight.core.model.CpuFeatures.ofThisMachine().bf16() && !dev.coilsight.core.model.LoadedModel.gpuAvailable();
+        assertThat(run.err().contains("note: bf16 cannot run here")).as(run.err()).isEqualTo(!runsBf16);
+    }
+
+    @Test
     void aFileInTheDataSetThatIsNoImageIsNamedInOneLine() throws Exception {
         Path sample = SharedData.require("severstal-sample");
         Path copy = dir.resolve("with-junk");

@@ -139,7 +139,7 @@ public final class EvaluateCommand extends CoilsightCommand {
 
     /** Evaluates as the card says, or with {@code flips} instead of its test-time flips when not null. */
     private EvaluationResult evaluate(LabeledDataset data, TestTimeFlips flips) throws java.io.IOException {
-        try (LoadedModel model = LoadedModel.load(modelDir, precision.get())) {
+        try (LoadedModel model = precision.load(modelDir, stderr())) {
             ranIn = model.precision();
             Evaluator evaluator = new Evaluator(model, flips != null ? flips : model.card().flips(), System.err);
             EvaluationReport html = report == null ? null : new EvaluationReport(report, examples);

@@ -83,8 +83,8 @@ public final class PredictCommand extends CoilsightCommand {
         List<String> failed = new ArrayList<>();
         int gated;
         ModelCard card;
-        try (LoadedModel segmenter = LoadedModel.load(modelDir, precision.get());
-             LoadedModel classifier = classifierDir == null ? null : LoadedModel.load(classifierDir, precision.get())) {
+        try (LoadedModel segmenter = precision.load(modelDir, stderr());
+             LoadedModel classifier = classifierDir == null ? null : precision.load(classifierDir, stderr())) {
             card = segmenter.card();
             int[] clean = {0};
             try (FolderPredictor predictor = newPredictor(segmenter, classifier);
