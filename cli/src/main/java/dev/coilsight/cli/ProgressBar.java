@@ -5,11 +5,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A one-line progress bar for long CLI work, redrawn in place on a terminal and printed every
- * 10 % otherwise (CI logs stay short). Shows count, rate and time left.
+ * 10 % otherwise (CI logs stay short). Shows count, rate and time left; for work without an end
+ * ({@link #UNBOUNDED}, e.g. a replay in a loop) count and rate only, printed every minute off a terminal.
  */
 public final class ProgressBar implements AutoCloseable {
 
     private static final int WIDTH = 30;
+    /** The total of work that goes on until stopped. */
+    public static final long UNBOUNDED = Long.MAX_VALUE;
+    private static final long UNBOUNDED_PRINT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final PrintStream out;
     private final String task;
@@ -57,6 +61,11 @@ public final class ProgressBar implements AutoCloseable {
                 out.flush();
                 lastDrawn = now;
             }
+        } else if (total == UNBOUNDED) {
+            if (lastDrawn == 0 || now - lastDrawn > UNBOUNDED_PRINT_NANOS) {
+                out.println(line(now));
+                lastDrawn = now;
+            }
         } else {
             int decile = total == 0 ? 10 : (int) (done * 10 / total);
             if (decile != lastDecile) {
@@ -67,6 +76,10 @@ public final class ProgressBar implements AutoCloseable {
     }
 
     String line(long now) {
+        if (total == UNBOUNDED) {
+            double rate = done / Math.max(1e-9, (now - started) / 1e9);
+            return String.format("%s %d %.1f/s", task, done, rate) + status;
+        }
         double fraction = total == 0 ? 1 : Math.min(1, (double) done / total);
         int filled = (int) Math.round(fraction * WIDTH);
         double seconds = Math.max(1e-9, (now - started) / 1e9);

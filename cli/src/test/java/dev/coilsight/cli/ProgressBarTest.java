@@ -23,4 +23,16 @@ class ProgressBarTest {
         assertThat(lines[lines.length - 1]).startsWith("scanning [==============================] 100% 50/50");
         assertThat(lines[5]).contains(" 50% 25/50");
     }
+
+    @Test
+    void workWithoutAnEndShowsCountAndRateNotAPercentage() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ProgressBar bar = new ProgressBar("replay", ProgressBar.UNBOUNDED, new PrintStream(bytes, true))) {
+            for (int i = 0; i < 57; i++) {
+                bar.step();
+            }
+            assertThat(bar.line(System.nanoTime())).startsWith("replay 57 ").endsWith("/s").doesNotContain("%").doesNotContain("eta");
+        }
+        assertThat(bytes.toString().strip().split("\n")).as("off a terminal: the first step, then once a minute").hasSize(1);
+    }
 }

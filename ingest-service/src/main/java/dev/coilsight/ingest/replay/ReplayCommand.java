@@ -87,7 +87,7 @@ public final class ReplayCommand extends CoilsightCommand {
             GracefulExit exit = new GracefulExit("replay-stop", replayer::stop, Duration.ofSeconds(30));
             try {
                 Replayer.Result result;
-                try (ProgressBar progress = new ProgressBar("replay", loop ? Long.MAX_VALUE : images.size())) {
+                try (ProgressBar progress = new ProgressBar("replay", loop ? ProgressBar.UNBOUNDED : images.size())) {
                     result = replayer.replay(images, plan, progress);
                 }
                 var out = stdout();
