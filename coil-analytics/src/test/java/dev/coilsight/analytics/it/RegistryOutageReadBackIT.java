@@ -56,6 +56,18 @@ class RegistryOutageReadBackIT {
         }
     };
 
+    /** Retries alice's review of img-1 until it is answered with the stored one: refused with 503 only while starting. */
+    private static void awaitAnsweredWithTheStoredReview(ReviewDesk desk, ReviewRequest retry) {
+        Await.until(Duration.ofSeconds(60), () -> {
+            try {
+                return desk.review("coil-1", "img-1", "alice", retry).repeated();
+            } catch (ReviewDesk.Refused e) {
+                assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
+                return false;
+            }
+        }, "the retried review answered with the stored one");
+    }
+
     @Test
     void aReviewOlderThanTheComparisonsWindowIsStillRecognisedWhenRetried() throws Exception {
         String prefix = "window-" + UUID.randomUUID().toString().substring(0, 6);
@@ -78,14 +90,7 @@ class RegistryOutageReadBackIT {
         try (ResultsFeed feed = new ResultsFeed(settings, new ShadowSettings(prefix + ".shadow.defects", prefix + ".shadow.classifications",
                 100, Duration.ofMinutes(1)), prefix + ".defects", prefix + ".classifications", reviews, new ShadowComparison(100), desk)) {
             feed.start();
-            Await.until(Duration.ofSeconds(60), () -> {
-                try {
-                    return desk.review("coil-1", "img-1", "alice", retry).repeated();
-                } catch (ReviewDesk.Refused e) {
-                    assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
-                    return false;
-                }
-            }, "the retry of a review stored half an hour ago answered with it");
+            awaitAnsweredWithTheStoredReview(desk, retry);
         }
     }
 
@@ -129,14 +134,7 @@ class RegistryOutageReadBackIT {
             registry.restart();
 
             Await.until(Duration.ofSeconds(60), () -> recentAlerts.get("alert-1").isPresent(), "the alert read once the registry answers");
-            Await.until(Duration.ofSeconds(60), () -> {
-                try {
-                    return desk.review("coil-1", "img-1", "alice", retry).repeated();
-                } catch (ReviewDesk.Refused e) {
-                    assertThat(e.status()).as(e.getMessage()).isEqualTo(503);
-                    return false;
-                }
-            }, "the retried review answered with the stored one");
+            awaitAnsweredWithTheStoredReview(desk, retry);
         } finally {
             if (!registry.isRunning()) {
                 registry.restart();
