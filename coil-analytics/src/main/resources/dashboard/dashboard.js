@@ -14,6 +14,11 @@ function colour(classId) {
 function css(rgb, alpha) {
   return `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${alpha})`;
 }
+/** A time of day for today, with its date otherwise: these screens show figures up to a week old. */
+function when(t) {
+  const d = new Date(t);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+}
 function pct(x) {
   return (100 * x).toFixed(x < 0.001 && x > 0 ? 3 : 1) + "%";
 }
@@ -32,7 +37,9 @@ async function getJson(url) {
   const response = await fetch(url, { cache: "no-store" });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(`${url}: ${response.status} ${body.message || body.error || ""}`);
+    const error = new Error(`${url}: ${response.status} ${body.message || body.error || ""}`);
+    error.status = response.status;
+    throw error;
   }
   return response.json();
 }
@@ -75,12 +82,12 @@ function renderTable(page) {
     const row = el("tr", { "data-coil-id": c.coilId },
       el("td", {}, c.coilId), el("td", {}, c.lineId || "–"),
       el("td", { className: "num" }, c.imagesInspected), el("td", { className: "num" }, c.defectiveImages),
-      rate, classes, el("td", {}, new Date(c.lastCapturedAt).toLocaleTimeString()));
+      rate, classes, el("td", {}, when(c.lastCapturedAt)));
     if (c.coilId === state.selected) row.classList.add("selected");
     row.addEventListener("click", () => {
-      state.selected = c.coilId; state.imagesShown = ""; state.lastMap = null;
+      state.selected = c.coilId; state.imagesShown = ""; state.lastMap = null; state.mapImage = null;
       document.getElementById("map-image").replaceChildren();
-      refresh();
+      refreshSoon();
     });
     tbody.append(row);
   }
@@ -176,7 +183,7 @@ async function renderDetail() {
   document.getElementById("detail-coil").textContent = s.coilId;
   document.getElementById("detail-summary").textContent =
     `${s.imagesInspected} images, ${s.defectiveImages} defective (${pct(s.defectRate)}) · line ${s.lineId || "–"} · ` +
-    `${new Date(s.firstCapturedAt).toLocaleTimeString()} – ${new Date(s.lastCapturedAt).toLocaleTimeString()}`;
+    `${when(s.firstCapturedAt)} – ${when(s.lastCapturedAt)}`;
   renderTrend(coil.trend);
   const shown = defects.defects.map(d => d.imageId + (d.imageUrl ? "+" : "")).join(",");
   if (shown !== state.imagesShown) {
@@ -191,7 +198,7 @@ function renderAlerts(alerts) {
   const list = document.getElementById("alerts");
   document.getElementById("no-alerts").hidden = alerts.length > 0;
   list.replaceChildren(...alerts.map(a => el("li", { "data-alert-id": a.alertId, "data-kind": a.kind },
-    el("span", { className: "kind" }, a.kind.replace("_", " ")), `${new Date(a.raisedAt).toLocaleTimeString()} · ${a.message}`)));
+    el("span", { className: "kind" }, a.kind.replace("_", " ")), `${when(a.raisedAt)} · ${a.message}`)));
 }
 
 function renderGrade(grade) {
@@ -247,25 +254,33 @@ function renderStrip(map) {
 
 async function showMapImage(url) {
   state.mapImage = url;
-  const image = await getJson(url);
-  image.imageUrl = image.imageUrl || null;
-  image.masks = (image.masks || []).map(m => ({ ...m, boundingBox: m.boundingBox || { x: 0, y: 0, width: 0, height: 0 } }));
-  document.getElementById("map-image").replaceChildren(drawDefect(image));
+  const shown = document.getElementById("map-image");
+  try {
+    const image = await getJson(url);
+    if (state.mapImage !== url) return; // another defect (or coil) was chosen meanwhile
+    image.imageUrl = image.imageUrl || null;
+    image.masks = (image.masks || []).map(m => ({ ...m, boundingBox: m.boundingBox || { x: 0, y: 0, width: 0, height: 0 } }));
+    shown.replaceChildren(drawDefect(image));
+  } catch (e) {
+    if (state.mapImage === url) shown.replaceChildren(el("p", { className: "empty" }, `image not shown: ${e.message}`));
+  }
 }
 
 async function renderQuality() {
-  if (!state.selected) return;
-  const id = encodeURIComponent(state.selected);
+  const selected = state.selected;
+  if (!selected) return;
+  const id = encodeURIComponent(selected);
   const grade = await getJson(`/v1/coils/${id}/grade`).catch(() => ({ state: "OPEN" }));
   renderGrade(grade);
   document.getElementById("report-link").href = `/v1/coils/${id}/report`;
-  // The map is read again only when the coil has new results or changed state (it can hold thousands of defects).
+  // The map is read again only when the coil has new defects or changed state (it can hold thousands of them), and
+  // every half minute for the strip's length, which clean images lengthen.
   const stats = state.lastStats;
-  const segmented = stats ? stats.classes.map(c => c.pixels).join(",") : "";
-  const version = `${state.selected}|${stats ? stats.imagesInspected : 0}|${segmented}|${grade.state}|${grade.version || 0}`;
+  const segmented = stats && stats.coilId === selected ? stats.classes.map(c => c.pixels).join(",") : "";
+  const version = `${selected}|${segmented}|${grade.state}|${grade.version || 0}|${Math.floor(Date.now() / 30000)}`;
   if (version !== state.mapVersion) {
     const map = await getJson(`/v1/coils/${id}/map?limit=5000`).catch(() => null);
-    if (map) { state.mapVersion = version; state.lastMap = map; renderStrip(map); }
+    if (map && state.selected === selected) { state.mapVersion = version; state.lastMap = map; renderStrip(map); }
   }
 }
 
@@ -327,29 +342,63 @@ function renderAudit(images) {
     const open = el("button", { className: "review-open" }, "Review");
     open.addEventListener("click", () => { if (typeof openReview === "function") openReview(image, state.classNames || new Map()); });
     return el("li", { "data-image-id": image.imageId }, open, ` ${image.imageId} · coil ${image.coilId} · ` +
-      `defect probability ${fixed(image.defectProbability, 2)} (threshold ${fixed(image.threshold, 2)}) · ${new Date(image.capturedAt).toLocaleTimeString()}`);
+      `defect probability ${fixed(image.defectProbability, 2)} (threshold ${fixed(image.threshold, 2)}) · ${when(image.capturedAt)}`);
   }));
 }
 
 async function refresh() {
+  const problems = [];
+  let page = null;
   try {
-    const page = await getJson("/v1/coils?sort=defectRate&size=100");
+    page = await getJson("/v1/coils?sort=defectRate&size=100");
     if (!state.selected && page.coils.length > 0) state.selected = page.coils[0].coilId;
     renderTable(page);
+  } catch (e) {
+    problems.push(e.message);
+  }
+  // Panels of their own: one that cannot be read (a coil being rebalanced, say) does not stop the others.
+  try {
     await renderDetail();
     await renderQuality();
-    renderAlerts((await getJson("/v1/alerts?limit=30")).alerts);
-    // Panels of their own: one that cannot be read does not stop the others.
-    await getJson("/v1/shadow?limit=8").then(renderShadow, e => console.warn(e.message));
-    await getJson("/v1/audit?limit=12").then(r => renderAudit(r.images), e => console.warn(e.message));
-    setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
   } catch (e) {
-    setStatus("error", `not updated: ${e.message}`);
+    problems.push(e.message);
+    if (e.status === 404 && page) {
+      // The coil chosen (or named in the address) has expired: show the worst coil there is instead.
+      problems.push(`coil ${state.selected} is no longer kept`);
+      state.selected = page.coils.length > 0 && page.coils[0].coilId !== state.selected ? page.coils[0].coilId : null;
+      state.imagesShown = ""; state.lastMap = null; state.mapVersion = null; state.mapImage = null;
+      document.getElementById("map-image").replaceChildren();
+    }
   }
+  await getJson("/v1/alerts?limit=30").then(r => renderAlerts(r.alerts), e => problems.push(e.message));
+  await getJson("/v1/shadow?limit=8").then(renderShadow, e => console.warn(e.message));
+  await getJson("/v1/audit?limit=12").then(r => renderAudit(r.images), e => console.warn(e.message));
+  if (problems.length === 0) {
+    setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
+  } else {
+    setStatus("error", `not updated: ${problems.join("; ")}`);
+  }
+}
+
+/** One refresh at a time: a slow server gets no second one on top, and a click during one is served right after it. */
+let refreshing = null;
+let refreshAgain = false;
+function refreshSoon() {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = refresh().finally(() => {
+    refreshing = null;
+    if (refreshAgain) {
+      refreshAgain = false;
+      refreshSoon();
+    }
+  });
 }
 
 for (const id of ["zoom", "pan"]) {
   document.getElementById(id).addEventListener("input", () => { if (state.lastMap) renderStrip(state.lastMap); });
 }
-refresh();
-setInterval(refresh, POLL_MS);
+refreshSoon();
+setInterval(refreshSoon, POLL_MS);

@@ -62,10 +62,16 @@ function openReview(defect, classNames) {
   reviewEl("review-model").textContent = defect.model ? `model ${defect.model}` : "";
   reviewStatus("", "");
   reviewEl("review").hidden = false;
-  review.picture = new Image();
-  review.picture.onload = () => { canvas.dataset.state = "ready"; redrawReview(); };
-  review.picture.onerror = () => { canvas.dataset.state = "image-error"; reviewStatus("error", "the image could not be loaded"); };
-  review.picture.src = defect.imageUrl;
+  if (review.picture) {
+    review.picture.onload = review.picture.onerror = null; // the image opened before must not act on this one
+  }
+  const picture = new Image();
+  review.picture = picture;
+  picture.onload = () => { if (review.picture === picture) { canvas.dataset.state = "ready"; redrawReview(); } };
+  picture.onerror = () => {
+    if (review.picture === picture) { canvas.dataset.state = "image-error"; reviewStatus("error", "the image could not be loaded"); }
+  };
+  picture.src = defect.imageUrl;
   reviewEl("review").scrollIntoView({ block: "nearest" });
 }
 

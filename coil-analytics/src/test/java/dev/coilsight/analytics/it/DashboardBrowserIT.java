@@ -119,6 +119,14 @@ class DashboardBrowserIT {
                         Records.classified("coil-B", "coil-B-late", "L2", T0 + 200_000, false));
                 wait.until(d -> d.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText().contains("50.0%"));
                 assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("yes");
+                // Results of another day carry their date, not only a time that reads as today's.
+                assertThat(browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText()).contains("2026");
+
+                // A coil that has expired (here: never existed) named in the address: the page shows the worst coil there is
+                // and goes on updating, instead of stopping every panel on its 404.
+                browser.get("http://127.0.0.1:" + service.httpPort() + "/?coil=no-such-coil");
+                wait.until(d -> d.findElement(By.id("detail-coil")).getText().equals("coil-A"));
+                wait.until(d -> "live".equals(d.findElement(By.id("status")).getAttribute("data-state")));
 
                 Path screenshot = Path.of("target", "dashboard.png");
                 Files.createDirectories(screenshot.getParent());
