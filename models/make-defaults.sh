@@ -8,7 +8,7 @@ DATA=../shared/data
 
 # 1. The transfer source of steps 2-5: neu-resunet version 1 (train split, validated on val; 10 epochs at lr 1e-3,
 #    then resumed at 3e-4 up to epoch 16; thresholds tuned on val). The Severstal and magnetic-tile models were
-#    fine-tuned from it, as their cards record; step 6 replaces it with version 2, the shipped NEU-Seg model.
+#    fine-tuned from it, as their cards record; step 6 replaces it with version 2, and step 7 ships version 3.
 NEU="--dataset $DATA/neu-seg --split $DATA/neu-seg/train.txt --val-split $DATA/neu-seg/val.txt \
   --classes 1=inclusions,2=patches,3=scratches --width 24 --depth 3 --loss bce-dice --batch 8 --crop 192x192 \
   --patience 6 --monitor miou --seed 42 --run-dir runs/neu-resunet --output models/neu-resunet --name neu-resunet"
@@ -73,7 +73,7 @@ MT="--dataset $DATA/magnetic-tile --split models/splits/magnetic-tile/train.txt 
 # Version 1 stays available as the transfer source compare-encoders.sh starts from.
 rm -rf runs/neu-resunet/model-v1 && cp -r models/neu-resunet runs/neu-resunet/model-v1
 
-# 6. NEU-Seg segmenter version 2, the shipped one: nothing chosen on val. Best epoch by mIoU on a seeded 10 % of the
+# 6. NEU-Seg segmenter version 2, one member of the shipped version 3 (step 7): nothing chosen on val. Best epoch by mIoU on a seeded 10 % of the
 #    train split; cosine learning-rate decay over 30 epochs; test-time flips (horizontal and vertical: 0.767 against
 #    0.763 with none) and per-class threshold and minimum area (pixel IoU) chosen on that 10 %; val only scores.
 ./coilsight train segmenter --dataset $DATA/neu-seg --split $DATA/neu-seg/train.txt --val-fraction 0.1 \
