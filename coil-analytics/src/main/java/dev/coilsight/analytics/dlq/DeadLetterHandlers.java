@@ -70,6 +70,11 @@ public final class DeadLetterHandlers {
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            if (context.topic() == null) {
+                // A scheduled scan failed, not a record: nothing to dead-letter; the next scan tries again.
+                log.warn("processing failed in {} outside any record (a scheduled scan): {}", context.processorNodeId(), String.valueOf(exception));
+                return Response.resume();
+            }
             log.warn("dead letter {}-{}@{}: processing failed in {}: {}", context.topic(), context.partition(), context.offset(),
                     context.processorNodeId(), String.valueOf(exception));
             return Response.resume(List.of(deadLetters.of(context.topic(), context.partition(), context.offset(),

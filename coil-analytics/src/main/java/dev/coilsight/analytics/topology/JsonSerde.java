@@ -6,13 +6,18 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** JSON for state that only this service reads (no public contract, so no registry): the quality stores. */
 final class JsonSerde {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Fields it does not know are skipped: state written by a newer version (a field added) must still restore in an older
+     * one rolled back to, or every task holding such a coil would fail and be retried for as long as the coil is kept.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private JsonSerde() {
     }
