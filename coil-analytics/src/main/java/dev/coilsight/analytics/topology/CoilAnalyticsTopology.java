@@ -155,7 +155,7 @@ public final class CoilAnalyticsTopology {
                 Consumed.with(keys, serdes.defectiveImage()).withTimestampExtractor(eventTime).withName("defective-images"));
 
         // Each image's result once, before anything counts it; the two stores connect every node below into one
-        // sub-topology, whose tasks hold one coil's state together (and Streams checks that the partition counts agree).
+        // sub-topology, whose tasks hold one coil's state together (PartitionLayout checks that the partition counts agree).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_IMAGES_STORE), keys, Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LAST_RECORD_STORE), keys, Serdes.Long()));
         KStream<String, ImageClassified> classificationsOnce = classifications.processValues(

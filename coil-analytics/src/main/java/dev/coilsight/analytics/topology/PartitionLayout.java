@@ -56,9 +56,17 @@ public final class PartitionLayout {
 
     private static int imagePartitions(Admin admin, CoilAnalyticsTopology.Topics topics)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.classifications(), topics.defectiveImages()))
-                .allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.classifications(), topics.defects(),
+                topics.coilEnds(), topics.defectiveImages())).allTopicNames().get(30, TimeUnit.SECONDS);
         int results = described.get(topics.classifications()).partitions().size();
+        for (String together : List.of(topics.defects(), topics.coilEnds())) {
+            int partitions = described.get(together).partitions().size();
+            if (partitions != results) {
+                // Streams does not check this: a coil's end or segmentations would reach another task than its figures.
+                throw new IllegalStateException(together + " has " + partitions + " partitions and " + topics.classifications() + " "
+                        + results + ": coil-analytics reads them together by coil, so they must have as many");
+            }
+        }
         int images = described.get(topics.defectiveImages()).partitions().size();
         if (results == images) {
             return 0;
