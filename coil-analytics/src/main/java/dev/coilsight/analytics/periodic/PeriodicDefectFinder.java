@@ -78,7 +78,7 @@ public final class PeriodicDefectFinder {
         left.sort(Comparator.comparingDouble(StripDefect::alongMm));
         List<PeriodicDefect> found = new ArrayList<>();
         while (left.size() >= settings.minOccurrences()) {
-            Series best = bestSeries(left);
+            Series best = bestSeries(left, chanceOfAHit(left), 0.01 / ((double) left.size() * left.size()));
             if (best == null) {
                 break;
             }
@@ -101,7 +101,20 @@ public final class PeriodicDefectFinder {
         return found;
     }
 
-    private Series bestSeries(List<StripDefect> sorted) {
+    /**
+     * How likely a window of the tolerances (along: the tolerance times the pitch, either side; across: the across
+     * tolerance, either side) holds a defect of the class by chance, per mm of pitch: the class's density over the strip
+     * it covers times the window's area.
+     */
+    private double chanceOfAHit(List<StripDefect> sorted) {
+        double along = Math.max(1, sorted.get(sorted.size() - 1).alongMm() - sorted.get(0).alongMm());
+        double minAcross = sorted.stream().mapToDouble(StripDefect::acrossMm).min().orElse(0);
+        double maxAcross = sorted.stream().mapToDouble(StripDefect::acrossMm).max().orElse(0);
+        double across = Math.max(2 * settings.acrossToleranceMm(), maxAcross - minAcross);
+        return sorted.size() / (along * across) * (2 * settings.tolerance()) * (2 * settings.acrossToleranceMm());
+    }
+
+    private Series bestSeries(List<StripDefect> sorted, double chancePerMmOfPitch, double significance) {
         Series best = null;
         int maxTurnsPerPair = settings.maxMissedTurns() + 1;
         for (int i = 0; i < sorted.size(); i++) {
@@ -120,7 +133,7 @@ public final class PeriodicDefectFinder {
                     if (pitch < settings.minPitchMm() || pitch > settings.maxPitchMm()) {
                         continue;
                     }
-                    Series s = follow(sorted, i, pitch);
+                    Series s = follow(sorted, i, pitch, chancePerMmOfPitch, significance);
                     if (s != null && (best == null || s.betterThan(best))) {
                         best = s;
                     }
@@ -131,7 +144,7 @@ public final class PeriodicDefectFinder {
     }
 
     /** The series from defect {@code start} at about {@code pitch}, or null when it is too short or not constant. */
-    private Series follow(List<StripDefect> sorted, int start, double pitch) {
+    private Series follow(List<StripDefect> sorted, int start, double pitch, double chancePerMmOfPitch, double significance) {
         StripDefect origin = sorted.get(start);
         List<Integer> members = new ArrayList<>(List.of(start));
         List<Integer> turnOf = new ArrayList<>(List.of(0));
@@ -173,13 +186,21 @@ public final class PeriodicDefectFinder {
         if (fitted < settings.minPitchMm() || fitted > settings.maxPitchMm()) {
             return null;
         }
+        // On a densely marked coil some pitch always collects a few hits by chance; a series counts only if its hits are
+        // far beyond what chance gives over its turns (the bound shrinks with the number of candidate series tried).
+        double p = 1 - Math.exp(-chancePerMmOfPitch * fitted);
+        if (upperTail(members.size() - 1, turnOf.get(turnOf.size() - 1), p) > significance) {
+            return null;
+        }
         return new Series(members, fitted, missedTotal);
     }
 
     private int nearest(List<StripDefect> sorted, double expected, double window, double across, int after) {
         int best = -1;
         double bestDistance = Double.MAX_VALUE;
-        for (int k = after + 1; k < sorted.size(); k++) {
+        // From the first defect inside the window, found by bisection: scanning from the series' start made a dense coil's
+        // search cubic in its defects (minutes on the stream thread at 10,000).
+        for (int k = Math.max(after + 1, firstAtOrAfter(sorted, expected - window)); k < sorted.size(); k++) {
             StripDefect d = sorted.get(k);
             if (d.alongMm() > expected + window) {
                 break;
@@ -191,6 +212,45 @@ public final class PeriodicDefectFinder {
             }
         }
         return best;
+    }
+
+    /** P(X >= hits) for X binomial over {@code turns} turns with chance {@code p} each. */
+    static double upperTail(int hits, int turns, double p) {
+        if (hits <= 0) {
+            return 1;
+        }
+        if (p <= 0) {
+            return 0;
+        }
+        if (p >= 1) {
+            return 1;
+        }
+        double logP = Math.log(p);
+        double logQ = Math.log1p(-p);
+        double sum = 0;
+        double logChoose = 0; // log C(turns, x), built up from x = 0
+        for (int x = 1; x <= turns; x++) {
+            logChoose += Math.log((double) (turns - x + 1) / x);
+            if (x >= hits) {
+                sum += Math.exp(logChoose + x * logP + (turns - x) * logQ);
+            }
+        }
+        return Math.min(1, sum);
+    }
+
+    /** The index of the first defect at or after {@code alongMm} in a list sorted along the strip (its size if none). */
+    private static int firstAtOrAfter(List<StripDefect> sorted, double alongMm) {
+        int low = 0;
+        int high = sorted.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted.get(mid).alongMm() < alongMm) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     /** Least-squares slope of position over turn number. */
