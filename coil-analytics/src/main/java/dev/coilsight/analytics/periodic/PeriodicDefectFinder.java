@@ -159,9 +159,10 @@ public final class PeriodicDefectFinder {
             }
             int nearest = nearest(sorted, expected, window, origin.acrossMm(), start);
             if (nearest < 0) {
-                if (++missed > settings.maxMissedTurns()) {
+                if (missed + 1 > settings.maxMissedTurns()) {
                     break;
                 }
+                missed++;
                 missedTotal++;
                 continue;
             }
