@@ -34,7 +34,8 @@ function chip(classId, text) {
   return el("span", { className: "chip", style: `background:${css(colour(classId), 1)}` }, text);
 }
 async function getJson(url) {
-  const response = await fetch(url, { cache: "no-store" });
+  // A request that never ends (a connection dropped silently, a laptop that slept) must not hold the one refresh for ever.
+  const response = await fetch(url, { cache: "no-store", signal: AbortSignal.timeout(20000) });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     const error = new Error(`${url}: ${response.status} ${body.message || body.error || ""}`);

@@ -39,7 +39,7 @@ public final class ModelManager implements AutoCloseable {
     private final ScheduledExecutorService watcher;
     private Path configured;
     private Held current;
-    /** The candidate last refused (its identity and when its model.json was written), not tried again while unchanged. */
+    /** The candidate last refused (its identity and its files' times and sizes), not tried again while unchanged. */
     private String refused;
     private final java.util.concurrent.atomic.AtomicInteger loadAttempts = new java.util.concurrent.atomic.AtomicInteger();
     private long generation;
@@ -100,7 +100,7 @@ public final class ModelManager implements AutoCloseable {
             log.warn("cannot read the model at {}: {}", dir, e.getMessage());
             return false;
         }
-        String candidate = identity + " written " + cardWritten(dir);
+        String candidate = identity + " written " + written(dir);
         synchronized (this) {
             if (current != null && current.identity.equals(identity) || candidate.equals(refused)) {
                 return false;
@@ -110,7 +110,7 @@ public final class ModelManager implements AutoCloseable {
         try {
             model = load(dir, identity);
         } catch (RuntimeException e) {
-            // Not loaded again until its model.json or its version changes: a full load every poll would go on for days.
+            // Not loaded again until one of its files changes: a full load every poll would go on for days.
             log.error("new model at {} (version {}) refused, still serving the current one: {}", dir, identity.version(), e.getMessage());
             synchronized (this) {
                 refused = candidate;
@@ -135,11 +135,18 @@ public final class ModelManager implements AutoCloseable {
         return loadAttempts.get();
     }
 
-    private static String cardWritten(Path dir) {
-        try {
-            return Files.getLastModifiedTime(dir.resolve(ModelCard.FILE)).toString();
-        } catch (IOException e) {
-            return "unknown";
+    /** When and how big each of the model's files is: a copy still arriving (model.json before the weights) changes it. */
+    private static String written(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir, 3)) {
+            return files.filter(Files::isRegularFile).sorted().map(f -> {
+                try {
+                    return f.getFileName() + "@" + Files.getLastModifiedTime(f).toMillis() + ":" + Files.size(f);
+                } catch (IOException e) {
+                    return f.getFileName() + "@unreadable";
+                }
+            }).collect(java.util.stream.Collectors.joining(","));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "unknown " + System.nanoTime(); // cannot tell: try again
         }
     }
 

@@ -78,7 +78,7 @@ public final class PeriodicDefectFinder {
         left.sort(Comparator.comparingDouble(StripDefect::alongMm));
         List<PeriodicDefect> found = new ArrayList<>();
         while (left.size() >= settings.minOccurrences()) {
-            Series best = bestSeries(left, chanceOfAHit(left), 0.01 / ((double) left.size() * left.size()));
+            Series best = bestSeries(left, 0.01 / ((double) left.size() * left.size()));
             if (best == null) {
                 break;
             }
@@ -102,23 +102,23 @@ public final class PeriodicDefectFinder {
     }
 
     /**
-     * How likely a window of the tolerances (along: the tolerance times the pitch, either side; across: the across
-     * tolerance, either side) holds a defect of the class by chance, per mm of pitch: the class's density over the strip
-     * it covers times the window's area.
+     * How likely a turn's window (the tolerance times the pitch, either side) holds a defect of the class by chance, per
+     * mm of pitch, along the band a series from {@code origin} follows (its across tolerance, either side): the class's
+     * defects in that band per mm of the coil they span. Local, so that a class crowded at the edges is judged by its
+     * density there.
      */
-    private double chanceOfAHit(List<StripDefect> sorted) {
+    private double chanceOfAHit(List<StripDefect> sorted, StripDefect origin) {
+        long inBand = sorted.stream().filter(d -> Math.abs(d.acrossMm() - origin.acrossMm()) <= settings.acrossToleranceMm()).count();
         double along = Math.max(1, sorted.get(sorted.size() - 1).alongMm() - sorted.get(0).alongMm());
-        double minAcross = sorted.stream().mapToDouble(StripDefect::acrossMm).min().orElse(0);
-        double maxAcross = sorted.stream().mapToDouble(StripDefect::acrossMm).max().orElse(0);
-        double across = Math.max(2 * settings.acrossToleranceMm(), maxAcross - minAcross);
-        return sorted.size() / (along * across) * (2 * settings.tolerance()) * (2 * settings.acrossToleranceMm());
+        return inBand / along * 2 * settings.tolerance();
     }
 
-    private Series bestSeries(List<StripDefect> sorted, double chancePerMmOfPitch, double significance) {
+    private Series bestSeries(List<StripDefect> sorted, double significance) {
         Series best = null;
         int maxTurnsPerPair = settings.maxMissedTurns() + 1;
         for (int i = 0; i < sorted.size(); i++) {
             StripDefect a = sorted.get(i);
+            double chancePerMmOfPitch = Double.NaN; // computed once per origin, when a pair first proposes a pitch
             for (int j = i + 1; j < sorted.size(); j++) {
                 StripDefect b = sorted.get(j);
                 double distance = b.alongMm() - a.alongMm();
@@ -132,6 +132,9 @@ public final class PeriodicDefectFinder {
                     double pitch = distance / turns;
                     if (pitch < settings.minPitchMm() || pitch > settings.maxPitchMm()) {
                         continue;
+                    }
+                    if (Double.isNaN(chancePerMmOfPitch)) {
+                        chancePerMmOfPitch = chanceOfAHit(sorted, a);
                     }
                     Series s = follow(sorted, i, pitch, chancePerMmOfPitch, significance);
                     if (s != null && (best == null || s.betterThan(best))) {
@@ -189,8 +192,9 @@ public final class PeriodicDefectFinder {
         }
         // On a densely marked coil some pitch always collects a few hits by chance; a series counts only if its hits are
         // far beyond what chance gives over its turns (the bound shrinks with the number of candidate series tried).
+        // The origin and the defect that proposed the pitch are there by construction: only the other hits are evidence.
         double p = 1 - Math.exp(-chancePerMmOfPitch * fitted);
-        if (upperTail(members.size() - 1, turnOf.get(turnOf.size() - 1), p) > significance) {
+        if (upperTail(members.size() - 2, turnOf.get(turnOf.size() - 1) - 1, p) > significance) {
             return null;
         }
         return new Series(members, fitted, missedTotal);
@@ -199,8 +203,8 @@ public final class PeriodicDefectFinder {
     private int nearest(List<StripDefect> sorted, double expected, double window, double across, int after) {
         int best = -1;
         double bestDistance = Double.MAX_VALUE;
-        // From the first defect inside the window, found by bisection: scanning from the series' start made a dense coil's
-        // search cubic in its defects (minutes on the stream thread at 10,000).
+        // From the first defect inside the window, found by bisection: this runs on the stream thread, for every turn of
+        // every candidate series.
         for (int k = Math.max(after + 1, firstAtOrAfter(sorted, expected - window)); k < sorted.size(); k++) {
             StripDefect d = sorted.get(k);
             if (d.alongMm() > expected + window) {

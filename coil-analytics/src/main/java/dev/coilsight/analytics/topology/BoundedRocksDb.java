@@ -27,7 +27,10 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     private static Cache cache;
     private static WriteBufferManager writeBuffers;
 
-    /** Sets the budget; takes effect for the first store opened after it (the shared cache is made once per process). */
+    /**
+     * Sets the budget. The cache is made once per process, when the first store opens: several coil-analytics instances
+     * in one JVM (tests, the demo) share it and the first one's budget.
+     */
     public static synchronized void budget(long bytes) {
         if (bytes < 16L * 1024 * 1024) {
             throw new IllegalArgumentException("the RocksDB memory budget must be at least 16 MB, got " + bytes + " bytes");

@@ -44,14 +44,15 @@ public final class PartitionLayout {
                     return imagePartitions(admin, topics);
                 } catch (ExecutionException | TimeoutException e) {
                     last = e;
-                    log.info("cannot read the partition counts of {} and {} yet ({}); asking again", topics.classifications(),
-                            topics.defectiveImages(), e.getCause() != null ? e.getCause().toString() : e.toString());
+                    log.info("cannot read the partition counts of {}, {}, {} and {} yet ({}); asking again", topics.classifications(),
+                            topics.defects(), topics.coilEnds(), topics.defectiveImages(), e.getCause() != null ? e.getCause().toString() : e.toString());
                     Thread.sleep(2_000);
                 }
             } while (System.nanoTime() < deadline);
         }
-        throw new IllegalStateException("cannot read the partition counts of " + topics.classifications() + " and " + topics.defectiveImages()
-                + " within " + patience.toSeconds() + " s (do both topics exist?): " + (last.getCause() != null ? last.getCause() : last));
+        throw new IllegalStateException("cannot read the partition counts of " + topics.classifications() + ", " + topics.defects() + ", "
+                + topics.coilEnds() + " and " + topics.defectiveImages() + " within " + patience.toSeconds()
+                + " s (do all four topics exist?): " + (last.getCause() != null ? last.getCause() : last));
     }
 
     private static int imagePartitions(Admin admin, CoilAnalyticsTopology.Topics topics)

@@ -1,7 +1,7 @@
 package dev.coilsight.analytics.topology;
 
 /**
- * Keys of the "most recent per coil" stores: {@code coilId NUL capturedAt(19 digits) NUL imageId}, so
+ * Keys of the "most recent per coil" stores: {@code coilId NUL time(19 digits) NUL imageId} (when a worker processed it), so
  * that a prefix scan over {@code coilId NUL} lists one coil's entries oldest first.
  */
 public final class RecentKeys {

@@ -150,7 +150,8 @@ final class DropPublisher {
     /**
      * The frame number of a coil's next file: how many of its files are published (in {@code done/}), since a coil's files
      * are taken one at a time (those of one scan in name order). The coil map places an image without a position at its frame number times
-     * its length (frames back to back); a file re-sent after a crash, not yet moved, gets the same number again.
+     * its length (frames back to back). Not kept with the file: a file sent again later (its first send refused, or dropped
+     * again from failed/) takes the number then current, so it may trade places with the files published meanwhile.
      */
     private static long frameNumber(Path file) throws IOException {
         Path done = file.getParent().resolve(DropFolders.DONE);

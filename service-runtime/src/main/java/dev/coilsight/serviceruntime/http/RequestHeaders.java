@@ -20,6 +20,8 @@ import com.sun.net.httpserver.HttpExchange;
 public final class RequestHeaders {
 
     static final String ATTRIBUTE = RequestHeaders.class.getName();
+    /** Jetty's own request, whose body can be read without waiting ({@link Answers#closeAfterRefusal}). */
+    static final String REQUEST = RequestHeaders.class.getName() + ".request";
 
     private RequestHeaders() {
     }
@@ -44,6 +46,7 @@ public final class RequestHeaders {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             request.setAttribute(ATTRIBUTE, request.getHeaders());
+            request.setAttribute(REQUEST, request);
             return super.handle(request, response, callback);
         }
     }
