@@ -8,6 +8,9 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,7 @@ public final class ModelManager implements AutoCloseable {
     private Held current;
     /** The candidate last refused (its identity and its files' times and sizes), not tried again while unchanged. */
     private String refused;
-    private final java.util.concurrent.atomic.AtomicInteger loadAttempts = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger loadAttempts = new AtomicInteger();
     private long generation;
     private boolean closed;
 
@@ -100,9 +103,15 @@ public final class ModelManager implements AutoCloseable {
             log.warn("cannot read the model at {}: {}", dir, e.getMessage());
             return false;
         }
+        synchronized (this) {
+            if (current != null && current.identity.equals(identity)) {
+                return false;
+            }
+        }
+        // Only for a new candidate: the files are not listed on every poll of a model already in use.
         String candidate = identity + " written " + written(dir);
         synchronized (this) {
-            if (current != null && current.identity.equals(identity) || candidate.equals(refused)) {
+            if (candidate.equals(refused)) {
                 return false;
             }
         }
@@ -137,14 +146,14 @@ public final class ModelManager implements AutoCloseable {
 
     /** When and how big each of the model's files is: a copy still arriving (model.json before the weights) changes it. */
     private static String written(Path dir) {
-        try (java.util.stream.Stream<Path> files = Files.walk(dir, 3)) {
+        try (Stream<Path> files = Files.walk(dir, 3)) {
             return files.filter(Files::isRegularFile).sorted().map(f -> {
                 try {
                     return f.getFileName() + "@" + Files.getLastModifiedTime(f).toMillis() + ":" + Files.size(f);
                 } catch (IOException e) {
                     return f.getFileName() + "@unreadable";
                 }
-            }).collect(java.util.stream.Collectors.joining(","));
+            }).collect(Collectors.joining(","));
         } catch (IOException | java.io.UncheckedIOException e) {
             return "unknown " + System.nanoTime(); // cannot tell: try again
         }

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+
 import com.sun.net.httpserver.HttpExchange;
 
 /** Writing an answer: status, content type, no caching, and the body (none for HEAD); what is left of a refused request's body. */
@@ -49,11 +52,12 @@ public final class Answers {
     }
 
     /**
-     * Reads and drops what is left of a refused request's body, up to {@link #DISCARD_LIMIT} and for at most
-     * {@code budget}: a connection closed with unread bytes is reset, and the client, still sending, would see
-     * "connection reset" instead of the answer. A body announced as larger is not read; that connection closes.
+     * Reads and drops what is left of a refused request's body, up to {@link #DISCARD_LIMIT}, within the body's own
+     * deadline (COILSIGHT_HTTP_REQUEST_TIMEOUT_MS): a connection closed with unread bytes is reset, and the client, still
+     * sending, would see "connection reset" instead of the answer. A body announced as larger is not read; that
+     * connection closes.
      */
-    public static void discardBody(HttpExchange exchange, Duration budget) {
+    public static void discardBody(HttpExchange exchange) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         try {
             if (length != null && Long.parseLong(length.trim()) > DISCARD_LIMIT) {
@@ -62,18 +66,12 @@ public final class Answers {
             InputStream in = exchange.getRequestBody();
             byte[] scratch = new byte[64 * 1024];
             long left = DISCARD_LIMIT;
-            long until = System.nanoTime() + budget.toNanos();
-            for (int n; left > 0 && System.nanoTime() - until < 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
+            for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
                 left -= n;
             }
         } catch (IOException | NumberFormatException e) {
             // the client went away, or sent a Content-Length that is no number: nothing more to save
         }
-    }
-
-    /** {@link #discardBody(HttpExchange, Duration)} bounded only by the body's own deadline (COILSIGHT_HTTP_REQUEST_TIMEOUT_MS). */
-    public static void discardBody(HttpExchange exchange) {
-        discardBody(exchange, Duration.ofDays(1));
     }
 
     /**
@@ -83,7 +81,7 @@ public final class Answers {
      */
     public static void closeAfterRefusal(HttpExchange exchange) {
         exchange.getResponseHeaders().set("Connection", "close");
-        if (!(exchange.getAttribute(RequestHeaders.REQUEST) instanceof org.eclipse.jetty.server.Request request)) {
+        if (!(exchange.getAttribute(RequestHeaders.REQUEST) instanceof Request request)) {
             return; // not from the front (a test's exchange): nothing waits on the connection
         }
         long read = 0;
@@ -92,12 +90,12 @@ public final class Answers {
         long quietUntil = now + QUIET.toNanos();
         try {
             while (read < DISCARD_LIMIT && now - until < 0 && now - quietUntil < 0) {
-                org.eclipse.jetty.io.Content.Chunk chunk = request.read();
+                Content.Chunk chunk = request.read();
                 if (chunk == null) {
                     Thread.sleep(5);
                 } else {
                     read += chunk.remaining();
-                    boolean end = chunk.isLast() || org.eclipse.jetty.io.Content.Chunk.isFailure(chunk);
+                    boolean end = chunk.isLast() || Content.Chunk.isFailure(chunk);
                     chunk.release();
                     if (end) {
                         return;
