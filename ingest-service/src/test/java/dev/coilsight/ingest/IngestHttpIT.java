@@ -135,6 +135,12 @@ class IngestHttpIT {
 
         String badEncoding = raw(rawUpload("/v1/coils/COIL-BAD%zz/images", "Content-Type: image/jpeg\r\n", jpeg));
         assertThat(badEncoding).as("bad percent-encoding in the path").startsWith("HTTP/1.1 400").contains("\"status\":400");
+        // An encoded '%' ("%25zz" is "%zz" once decoded): a 400 on both routes, never a second decoding's 500.
+        String uploadEncodedTwice = raw(rawUpload("/v1/coils/COIL-BAD%25zz/images", "Content-Type: image/jpeg\r\n", jpeg));
+        assertThat(uploadEncodedTwice).as("an upload for an id with a '%'").startsWith("HTTP/1.1 400").contains("\"status\":400");
+        String endEncodedTwice = raw(rawUpload("/v1/coils/COIL-BAD%25zz/end", "Content-Type: application/json\r\n",
+                "{}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(endEncodedTwice).as("a coil end for an id with a '%'").startsWith("HTTP/1.1 400").contains("\"status\":400");
 
         HttpResponse<String> lineBreakInPath = post("COIL-BAD%0D%0AFORGED%20log%20line", "image/jpeg", jpeg);
         assertThat(lineBreakInPath.statusCode()).as("CR/LF in the coil id: " + lineBreakInPath.body()).isEqualTo(400);

@@ -60,6 +60,12 @@ public final class DropFolderWatcher implements AutoCloseable {
                         + ", pending timeout " + pendingTimeout + ", clock skew " + maxClockSkew);
             }
         }
+
+        /** How long a truncated file written to lately waits for its rest: ten stable periods, at least 30 s. */
+        Duration incompleteGrace() {
+            Duration tenStable = stable.multipliedBy(10);
+            return tenStable.compareTo(Duration.ofSeconds(30)) > 0 ? tenStable : Duration.ofSeconds(30);
+        }
     }
 
     private final Settings settings;

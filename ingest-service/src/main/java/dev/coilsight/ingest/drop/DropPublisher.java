@@ -6,9 +6,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImageIds;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.publish.IngestRejection;
@@ -41,6 +42,8 @@ final class DropPublisher {
     private final DropTrouble trouble;
     private final DropFolders folders;
     private final Duration maxClockSkew;
+    /** How long a truncated file that was written to lately is waited for before it is set aside. */
+    private final Duration incompleteGrace;
     /** PENDING files whose earlier send could not be looked up while the broker answered: since when. */
     private final Map<String, Long> unresolvedSince = new HashMap<>();
 
@@ -53,18 +56,24 @@ final class DropPublisher {
         this.cameraId = settings.cameraId();
         this.pendingTimeout = settings.pendingTimeout();
         this.maxClockSkew = settings.maxClockSkew();
+        this.incompleteGrace = settings.incompleteGrace();
         this.crashPoints = crashPoints;
         this.trouble = trouble;
         this.folders = new DropFolders(trouble::warnOnce);
     }
 
-    /** Publishes one version of a file that has stopped changing, unless the ledger knows it already. */
-    void publish(String coilId, Path file, long size, long modified) {
+    /**
+     * Publishes one version of a file that has stopped changing, unless the ledger knows it already.
+     *
+     * @return false when the file stays to be tried again (its send failed for now, or it is still being written): the
+     *         coil's later files then wait behind it, so that frame numbers keep the order of the names
+     */
+    boolean publish(String coilId, Path file, long size, long modified) {
         String key = new FileVersion(coilId, file.getFileName().toString(), size, modified).key();
         var known = ledger.get(key);
         if (known.isPresent() && known.get().state() == DropLedger.State.DONE) {
             folders.moveTo(file, DropFolders.DONE); // published before a crash that came before the move
-            return;
+            return true;
         }
         if (known.isPresent() && known.get().state() == DropLedger.State.FAILED) {
             // Set aside before and dropped again (a person moved it back from failed/, as its note says to once they have
@@ -77,7 +86,7 @@ final class DropPublisher {
             refuse(coilId, file, key, "its modification time " + Instant.ofEpochMilli(modified) + " is more than " + maxClockSkew.toMillis()
                     + " ms in the future (COILSIGHT_MAX_CLOCK_SKEW_MS): check the clock of what writes the files, then drop it again");
             metrics.rejected(SOURCE, "invalid_field");
-            return;
+            return true;
         }
         try {
             // A file of gigabytes must not be read into memory to be refused: at every restart it would be read again.
@@ -85,7 +94,7 @@ final class DropPublisher {
         } catch (IngestRejection e) {
             refuse(coilId, file, key, e.getMessage());
             metrics.rejected(SOURCE, e.reason());
-            return;
+            return true;
         }
         byte[] bytes;
         long frame;
@@ -94,17 +103,29 @@ final class DropPublisher {
             frame = frameNumber(file);
         } catch (IOException e) {
             log.warn("cannot read {} yet: {}", file, e.getMessage());
-            return;
+            return false;
+        }
+        if (known.isEmpty() && sameAsPublished(file, bytes)) {
+            // Sent again (a camera retrying a transfer it did not see succeed, with a new modification time).
+            deleteCopy(file);
+            return true;
         }
         ImageCaptured event;
-        String imageId = known.map(DropLedger.Entry::imageId).orElseGet(() -> UUID.randomUUID().toString());
+        String imageId = known.map(DropLedger.Entry::imageId)
+                .orElseGet(() -> ImageIds.derived(coilId, file.getFileName().toString(), ImageIds.sha256(bytes)));
         try {
             ImageMetadata metadata = new ImageMetadata(coilId, cameraId, frame, Instant.ofEpochMilli(modified), null, null);
             event = events.build(imageId, metadata, bytes);
         } catch (IngestRejection e) {
+            if (e.reason().equals("corrupt") && System.currentTimeMillis() - modified < incompleteGrace.toMillis()) {
+                // Truncated but written to lately: a writer that paused longer than the stable period, not a broken file.
+                trouble.warnOnce(file, file + " is incomplete (" + e.getMessage() + "); waiting up to " + incompleteGrace.toSeconds()
+                        + " s for the rest before setting it aside");
+                return false;
+            }
             refuse(coilId, file, key, e.getMessage());
             metrics.rejected(SOURCE, e.reason());
-            return;
+            return true;
         }
         if (known.isPresent()) {
             // PENDING from a run that stopped before the acknowledgement was recorded: was it published?
@@ -113,15 +134,14 @@ final class DropPublisher {
             try {
                 published = publisher.containsImage(pending.partition(), pending.fromOffset(), imageId);
             } catch (RuntimeException e) {
-                unresolved(coilId, file, pending, e);
-                return;
+                return unresolved(coilId, file, pending, e);
             }
             unresolvedSince.remove(key);
             if (published) {
                 log.info("{} was published before the restart (image {}); not publishing it again", file, imageId);
                 ledger.done(key, imageId);
                 folders.moveTo(file, DropFolders.DONE);
-                return;
+                return true;
             }
         } else {
             int partition = publisher.partitionFor(coilId);
@@ -134,17 +154,39 @@ final class DropPublisher {
         } catch (IngestRejection e) {
             metrics.rejected(SOURCE, e.reason());
             if (e.status() >= 500) {
-                log.warn("{} not published yet ({}); will retry", file, e.getMessage());
-                return; // stays PENDING; the next pass checks and retries
+                // Not the file's trouble (broker or registry): it stays PENDING and the service unready until a send succeeds.
+                trouble.trouble(file + " not published yet, will retry: " + e.getMessage());
+                return false;
             }
             refuse(coilId, file, key, e.getMessage());
-            return;
+            return true;
         }
         metrics.accepted(SOURCE, bytes.length, (System.nanoTime() - started) / 1e9);
         crashPoints.afterAck(file);
         ledger.done(key, imageId);
         folders.moveTo(file, DropFolders.DONE);
         log.info("published {} as image {} of coil {}", file.getFileName(), imageId, coilId);
+        return true;
+    }
+
+    /** Whether done/ holds a file of this name with these very bytes. */
+    private static boolean sameAsPublished(Path file, byte[] bytes) {
+        Path published = file.getParent().resolve(DropFolders.DONE).resolve(file.getFileName());
+        try {
+            return Files.isRegularFile(published, LinkOption.NOFOLLOW_LINKS) && Files.size(published) == bytes.length
+                    && Arrays.equals(Files.readAllBytes(published), bytes);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteCopy(Path file) {
+        try {
+            Files.delete(file);
+            log.info("{} was dropped again with the same bytes as done/{}: published once, this copy deleted", file, file.getFileName());
+        } catch (IOException e) {
+            log.warn("cannot delete {}, a copy of done/{}: {}", file, file.getFileName(), e.getMessage());
+        }
     }
 
     /**
@@ -169,17 +211,17 @@ final class DropPublisher {
      * pending timeout (its records deleted, say), the file is set aside in failed/ with what is known, so that the
      * folder's health is not held hostage by one file: whether it was published is for a person to find out.
      */
-    private void unresolved(String coilId, Path file, DropLedger.Entry pending, RuntimeException cause) {
+    private boolean unresolved(String coilId, Path file, DropLedger.Entry pending, RuntimeException cause) {
         String why = cause.getMessage();
         if (!publisher.brokerReachable()) {
             trouble.trouble("cannot tell yet whether " + file + " was published (the broker does not answer): " + why);
-            return;
+            return false;
         }
         long now = System.nanoTime();
         long since = unresolvedSince.computeIfAbsent(pending.key(), k -> now);
         if (now - since < pendingTimeout.toNanos()) {
             trouble.trouble("cannot tell yet whether " + file + " was published as image " + pending.imageId() + ", will retry: " + why);
-            return;
+            return false;
         }
         unresolvedSince.remove(pending.key());
         refuse(coilId, file, pending.key(), "set aside: its earlier send as image " + pending.imageId() + " (partition "
@@ -187,6 +229,7 @@ final class DropPublisher {
                 + pendingTimeout.toSeconds() + " s: " + why + ". Look for image " + pending.imageId()
                 + " on the topic before dropping the file again: it may have been published.");
         metrics.rejected(SOURCE, "unresolved");
+        return true;
     }
 
     /** Moves a file that is refused before it is read (a link, a path outside the root) to failed/ with the reason. */

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import dev.coilsight.ingest.publish.ImageMetadata;
@@ -22,6 +24,8 @@ final class DropScanner {
     private final StableFiles stableFiles;
     private final DropPublisher publisher;
     private final DropTrouble trouble;
+    /** Files offered for publishing that stay to be tried again: each holds its coil's later files. */
+    private final Set<Path> waiting = new HashSet<>();
     private volatile boolean stopping;
 
     DropScanner(DropRoot root, StableFiles stableFiles, DropPublisher publisher, DropTrouble trouble) {
@@ -57,7 +61,9 @@ final class DropScanner {
                     return; // stopped between two files: the rest wait for the next run
                 }
                 try {
-                    consider(coilId, file);
+                    if (!consider(coilId, file)) {
+                        break; // this file is tried again later: the coil's later files wait, keeping their frame order
+                    }
                 } catch (RuntimeException e) {
                     // Not this file's fault (a ledger that cannot be written, say): it stays where it is, the others go on.
                     trouble.trouble("cannot handle " + file + " now, will retry: " + e.getMessage());
@@ -65,36 +71,47 @@ final class DropScanner {
             }
         }
         stableFiles.forgetVanished();
+        waiting.removeIf(path -> !Files.exists(path, LinkOption.NOFOLLOW_LINKS));
     }
 
-    private void consider(String coilId, Path file) {
+    /** Offers the file for publishing once it is stable; false when it stays to be tried again and the coil's later files wait. */
+    private boolean consider(String coilId, Path file) {
         String name = file.getFileName().toString();
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) || inProgressName(name) || name.endsWith(".error.txt")
                 || name.equals(DropFolders.DONE) || name.equals(DropFolders.FAILED)) {
-            return; // done/ or failed/ planted as a link is the watcher's own folder: warned about when a move meets it
+            return true; // done/ or failed/ planted as a link is the watcher's own folder: warned about when a move meets it
         }
         if (Files.isSymbolicLink(file)) {
             publisher.refuse(coilId, file, "symbolic links are refused: drop the file itself");
-            return;
+            return true;
         }
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!file.toRealPath().startsWith(root.realPath())) {
                 publisher.refuse(coilId, file, "path resolves outside the drop root");
-                return;
+                return true;
             }
         } catch (IOException e) {
-            return; // vanished or unreadable right now; looked at again next pass
+            return true; // vanished or unreadable right now; looked at again next pass
         }
         if (!attributes.isRegularFile()) {
-            return;
+            return true;
         }
         long modified = attributes.lastModifiedTime().toMillis();
-        if (stableFiles.stable(file, attributes.size(), modified)) {
-            publisher.publish(coilId, file, attributes.size(), modified);
-            stableFiles.taken(file);
+        if (!stableFiles.stable(file, attributes.size(), modified)) {
+            // A file still growing does not hold the others (a writer may name its files in any order); one that was
+            // offered and waits to be tried again goes on holding them while it waits the stable period again.
+            return !waiting.contains(file);
         }
+        boolean taken = publisher.publish(coilId, file, attributes.size(), modified);
+        stableFiles.taken(file);
+        if (taken) {
+            waiting.remove(file);
+        } else {
+            waiting.add(file);
+        }
+        return taken;
     }
 
     /** Hidden names and the names that downloaders and copy tools give a file until it is complete. */

@@ -2,7 +2,6 @@ package dev.coilsight.ingest.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -46,9 +45,9 @@ final class CoilEnds {
         this.authorize = authorize;
     }
 
-    void end(HttpExchange exchange, String rawCoilId) throws IOException {
+    /** @param coilId the coil as the request path names it, already percent-decoded by the HTTP front */
+    void end(HttpExchange exchange, String coilId) throws IOException {
         authorize.accept(exchange);
-        String coilId = URLDecoder.decode(rawCoilId, StandardCharsets.UTF_8);
         ImageMetadata.requireId("coilId", coilId);
         JsonNode body = body(exchange);
         String lineId = text(body, "lineId", RequestHeaders.value(exchange, "X-Line-Id"));

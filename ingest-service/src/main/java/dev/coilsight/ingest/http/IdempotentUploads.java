@@ -1,25 +1,24 @@
 package dev.coilsight.ingest.http;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import dev.coilsight.ingest.publish.ImageIds;
 import dev.coilsight.ingest.publish.IngestRejection;
 
 /**
  * Uploads that carry an {@code Idempotency-Key}: for {@code window} after the first, a request with the same key
  * (on the same coil) gets the first one's answer and publishes nothing new. A retry while the first is still waiting
  * for the broker waits for that same acknowledgement; a retry after the first failed publishes again, under the same
- * image id. The image id is derived from coil, key and the image's bytes, so that even a retry that reaches another
- * ingest instance, or this one after a restart, carries the same id and counts once downstream. At most {@code maxKeys} are remembered
- * (the oldest are forgotten first).
+ * image id. The image id is derived from coil, key and the image's bytes ({@link ImageIds}), so that even a retry that
+ * reaches another ingest instance, or this one after a restart, carries the same id and counts once downstream. At most
+ * {@code maxKeys} are remembered (the oldest are forgotten first).
  */
 final class IdempotentUploads {
 
@@ -42,14 +41,6 @@ final class IdempotentUploads {
         this.nanoTime = nanoTime;
     }
 
-    /**
-     * The image id every upload of these bytes with this key to this coil gets: a retry keeps it wherever it lands, and
-     * another image under a reused key (a camera's counter reset) gets another id instead of being counted as the first.
-     */
-    static String imageId(String coilId, String key, String sha256) {
-        return UUID.nameUUIDFromBytes((coilId + "\n" + key + "\n" + sha256).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
     /** A valid key: 1 to 200 printable ASCII characters (as a header value can carry them unescaped). */
     static String validKey(String key) {
         if (key.isEmpty() || key.length() > 200 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -66,17 +57,16 @@ final class IdempotentUploads {
         forgetExpired();
         String scope = scope(coilId, key);
         Upload earlier = uploads.get(scope);
-        if (earlier != null) {
+        if (earlier != null && earlier.ack().isCompletedExceptionally()) {
+            uploads.remove(scope); // the earlier send failed and holds nothing: this one publishes, whatever its image
+        } else if (earlier != null) {
             if (!earlier.sha256().equals(sha256)) {
                 throw new IngestRejection(422, "idempotency_key_reused", "Idempotency-Key '" + key + "' was used for another image on coil "
                         + coilId + "; use a new key for a new image");
             }
-            if (!earlier.ack().isCompletedExceptionally()) {
-                return new Claim(earlier, false);
-            }
-            uploads.remove(scope); // the earlier send failed: this one publishes again, under the same id
+            return new Claim(earlier, false);
         }
-        Upload upload = new Upload(imageId(coilId, key, sha256), sha256, new CompletableFuture<>(), nanoTime.getAsLong());
+        Upload upload = new Upload(ImageIds.derived(coilId, key, sha256), sha256, new CompletableFuture<>(), nanoTime.getAsLong());
         uploads.put(scope, upload);
         while (uploads.size() > maxKeys) {
             Iterator<String> oldest = uploads.keySet().iterator();

@@ -3,7 +3,6 @@ package dev.coilsight.ingest.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +27,7 @@ import dev.coilsight.serviceruntime.http.HttpFront;
 import dev.coilsight.serviceruntime.http.HttpSettings;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.ingest.publish.ImageIds;
 import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.publish.IngestRejection;
@@ -155,9 +155,9 @@ public final class IngestHttpServer implements AutoCloseable {
                 ack = publisher.publish(event, SOURCE);
             } else {
                 // Built (and so checked) before the key is claimed: a refused image must not hold its key.
-                String sha256 = sha256(image);
+                String sha256 = ImageIds.sha256(image);
                 String validKey = IdempotentUploads.validKey(key.trim());
-                event = events.build(IdempotentUploads.imageId(metadata.coilId(), validKey, sha256), metadata, image);
+                event = events.build(ImageIds.derived(metadata.coilId(), validKey, sha256), metadata, image);
                 IdempotentUploads.Claim claim = idempotent.claim(metadata.coilId(), validKey, sha256);
                 if (claim.first()) {
                     CompletableFuture<RecordMetadata> acked = claim.upload().ack();
@@ -235,14 +235,6 @@ public final class IngestHttpServer implements AutoCloseable {
         if (!tokens.get().accepts(given.get())) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"coilsight\", error=\"invalid_token\"");
             throw new IngestRejection(401, "unauthorized", "wrong bearer token");
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 

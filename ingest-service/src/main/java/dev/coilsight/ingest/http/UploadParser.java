@@ -129,7 +129,6 @@ final class UploadParser {
     }
 
     private ImageMetadata metadata(String coilId, HttpExchange exchange, Map<String, String> fields) {
-        String decodedCoil = java.net.URLDecoder.decode(coilId, StandardCharsets.UTF_8);
         String camera = value(exchange, fields, "X-Camera-Id", "cameraId").orElse(defaultCameraId);
         Instant capturedAt = value(exchange, fields, "X-Captured-At", "capturedAt").map(UploadParser::instant).orElse(Instant.now());
         if (capturedAt.isAfter(Instant.now().plus(maxClockSkew))) {
@@ -142,7 +141,7 @@ final class UploadParser {
         Double position = value(exchange, fields, "X-Position-Mm", "positionMm").map(v -> decimal("positionMm", v)).orElse(null);
         String line = value(exchange, fields, "X-Line-Id", "lineId").orElse(null);
         boolean coilEnd = value(exchange, fields, "X-Coil-End", "coilEnd").map(UploadParser::flag).orElse(false);
-        return new ImageMetadata(decodedCoil, camera, sequence, capturedAt, position, line, coilEnd);
+        return new ImageMetadata(coilId, camera, sequence, capturedAt, position, line, coilEnd);
     }
 
     private static Optional<String> value(HttpExchange exchange, Map<String, String> fields, String header, String field) {

@@ -40,8 +40,10 @@ import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.testsupport.Await;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
+import dev.coilsight.testsupport.TestInfrastructure;
 
 /**
  * The drop-folder watcher against the real broker and registry with real images: restarts and
@@ -316,6 +318,8 @@ class DropFolderIT {
         byte[] text = "camera log: shutter 1/2000 s\n".getBytes(StandardCharsets.UTF_8);
         drop("COIL-F", "notes.jpg", text);
         drop("COIL-F", "cut.jpg", Arrays.copyOf(jpeg, jpeg.length / 2));
+        // Truncated and not written to for a minute: broken, not a writer that paused (that one is waited for).
+        Files.setLastModifiedTime(root.resolve("COIL-F").resolve("cut.jpg"), FileTime.from(Instant.now().minusSeconds(60)));
         Dropped good = drop("COIL-F", "good.jpg", jpeg);
 
         DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
@@ -395,6 +399,33 @@ class DropFolderIT {
         Files.move(failed("COIL-U", "stuck.jpg"), stuckFile);
         Await.until(WAIT, () -> Files.exists(done(stuck)), "the file dropped again is published");
         assertPublishedExactlyOnce(Map.of(good.sha256(), good, stuck.sha256(), stuck));
+    }
+
+    @Test
+    void whileTheRegistryCannotBeReachedTheFilesStayWhereTheyAreAndTheWatcherSaysSo() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Dropped first = drop("COIL-N", "a.jpg", Files.readAllBytes(IngestFixture.streamImages(1).get(0)));
+        try (ImagePublisher noRegistry = new ImagePublisher(ClusterSettings.plain(TestInfrastructure.kafka().bootstrapServers(),
+                "http://127.0.0.1:" + closedPort), sink.topic(), Duration.ofSeconds(5), ImageLimits.DEFAULT.maxBytes())) {
+            DropFolderWatcher watcher = new DropFolderWatcher(root, new ImageEvents(ImageLimits.DEFAULT, false), noRegistry, metrics,
+                    new DropFolderWatcher.Settings(CAMERA, STABLE, POLL, Duration.ofMinutes(10), SKEW), DropFolderWatcher.NO_CRASH);
+            running.add(watcher);
+            watcher.start();
+            Await.until(WAIT, () -> !watcher.healthy(), "the watcher says it cannot publish");
+            assertThat(root.resolve("COIL-N").resolve("a.jpg")).as("the file stays to be sent again").exists();
+            assertThat(root.resolve("COIL-N").resolve(DropFolderWatcher.FAILED)).doesNotExist();
+            stop(watcher);
+        }
+
+        // The registry is back (a watcher whose publisher reaches it): the file is published once, its PENDING line resolved.
+        DropFolderWatcher recovered = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        recovered.start();
+        Await.until(WAIT, () -> Files.exists(done(first)), "the file is published once the registry answers");
+        assertPublishedExactlyOnce(Map.of(first.sha256(), first));
+        Await.until(WAIT, recovered::healthy, "the watcher is healthy again");
     }
 
     @Test
@@ -506,6 +537,48 @@ class DropFolderIT {
         Await.until(WAIT, () -> Files.exists(done(a)) && Files.exists(done(c)), "the renamed files are published");
         assertPublishedExactlyOnce(Map.of(sentinel.sha256(), sentinel, a.sha256(), a, c.sha256(), c));
         assertThat(hidden).exists();
+    }
+
+    @Test
+    void aFileDroppedAgainWithTheSameBytesIsPublishedOnceAndTheFramesAfterItKeepTheirNumbers() throws Exception {
+        List<Path> images = IngestFixture.streamImages(2);
+        Dropped first = drop("COIL-R", "f0001.jpg", Files.readAllBytes(images.get(0)));
+        watcher(STABLE, DropFolderWatcher.NO_CRASH).start();
+        Await.until(WAIT, () -> Files.exists(done(first)), "the first file is published");
+
+        // The camera did not see its transfer succeed and sends the file again: a new modification time, the same bytes.
+        drop("COIL-R", "f0001.jpg", Files.readAllBytes(images.get(0)));
+        Path again = root.resolve("COIL-R").resolve("f0001.jpg");
+        Files.setLastModifiedTime(again, FileTime.from(Instant.now().plusSeconds(1)));
+        Dropped second = drop("COIL-R", "f0002.jpg", Files.readAllBytes(images.get(1)));
+        Await.until(WAIT, () -> Files.exists(done(second)) && !Files.exists(again), "the next file is published, the copy gone");
+
+        // One record each; the frame numbers are 0 and 1 (checked there), as the copy did not count as a frame.
+        assertPublishedExactlyOnce(Map.of(first.sha256(), first, second.sha256(), second));
+        assertThat(root.resolve("COIL-R").resolve(DropFolderWatcher.DONE).resolve("f0001.jpg.1")).doesNotExist();
+    }
+
+    @Test
+    void aWriterThatPausesLongerThanTheStablePeriodIsWaitedForAndTheFilesAfterItKeepTheirOrder() throws Exception {
+        List<Path> images = IngestFixture.streamImages(2);
+        byte[] jpeg = Files.readAllBytes(images.get(0));
+        Path paused = Files.createDirectories(root.resolve("COIL-W")).resolve("a.jpg");
+        Files.write(paused, Arrays.copyOf(jpeg, jpeg.length / 2));
+        Dropped next = drop("COIL-W", "b.jpg", Files.readAllBytes(images.get(1)));
+        DropFolderWatcher watcher = watcher(STABLE, DropFolderWatcher.NO_CRASH);
+        watcher.start();
+
+        Thread.sleep(STABLE.multipliedBy(6).toMillis()); // the writer stalls: half an image, unchanged for six stable periods
+        assertThat(root.resolve("COIL-W").resolve(DropFolderWatcher.FAILED)).as("the half-written file is not set aside").doesNotExist();
+        assertThat(done(next)).as("the file named after it waits behind it").doesNotExist();
+        Files.write(paused, Arrays.copyOfRange(jpeg, jpeg.length / 2, jpeg.length), StandardOpenOption.APPEND);
+
+        Dropped whole = new Dropped("COIL-W", "a.jpg", IngestFixture.sha256(jpeg));
+        Await.until(WAIT, () -> Files.exists(done(whole)) && Files.exists(done(next)), "both files are published");
+        List<ConsumerRecord<String, ImageCaptured>> records = assertPublishedExactlyOnce(Map.of(whole.sha256(), whole, next.sha256(), next));
+        assertThat(records).filteredOn(r -> IngestFixture.sha256(IngestFixture.bytes(r.value())).equals(whole.sha256()))
+                .singleElement().satisfies(r -> assertThat(r.value().getSequence()).as("a.jpg is frame 0").isZero());
+        assertThat(watcher.healthy()).isTrue();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.coilsight.ingest.publish.ImageIds;
 import dev.coilsight.ingest.publish.IngestRejection;
 
 class IdempotentUploadsTest {
@@ -23,7 +24,7 @@ class IdempotentUploadsTest {
         assertThat(first.first()).isTrue();
         assertThat(retry.first()).isFalse();
         assertThat(retry.upload()).isSameAs(first.upload());
-        assertThat(first.upload().imageId()).isEqualTo(IdempotentUploads.imageId("C1", "k-1", "sha-a"));
+        assertThat(first.upload().imageId()).isEqualTo(ImageIds.derived("C1", "k-1", "sha-a"));
     }
 
     @Test
@@ -32,9 +33,9 @@ class IdempotentUploadsTest {
         IdempotentUploads.Claim other = uploads.claim("C2", "k-1", "sha-b");
 
         assertThat(other.first()).isTrue();
-        assertThat(other.upload().imageId()).isNotEqualTo(IdempotentUploads.imageId("C1", "k-1", "sha-b"));
-        assertThat(IdempotentUploads.imageId("C1", "k-1", "sha-a")).as("another image under the same key").isNotEqualTo(
-                IdempotentUploads.imageId("C1", "k-1", "sha-b"));
+        assertThat(other.upload().imageId()).isNotEqualTo(ImageIds.derived("C1", "k-1", "sha-b"));
+        assertThat(ImageIds.derived("C1", "k-1", "sha-a")).as("another image under the same key").isNotEqualTo(
+                ImageIds.derived("C1", "k-1", "sha-b"));
     }
 
     @Test
@@ -54,6 +55,17 @@ class IdempotentUploadsTest {
 
         assertThat(retry.first()).isTrue();
         assertThat(retry.upload().imageId()).isEqualTo(first.upload().imageId());
+    }
+
+    @Test
+    void aRefusedSendDoesNotHoldItsKeyAgainstAnotherImage() {
+        IdempotentUploads.Claim tooLarge = uploads.claim("C1", "k-1", "sha-large");
+        tooLarge.upload().ack().completeExceptionally(new IngestRejection(413, "too_large", "the broker refused a record of this size"));
+
+        IdempotentUploads.Claim smaller = uploads.claim("C1", "k-1", "sha-smaller");
+
+        assertThat(smaller.first()).isTrue();
+        assertThat(smaller.upload().imageId()).isEqualTo(ImageIds.derived("C1", "k-1", "sha-smaller"));
     }
 
     @Test
