@@ -90,6 +90,53 @@ class ClassifierCrashLoopIT {
                 .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).filter(id -> !id.equals(victim)).toList());
     }
 
+    @Test
+    void aModelThatKillsTheWorkerOnEveryInputDeadLettersNoRecordAndAWorkingModelThenClassifiesEveryImageOnce() throws Exception {
+        Path model = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 11, 0.5);
+        Map<String, String> topics = ClassifierWorkers.topics(1);
+        List<Path> images = WorkerFixture.streamImages(6);
+        Map<String, String> env = new java.util.HashMap<>(ClassifierWorkers.processVariables(topics, model, Map.of("COILSIGHT_MAX_BATCH_SIZE",
+                "3", "COILSIGHT_WORKER_THREADS", "1", "COILSIGHT_STATE_DIR", dir.resolve("state").toString())));
+        try (KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
+            WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 1));
+        }
+
+        // Deaths 1 for the first batch, 2 for its first record alone; from then on a record with two deaths would be
+        // dead-lettered unless the model is checked first on a blank input, which dies here as every input does.
+        Map<String, String> broken = new java.util.HashMap<>(env);
+        broken.put("HALT_ON_EVERY_INPUT", "true");
+        for (int start = 1; start <= 4; start++) {
+            Process worker = start(broken, "broken-" + start);
+            assertThat(worker.waitFor(120, TimeUnit.SECONDS)).as("start " + start + " dies").isTrue();
+            assertThat(worker.exitValue()).as("start " + start).isEqualTo(HaltingClassifierService.HALT_STATUS);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> classified = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> results = WorkerFixture.committedReader(topics.get("classifications"));
+             KafkaConsumer<byte[], byte[]> dlq = WorkerFixture.committedReader(topics.get("dlq"))) {
+            Process worker = start(env, "working");
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (classified.size() < images.size() && System.nanoTime() < deadline) {
+                    results.poll(Duration.ofMillis(100)).forEach(classified::add);
+                    dlq.poll(Duration.ofMillis(100)).forEach(dead::add);
+                }
+                long quiet = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                while (System.nanoTime() < quiet) {
+                    results.poll(Duration.ofMillis(200)).forEach(classified::add);
+                    dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                }
+            } finally {
+                worker.destroy();
+                worker.waitFor(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(dead).as("no record blamed for the model's deaths").isEmpty();
+        assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
+                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
+    }
+
     private Process start(Map<String, String> env, String name) throws Exception {
         return WorkerFixture.startJvm(HaltingClassifierService.class, env, dir.resolve(name + ".log"), "512m");
     }

@@ -14,7 +14,8 @@ import dev.coilsight.workerruntime.WorkerMain;
 /**
  * The classifier service with a test-only fault: the JVM halts, as a native crash would end it (no
  * shutdown hook, no exception, the batch in flight), whenever it is about to run the model on the image
- * named by {@code HALT_ON_IMAGE_ID}.
+ * named by {@code HALT_ON_IMAGE_ID}, or, with {@code HALT_ON_EVERY_INPUT=true}, whenever the model has run on
+ * anything (a model or device that dies on every input, a blank one included).
  */
 public final class HaltingClassifierService {
 
@@ -27,10 +28,10 @@ public final class HaltingClassifierService {
     public static void main(String[] args) {
         String victim = System.getenv("HALT_ON_IMAGE_ID");
         WorkerMain.run(args, "The classifier, halting on one image (a test fault).", ClassifierService.DEFAULTS,
-                env -> new Halting(ClassifierService.stage(env), victim));
+                env -> new Halting(ClassifierService.stage(env), victim, "true".equals(System.getenv("HALT_ON_EVERY_INPUT"))));
     }
 
-    private record Halting(ClassifierStage stage, String victim) implements InferenceStage<ImageCaptured> {
+    private record Halting(ClassifierStage stage, String victim, boolean onEveryInput) implements InferenceStage<ImageCaptured> {
         @Override
         public String name() {
             return stage.name();
@@ -63,6 +64,14 @@ public final class HaltingClassifierService {
         public List<Output> outputs(ModelCard card, ImageCaptured input, List<Preprocessor.Prepared> inputs, List<float[]> outputs,
                                     StageTimings timings) {
             return stage.outputs(card, input, inputs, outputs, timings);
+        }
+
+        @Override
+        public void checkOutput(ModelCard card, Preprocessor.Prepared input, float[] output) {
+            if (onEveryInput) {
+                Runtime.getRuntime().halt(HALT_STATUS);
+            }
+            stage.checkOutput(card, input, output);
         }
 
         @Override

@@ -109,6 +109,25 @@ class CommandsTest {
     }
 
     @Test
+    void aResumeThatWouldHoldAsideOtherImagesOrAFreshRunOverAnEarlierOneIsRefused() throws Exception {
+        Path run = dir.resolve("run");
+        List<String> heldAside = java.nio.file.Files.readAllLines(run.resolve("validation-ids.txt"));
+
+        CommandRun otherFraction = trainTiny("--max-batches-per-epoch", "2", "--run-dir", run.toString(), "--output",
+                dir.resolve("unused").toString(), "--resume"); // started with --val-fraction 0.25, this is 0.2
+        assertThat(otherFraction.exitCode()).as(otherFraction.err()).isEqualTo(2);
+        assertThat(otherFraction.err()).contains("holding aside other images").contains("--val-fraction");
+        CommandRun fresh = trainTiny("--max-batches-per-epoch", "2", "--val-fraction", "0.25", "--run-dir", run.toString(), "--output",
+                dir.resolve("unused").toString());
+        assertThat(fresh.exitCode()).as(fresh.err()).isEqualTo(2);
+        assertThat(fresh.err()).contains("holds a run already").contains("--resume");
+
+        assertThat(java.nio.file.Files.readAllLines(run.resolve("validation-ids.txt"))).as("the run's held-aside images").isEqualTo(heldAside);
+        assertThat(new dev.coilsight.trainer.train.TrainingLog(run).rows()).as("the run's log").hasSize(1);
+        assertThat(dir.resolve("unused")).doesNotExist();
+    }
+
+    @Test
     void badInputIsOneLineAndExitCodeTwo() {
         CommandRun missing = CommandRun.of(CommandLines.create(new EvaluateCommand()), "--model", dir.resolve("nope").toString(), "--dataset",
                 SharedData.require("severstal-sample").toString());

@@ -188,6 +188,15 @@ final class BatchProcessor<I extends SpecificRecord> {
     }
 
     /**
+     * Runs the model on a blank input ({@link ModelProbe}).
+     *
+     * @throws ModelProbe.ModelUnavailableException when it fails
+     */
+    void checkModel(ModelCard card, Predict predict) {
+        passes.checkModel(card, checked(predict, card));
+    }
+
+    /**
      * {@code predict} with every output checked against the card ({@link InferenceStage#checkOutput}): a failed check is
      * a failed forward pass, so that a model that answers wrongly for every input, the blank probe's included, stops the
      * batch as a failing model does, and one that does so for one image only dead-letters that image.

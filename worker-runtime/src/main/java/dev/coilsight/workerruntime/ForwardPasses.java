@@ -128,6 +128,11 @@ final class ForwardPasses {
         return outputs;
     }
 
+    /** @throws ModelProbe.ModelUnavailableException when the model fails on a blank input */
+    void checkModel(ModelCard card, BatchProcessor.Predict predict) {
+        probe.check(predict, card.input(), null);
+    }
+
     private void failedOn(Image image, RuntimeException error, ModelCard card, BatchProcessor.Predict predict) {
         probe.check(predict, card.input(), error);
         image.failed(error);

@@ -38,7 +38,7 @@ final class ModelProbe {
 
     /**
      * Runs the model on a blank input; throws {@link ModelUnavailableException} (with {@code failure}, the
-     * record's error, as its cause) when that fails too.
+     * record's error if there was one, as its cause) when that fails too.
      */
     void check(BatchProcessor.Predict predict, InputSpec spec, RuntimeException failure) {
         Preprocessor.Prepared blank = blank(spec);

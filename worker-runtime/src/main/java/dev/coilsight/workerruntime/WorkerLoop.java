@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.coilsight.serviceruntime.deadletter.DeadLetters;
-import dev.coilsight.core.model.LoadedModel;
 
 /**
  * One worker thread: one consumer, one transactional producer, one Predictor. Each batch is read
@@ -45,7 +44,6 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private final BatchCollector collector;
     private final BatchProcessor<I> processor;
     private final InFlightJournal journal;
-    private final ModelManager models;
     private final WorkerMetrics metrics;
     private final Assignment assignment;
     private final BatchTransaction transaction;
@@ -55,12 +53,10 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
     private volatile boolean stopping;
     private volatile Throwable failure;
     private volatile boolean running;
-    private volatile long generationInUse = -1;
     /** Batches in a row on which the model failed on a blank input too, and the last such failure. */
     private volatile int modelFailures;
     private volatile String modelFailure;
-    private ModelManager.Lease lease;
-    private LoadedModel.Session session;
+    private final ModelInUse model;
 
     WorkerLoop(String name, String topic, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, int maxBatch,
                Duration maxLinger, BatchProcessor<I> processor, InFlightJournal journal, ModelManager models, WorkerMetrics metrics,
@@ -72,10 +68,10 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         this.collector = new BatchCollector(consumer, maxBatch, maxLinger);
         this.processor = processor;
         this.journal = journal;
-        this.models = models;
         this.metrics = metrics;
         this.assignment = new Assignment(name, collector, metrics, assignedTotal);
         this.transaction = new BatchTransaction(name, producer, commitRetryFor);
+        this.model = new ModelInUse(name, models, processor);
     }
 
     @Override
@@ -86,7 +82,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             producer.initTransactions();
             consumer.subscribe(List.of(topic), assignment);
             while (!stopping) {
-                takeUpSwappedModel();
+                model.takeUpCurrent();
                 List<BatchProcessor.Polled> batch = collector.next(() -> stopping);
                 if (batch.isEmpty()) {
                     continue;
@@ -151,9 +147,15 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
     private boolean processAndCommitInFlight(List<BatchProcessor.Polled> batch) {
         BatchProcessor.Result result;
-        journal.beforeInference(batch);
         try {
-            result = infer(batch);
+            boolean crashedTwice = crashedTwice(batch);
+            if (crashedTwice) {
+                // Before the record is blamed, the model must work on a blank input, run while the journal names no record:
+                // a model or device that dies on every input dies here, and no record is dead-lettered for it.
+                processor.checkModel(model.card(), model);
+            }
+            journal.beforeInference(batch);
+            result = crashedTwice ? deadLetterCrashed(batch) : processor.process(batch, model.card(), model);
         } catch (BatchProcessor.RetryableBatchException e) {
             log.warn("{}: batch of {} will be read again: {}", name, batch.size(), e.getMessage());
             return readAgain(batch);
@@ -175,13 +177,10 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         return true;
     }
 
-    private BatchProcessor.Result infer(List<BatchProcessor.Polled> batch) {
-        if (crashedTwice(batch)) {
-            return processor.deadLetter(batch, DeadLetters.Reason.CRASHED, new IllegalStateException("the worker process died "
-                    + InFlightJournal.DEATHS_TO_GIVE_UP + " times while this record was in flight (a native crash, the OOM killer or "
-                    + "a kill); it is not run again"), lease.model().card());
-        }
-        return processor.process(batch, lease.model().card(), session::predict);
+    private BatchProcessor.Result deadLetterCrashed(List<BatchProcessor.Polled> batch) {
+        return processor.deadLetter(batch, DeadLetters.Reason.CRASHED, new IllegalStateException("the worker process died "
+                + InFlightJournal.DEATHS_TO_GIVE_UP + " times while this record was in flight (a native crash, the OOM killer or "
+                + "a kill), and the model works on a blank input; it is not run again"), model.card());
     }
 
     /** Nothing of the batch went out: it is read again from the last committed offsets. */
@@ -208,24 +207,6 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         return batch.size() == 1 && journal.deaths(batch.get(0).record()) >= InFlightJournal.DEATHS_TO_GIVE_UP;
     }
 
-    private void takeUpSwappedModel() {
-        if (lease != null && lease.generation() == models.generation()) {
-            return;
-        }
-        ModelManager.Lease next = models.current();
-        LoadedModel.Session nextSession = next.model().newSession();
-        if (session != null) {
-            session.close();
-        }
-        if (lease != null) {
-            lease.close();
-            log.info("{} now uses model {} {}", name, next.model().card().name(), next.model().card().version());
-        }
-        lease = next;
-        session = nextSession;
-        generationInUse = next.generation();
-    }
-
     private void closeQuietly() {
         try {
             // A static member stays in the group when it closes, unless told: a worker that stops hands its partitions over now.
@@ -239,12 +220,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             log.warn("{}: producer close: {}", name, e.toString());
         }
         assignment.released();
-        if (session != null) {
-            session.close();
-        }
-        if (lease != null) {
-            lease.close();
-        }
+        model.close();
     }
 
     private void backOff(long millis) {
@@ -288,6 +264,6 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
 
     /** The model generation this thread's batches use now (-1 before its first batch). */
     long generationInUse() {
-        return generationInUse;
+        return model.generation();
     }
 }

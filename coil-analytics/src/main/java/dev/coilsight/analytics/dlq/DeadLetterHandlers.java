@@ -78,7 +78,8 @@ public final class DeadLetterHandlers {
             log.warn("dead letter {}-{}@{}: processing failed in {}: {}", context.topic(), context.partition(), context.offset(),
                     context.processorNodeId(), String.valueOf(exception));
             return Response.resume(List.of(deadLetters.of(context.topic(), context.partition(), context.offset(),
-                    context.sourceRawKey(), context.sourceRawValue(), DeadLetters.Reason.PROCESSING_ERROR, exception, null)));
+                    context.timestamp(), context.headers(), context.sourceRawKey(), context.sourceRawValue(),
+                    DeadLetters.Reason.PROCESSING_ERROR, exception, null)));
         }
     }
 }

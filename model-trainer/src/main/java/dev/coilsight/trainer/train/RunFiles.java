@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The files a training run leaves beside its checkpoints: which images it validated on, and the commands that shaped it. */
 final class RunFiles {
@@ -25,6 +26,36 @@ final class RunFiles {
             Files.write(file, ids);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Refuses to start a run where one has finished an epoch (here or in a fold's folder): its log, checkpoints and state
+     * would be mixed with the new run's, and a later --resume would go on from the earlier run.
+     */
+    static void requireNoEarlierRun(Path runDir) {
+        try (Stream<Path> files = Files.exists(runDir) ? Files.walk(runDir, 2) : Stream.empty()) {
+            files.filter(f -> f.getFileName().toString().equals(RunState.FILE)).findFirst().ifPresent(state -> {
+                throw new IllegalArgumentException(runDir + " holds a run already (" + runDir.relativize(state) + "): continue it with "
+                        + "--resume, or give another --run-dir");
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + runDir, e);
+        }
+    }
+
+    /**
+     * A resumed run must hold aside the images it held aside when it started: with others its best figure and the
+     * thresholds later tuned on those images would be measured partly on images it trained on.
+     */
+    static void requireSameIds(Path file, List<String> ids) {
+        try {
+            if (Files.exists(file) && !Files.readAllLines(file).equals(ids)) {
+                throw new IllegalArgumentException("the run was started holding aside other images than these options give ("
+                        + file + "): resume it with the --split, --val-fraction, --val-split, --folds and --seed that started it");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

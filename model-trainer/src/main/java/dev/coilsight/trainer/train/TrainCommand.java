@@ -166,6 +166,9 @@ public final class TrainCommand extends CoilsightCommand {
             case "classifier" -> Architecture.Kind.CLASSIFIER;
             default -> throw new IllegalArgumentException("MODEL must be 'segmenter' or 'classifier', got '" + model + "'");
         };
+        if (!resume) {
+            RunFiles.requireNoEarlierRun(runDir);
+        }
         LabeledDataset data = Datasets.open(dataset.folder(), Optional.ofNullable(split));
         LabelProblems.warn("train", data, System.err);
         ClassMap classMap = classes != null ? ClassMap.parse(classes) : ClassMap.of(data.classNames());
@@ -216,6 +219,9 @@ public final class TrainCommand extends CoilsightCommand {
         DatasetLoader loader = new DatasetLoader(classMap, channels);
         List<LabeledImage> train = sized(loader.load(data, ids.train(), "loading train images"), options);
         List<LabeledImage> validation = sized(loader.load(splits.validationData(data), ids.validation(), "loading validation images"), options);
+        if (resumeRun) {
+            RunFiles.requireSameIds(run.resolve(RunFiles.VALIDATION_IDS), ids.validation());
+        }
         RunFiles.writeIds(run.resolve(RunFiles.VALIDATION_IDS), ids.validation());
 
         Map<String, Object> provenance = new LinkedHashMap<>();

@@ -82,7 +82,7 @@ public final class Trainer {
         Set<String> frozen = options.freezeEncoder() ? Set.of(Networks.ENCODER_PREFIX) : Set.of();
         RunState state = resume ? RunState.read(runDir) : RunState.fresh();
         if (resume) {
-            continuesTheSameSchedule();
+            continuesTheSameRun(trainImages.size(), validationImages.size());
         }
         createDirectories();
         writeRunJson(trainImages.size(), validationImages.size(), provenance);
@@ -177,20 +177,28 @@ public final class Trainer {
     }
 
     /**
-     * A resumed run reads its options from the command line, not from the run: one resumed with another schedule
-     * would jump to another learning rate, so that is refused; a cosine run resumed with another rate or length
-     * continues on another curve, which is said.
+     * A resumed run reads its options from the command line, not from the run. One resumed with another schedule would
+     * jump to another learning rate; with another monitor its best figure would be compared with a figure of another
+     * kind (and a worse epoch overwrite the best checkpoint, or none ever beat it); with another seed or other images it
+     * would go on as another run under the first one's state: all refused. A cosine run resumed with another rate or
+     * length continues on another curve, which is said.
      */
-    private void continuesTheSameSchedule() {
-        Map<?, ?> started;
+    private void continuesTheSameRun(int trainCount, int validationCount) {
+        Map<?, ?> run;
         try {
-            started = (Map<?, ?>) JSON.readValue(runDir.resolve("run.json").toFile(), Map.class).get("options");
+            run = JSON.readValue(runDir.resolve("run.json").toFile(), Map.class);
         } catch (IOException e) {
             return; // a run without run.json has nothing to compare; RunState already said whether it can resume
         }
+        Map<?, ?> started = (Map<?, ?>) run.get("options");
         if (started == null) {
             return;
         }
+        sameAsStarted("--monitor", started.get("monitor"), options.monitor());
+        sameAsStarted("--seed", started.get("seed"), options.seed());
+        sameAsStarted("the number of training images (--split, --val-fraction, --val-split, --folds)", run.get("trainImages"), trainCount);
+        sameAsStarted("the number of validation images (--split, --val-fraction, --val-split, --folds)", run.get("validationImages"),
+                validationCount);
         Object schedule = started.get("learningRateSchedule");
         String was = schedule == null ? LearningRateSchedule.CONSTANT.label() : schedule.toString();
         if (!was.equals(options.schedule().label())) {
@@ -204,6 +212,15 @@ public final class Trainer {
         if (options.schedule() == LearningRateSchedule.COSINE && !sameCurve) {
             LOG.warn("resuming {} with --lr {} --epochs {} (started with {} and {}): the cosine curve changes from here on", runDir,
                     options.learningRate(), options.epochs(), rate, epochs);
+        }
+    }
+
+    private void sameAsStarted(String what, Object started, Object now) {
+        boolean same = started instanceof Number n && now instanceof Number m ? n.doubleValue() == m.doubleValue()
+                : started == null || started.toString().equals(now.toString());
+        if (!same) {
+            throw new IllegalArgumentException("the run in " + runDir + " was started with " + what + " " + started + ", not " + now
+                    + ": resume it with the command that started it (see commands.txt), or start a new --run-dir");
         }
     }
 

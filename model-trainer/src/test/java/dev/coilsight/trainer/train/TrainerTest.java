@@ -148,6 +148,28 @@ class TrainerTest {
         assertThat(new Trainer(longer, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, true, Map.of()).epochsRun()).isEqualTo(2);
     }
 
+    @Test
+    void aRunCannotBeResumedWatchingAnotherFigureOrWithAnotherSeed() {
+        Path run = dir.resolve("monitor");
+        TrainingOptions dice = TinyModels.options(TinyModels.segmenter(), 1, 2, Optional.empty(), false);
+        new Trainer(dice, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, false, Map.of());
+        TrainingOptions longer = TinyModels.options(TinyModels.segmenter(), 2, 2, Optional.empty(), false);
+
+        assertThatThrownBy(() -> new Trainer(withMonitorAndSeed(longer, "miou", longer.seed()), TinyModels.NEU_CLASSES, run, QUIET)
+                .train(train, validation, true, Map.of())).hasMessageContaining("was started with --monitor dice, not miou");
+        assertThatThrownBy(() -> new Trainer(withMonitorAndSeed(longer, "dice", 8L), TinyModels.NEU_CLASSES, run, QUIET)
+                .train(train, validation, true, Map.of())).hasMessageContaining("was started with --seed 7, not 8");
+        assertThatThrownBy(() -> new Trainer(longer, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation.subList(1, validation.size()),
+                true, Map.of())).hasMessageContaining("the number of validation images");
+        assertThat(RunState.read(run).epoch()).as("nothing trained by the refused resumes").isEqualTo(1);
+    }
+
+    private static TrainingOptions withMonitorAndSeed(TrainingOptions o, String monitor, long seed) {
+        return new TrainingOptions(o.architecture(), o.loss(), o.learningRate(), o.batchSize(), o.cropHeight(), o.cropWidth(), o.epochs(),
+                o.patience(), o.maxBatchesPerEpoch(), seed, o.augmentation(), monitor, o.initFrom(), o.initScope(), o.freezeEncoder(),
+                o.threads(), o.resize(), o.schedule());
+    }
+
     private static TrainingOptions cosine(TrainingOptions o) {
         return new TrainingOptions(o.architecture(), o.loss(), o.learningRate(), o.batchSize(), o.cropHeight(), o.cropWidth(), o.epochs(),
                 o.patience(), o.maxBatchesPerEpoch(), o.seed(), o.augmentation(), o.monitor(), o.initFrom(), o.initScope(), o.freezeEncoder(),

@@ -9,11 +9,12 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Dead-letter records: the original key and value bytes, untouched, with headers that say where they
- * came from and why they could not be processed. Header values are UTF-8 strings.
+ * Dead-letter records: the original key, value and headers, untouched, with headers that say where they
+ * came from and why they could not be processed. The headers added here are UTF-8 strings.
  */
 public final class DeadLetters {
 
+    private static final String PREFIX = "coilsight.dlq.";
     public static final String STAGE = "coilsight.dlq.stage";
     public static final String REASON = "coilsight.dlq.reason";
     public static final String ERROR_CLASS = "coilsight.dlq.error.class";
@@ -21,6 +22,8 @@ public final class DeadLetters {
     public static final String SOURCE_TOPIC = "coilsight.dlq.source.topic";
     public static final String SOURCE_PARTITION = "coilsight.dlq.source.partition";
     public static final String SOURCE_OFFSET = "coilsight.dlq.source.offset";
+    /** The source record's own time stamp (ISO-8601), when it had one. */
+    public static final String SOURCE_TIMESTAMP = "coilsight.dlq.source.timestamp";
     public static final String FAILED_AT = "coilsight.dlq.failed.at";
     public static final String MODEL = "coilsight.dlq.model";
     /** Set when the original value was too large to be written again: its size; read it from the source offset. */
@@ -98,13 +101,25 @@ public final class DeadLetters {
     }
 
     public ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> source, Reason reason, Throwable error, String model) {
-        return of(source.topic(), source.partition(), source.offset(), source.key(), source.value(), reason, error, model);
+        return of(source.topic(), source.partition(), source.offset(), source.timestamp(), source.headers(), source.key(), source.value(),
+                reason, error, model);
     }
 
-    /** A dead letter of the raw bytes read at this topic, partition and offset. */
-    public ProducerRecord<byte[], byte[]> of(String sourceTopic, int partition, long offset, byte[] key, byte[] value,
-            Reason reason, Throwable error, String model) {
+    /**
+     * A dead letter of the raw bytes read at this topic, partition and offset. It keeps the source record's own headers
+     * (the image id and source that ingest stamps, say) and its time stamp, so that what it was can be told from the
+     * dead letter alone, also once retention has deleted the source offset.
+     */
+    public ProducerRecord<byte[], byte[]> of(String sourceTopic, int partition, long offset, long sourceTimestamp, Headers sourceHeaders,
+            byte[] key, byte[] value, Reason reason, Throwable error, String model) {
         Headers headers = new RecordHeaders();
+        if (sourceHeaders != null) {
+            for (var header : sourceHeaders) {
+                if (!header.key().startsWith(PREFIX)) { // a record dead-lettered again gets this stage's account, not two
+                    headers.add(header.key(), header.value());
+                }
+            }
+        }
         add(headers, STAGE, stage);
         add(headers, REASON, reason.name());
         add(headers, ERROR_CLASS, error.getClass().getName());
@@ -113,6 +128,9 @@ public final class DeadLetters {
         add(headers, SOURCE_TOPIC, sourceTopic);
         add(headers, SOURCE_PARTITION, String.valueOf(partition));
         add(headers, SOURCE_OFFSET, String.valueOf(offset));
+        if (sourceTimestamp >= 0) {
+            add(headers, SOURCE_TIMESTAMP, Instant.ofEpochMilli(sourceTimestamp).toString());
+        }
         add(headers, FAILED_AT, Instant.now().toString());
         if (model != null) {
             add(headers, MODEL, model);
