@@ -3,9 +3,12 @@ package dev.coilsight.trainer.export;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -23,21 +26,27 @@ import dev.coilsight.trainer.net.Architecture;
 public final class ModelExporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelExporter.class);
+    /** What an export writes; the rest of a model directory (its log, curve, check ids) is left alone. */
+    private static final List<String> MODEL_FILES = List.of("variables", "saved_model.pb", "model.json");
 
     private ModelExporter() {
     }
 
+    /**
+     * Builds the model beside {@code dir} and moves it in only once it is complete: a failure while the graph is built
+     * (a weight of the wrong shape, a full disk, a stop) leaves the model that was there before as it was.
+     */
     public static void export(Architecture arch, Map<String, float[]> weights, ModelCard card, Path dir) {
+        Path target = dir.toAbsolutePath();
+        Path staging = target.resolveSibling(target.getFileName() + ".exporting");
         try {
-            if (Files.exists(dir.resolve("saved_model.pb"))) {
-                deleteModelFiles(dir);
-            }
-            Files.createDirectories(dir.getParent() == null ? dir.toAbsolutePath().getParent() : dir.getParent());
+            deleteTree(staging);
+            Files.createDirectories(target.getParent());
             ModelCard.Decision decision = card.decision();
             int[] pooledWindow = decision != null && decision.pooledInGraph() ? new int[] {decision.windowHeight(), decision.windowWidth()} : null;
             boolean folded;
             try (ServingGraph serving = new ServingGraph(arch, weights, 0, pooledWindow)) {
-                serving.export(dir);
+                serving.export(staging);
                 folded = serving.batchNormFolded();
             }
             Map<String, Object> architecture = new LinkedHashMap<>(card.architecture() == null ? Map.of() : card.architecture());
@@ -46,21 +55,25 @@ public final class ModelExporter {
                 LOG.warn("{}: the stem's batch norm scales by a negative factor, so no batch norm is folded (bf16 gains little on this model)",
                         card.name());
             }
-            card.withArchitecture(architecture).write(dir);
+            card.withArchitecture(architecture).write(staging);
+            Files.createDirectories(target);
+            for (String name : MODEL_FILES) {
+                deleteTree(target.resolve(name));
+                Files.move(staging.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+            deleteTree(staging);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the model to " + dir, e);
         }
     }
 
-    /** Replaces a previous export in place (the SavedModel writer refuses to overwrite). */
-    private static void deleteModelFiles(Path dir) throws IOException {
-        Files.deleteIfExists(dir.resolve("saved_model.pb"));
-        Path variables = dir.resolve("variables");
-        if (Files.isDirectory(variables)) {
-            try (Stream<Path> files = Files.walk(variables)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
+    private static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }
