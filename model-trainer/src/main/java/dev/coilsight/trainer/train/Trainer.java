@@ -33,7 +33,7 @@ import dev.coilsight.trainer.net.SavedModelWeights;
 
 /**
  * Runs training: epochs of augmented batches (prepared on a separate thread), validation after
- * every epoch with the serving-mode network, best and last checkpoints, early stopping, and
+ * every epoch with the serving-mode network, best and last checkpoints ({@link Checkpoints}), early stopping, and
  * resumption from the last checkpoint. Each epoch's sampler is seeded from the run seed and the
  * epoch number, so a resumed run draws the same batches as an uninterrupted one.
  */
@@ -67,14 +67,6 @@ public final class Trainer {
         this.stops = stops;
     }
 
-    public static Path bestCheckpoint(Path runDir) {
-        return runDir.resolve("checkpoints").resolve("best").resolve("ckpt");
-    }
-
-    static Path lastCheckpoint(Path runDir) {
-        return runDir.resolve("checkpoints").resolve("last").resolve("ckpt");
-    }
-
     public Result train(List<LabeledImage> trainImages, List<LabeledImage> validationImages, boolean resume, Map<String, Object> provenance) {
         Architecture arch = options.architecture();
         Preprocessor preprocessor = new Preprocessor(options.inputSpec());
@@ -93,7 +85,7 @@ public final class Trainer {
         try (GracefulStop stop = stops.get();
              TrainingGraph graph = new TrainingGraph(arch, options.loss(), options.learningRate(), frozen, options.threads())) {
             if (state.epoch() > 0) {
-                graph.restoreCheckpoint(lastCheckpoint(runDir));
+                graph.restoreCheckpoint(Checkpoints.last(runDir, state));
                 LOG.info("resumed {} after epoch {} (best {} {} at epoch {})", runDir, state.epoch(), options.monitor(), state.best(), state.bestEpoch());
             } else {
                 graph.assign(graph.parameters().initialValues(options.seed()));
@@ -149,15 +141,15 @@ public final class Trainer {
                 Map<String, Double> figures = validation.run(graph, validationImages);
                 double metric = figures.get(options.monitor());
                 boolean best = metric > state.best();
-                graph.saveCheckpoint(lastCheckpoint(runDir));
+                graph.saveCheckpoint(Checkpoints.fresh(runDir, epoch));
                 double speed = steps == 0 ? state.secondsPerStep() : stepNanos / 1e9 / steps;
                 if (best) {
-                    graph.saveCheckpoint(bestCheckpoint(runDir));
                     state = new RunState(epoch, metric, epoch, 0, figures, speed);
                 } else {
                     state = new RunState(epoch, state.best(), state.bestEpoch(), state.badEpochs() + 1, state.bestFigures(), speed);
                 }
                 state.write(runDir);
+                Checkpoints.prune(runDir, state);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 log.append(new TrainingLog.Row(epoch, lossSum / batches, metric, options.monitor(), seconds, best));
                 LOG.info("epoch {}: train loss {}, validation {}{}", epoch, String.format("%.4f", lossSum / batches),
@@ -170,7 +162,7 @@ public final class Trainer {
                 }
             }
             double secondsPerStep = steps == 0 ? state.secondsPerStep() : stepNanos / 1e9 / steps;
-            graph.restoreCheckpoint(bestCheckpoint(runDir));
+            graph.restoreCheckpoint(Checkpoints.best(runDir, state));
             return new Result(runDir, epoch, state.bestEpoch(), state.best(), options.monitor(), state.bestFigures(), secondsPerStep,
                     secondsPerStep == 0 ? 0 : options.batchSize() / secondsPerStep, stoppedEarly, graph.weights());
         }
@@ -263,8 +255,7 @@ public final class Trainer {
 
     private void createDirectories() {
         try {
-            Files.createDirectories(bestCheckpoint(runDir).getParent());
-            Files.createDirectories(lastCheckpoint(runDir).getParent());
+            Files.createDirectories(runDir.resolve("checkpoints"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run directory " + runDir, e);
         }

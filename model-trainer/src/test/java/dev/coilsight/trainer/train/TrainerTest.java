@@ -60,7 +60,7 @@ class TrainerTest {
         assertThat(new TrainingLog(run).rows()).hasSize(2);
         assertThat(run.resolve("learning-curve.png")).isNotEmptyFile();
         assertThat(run.resolve("run.json")).content().contains("\"kind\" : \"segmenter\"").contains("inclusions");
-        assertThat(Trainer.bestCheckpoint(run).resolveSibling("ckpt.index")).exists();
+        assertThat(Checkpoints.best(run, RunState.read(run)).resolveSibling("ckpt.index")).exists();
         assertThat(segmenter.bestFigures()).containsKeys("dice", "miou", "iou:patches");
     }
 
@@ -78,6 +78,51 @@ class TrainerTest {
         for (int i = 0; i < 2; i++) {
             assertThat(split.get(i).trainLoss()).as("epoch %d train loss", i + 1).isEqualTo(straight.get(i).trainLoss());
             assertThat(split.get(i).validation()).as("epoch %d validation", i + 1).isEqualTo(straight.get(i).validation());
+        }
+    }
+
+    @Test
+    void aRunKilledAfterAnEpochsCheckpointButBeforeItsStateResumesFromTheEpochItsStateNames() throws Exception {
+        Path run = dir.resolve("killed");
+        Path afterOne = dir.resolve("killed-after-epoch-1");
+        TrainingOptions oneEpoch = TinyModels.options(TinyModels.segmenter(), 1, 3, Optional.empty(), false);
+        TrainingOptions twoEpochs = TinyModels.options(TinyModels.segmenter(), 2, 3, Optional.empty(), false);
+        new Trainer(oneEpoch, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, false, Map.of());
+        copyTree(run, afterOne);
+        new Trainer(twoEpochs, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, true, Map.of());
+
+        // On disk at a kill between epoch 2's checkpoint and its state: the run as after epoch 1, plus epoch 2's weights.
+        Path epochTwo = dir.resolve("epoch-2-weights");
+        copyTree(run.resolve("checkpoints").resolve("epoch-2"), epochTwo);
+        deleteTree(run);
+        copyTree(afterOne, run);
+        copyTree(epochTwo, run.resolve("checkpoints").resolve("epoch-2"));
+        new Trainer(twoEpochs, TinyModels.NEU_CLASSES, run, QUIET).train(train, validation, true, Map.of());
+
+        List<TrainingLog.Row> straight = new TrainingLog(dir.resolve("seg-run")).rows();
+        List<TrainingLog.Row> resumed = new TrainingLog(run).rows();
+        assertThat(resumed).hasSize(2);
+        assertThat(resumed.get(1).trainLoss()).as("epoch 2 trained again from epoch 1's weights").isEqualTo(straight.get(1).trainLoss());
+        assertThat(resumed.get(1).validation()).isEqualTo(straight.get(1).validation());
+        try (var folders = java.nio.file.Files.list(run.resolve("checkpoints"))) {
+            assertThat(folders.map(f -> f.getFileName().toString()).toList()).as("only the epochs the state names")
+                    .allMatch(name -> name.equals("epoch-" + RunState.read(run).epoch()) || name.equals("epoch-" + RunState.read(run).bestEpoch()));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, to.resolve(from.relativize(f).toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static void deleteTree(Path path) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(path)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(f);
+            }
         }
     }
 
