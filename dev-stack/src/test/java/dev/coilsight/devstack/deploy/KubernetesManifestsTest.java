@@ -397,6 +397,20 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void aWorkerRestartedByItsCrashLoopBackOffKeepsItsPartitionsAndSoItsCrashJournal() {
+        for (Map<String, Object> workload : workloads("base")) {
+            Service service = service(workload);
+            if (service != Service.CLASSIFIER && service != Service.SEGMENTER) {
+                continue;
+            }
+            Map<String, String> settings = environment("base", containers(workload).get(0));
+            // The kubelet waits 20 s before a third start; a minute more to start the JVM and load the model.
+            assertThat(Long.parseLong(settings.getOrDefault("COILSIGHT_KAFKA_SESSION_TIMEOUT_MS", "45000")))
+                    .as("%s's session as a static member", service).isGreaterThanOrEqualTo(80_000);
+        }
+    }
+
+    @Test
     void everyKindOfQualityAlertHasAPrometheusRuleOnMetricsCoilAnalyticsExports() throws Exception {
         Map<String, Object> rule = named("monitoring", "PrometheusRule", "coilsight-quality");
         List<String> expressions = new ArrayList<>();
