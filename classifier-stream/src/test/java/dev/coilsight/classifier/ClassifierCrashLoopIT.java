@@ -137,6 +137,57 @@ class ClassifierCrashLoopIT {
                 .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
     }
 
+    @Test
+    void aRecordThatLeavesTheDeviceFailingEveryInputIsDeadLetteredAfterTwoRestartsAndTheRestGoOn() throws Exception {
+        Path model = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 11, 0.5);
+        Map<String, String> topics = ClassifierWorkers.topics(1);
+        List<Path> images = WorkerFixture.streamImages(8);
+        String breaker = WorkerFixture.imageId(images.get(3));
+        Map<String, String> env = ClassifierWorkers.processVariables(topics, model, Map.of("COILSIGHT_MAX_BATCH_SIZE", "4",
+                "COILSIGHT_WORKER_THREADS", "1", "COILSIGHT_STATE_DIR", dir.resolve("state").toString(), "BREAK_ON_IMAGE_ID", breaker));
+        try (KafkaProducer<byte[], byte[]> producer = WorkerFixture.producer()) {
+            WorkerFixture.send(producer, WorkerFixture.imageRecords(topics.get("images"), images, 1));
+        }
+
+        // The worker does not die: its batches wait for the model, and its /health turns 503, on which an orchestrator
+        // restarts it. Here a worker that makes no progress for 30 s is stopped (SIGTERM) and started again.
+        List<ConsumerRecord<byte[], byte[]>> classified = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        int starts = 0;
+        try (KafkaConsumer<byte[], byte[]> results = WorkerFixture.committedReader(topics.get("classifications"));
+             KafkaConsumer<byte[], byte[]> dlq = WorkerFixture.committedReader(topics.get("dlq"))) {
+            while (classified.size() + dead.size() < images.size()) {
+                assertThat(++starts).as("starts needed").isLessThanOrEqualTo(5);
+                Process worker = start(env, "stalling-" + starts);
+                try {
+                    long lastProgress = System.nanoTime();
+                    while (classified.size() + dead.size() < images.size()
+                            && System.nanoTime() - lastProgress < Duration.ofSeconds(30).toNanos()) {
+                        int before = classified.size() + dead.size();
+                        results.poll(Duration.ofMillis(100)).forEach(classified::add);
+                        dlq.poll(Duration.ofMillis(100)).forEach(dead::add);
+                        if (classified.size() + dead.size() > before) {
+                            lastProgress = System.nanoTime();
+                        }
+                    }
+                } finally {
+                    worker.destroy();
+                    assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker stops on SIGTERM").isTrue();
+                }
+            }
+            long quiet = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < quiet) {
+                results.poll(Duration.ofMillis(200)).forEach(classified::add);
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+            }
+        }
+        assertThat(dead).hasSize(1);
+        assertThat(WorkerFixture.header(dead.get(0), "coilsight.dlq.reason")).isEqualTo("CRASHED");
+        assertThat(WorkerFixture.values(List.of(dead.get(0)), ImageCaptured.class).get(0).getImageId()).isEqualTo(breaker);
+        assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
+                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).filter(id -> !id.equals(breaker)).toList());
+    }
+
     private Process start(Map<String, String> env, String name) throws Exception {
         return WorkerFixture.startJvm(HaltingClassifierService.class, env, dir.resolve(name + ".log"), "512m");
     }

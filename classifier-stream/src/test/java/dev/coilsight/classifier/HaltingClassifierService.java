@@ -15,7 +15,8 @@ import dev.coilsight.workerruntime.WorkerMain;
  * The classifier service with a test-only fault: the JVM halts, as a native crash would end it (no
  * shutdown hook, no exception, the batch in flight), whenever it is about to run the model on the image
  * named by {@code HALT_ON_IMAGE_ID}, or, with {@code HALT_ON_EVERY_INPUT=true}, whenever the model has run on
- * anything (a model or device that dies on every input, a blank one included).
+ * anything (a model or device that dies on every input, a blank one included). With {@code BREAK_ON_IMAGE_ID} it does
+ * not die: from that image on, every forward pass fails, a blank one too (a device left in an error state by one input).
  */
 public final class HaltingClassifierService {
 
@@ -28,10 +29,14 @@ public final class HaltingClassifierService {
     public static void main(String[] args) {
         String victim = System.getenv("HALT_ON_IMAGE_ID");
         WorkerMain.run(args, "The classifier, halting on one image (a test fault).", ClassifierService.DEFAULTS,
-                env -> new Halting(ClassifierService.stage(env), victim, "true".equals(System.getenv("HALT_ON_EVERY_INPUT"))));
+                env -> new Halting(ClassifierService.stage(env), victim, "true".equals(System.getenv("HALT_ON_EVERY_INPUT")),
+                        System.getenv("BREAK_ON_IMAGE_ID")));
     }
 
-    private record Halting(ClassifierStage stage, String victim, boolean onEveryInput) implements InferenceStage<ImageCaptured> {
+    /** Set once the image that breaks the device has been read: every forward pass fails from then on. */
+    private static volatile boolean deviceBroken;
+
+    private record Halting(ClassifierStage stage, String victim, boolean onEveryInput, String breaker) implements InferenceStage<ImageCaptured> {
         @Override
         public String name() {
             return stage.name();
@@ -52,6 +57,9 @@ public final class HaltingClassifierService {
             if (input.getImageId().equals(victim)) {
                 Runtime.getRuntime().halt(HALT_STATUS);
             }
+            if (input.getImageId().equals(breaker)) {
+                deviceBroken = true;
+            }
             return stage.image(input);
         }
 
@@ -70,6 +78,9 @@ public final class HaltingClassifierService {
         public void checkOutput(ModelCard card, Preprocessor.Prepared input, float[] output) {
             if (onEveryInput) {
                 Runtime.getRuntime().halt(HALT_STATUS);
+            }
+            if (deviceBroken) {
+                throw new IllegalStateException("device in an error state (test fault)");
             }
             stage.checkOutput(card, input, output);
         }

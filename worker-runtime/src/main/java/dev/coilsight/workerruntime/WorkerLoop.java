@@ -165,7 +165,12 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             modelFailure = e.getMessage() + (e.getCause() == null ? "" : "; the record's error: " + e.getCause().getMessage());
             log.warn("{}: the model failed on {} batch(es) in a row, reading the batch of {} again later: {}", name, modelFailures,
                     batch.size(), modelFailure);
-            return readAgain(batch);
+            // The journal goes on naming the batch: restarted now (its health says the model fails), the process counts
+            // a death for each of its records, as if it had crashed on them, so that one that leaves the device failing
+            // every input is isolated and, once a fresh process's model works on a blank input, dead-lettered. A model
+            // that fails on everything fails that blank input first, and no record is blamed.
+            metrics.aborted();
+            return false;
         }
         if (!transaction.publish(result, consumer.groupMetadata(), batch.size())) {
             return readAgain(batch);
