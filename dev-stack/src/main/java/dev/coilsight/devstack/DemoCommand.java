@@ -71,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
     boolean once;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the broker, registry and state stores keep their data "
-            + "(default: a new temporary folder, deleted at exit).")
+            + "(default: a new temporary folder, deleted at exit but for its demo.log).")
     Path dataDir;
 
     @Option(names = "--models", paramLabel = "DIR", description = "Folder with the line's classifier and segmenter "

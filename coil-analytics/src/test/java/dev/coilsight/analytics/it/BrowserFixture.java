@@ -47,7 +47,25 @@ final class BrowserFixture {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                 "--window-size=1600,1200", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return new ChromeDriver(service, options) {
+            @Override
+            public void quit() {
+                try {
+                    super.quit();
+                } finally {
+                    deleteQuietly(profile);
+                }
+            }
+        };
+    }
+
+    /** The browser profile goes with the browser: Chromium writes a few MB there per test. */
+    private static void deleteQuietly(Path profile) {
+        try (java.util.stream.Stream<Path> files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a file Chromium still held: the temporary folder's own cleaning takes it
+        }
     }
 
     static DefectiveImage image(String coil, String imageId, long t, byte[] jpeg) {

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -95,13 +96,20 @@ public record ModelCard(String name, String version, String task, String signatu
         }
     }
 
-    /** One output channel. For a classifier there is one class, "defective". */
+    /**
+     * One output channel. For a classifier there is one class, "defective". A pixel is the class where its probability
+     * is above {@code threshold}: 0.5 when the card gives none (or 0), and 1 switches the class off.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ClassSpec(int id, String name, double threshold, int minArea) {
         public ClassSpec {
-            if (threshold <= 0 || threshold >= 1) {
+            if (threshold == 0) {
                 threshold = 0.5;
+            }
+            if (!(threshold > 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("model.json: class " + id + " has threshold " + threshold
+                        + "; a probability threshold lies in (0, 1] (1 switches the class off)");
             }
             if (minArea < 0) {
                 throw new IllegalArgumentException("model.json: class " + id + " has a negative minArea");
@@ -110,19 +118,23 @@ public record ModelCard(String name, String version, String task, String signatu
     }
 
     /**
-     * How a classifier decides for a whole image: on the whole image ({@code windowHeight} null),
-     * or on windows of that size (stride half a window) with "defective when any window is".
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    /**
-     * How a classifier decides for an image: above {@code threshold}, from the whole image or from its most defective
-     * window of {@code windowHeight x windowWidth}.
+     * How a classifier decides for an image: above {@code threshold}, from the whole image ({@code windowHeight} null)
+     * or from its most defective window of {@code windowHeight x windowWidth} (stride half a window). The threshold
+     * must be given: read as 0 when missing, it would call every image defective.
      *
      * @param windowsInGraph the model takes the whole image, runs its encoder once and pools the windows itself (its
      *     output is already the most defective window's probability); otherwise each window is a model input
      */
-    public record Decision(double threshold, Integer windowHeight, Integer windowWidth, Boolean windowsInGraph) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Decision(@JsonProperty(required = true) double threshold, Integer windowHeight, Integer windowWidth,
+                           Boolean windowsInGraph) {
+
+        public Decision {
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("model.json: decision.threshold is " + threshold + "; it lies in [0, 1]");
+            }
+        }
 
         public Decision(double threshold, Integer windowHeight, Integer windowWidth) {
             this(threshold, windowHeight, windowWidth, null);

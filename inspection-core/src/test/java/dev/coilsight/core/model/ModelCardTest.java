@@ -44,6 +44,25 @@ class ModelCardTest {
     }
 
     @Test
+    void thresholdsOutsideTheirRangeOrADecisionWithoutOneAreRefusedAndOneSwitchesAClassOff() throws Exception {
+        String head = """
+                {"name": "hand", "version": "1", "task": "%s", "input": {"name": "in", "channels": 1, "sizePolicy": "pad", "multiple": 32},
+                 "outputName": "out", """;
+        Files.writeString(dir.resolve("model.json"), head.formatted("classification") + """
+                "classes": [{"id": 1, "name": "defective"}], "decision": {"windowHeight": 256, "windowWidth": 256}}""");
+        assertThatThrownBy(() -> ModelCard.read(dir)).as("read as 0, it would call every image defective")
+                .hasMessageContaining("threshold");
+
+        Files.writeString(dir.resolve("model.json"), head.formatted("segmentation") + """
+                "classes": [{"id": 1, "name": "a", "threshold": 1.0}, {"id": 2, "name": "b"}, {"id": 3, "name": "c", "threshold": 1.5}]}""");
+        assertThatThrownBy(() -> ModelCard.read(dir)).hasMessageContaining("class 3 has threshold 1.5");
+
+        Files.writeString(dir.resolve("model.json"), head.formatted("segmentation") + """
+                "classes": [{"id": 1, "name": "a", "threshold": 1.0}, {"id": 2, "name": "b"}]}""");
+        assertThat(ModelCard.read(dir).classes()).extracting(ModelCard.ClassSpec::threshold).containsExactly(1.0, 0.5);
+    }
+
+    @Test
     void missingFieldsAreNamed() throws Exception {
         Files.writeString(dir.resolve("model.json"), "{\"name\": \"x\", \"version\": \"1\", \"task\": \"detection\"}");
         assertThatThrownBy(() -> ModelCard.read(dir)).hasMessageContaining("task must be 'segmentation' or 'classification'");

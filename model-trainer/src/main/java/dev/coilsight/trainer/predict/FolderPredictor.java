@@ -55,27 +55,30 @@ final class FolderPredictor implements AutoCloseable {
     /** Predicts {@code files} in order, up to {@code batch} at a time; {@code done} hears of every image. */
     void predict(List<Path> files, Consumer<Outcome> done) {
         List<Path> pending = new ArrayList<>();
-        List<DecodedImage> images = new ArrayList<>();
+        List<Preprocessor.Prepared> inputs = new ArrayList<>();
         for (Path file : files) {
             String id = file.getFileName().toString();
-            DecodedImage image;
+            Preprocessor.Prepared input;
             try {
-                image = decoder.decode(file, mode(segmenter.card()));
+                DecodedImage image = decoder.decode(file, mode(segmenter.card()));
                 if (classifier != null && !defective(file, image)) {
                     done.accept(new Outcome(id, List.of(), true, null));
                     continue;
                 }
-            } catch (ImageRejectedException | java.io.UncheckedIOException e) {
+                input = segmenter.preprocessor().prepare(image);
+            } catch (ImageRejectedException | java.io.UncheckedIOException | IllegalArgumentException e) {
+                // An unreadable image, or one a model cannot take (smaller than the classifier's window): this image
+                // fails, as a worker dead-letters it, and the others go on.
                 done.accept(new Outcome(id, List.of(), false, e.getMessage()));
                 continue;
             }
             pending.add(file);
-            images.add(image);
+            inputs.add(input);
             if (pending.size() == batch) {
-                segment(pending, images, done);
+                segment(pending, inputs, done);
             }
         }
-        segment(pending, images, done);
+        segment(pending, inputs, done);
     }
 
     private boolean defective(Path file, DecodedImage segmenterImage) {
@@ -86,9 +89,7 @@ final class FolderPredictor implements AutoCloseable {
     }
 
     /** Segments the pending images (runs of equal input size go through the model together) and empties the lists. */
-    private void segment(List<Path> files, List<DecodedImage> images, Consumer<Outcome> done) {
-        Preprocessor pre = segmenter.preprocessor();
-        List<Preprocessor.Prepared> prepared = images.stream().map(pre::prepare).toList();
+    private void segment(List<Path> files, List<Preprocessor.Prepared> prepared, Consumer<Outcome> done) {
         boolean resized = segmenter.card().input().sizePolicy().equals(InputSpec.RESIZE);
         MaskPostProcessor post = new MaskPostProcessor(segmenter.card().classes());
         int i = 0;
@@ -109,7 +110,7 @@ final class FolderPredictor implements AutoCloseable {
             i = j;
         }
         files.clear();
-        images.clear();
+        prepared.clear();
     }
 
     private static ColorMode mode(ModelCard card) {

@@ -102,7 +102,7 @@ public final class PredictCommand extends CoilsightCommand {
             }
             gated = clean[0];
         }
-        failed.forEach(f -> err.println("predict: could not read " + f));
+        failed.forEach(f -> err.println("predict: could not predict " + f));
         write(rows, images, card);
         stdout().printf("predict: %d images, %d defect masks%s, written to %s (%s layout)%n", files.size() - failed.size(),
                 rows.size(), classifierDir == null ? "" : ", " + gated + " passed as clean by the classifier", out,

@@ -157,5 +157,17 @@ class PredictCommandTest {
         assertThat(skipped.exitCode()).as(skipped.err()).isZero();
         assertThat(skipped.err()).contains("skipped notes.txt");
         assertThat(skipped.out()).contains("predict: 1 images");
+
+        // An image smaller than the classifier's 256x256 window fails alone, as a worker dead-letters it; the rest is written.
+        Path small = Files.createDirectories(dir.resolve("small"));
+        Files.copy(images.resolve("0030401a5.jpg"), small.resolve("0030401a5.jpg"));
+        java.awt.image.BufferedImage whole = javax.imageio.ImageIO.read(images.resolve("0030401a5.jpg").toFile());
+        javax.imageio.ImageIO.write(whole.getSubimage(0, 0, 200, 200), "png", small.resolve("crop.png").toFile());
+        CommandRun gated = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--classifier",
+                classifier.toString(), "--images", small.toString(), "--out", dir.resolve("small.csv").toString());
+        assertThat(gated.exitCode()).as(gated.err()).isEqualTo(1);
+        assertThat(gated.err()).contains("could not predict crop.png").contains("window");
+        assertThat(gated.out()).contains("predict: 1 images");
+        assertThat(dir.resolve("small.csv")).exists();
     }
 }
