@@ -31,8 +31,16 @@ public final class ModelManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
 
-    /** Where a model came from: the directory as resolved, and the card's version. */
-    record Identity(Path realPath, String version) {
+    /**
+     * Where a model came from: the directory as resolved, the card's version, and what else on the card decides its
+     * results (input, thresholds, minimum areas, decision, flips): a card re-tuned in place under the same version
+     * (`evaluate --tune`) is taken up by every replica, not only by those started after it.
+     */
+    record Identity(Path realPath, String version, String decides) {
+        static Identity of(Path realPath, ModelCard card) {
+            return new Identity(realPath, card.version(), card.input() + " " + card.classes() + " " + card.decision() + " "
+                    + card.testTimeFlips());
+        }
     }
 
     private final String requiredTask;
@@ -167,7 +175,7 @@ public final class ModelManager implements AutoCloseable {
         } catch (IOException e) {
             throw new LoadedModel.ModelLoadException("model directory " + dir + " cannot be resolved: " + e.getMessage(), e);
         }
-        return new Identity(real, card.version());
+        return Identity.of(real, card);
     }
 
     private LoadedModel load(Path dir, Identity identity) {
@@ -193,7 +201,7 @@ public final class ModelManager implements AutoCloseable {
                 return;
             }
             previous = current;
-            current = new Held(model, new Identity(identity.realPath(), model.card().version()), ++generation);
+            current = new Held(model, Identity.of(identity.realPath(), model.card()), ++generation);
         }
         metrics.model(previous == null ? null : previous.model.card(), model.card());
         if (previous == null) {

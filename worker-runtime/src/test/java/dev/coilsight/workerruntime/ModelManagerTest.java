@@ -47,6 +47,25 @@ class ModelManagerTest {
     }
 
     @Test
+    void aCardReTunedInPlaceUnderTheSameVersionIsTakenUpAndAnUnchangedOneIsNotLoadedAgain() throws Exception {
+        Path serving = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 1, 0.5);
+        try (ModelManager models = new ModelManager(serving, ModelCard.CLASSIFICATION, Precision.FP32, Duration.ZERO,
+                new WorkerMetrics("classifier"))) {
+            models.start();
+            int attempts = models.loadAttempts();
+            assertThat(models.check()).as("nothing changed").isFalse();
+            assertThat(models.loadAttempts()).isEqualTo(attempts);
+
+            ModelCard card = ModelCard.read(serving);
+            card.withDecision(card.decision().withThreshold(0.8)).write(serving); // evaluate --tune, version unchanged
+
+            assertThat(models.check()).as("the re-tuned card is taken up").isTrue();
+            assertThat(models.card().version()).isEqualTo("1");
+            assertThat(models.card().decision().threshold()).isEqualTo(0.8);
+        }
+    }
+
+    @Test
     void aModelForAnotherTaskIsRefusedWithoutLoadingIt() throws Exception {
         Path serving = TinyModels.classifier(dir.resolve("cls"), "tiny-cls", "1", 1, 0.5);
         Path segmenter = TinyModels.segmenter(dir.resolve("seg"), "tiny-seg", "9", 3, 8);

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.coilsight.ingest.publish.ImageIds;
 import dev.coilsight.ingest.publish.IngestRejection;
@@ -22,6 +24,9 @@ import dev.coilsight.ingest.publish.IngestRejection;
  */
 final class IdempotentUploads {
 
+    private static final Logger log = LoggerFactory.getLogger(IdempotentUploads.class);
+    private static final Duration EARLY_WARNING_EVERY = Duration.ofMinutes(10);
+
     /** One key's first upload: its image id, the image's hash, the broker's acknowledgement (completed by the sender). */
     record Upload(String imageId, String sha256, CompletableFuture<RecordMetadata> ack, long createdAtNanos) {
     }
@@ -34,6 +39,8 @@ final class IdempotentUploads {
     private final int maxKeys;
     private final LongSupplier nanoTime;
     private final Map<String, Upload> uploads = new LinkedHashMap<>();
+    private boolean warnedEarly;
+    private long lastEarlyWarning;
 
     IdempotentUploads(Duration window, int maxKeys, LongSupplier nanoTime) {
         this.window = window;
@@ -69,11 +76,24 @@ final class IdempotentUploads {
         Upload upload = new Upload(ImageIds.derived(coilId, key, sha256), sha256, new CompletableFuture<>(), nanoTime.getAsLong());
         uploads.put(scope, upload);
         while (uploads.size() > maxKeys) {
-            Iterator<String> oldest = uploads.keySet().iterator();
-            oldest.next();
+            Iterator<Upload> oldest = uploads.values().iterator();
+            forgottenEarly(oldest.next());
             oldest.remove();
         }
         return new Claim(upload, true);
+    }
+
+    /** A key forgotten before its window ends: the window is shorter than configured, which an operator must hear of. */
+    private void forgottenEarly(Upload upload) {
+        long now = nanoTime.getAsLong();
+        long age = now - upload.createdAtNanos();
+        if (age < window.toNanos() && (!warnedEarly || now - lastEarlyWarning > EARLY_WARNING_EVERY.toNanos())) {
+            warnedEarly = true;
+            lastEarlyWarning = now;
+            log.warn("COILSIGHT_IDEMPOTENCY_MAX_KEYS ({}) reached: Idempotency-Keys are forgotten after {} s instead of "
+                    + "COILSIGHT_IDEMPOTENCY_WINDOW_MS ({} s); raise the bound for retries later than that", maxKeys,
+                    Duration.ofNanos(age).toSeconds(), window.toSeconds());
+        }
     }
 
     synchronized int size() {

@@ -1,5 +1,8 @@
 package dev.coilsight.core.dataset;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,15 +13,13 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import dev.coilsight.core.image.ColorMode;
-import dev.coilsight.core.image.DecodedImage;
-import dev.coilsight.core.image.ImageDecoder;
-import dev.coilsight.core.image.ImageRejectedException;
+import javax.imageio.ImageIO;
+
 import dev.coilsight.core.rle.BinaryMask;
 
 /**
- * The mask-folder layout: {@code images/<id>.<ext>} and {@code masks/<id>.png}, an 8-bit label
- * image whose pixel values are class ids (0 = background). Optional {@code classes.txt} names the
+ * The mask-folder layout: {@code images/<id>.<ext>} and {@code masks/<id>.png}, a label image whose
+ * pixel values (grey of any bit depth, or palette indices) are class ids (0 = background). Optional {@code classes.txt} names the
  * classes, one {@code <id> <name>} per line.
  */
 final class MaskFolderDataset extends ImageFolderDataset {
@@ -28,7 +29,6 @@ final class MaskFolderDataset extends ImageFolderDataset {
     static final String CLASS_NAMES = "classes.txt";
 
     private final SortedMap<Integer, String> classNames;
-    private final ImageDecoder decoder = new ImageDecoder();
 
     private MaskFolderDataset(Path root, List<String> imageIds, SortedMap<Integer, String> classNames) {
         super(root, DatasetLayout.MASK_FOLDER, IMAGES, imageIds);
@@ -80,29 +80,54 @@ final class MaskFolderDataset extends ImageFolderDataset {
     @Override
     public Map<Integer, BinaryMask> masks(String imageId, int height, int width) {
         Path file = maskPath(imageId);
-        DecodedImage labels;
-        try {
-            labels = decoder.decode(Files.readAllBytes(file), ColorMode.GRAYSCALE);
-        } catch (IOException e) {
-            throw new DatasetException("mask " + file + " of image " + imageId + " cannot be read: " + e.getMessage(), e);
-        } catch (ImageRejectedException e) {
-            throw new DatasetException("mask " + file + ": " + e.getMessage(), e);
-        }
-        if (labels.width() != width || labels.height() != height) {
-            throw new DatasetException("mask " + file + " is " + labels.width() + "x" + labels.height()
+        Raster labels = labels(file, imageId);
+        if (labels.getWidth() != width || labels.getHeight() != height) {
+            throw new DatasetException("mask " + file + " is " + labels.getWidth() + "x" + labels.getHeight()
                     + " but its image is " + width + "x" + height);
         }
         Map<Integer, BinaryMask> masks = new HashMap<>();
-        byte[] pixels = labels.pixels();
         for (int row = 0; row < height; row++) {
             for (int col = 0; col < width; col++) {
-                int classId = pixels[row * width + col] & 0xff;
+                int classId = labels.getSample(col, row, 0);
                 if (classId != 0) {
                     masks.computeIfAbsent(classId, c -> new BinaryMask(height, width)).set(row, col, true);
                 }
             }
         }
         return new TreeMap<>(masks);
+    }
+
+    /**
+     * The label image's raw values: grey samples of any bit depth, or palette indices, as they are (decoded as a
+     * picture, a 16-bit label 1 would become 0, and a palette colour its luminance). Colour labels are taken when
+     * grey (all channels equal), else refused.
+     */
+    private static Raster labels(Path file, String imageId) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            throw new DatasetException("mask " + file + " of image " + imageId + " cannot be read: " + e.getMessage(), e);
+        }
+        if (image == null) {
+            throw new DatasetException("mask " + file + " of image " + imageId + " is not a PNG image");
+        }
+        Raster raster = image.getRaster();
+        if (raster.getNumBands() <= 2 || image.getColorModel() instanceof IndexColorModel) { // grey, grey + alpha, or a palette
+            return raster;
+        }
+        for (int row = 0; row < raster.getHeight(); row++) {
+            for (int col = 0; col < raster.getWidth(); col++) {
+                int first = raster.getSample(col, row, 0);
+                for (int band = 1; band < Math.min(3, raster.getNumBands()); band++) {
+                    if (raster.getSample(col, row, band) != first) {
+                        throw new DatasetException("mask " + file + " is a colour image: a label image holds class ids as grey values "
+                                + "or palette indices (pixel " + col + "," + row + " differs between channels)");
+                    }
+                }
+            }
+        }
+        return raster;
     }
 
     @Override

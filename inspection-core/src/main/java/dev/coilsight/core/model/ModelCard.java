@@ -120,7 +120,8 @@ public record ModelCard(String name, String version, String task, String signatu
     /**
      * How a classifier decides for an image: above {@code threshold}, from the whole image ({@code windowHeight} null)
      * or from its most defective window of {@code windowHeight x windowWidth} (stride half a window). The threshold
-     * must be given: read as 0 when missing, it would call every image defective.
+     * must be given: read as 0 when missing, it would call every image defective (below 0 calls every image so on
+     * purpose, as tuning does where that is best).
      *
      * @param windowsInGraph the model takes the whole image, runs its encoder once and pools the windows itself (its
      *     output is already the most defective window's probability); otherwise each window is a model input
@@ -131,8 +132,8 @@ public record ModelCard(String name, String version, String task, String signatu
                            Boolean windowsInGraph) {
 
         public Decision {
-            if (!(threshold >= 0 && threshold <= 1)) {
-                throw new IllegalArgumentException("model.json: decision.threshold is " + threshold + "; it lies in [0, 1]");
+            if (!Double.isFinite(threshold)) {
+                throw new IllegalArgumentException("model.json: decision.threshold is " + threshold + "; it must be a number");
             }
         }
 

@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,6 +73,38 @@ class DatasetsTest {
         assertThat(masks.get(2).pixelCount()).isEqualTo(2);
         assertThat(masks.get(5).get(2, 3)).isTrue();
         assertThatThrownBy(() -> dataset.masks("a.png", 4, 4)).hasMessageContaining("is 4x3 but its image is 4x4");
+    }
+
+    @Test
+    void sixteenBitAndPaletteLabelsAreReadAsTheirRawValuesAndColourLabelsAreRefused(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("images"));
+        Files.createDirectories(root.resolve("masks"));
+        for (String id : List.of("deep", "palette", "colour")) {
+            ImageIO.write(new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY), "png", root.resolve("images").resolve(id + ".png").toFile());
+        }
+        BufferedImage deep = new BufferedImage(4, 3, BufferedImage.TYPE_USHORT_GRAY);
+        deep.getRaster().setSample(1, 1, 0, 1);
+        ImageIO.write(deep, "png", root.resolve("masks").resolve("deep.png").toFile());
+        // A VOC-style palette: index 1 drawn dark red, whose luminance would be 38.
+        byte[] red = {0, (byte) 128, 0}, green = {0, 0, (byte) 128}, blue = {0, 0, 0};
+        BufferedImage palette = new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_INDEXED, new java.awt.image.IndexColorModel(8, 3, red, green, blue));
+        palette.getRaster().setSample(2, 0, 0, 1);
+        palette.getRaster().setSample(3, 2, 0, 2);
+        ImageIO.write(palette, "png", root.resolve("masks").resolve("palette.png").toFile());
+        BufferedImage colour = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
+        colour.setRGB(0, 0, 0x800000);
+        ImageIO.write(colour, "png", root.resolve("masks").resolve("colour.png").toFile());
+
+        LabeledDataset dataset = Datasets.open(root);
+
+        Map<Integer, BinaryMask> fromDeep = dataset.masks("deep.png", 3, 4);
+        assertThat(fromDeep).containsOnlyKeys(1);
+        assertThat(fromDeep.get(1).get(1, 1)).isTrue();
+        Map<Integer, BinaryMask> fromPalette = dataset.masks("palette.png", 3, 4);
+        assertThat(fromPalette).containsOnlyKeys(1, 2);
+        assertThat(fromPalette.get(1).get(0, 2)).isTrue();
+        assertThat(fromPalette.get(2).get(2, 3)).isTrue();
+        assertThatThrownBy(() -> dataset.masks("colour.png", 3, 4)).hasMessageContaining("is a colour image");
     }
 
     @Test

@@ -104,6 +104,11 @@ public final class Networks {
         if (windowHeight % arch.sizeMultiple() != 0 || windowWidth % arch.sizeMultiple() != 0) {
             throw new IllegalArgumentException("windows of " + windowWidth + "x" + windowHeight + " are not multiples of " + arch.sizeMultiple());
         }
+        if ((windowHeight / cell) % 2 != 0 || (windowWidth / cell) % 2 != 0) {
+            // The decision steps half a window; pooled cells can only step whole cells, half a window only for an even count.
+            throw new IllegalArgumentException("windows of " + windowWidth + "x" + windowHeight + " are an odd number of the network's "
+                    + cell + "-pixel cells: pooled, they would not be the windows of the decision, which steps half a window");
+        }
         Ops tf = l.tf();
         Encoded encoded = encode(arch, l, input);
         List<Operand<TFloat32>> maxima = new ArrayList<>();

@@ -63,5 +63,16 @@ class PoolWindowsCommandTest {
 
         assertThat(CommandLines.create(new PoolWindowsCommand()).execute(pooled.toString(), "--output", dir.resolve("again").toString(),
                 "--log-file", dir.resolve("log.txt").toString())).as("a pooled model pools no further").isEqualTo(2);
+
+        // Windows of an odd number of cells: pooled cells cannot step half a window, as the decision does.
+        int odd = 3 * arch.sizeMultiple();
+        Path oddWindows = dir.resolve("odd");
+        ModelExporter.export(arch, weights, card.withDecision(new ModelCard.Decision(0.5, odd, odd)), oddWindows);
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine oddPool = CommandLines.create(new PoolWindowsCommand());
+        oddPool.setErr(new java.io.PrintWriter(err));
+        assertThat(oddPool.execute(oddWindows.toString(), "--output", dir.resolve("odd-pooled").toString(),
+                "--log-file", dir.resolve("log.txt").toString())).as(err.toString()).isEqualTo(2);
+        assertThat(dir.resolve("odd-pooled")).doesNotExist();
     }
 }

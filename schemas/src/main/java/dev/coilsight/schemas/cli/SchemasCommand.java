@@ -63,11 +63,15 @@ public final class SchemasCommand {
 
     @Command(name = "register", mixinStandardHelpOptions = true,
             description = {"Register every Coilsight schema under its topic's subject (<topic>-value) and set the subject's compatibility.",
+                    "Topics renamed for the services with COILSIGHT_TOPIC_* are registered under their new names.",
                     "Each schema is first checked against the subject's latest version; an incompatible one is reported with the registry's reasons and nothing is registered for it.",
                     "Exit code 0 when every schema is registered, 1 when one is not, 2 on bad input (no or a malformed registry URL)."})
     static final class Register implements Callable<Integer> {
         @CommandLine.Mixin
         RegistryOptions registry = new RegistryOptions();
+
+        /** Where the services' topic names come from ({@code COILSIGHT_TOPIC_*}). */
+        java.util.function.Function<String, String> env = System::getenv;
 
         @Option(names = "--compatibility", defaultValue = "BACKWARD", paramLabel = "LEVEL",
                 description = "Compatibility level to set on every subject (default: ${DEFAULT-VALUE}; one of ${COMPLETION-CANDIDATES}).")
@@ -86,9 +90,15 @@ public final class SchemasCommand {
             int failures = 0;
             try (SchemaRegistryClient client = registry.client(spec.commandLine())) {
                 out.printf("%-28s %-44s %6s  %s%n", "SUBJECT", "SCHEMA", "ID", "COMPATIBILITY");
-                for (Contracts.Contract contract : Contracts.all()) {
+                for (Contracts.Contract contract : Contracts.all(env)) {
                     String subject = contract.valueSubject();
                     try {
+                        // The level first, so that the check below is made at it: a subject registered by a producer has
+                        // none on some registries (Apicurio), which then take any schema.
+                        boolean levelSet = !dryRun && setLevel(client, subject);
+                        if (dryRun) {
+                            warnIfCheckedAtAnotherLevel(client, subject, err);
+                        }
                         CompatibilityResult check = client.testCompatibility(subject, contract.valueSchema());
                         if (!check.compatible()) {
                             failures++;
@@ -101,7 +111,9 @@ public final class SchemasCommand {
                             continue;
                         }
                         int id = client.register(subject, contract.valueSchema());
-                        client.setCompatibility(subject, compatibility);
+                        if (!levelSet) {
+                            client.setCompatibility(subject, compatibility);
+                        }
                         out.printf("%-28s %-44s %6d  %s%n", subject, contract.valueSchema().getFullName(), id, compatibility);
                     } catch (SchemaRegistryException e) {
                         failures++;
@@ -118,18 +130,38 @@ public final class SchemasCommand {
             }
             return 0;
         }
+
+        /** Sets the level on a subject that exists; false for a new one (a registry may refuse a level for no subject). */
+        private boolean setLevel(SchemaRegistryClient client, String subject) {
+            try {
+                client.setCompatibility(subject, compatibility);
+                return true;
+            } catch (SchemaRegistryException.NotFound e) {
+                return false;
+            }
+        }
+
+        private void warnIfCheckedAtAnotherLevel(SchemaRegistryClient client, String subject, java.io.PrintWriter err) {
+            var level = client.compatibility(subject);
+            if (level.isEmpty() || level.get() != compatibility) {
+                err.printf("%s: checked at the registry's level for it (%s), not at %s, which only register sets%n", subject,
+                        level.map(Enum::name).orElse("none set on the subject"), compatibility);
+            }
+        }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the topics, their subjects and record types.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the topics (as COILSIGHT_TOPIC_* rename them), their subjects and record types.")
     static final class ListContracts implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        java.util.function.Function<String, String> env = System::getenv;
 
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
             out.printf("%-24s %-30s %s%n", "TOPIC", "SUBJECT", "RECORD");
-            for (Contracts.Contract c : Contracts.all()) {
+            for (Contracts.Contract c : Contracts.all(env)) {
                 out.printf("%-24s %-30s %s%n", c.topic(), c.valueSubject(), c.valueSchema().getFullName());
             }
             return 0;

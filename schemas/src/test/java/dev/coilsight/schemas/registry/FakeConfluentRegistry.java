@@ -30,7 +30,7 @@ import com.sun.net.httpserver.HttpsServer;
  * codes and {@code compatibilityLevel} spelling), for unit tests of the client's logic: request
  * shapes, caching, retries, auth and TLS. Integration tests use the real Apicurio registry instead.
  */
-final class FakeConfluentRegistry implements AutoCloseable {
+public final class FakeConfluentRegistry implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VERSIONS = Pattern.compile("/subjects/([^/]+)/versions");
@@ -47,8 +47,10 @@ final class FakeConfluentRegistry implements AutoCloseable {
     final AtomicInteger failNext = new AtomicInteger();
     volatile String requiredAuthorization;
     volatile String lastContentType;
+    /** The level of a subject that has none of its own: BACKWARD as Confluent's default; NONE as Apicurio without rules. */
+    public volatile String defaultLevel = "BACKWARD";
 
-    FakeConfluentRegistry(SSLContext tls) throws IOException {
+    public FakeConfluentRegistry(SSLContext tls) throws IOException {
         if (tls == null) {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } else {
@@ -60,12 +62,12 @@ final class FakeConfluentRegistry implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         String scheme = server instanceof HttpsServer ? "https" : "http";
         return scheme + "://localhost:" + server.getAddress().getPort();
     }
 
-    synchronized java.util.Set<String> subjects() {
+    public synchronized java.util.Set<String> subjects() {
         return new java.util.HashSet<>(subjects.keySet());
     }
 
@@ -129,7 +131,7 @@ final class FakeConfluentRegistry implements AutoCloseable {
                 return;
             }
         }
-        if (!versions.isEmpty() && !compatible(schema, schemas.get(versions.get(versions.size() - 1) - 1))) {
+        if (!versions.isEmpty() && !compatible(subject, schema, schemas.get(versions.get(versions.size() - 1) - 1))) {
             reply(exchange, 409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an earlier schema for subject \\\""
                     + subject + "\\\", details: [READER_FIELD_MISSING_DEFAULT_VALUE]\"}");
             return;
@@ -162,13 +164,13 @@ final class FakeConfluentRegistry implements AutoCloseable {
             reply(exchange, 404, "{\"error_code\":40401,\"message\":\"Subject '" + subject + "' not found.\"}");
             return;
         }
-        boolean ok = compatible(schema, schemas.get(versions.get(versions.size() - 1) - 1));
+        boolean ok = compatible(subject, schema, schemas.get(versions.get(versions.size() - 1) - 1));
         reply(exchange, 200, ok ? "{\"is_compatible\":true,\"messages\":[]}"
                 : "{\"is_compatible\":false,\"messages\":[\"READER_FIELD_MISSING_DEFAULT_VALUE\"]}");
     }
 
-    private static boolean compatible(Schema reader, Schema writer) {
-        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType()
+    private boolean compatible(String subject, Schema reader, Schema writer) {
+        return "NONE".equals(levels.getOrDefault(subject, defaultLevel)) || SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType()
                 == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
     }
 
