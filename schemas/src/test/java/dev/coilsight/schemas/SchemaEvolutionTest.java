@@ -69,6 +69,47 @@ class SchemaEvolutionTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("contracts")
+    void readersOfEveryReleaseReadDataWrittenWithTheCurrentSchema(Contracts.Contract contract) throws IOException {
+        Schema current = contract.valueSchema();
+        for (String release : RELEASES) {
+            java.util.Optional<Schema> released = released(release, current.getName());
+            if (released.isPresent()) {
+                var result = SchemaCompatibility.checkReaderWriterCompatibility(released.get(), current);
+                assertThat(result.getType()).as("consumers on %s%s must read what is written now (FORWARD): %s", release,
+                        current.getName(), result.getResult().getIncompatibilities()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("contracts")
+    void everyEnumHasADefaultSoThatASymbolAddedLaterDoesNotStopAReader(Contracts.Contract contract) {
+        List<Schema> enums = new ArrayList<>();
+        collectEnums(contract.valueSchema(), enums, new HashSet<>());
+        assertThat(enums).allSatisfy(e -> assertThat(e.getEnumDefault()).as("%s's default", e.getFullName()).isNotNull());
+    }
+
+    private static void collectEnums(Schema schema, List<Schema> enums, Set<String> seen) {
+        switch (schema.getType()) {
+            case ENUM -> {
+                if (seen.add(schema.getFullName())) {
+                    enums.add(schema);
+                }
+            }
+            case RECORD -> {
+                if (seen.add(schema.getFullName())) {
+                    schema.getFields().forEach(f -> collectEnums(f.schema(), enums, seen));
+                }
+            }
+            case UNION -> schema.getTypes().forEach(t -> collectEnums(t, enums, seen));
+            case ARRAY -> collectEnums(schema.getElementType(), enums, seen);
+            case MAP -> collectEnums(schema.getValueType(), enums, seen);
+            default -> { }
+        }
+    }
+
     @Test
     void theCheckCatchesABreakingChange() throws IOException {
         Schema released = released("ImageCaptured");
