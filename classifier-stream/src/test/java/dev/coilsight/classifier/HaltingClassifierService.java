@@ -17,6 +17,7 @@ import dev.coilsight.workerruntime.WorkerMain;
  * named by {@code HALT_ON_IMAGE_ID}, or, with {@code HALT_ON_EVERY_INPUT=true}, whenever the model has run on
  * anything (a model or device that dies on every input, a blank one included). With {@code BREAK_ON_IMAGE_ID} it does
  * not die: from that image on, every forward pass fails, a blank one too (a device left in an error state by one input).
+ * With {@code BREAK_AFTER_PASSES=N}, every forward pass after the process's first N fails (a device that breaks by itself).
  */
 public final class HaltingClassifierService {
 
@@ -30,13 +31,17 @@ public final class HaltingClassifierService {
         String victim = System.getenv("HALT_ON_IMAGE_ID");
         WorkerMain.run(args, "The classifier, halting on one image (a test fault).", ClassifierService.DEFAULTS,
                 env -> new Halting(ClassifierService.stage(env), victim, "true".equals(System.getenv("HALT_ON_EVERY_INPUT")),
-                        System.getenv("BREAK_ON_IMAGE_ID")));
+                        System.getenv("BREAK_ON_IMAGE_ID"), Integer.parseInt(System.getenv().getOrDefault("BREAK_AFTER_PASSES", "-1"))));
     }
 
     /** Set once the image that breaks the device has been read: every forward pass fails from then on. */
     private static volatile boolean deviceBroken;
 
-    private record Halting(ClassifierStage stage, String victim, boolean onEveryInput, String breaker) implements InferenceStage<ImageCaptured> {
+    /** Forward passes of this process so far. */
+    private static final java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+
+    private record Halting(ClassifierStage stage, String victim, boolean onEveryInput, String breaker, int breakAfterPasses)
+            implements InferenceStage<ImageCaptured> {
         @Override
         public String name() {
             return stage.name();
@@ -79,7 +84,7 @@ public final class HaltingClassifierService {
             if (onEveryInput) {
                 Runtime.getRuntime().halt(HALT_STATUS);
             }
-            if (deviceBroken) {
+            if (deviceBroken || (breakAfterPasses >= 0 && passes.incrementAndGet() > breakAfterPasses)) {
                 throw new IllegalStateException("device in an error state (test fault)");
             }
             stage.checkOutput(card, input, output);

@@ -95,6 +95,16 @@ class LauncherTest {
     }
 
     @Test
+    void aJavaThatCannotSayItsVersionIsRefusedWithAMessage() throws Exception {
+        script(bin.resolve("java"), "echo 'cannot execute binary file: Exec format error' >&2\nexit 126\n"); // another architecture
+
+        Ran ran = run(Map.of());
+
+        assertThat(ran.exitCode()).isEqualTo(2);
+        assertThat(ran.err()).contains("needs Java 17 or newer, found an unknown version at " + bin.resolve("java"));
+    }
+
+    @Test
     void theJavaOfJavaHomeRunsTheCommandAsItBuildsIt() throws Exception {
         Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
         script(jdk.resolve("java"), javaPrinting("21", "ran on the java of JAVA_HOME"));

@@ -155,8 +155,12 @@ final class InFlightJournal {
      * exclusive across the worker's threads for a record with a death.
      */
     Lock lockFor(List<BatchProcessor.Polled> batch) {
-        boolean suspect = !deaths.none() && batch.stream().anyMatch(p -> deaths(p.record()) > 0);
-        return suspect ? deaths.inFlight.writeLock() : deaths.inFlight.readLock();
+        return suspect(batch) ? deaths.inFlight.writeLock() : deaths.inFlight.readLock();
+    }
+
+    /** Whether a record of the batch was in flight when a worker process died. */
+    boolean suspect(List<BatchProcessor.Polled> batch) {
+        return !deaths.none() && batch.stream().anyMatch(p -> deaths(p.record()) > 0);
     }
 
     /** Times a worker process died while this record was in flight. */

@@ -12,8 +12,8 @@ import dev.coilsight.core.model.Preprocessor;
 /**
  * One worker thread's model: its lease on the {@link ModelManager}'s current model and its own Predictor session, taken
  * up between batches. A model new to the thread runs once on a blank input before any record is in flight, so that a
- * model or device that dies on every input dies where the crash-loop breaker's journal names no record, instead of
- * counting deaths against the images.
+ * model or device that dies on every input dies before the crash-loop breaker's journal names a record, instead of
+ * counting deaths against the images; whether that, or the last batch, worked says whether a failure may be a record's.
  */
 final class ModelInUse implements BatchProcessor.Predict, AutoCloseable {
 
@@ -25,6 +25,8 @@ final class ModelInUse implements BatchProcessor.Predict, AutoCloseable {
     private ModelManager.Lease lease;
     private LoadedModel.Session session;
     private volatile long generation = -1;
+    /** The model worked on its last input (a blank one, or a batch): a failure on the next is that input's doing. */
+    private boolean proven;
 
     ModelInUse(String thread, ModelManager models, BatchProcessor<?> processor) {
         this.thread = thread;
@@ -49,9 +51,21 @@ final class ModelInUse implements BatchProcessor.Predict, AutoCloseable {
         }
         try {
             processor.checkModel(card(), this);
+            proven = true;
         } catch (ModelProbe.ModelUnavailableException e) {
+            proven = false;
             log.warn("{}: model {} {} fails on a blank input: {}", thread, card().name(), card().version(), e.getMessage());
         }
+    }
+
+    /** Whether the model worked on its last input: else it runs on a blank one before a record may be blamed. */
+    boolean proven() {
+        return proven;
+    }
+
+    /** The model worked (a blank input or a batch), or failed, on its last input. */
+    void worked(boolean worked) {
+        proven = worked;
     }
 
     ModelCard card() {

@@ -149,10 +149,11 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         BatchProcessor.Result result;
         try {
             boolean crashedTwice = crashedTwice(batch);
-            if (crashedTwice) {
-                // Before the record is blamed, the model must work on a blank input, run while the journal names no record:
-                // a model or device that dies on every input dies here, and no record is dead-lettered for it.
+            if (!model.proven() || journal.suspect(batch)) {
+                // Before the journal names a record that may be blamed, the model must work on a blank input: a model or
+                // device that fails or dies on every input does so here, where the journal is left as it was.
                 processor.checkModel(model.card(), model);
+                model.worked(true);
             }
             journal.beforeInference(batch);
             result = crashedTwice ? deadLetterCrashed(batch) : processor.process(batch, model.card(), model);
@@ -161,14 +162,15 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             return readAgain(batch);
         } catch (ModelProbe.ModelUnavailableException e) {
             // Not the records' fault: nothing is dead-lettered; the batch waits for the model (a swap, a device reset).
+            model.worked(false);
             modelFailures++;
             modelFailure = e.getMessage() + (e.getCause() == null ? "" : "; the record's error: " + e.getCause().getMessage());
             log.warn("{}: the model failed on {} batch(es) in a row, reading the batch of {} again later: {}", name, modelFailures,
                     batch.size(), modelFailure);
-            // The journal goes on naming the batch: restarted now (its health says the model fails), the process counts
-            // a death for each of its records, as if it had crashed on them, so that one that leaves the device failing
-            // every input is isolated and, once a fresh process's model works on a blank input, dead-lettered. A model
-            // that fails on everything fails that blank input first, and no record is blamed.
+            // The journal is left as it is. Where this batch broke a model proven working just before, it names the batch:
+            // restarted now (its health says the model fails), the process counts a death for each record, as if it had
+            // crashed on them, so that one that leaves the device failing every input is isolated and, once a fresh
+            // process's model works, dead-lettered. Where the blank input before the batch failed, it names no new record.
             metrics.aborted();
             return false;
         }
@@ -176,6 +178,7 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
             return readAgain(batch);
         }
         journal.ended(batch, true);
+        model.worked(true);
         modelFailures = 0;
         modelFailure = null;
         countCommitted(result);

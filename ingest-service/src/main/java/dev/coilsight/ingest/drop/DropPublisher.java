@@ -155,7 +155,7 @@ final class DropPublisher {
             metrics.rejected(SOURCE, e.reason());
             if (e.status() >= 500) {
                 // Not the file's trouble (broker or registry): it stays PENDING and the service unready until a send succeeds.
-                trouble.trouble(file + " not published yet, will retry: " + e.getMessage());
+                trouble.holding(file, file + " not published yet, will retry: " + e.getMessage());
                 return false;
             }
             refuse(coilId, file, key, e.getMessage());
@@ -214,13 +214,13 @@ final class DropPublisher {
     private boolean unresolved(String coilId, Path file, DropLedger.Entry pending, RuntimeException cause) {
         String why = cause.getMessage();
         if (!publisher.brokerReachable()) {
-            trouble.trouble("cannot tell yet whether " + file + " was published (the broker does not answer): " + why);
+            trouble.holding(file, "cannot tell yet whether " + file + " was published (the broker does not answer): " + why);
             return false;
         }
         long now = System.nanoTime();
         long since = unresolvedSince.computeIfAbsent(pending.key(), k -> now);
         if (now - since < pendingTimeout.toNanos()) {
-            trouble.trouble("cannot tell yet whether " + file + " was published as image " + pending.imageId() + ", will retry: " + why);
+            trouble.holding(file, "cannot tell yet whether " + file + " was published as image " + pending.imageId() + ", will retry: " + why);
             return false;
         }
         unresolvedSince.remove(pending.key());

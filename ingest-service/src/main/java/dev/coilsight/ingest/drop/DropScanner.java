@@ -65,13 +65,17 @@ final class DropScanner {
                         break; // this file is tried again later: the coil's later files wait, keeping their frame order
                     }
                 } catch (RuntimeException e) {
-                    // Not this file's fault (a ledger that cannot be written, say): it stays where it is, the others go on.
-                    trouble.trouble("cannot handle " + file + " now, will retry: " + e.getMessage());
+                    // Not this file's fault (a ledger that cannot be written, a broker that does not answer): it stays where
+                    // it is and holds its coil's later files; the other coils go on.
+                    trouble.holding(file, "cannot handle " + file + " now, will retry: " + e.getMessage());
+                    waiting.add(file);
+                    break;
                 }
             }
         }
         stableFiles.forgetVanished();
         waiting.removeIf(path -> !Files.exists(path, LinkOption.NOFOLLOW_LINKS));
+        trouble.releaseVanished();
     }
 
     /** Offers the file for publishing once it is stable; false when it stays to be tried again and the coil's later files wait. */
@@ -108,6 +112,7 @@ final class DropScanner {
         stableFiles.taken(file);
         if (taken) {
             waiting.remove(file);
+            trouble.released(file);
         } else {
             waiting.add(file);
         }

@@ -1,7 +1,9 @@
 package dev.coilsight.ingest.drop;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,8 @@ final class DropTrouble {
     private static final long TROUBLE_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Set<Path> warned = new HashSet<>();
+    /** Files that wait for a send or a lookup to succeed: each keeps the watcher unhealthy until it is released. */
+    private final Map<Path, String> held = new HashMap<>();
     private volatile boolean healthy = true;
     private boolean troubleThisPass;
     private String lastTrouble;
@@ -30,9 +34,28 @@ final class DropTrouble {
         troubleThisPass = false;
     }
 
-    /** The pass is over: healthy unless it met trouble. */
+    /** The pass is over: healthy unless it met trouble or a file is held by some. */
     void passEnded() {
-        healthy = !troubleThisPass;
+        healthy = !troubleThisPass && held.isEmpty();
+    }
+
+    /**
+     * The file waits for trouble that is not its own to pass (a broker or registry refusing, a lookup failing): the
+     * watcher stays unhealthy on every pass until the file is released, also on those that do not try it again.
+     */
+    void holding(Path file, String message) {
+        held.put(file, message);
+        trouble(message);
+    }
+
+    /** The file was published, set aside or is gone: it holds nothing any more. */
+    void released(Path file) {
+        held.remove(file);
+    }
+
+    /** Releases the held files that are gone from their folder. */
+    void releaseVanished() {
+        held.keySet().removeIf(path -> !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     /** False while the last pass met trouble; read from any thread. */

@@ -415,6 +415,10 @@ class DropFolderIT {
             running.add(watcher);
             watcher.start();
             Await.until(WAIT, () -> !watcher.healthy(), "the watcher says it cannot publish");
+            for (int pass = 0; pass < 20; pass++) { // also on the passes that do not try the file again
+                Thread.sleep(POLL.toMillis());
+                assertThat(watcher.healthy()).as("unhealthy while the file waits, %d polls on", pass + 1).isFalse();
+            }
             assertThat(root.resolve("COIL-N").resolve("a.jpg")).as("the file stays to be sent again").exists();
             assertThat(root.resolve("COIL-N").resolve(DropFolderWatcher.FAILED)).doesNotExist();
             stop(watcher);

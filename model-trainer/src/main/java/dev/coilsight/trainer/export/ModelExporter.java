@@ -6,15 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.cli.Folders;
 import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.trainer.net.Architecture;
 
@@ -37,11 +36,13 @@ public final class ModelExporter {
      * (a weight of the wrong shape, a full disk, a stop) leaves the model that was there before as it was.
      */
     public static void export(Architecture arch, Map<String, float[]> weights, ModelCard card, Path dir) {
-        Path target = dir.toAbsolutePath();
-        Path staging = target.resolveSibling(target.getFileName() + ".exporting");
         try {
-            deleteTree(staging);
-            Files.createDirectories(target.getParent());
+            Path target = realTarget(dir);
+            // Beside the model, on its file system: the files are renamed into place, never copied.
+            Path staging = target.resolveSibling(target.getFileName() + ".exporting");
+            Path previous = target.resolveSibling(target.getFileName() + ".previous");
+            Folders.deleteTree(staging);
+            Folders.deleteTree(previous);
             ModelCard.Decision decision = card.decision();
             int[] pooledWindow = decision != null && decision.pooledInGraph() ? new int[] {decision.windowHeight(), decision.windowWidth()} : null;
             boolean folded;
@@ -57,24 +58,30 @@ public final class ModelExporter {
             }
             card.withArchitecture(architecture).write(staging);
             Files.createDirectories(target);
+            // The earlier model's files aside first, then the new ones in: at no moment does a file mix the two.
+            Files.createDirectories(previous);
             for (String name : MODEL_FILES) {
-                deleteTree(target.resolve(name));
+                if (Files.exists(target.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(target.resolve(name), previous.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            for (String name : MODEL_FILES) {
                 Files.move(staging.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             }
-            deleteTree(staging);
+            Folders.deleteTree(previous);
+            Folders.deleteTree(staging);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the model to " + dir, e);
         }
     }
 
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+    /** The model directory as it really is (a link followed), or where it will be when it does not exist yet. */
+    private static Path realTarget(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (Files.exists(absolute)) {
+            return absolute.toRealPath();
         }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Files.createDirectories(absolute.getParent());
+        return absolute.getParent().toRealPath().resolve(absolute.getFileName());
     }
 }

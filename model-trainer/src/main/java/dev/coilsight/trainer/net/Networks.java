@@ -94,7 +94,8 @@ public final class Networks {
      * {@code windowHeight x windowWidth} pixels (the windows the classifier was trained on, at a stride of half a
      * window, the last flush with the edge), the dense layer on each, and the largest: [N,1]. The same decisions as
      * running each window alone but for what a window's cells see beyond its edge, at about half the arithmetic for
-     * windows overlapping by half. The window sides must be multiples of {@link Architecture#sizeMultiple}.
+     * windows overlapping by half. The window sides must be even multiples of {@link Architecture#sizeMultiple}, so
+     * that half a window is whole cells.
      */
     public static Operand<TFloat32> pooledWindowLogits(Architecture arch, Layers l, Operand<TFloat32> input, int windowHeight, int windowWidth) {
         if (arch.kind() != Architecture.Kind.CLASSIFIER || arch.classes() != 1) {

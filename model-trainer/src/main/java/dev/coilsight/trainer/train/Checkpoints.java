@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+
+import dev.coilsight.cli.Folders;
 
 /**
  * A run's checkpoints: one folder per epoch kept ({@code checkpoints/epoch-N/ckpt}). {@code state.json}, written
@@ -28,7 +29,7 @@ final class Checkpoints {
     static Path fresh(Path runDir, int epoch) {
         Path prefix = of(runDir, epoch);
         try {
-            deleteTree(prefix.getParent());
+            Folders.deleteTree(prefix.getParent());
             Files.createDirectories(prefix.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the checkpoint folder " + prefix.getParent(), e);
@@ -52,7 +53,7 @@ final class Checkpoints {
             for (Path folder : folders.toList()) {
                 String name = folder.getFileName().toString();
                 if (name.startsWith(EPOCH) && !kept.contains(name)) {
-                    deleteTree(folder);
+                    Folders.deleteTree(folder);
                 }
             }
         } catch (IOException e) {
@@ -69,16 +70,5 @@ final class Checkpoints {
         Path prefix = of(runDir, epoch);
         Path earlier = runDir.resolve(DIR).resolve(earlierLayout).resolve("ckpt");
         return Files.exists(prefix.resolveSibling("ckpt.index")) || !Files.exists(earlier.resolveSibling("ckpt.index")) ? prefix : earlier;
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

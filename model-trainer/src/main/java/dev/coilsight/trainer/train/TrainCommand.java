@@ -216,12 +216,12 @@ public final class TrainCommand extends CoilsightCommand {
     private Trainer.Result trainOne(LabeledDataset data, SplitPolicy splits, ClassMap classMap, Architecture arch, TrainingOptions options,
                                     Splits.Split ids, Path run, Path modelDir, String modelName, String validationDescription,
                                     boolean resumeRun) {
-        DatasetLoader loader = new DatasetLoader(classMap, channels);
-        List<LabeledImage> train = sized(loader.load(data, ids.train(), "loading train images"), options);
-        List<LabeledImage> validation = sized(loader.load(splits.validationData(data), ids.validation(), "loading validation images"), options);
         if (resumeRun) {
             RunFiles.requireSameIds(run.resolve(RunFiles.VALIDATION_IDS), ids.validation());
         }
+        DatasetLoader loader = new DatasetLoader(classMap, channels);
+        List<LabeledImage> train = sized(loader.load(data, ids.train(), "loading train images"), options);
+        List<LabeledImage> validation = sized(loader.load(splits.validationData(data), ids.validation(), "loading validation images"), options);
         RunFiles.writeIds(run.resolve(RunFiles.VALIDATION_IDS), ids.validation());
 
         Map<String, Object> provenance = new LinkedHashMap<>();

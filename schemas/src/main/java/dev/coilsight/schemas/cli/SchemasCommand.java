@@ -93,9 +93,9 @@ public final class SchemasCommand {
                 for (Contracts.Contract contract : Contracts.all(env)) {
                     String subject = contract.valueSubject();
                     try {
-                        // The level first, so that the check below is made at it: a subject registered by a producer has
-                        // none on some registries (Apicurio), which then take any schema.
-                        boolean levelSet = !dryRun && setLevel(client, subject);
+                        // A subject a producer registered has no level on some registries (Apicurio), which then take any
+                        // schema: it gets the level before the check. One that has a level is checked at it (never lowered first).
+                        boolean levelSet = !dryRun && client.compatibility(subject).isEmpty() && setLevel(client, subject);
                         if (dryRun) {
                             warnIfCheckedAtAnotherLevel(client, subject, err);
                         }

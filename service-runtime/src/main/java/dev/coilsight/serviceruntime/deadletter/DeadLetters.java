@@ -137,7 +137,7 @@ public final class DeadLetters {
         }
         long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + 512L;
         for (var header : headers) {
-            size += header.key().length() + header.value().length + 8;
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length) + 8;
         }
         if (value != null && size > maxRecordBytes) {
             add(headers, VALUE_OMITTED, String.valueOf(value.length));

@@ -20,6 +20,7 @@ class DeadLettersTest {
         headers.add("coilsight-image-id", "img-42".getBytes(StandardCharsets.UTF_8));
         headers.add("coilsight-source", "http".getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetters.STAGE, "an earlier stage".getBytes(StandardCharsets.UTF_8));
+        headers.add("a-flag-without-value", null); // Kafka allows null header values
         return new ConsumerRecord<>("steel.images", 2, 17L, 1_780_000_000_000L, TimestampType.CREATE_TIME, 4, value.length, "C1".getBytes(
                 StandardCharsets.UTF_8), value, headers, Optional.empty());
     }
@@ -39,6 +40,7 @@ class DeadLettersTest {
         assertThat(dead.value()).isEqualTo(value);
         assertThat(header(dead, "coilsight-image-id")).as("ingest's image id survives the source's retention").isEqualTo("img-42");
         assertThat(header(dead, "coilsight-source")).isEqualTo("http");
+        assertThat(dead.headers().lastHeader("a-flag-without-value").value()).isNull();
         assertThat(header(dead, DeadLetters.SOURCE_TIMESTAMP)).isEqualTo("2026-05-28T20:26:40Z");
         assertThat(dead.headers().headers(DeadLetters.STAGE)).as("this stage's account only").hasSize(1);
         assertThat(header(dead, DeadLetters.STAGE)).isEqualTo("classifier");
