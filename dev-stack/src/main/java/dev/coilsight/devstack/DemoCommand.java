@@ -168,10 +168,15 @@ public final class DemoCommand implements Callable<Integer> {
             if (stack != null) {
                 stack.close();
             }
+            // The whole cause (a part that failed to start says why, the registry with its own last log lines) goes to
+            // the log, which stays; the terminal gets one line.
+            log.error("the demo could not start: {}", e.getMessage(), e);
             if (temporary) {
                 deleteQuietly(dir, logFile); // what the parts that did start wrote
             }
-            throw e;
+            String cause = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+            spec.commandLine().getErr().println("demo: could not start: " + cause + " (the whole story is in " + logFile + ")");
+            return 1;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(deleteIfStoppedWhileStarting);

@@ -130,11 +130,11 @@ final class ForwardPasses {
 
     /** @throws ModelProbe.ModelUnavailableException when the model fails on a blank input */
     void checkModel(ModelCard card, BatchProcessor.Predict predict) {
-        probe.check(predict, card.input(), null);
+        probe.check(predict, card, null);
     }
 
     private void failedOn(Image image, RuntimeException error, ModelCard card, BatchProcessor.Predict predict) {
-        probe.check(predict, card.input(), error);
+        probe.check(predict, card, error);
         image.failed(error);
     }
 }

@@ -1,6 +1,5 @@
 package dev.coilsight.workerruntime;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -8,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 
 /**
  * Client settings of the exactly-once loop. Values are read as raw bytes: the worker deserializes
@@ -26,7 +24,9 @@ final class KafkaSettings {
      *     waiting out the dead member's session timeout (45 s by default) before anyone reads them
      */
     static Map<String, Object> consumer(WorkerConfig config, String clientId, String instanceId) {
-        Map<String, Object> c = new HashMap<>();
+        // COILSIGHT_KAFKA_* first (security, fetch sizes, session timeout), the loop's own settings over them: an
+        // override of the isolation level or the auto-commit would silently break exactly-once.
+        Map<String, Object> c = config.cluster().consumer();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -38,7 +38,6 @@ final class KafkaSettings {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchSize());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        c.putAll(config.cluster().kafka());
         return c;
     }
 
@@ -50,7 +49,7 @@ final class KafkaSettings {
     }
 
     static Map<String, Object> producer(WorkerConfig config, String transactionalId) {
-        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> p = config.cluster().producer(); // COILSIGHT_KAFKA_* first, the transactional settings over them
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -60,7 +59,6 @@ final class KafkaSettings {
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.putAll(config.cluster().kafka());
         return p;
     }
 }

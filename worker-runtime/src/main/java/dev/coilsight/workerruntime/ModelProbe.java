@@ -3,6 +3,7 @@ package dev.coilsight.workerruntime;
 import java.util.List;
 
 import dev.coilsight.core.model.InputSpec;
+import dev.coilsight.core.model.ModelCard;
 import dev.coilsight.core.model.Preprocessor;
 
 /**
@@ -13,7 +14,7 @@ import dev.coilsight.core.model.Preprocessor;
  */
 final class ModelProbe {
 
-    /** The side of the blank input before the model has taken any input (rounded up to the size multiple). */
+    /** The side of the blank input before the model has taken any input (rounded up to the size multiple), but for a windowed classifier. */
     static final int FIRST_PROBE_SIDE = 64;
 
     /** Thrown when the model failed on a record and on the blank input too: read the batch again later. */
@@ -40,8 +41,8 @@ final class ModelProbe {
      * Runs the model on a blank input; throws {@link ModelUnavailableException} (with {@code failure}, the
      * record's error if there was one, as its cause) when that fails too.
      */
-    void check(BatchProcessor.Predict predict, InputSpec spec, RuntimeException failure) {
-        Preprocessor.Prepared blank = blank(spec);
+    void check(BatchProcessor.Predict predict, ModelCard card, RuntimeException failure) {
+        Preprocessor.Prepared blank = blank(card);
         try {
             List<float[]> out = predict.predict(List.of(blank));
             if (out.size() != 1) {
@@ -55,15 +56,20 @@ final class ModelProbe {
         }
     }
 
-    private Preprocessor.Prepared blank(InputSpec spec) {
+    private Preprocessor.Prepared blank(ModelCard card) {
+        InputSpec spec = card.input();
         int h = height;
         int w = width;
         int c = channels;
         // A shape taken by an earlier model (before a swap) proves nothing about this one.
         if (h == 0 || !spec.equals(this.spec)) {
+            // Before any input: what the card says the model takes, a classifier's decision window at the least (one
+            // that pools its windows in the graph cannot take less than one window).
+            ModelCard.Decision decision = card.decision();
+            boolean windowed = !card.segmentation() && decision != null && decision.windowed();
             Preprocessor sizes = new Preprocessor(spec);
-            h = sizes.inputHeight(FIRST_PROBE_SIDE);
-            w = sizes.inputWidth(FIRST_PROBE_SIDE);
+            h = sizes.inputHeight(windowed ? decision.windowHeight() : FIRST_PROBE_SIDE);
+            w = sizes.inputWidth(windowed ? decision.windowWidth() : FIRST_PROBE_SIDE);
             c = spec.channels();
         }
         return new Preprocessor.Prepared(new float[h * w * c], h, w, c, h, w);

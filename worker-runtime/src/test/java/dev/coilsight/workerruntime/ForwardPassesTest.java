@@ -126,4 +126,20 @@ class ForwardPassesTest {
         assertThat(bad.failure).hasMessage("bad");
         assertThat(heights).containsExactly(10, 10);
     }
+
+    @Test
+    void theBlankInputBeforeAnyIsWhatTheCardSaysTheModelTakesAWindowedClassifiersWindowAtTheLeast() {
+        ModelCard pooledClassifier = new ModelCard("c", "1", ModelCard.CLASSIFICATION, "serving_default", InputSpec.padded("input", 1, 32),
+                "p", List.of(new ModelCard.ClassSpec(1, "defective", 0.5, 0)), new ModelCard.Decision(0.5, 256, 320, true), null, null, null, null);
+        List<int[]> shapes = new ArrayList<>();
+        BatchProcessor.Predict recording = inputs -> {
+            inputs.forEach(p -> shapes.add(new int[] {p.height(), p.width()}));
+            return inputs.stream().map(p -> new float[] {0.1f}).toList();
+        };
+
+        new ForwardPasses("classifier", InputBudget.DEFAULT).checkModel(pooledClassifier, recording);
+        new ForwardPasses("segmenter", InputBudget.DEFAULT).checkModel(CARD, recording);
+
+        assertThat(shapes).containsExactly(new int[] {256, 320}, new int[] {64, 64});
+    }
 }

@@ -397,6 +397,25 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void streamsOwnTopicsAreReplicatedAsThePublicOnes() {
+        Map<String, String> analytics = null;
+        for (Map<String, Object> workload : workloads("base")) {
+            if (service(workload) == Service.ANALYTICS) {
+                analytics = environment("base", containers(workload).get(0));
+            }
+        }
+        assertThat(analytics).isNotNull();
+        for (Map<String, Object> topic : kind("topics", "KafkaTopic").toList()) {
+            Map<String, Object> spec = map(at(topic, "spec"));
+            assertThat(Integer.parseInt(analytics.getOrDefault("COILSIGHT_KAFKA_REPLICATION_FACTOR", "-1")))
+                    .as("the changelogs' replication (broker default otherwise) against %s", string(at(topic, "spec", "topicName")))
+                    .isEqualTo(((Number) spec.get("replicas")).intValue());
+            Object minInsync = map(spec.get("config")).get("min.insync.replicas");
+            assertThat(analytics.get("COILSIGHT_KAFKA_TOPIC_MIN_INSYNC_REPLICAS")).isEqualTo(String.valueOf(minInsync));
+        }
+    }
+
+    @Test
     void aWorkerRestartedByItsCrashLoopBackOffKeepsItsPartitionsAndSoItsCrashJournal() {
         for (Map<String, Object> workload : workloads("base")) {
             Service service = service(workload);

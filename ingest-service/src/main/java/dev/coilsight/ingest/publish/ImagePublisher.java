@@ -61,10 +61,7 @@ public final class ImagePublisher implements AutoCloseable {
      *     {@code security.protocol}, {@code sasl.jaas.config}) apply over ingest's own
      */
     public ImagePublisher(ClusterSettings cluster, String topic, Duration timeout, long maxRecordBytes) {
-        Map<String, Object> configs = new HashMap<>(cluster.registry());
-        configs.putAll(producerSettings(cluster.bootstrapServers(), timeout, maxRecordBytes));
-        configs.put(AvroSerdeConfig.AUTO_REGISTER, cluster.autoRegisterSchemas());
-        configs.putAll(cluster.kafka());
+        Map<String, Object> configs = producerConfigs(cluster, timeout, maxRecordBytes);
         this.producer = new KafkaProducer<>(configs, new StringSerializer(), serializer(configs));
         // The admin client (readiness probe) needs the same security settings, and short timeouts of its own.
         Map<String, Object> adminConfigs = cluster.admin();
@@ -74,6 +71,30 @@ public final class ImagePublisher implements AutoCloseable {
         this.topic = topic;
         this.cluster = cluster;
         this.timeout = timeout;
+    }
+
+    /** The producer's settings with the registry's: COILSIGHT_KAFKA_* first, then what an acknowledged upload relies on. */
+    static Map<String, Object> producerConfigs(ClusterSettings cluster, Duration timeout, long maxRecordBytes) {
+        Map<String, Object> configs = new HashMap<>(cluster.registry());
+        configs.putAll(cluster.producer());
+        configs.putAll(producerSettings(cluster.bootstrapServers(), timeout, maxRecordBytes));
+        configs.put(AvroSerdeConfig.AUTO_REGISTER, cluster.autoRegisterSchemas());
+        deliveryWithinItsParts(configs, cluster.producer());
+        return configs;
+    }
+
+    /**
+     * The producer refuses a delivery timeout shorter than linger plus request timeout: where COILSIGHT_KAFKA_* set
+     * either, they are kept and the delivery timeout grows to hold them.
+     */
+    private static void deliveryWithinItsParts(Map<String, Object> configs, Map<String, Object> overrides) {
+        long linger = Long.parseLong(String.valueOf(overrides.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS)));
+        long request = Long.parseLong(String.valueOf(overrides.getOrDefault(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                configs.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG))));
+        long delivery = Long.parseLong(String.valueOf(configs.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)));
+        configs.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger);
+        configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);
+        configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(delivery, linger + request));
     }
 
     /**
@@ -89,8 +110,8 @@ public final class ImagePublisher implements AutoCloseable {
         configs.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
         // Room for the image plus the Avro envelope; the broker's own limit applies too.
         configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) Math.max(1 << 20, maxRecordBytes + 64 * 1024));
-        configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis() - 1000, 10_000));
+        configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000));
+        configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, Math.min(timeout.toMillis() - 1000, 10_000)));
         configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeout.toMillis(), 5_000L));
         configs.put(ProducerConfig.CLIENT_ID_CONFIG, "coilsight-ingest");
         return configs;

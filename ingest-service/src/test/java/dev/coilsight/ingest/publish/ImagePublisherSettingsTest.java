@@ -30,4 +30,20 @@ class ImagePublisherSettingsTest {
                 .containsEntry("enable.auto.commit", false)
                 .doesNotContainKeys("max.request.size", "group.id");
     }
+
+    @Test
+    void aRequestTimeoutOrLingerSetForEveryServiceStillLetsIngestsProducerStart() {
+        // Kafka's own default request timeout, set in the Secret every service reads: the producer refuses a delivery
+        // timeout shorter than linger + request timeout, so ingest's 15 s must grow to hold them.
+        ClusterSettings cluster = new ClusterSettings("127.0.0.1:9", "http://127.0.0.1:9", Optional.empty(), true, Map.of(
+                "request.timeout.ms", "30000", "linger.ms", "5", "acks", "1", "session.timeout.ms", "120000"));
+
+        Map<String, Object> settings = ImagePublisher.producerConfigs(cluster, java.time.Duration.ofSeconds(15), 8_000_000);
+        assertThat(settings).containsEntry("request.timeout.ms", 30000).containsEntry("linger.ms", 5)
+                .containsEntry("delivery.timeout.ms", 30005).containsEntry("acks", "all").containsEntry("enable.idempotence", true)
+                .doesNotContainKey("session.timeout.ms");
+        try (ImagePublisher publisher = new ImagePublisher(cluster, "steel.images", java.time.Duration.ofSeconds(15), 8_000_000)) {
+            assertThat(publisher.topic()).as("the producer accepted its settings").isEqualTo("steel.images");
+        }
+    }
 }
