@@ -165,16 +165,20 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  started %-40s %s%n", "shadow segmenter (" + shadowSegmenter.getFileName() + ")", "steel.defects.shadow");
             }
         } catch (RuntimeException e) {
-            if (stack != null) {
-                stack.close();
-            }
             // The whole cause (a part that failed to start says why, the registry with its own last log lines) goes to
             // the log, which stays; the terminal gets one line.
             log.error("the demo could not start: {}", e.getMessage(), e);
+            if (stack != null) {
+                try {
+                    stack.close();
+                } catch (RuntimeException closing) {
+                    log.warn("stopping what had started: {}", closing.toString());
+                }
+            }
             if (temporary) {
                 deleteQuietly(dir, logFile); // what the parts that did start wrote
             }
-            String cause = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+            String cause = Optional.ofNullable(e.getMessage()).flatMap(m -> m.lines().findFirst()).orElse(e.getClass().getSimpleName());
             spec.commandLine().getErr().println("demo: could not start: " + cause + " (the whole story is in " + logFile + ")");
             return 1;
         } finally {

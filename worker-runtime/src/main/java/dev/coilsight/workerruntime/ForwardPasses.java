@@ -124,7 +124,7 @@ final class ForwardPasses {
         if (outputs.size() != inputs.size()) {
             throw new IllegalStateException("the model gave " + outputs.size() + " outputs for " + inputs.size() + " inputs");
         }
-        probe.worked(card.input(), inputs.get(0));
+        probe.worked(card, inputs.get(0));
         return outputs;
     }
 

@@ -24,14 +24,14 @@ final class ModelProbe {
         }
     }
 
-    private InputSpec spec;
+    private ModelCard card;
     private int height;
     private int width;
     private int channels;
 
-    /** The model, whose card says {@code spec}, took an input of this shape. */
-    void worked(InputSpec spec, Preprocessor.Prepared input) {
-        this.spec = spec;
+    /** The model of this card took an input of this shape. */
+    void worked(ModelCard card, Preprocessor.Prepared input) {
+        this.card = card;
         height = input.height();
         width = input.width();
         channels = input.channels();
@@ -61,8 +61,8 @@ final class ModelProbe {
         int h = height;
         int w = width;
         int c = channels;
-        // A shape taken by an earlier model (before a swap) proves nothing about this one.
-        if (h == 0 || !spec.equals(this.spec)) {
+        // A shape taken by an earlier model (before a swap) proves nothing about this one, even with the same input.
+        if (h == 0 || !card.equals(this.card)) {
             // Before any input: what the card says the model takes, a classifier's decision window at the least (one
             // that pools its windows in the graph cannot take less than one window).
             ModelCard.Decision decision = card.decision();

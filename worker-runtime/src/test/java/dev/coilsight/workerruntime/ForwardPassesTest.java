@@ -18,7 +18,7 @@ class ForwardPassesTest {
             "mask", List.of(new ModelCard.ClassSpec(1, "a", 0.5, 0)), null, null, null, null);
 
     /** An image of one 10 x 10 input whose first value marks it. */
-    private static final class FakeImage implements ForwardPasses.Image {
+    private static class FakeImage implements ForwardPasses.Image {
         final float mark;
         List<float[]> outputs;
         RuntimeException failure;
@@ -139,7 +139,19 @@ class ForwardPassesTest {
 
         new ForwardPasses("classifier", InputBudget.DEFAULT).checkModel(pooledClassifier, recording);
         new ForwardPasses("segmenter", InputBudget.DEFAULT).checkModel(CARD, recording);
+        // A swap to a card with the same input but another decision: the shape the earlier model took proves nothing.
+        ModelCard windowsOf128 = new ModelCard("c", "0", ModelCard.CLASSIFICATION, "serving_default", InputSpec.padded("input", 1, 32),
+                "p", List.of(new ModelCard.ClassSpec(1, "defective", 0.5, 0)), new ModelCard.Decision(0.5, 128, 128), null, null, null, null);
+        ForwardPasses swapped = new ForwardPasses("classifier", InputBudget.DEFAULT);
+        FakeImage window = new FakeImage(1) {
+            @Override
+            public List<Preprocessor.Prepared> inputs() {
+                return List.of(new Preprocessor.Prepared(new float[128 * 128], 128, 128, 1, 128, 128));
+            }
+        };
+        swapped.run(List.of(window), windowsOf128, recording);
+        swapped.checkModel(pooledClassifier, recording);
 
-        assertThat(shapes).containsExactly(new int[] {256, 320}, new int[] {64, 64});
+        assertThat(shapes).containsExactly(new int[] {256, 320}, new int[] {64, 64}, new int[] {128, 128}, new int[] {256, 320});
     }
 }

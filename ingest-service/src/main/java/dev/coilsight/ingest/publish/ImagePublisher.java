@@ -70,7 +70,9 @@ public final class ImagePublisher implements AutoCloseable {
         this.admin = Admin.create(adminConfigs);
         this.topic = topic;
         this.cluster = cluster;
-        this.timeout = timeout;
+        // How long the producer may still deliver (grown by a request timeout or linger set for every service): an
+        // upload answered 503 before that could be delivered too, and its retry published twice.
+        this.timeout = Duration.ofMillis(((Number) configs.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue());
     }
 
     /** The producer's settings with the registry's: COILSIGHT_KAFKA_* first, then what an acknowledged upload relies on. */
@@ -166,6 +168,11 @@ public final class ImagePublisher implements AutoCloseable {
      */
     public RecordMetadata publish(ImageCaptured event, String source) {
         return await(send(event, source));
+    }
+
+    /** How long {@link #await} waits at most, beyond a margin: the producer's delivery timeout. */
+    Duration deliveryTimeout() {
+        return timeout;
     }
 
     /** Waits for a send's acknowledgement as {@link #publish} does, with its answers to failures. */

@@ -44,6 +44,8 @@ class ImagePublisherSettingsTest {
                 .doesNotContainKey("session.timeout.ms");
         try (ImagePublisher publisher = new ImagePublisher(cluster, "steel.images", java.time.Duration.ofSeconds(15), 8_000_000)) {
             assertThat(publisher.topic()).as("the producer accepted its settings").isEqualTo("steel.images");
+            assertThat(publisher.deliveryTimeout()).as("an upload waits as long as the producer may still deliver it")
+                    .isEqualTo(java.time.Duration.ofMillis(30005));
         }
     }
 }

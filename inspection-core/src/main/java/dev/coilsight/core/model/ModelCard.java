@@ -66,10 +66,14 @@ public record ModelCard(String name, String version, String task, String signatu
         try {
             TestTimeFlips parsed = TestTimeFlips.parse(testTimeFlips);
             boolean fixedOblong = input.sizePolicy().equals(InputSpec.RESIZE) && !java.util.Objects.equals(input.height(), input.width());
+            // Windows pooled in the graph: a transposed image is narrower than an oblong window, and no input would pass.
+            boolean oblongPooledWindows = decision != null && decision.pooledInGraph()
+                    && !java.util.Objects.equals(decision.windowHeight(), decision.windowWidth());
             for (TestTimeFlips.Flip flip : parsed.flips()) {
-                if (flip.transposes() && fixedOblong) {
-                    throw new IllegalArgumentException(flip.label() + " swaps height and width, which the fixed input size "
-                            + input.height() + "x" + input.width() + " cannot take");
+                if (flip.transposes() && (fixedOblong || oblongPooledWindows)) {
+                    throw new IllegalArgumentException(flip.label() + " swaps height and width, which " + (fixedOblong
+                            ? "the fixed input size " + input.height() + "x" + input.width()
+                            : "windows of " + decision.windowHeight() + "x" + decision.windowWidth() + " pooled in the graph") + " cannot take");
                 }
             }
             testTimeFlips = parsed.none() ? null : parsed.labels();

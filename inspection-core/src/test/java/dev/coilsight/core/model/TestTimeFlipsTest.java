@@ -82,6 +82,15 @@ class TestTimeFlipsTest {
     }
 
     @Test
+    void aClassifierPoolingOblongWindowsInItsGraphRefusesAFlipThatSwapsHeightAndWidth() {
+        ModelCard card = new ModelCard("c", "1", "classification", null, InputSpec.padded("input", 1, 32), "p",
+                List.of(new ModelCard.ClassSpec(1, "defective", 0.5, 0)), new ModelCard.Decision(0.5, 256, 320, true), Map.of(), Map.of(), Map.of());
+        assertThat(card.withFlips(TestTimeFlips.parse(List.of("horizontal"))).flips().flips()).containsExactly(Flip.HORIZONTAL);
+        assertThatThrownBy(() -> card.withFlips(TestTimeFlips.parse(List.of("transpose"))))
+                .hasMessageContaining("windows of 256x320 pooled in the graph cannot take");
+    }
+
+    @Test
     void eachMapIsTheMeanOfItsPassesFlippedBackSoAPositionBiasAveragesOut() {
         // A "model" that adds its column index: the flipped pass, flipped back, adds (width - 1 - column) instead.
         int height = 2;
