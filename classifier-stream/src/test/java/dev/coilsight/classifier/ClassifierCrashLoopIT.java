@@ -110,27 +110,9 @@ class ClassifierCrashLoopIT {
             assertThat(worker.exitValue()).as("start " + start).isEqualTo(HaltingClassifierService.HALT_STATUS);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> classified = new ArrayList<>();
-        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> results = WorkerFixture.committedReader(topics.get("classifications"));
-             KafkaConsumer<byte[], byte[]> dlq = WorkerFixture.committedReader(topics.get("dlq"))) {
-            Process worker = start(env, "working");
-            try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (classified.size() < images.size() && System.nanoTime() < deadline) {
-                    results.poll(Duration.ofMillis(100)).forEach(classified::add);
-                    dlq.poll(Duration.ofMillis(100)).forEach(dead::add);
-                }
-                long quiet = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                while (System.nanoTime() < quiet) {
-                    results.poll(Duration.ofMillis(200)).forEach(classified::add);
-                    dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
-                }
-            } finally {
-                worker.destroy();
-                worker.waitFor(60, TimeUnit.SECONDS);
-            }
-        }
+        Outcome outcome = runUntilClassified(env, "working", topics, images.size());
+        List<ConsumerRecord<byte[], byte[]>> classified = outcome.classified();
+        List<ConsumerRecord<byte[], byte[]>> dead = outcome.dead();
         assertThat(dead).as("no record blamed for the model's deaths").isEmpty();
         assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
                 .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
@@ -212,30 +194,41 @@ class ClassifierCrashLoopIT {
             }
         }
 
-        List<ConsumerRecord<byte[], byte[]>> classified = new ArrayList<>();
-        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        Outcome outcome = runUntilClassified(env, "repaired", topics, images.size());
+        List<ConsumerRecord<byte[], byte[]>> classified = outcome.classified();
+        List<ConsumerRecord<byte[], byte[]>> dead = outcome.dead();
+        assertThat(dead).as("no record blamed for the device's own failure").isEmpty();
+        assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
+                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
+    }
+
+    /** What a worker's committed output topics held. */
+    private record Outcome(List<ConsumerRecord<byte[], byte[]>> classified, List<ConsumerRecord<byte[], byte[]>> dead) {
+    }
+
+    /** Runs a worker until it has classified {@code images} (2 minutes at most), then reads on for a quiet 2 s. */
+    private Outcome runUntilClassified(Map<String, String> env, String name, Map<String, String> topics, int images) throws Exception {
+        Outcome outcome = new Outcome(new ArrayList<>(), new ArrayList<>());
         try (KafkaConsumer<byte[], byte[]> results = WorkerFixture.committedReader(topics.get("classifications"));
              KafkaConsumer<byte[], byte[]> dlq = WorkerFixture.committedReader(topics.get("dlq"))) {
-            Process worker = start(env, "repaired");
+            Process worker = start(env, name);
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (classified.size() < images.size() && System.nanoTime() < deadline) {
-                    results.poll(Duration.ofMillis(100)).forEach(classified::add);
-                    dlq.poll(Duration.ofMillis(100)).forEach(dead::add);
+                while (outcome.classified().size() < images && System.nanoTime() < deadline) {
+                    results.poll(Duration.ofMillis(100)).forEach(outcome.classified()::add);
+                    dlq.poll(Duration.ofMillis(100)).forEach(outcome.dead()::add);
                 }
                 long quiet = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 while (System.nanoTime() < quiet) {
-                    results.poll(Duration.ofMillis(200)).forEach(classified::add);
-                    dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                    results.poll(Duration.ofMillis(200)).forEach(outcome.classified()::add);
+                    dlq.poll(Duration.ofMillis(200)).forEach(outcome.dead()::add);
                 }
             } finally {
                 worker.destroy();
                 worker.waitFor(60, TimeUnit.SECONDS);
             }
         }
-        assertThat(dead).as("no record blamed for the device's own failure").isEmpty();
-        assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
-                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
+        return outcome;
     }
 
     private Process start(Map<String, String> env, String name) throws Exception {
