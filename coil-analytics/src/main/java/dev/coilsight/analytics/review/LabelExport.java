@@ -27,8 +27,9 @@ import dev.coilsight.schemas.ReviewMask;
 /**
  * Reviews as a data set in the Kaggle Severstal layout, which {@code ./coilsight train} and {@code evaluate} read:
  * {@code train_images/} holds every reviewed image, {@code train.csv} one row per (image, class) of its reviewed
- * masks (a rejected image has none: it is defect-free), and {@code reviews.csv} who decided what, when, on which model.
- * The last review of an image is its label. Reviews are taken one by one as they are read: an image is written when it
+ * masks (a rejected image has none: it is defect-free), {@code classes.txt} the classes, and {@code reviews.csv} who
+ * decided what, when, on which model.
+ * The last review of an image stored on the topic is its label. Reviews are taken one by one as they are read: an image is written when it
  * is first seen and only the latest review of each image, without its image, stays in memory.
  */
 public final class LabelExport {
@@ -36,6 +37,8 @@ public final class LabelExport {
     /** What was written. */
     public record Summary(int reviewsRead, int images, int defectFree, int masks) {
     }
+
+    private static final int SEVERSTAL_CLASSES = 4;
 
     private final Path out;
     private final Path images;
@@ -71,7 +74,7 @@ public final class LabelExport {
         }
     }
 
-    /** One review as read from the topic: kept when it is after {@code since} on {@code line} and the latest of its image. */
+    /** One review as read from the topic, in the topic's order: kept when it is after {@code since} on {@code line}; a later one of its image replaces it. */
     public void accept(DefectReviewed review) {
         read++;
         if (since.isPresent() && review.getReviewedAt().isBefore(since.get()) || line.isPresent() && !line.get().equals(review.getLineId())) {
@@ -95,10 +98,9 @@ public final class LabelExport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
-        DefectReviewed earlier = latest.get(review.getImageId());
-        if (earlier == null || !review.getReviewedAt().isBefore(earlier.getReviewedAt())) {
-            latest.put(review.getImageId(), DefectReviewed.newBuilder(review).setImageBytes(null).build());
-        }
+        // An image's reviews share its coil's partition, so the one read last was stored last (review times come from the
+        // clocks of whichever instances took them).
+        latest.put(review.getImageId(), DefectReviewed.newBuilder(review).setImageBytes(null).build());
     }
 
     /** Removes the images written so far, so that an export that failed leaves nothing that a re-run would refuse. */
@@ -138,7 +140,33 @@ public final class LabelExport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out.resolve("train.csv") + ": " + e.getMessage(), e);
         }
+        writeClasses();
         return new Summary(read, latest.size(), defectFree, rows.size());
+    }
+
+    /**
+     * {@code classes.txt}: classes 1 to the highest id reviewed (at least Severstal's 4), named as the models or reviewers
+     * named them, so that a line with a fifth class trains on it (the reader takes Severstal's four without this file).
+     */
+    private void writeClasses() {
+        Map<Integer, String> names = new TreeMap<>();
+        for (DefectReviewed review : latest.values()) {
+            for (ReviewMask mask : review.getModelMasks()) {
+                names.putIfAbsent(mask.getClassId(), mask.getClassName());
+            }
+            for (ReviewMask mask : review.getReviewedMasks()) {
+                names.put(mask.getClassId(), mask.getClassName());
+            }
+        }
+        int highest = names.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+        try (Writer classes = Files.newBufferedWriter(out.resolve("classes.txt"), StandardCharsets.UTF_8)) {
+            for (int id = 1; id <= Math.max(SEVERSTAL_CLASSES, highest); id++) {
+                String name = names.get(id);
+                classes.write(id + " " + (name == null || name.isBlank() ? "class " + id : name.strip().replaceAll("\\s+", " ")) + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve("classes.txt") + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -189,6 +189,11 @@ public final class ReviewDesk {
         DefectiveImage image = images.image(coilId, imageId).orElseThrow(() -> new Refused(404, "image '" + imageId + "' of coil '"
                 + coilId + "' is neither among the recent defective images kept here nor among the audit images; only those can be reviewed"));
         Optional<DefectSegmentation> segmentation = images.segmentation(coilId, imageId);
+        boolean defective = image.getClassification().getDefective();
+        if (request.verdict() == ReviewVerdict.CONFIRMED && defective && segmentation.isEmpty()) {
+            throw new Refused(409, "image '" + imageId + "' has no segmentation here (not segmented yet, or no longer kept), so there "
+                    + "are no masks to confirm; send CORRECTED with the masks as they should be, or confirm once its masks are shown");
+        }
         ImageCaptured captured = image.getImage();
         List<ReviewMask> modelMasks = segmentation.map(s -> s.getMasks().stream().map(ReviewDesk::fromModel).toList()).orElse(List.of());
         List<ReviewMask> reviewed = switch (request.verdict()) {
@@ -200,7 +205,7 @@ public final class ReviewDesk {
         DefectReviewed review = DefectReviewed.newBuilder()
                 .setReviewId(request.reviewId()).setImageId(imageId).setCoilId(coilId).setLineId(captured.getLineId())
                 .setReviewer(reviewer).setReviewedAt(now).setVerdict(request.verdict())
-                .setAudit(!image.getClassification().getDefective()).setModel(model)
+                .setAudit(!defective).setModel(model)
                 .setWidth(captured.getWidth()).setHeight(captured.getHeight())
                 .setModelMasks(modelMasks).setReviewedMasks(reviewed)
                 .setImageEncoding(captured.getEncoding()).setImageBytes(captured.getBytes().duplicate())

@@ -86,9 +86,17 @@ public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> m
             if (parsed.stream().anyMatch(m -> m.classId() == id)) {
                 throw new IllegalArgumentException("masks[" + i + "]: class " + id + " appears twice; send one mask per class");
             }
-            parsed.add(new Mask(id, name == null ? null : name.asText(), rle.asText()));
+            parsed.add(new Mask(id, name == null ? null : name.asText(), oneLine(rle.asText())));
         }
         return new ReviewRequest(reviewId, verdict, parsed);
+    }
+
+    /**
+     * The RLE with its values separated by single spaces: a line break inside it would split the row of the exported
+     * {@code train.csv} in two, and a retry's fingerprint should not depend on how the values were spaced.
+     */
+    private static String oneLine(String rle) {
+        return rle.strip().replaceAll("[ \\t\\r\\n]+", " ");
     }
 
     private static String text(JsonNode root, String field) {

@@ -79,13 +79,9 @@ public final class ShadowComparison {
         shadowClassifier = c.getModel();
     }
 
-    /** The last review of an image counts; it is kept without its image. */
+    /** The last review of an image read (its coil's partition keeps the order they were stored in) counts; kept without its image. */
     public synchronized void review(DefectReviewed r) {
-        r = DefectReviewed.newBuilder(r).setImageBytes(null).build();
-        ShadowImage e = entry(r.getCoilId(), r.getImageId());
-        if (e.review == null || !r.getReviewedAt().isBefore(e.review.getReviewedAt())) {
-            e.review = r;
-        }
+        entry(r.getCoilId(), r.getImageId()).review = DefectReviewed.newBuilder(r).setImageBytes(null).build();
     }
 
     private ShadowImage entry(String coilId, String imageId) {

@@ -14,6 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.coilsight.core.dataset.Datasets;
+import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.ImageEncoding;
 import dev.coilsight.schemas.ReviewMask;
@@ -33,10 +35,11 @@ class LabelExportTest {
     }
 
     @Test
-    void theLastReviewOfAnImageIsItsLabelAndARejectedImageIsDefectFree() throws Exception {
+    void theLastReviewStoredOfAnImageIsItsLabelWhateverItsClockSaidAndARejectedImageIsDefectFree() throws Exception {
         LabelExport export = new LabelExport(dir.resolve("out"), Optional.of(Instant.ofEpochMilli(100)), Optional.of("L1"));
-        export.accept(review("a.png", "L1", 300, ReviewVerdict.CORRECTED, "1 3"));
-        export.accept(review("a.png", "L1", 200, ReviewVerdict.REJECTED, null)); // older, read later: not the label
+        export.accept(review("a.png", "L1", 300, ReviewVerdict.REJECTED, null));
+        // stored later by an instance whose clock is behind: reviews of a coil are read in the order they were stored
+        export.accept(review("a.png", "L1", 200, ReviewVerdict.CORRECTED, "1 3"));
         export.accept(review("b.png", "L1", 150, ReviewVerdict.REJECTED, null));
         export.accept(review("c.png", "L2", 150, ReviewVerdict.CORRECTED, "2 2")); // another line
         export.accept(review("d.png", "L1", 50, ReviewVerdict.CORRECTED, "2 2")); // before --since
@@ -46,6 +49,23 @@ class LabelExportTest {
         assertThat(dir.resolve("out/train_images")).isDirectoryContaining("glob:**/a.png").isDirectoryContaining("glob:**/b.png")
                 .isDirectoryNotContaining("glob:**/c.png");
         assertThat(Files.readString(dir.resolve("out/train_images/b.png"))).isEqualTo("bytes of b.png");
+    }
+
+    @Test
+    void aFifthClassReviewedOnAnotherLineIsNamedInClassesTxtAndReadBackByTheTrainersReader() throws Exception {
+        LabelExport export = new LabelExport(dir.resolve("out"), Optional.empty(), Optional.empty());
+        export.accept(DefectReviewed.newBuilder(review("t.png", "tiles", 100, ReviewVerdict.CORRECTED, null))
+                .setReviewedMasks(List.of(new ReviewMask(5, "uneven", "2 3", 3L))).build());
+        export.accept(review("u.png", "tiles", 100, ReviewVerdict.CORRECTED, "1 1"));
+        export.finish();
+
+        assertThat(Files.readAllLines(dir.resolve("out/classes.txt")))
+                .containsExactly("1 class 1", "2 class 2", "3 class 3", "4 class 4", "5 uneven");
+        LabeledDataset dataset = Datasets.open(dir.resolve("out"));
+        assertThat(dataset.labelProblems()).isEmpty();
+        assertThat(dataset.classNames()).containsEntry(5, "uneven");
+        assertThat(dataset.masks("t.png", 4, 4)).containsOnlyKeys(5);
+        assertThat(dataset.masks("t.png", 4, 4).get(5).pixelCount()).isEqualTo(3);
     }
 
     @Test

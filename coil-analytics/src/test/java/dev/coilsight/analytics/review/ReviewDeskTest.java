@@ -90,6 +90,17 @@ class ReviewDeskTest {
     }
 
     @Test
+    void aDefectiveImageWithoutItsSegmentationCannotBeConfirmedSinceThereIsNothingToConfirm() {
+        assertThatThrownBy(() -> desk.review("coil-1", "img-2", "bob", request("r11", ReviewVerdict.CONFIRMED)))
+                .isInstanceOfSatisfying(ReviewDesk.Refused.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("img-2").hasMessageContaining("no segmentation");
+        assertThat(published).isEmpty();
+        DefectReviewed clean = desk.review("coil-1", "clean-1", "bob", request("r12", ReviewVerdict.CONFIRMED)).review();
+        assertThat(clean.getAudit()).isTrue();
+        assertThat(clean.getReviewedMasks()).isEmpty();
+    }
+
+    @Test
     void aCorrectionKeepsThePaintedMasksByClassWithTheModelsNamesAndDropsEmptyOnes() {
         DefectReviewed review = desk.review("coil-1", "img-1", "alice", request("r3", ReviewVerdict.CORRECTED,
                 new ReviewRequest.Mask(3, null, "5 4"), new ReviewRequest.Mask(1, "pits", "100 2 400 3"),

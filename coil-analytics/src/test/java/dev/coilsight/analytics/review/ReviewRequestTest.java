@@ -25,6 +25,12 @@ class ReviewRequestTest {
         assertThat(r.masks()).containsExactly(new ReviewRequest.Mask(2, null, "1 3"), new ReviewRequest.Mask(4, "scratches", ""));
     }
 
+    @Test
+    void aMaskSpacedOverLinesIsKeptOnOneLineSoThatTheExportedCsvRowStaysWhole() {
+        ReviewRequest r = parse("{\"reviewId\":\"r-1\",\"verdict\":\"CORRECTED\",\"masks\":[{\"classId\":2,\"rle\":\" 1 3\\r\\n500\\t 20\\n\"}]}");
+        assertThat(r.masks()).containsExactly(new ReviewRequest.Mask(2, null, "1 3 500 20"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "not JSON | {nope | the body is not JSON",

@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +25,7 @@ final class MaskFolderDataset extends ImageFolderDataset {
 
     static final String IMAGES = "images";
     static final String MASKS = "masks";
-    static final String CLASS_NAMES = "classes.txt";
-
+    
     private final SortedMap<Integer, String> classNames;
 
     private MaskFolderDataset(Path root, List<String> imageIds, SortedMap<Integer, String> classNames) {
@@ -38,33 +36,7 @@ final class MaskFolderDataset extends ImageFolderDataset {
     static MaskFolderDataset open(Path root, Optional<Path> split) {
         List<String> all = Datasets.files(root.resolve(IMAGES)).stream().map(p -> p.getFileName().toString()).toList();
         List<String> selected = split.map(list -> SplitList.select(list, all)).orElse(all);
-        return new MaskFolderDataset(root, selected, readClassNames(root.resolve(CLASS_NAMES)));
-    }
-
-    private static SortedMap<Integer, String> readClassNames(Path file) {
-        SortedMap<Integer, String> names = new TreeMap<>();
-        if (!Files.isRegularFile(file)) {
-            return names;
-        }
-        try {
-            int lineNumber = 0;
-            for (String line : Files.readAllLines(file)) {
-                lineNumber++;
-                String trimmed = line.strip();
-                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = trimmed.split("[\\s,]+", 2);
-                try {
-                    names.put(Integer.parseInt(parts[0]), parts.length > 1 ? parts[1] : "class " + parts[0]);
-                } catch (NumberFormatException e) {
-                    throw new DatasetException(file + ": line " + lineNumber + ": expected '<class id> <name>', got '" + trimmed + "'");
-                }
-            }
-        } catch (IOException e) {
-            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return names;
+        return new MaskFolderDataset(root, selected, ClassNamesFile.read(root).orElseGet(TreeMap::new));
     }
 
     @Override

@@ -22,20 +22,24 @@ import dev.coilsight.core.rle.RunLengthEncoding;
 
 /**
  * The Kaggle Severstal layout: {@code train.csv} in either Kaggle CSV layout and {@code train_images/}.
- * Every image in the folder is used; one without rows is defect-free. Only the RLE strings are held
+ * Every image in the folder is used; one without rows is defect-free. The classes are Severstal's four, or those an
+ * optional {@code classes.txt} names (as reviews of another line export them). Only the RLE strings are held
  * in memory (labels, not pixels); masks are decoded per image.
  */
 final class SeverstalDataset extends ImageFolderDataset {
 
     static final String LABELS = "train.csv";
     static final String IMAGES = "train_images";
-    private static final int CLASSES = 4;
+    private static final int SEVERSTAL_CLASSES = 4;
 
+    private final SortedMap<Integer, String> classNames;
     private final Map<String, List<RleRow>> rowsByImage;
     private final List<String> problems;
 
-    private SeverstalDataset(Path root, List<String> imageIds, Map<String, List<RleRow>> rowsByImage, List<String> problems) {
+    private SeverstalDataset(Path root, List<String> imageIds, SortedMap<Integer, String> classNames, Map<String, List<RleRow>> rowsByImage,
+                             List<String> problems) {
         super(root, DatasetLayout.SEVERSTAL, IMAGES, imageIds);
+        this.classNames = Collections.unmodifiableSortedMap(classNames);
         this.rowsByImage = rowsByImage;
         this.problems = Collections.unmodifiableList(problems);
     }
@@ -51,6 +55,7 @@ final class SeverstalDataset extends ImageFolderDataset {
         } catch (IOException e) {
             throw new DatasetException("cannot read " + csv + ": " + e.getMessage(), e);
         }
+        SortedMap<Integer, String> classNames = ClassNamesFile.read(root).orElseGet(SeverstalDataset::severstalClasses);
         java.util.Set<String> present = new java.util.HashSet<>(all);
         for (var entry : rows.entrySet()) {
             if (!present.contains(entry.getKey())) {
@@ -58,29 +63,34 @@ final class SeverstalDataset extends ImageFolderDataset {
                         + " is not in " + IMAGES + "/");
             }
             for (RleRow row : entry.getValue()) {
-                if (row.classId() > CLASSES) {
-                    problems.add(csv + ": line " + row.line() + ": class " + row.classId() + " outside 1.." + CLASSES);
+                if (!classNames.containsKey(row.classId())) {
+                    problems.add(csv + ": line " + row.line() + ": class " + row.classId() + " is not among the classes "
+                            + classNames.keySet() + (Files.exists(root.resolve(ClassNamesFile.NAME)) ? " of " + ClassNamesFile.NAME : ""));
                 }
             }
         }
         List<String> selected = split.map(list -> SplitList.select(list, all)).orElse(all);
-        return new SeverstalDataset(root, selected, rows, problems);
+        return new SeverstalDataset(root, selected, classNames, rows, problems);
     }
 
-    @Override
-    public SortedMap<Integer, String> classNames() {
+    private static SortedMap<Integer, String> severstalClasses() {
         SortedMap<Integer, String> names = new TreeMap<>();
-        for (int c = 1; c <= CLASSES; c++) {
+        for (int c = 1; c <= SEVERSTAL_CLASSES; c++) {
             names.put(c, "class " + c);
         }
         return names;
     }
 
     @Override
+    public SortedMap<Integer, String> classNames() {
+        return classNames;
+    }
+
+    @Override
     public Map<Integer, BinaryMask> masks(String imageId, int height, int width) {
         Map<Integer, BinaryMask> masks = new TreeMap<>();
         for (RleRow row : rowsByImage.getOrDefault(imageId, List.of())) {
-            if (row.classId() > CLASSES) {
+            if (!classNames.containsKey(row.classId())) {
                 continue; // reported as a label problem when opening
             }
             try {

@@ -181,12 +181,18 @@ public final class KaggleCsv {
         return header.startsWith("\uFEFF") ? header.substring(1) : header;
     }
 
-    /** Writes rows in the {@code ImageId,ClassId,EncodedPixels} layout (empty masks left out). */
+    /**
+     * Writes rows in the {@code ImageId,ClassId,EncodedPixels} layout (empty masks left out).
+     *
+     * @throws IllegalArgumentException when an image id or RLE holds a comma or a line break: the row would not read back
+     */
     public static void writeImageClass(Writer out, Collection<RleRow> rows) throws IOException {
         out.write(Layout.IMAGE_CLASS.header());
         out.write('\n');
         for (RleRow row : rows) {
             if (row.rle() != null && !row.rle().isEmpty()) {
+                requireOneCell(row.imageId(), "image id");
+                requireOneCell(row.rle(), "RLE of image " + row.imageId() + ", class " + row.classId());
                 out.write(row.imageId());
                 out.write(',');
                 out.write(Integer.toString(row.classId()));
@@ -194,6 +200,12 @@ public final class KaggleCsv {
                 out.write(row.rle());
                 out.write('\n');
             }
+        }
+    }
+
+    private static void requireOneCell(String value, String what) {
+        if (value.indexOf(',') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("the " + what + " holds a comma or a line break and cannot be written as one CSV cell");
         }
     }
 

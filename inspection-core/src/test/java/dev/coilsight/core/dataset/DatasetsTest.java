@@ -36,6 +36,20 @@ class DatasetsTest {
     }
 
     @Test
+    void aSeverstalLayoutWithClassesTxtTakesItsClassesSoThatAnotherLinesReviewsKeepTheirFifthClass(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("train_images"));
+        ImageIO.write(new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_GRAY), "png", root.resolve("train_images").resolve("t.png").toFile());
+        Files.writeString(root.resolve("train.csv"), "ImageId,ClassId,EncodedPixels\nt.png,5,1 2\nt.png,7,4 1\n");
+        Files.writeString(root.resolve("classes.txt"), "1 class 1\n2 class 2\n3 class 3\n4 class 4\n5 uneven\n");
+
+        LabeledDataset dataset = Datasets.open(root);
+
+        assertThat(dataset.classNames()).containsOnlyKeys(1, 2, 3, 4, 5).containsEntry(5, "uneven");
+        assertThat(dataset.masks("t.png", 3, 4)).containsOnlyKeys(5);
+        assertThat(dataset.labelProblems()).singleElement().asString().contains("line 3").contains("class 7 is not among the classes");
+    }
+
+    @Test
     void maskFolderLayoutWithASplitList() {
         Path root = SharedData.require("neu-seg");
         LabeledDataset all = Datasets.open(root);

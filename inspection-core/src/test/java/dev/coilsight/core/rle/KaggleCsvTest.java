@@ -108,6 +108,14 @@ class KaggleCsvTest {
     }
 
     @Test
+    void writerRefusesACellThatWouldSplitItsRow() {
+        assertThatThrownBy(() -> KaggleCsv.writeImageClass(new StringWriter(), List.of(new RleRow("a.jpg", 2, "1 3\n500 20"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RLE of image a.jpg, class 2");
+        assertThatThrownBy(() -> KaggleCsv.writeImageClass(new StringWriter(), List.of(new RleRow("a,b.jpg", 2, "1 3"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image id");
+    }
+
+    @Test
     void oldLayoutWriterRefusesRowsItCannotWrite() {
         List<String> images = List.of("a.jpg");
         assertThatThrownBy(() -> KaggleCsv.writeImageUnderscoreClass(new StringWriter(), images,
