@@ -70,6 +70,11 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
     private final Set<String> watched = new HashSet<>();
     private final Map<String, Long> lastPeriodicSearch = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
+    /**
+     * When this task started here: quiet times count from it too, so that the time this instance was down (or the task
+     * moving) neither ends open coils as idle nor grades ended ones before the results that waited for it are read.
+     */
+    private long startedAtMillis;
     private KeyValueStore<String, CoilProgress> progress;
     private KeyValueStore<String, MappedImage> map;
     private KeyValueStore<String, MappedImage.Masks> masks;
@@ -87,6 +92,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        startedAtMillis = clock.millis();
         progress = context.getStateStore(CoilAnalyticsTopology.COIL_PROGRESS_STORE);
         map = context.getStateStore(CoilAnalyticsTopology.COIL_MAP_STORE);
         masks = context.getStateStore(CoilAnalyticsTopology.COIL_MASKS_STORE);
@@ -197,11 +203,11 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
                 continue;
             }
             boolean changed = false;
-            if (!p.ended() && now - p.lastArrivalMillis >= settings.idleEnd().toMillis()) {
+            if (!p.ended() && now - Math.max(p.lastArrivalMillis, startedAtMillis) >= settings.idleEnd().toMillis()) {
                 end(coil, p, CoilEndReason.IDLE, now);
                 changed = true;
             }
-            long quiet = now - Math.max(p.endedAtMillis, p.lastArrivalMillis);
+            long quiet = now - Math.max(Math.max(p.endedAtMillis, p.lastArrivalMillis), startedAtMillis);
             // Not before every defective image's segmentation is in: a segmenter behind by more than the settle time would
             // otherwise have a first grade published without the coil's last defects. One that never comes (dead-lettered)
             // is waited for as long as an idle coil.
