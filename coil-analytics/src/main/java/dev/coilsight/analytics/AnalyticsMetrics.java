@@ -1,5 +1,6 @@
 package dev.coilsight.analytics;
 
+import java.time.Clock;
 import java.util.Map;
 
 import org.apache.kafka.common.Metric;
@@ -11,6 +12,7 @@ import dev.coilsight.schemas.CoilGraded;
 import dev.coilsight.schemas.QualityAlert;
 import dev.coilsight.serviceruntime.http.PrometheusMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 
 /**
  * coil-analytics' Prometheus metrics: API requests by route and status, coil grades and quality alerts, the Streams
@@ -27,6 +29,17 @@ public final class AnalyticsMetrics implements QualityListener {
             "Coil grades published, by line and grade (re-grades included)", "line", "grade");
     private final Counter alerts = prometheus.counter("coilsight_analytics_quality_alerts_total",
             "Quality alerts raised, by line and kind (DEFECT_RATE, PERIODIC_DEFECT, FORBIDDEN_CLASS)", "line", "kind");
+    // What alert rules read: a counter's series appears at its first event already at 1, where increase() sees no rise,
+    // so a line's first alert on a pod would never page; a time stamp is right from its first sample.
+    private final Gauge lastGrade = prometheus.gauge("coilsight_analytics_last_coil_grade_timestamp_seconds",
+            "When this instance last published a grade, by line and grade (Unix time, seconds)", "line", "grade");
+    private final Gauge lastAlert = prometheus.gauge("coilsight_analytics_last_quality_alert_timestamp_seconds",
+            "When this instance last raised a quality alert, by line and kind (Unix time, seconds)", "line", "kind");
+    private final Clock clock;
+
+    public AnalyticsMetrics(Clock clock) {
+        this.clock = clock;
+    }
 
     /** The Streams figures, read at scrape time, once the application exists. */
     public void watch(KafkaStreams streams) {
@@ -42,11 +55,13 @@ public final class AnalyticsMetrics implements QualityListener {
     @Override
     public void graded(CoilGraded grade) {
         grades.labelValues(lineLabel(grade.getLineId()), grade.getGrade().name()).inc();
+        lastGrade.labelValues(lineLabel(grade.getLineId()), grade.getGrade().name()).set(clock.millis() / 1000.0);
     }
 
     @Override
     public void alerted(QualityAlert alert) {
         alerts.labelValues(lineLabel(alert.getLineId()), alert.getKind().name()).inc();
+        lastAlert.labelValues(lineLabel(alert.getLineId()), alert.getKind().name()).set(clock.millis() / 1000.0);
     }
 
     private static String lineLabel(String line) {

@@ -134,7 +134,8 @@ public final class DevStack implements AutoCloseable {
      * Starts a candidate segmenter in shadow beside the live one: the same defective images, its own group, its results
      * on {@code steel.defects.shadow}, which coil-analytics compares with the live results and the reviews.
      */
-    public synchronized void startShadowSegmenter(Path model) {
+    /** Starts a shadow segmenter on {@code model} beside the live one; returns its ops port (/metrics). */
+    public synchronized int startShadowSegmenter(Path model) {
         Map<String, String> env = worker(model);
         env.put("COILSIGHT_SHADOW", "true");
         env.put("COILSIGHT_TRANSACTIONAL_ID", "demo-shadow-" + model.getFileName() + "-" + ProcessHandle.current().pid());
@@ -144,6 +145,7 @@ public final class DevStack implements AutoCloseable {
             InferenceWorker<?> shadow = keep(new InferenceWorker<>(WorkerConfig.fromEnv(shadowEnv, SegmenterService.DEFAULTS),
                     SegmenterService.stage(shadowEnv)));
             shadow.start();
+            return shadow.httpPort();
         } catch (IOException e) {
             throw new UncheckedIOException("the shadow segmenter did not start: " + e.getMessage(), e);
         }

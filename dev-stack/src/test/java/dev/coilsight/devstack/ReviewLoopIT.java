@@ -126,7 +126,7 @@ class ReviewLoopIT {
             assertThat(trained).isZero();
             assertThat(ModelCard.read(candidate).name()).isEqualTo("severstal-resunet-candidate");
 
-            stack.startShadowSegmenter(candidate);
+            int shadowOps = stack.startShadowSegmenter(candidate);
             AtomicReference<JsonNode> shadow = new AtomicReference<>();
             Await.until(Duration.ofMinutes(3), () -> {
                 JsonNode report = get(api + "/v1/shadow");
@@ -143,6 +143,12 @@ class ReviewLoopIT {
             assertThat(seg.get("againstReviews").get("liveDice").asDouble()).isBetween(0.0, 1.0);
             assertThat(seg.get("againstReviews").get("shadowDice").asDouble()).isBetween(0.0, 1.0);
             assertThat(seg.get("disagreements")).isNotEmpty();
+            // The shadow's metrics are its own stage's, so that they do not add to the live segmenter's.
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shadowOps + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("coilsight_worker_model_loaded{name=\"severstal-resunet-candidate\",stage=\"segmenter-shadow\",version=\"2\"} 1.0")
+                    .contains("coilsight_worker_images_total{outcome=\"result\",stage=\"segmenter-shadow\"}")
+                    .doesNotContain("stage=\"segmenter\"");
             // Nothing the shadow wrote counts: the coil still has as many segmented images as the live segmenter made.
             assertThat(get(api + "/v1/coils/" + COIL + "/defects?limit=50").get("defects")).hasSize(defects.get().get("defects").size());
         }

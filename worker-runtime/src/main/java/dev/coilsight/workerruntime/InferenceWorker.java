@@ -69,11 +69,19 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
             throw new IllegalStateException("COILSIGHT_REQUIRE_GPU=true but the TensorFlow engine found no CUDA device "
                     + "(it would silently run on the CPU); refusing to start");
         }
-        this.metrics = new WorkerMetrics(stage.name());
+        this.metrics = new WorkerMetrics(reportedStage());
         this.models = new ModelManager(config.modelDir(), stage.task(), config.precision(), config.modelPoll(), metrics);
         models.start();
         this.registry = new RestSchemaRegistryClient(RegistryClientConfig.fromMap(config.cluster().registry()));
-        this.ops = new HttpFront(stage.name(), config.http(), this::health, this::readiness, metrics::scrape);
+        this.ops = new HttpFront(reportedStage(), config.http(), this::health, this::readiness, metrics::scrape);
+    }
+
+    /**
+     * The stage as metrics and dead letters name it: a shadow's is its own ({@code classifier-shadow}), so that its
+     * throughput, model and failures do not add to the live stage's.
+     */
+    private String reportedStage() {
+        return config.shadow() ? stage.name() + "-shadow" : stage.name();
     }
 
     public synchronized void start() {
@@ -84,7 +92,7 @@ public final class InferenceWorker<I extends SpecificRecord> implements AutoClos
         RecordLimits limits = RecordLimits.read(KafkaSettings.admin(config), config.maxRecordBytes(), written);
         log.info("{}: largest records written, by topic: {}", stage.name(), written.stream()
                 .collect(Collectors.toMap(t -> t, limits::forTopic, (a, b) -> a, TreeMap::new)));
-        DeadLetters deadLetters = new DeadLetters(stage.name(), config.dlqTopic(), limits.forTopic(config.dlqTopic()));
+        DeadLetters deadLetters = new DeadLetters(reportedStage(), config.dlqTopic(), limits.forTopic(config.dlqTopic()));
         ImageDecoder decoder = new ImageDecoder(config.limits());
         InFlightJournal.Deaths deaths = InFlightJournal.Deaths.load(config.stateDir(), config.transactionalIdPrefix());
         for (int i = 0; i < config.threads(); i++) {

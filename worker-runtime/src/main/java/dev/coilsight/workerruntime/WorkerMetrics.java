@@ -1,10 +1,13 @@
 package dev.coilsight.workerruntime;
 
+import java.util.function.LongSupplier;
+
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 
 import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 import dev.coilsight.serviceruntime.http.PrometheusMetrics;
 
 /**
@@ -34,20 +37,35 @@ public final class WorkerMetrics {
     private final Gauge model = prometheus.gauge("coilsight_worker_model_loaded", "1 for the model in use", "stage", "name", "version");
     private final Gauge partitions = prometheus.gauge("coilsight_worker_assigned_partitions",
             "Input partitions assigned to this process", "stage");
-    private final Gauge rate = prometheus.gauge("coilsight_worker_images_per_second",
-            "Images finished per second over the last ten seconds", "stage");
     private final RateWindow window = new RateWindow(10_000);
 
+    private final LongSupplier clock;
+
     public WorkerMetrics(String stage) {
+        this(stage, System::currentTimeMillis);
+    }
+
+    WorkerMetrics(String stage, LongSupplier clock) {
         this.stage = stage;
+        this.clock = clock;
+        // Worked out when scraped, so that an idle worker reads 0 rather than the rate of its last batch.
+        prometheus.readAtScrape("coilsight_worker_images_per_second", "Images finished per second over the last ten seconds",
+                () -> window.add(clock.getAsLong(), 0), "stage", stage);
+        // Every series exists from the start at 0: one that appears at its first event already at 1 shows no rise to
+        // increase() and rate(), so a pod's first swap, abort or dead letter would not show.
+        images.labelValues(stage, "result");
+        images.labelValues(stage, "dead_letter");
+        for (DeadLetters.Reason reason : DeadLetters.Reason.values()) {
+            deadLetters.labelValues(stage, reason.name());
+        }
+        aborted.labelValues(stage);
+        swaps.labelValues(stage);
     }
 
     void committed(int results, int deadLettered) {
         images.labelValues(stage, "result").inc(results);
         images.labelValues(stage, "dead_letter").inc(deadLettered);
-        synchronized (window) { // loops commit at once: the gauge gets the rate computed last, not an older one
-            rate.labelValues(stage).set(window.add(System.currentTimeMillis(), results + deadLettered));
-        }
+        window.add(clock.getAsLong(), results + deadLettered);
     }
 
     void deadLetter(String reason) {

@@ -131,7 +131,9 @@ class CoilQualityIT {
                     .contains("PERIODIC_DEFECT"), "the roll-mark alert among the recent alerts");
             String metrics = new String(AnalyticsFixture.get(service, "/metrics").body(), StandardCharsets.UTF_8);
             assertThat(metrics).contains("coilsight_analytics_coil_grades_total{grade=\"C\",line=\"L5\"} 1.0")
-                    .contains("coilsight_analytics_quality_alerts_total{kind=\"PERIODIC_DEFECT\",line=\"L5\"}");
+                    .contains("coilsight_analytics_quality_alerts_total{kind=\"PERIODIC_DEFECT\",line=\"L5\"}")
+                    .contains("coilsight_analytics_last_quality_alert_timestamp_seconds{kind=\"PERIODIC_DEFECT\",line=\"L5\"}")
+                    .contains("coilsight_analytics_last_coil_grade_timestamp_seconds{grade=\"C\",line=\"L5\"}");
 
             ChromeDriver browser = BrowserFixture.chromium();
             try {

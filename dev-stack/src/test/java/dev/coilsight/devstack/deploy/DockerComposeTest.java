@@ -86,6 +86,15 @@ class DockerComposeTest {
     }
 
     @Test
+    void prometheusGetsEveryRulesFileItsConfigLists() throws Exception {
+        Map<String, Object> config = DeployFiles.loadMap(DeployFiles.root().resolve("deploy/prometheus/prometheus-compose.yml"));
+        List<String> mounts = list(map(services().get("prometheus")).get("volumes")).stream().map(String::valueOf).toList();
+        assertThat(list(config.get("rule_files"))).isNotEmpty().allSatisfy(file -> assertThat(mounts)
+                .as("%s mounted into the prometheus container", file).anyMatch(m -> m.endsWith(":" + file + ":ro")
+                        && Files.isRegularFile(DeployFiles.root().resolve(m.substring(0, m.indexOf(':'))))));
+    }
+
+    @Test
     void onlyIngestIsPublishedBeyondThisMachine() {
         services().forEach((name, raw) -> {
             Object ports = map(raw).get("ports");

@@ -442,6 +442,10 @@ class KubernetesManifestsTest {
         for (dev.coilsight.schemas.AlertKind kind : dev.coilsight.schemas.AlertKind.values()) {
             assertThat(expressions).as("a rule for %s", kind).anyMatch(e -> e.contains("kind=\"" + kind + "\""));
         }
+        assertThat(expressions).as("a counter's series appears at 1, where increase() sees no first event")
+                .allSatisfy(e -> assertThat(e).doesNotContain("increase(").contains("timestamp_seconds"));
+        Map<String, Object> plain = DeployFiles.loadMap(DeployFiles.root().resolve("deploy/prometheus/coilsight-rules.yml"));
+        assertThat(plain.get("groups")).as("the rules for Prometheus without the Operator").isEqualTo(at(rule, "spec", "groups"));
         String sources = sources(DeployFiles.root(), List.of("coil-analytics"));
         for (String e : expressions) {
             Matcher m = Pattern.compile("\\b(coilsight_[a-z_]+?)(_total)?\\{").matcher(e);

@@ -33,9 +33,22 @@ public final class PrometheusMetrics {
         return Histogram.builder().name(name).help(help).labelNames(labelNames).classicUpperBounds(upperBounds).register(registry);
     }
 
-    /** A gauge without labels whose value is read when the metrics are scraped, for figures another library keeps. */
-    public void readAtScrape(String name, String help, DoubleSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    /**
+     * A gauge whose value is read when the metrics are scraped (figures another library keeps, or that age), with fixed
+     * labels given as name, value, name, value...
+     */
+    public void readAtScrape(String name, String help, DoubleSupplier value, String... labelNamesAndValues) {
+        if (labelNamesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("labels come as name, value pairs: " + java.util.Arrays.toString(labelNamesAndValues));
+        }
+        String[] names = new String[labelNamesAndValues.length / 2];
+        String[] values = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = labelNamesAndValues[2 * i];
+            values[i] = labelNamesAndValues[2 * i + 1];
+        }
+        GaugeWithCallback.builder().name(name).help(help).labelNames(names).callback(cb -> cb.call(value.getAsDouble(), values))
+                .register(registry);
     }
 
     /** The Prometheus text exposition of every metric. */
