@@ -23,8 +23,11 @@ RESNET="--width 24 --depth 3"
 
 train() { # DIR then train arguments; resumes a run that was interrupted
   local dir=$1; shift
-  if [ -f "$dir/model/model.json" ]; then return; fi
-  if [ -f "$dir/run/state.json" ]; then
+  # Done: a model, and for a cross-validated run every fold's figures in its card (fold 0 writes the model first).
+  if [ -f "$dir/model/model.json" ] && { [[ " $* " != *" --cross-validate "* ]] || grep -q '"crossValidation"' "$dir/model/model.json"; }; then
+    return
+  fi
+  if compgen -G "$dir/run/state.json" > /dev/null || compgen -G "$dir/run/fold-*/state.json" > /dev/null; then
     ./coilsight train "$@" --run-dir "$dir/run" --output "$dir/model" --resume
   else
     ./coilsight train "$@" --run-dir "$dir/run" --output "$dir/model"

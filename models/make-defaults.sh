@@ -51,9 +51,9 @@ MT="--dataset $DATA/magnetic-tile --split models/splits/magnetic-tile/train.txt 
 ./coilsight train classifier $MT --init-from models/neu-resunet --lr 0.0005 --epochs 40 --patience 10 \
   --run-dir runs/magnetic-tile-classifier/stage-1 --output runs/magnetic-tile-classifier/stage-1/model
 ./coilsight train classifier $MT --init-from runs/magnetic-tile-classifier/stage-1/model --init-scope matching --lr 0.0001 \
-  --epochs 20 --patience 6 --run-dir runs/magnetic-tile-classifier --output models/magnetic-tile-classifier
+  --epochs 20 --patience 6 --run-dir runs/magnetic-tile-classifier/stage-2 --output models/magnetic-tile-classifier
 ./coilsight evaluate --model models/magnetic-tile-classifier --dataset $DATA/magnetic-tile \
-  --split runs/magnetic-tile-classifier/validation-ids.txt --tune
+  --split runs/magnetic-tile-classifier/stage-2/validation-ids.txt --tune
 ./coilsight evaluate --model models/magnetic-tile-classifier --dataset $DATA/magnetic-tile --split models/splits/magnetic-tile/test.txt \
   --record-as check --report runs/magnetic-tile-classifier/report
 
