@@ -102,15 +102,25 @@ public final class PeriodicDefectFinder {
     }
 
     /**
-     * How likely a turn's window (the tolerance times the pitch, either side) holds a defect of the class by chance, per
-     * mm of pitch, along the band a series from {@code origin} follows (its across tolerance, either side): the class's
-     * defects in that band per mm of the coil they span. Local, so that a class crowded at the edges is judged by its
-     * density there.
+     * The band a series from {@code origin} follows (its across tolerance, either side): how many of the class's defects
+     * lie in it, and the length of coil they span. Local, so that a class crowded at the edges is judged by its density
+     * there.
      */
-    private double chanceOfAHit(List<StripDefect> sorted, StripDefect origin) {
+    private record Band(long defects, double alongMm) {
+
+        /**
+         * How likely a turn's window (the tolerance times the pitch, either side) holds a defect by chance, per mm of
+         * pitch, judged by the band's defects other than the series' own (at least one): counting them would make a
+         * roll's marks, on a coil with few other defects of their class, their own evidence of chance.
+         */
+        double chanceOfAHitPerMm(int seriesMembers, double tolerance) {
+            return Math.max(1, defects - seriesMembers) / alongMm * 2 * tolerance;
+        }
+    }
+
+    private Band band(List<StripDefect> sorted, StripDefect origin) {
         long inBand = sorted.stream().filter(d -> Math.abs(d.acrossMm() - origin.acrossMm()) <= settings.acrossToleranceMm()).count();
-        double along = Math.max(1, sorted.get(sorted.size() - 1).alongMm() - sorted.get(0).alongMm());
-        return inBand / along * 2 * settings.tolerance();
+        return new Band(inBand, Math.max(1, sorted.get(sorted.size() - 1).alongMm() - sorted.get(0).alongMm()));
     }
 
     private Series bestSeries(List<StripDefect> sorted, double significance) {
@@ -118,7 +128,7 @@ public final class PeriodicDefectFinder {
         int maxTurnsPerPair = settings.maxMissedTurns() + 1;
         for (int i = 0; i < sorted.size(); i++) {
             StripDefect a = sorted.get(i);
-            double chancePerMmOfPitch = Double.NaN; // computed once per origin, when a pair first proposes a pitch
+            Band band = null; // computed once per origin, when a pair first proposes a pitch
             for (int j = i + 1; j < sorted.size(); j++) {
                 StripDefect b = sorted.get(j);
                 double distance = b.alongMm() - a.alongMm();
@@ -133,10 +143,10 @@ public final class PeriodicDefectFinder {
                     if (pitch < settings.minPitchMm() || pitch > settings.maxPitchMm()) {
                         continue;
                     }
-                    if (Double.isNaN(chancePerMmOfPitch)) {
-                        chancePerMmOfPitch = chanceOfAHit(sorted, a);
+                    if (band == null) {
+                        band = band(sorted, a);
                     }
-                    Series s = follow(sorted, i, pitch, chancePerMmOfPitch, significance);
+                    Series s = follow(sorted, i, pitch, band, significance);
                     if (s != null && (best == null || s.betterThan(best))) {
                         best = s;
                     }
@@ -147,7 +157,7 @@ public final class PeriodicDefectFinder {
     }
 
     /** The series from defect {@code start} at about {@code pitch}, or null when it is too short or not constant. */
-    private Series follow(List<StripDefect> sorted, int start, double pitch, double chancePerMmOfPitch, double significance) {
+    private Series follow(List<StripDefect> sorted, int start, double pitch, Band band, double significance) {
         StripDefect origin = sorted.get(start);
         List<Integer> members = new ArrayList<>(List.of(start));
         List<Integer> turnOf = new ArrayList<>(List.of(0));
@@ -193,7 +203,7 @@ public final class PeriodicDefectFinder {
         // On a densely marked coil some pitch always collects a few hits by chance; a series counts only if its hits are
         // far beyond what chance gives over its turns (the bound shrinks with the number of candidate series tried).
         // The origin and the defect that proposed the pitch are there by construction: only the other hits are evidence.
-        double p = 1 - Math.exp(-chancePerMmOfPitch * fitted);
+        double p = 1 - Math.exp(-band.chanceOfAHitPerMm(members.size(), settings.tolerance()) * fitted);
         if (upperTail(members.size() - 2, turnOf.get(turnOf.size() - 1) - 1, p) > significance) {
             return null;
         }

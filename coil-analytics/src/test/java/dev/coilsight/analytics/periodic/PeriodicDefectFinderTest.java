@@ -164,6 +164,17 @@ class PeriodicDefectFinderTest {
     }
 
     @Test
+    void aRollsMarksAreFoundWhenTheyAreTheOnlyDefectsOfTheirClassAtTheLeastOccurrencesAndWidestToleranceAllowed() {
+        PeriodicSettings four = new PeriodicSettings(0.02, 4, Math.PI * 200, Math.PI * 1600, 25, 1);
+        assertOnePeriodic(new PeriodicDefectFinder(four).find(rollMark(2, 0, 1500.0, 4, 500)), 1500.0, 4);
+        PeriodicSettings loose = new PeriodicSettings(0.04, 5, Math.PI * 200, Math.PI * 1600, 25, 1);
+        assertOnePeriodic(new PeriodicDefectFinder(loose).find(rollMark(2, 0, 1500.0, 5, 500)), 1500.0, 5);
+        List<StripDefect> withOneMore = rollMark(2, 0, 1500.0, 4, 500);
+        withOneMore.add(spot(2, 150_000, 500));
+        assertOnePeriodic(new PeriodicDefectFinder(four).find(withOneMore), 1500.0, 4);
+    }
+
+    @Test
     void twoClassesAtTheSamePitchAreTwoPeriodicDefects() {
         List<StripDefect> defects = rollMark(1, 0, 2000.0, 5, 100);
         defects.addAll(rollMark(3, 50, 2000.0, 5, 100));
