@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.coilsight.schemas.DefectReviewed;
+import dev.coilsight.schemas.ModelRef;
 
 /** The classifiers side by side: how often their decisions agree, and each one's accuracy on the reviewed images. */
 final class ClassifierComparison {
@@ -13,12 +14,16 @@ final class ClassifierComparison {
     private ClassifierComparison() {
     }
 
-    static Map<String, Object> report(Collection<ShadowImage> images, String liveModel, String shadowModel) {
+    /** @param liveModel, shadowModel the models in use: decisions of other versions are counted apart, not scored */
+    static Map<String, Object> report(Collection<ShadowImage> images, ModelRef liveModel, ModelRef shadowModel) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("live", liveModel);
-        out.put("shadow", shadowModel);
-        List<ShadowImage> both = images.stream().filter(e -> e.liveDecision != null && e.shadowDecision != null).toList();
+        out.put("live", ShadowComparison.name(liveModel));
+        out.put("shadow", ShadowComparison.name(shadowModel));
+        List<ShadowImage> answered = images.stream().filter(e -> e.liveDecision != null && e.shadowDecision != null).toList();
+        List<ShadowImage> both = answered.stream().filter(e -> e.liveDecision.getModel().equals(liveModel)
+                && e.shadowDecision.getModel().equals(shadowModel)).toList();
         out.put("imagesCompared", both.size());
+        out.put("otherVersions", answered.size() - both.size());
         if (both.isEmpty()) {
             return out;
         }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.core.rle.Runs;
@@ -20,6 +19,7 @@ import dev.coilsight.core.scoring.KaggleScorer;
 import dev.coilsight.core.scoring.ScoreReport;
 import dev.coilsight.schemas.DefectMask;
 import dev.coilsight.schemas.DefectSegmentation;
+import dev.coilsight.schemas.ModelRef;
 import dev.coilsight.schemas.ReviewMask;
 
 /**
@@ -32,18 +32,24 @@ final class SegmenterComparison {
     private SegmenterComparison() {
     }
 
-    static Map<String, Object> report(Collection<ShadowImage> images, String liveModel, String shadowModel, int disagreementLimit) {
+    /**
+     * @param liveModel, shadowModel the models in use: images another version answered are counted apart, not scored
+     * @param classes                the classes every image is scored over (the highest class id seen)
+     */
+    static Map<String, Object> report(Collection<ShadowImage> images, ModelRef liveModel, ModelRef shadowModel, int classes,
+                                      int disagreementLimit) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("live", liveModel);
-        out.put("shadow", shadowModel);
-        List<ShadowImage> both = images.stream().filter(e -> e.live != null && e.shadow != null
+        out.put("live", ShadowComparison.name(liveModel));
+        out.put("shadow", ShadowComparison.name(shadowModel));
+        List<ShadowImage> answered = images.stream().filter(e -> e.live != null && e.shadow != null
                 && e.live.getWidth() == e.shadow.getWidth() && e.live.getHeight() == e.shadow.getHeight()).toList();
+        List<ShadowImage> both = answered.stream().filter(e -> e.live.getModel().equals(liveModel) && e.shadow.getModel().equals(shadowModel))
+                .toList();
         out.put("imagesCompared", both.size());
+        out.put("otherVersions", answered.size() - both.size());
         if (both.isEmpty()) {
             return out;
         }
-        int classes = Math.max(1, both.stream().flatMap(e -> Stream.concat(e.live.getMasks().stream(), e.shadow.getMasks().stream()))
-                .mapToInt(DefectMask::getClassId).max().orElse(1));
         Map<String, ImageSet.Size> sizes = new LinkedHashMap<>();
         List<RleRow> liveRows = new ArrayList<>();
         List<RleRow> shadowRows = new ArrayList<>();

@@ -14,20 +14,32 @@ import dev.coilsight.schemas.ModelRef;
  * A candidate model in shadow beside the live one, on the latest {@code capacity} images: for the segmenters the Kaggle
  * mean Dice between them (the live masks as the reference), per class how often each finds the class, and the images
  * where they differ most; for the classifiers how often their decisions agree; and, on the images people reviewed,
- * each model's Dice (or accuracy) against the reviewed masks. Fed from the topics by
+ * each model's Dice (or accuracy) against the reviewed masks. Only results of the models in use now count (a shadow
+ * swapped to a new version is scored on its own answers). Fed from the topics by
  * {@link dev.coilsight.analytics.recent.ResultsFeed}. This class keeps the latest images; {@link SegmenterComparison} and
  * {@link ClassifierComparison} score them.
+ * <p>
+ * Images both models answered are kept apart from those only one has answered so far: every clean image the live
+ * classifier passes has one side only, and at a line's pace they would push out, within minutes, the compared images
+ * that a review made later should find.
  */
 public final class ShadowComparison {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShadowComparison.class);
 
     private final int capacity;
-    private final LinkedHashMap<String, ShadowImage> entries = new LinkedHashMap<>();
+    /** Images with both models' segmentations or both decisions, the latest {@code capacity}. */
+    private final LinkedHashMap<String, ShadowImage> compared = new LinkedHashMap<>();
+    /** Images one side has answered (or only reviewed), the latest {@code capacity}. */
+    private final LinkedHashMap<String, ShadowImage> waiting = new LinkedHashMap<>();
     private ModelRef liveSegmenter;
     private ModelRef shadowSegmenter;
     private ModelRef liveClassifier;
     private ModelRef shadowClassifier;
+    /** The highest class id seen: the classes every image is scored over, as the Kaggle metric counts them. */
+    private int highestClass = 1;
+    private long unreadableLive;
+    private long unreadableShadow;
 
     private long changes;
     private long reportedChanges;
@@ -40,20 +52,26 @@ public final class ShadowComparison {
 
     public synchronized void live(DefectSegmentation s) {
         if (readable(s)) {
-            entry(s.getCoilId(), s.getImageId()).live = s;
             liveSegmenter = s.getModel();
+            update(s.getCoilId(), s.getImageId(), e -> e.live = s);
+        } else {
+            unreadableLive++;
+            changes++;
         }
     }
 
     public synchronized void shadow(DefectSegmentation s) {
         if (readable(s)) {
-            entry(s.getCoilId(), s.getImageId()).shadow = s;
             shadowSegmenter = s.getModel();
+            update(s.getCoilId(), s.getImageId(), e -> e.shadow = s);
+        } else {
+            unreadableShadow++;
+            changes++;
         }
     }
 
     /** A segmentation whose masks fit its image, one per class; any other is left out with a log line, not scored. */
-    private static boolean readable(DefectSegmentation s) {
+    private boolean readable(DefectSegmentation s) {
         java.util.Set<Integer> classes = new java.util.HashSet<>();
         try {
             for (DefectMask m : s.getMasks()) {
@@ -62,6 +80,7 @@ public final class ShadowComparison {
                     throw new IllegalArgumentException("class " + m.getClassId() + " twice or below 1");
                 }
             }
+            classes.forEach(c -> highestClass = Math.max(highestClass, c));
             return true;
         } catch (IllegalArgumentException e) {
             LOG.warn("shadow comparison leaves out the segmentation of image {} by {}: {}", s.getImageId(), s.getModel().getName(), e.getMessage());
@@ -70,32 +89,42 @@ public final class ShadowComparison {
     }
 
     public synchronized void liveDecision(ImageClassified c) {
-        entry(c.getCoilId(), c.getImageId()).liveDecision = c;
         liveClassifier = c.getModel();
+        update(c.getCoilId(), c.getImageId(), e -> e.liveDecision = c);
     }
 
     public synchronized void shadowDecision(ImageClassified c) {
-        entry(c.getCoilId(), c.getImageId()).shadowDecision = c;
         shadowClassifier = c.getModel();
+        update(c.getCoilId(), c.getImageId(), e -> e.shadowDecision = c);
     }
 
     /** The last review of an image read (its coil's partition keeps the order they were stored in) counts; kept without its image. */
     public synchronized void review(DefectReviewed r) {
-        entry(r.getCoilId(), r.getImageId()).review = DefectReviewed.newBuilder(r).setImageBytes(null).build();
+        DefectReviewed kept = DefectReviewed.newBuilder(r).setImageBytes(null).build();
+        kept.getReviewedMasks().forEach(m -> highestClass = Math.max(highestClass, m.getClassId()));
+        update(r.getCoilId(), r.getImageId(), e -> e.review = kept);
     }
 
-    private ShadowImage entry(String coilId, String imageId) {
+    /** Applies a result to its image's entry, which moves to the compared images once both models have answered. */
+    private void update(String coilId, String imageId, java.util.function.Consumer<ShadowImage> change) {
         changes++;
         String key = ShadowImage.key(coilId, imageId);
-        ShadowImage e = entries.remove(key);
+        ShadowImage e = compared.remove(key);
+        if (e == null) {
+            e = waiting.remove(key);
+        }
         if (e == null) {
             e = new ShadowImage(coilId, imageId);
         }
-        entries.put(key, e);
-        while (entries.size() > capacity) {
-            entries.remove(entries.keySet().iterator().next());
+        change.accept(e);
+        keepLatest(e.bothAnswered() ? compared : waiting, key, e);
+    }
+
+    private void keepLatest(LinkedHashMap<String, ShadowImage> images, String key, ShadowImage e) {
+        images.put(key, e);
+        while (images.size() > capacity) {
+            images.remove(images.keySet().iterator().next());
         }
-        return e;
     }
 
     /**
@@ -113,13 +142,23 @@ public final class ShadowComparison {
 
     private Map<String, Object> compute(int disagreements) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("imagesKept", entries.size());
-        out.put("segmenter", SegmenterComparison.report(entries.values(), name(liveSegmenter), name(shadowSegmenter), disagreements));
-        out.put("classifier", ClassifierComparison.report(entries.values(), name(liveClassifier), name(shadowClassifier)));
+        out.put("imagesKept", compared.size() + waiting.size());
+        Map<String, Object> segmenter = SegmenterComparison.report(compared.values(), liveSegmenter, shadowSegmenter, highestClass,
+                disagreements);
+        segmenter.put("liveOnly", waiting.values().stream().filter(e -> e.live != null && e.shadow == null).count());
+        segmenter.put("shadowOnly", waiting.values().stream().filter(e -> e.shadow != null && e.live == null).count());
+        segmenter.put("unreadableLive", unreadableLive);
+        segmenter.put("unreadableShadow", unreadableShadow);
+        out.put("segmenter", segmenter);
+        Map<String, Object> classifier = ClassifierComparison.report(compared.values(), liveClassifier, shadowClassifier);
+        classifier.put("liveOnly", waiting.values().stream().filter(e -> e.liveDecision != null && e.shadowDecision == null).count());
+        classifier.put("shadowOnly", waiting.values().stream().filter(e -> e.shadowDecision != null && e.liveDecision == null).count());
+        out.put("classifier", classifier);
         return out;
     }
 
-    private static String name(ModelRef model) {
+    /** "name:version", as the reports name a model. */
+    static String name(ModelRef model) {
         return model == null ? null : model.getName() + ":" + model.getVersion();
     }
 }

@@ -55,6 +55,8 @@ class ShadowComparisonTest {
         assertThat(segmenter.get("live")).isEqualTo("test-segmenter:1");
         assertThat(segmenter.get("shadow")).isEqualTo("candidate:2");
         assertThat(segmenter.get("imagesCompared")).isEqualTo(3);
+        assertThat(segmenter.get("shadowOnly")).as("d, which the live model has not answered").isEqualTo(1L);
+        assertThat(segmenter.get("liveOnly")).isEqualTo(0L);
         // Pairs over 3 images x 2 classes: a1 = 1, b1 = 0.5, c2 = 0 and three empty pairs = 1.
         assertThat((double) segmenter.get("meanDice")).isCloseTo((1 + 0.5 + 0 + 3) / 6.0, within(1e-9));
         List<Map<String, Object>> perClass = (List<Map<String, Object>>) segmenter.get("perClass");
@@ -105,6 +107,44 @@ class ShadowComparisonTest {
         assertThat(after).isNotSameAs(first);
         assertThat(after.get("segmenter")).asString().contains("imagesCompared=1");
         assertThat(comparison.report(5)).isNotSameAs(after);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void comparedImagesOutlastAFloodOfImagesOnlyTheLiveModelAnsweredSoThatALaterReviewStillCounts() {
+        ShadowComparison comparison = new ShadowComparison(10);
+        comparison.live(Records.segmented("c1", "a", "L1", T, 1, "1 100"));
+        comparison.shadow(shadow("a", 1, "1 50"));
+        for (int i = 0; i < 1000; i++) {
+            comparison.liveDecision(Records.classified("c1", "clean-" + i, "L1", T, false));
+        }
+        comparison.review(review("a", ReviewVerdict.CONFIRMED, 1, "1 100"));
+        Map<String, Object> segmenter = (Map<String, Object>) comparison.report(10).get("segmenter");
+        assertThat(segmenter.get("imagesCompared")).isEqualTo(1);
+        assertThat(((Map<String, Object>) segmenter.get("againstReviews")).get("images")).isEqualTo(1);
+        assertThat(comparison.report(10).get("imagesKept")).as("10 compared at most, 10 waiting at most").isEqualTo(11);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void aShadowSwappedToANewVersionIsScoredOnItsOwnAnswersAndUnreadableOnesAreCounted() {
+        ShadowComparison comparison = new ShadowComparison(100);
+        comparison.live(Records.segmented("c1", "old", "L1", T, 1, "1 100"));
+        comparison.shadow(shadow("old", 1, "500 10")); // candidate:2, far off
+        comparison.live(Records.segmented("c1", "new", "L1", T, 1, "1 100"));
+        DefectSegmentation better = shadow("new", 1, "1 100");
+        better.setModel(new ModelRef("candidate", "3"));
+        comparison.shadow(better);
+        comparison.shadow(shadow("bad", 1, "1 5", 1, "20 5")); // class 1 twice
+        comparison.live(Records.segmented("c1", "pending", "L1", T, 1, "1 100"));
+
+        Map<String, Object> segmenter = (Map<String, Object>) comparison.report(10).get("segmenter");
+        assertThat(segmenter.get("shadow")).isEqualTo("candidate:3");
+        assertThat(segmenter.get("imagesCompared")).isEqualTo(1);
+        assertThat(segmenter.get("otherVersions")).isEqualTo(1);
+        assertThat((double) segmenter.get("meanDice")).isEqualTo(1.0);
+        assertThat(segmenter.get("unreadableShadow")).isEqualTo(1L);
+        assertThat(segmenter.get("liveOnly")).isEqualTo(1L);
     }
 
     @Test
