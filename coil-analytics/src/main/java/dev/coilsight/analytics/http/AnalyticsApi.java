@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -148,15 +150,36 @@ public final class AnalyticsApi {
         return answer(exchange, shadow.report(Requests.intParam(params.query(), "limit", 10, 1, 100)));
     }
 
-    /** {@code GET /v1/coils}: one page of every instance's coils. */
+    /**
+     * {@code GET /v1/coils}: one page of every instance's coils, the other instances asked at once (one slow instance
+     * costs its time once, not once per instance before it).
+     */
     int coilList(HttpExchange exchange, Route.Params params) throws IOException {
         CoilListing.Request request = CoilListing.request(params.query());
+        Map<HostInfo, CompletableFuture<HttpResponse<byte[]>>> asked = new LinkedHashMap<>();
         List<CoilListing.Part> parts = new ArrayList<>();
         for (HostInfo host : router.instancesWith(CoilAnalyticsTopology.STATS_STORE)) {
-            parts.add(router.isSelf(host) ? localCoils(request.order(), request.depth())
-                    : CoilListing.read(get(host, CoilListing.internalPath(request))));
+            if (router.isSelf(host)) {
+                parts.add(localCoils(request.order(), request.depth()));
+            } else {
+                asked.put(host, client.sendAsync(request(host, CoilListing.internalPath(request)), HttpResponse.BodyHandlers.ofByteArray()));
+            }
+        }
+        for (Map.Entry<HostInfo, CompletableFuture<HttpResponse<byte[]>>> answer : asked.entrySet()) {
+            parts.add(CoilListing.read(body(answer.getKey(), CoilListing.internalPath(request), awaited(answer.getValue()))));
         }
         return answer(exchange, CoilListing.page(request, parts));
+    }
+
+    private static HttpResponse<byte[]> awaited(CompletableFuture<HttpResponse<byte[]>> answer) throws IOException {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for another instance", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     /** {@code GET /internal/v1/coils}: this instance's part of a page. */
@@ -177,19 +200,29 @@ public final class AnalyticsApi {
         return response.statusCode();
     }
 
-    private byte[] get(HostInfo host, String path) throws IOException {
-        HttpResponse<byte[]> response = send(host, path);
+    /**
+     * The body of another instance's 200; its 503 (starting, or its state moving) is this answer's 503 with
+     * {@code Retry-After}, anything else a failure to answer.
+     */
+    private static byte[] body(HostInfo host, String path, HttpResponse<byte[]> response) throws IOException {
+        if (response.statusCode() == 503) {
+            throw new QueryRouter.Unavailable(host.host() + ":" + host.port() + " cannot answer for its part right now; retry shortly");
+        }
         if (response.statusCode() != 200) {
             throw new IOException(host.host() + ":" + host.port() + path + " answered " + response.statusCode());
         }
         return response.body();
     }
 
-    private HttpResponse<byte[]> send(HostInfo host, String pathAndQuery) throws IOException {
+    private HttpRequest request(HostInfo host, String pathAndQuery) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10)).header(FORWARDED, router.self().host() + ":" + router.self().port()).GET();
         internalToken.ifPresent(token -> builder.header("Authorization", "Bearer " + token));
-        HttpRequest request = builder.build();
+        return builder.build();
+    }
+
+    private HttpResponse<byte[]> send(HostInfo host, String pathAndQuery) throws IOException {
+        HttpRequest request = request(host, pathAndQuery);
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {

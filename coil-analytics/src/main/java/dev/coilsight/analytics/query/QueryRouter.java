@@ -1,6 +1,7 @@
 package dev.coilsight.analytics.query;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,12 +52,22 @@ public final class QueryRouter {
         return self.equals(host);
     }
 
-    /** Every instance that holds part of {@code store}, this one included. */
+    /** Every instance whose active tasks hold part of {@code store}, this one included. */
     public List<HostInfo> instancesWith(String store) {
         requireRunning();
+        return activeHosts(streams.streamsMetadataForStore(store), store);
+    }
+
+    /**
+     * The hosts among {@code metadata} with an active task on {@code store}. Kafka Streams also lists instances that hold
+     * only standby copies (a new replica warming up, for minutes): asked for their part, they cannot read the store.
+     */
+    static List<HostInfo> activeHosts(Collection<StreamsMetadata> metadata, String store) {
         List<HostInfo> hosts = new ArrayList<>();
-        for (StreamsMetadata m : streams.streamsMetadataForStore(store)) {
-            hosts.add(m.hostInfo());
+        for (StreamsMetadata m : metadata) {
+            if (m.stateStoreNames().contains(store)) {
+                hosts.add(m.hostInfo());
+            }
         }
         return hosts;
     }
