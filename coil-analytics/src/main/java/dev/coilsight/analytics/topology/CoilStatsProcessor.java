@@ -27,6 +27,9 @@ import dev.coilsight.schemas.ImageClassified;
  */
 final class CoilStatsProcessor implements Processor<String, SpecificRecord, String, CoilDefectStats> {
 
+    /** How often a scan's expired coils beyond one call's share go, each share in a transaction of its own. */
+    static final Duration EXPIRY_BACKLOG_INTERVAL = Duration.ofSeconds(1);
+
     private final Clock clock;
     private final Duration retention;
     private final List<String> prefixedStores;
@@ -61,6 +64,11 @@ final class CoilStatsProcessor implements Processor<String, SpecificRecord, Stri
         context.schedule(CoilExpiry.scanInterval(retention), PunctuationType.STREAM_TIME, streamTime -> {
             for (String coil : expiry.expire(streamTime)) {
                 context.forward(new Record<>(coil, null, streamTime));
+            }
+        });
+        context.schedule(EXPIRY_BACKLOG_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            for (String coil : expiry.expireBacklog()) {
+                context.forward(new Record<>(coil, null, expiry.scannedAt()));
             }
         });
     }
