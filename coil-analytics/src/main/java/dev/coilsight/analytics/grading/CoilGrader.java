@@ -44,12 +44,12 @@ public final class CoilGrader {
 
     private static double measure(ProductRules product, GradingRule rule, CoilFacts coil) {
         if (rule.maxPeriodic() != null) {
-            return coil.periodic().stream().filter(p -> rule.counts(p.classId()) && product.inZone(rule, p.acrossMm())).count();
+            return coil.periodic().stream().filter(p -> rule.counts(p.classId()) && product.inZone(rule, p.acrossMm(), p.acrossMm())).count();
         }
         long count = 0;
         double area = 0;
         for (StripDefect d : coil.defects()) {
-            if (rule.counts(d.classId()) && product.inZone(rule, d.acrossMm())) {
+            if (rule.counts(d.classId()) && product.inZone(rule, d.acrossStartMm(), d.acrossEndMm())) {
                 count++;
                 area += d.areaMm2();
             }

@@ -24,7 +24,7 @@ public final class DefectTally {
         for (Zone zone : Zone.values()) {
             // A product without a strip width has no zone rules (the rules file is refused otherwise): only ANY counts.
             boolean in = zone == Zone.ANY
-                    || product.stripWidthMm() != null && zone.contains(defect.acrossMm(), product.stripWidthMm(), product.edgeZoneMm());
+                    || product.stripWidthMm() != null && zone.contains(defect.acrossStartMm(), defect.acrossEndMm(), product.stripWidthMm(), product.edgeZoneMm());
             if (in) {
                 double[] tally = zones.computeIfAbsent(zone, z -> new double[2]);
                 tally[0]++;

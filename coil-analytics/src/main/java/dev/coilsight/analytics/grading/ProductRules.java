@@ -35,7 +35,7 @@ public record ProductRules(String product, List<String> lines, Double stripWidth
         }
     }
 
-    boolean inZone(GradingRule rule, double acrossMm) {
-        return rule.zone() == Zone.ANY || rule.zone().contains(acrossMm, stripWidthMm, edgeZoneMm);
+    boolean inZone(GradingRule rule, double acrossStartMm, double acrossEndMm) {
+        return rule.zone() == Zone.ANY || rule.zone().contains(acrossStartMm, acrossEndMm, stripWidthMm, edgeZoneMm);
     }
 }

@@ -66,6 +66,18 @@ class CoilGraderTest {
     }
 
     @Test
+    void aDefectReachingIntoAnEdgeZoneIsAnEdgeDefectWhereverItsCentreLies() {
+        // Edge cracks 100 mm long from either edge: centres at 50 and 950 mm, outside the 50 mm edge zones.
+        List<StripDefect> cracks = List.of(new StripDefect("a", 1, "class 1", 1000, 1010, 0, 100, 5),
+                new StripDefect("b", 1, "class 1", 2000, 2010, 900, 1000, 5), new StripDefect("c", 1, "class 1", 3000, 3010, 0, 100, 5));
+        CoilGrade grade = GRADER.grade("L1", new CoilFacts(LENGTH, cracks, new DefectTally(), List.of()));
+        assertEquals("edge", grade.decidingRule());
+        DefectTally notPlaced = new DefectTally();
+        cracks.forEach(d -> notPlaced.add(GRADER.rules().forLine("L1"), d));
+        assertEquals("edge", GRADER.grade("L1", new CoilFacts(LENGTH, List.of(), notPlaced, List.of())).decidingRule());
+    }
+
+    @Test
     void defectsTheMapDoesNotHoldCountAsThoseOnItDoInTheirClassAndZone() {
         ProductRules sheet = GRADER.rules().forLine("L1");
         DefectTally notPlaced = new DefectTally();
