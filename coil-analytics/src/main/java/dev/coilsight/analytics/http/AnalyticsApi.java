@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -110,9 +111,10 @@ public final class AnalyticsApi {
             throw new Failure(404, "unknown coil '" + key + "'");
         }
         List<Map<String, Object>> defects = new ArrayList<>();
+        Set<String> imagesKept = queries.imagesKept(key);
         for (DefectSegmentation d : queries.recentDefects(key, limit)) {
             String imagePath = Requests.coilPath(key) + "/images/" + Requests.encode(d.getImageId());
-            defects.add(JsonViews.defect(d, queries.image(key, d.getImageId()).isPresent(), imagePath));
+            defects.add(JsonViews.defect(d, imagesKept.contains(d.getImageId()), imagePath));
         }
         return answer(exchange, Map.of("coilId", key, "defects", defects));
     }

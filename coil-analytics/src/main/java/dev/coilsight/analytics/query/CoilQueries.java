@@ -2,8 +2,10 @@ package dev.coilsight.analytics.query;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -85,6 +87,15 @@ public final class CoilQueries {
             return Optional.empty();
         }
         return find(CoilAnalyticsTopology.RECENT_IMAGES_STORE, coilId, imageId).map(v -> (DefectiveImage) v);
+    }
+
+    /** The ids of the coil's images whose bytes are kept: one pass over the store, rather than one per image asked about. */
+    public Set<String> imagesKept(String coilId) {
+        Set<String> ids = new HashSet<>();
+        if (imagesKept) {
+            recent(CoilAnalyticsTopology.RECENT_IMAGES_STORE, coilId).forEach(e -> ids.add(RecentKeys.imageId(e.key)));
+        }
+        return ids;
     }
 
     /** The coil's images on its map, without their masks, in no particular order. */

@@ -110,6 +110,9 @@ class InteractiveQueriesIT {
                 assertThat(bytes.statusCode()).isEqualTo(200);
                 assertThat(bytes.headers().firstValue("Content-Type")).hasValue("image/png");
                 assertThat(bytes.body()).isEqualTo(PNG);
+                assertThat(json(b, "/v1/coils/" + coil + "/defects?limit=50").get("defects").findValuesAsText("imageUrl"))
+                        .as("every defect's image is kept, so each lists its URL").hasSize((int) expected.get(coil)[1])
+                        .allSatisfy(url -> assertThat(url).endsWith("/image"));
                 JsonNode image = json(b, "/v1/coils/" + coil + "/images/" + imageId);
                 assertThat(image.get("masks").get(0).get("pixelCount").asLong()).isEqualTo(15);
                 assertThat(image.get("imageUrl").asText()).endsWith("/images/" + imageId + "/image");
