@@ -52,6 +52,8 @@ import dev.coilsight.schemas.Topics;
  *       from every store and from the coil-stats topic; at least the window retention</li>
  *   <li>{@code COILSIGHT_RECENT_DEFECTS_PER_COIL} [20], {@code COILSIGHT_RECENT_IMAGES_PER_COIL} [8]: segmentations and images
  *       (bytes included) kept per coil for the dashboard</li>
+ *   <li>{@code COILSIGHT_IMAGE_RETENTION_MS} [172800000, at most the coil retention]: a coil quiet for that long keeps its
+ *       figures, map and grade but no longer its images' bytes, the bulk of the state</li>
  *   <li>{@code COILSIGHT_STREAM_THREADS} [1]</li>
  *   <li>{@code COILSIGHT_ROCKSDB_MEMORY_MB} [256]: what all local state stores together may hold outside the Java heap
  *       (block cache, memtables, indexes; {@link BoundedRocksDb})</li>
@@ -101,6 +103,11 @@ public record AnalyticsConfig(
                     + ") must be at least COILSIGHT_WINDOW_RETENTION_MS (" + windowRetention.toMillis()
                     + "): a coil's windows must not outlive its figures");
         }
+        Duration imageRetention = env.millis("COILSIGHT_IMAGE_RETENTION_MS", Math.min(Duration.ofDays(2).toMillis(), coilRetention.toMillis()));
+        if (imageRetention.compareTo(coilRetention) > 0) {
+            throw new IllegalArgumentException("COILSIGHT_IMAGE_RETENTION_MS (" + imageRetention.toMillis()
+                    + ") must be at most COILSIGHT_COIL_RETENTION_MS (" + coilRetention.toMillis() + "): images are part of their coil");
+        }
         CoilAnalyticsTopology.Settings settings;
         try {
             settings = new CoilAnalyticsTopology.Settings(
@@ -109,7 +116,8 @@ public record AnalyticsConfig(
                     windowRetention,
                     coilRetention,
                     env.atLeast("COILSIGHT_RECENT_DEFECTS_PER_COIL", 20, 1),
-                    env.atLeast("COILSIGHT_RECENT_IMAGES_PER_COIL", 8, 0));
+                    env.atLeast("COILSIGHT_RECENT_IMAGES_PER_COIL", 8, 0),
+                    imageRetention);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("COILSIGHT_WINDOW_*: " + e.getMessage(), e);
         }

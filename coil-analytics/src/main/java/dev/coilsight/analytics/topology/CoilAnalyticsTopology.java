@@ -93,9 +93,21 @@ public final class CoilAnalyticsTopology {
             String alerts) {
     }
 
-    /** What the aggregation keeps. */
+    /**
+     * What the aggregation keeps.
+     *
+     * @param imageRetention how long a quiet coil keeps its images' bytes (at most {@code coilRetention}, which applies to
+     *                       the rest of it)
+     */
     public record Settings(Duration windowSize, Duration grace, Duration windowRetention, Duration coilRetention, int recentDefectsPerCoil,
-            int recentImagesPerCoil) {
+            int recentImagesPerCoil, Duration imageRetention) {
+
+        /** Images kept as long as their coil. */
+        public Settings(Duration windowSize, Duration grace, Duration windowRetention, Duration coilRetention, int recentDefectsPerCoil,
+                int recentImagesPerCoil) {
+            this(windowSize, grace, windowRetention, coilRetention, recentDefectsPerCoil, recentImagesPerCoil, coilRetention);
+        }
+
         public Settings {
             if (windowSize.isZero() || windowSize.isNegative()) {
                 throw new IllegalArgumentException("window size must be positive, got " + windowSize);
@@ -115,6 +127,10 @@ public final class CoilAnalyticsTopology {
             }
             if (recentDefectsPerCoil < 1 || recentImagesPerCoil < 0) {
                 throw new IllegalArgumentException("keep at least one recent defect per coil and zero or more images");
+            }
+            if (imageRetention.isZero() || imageRetention.isNegative() || imageRetention.compareTo(coilRetention) > 0) {
+                throw new IllegalArgumentException("image retention (" + imageRetention + ") must be positive and at most the coil retention ("
+                        + coilRetention + ")");
             }
         }
     }
@@ -183,7 +199,8 @@ public final class CoilAnalyticsTopology {
         }
         classificationsOnce.<SpecificRecord>mapValues(c -> c, Named.as("classifications-as-results"))
                 .merge(defectsOnce.<SpecificRecord>mapValues(s -> s, Named.as("defects-as-results")), Named.as("results"))
-                .process(() -> new CoilStatsProcessor(clock, settings.coilRetention(), emptiedByPrefix, QualityNodes.EMPTIED_BY_COIL),
+                .process(() -> new CoilStatsProcessor(clock, settings.coilRetention(), emptiedByPrefix, QualityNodes.EMPTIED_BY_COIL,
+                                settings.recentImagesPerCoil() > 0 ? RECENT_IMAGES_STORE : null, settings.imageRetention()),
                         Named.as("coil-stats-aggregate"),
                         coilStores.toArray(String[]::new))
                 .to(topics.coilStats(), Produced.with(keys, serdes.statsOut()).withName("coil-stats-out"));

@@ -25,9 +25,12 @@ import dev.coilsight.schemas.CoilDefectStats;
  * last month's images, alone or beside live coils, builds its coils instead of expiring them at once. One scan of the task's coils per call, meant to run every
  * {@link #scanInterval}, never per record.
  * <p>
- * At most {@link #MAX_COILS_PER_CALL} coils go per call, the rest in later calls ({@link #expireBacklog}, often): days of
- * coils due at once (a shorter retention, or the first scan after an upgrade) would otherwise be one transaction of
- * millions of deletes, which the broker aborts after its timeout, and the task, restored, would try again.
+ * A coil's image bytes, the bulk of the state, can go sooner: with an image retention shorter than the coil's, a coil
+ * quiet that long keeps its figures, map and grade but no longer its images.
+ * <p>
+ * At most about {@link #MAX_DELETES_PER_CALL} keys go per call, the rest in later calls ({@link #expireBacklog}, often):
+ * days of coils due at once (a shorter retention, or the first scan after an upgrade) would otherwise be one transaction
+ * of millions of deletes, which the broker aborts after its timeout, and the task, restored, would try again.
  */
 final class CoilExpiry {
 
@@ -35,7 +38,7 @@ final class CoilExpiry {
     private static final StringSerializer KEYS = new StringSerializer();
     private static final long MAX_SCAN_INTERVAL_MS = Duration.ofHours(1).toMillis();
     private static final long MIN_SCAN_INTERVAL_MS = 1_000;
-    static final int MAX_COILS_PER_CALL = 500;
+    static final int MAX_DELETES_PER_CALL = 20_000;
 
     private final long retentionMillis;
     private final KeyValueStore<String, Long> lastRecord;
@@ -44,21 +47,32 @@ final class CoilExpiry {
     private final List<KeyValueStore<String, ?>> prefixed;
     /** Stores keyed by the coil id. */
     private final List<KeyValueStore<String, ?>> coilKeyed;
-    private final int maxCoilsPerCall;
+    /** The store of image bytes (in {@code prefixed} too), emptied for a coil after {@code imageRetentionMillis}; null if none. */
+    private final KeyValueStore<String, ?> images;
+    private final long imageRetentionMillis;
+    private final int maxDeletesPerCall;
     private boolean adopted;
-    /** Coils found expired by the last scan and not removed yet, with that scan's cutoff and stream time. */
-    private final ArrayDeque<String> due = new ArrayDeque<>();
+    /** Coils found by the last scan and not done yet (whole: expired; else only their images), with its cutoffs and time. */
+    private final ArrayDeque<Due> due = new ArrayDeque<>();
     private long dueCutoff;
+    private long dueImageCutoff;
     private long scannedAt;
 
-    CoilExpiry(Duration retention, KeyValueStore<String, Long> lastRecord, TimestampedKeyValueStore<String, CoilDefectStats> stats,
-            List<KeyValueStore<String, ?>> prefixed, List<KeyValueStore<String, ?>> coilKeyed) {
-        this(retention, lastRecord, stats, prefixed, coilKeyed, MAX_COILS_PER_CALL);
+    private record Due(String coil, boolean whole) {
     }
 
     CoilExpiry(Duration retention, KeyValueStore<String, Long> lastRecord, TimestampedKeyValueStore<String, CoilDefectStats> stats,
-            List<KeyValueStore<String, ?>> prefixed, List<KeyValueStore<String, ?>> coilKeyed, int maxCoilsPerCall) {
-        this.maxCoilsPerCall = maxCoilsPerCall;
+            List<KeyValueStore<String, ?>> prefixed, List<KeyValueStore<String, ?>> coilKeyed, KeyValueStore<String, ?> images,
+            Duration imageRetention) {
+        this(retention, lastRecord, stats, prefixed, coilKeyed, images, imageRetention, MAX_DELETES_PER_CALL);
+    }
+
+    CoilExpiry(Duration retention, KeyValueStore<String, Long> lastRecord, TimestampedKeyValueStore<String, CoilDefectStats> stats,
+            List<KeyValueStore<String, ?>> prefixed, List<KeyValueStore<String, ?>> coilKeyed, KeyValueStore<String, ?> images,
+            Duration imageRetention, int maxDeletesPerCall) {
+        this.images = images;
+        this.imageRetentionMillis = Math.min(imageRetention.toMillis(), retention.toMillis());
+        this.maxDeletesPerCall = maxDeletesPerCall;
         this.retentionMillis = retention.toMillis();
         this.lastRecord = lastRecord;
         this.stats = stats;
@@ -82,12 +96,15 @@ final class CoilExpiry {
         }
         if (due.isEmpty()) {
             dueCutoff = streamTime - retentionMillis;
+            dueImageCutoff = streamTime - imageRetentionMillis;
             scannedAt = streamTime;
             try (KeyValueIterator<String, Long> it = lastRecord.all()) {
                 while (it.hasNext()) {
                     KeyValue<String, Long> e = it.next();
                     if (e.value < dueCutoff) {
-                        due.add(e.key);
+                        due.add(new Due(e.key, true));
+                    } else if (images != null && e.value < dueImageCutoff) {
+                        due.add(new Due(e.key, false));
                     }
                 }
             }
@@ -107,28 +124,38 @@ final class CoilExpiry {
 
     private List<String> removeDue() {
         List<String> hadFigures = new ArrayList<>();
-        int removed = 0;
-        while (!due.isEmpty() && removed < maxCoilsPerCall) {
-            String coil = due.poll();
-            Long last = lastRecord.get(coil);
-            if (last == null || last >= dueCutoff) {
+        int expired = 0;
+        int imagesDropped = 0;
+        int deleted = 0;
+        while (!due.isEmpty() && deleted < maxDeletesPerCall) {
+            Due next = due.poll();
+            Long last = lastRecord.get(next.coil());
+            if (last == null || last >= (next.whole() ? dueCutoff : dueImageCutoff)) {
                 continue; // a record came since the scan
             }
+            if (!next.whole()) {
+                int dropped = deletePrefixed(images, next.coil());
+                deleted += dropped;
+                imagesDropped += dropped;
+                continue;
+            }
             for (KeyValueStore<String, ?> store : prefixed) {
-                deletePrefixed(store, coil);
+                deleted += deletePrefixed(store, next.coil());
             }
             for (KeyValueStore<String, ?> store : coilKeyed) {
-                store.delete(coil);
+                store.delete(next.coil());
             }
-            lastRecord.delete(coil);
-            if (stats.delete(coil) != null) {
-                hadFigures.add(coil);
+            lastRecord.delete(next.coil());
+            if (stats.delete(next.coil()) != null) {
+                hadFigures.add(next.coil());
             }
-            removed++;
+            deleted += coilKeyed.size() + 2;
+            expired++;
         }
-        if (removed > 0) {
-            log.info("expired {} coils with no record since {} (stream time {}, retention {}){}", removed, Instant.ofEpochMilli(dueCutoff),
-                    Instant.ofEpochMilli(scannedAt), Duration.ofMillis(retentionMillis), due.isEmpty() ? "" : "; " + due.size() + " more to go");
+        if (expired > 0 || imagesDropped > 0) {
+            log.info("expired {} coils with no record since {}, and {} images of coils quiet since {} (stream time {}){}", expired,
+                    Instant.ofEpochMilli(dueCutoff), imagesDropped, Instant.ofEpochMilli(dueImageCutoff), Instant.ofEpochMilli(scannedAt),
+                    due.isEmpty() ? "" : "; " + due.size() + " coils more to go");
         }
         return hadFigures;
     }
@@ -153,7 +180,8 @@ final class CoilExpiry {
         }
     }
 
-    private static void deletePrefixed(KeyValueStore<String, ?> store, String coil) {
+    /** Deletes the coil's keys from a store keyed under its prefix; returns how many. */
+    private static int deletePrefixed(KeyValueStore<String, ?> store, String coil) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, ?> it = store.prefixScan(RecentKeys.prefix(coil), KEYS)) {
             while (it.hasNext()) {
@@ -161,5 +189,6 @@ final class CoilExpiry {
             }
         }
         keys.forEach(store::delete);
+        return keys.size();
     }
 }

@@ -32,6 +32,9 @@ final class CoilStatsProcessor implements Processor<String, SpecificRecord, Stri
 
     private final Clock clock;
     private final Duration retention;
+    /** The store of image bytes, emptied for a coil quiet for {@code imageRetention}; null when images are not kept. */
+    private final String imagesStore;
+    private final Duration imageRetention;
     private final List<String> prefixedStores;
     private final List<String> coilKeyedStores;
     private ProcessorContext<String, CoilDefectStats> context;
@@ -41,9 +44,12 @@ final class CoilStatsProcessor implements Processor<String, SpecificRecord, Stri
      * @param prefixedStores the other per-coil stores keyed under {@link RecentKeys#prefix}, emptied with the coil
      * @param coilKeyedStores the other per-coil stores keyed by the coil id, emptied with the coil
      */
-    CoilStatsProcessor(Clock clock, Duration retention, List<String> prefixedStores, List<String> coilKeyedStores) {
+    CoilStatsProcessor(Clock clock, Duration retention, List<String> prefixedStores, List<String> coilKeyedStores, String imagesStore,
+                       Duration imageRetention) {
         this.clock = clock;
         this.retention = retention;
+        this.imagesStore = imagesStore;
+        this.imageRetention = imageRetention;
         this.prefixedStores = List.copyOf(prefixedStores);
         this.coilKeyedStores = List.copyOf(coilKeyedStores);
     }
@@ -60,7 +66,8 @@ final class CoilStatsProcessor implements Processor<String, SpecificRecord, Stri
         for (String name : coilKeyedStores) {
             coilKeyed.add(context.getStateStore(name));
         }
-        CoilExpiry expiry = new CoilExpiry(retention, context.getStateStore(CoilAnalyticsTopology.LAST_RECORD_STORE), store, prefixed, coilKeyed);
+        CoilExpiry expiry = new CoilExpiry(retention, context.getStateStore(CoilAnalyticsTopology.LAST_RECORD_STORE), store, prefixed, coilKeyed,
+                imagesStore == null ? null : context.getStateStore(imagesStore), imageRetention);
         context.schedule(CoilExpiry.scanInterval(retention), PunctuationType.STREAM_TIME, streamTime -> {
             for (String coil : expiry.expire(streamTime)) {
                 context.forward(new Record<>(coil, null, streamTime));

@@ -44,7 +44,8 @@ class CoilExpiryTest {
             progress.put("old-" + i, 1L);
         }
         lastRecord.put("live", NOW);
-        CoilExpiry expiry = new CoilExpiry(RETENTION, lastRecord, stats, List.of(), List.of(progress), 2);
+        // Each expired coil deletes three keys here (last record, stats, progress): about two coils per call.
+        CoilExpiry expiry = new CoilExpiry(RETENTION, lastRecord, stats, List.of(), List.of(progress), null, RETENTION, 5);
 
         expiry.expire(NOW);
         assertThat(remaining()).as("two per call").hasSize(4);
@@ -55,6 +56,35 @@ class CoilExpiryTest {
         assertThat(progress.get(firstOld())).as("its other stores kept").isEqualTo(1L);
         assertThat(expiry.expireBacklog()).isEmpty();
         assertThat(progress.approximateNumEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void aCoilQuietForTheImageRetentionLosesItsImagesButKeepsEverythingElseUntilItExpires() {
+        KeyValueStore<String, Long> images = init(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("images"),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+        Duration imageRetention = Duration.ofDays(2);
+        for (String coil : List.of("quiet", "recent")) {
+            for (int i = 0; i < 3; i++) {
+                images.put(RecentKeys.of(coil, NOW - i, coil + "-img-" + i), 1L);
+            }
+            progress.put(coil, 1L);
+        }
+        lastRecord.put("quiet", NOW - imageRetention.toMillis() - 1000);
+        lastRecord.put("recent", NOW - imageRetention.toMillis() + 1000);
+        CoilExpiry expiry = new CoilExpiry(RETENTION, lastRecord, stats, List.of(images), List.of(progress), images, imageRetention);
+
+        assertThat(expiry.expire(NOW)).isEmpty();
+        assertThat(keys(images)).allSatisfy(k -> assertThat(k).startsWith(RecentKeys.prefix("recent"))).hasSize(3);
+        assertThat(remaining()).containsExactlyInAnyOrder("quiet", "recent");
+        assertThat(progress.get("quiet")).isEqualTo(1L);
+    }
+
+    private static List<String> keys(KeyValueStore<String, ?> store) {
+        List<String> keys = new ArrayList<>();
+        try (var it = store.all()) {
+            it.forEachRemaining(e -> keys.add(e.key));
+        }
+        return keys;
     }
 
     private String firstOld() {
