@@ -223,7 +223,7 @@ final class CoilReportPage {
         return out.toString();
     }
 
-    private static final String STYLE = "section,header,footer,figure,figcaption{display:block}body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111;max-width:1100px}h1 span{font-weight:400}"
+    private static final String STYLE = "section,header,footer,figure,figcaption{display:block}body{font:14px/1.45 system-ui,'DejaVu Sans',sans-serif;margin:24px;color:#111;max-width:1100px}h1 span{font-weight:400}"
             + "h2{font-size:17px;border-bottom:1px solid #ccc;padding-bottom:3px;margin-top:26px}table{border-collapse:collapse;width:100%}"
             + "th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}"
             + ".grade{display:inline-block;font-size:40px;font-weight:700;padding:4px 22px;border-radius:8px;color:#fff}"

@@ -142,6 +142,7 @@ class DockerComposeTest {
         }
         String dockerfile = Files.readString(root.resolve("docker/Dockerfile"));
         assertThat(dockerfile).contains("TENSORFLOW_LIBRARY_PATH=/opt/tensorflow/lib", "ARG TF_NATIVES", "USER 10001");
+        assertThat(dockerfile).as("coil-analytics draws text (map captions, the PDF report)").contains("fontconfig fonts-dejavu-core");
         assertThat(Files.readString(root.resolve("docker/entrypoint.sh"))).contains("-Dai.djl.offline=true");
     }
 
