@@ -58,8 +58,10 @@ final class CoilReportPage {
         h.append("<header><h1>Coil report <span id=\"coil-id\">").append(esc(coilId)).append("</span></h1><p>line ")
                 .append(esc(progress == null || progress.lineId == null ? "–" : progress.lineId)).append(" · state <b id=\"state\">")
                 .append(QualityViews.state(progress, grade)).append("</b> · ").append(fmt(length / 1000)).append(" m inspected · ")
-                .append(progress == null ? "–" : progress.imagesInspected).append(" images, ")
-                .append(progress == null ? "–" : progress.defectiveImages).append(" defective</p></header>");
+                .append(grade != null ? String.valueOf(grade.getImagesInspected()) : progress == null ? "–" : String.valueOf(progress.imagesInspected))
+                .append(" images, ")
+                .append(grade != null ? String.valueOf(grade.getDefectiveImages()) : progress == null ? "–" : String.valueOf(progress.defectiveImages))
+                .append(" defective</p></header>");
         grade(h, grade);
         StripLayout strip = StripLayout.of(images, periodic, length, progress, stripWidthMm, COLOURS);
         h.append("<section id=\"map\"><h2>Coil map</h2>").append(forPdf ? "<img id=\"strip\" alt=\"coil map\" src=\"data:image/png;base64,"

@@ -16,6 +16,7 @@ import dev.coilsight.analytics.http.Requests.Failure;
 import dev.coilsight.analytics.periodic.PeriodicDefect;
 import dev.coilsight.analytics.periodic.PeriodicDefectFinder;
 import dev.coilsight.analytics.quality.CoilProgress;
+import dev.coilsight.analytics.quality.GradeRecords;
 import dev.coilsight.analytics.quality.QualitySettings;
 import dev.coilsight.analytics.quality.RecentAlerts;
 import dev.coilsight.analytics.query.CoilQueries;
@@ -97,9 +98,11 @@ final class QualityApi {
         return 200;
     }
 
+    /** The report; a graded coil's roll marks are those its grade found, like its other figures, not found again now. */
     private String page(Coil coil, boolean pdf) {
-        return CoilReportPage.render(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic(coil.images()),
-                stripWidth(coil.progress()), queries, coil.path(), pdf);
+        List<PeriodicDefect> periodic = coil.grade() == null ? periodic(coil.images()) : GradeRecords.periodic(coil.grade());
+        return CoilReportPage.render(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic, stripWidth(coil.progress()), queries,
+                coil.path(), pdf);
     }
 
     int alerts(HttpExchange exchange, Route.Params params) throws IOException {

@@ -12,7 +12,8 @@ import dev.coilsight.analytics.quality.CoilProgress;
  * The coil as a strip in drawing units: length left to right, width top to bottom; each defect a box in its class colour,
  * each roll-mark occurrence a vertical line. One layout, drawn as SVG for the page and as PNG for the PDF.
  */
-record StripLayout(int width, int height, int pad, double startMm, double endMm, double stripWidthMm, List<Box> boxes, List<Double> rollMarks) {
+record StripLayout(int width, int height, int pad, double startMm, double endMm, double stripWidthMm, boolean widthKnown, long defects,
+                   List<Box> boxes, List<Double> rollMarks) {
 
     static final int W = 1000;
     static final int H = 200;
@@ -47,15 +48,20 @@ record StripLayout(int width, int height, int pad, double startMm, double endMm,
         for (PeriodicDefect p : periodic) {
             p.positionsMm().forEach(x -> marks.add(PAD + (x - start) * sx));
         }
-        return new StripLayout(W, H, PAD, start, end, width, boxes, marks);
+        long defects = progress == null ? boxes.size() : Math.max(boxes.size(), progress.defectsPlaced + progress.defectsNotPlaced);
+        return new StripLayout(W, H, PAD, start, end, width, stripWidthMm != null, defects, boxes, marks);
     }
 
-    /** The caption under the strip: where it starts and ends, how many defects, how wide. */
+    /**
+     * The caption under the strip: where it starts and ends, how many defects it shows (and how many the coil has, where
+     * its map is full), how wide.
+     */
     String leftLabel() {
         return CoilReportPage.fmt(startMm / 1000) + " m";
     }
 
     String rightLabel() {
-        return CoilReportPage.fmt(endMm / 1000) + " m · " + boxes.size() + " defects · width " + CoilReportPage.fmt(stripWidthMm) + " mm";
+        return CoilReportPage.fmt(endMm / 1000) + " m · " + boxes.size() + " defects" + (defects > boxes.size() ? " on the map, of " + defects : "")
+                + " · " + (widthKnown ? "width " + CoilReportPage.fmt(stripWidthMm) + " mm" : "width unknown, drawn to the widest defect");
     }
 }
