@@ -210,7 +210,9 @@ public final class TrainCommand extends CoilsightCommand {
 
     /** The images as the model will see them: resized to the crop size with {@code --resize}, else as they are. */
     private static List<LabeledImage> sized(List<LabeledImage> images, TrainingOptions options) {
-        return options.resize() ? images.stream().map(i -> i.resized(options.cropHeight(), options.cropWidth())).toList() : images;
+        LabeledImage.ResizedLabels labels = options.architecture().kind() == Architecture.Kind.SEGMENTER
+                ? LabeledImage.ResizedLabels.AS_MAPPED_BACK : LabeledImage.ResizedLabels.ANY_UNDER;
+        return options.resize() ? images.stream().map(i -> i.resized(options.cropHeight(), options.cropWidth(), labels)).toList() : images;
     }
 
     private Trainer.Result trainOne(LabeledDataset data, SplitPolicy splits, ClassMap classMap, Architecture arch, TrainingOptions options,
