@@ -17,6 +17,8 @@ public final class ClassifierDecision {
 
     private final ModelCard.Decision decision;
     private final Preprocessor preprocessor;
+    /** The size multiple the model pads its input to: a model pooling its windows places them on that grid. */
+    private final int cell;
 
     public ClassifierDecision(ModelCard card) {
         if (card.segmentation()) {
@@ -24,6 +26,7 @@ public final class ClassifierDecision {
         }
         this.decision = card.decision();
         this.preprocessor = new Preprocessor(card.input());
+        this.cell = Math.max(1, card.input().multiple());
     }
 
     public double threshold() {
@@ -50,7 +53,10 @@ public final class ClassifierDecision {
             throw new IllegalArgumentException("image of " + image.width() + "x" + image.height()
                     + " is smaller than the classifier's " + ww + "x" + wh + " window");
         }
-        if (decision.pooledInGraph()) {
+        // Pooled in the graph, windows lie on the padded image's cells: on an image that is not whole cells the last ones
+        // would sit against the padding, not the image's edge, and see padding. Such an image goes window by window
+        // (the pooling model takes one window alike), as a model without pooling would see it.
+        if (decision.pooledInGraph() && image.height() % cell == 0 && image.width() % cell == 0) {
             return List.of(preprocessor.prepare(image));
         }
         List<Preprocessor.Prepared> inputs = new ArrayList<>();
