@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import dev.coilsight.bench.http.HttpServersBenchCommand;
 import dev.coilsight.bench.ingest.IngestBenchCommand;
@@ -163,17 +164,42 @@ public final class BenchCommand extends CoilsightCommand {
                 // Warm-up through the whole pipeline (first batches of each shape, producers, fetch sessions), not measured.
                 run.replay("bench-warmup-", files.subList(0, Math.min(files.size(), 2 * batch * threads)), 1, 1e9, timeout, "pipeline warm-up");
                 for (int r = 1 - warmupRounds; r <= roundCount; r++) {
-                    BarePredict.Result batched = bare.run(batch, passes);
-                    progress("round %d (a) bare batched %s images/s (%d images, %d defective, %s s)", r, round(batched.imagesPerSec()),
-                            batched.images(), batched.defective(), round(batched.seconds()));
-                    BarePredict.Result single = bare.run(1, passes);
-                    progress("round %d (b) bare batch-1 %s images/s", r, round(single.imagesPerSec()));
-                    String prefix = r < 1 ? "bench-warmup-round" + (r + warmupRounds) + "-" : "bench-run" + r + "-";
-                    PipelineRun.Result pipeline = run.replay(prefix, files, passes, 1e9, timeout, (r < 1 ? "warm-up round" : "round " + r) + " pipeline");
-                    run.checkExactlyOnce(prefix);
-                    progress("round %d (c) pipeline %s images/s (%d images, %d defective, %s s)", r, round(pipeline.imagesPerSec()),
-                            pipeline.images(), pipeline.defective(), round(pipeline.seconds()));
-                    if (r >= 1) {
+                    int round = r;
+                    Callable<BarePredict.Result> batchedPhase = () -> {
+                        BarePredict.Result batched = bare.run(batch, passes);
+                        progress("round %d (a) bare batched %s images/s (%d images, %d defective, %s s)", round, round(batched.imagesPerSec()),
+                                batched.images(), batched.defective(), round(batched.seconds()));
+                        return batched;
+                    };
+                    Callable<BarePredict.Result> singlePhase = () -> {
+                        BarePredict.Result single = bare.run(1, passes);
+                        progress("round %d (b) bare batch-1 %s images/s", round, round(single.imagesPerSec()));
+                        return single;
+                    };
+                    Callable<PipelineRun.Result> pipelinePhase = () -> {
+                        String prefix = round < 1 ? "bench-warmup-round" + (round + warmupRounds) + "-" : "bench-run" + round + "-";
+                        PipelineRun.Result pipeline = run.replay(prefix, files, passes, 1e9, timeout,
+                                (round < 1 ? "warm-up round" : "round " + round) + " pipeline");
+                        run.checkExactlyOnce(prefix);
+                        progress("round %d (c) pipeline %s images/s (%d images, %d defective, %s s)", round, round(pipeline.imagesPerSec()),
+                                pipeline.images(), pipeline.defective(), round(pipeline.seconds()));
+                        return pipeline;
+                    };
+                    // Odd rounds (a), (b), (c), even rounds the other way: a machine that keeps speeding up (the JIT, the page
+                    // cache) then favours neither side of a ratio.
+                    BarePredict.Result batched;
+                    BarePredict.Result single;
+                    PipelineRun.Result pipeline;
+                    if (round % 2 != 0) {
+                        batched = batchedPhase.call();
+                        single = singlePhase.call();
+                        pipeline = pipelinePhase.call();
+                    } else {
+                        pipeline = pipelinePhase.call();
+                        single = singlePhase.call();
+                        batched = batchedPhase.call();
+                    }
+                    if (round >= 1) {
                         rounds.add(new BenchReport.Round(batched.imagesPerSec(), single.imagesPerSec(), pipeline));
                     }
                 }

@@ -67,17 +67,24 @@ public final class SizeSweepCommand extends CoilsightCommand {
                     }
                     cropped.add(ClassifierDecision.crop(image, 0, 0, image.height(), width));
                 }
-                // One untimed pass first, as predict gets: the first width must not pay for the JIT's warm-up.
-                decision.inputs(cropped.get(0));
-                segmenter.preprocessor().prepare(cropped.get(0));
-                long t = System.nanoTime();
+                // One untimed pass first, as predict gets: the first width must not pay for the JIT's warm-up; then the
+                // median of the passes, as for the models.
                 List<List<Preprocessor.Prepared>> windows = new ArrayList<>();
                 List<Preprocessor.Prepared> whole = new ArrayList<>();
-                for (DecodedImage image : cropped) {
-                    windows.add(decision.inputs(image));
-                    whole.add(segmenter.preprocessor().prepare(image));
+                double[] prepareMillis = new double[passes];
+                for (int pass = -1; pass < passes; pass++) {
+                    windows.clear();
+                    whole.clear();
+                    long t = System.nanoTime();
+                    for (DecodedImage image : cropped) {
+                        windows.add(decision.inputs(image));
+                        whole.add(segmenter.preprocessor().prepare(image));
+                    }
+                    if (pass >= 0) {
+                        prepareMillis[pass] = (System.nanoTime() - t) / 1e6 / cropped.size();
+                    }
                 }
-                double prepareMs = (System.nanoTime() - t) / 1e6 / cropped.size();
+                double prepareMs = Percentiles.of(prepareMillis, 50);
                 double classifierMs = perImage(classify, windows);
                 double segmenterMs = perImage(segment, whole.stream().map(List::of).toList());
                 String row = String.format(Locale.ROOT, "| %d x %d | %d | %.1f | %.0f | %.0f |", cropped.get(0).height(), width, windows.get(0).size(),

@@ -51,6 +51,11 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
     @Option(names = "--rounds", defaultValue = "2", description = "Rounds over every server and size (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--warmup-rounds", defaultValue = "1",
+            description = "Rounds over every server and size run first and not counted: the first phases of a fresh JVM run "
+                    + "up to 2-3x slower while the JIT compiles (default: ${DEFAULT-VALUE}).")
+    int warmupRounds;
+
     @Option(names = "--clients", defaultValue = "8", description = "Concurrent uploading clients (default: ${DEFAULT-VALUE}).")
     int clients;
 
@@ -66,9 +71,9 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
 
     @Override
     protected int run() throws Exception {
-        if (seconds < 1 || warmup < 0 || rounds < 1 || clients < 1 || maxRequests < 1 || sizes.stream().anyMatch(s -> s < 1)) {
+        if (seconds < 1 || warmup < 0 || rounds < 1 || warmupRounds < 0 || clients < 1 || maxRequests < 1 || sizes.stream().anyMatch(s -> s < 1)) {
             throw badOption("--seconds, --rounds, --clients, --max-requests and every --sizes "
-                    + "value must be >= 1, --warmup >= 0");
+                    + "value must be >= 1, --warmup and --warmup-rounds >= 0");
         }
         for (String name : servers) {
             try {
@@ -77,10 +82,12 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
                 throw badOption(e.getMessage());
             }
         }
-        System.err.printf("bench http-servers: %d servers x %d sizes x %d rounds x %d s: about %d min%n", servers.size(), sizes.size(), rounds,
-                warmup + seconds, Math.max(1, Math.round(servers.size() * sizes.size() * rounds * (warmup + seconds + 1) / 60.0)));
+        int allRounds = rounds + warmupRounds;
+        System.err.printf("bench http-servers: %d servers x %d sizes x %d rounds (%d not counted) x %d s: about %d min%n", servers.size(),
+                sizes.size(), allRounds, warmupRounds, warmup + seconds,
+                Math.max(1, Math.round(servers.size() * sizes.size() * allRounds * (warmup + seconds + 1) / 60.0)));
         List<Sample> samples = new ArrayList<>();
-        for (int round = 1; round <= rounds; round++) {
+        for (int round = 1 - warmupRounds; round <= rounds; round++) {
             List<String> order = new ArrayList<>(servers);
             if (round % 2 == 0) {
                 Collections.reverse(order);
@@ -90,8 +97,8 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
                 new Random(size).nextBytes(body);
                 for (String name : order) {
                     Sample sample = measure(name, body, round);
-                    System.err.printf(Locale.ROOT, "bench http-servers: round %d/%d  %-12s %9d B  %8.1f MB/s  %8.1f req/s  p50 %.1f ms%s%n",
-                            round, rounds, name, size, sample.megabytesPerSecond(), sample.requestsPerSecond(), sample.p50Ms(),
+                    System.err.printf(Locale.ROOT, "bench http-servers: %s  %-12s %9d B  %8.1f MB/s  %8.1f req/s  p50 %.1f ms%s%n",
+                            round < 1 ? "warm-up round" : "round " + round + "/" + rounds, name, size, sample.megabytesPerSecond(), sample.requestsPerSecond(), sample.p50Ms(),
                             sample.errors() > 0 ? ", " + sample.errors() + " errors" : "");
                     samples.add(sample);
                 }
@@ -122,13 +129,11 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
                             } catch (Exception e) {
                                 ok = false;
                             }
-                            if (measuring.get()) {
-                                if (ok) {
-                                    done.incrementAndGet();
-                                    latencies.add((System.nanoTime() - sent) / 1e6);
-                                } else {
-                                    errors.incrementAndGet();
-                                }
+                            if (!ok && !stop.get()) {
+                                errors.incrementAndGet(); // warming up or measuring: either way not a clean run
+                            } else if (ok && measuring.get()) {
+                                done.incrementAndGet();
+                                latencies.add((System.nanoTime() - sent) / 1e6);
                             }
                         }
                     }
@@ -152,25 +157,40 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
         }
     }
 
-    /** Per size and server: the medians over rounds, and MB/s as a fraction of the front's. */
+    /**
+     * Per size and server, over the counted rounds: the medians, and MB/s as a fraction of the front's taken within each
+     * round (seconds apart, under the same outside load), then their median. Errors of every round, warm-up included.
+     */
     private List<Map<String, Object>> summary(List<Sample> samples) {
+        List<Sample> counted = samples.stream().filter(s -> s.round() >= 1).toList();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int size : sizes) {
-            double front = median(samples, "jetty-front", size, Sample::megabytesPerSecond);
             for (String name : servers) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("server", name);
                 row.put("bodyBytes", size);
-                double mbs = median(samples, name, size, Sample::megabytesPerSecond);
-                row.put("megabytesPerSecond", round(mbs));
-                row.put("requestsPerSecond", round(median(samples, name, size, Sample::requestsPerSecond)));
-                row.put("p50Ms", round(median(samples, name, size, Sample::p50Ms)));
-                row.put("overJettyFront", Double.isNaN(front) ? null : round(mbs / front));
+                row.put("megabytesPerSecond", round(median(counted, name, size, Sample::megabytesPerSecond)));
+                row.put("requestsPerSecond", round(median(counted, name, size, Sample::requestsPerSecond)));
+                row.put("p50Ms", round(median(counted, name, size, Sample::p50Ms)));
+                double overFront = overFront(counted, name, size);
+                row.put("overJettyFront", Double.isNaN(overFront) ? null : round(overFront));
                 row.put("errors", samples.stream().filter(s -> s.server().equals(name) && s.bytes() == size).mapToLong(Sample::errors).sum());
                 rows.add(row);
             }
         }
         return rows;
+    }
+
+    /** The median over rounds of the server's MB/s over the front's in the same round; NaN without the front. */
+    private static double overFront(List<Sample> counted, String name, int size) {
+        List<Sample> ratios = new ArrayList<>();
+        for (Sample s : counted) {
+            if (s.server().equals(name) && s.bytes() == size) {
+                counted.stream().filter(f -> f.server().equals("jetty-front") && f.bytes() == size && f.round() == s.round()).findFirst()
+                        .ifPresent(front -> ratios.add(new Sample(name, size, s.round(), s.megabytesPerSecond() / front.megabytesPerSecond(), 0, 0, 0)));
+            }
+        }
+        return median(ratios, name, size, Sample::megabytesPerSecond);
     }
 
     private List<String> table(List<Sample> samples) {
@@ -181,7 +201,8 @@ public final class HttpServersBenchCommand extends CoilsightCommand {
                     row.get("megabytesPerSecond"), row.get("requestsPerSecond"), row.get("p50Ms"),
                     row.get("overJettyFront") == null ? "-" : row.get("overJettyFront")));
         }
-        lines.add("(medians over " + rounds + " rounds; " + clients + " kept-alive clients; every server reads each body whole, as ingest does)");
+        lines.add("(medians over " + rounds + " rounds after " + warmupRounds + " not counted; vs front: the median of per-round ratios; " + clients
+                + " kept-alive clients; every server reads each body whole, as ingest does)");
         return lines;
     }
 

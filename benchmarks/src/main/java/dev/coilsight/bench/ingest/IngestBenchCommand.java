@@ -127,7 +127,9 @@ public final class IngestBenchCommand extends CoilsightCommand {
             LoadSettings settings = new LoadSettings(brokerAddress, registryUrl, images, clients, window, httpThreads,
                     httpClient == HttpClientKind.jdk);
             Map<String, Object> setup = setup(phaseList, kafka != null, localRegistry != null);
-            return new IngestBenchReport(images, setup, runRounds(settings, phaseList, progress));
+            List<PhaseResult> warmUp = new ArrayList<>();
+            List<PhaseResult> counted = runRounds(settings, phaseList, progress, warmUp);
+            return new IngestBenchReport(images, setup, counted, warmUp);
         }
     }
 
@@ -136,7 +138,8 @@ public final class IngestBenchCommand extends CoilsightCommand {
      * in order and even rounds in reverse, so that no phase always runs after the others (whose gigabytes the broker
      * and the kernel are still writing away) and a drift along the round weighs on both sides of the ratio alike.
      */
-    private List<PhaseResult> runRounds(LoadSettings settings, List<Phase> phaseList, PrintStream progress) throws Exception {
+    private List<PhaseResult> runRounds(LoadSettings settings, List<Phase> phaseList, PrintStream progress, List<PhaseResult> warmUp)
+            throws Exception {
         List<PhaseResult> counted = new ArrayList<>();
         try (PhaseRunner runner = new PhaseRunner(settings, partitions, warmup, seconds, progress)) {
             for (int round = 1 - warmupRounds; round <= rounds; round++) {
@@ -147,9 +150,7 @@ public final class IngestBenchCommand extends CoilsightCommand {
                 }
                 for (Phase phase : order) {
                     PhaseResult result = runner.run(phase, round, name);
-                    if (round >= 1) {
-                        counted.add(result);
-                    }
+                    (round >= 1 ? counted : warmUp).add(result);
                 }
             }
         }

@@ -23,9 +23,10 @@ import dev.coilsight.bench.Percentiles;
  * burst of load elsewhere on a shared machine moves one round, not the result.
  *
  * @param setup  what was measured with what (clients, threads, partitions, durations, machine), in JSON as it is
- * @param phases the counted rounds' phase results (warm-up rounds left out)
+ * @param phases the counted rounds' phase results, which make the figures
+ * @param warmUp the warm-up rounds' phase results: not in the figures, but their errors and lost or doubled images count
  */
-record IngestBenchReport(IngestImages images, Map<String, Object> setup, List<PhaseResult> phases) {
+record IngestBenchReport(IngestImages images, Map<String, Object> setup, List<PhaseResult> phases, List<PhaseResult> warmUp) {
 
     /** Target of issue 14: HTTP ingest reaches at least this fraction of the raw producer's throughput. */
     static final double TARGET = 0.8;
@@ -75,13 +76,14 @@ record IngestBenchReport(IngestImages images, Map<String, Object> setup, List<Ph
         return Percentiles.summary(phases.stream().filter(p -> p.phase() == Phase.HTTP).flatMap(p -> p.latenciesMs().stream()).toList());
     }
 
+    /** Sends that failed, in any phase of any round, warm-up included. */
     long errors() {
-        return phases.stream().mapToLong(PhaseResult::errors).sum();
+        return Stream.concat(phases.stream(), warmUp.stream()).mapToLong(PhaseResult::errors).sum();
     }
 
-    /** Phases whose topic did not hold exactly the acknowledged images. */
+    /** Phases whose topic did not hold exactly the acknowledged images, warm-up rounds included. */
     List<PhaseResult> topicMismatches() {
-        return phases.stream().filter(p -> !p.topicMatches()).toList();
+        return Stream.concat(phases.stream(), warmUp.stream()).filter(p -> !p.topicMatches()).toList();
     }
 
     private Stream<PhaseResult> inRound(int round) {

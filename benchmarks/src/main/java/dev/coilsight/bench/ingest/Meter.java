@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Counts one phase's acknowledged images. Only those completing inside the measurement window make
  * the rates (warm-up and the drain after it are left out); every acknowledgement is counted in
- * {@link #acknowledged()} too, to compare with what the topic holds afterwards.
+ * {@link #acknowledged()} too, to compare with what the topic holds afterwards, and every failed send in
+ * {@link #errors()}.
  */
 final class Meter {
 
@@ -23,18 +24,15 @@ final class Meter {
 
     /** One image's outcome; it was sent at {@code sentNanos} ({@link System#nanoTime()}). */
     void completed(boolean acked, int size, long sentNanos) {
-        if (acked) {
-            acknowledged.incrementAndGet();
-        }
-        if (!measuring) {
+        if (!acked) {
+            errors.incrementAndGet(); // in or out of the window: a phase that fails while warming up is not a clean run
             return;
         }
-        if (acked) {
+        acknowledged.incrementAndGet();
+        if (measuring) {
             images.incrementAndGet();
             bytes.addAndGet(size);
             latencies.add(System.nanoTime() - sentNanos);
-        } else {
-            errors.incrementAndGet();
         }
     }
 

@@ -12,7 +12,7 @@ import dev.coilsight.bench.Percentiles;
  * @param images         images acknowledged inside the window
  * @param bytes          their image bytes
  * @param seconds        the window's length
- * @param errors         sends refused or failed inside the window
+ * @param errors         sends refused or failed during the phase (its warm-up and drain included)
  * @param latenciesMs    send-to-acknowledgement time of each of {@code images}
  * @param published      every image acknowledged in the phase, warm-up and drain included
  * @param recordsInTopic records the phase's topic held afterwards (null for a phase without Kafka)
