@@ -104,9 +104,9 @@ public record AnalyticsConfig(
                     + "): a coil's windows must not outlive its figures");
         }
         Duration imageRetention = env.millis("COILSIGHT_IMAGE_RETENTION_MS", Math.min(Duration.ofDays(2).toMillis(), coilRetention.toMillis()));
-        if (imageRetention.compareTo(coilRetention) > 0) {
+        if (imageRetention.compareTo(coilRetention) > 0 || imageRetention.isZero() || imageRetention.isNegative()) {
             throw new IllegalArgumentException("COILSIGHT_IMAGE_RETENTION_MS (" + imageRetention.toMillis()
-                    + ") must be at most COILSIGHT_COIL_RETENTION_MS (" + coilRetention.toMillis() + "): images are part of their coil");
+                    + ") must be positive and at most COILSIGHT_COIL_RETENTION_MS (" + coilRetention.toMillis() + "): images are part of their coil");
         }
         CoilAnalyticsTopology.Settings settings;
         try {

@@ -75,6 +75,13 @@ class AnalyticsConfigTest {
                 .hasMessageContaining("COILSIGHT_COIL_RETENTION_MS");
         assertThat(AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_COIL_RETENTION_MS", "86400000"))).settings().coilRetention())
                 .isEqualTo(Duration.ofDays(1));
+        assertThat(AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_COIL_RETENTION_MS", "86400000"))).settings().imageRetention())
+                .as("the default cut to a shorter coil retention").isEqualTo(Duration.ofDays(1));
+        assertThat(AnalyticsConfig.fromEnv(withTokens(Map.of())).settings().imageRetention()).isEqualTo(Duration.ofDays(2));
+        for (String bad : new String[] {"0", "-5", "700000000"}) {
+            assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_IMAGE_RETENTION_MS", bad))))
+                    .as(bad).hasMessageStartingWith("COILSIGHT_IMAGE_RETENTION_MS");
+        }
         assertThatThrownBy(() -> AnalyticsConfig.fromEnv(withTokens(Map.of("COILSIGHT_HTTP_PORT", "70000"))))
                 .hasMessageContaining("COILSIGHT_HTTP_PORT");
     }

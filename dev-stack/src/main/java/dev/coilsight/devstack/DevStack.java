@@ -132,9 +132,9 @@ public final class DevStack implements AutoCloseable {
 
     /**
      * Starts a candidate segmenter in shadow beside the live one: the same defective images, its own group, its results
-     * on {@code steel.defects.shadow}, which coil-analytics compares with the live results and the reviews.
+     * on {@code steel.defects.shadow}, which coil-analytics compares with the live results and the reviews. Returns its
+     * ops port (/metrics).
      */
-    /** Starts a shadow segmenter on {@code model} beside the live one; returns its ops port (/metrics). */
     public synchronized int startShadowSegmenter(Path model) {
         Map<String, String> env = worker(model);
         env.put("COILSIGHT_SHADOW", "true");

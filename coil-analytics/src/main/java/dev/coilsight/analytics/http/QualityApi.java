@@ -71,7 +71,7 @@ final class QualityApi {
             throw new Failure(400, "fromMm (" + from + ") must not be after toMm (" + to + ")");
         }
         int limit = Requests.intParam(params.query(), "limit", 2000, 1, MAX_MAP_DEFECTS);
-        HttpAnswers.json(exchange, 200, QualityViews.map(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic(coil.images()),
+        HttpAnswers.json(exchange, 200, QualityViews.map(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic(coil),
                 stripWidth(coil.progress()), from, to, limit, coil.path()));
         return 200;
     }
@@ -98,11 +98,14 @@ final class QualityApi {
         return 200;
     }
 
-    /** The report; a graded coil's roll marks are those its grade found, like its other figures, not found again now. */
     private String page(Coil coil, boolean pdf) {
-        List<PeriodicDefect> periodic = coil.grade() == null ? periodic(coil.images()) : GradeRecords.periodic(coil.grade());
-        return CoilReportPage.render(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic, stripWidth(coil.progress()), queries,
+        return CoilReportPage.render(coil.id(), coil.progress(), coil.grade(), coil.images(), periodic(coil), stripWidth(coil.progress()), queries,
                 coil.path(), pdf);
+    }
+
+    /** A graded coil's roll marks are those its grade found, like its other figures; an open coil's are searched for now. */
+    private List<PeriodicDefect> periodic(Coil coil) {
+        return coil.grade() == null ? periodic(coil.images()) : GradeRecords.periodic(coil.grade());
     }
 
     int alerts(HttpExchange exchange, Route.Params params) throws IOException {

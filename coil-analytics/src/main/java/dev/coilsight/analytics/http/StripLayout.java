@@ -52,14 +52,15 @@ record StripLayout(int width, int height, int pad, double startMm, double endMm,
         return new StripLayout(W, H, PAD, start, end, width, stripWidthMm != null, defects, boxes, marks);
     }
 
-    /**
-     * The caption under the strip: where it starts and ends, how many defects it shows (and how many the coil has, where
-     * its map is full), how wide.
-     */
+    /** The caption under the strip, left: where it starts. */
     String leftLabel() {
         return CoilReportPage.fmt(startMm / 1000) + " m";
     }
 
+    /**
+     * The caption under the strip, right: where it ends, how many defects it shows (and how many the coil has, where its
+     * map is full), how wide.
+     */
     String rightLabel() {
         return CoilReportPage.fmt(endMm / 1000) + " m · " + boxes.size() + " defects" + (defects > boxes.size() ? " on the map, of " + defects : "")
                 + " · " + (widthKnown ? "width " + CoilReportPage.fmt(stripWidthMm) + " mm" : "width unknown, drawn to the widest defect");

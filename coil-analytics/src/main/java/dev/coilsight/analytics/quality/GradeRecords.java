@@ -58,13 +58,13 @@ public final class GradeRecords {
                 p.spots());
     }
 
-    /** Per-class figures of a coil, ordered by class: defects, area, and both per inspected length. */
     /** The roll marks a grade found, as the finder reports them. */
     public static List<PeriodicDefect> periodic(CoilGraded grade) {
         return grade.getPeriodicDefects().stream().map(p -> new PeriodicDefect(p.getClassId(), p.getClassName(), p.getPitchMm(),
                 p.getPositionsMm(), p.getAcrossMm(), p.getSpots())).toList();
     }
 
+    /** Per-class figures of a coil, ordered by class: defects, area, and both per inspected length. */
     public static List<ClassGradeFigures> classes(CoilFacts facts) {
         Map<Integer, ClassGradeFigures> byClass = new TreeMap<>();
         double metres = Math.max(facts.inspectedLengthMm(), 1.0) / 1000.0;

@@ -123,7 +123,8 @@ public final class LabelExport {
             for (DefectReviewed review : latest.values()) {
                 String file = fileName(review.getImageId(), review.getImageEncoding());
                 for (ReviewMask mask : review.getReviewedMasks()) {
-                    rows.add(new RleRow(file, mask.getClassId(), mask.getRle()));
+                    // One line, as reviews are stored now; one stored with its values spread over lines stays readable.
+                    rows.add(new RleRow(file, mask.getClassId(), mask.getRle().strip().replaceAll("\\s+", " ")));
                 }
                 defectFree += review.getReviewedMasks().isEmpty() ? 1 : 0;
                 who.write(String.join(",", csv(file), csv(review.getCoilId()), csv(Optional.ofNullable(review.getLineId()).orElse("")),

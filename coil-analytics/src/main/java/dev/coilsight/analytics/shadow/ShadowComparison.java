@@ -19,19 +19,17 @@ import dev.coilsight.schemas.ModelRef;
  * {@link dev.coilsight.analytics.recent.ResultsFeed}. This class keeps the latest images; {@link SegmenterComparison} and
  * {@link ClassifierComparison} score them.
  * <p>
- * Images both models answered are kept apart from those only one has answered so far: every clean image the live
- * classifier passes has one side only, and at a line's pace they would push out, within minutes, the compared images
+ * The segmenters' images and the classifiers' are kept apart, and in each the images both models answered apart from
+ * those only one has answered so far: every clean image has the live classifier's decision (and, with a shadow
+ * classifier, its decision too), and at a line's pace they would push out, within minutes, the compared segmentations
  * that a review made later should find.
  */
 public final class ShadowComparison {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShadowComparison.class);
 
-    private final int capacity;
-    /** Images with both models' segmentations or both decisions, the latest {@code capacity}. */
-    private final LinkedHashMap<String, ShadowImage> compared = new LinkedHashMap<>();
-    /** Images one side has answered (or only reviewed), the latest {@code capacity}. */
-    private final LinkedHashMap<String, ShadowImage> waiting = new LinkedHashMap<>();
+    private final KeptImages segmentations;
+    private final KeptImages decisions;
     private ModelRef liveSegmenter;
     private ModelRef shadowSegmenter;
     private ModelRef liveClassifier;
@@ -47,13 +45,50 @@ public final class ShadowComparison {
     private Map<String, Object> lastReport;
 
     public ShadowComparison(int capacity) {
-        this.capacity = capacity;
+        this.segmentations = new KeptImages(capacity, e -> e.live != null && e.shadow != null);
+        this.decisions = new KeptImages(capacity, e -> e.liveDecision != null && e.shadowDecision != null);
+    }
+
+    /** One comparison's latest images: those both models answered, and apart from them those one has answered so far. */
+    private static final class KeptImages {
+        private final int capacity;
+        private final java.util.function.Predicate<ShadowImage> bothAnswered;
+        final LinkedHashMap<String, ShadowImage> compared = new LinkedHashMap<>();
+        final LinkedHashMap<String, ShadowImage> waiting = new LinkedHashMap<>();
+
+        KeptImages(int capacity, java.util.function.Predicate<ShadowImage> bothAnswered) {
+            this.capacity = capacity;
+            this.bothAnswered = bothAnswered;
+        }
+
+        /** Applies a result (or a review) to its image's entry, which moves to the compared images once both models have answered. */
+        void update(String coilId, String imageId, java.util.function.Consumer<ShadowImage> change) {
+            String key = ShadowImage.key(coilId, imageId);
+            ShadowImage e = compared.remove(key);
+            if (e == null) {
+                e = waiting.remove(key);
+            }
+            if (e == null) {
+                e = new ShadowImage(coilId, imageId);
+            }
+            change.accept(e);
+            LinkedHashMap<String, ShadowImage> kept = bothAnswered.test(e) ? compared : waiting;
+            kept.put(key, e);
+            while (kept.size() > capacity) {
+                kept.remove(kept.keySet().iterator().next());
+            }
+        }
+
+        int size() {
+            return compared.size() + waiting.size();
+        }
     }
 
     public synchronized void live(DefectSegmentation s) {
         if (readable(s)) {
             liveSegmenter = s.getModel();
-            update(s.getCoilId(), s.getImageId(), e -> e.live = s);
+            changes++;
+            segmentations.update(s.getCoilId(), s.getImageId(), e -> e.live = s);
         } else {
             unreadableLive++;
             changes++;
@@ -63,7 +98,8 @@ public final class ShadowComparison {
     public synchronized void shadow(DefectSegmentation s) {
         if (readable(s)) {
             shadowSegmenter = s.getModel();
-            update(s.getCoilId(), s.getImageId(), e -> e.shadow = s);
+            changes++;
+            segmentations.update(s.getCoilId(), s.getImageId(), e -> e.shadow = s);
         } else {
             unreadableShadow++;
             changes++;
@@ -90,41 +126,23 @@ public final class ShadowComparison {
 
     public synchronized void liveDecision(ImageClassified c) {
         liveClassifier = c.getModel();
-        update(c.getCoilId(), c.getImageId(), e -> e.liveDecision = c);
+        changes++;
+        decisions.update(c.getCoilId(), c.getImageId(), e -> e.liveDecision = c);
     }
 
     public synchronized void shadowDecision(ImageClassified c) {
         shadowClassifier = c.getModel();
-        update(c.getCoilId(), c.getImageId(), e -> e.shadowDecision = c);
+        changes++;
+        decisions.update(c.getCoilId(), c.getImageId(), e -> e.shadowDecision = c);
     }
 
     /** The last review of an image read (its coil's partition keeps the order they were stored in) counts; kept without its image. */
     public synchronized void review(DefectReviewed r) {
         DefectReviewed kept = DefectReviewed.newBuilder(r).setImageBytes(null).build();
         kept.getReviewedMasks().forEach(m -> highestClass = Math.max(highestClass, m.getClassId()));
-        update(r.getCoilId(), r.getImageId(), e -> e.review = kept);
-    }
-
-    /** Applies a result to its image's entry, which moves to the compared images once both models have answered. */
-    private void update(String coilId, String imageId, java.util.function.Consumer<ShadowImage> change) {
         changes++;
-        String key = ShadowImage.key(coilId, imageId);
-        ShadowImage e = compared.remove(key);
-        if (e == null) {
-            e = waiting.remove(key);
-        }
-        if (e == null) {
-            e = new ShadowImage(coilId, imageId);
-        }
-        change.accept(e);
-        keepLatest(e.bothAnswered() ? compared : waiting, key, e);
-    }
-
-    private void keepLatest(LinkedHashMap<String, ShadowImage> images, String key, ShadowImage e) {
-        images.put(key, e);
-        while (images.size() > capacity) {
-            images.remove(images.keySet().iterator().next());
-        }
+        segmentations.update(r.getCoilId(), r.getImageId(), e -> e.review = kept);
+        decisions.update(r.getCoilId(), r.getImageId(), e -> e.review = kept);
     }
 
     /**
@@ -142,17 +160,17 @@ public final class ShadowComparison {
 
     private Map<String, Object> compute(int disagreements) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("imagesKept", compared.size() + waiting.size());
-        Map<String, Object> segmenter = SegmenterComparison.report(compared.values(), liveSegmenter, shadowSegmenter, highestClass,
-                disagreements);
-        segmenter.put("liveOnly", waiting.values().stream().filter(e -> e.live != null && e.shadow == null).count());
-        segmenter.put("shadowOnly", waiting.values().stream().filter(e -> e.shadow != null && e.live == null).count());
+        out.put("imagesKept", segmentations.size() + decisions.size());
+        Map<String, Object> segmenter = SegmenterComparison.report(segmentations.compared.values(), liveSegmenter, shadowSegmenter,
+                highestClass, disagreements);
+        segmenter.put("liveOnly", segmentations.waiting.values().stream().filter(e -> e.live != null && e.shadow == null).count());
+        segmenter.put("shadowOnly", segmentations.waiting.values().stream().filter(e -> e.shadow != null && e.live == null).count());
         segmenter.put("unreadableLive", unreadableLive);
         segmenter.put("unreadableShadow", unreadableShadow);
         out.put("segmenter", segmenter);
-        Map<String, Object> classifier = ClassifierComparison.report(compared.values(), liveClassifier, shadowClassifier);
-        classifier.put("liveOnly", waiting.values().stream().filter(e -> e.liveDecision != null && e.shadowDecision == null).count());
-        classifier.put("shadowOnly", waiting.values().stream().filter(e -> e.shadowDecision != null && e.liveDecision == null).count());
+        Map<String, Object> classifier = ClassifierComparison.report(decisions.compared.values(), liveClassifier, shadowClassifier);
+        classifier.put("liveOnly", decisions.waiting.values().stream().filter(e -> e.liveDecision != null && e.shadowDecision == null).count());
+        classifier.put("shadowOnly", decisions.waiting.values().stream().filter(e -> e.shadowDecision != null && e.liveDecision == null).count());
         out.put("classifier", classifier);
         return out;
     }

@@ -20,11 +20,6 @@ final class ShadowImage {
         this.imageId = imageId;
     }
 
-    /** Both models' segmentations, or both decisions: the image can be compared. */
-    boolean bothAnswered() {
-        return live != null && shadow != null || liveDecision != null && shadowDecision != null;
-    }
-
     /** The image's name in the scorers' image sets. */
     String key() {
         return key(coilId, imageId);

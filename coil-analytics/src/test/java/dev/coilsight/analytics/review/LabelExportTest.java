@@ -56,9 +56,10 @@ class LabelExportTest {
         LabelExport export = new LabelExport(dir.resolve("out"), Optional.empty(), Optional.empty());
         export.accept(DefectReviewed.newBuilder(review("t.png", "tiles", 100, ReviewVerdict.CORRECTED, null))
                 .setReviewedMasks(List.of(new ReviewMask(5, "uneven", "2 3", 3L))).build());
-        export.accept(review("u.png", "tiles", 100, ReviewVerdict.CORRECTED, "1 1"));
+        export.accept(review("u.png", "tiles", 100, ReviewVerdict.CORRECTED, "1 1\n3 1")); // stored over two lines
         export.finish();
 
+        assertThat(Files.readAllLines(dir.resolve("out/train.csv"))).contains("u.png,2,1 1 3 1");
         assertThat(Files.readAllLines(dir.resolve("out/classes.txt")))
                 .containsExactly("1 class 1", "2 class 2", "3 class 3", "4 class 4", "5 uneven");
         LabeledDataset dataset = Datasets.open(dir.resolve("out"));

@@ -117,12 +117,18 @@ class ShadowComparisonTest {
         comparison.shadow(shadow("a", 1, "1 50"));
         for (int i = 0; i < 1000; i++) {
             comparison.liveDecision(Records.classified("c1", "clean-" + i, "L1", T, false));
+            if (i % 2 == 0) { // a shadow classifier too: both decided these, which is a comparison of its own
+                ImageClassified candidate = Records.classified("c1", "clean-" + i, "L1", T, false);
+                candidate.setModel(new ModelRef("candidate-classifier", "5"));
+                comparison.shadowDecision(candidate);
+            }
         }
         comparison.review(review("a", ReviewVerdict.CONFIRMED, 1, "1 100"));
         Map<String, Object> segmenter = (Map<String, Object>) comparison.report(10).get("segmenter");
         assertThat(segmenter.get("imagesCompared")).isEqualTo(1);
         assertThat(((Map<String, Object>) segmenter.get("againstReviews")).get("images")).isEqualTo(1);
-        assertThat(comparison.report(10).get("imagesKept")).as("10 compared at most, 10 waiting at most").isEqualTo(11);
+        assertThat(((Map<String, Object>) comparison.report(10).get("classifier")).get("imagesCompared")).isEqualTo(10);
+        assertThat(comparison.report(10).get("imagesKept")).as("per comparison 10 compared at most, 10 waiting at most").isEqualTo(21);
     }
 
     @SuppressWarnings("unchecked")

@@ -53,10 +53,7 @@ public final class ClassifierDecision {
             throw new IllegalArgumentException("image of " + image.width() + "x" + image.height()
                     + " is smaller than the classifier's " + ww + "x" + wh + " window");
         }
-        // Pooled in the graph, windows lie on the padded image's cells: on an image that is not whole cells the last ones
-        // would sit against the padding, not the image's edge, and see padding. Such an image goes window by window
-        // (the pooling model takes one window alike), as a model without pooling would see it.
-        if (decision.pooledInGraph() && image.height() % cell == 0 && image.width() % cell == 0) {
+        if (wholeImageInOnePass(image.height(), image.width())) {
             return List.of(preprocessor.prepare(image));
         }
         List<Preprocessor.Prepared> inputs = new ArrayList<>();
@@ -64,6 +61,16 @@ public final class ClassifierDecision {
             inputs.add(preprocessor.prepare(crop(image, origin[0], origin[1], wh, ww)));
         }
         return inputs;
+    }
+
+    /**
+     * Whether an image of this size goes to the model whole, in one pass: without windows, or with windows the model
+     * pools itself on an image of whole cells. Pooled in the graph, windows lie on the padded image's cells: on an image
+     * that is not whole cells the last ones would sit against the padding, not the image's edge, and see padding, so such
+     * an image goes window by window (the pooling model takes one window alike), as a model without pooling sees it.
+     */
+    public boolean wholeImageInOnePass(int height, int width) {
+        return !decision.windowed() || decision.pooledInGraph() && height % cell == 0 && width % cell == 0;
     }
 
     /** The image's probability from the model outputs of its {@link #inputs}: the largest. */

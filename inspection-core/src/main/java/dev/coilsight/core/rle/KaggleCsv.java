@@ -221,9 +221,13 @@ public final class KaggleCsv {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
+        imageIds.forEach(id -> requireOneCell(id, "image id"));
         Set<String> images = new HashSet<>(imageIds);
         Map<String, String> byKey = new HashMap<>();
         for (RleRow row : rows) {
+            if (row.rle() != null) {
+                requireOneCell(row.rle(), "RLE of image " + row.imageId() + ", class " + row.classId());
+            }
             if (!images.contains(row.imageId())) {
                 throw new IllegalArgumentException("row for image " + row.imageId() + " class " + row.classId()
                         + " names an image outside the " + imageIds.size() + " images to write");

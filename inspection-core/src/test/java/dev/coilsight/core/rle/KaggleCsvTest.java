@@ -113,6 +113,8 @@ class KaggleCsvTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RLE of image a.jpg, class 2");
         assertThatThrownBy(() -> KaggleCsv.writeImageClass(new StringWriter(), List.of(new RleRow("a,b.jpg", 2, "1 3"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image id");
+        assertThatThrownBy(() -> KaggleCsv.writeImageUnderscoreClass(new StringWriter(), List.of("a,b.jpg"), List.of(), 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image id");
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class ModelArithmetic {
         }
         Preprocessor pre = new Preprocessor(card.input());
         int passes = card.flips().flips().size() + 1;
-        boolean wholeImage = card.segmentation() || !card.decision().windowed() || card.decision().pooledInGraph();
+        boolean wholeImage = card.segmentation() || new ClassifierDecision(card).wholeImageInOnePass(height, width);
         int passHeight = wholeImage ? height : card.decision().windowHeight();
         int passWidth = wholeImage ? width : card.decision().windowWidth();
         int windows = wholeImage ? 1 : ClassifierDecision.origins(height, width, passHeight, passWidth).size();

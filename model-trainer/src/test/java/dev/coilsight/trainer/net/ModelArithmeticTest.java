@@ -26,6 +26,9 @@ class ModelArithmeticTest {
         // The default pools those windows from one pass of its encoder over the image: at most 55 % of that (issue 19).
         assertThat(pooled.decision().pooledInGraph()).isTrue();
         assertThat(ModelArithmetic.gflopPerImage(pooled, 256, 1600).orElseThrow()).isCloseTo(7.25, within(0.01)).isLessThan(0.55 * perWindow);
+        // An image that is not whole cells goes window by window, pooled or not: as many passes as windows.
+        assertThat(ModelArithmetic.gflopPerImage(pooled, 256, 1000).orElseThrow())
+                .isCloseTo(ModelArithmetic.gflopPerImage(windowed, 256, 1000).orElseThrow(), within(1e-9));
         assertThat(ModelArithmetic.gflopPerImage(segmenter, 256, 1600).orElseThrow()).isCloseTo(29.63, within(0.01));
         // Not a multiple of 16: padded up to 256 x 1616 first.
         assertThat(ModelArithmetic.gflopPerImage(segmenter, 250, 1601).orElseThrow()).isCloseTo(29.63 * 1616 / 1600, within(0.02));
