@@ -63,7 +63,7 @@ public final class IngestFixture {
     }
 
     /** Every record of one kind in the topic from the start, waiting until {@code count} arrived (or 30 s), then a quiet half second. */
-    static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(String topic, int count, Class<T> type) {
+    public static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(String topic, int count, Class<T> type) {
         List<ConsumerRecord<String, T>> records = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = reader(type)) {
             consumer.subscribe(List.of(topic));

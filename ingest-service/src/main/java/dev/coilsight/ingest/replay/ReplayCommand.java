@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code ./coilsight replay}: a dataset's images published as coils coming off a line, at a steady rate. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Publish a dataset's images to steel.images as N coils at a steady rate, with capture times,",
-                "per-coil sequence numbers and increasing positions along the strip, as a line would.",
+                "per-coil sequence numbers and increasing positions along the strip, as a line would; the last image of",
+                "each coil says it ends the coil (a coil whose last image was not published is ended on steel.coil-ends).",
                 "Reads a Severstal folder (train_images/), a folder with images/, or a plain folder of images.",
                 "Exit code 0 when every image was acknowledged, 1 when some were not, 2 on bad input."})
 public final class ReplayCommand extends CoilsightCommand {
@@ -73,6 +74,10 @@ public final class ReplayCommand extends CoilsightCommand {
     @Override
     protected int run() {
         List<Path> images = ReplaySource.images(dataset);
+        if (coils > images.size()) {
+            throw new IllegalArgumentException("--coils " + coils + " is more coils than the " + images.size() + " images of " + dataset
+                    + " can make");
+        }
         String prefix = coilPrefix != null ? coilPrefix
                 : "replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-";
         Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, cameraId, lineId, positionStepMm, loop ? 0 : 1);

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,25 +22,46 @@ import dev.coilsight.ingest.publish.ImageMetadata;
 import dev.coilsight.ingest.publish.ImagePublisher;
 import dev.coilsight.ingest.publish.IngestRejection;
 import dev.coilsight.cli.ProgressBar;
+import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.Topics;
 
 /**
  * Replays a dataset's images into the images topic as if they came off a line: split into N coils
  * one after the other, each with its own sequence and increasing position along the strip and its last image flagged
- * as the coil's end, at a
- * steady rate (sends are paced, acknowledgements awaited at the end, so a slow ack never lowers the rate).
+ * as the coil's end, at a steady rate (sends are paced, acknowledgements awaited at the end, so a slow ack never lowers
+ * the rate; after a stall the pace starts again from then rather than sending what it missed in a burst). A coil whose
+ * flagged image was not published (unreadable, refused, or the replay stopped before it) is ended on the coil-ends
+ * topic instead, so that coil-analytics ends it as the line did rather than after its idle time.
  */
 public final class Replayer {
 
     private static final Logger log = LoggerFactory.getLogger(Replayer.class);
     private static final String SOURCE = "replay";
 
-    /** How to replay. */
+    /** How to replay; refused at once when an id or step would make every image refused. */
     public record Plan(int coils, double imagesPerSecond, String coilPrefix, String cameraId, String lineId,
                        double positionStepMm, int loops) {
         public Plan {
             if (coils < 1) {
                 throw new IllegalArgumentException("--coils must be >= 1, got " + coils);
+            }
+            // The longest coil id it will make: a loop number of six digits and the last coil's number.
+            String longestCoilId = coilPrefix + (loops == 1 ? "" : "L999999-") + coils;
+            if (!ImageMetadata.isValidId(longestCoilId)) {
+                throw new IllegalArgumentException("--coil-prefix '" + coilPrefix + "' makes coil ids such as '" + longestCoilId + "': an id is 1-128 "
+                        + "characters of letters, digits, '.', '_' or '-' starting with a letter or digit");
+            }
+            if (!ImageMetadata.isValidId(cameraId)) {
+                throw new IllegalArgumentException("--camera-id must be 1-128 characters of letters, digits, '.', '_' or '-' starting with a "
+                        + "letter or digit, got '" + cameraId + "'");
+            }
+            if (lineId != null && !ImageMetadata.isValidId(lineId)) {
+                throw new IllegalArgumentException("--line-id must be 1-128 characters of letters, digits, '.', '_' or '-' starting with a "
+                        + "letter or digit, got '" + lineId + "'");
+            }
+            if (!(positionStepMm >= 0) || Double.isInfinite(positionStepMm)) {
+                throw new IllegalArgumentException("--position-step-mm must be a finite length >= 0, got " + positionStepMm);
             }
             if (!(imagesPerSecond > 0)) {
                 throw new IllegalArgumentException("--rate must be > 0 images/s, got " + imagesPerSecond);
@@ -56,15 +79,24 @@ public final class Replayer {
         }
     }
 
+    /** How long a paced wait sleeps at most before it looks whether the replay was stopped. */
+    private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final ImagePublisher publisher;
     private final ImageEvents events;
     private final IngestMetrics metrics;
+    private final String coilEndsTopic;
     private volatile boolean stopped;
 
     public Replayer(ImagePublisher publisher, ImageEvents events, IngestMetrics metrics) {
+        this(publisher, events, metrics, Topics.COIL_ENDS);
+    }
+
+    public Replayer(ImagePublisher publisher, ImageEvents events, IngestMetrics metrics, String coilEndsTopic) {
         this.publisher = publisher;
         this.events = events;
         this.metrics = metrics;
+        this.coilEndsTopic = coilEndsTopic;
     }
 
     /** Asks a running replay (e.g. with --loop) to finish after the image in flight. */
@@ -86,6 +118,8 @@ public final class Replayer {
         AtomicLong bytesSent = new AtomicLong();
         List<String> coilIds = new ArrayList<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        // Each coil's flagged last image as sent; a coil missing here, or whose send failed, is ended on the coil-ends topic.
+        Map<String, CompletableFuture<?>> lastImages = new HashMap<>();
         for (int loop = 0; (plan.loops() == 0 || loop < plan.loops()) && !stopped; loop++) {
             for (int i = 0; i < images.size() && !stopped; i++) {
                 // Spread evenly, so that every coil asked for gets images (4 images in 3 coils: 2, 1 and 1).
@@ -95,9 +129,15 @@ public final class Replayer {
                 if (sequence == 0) {
                     coilIds.add(coilId);
                 }
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
+                for (long wait = next - System.nanoTime(); wait > 0 && !stopped; wait = next - System.nanoTime()) {
+                    LockSupport.parkNanos(Math.min(wait, STOP_CHECK_NANOS));
+                }
+                if (stopped) {
+                    break;
+                }
+                long now = System.nanoTime();
+                if (now - next > intervalNanos) {
+                    next = now; // more than an interval behind (a send blocked, a slow read): go on at the pace from here
                 }
                 next += intervalNanos;
                 Path file = images.get(i);
@@ -109,7 +149,7 @@ public final class Replayer {
                             sequence * plan.positionStepMm(), plan.lineId(), lastOfCoil);
                     ImageCaptured event = events.build(coilId + "-" + sequence + "-" + file.getFileName(), metadata, bytes);
                     long sentAt = System.nanoTime();
-                    inFlight.add(publisher.send(event, SOURCE).whenComplete((ack, error) -> {
+                    CompletableFuture<?> sent = publisher.send(event, SOURCE).whenComplete((ack, error) -> {
                         if (error == null) {
                             published.incrementAndGet();
                             bytesSent.addAndGet(bytes.length);
@@ -119,7 +159,11 @@ public final class Replayer {
                             metrics.rejected(SOURCE, "broker_unavailable");
                             log.warn("image {} of coil {} not published: {}", file.getFileName(), coilId, error.getMessage());
                         }
-                    }));
+                    });
+                    inFlight.add(sent);
+                    if (lastOfCoil) {
+                        lastImages.put(coilId, sent);
+                    }
                 } catch (IngestRejection e) {
                     rejected.incrementAndGet();
                     metrics.rejected(SOURCE, e.reason());
@@ -141,7 +185,24 @@ public final class Replayer {
         } catch (Exception e) {
             log.warn("some images were not acknowledged: {}", e.getMessage());
         }
+        endCoilsWithoutTheirLastImage(coilIds, lastImages, plan.lineId());
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Result(published.get(), rejected.get(), bytesSent.get(), seconds, coilIds);
+    }
+
+    private void endCoilsWithoutTheirLastImage(List<String> coilIds, Map<String, CompletableFuture<?>> lastImages, String lineId) {
+        for (String coilId : coilIds) {
+            CompletableFuture<?> last = lastImages.get(coilId);
+            if (last != null && last.isDone() && !last.isCompletedExceptionally()) {
+                continue;
+            }
+            try {
+                publisher.publishCoilEnd(coilEndsTopic, new CoilEnded(coilId, lineId, Instant.now(), null, SOURCE));
+                log.info("coil {} ended on {}: its last image was not published", coilId, coilEndsTopic);
+            } catch (RuntimeException e) {
+                log.warn("coil {}: its last image was not published, nor its end ({}): coil-analytics ends it after its idle time", coilId,
+                        e.getMessage());
+            }
+        }
     }
 }

@@ -26,6 +26,7 @@ import dev.coilsight.ingest.FreshTopic;
 import dev.coilsight.ingest.IngestFixture;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
+import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.ImageCaptured;
 import dev.coilsight.schemas.ImageEncoding;
 import dev.coilsight.testsupport.RealInfrastructureExtension;
@@ -115,6 +116,57 @@ class ReplayIT {
         long spanMillis = coils.get(prefix + "3").get(3).getCapturedAt().toEpochMilli()
                 - coils.get(prefix + "1").get(0).getCapturedAt().toEpochMilli();
         assertThat(spanMillis).isGreaterThanOrEqualTo((long) (minimum * 1000) - 50);
+    }
+
+    @Test
+    void aCoilWhoseLastImageCannotBePublishedIsEndedOnTheCoilEndsTopicAndOnlyThatCoil(@TempDir Path dir) throws Exception {
+        List<Path> real = IngestFixture.streamImages(3);
+        List<Path> files = new ArrayList<>();
+        for (String name : List.of("a.jpg", "b.jpg", "c.jpg", "d.jpg")) {
+            files.add(dir.resolve(name));
+        }
+        Files.copy(real.get(0), files.get(0));
+        Files.writeString(files.get(1), "not an image"); // the last image of coil 1
+        Files.copy(real.get(1), files.get(2));
+        Files.copy(real.get(2), files.get(3));
+        String ends = IngestFixture.newTopic(1);
+        String prefix = "rp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+
+        Replayer.Result result = new Replayer(sink.publisher(), new ImageEvents(ImageLimits.DEFAULT, false), metrics, ends)
+                .replay(files, new Replayer.Plan(2, 50, prefix, "cam-replay", "line-7", 400, 1), null);
+
+        assertThat(result.published()).isEqualTo(3);
+        assertThat(result.rejected()).isEqualTo(1);
+        List<ConsumerRecord<String, CoilEnded>> ended = IngestFixture.read(ends, 1, CoilEnded.class);
+        assertThat(ended).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo(prefix + "1");
+            assertThat(e.value().getCoilId()).isEqualTo(prefix + "1");
+            assertThat(e.value().getLineId()).isEqualTo("line-7");
+            assertThat(e.value().getSource()).isEqualTo("replay");
+        });
+    }
+
+    @Test
+    void idsAStepOrCoilsThatNoImageCouldBePublishedWithAreRefusedBeforeTheFirstImage() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Replayer.Plan(3, 10, "line 3/", "cam", null, 400, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--coil-prefix");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Replayer.Plan(3, 10, "p-", "a b", null, 400, 1)))
+                .hasMessageContaining("--camera-id");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Replayer.Plan(3, 10, "p-", "cam", "L 1", 400, 1)))
+                .hasMessageContaining("--line-id");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Replayer.Plan(3, 10, "p-", "cam", null, -400, 1)))
+                .hasMessageContaining("--position-step-mm");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Replayer.Plan(3, 10, "p".repeat(126), "cam", null, 400, 0)))
+                .as("with --loop the ids grow by a loop number").hasMessageContaining("--coil-prefix");
+
+        StringWriter err = new StringWriter();
+        CommandLine cli = CommandLines.create(new ReplayCommand());
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--dataset", SharedData.require("severstal-sample").toString(), "--coils", "17",
+                "--bootstrap-servers", TestInfrastructure.kafka().bootstrapServers(), "--registry", TestInfrastructure.registry().ccompatUrl(),
+                "--topic", sink.topic());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--coils 17").contains("16 images");
     }
 
     @Test
