@@ -2,7 +2,8 @@
 // as bitmaps here and sent as Kaggle RLE (the server checks them against the image's size).
 "use strict";
 
-const review = { image: null, masks: new Map(), picture: null, pending: null, drawing: false, last: null };
+// basedOn: the review shown in the editor (null: the model's masks), sent so that one taken meanwhile is not replaced unseen.
+const review = { image: null, masks: new Map(), picture: null, pending: null, drawing: false, last: null, basedOn: null };
 
 function randomId() {
   const bytes = new Uint8Array(16);
@@ -38,12 +39,8 @@ function openReview(defect, classNames) {
   const { width, height } = defect;
   review.image = defect;
   review.pending = null;
-  review.masks = new Map();
-  for (const m of defect.masks) {
-    const bits = new Uint8Array(width * height);
-    decodeRle(m.rle, width, height, (x, y) => { bits[y * width + x] = 1; });
-    review.masks.set(m.classId, { name: m.className, bits });
-  }
+  review.basedOn = null;
+  loadMasks(defect.masks);
   const select = reviewEl("review-class");
   const names = new Map(classNames);
   defect.masks.forEach(m => names.set(m.classId, m.className));
@@ -73,6 +70,17 @@ function openReview(defect, classNames) {
   };
   picture.src = defect.imageUrl;
   reviewEl("review").scrollIntoView({ block: "nearest" });
+}
+
+/** Puts masks (the model's, or a review's) into the editor. */
+function loadMasks(masks) {
+  const { width, height } = review.image;
+  review.masks = new Map();
+  for (const m of masks) {
+    const bits = new Uint8Array(width * height);
+    decodeRle(m.rle, width, height, (x, y) => { bits[y * width + x] = 1; });
+    review.masks.set(m.classId, { name: m.className, bits });
+  }
 }
 
 function redrawReview() {
@@ -138,7 +146,8 @@ function reviewStatus(kind, text) {
 
 /** Sends a verdict; a failed send keeps its review id, so that sending again cannot store it twice. */
 async function sendReview(verdict) {
-  const body = { verdict, masks: verdict === "CORRECTED" ? correctedMasks().map(({ classId, className, rle }) => ({ classId, className, rle })) : [] };
+  const body = { verdict, masks: verdict === "CORRECTED" ? correctedMasks().map(({ classId, className, rle }) => ({ classId, className, rle })) : [],
+    basedOn: review.basedOn };
   const same = review.pending && review.pending.imageId === review.image.imageId && JSON.stringify(review.pending.body) === JSON.stringify(body);
   if (!same) review.pending = { imageId: review.image.imageId, body, reviewId: randomId() };
   const sent = review.image;
@@ -150,11 +159,25 @@ async function sendReview(verdict) {
       body: JSON.stringify({ reviewId: review.pending.reviewId, ...body }) });
     const answer = await response.json().catch(() => ({}));
     if (review.image !== sent) return; // another image was opened meanwhile: this answer is not about it
+    if (response.status === 409 && answer.latestReview) {
+      // Someone reviewed it meanwhile: show that review; sending again replaces it knowingly.
+      review.pending = null;
+      review.basedOn = answer.latestReview.reviewId;
+      loadMasks(answer.latestReview.reviewedMasks);
+      redrawReview();
+      const canvas = reviewEl("review-canvas");
+      canvas.dataset.reviewed = answer.latestReview.verdict;
+      canvas.dataset.reviewId = answer.latestReview.reviewId;
+      reviewStatus("error", `not stored: ${answer.latestReview.reviewer} reviewed this image meanwhile `
+        + `(${answer.latestReview.verdict.toLowerCase()}); their masks are shown now: send again to replace their review`);
+      return;
+    }
     if (!response.ok) {
       reviewStatus("error", `not stored: ${response.status} ${answer.message || answer.error || ""}`);
       return;
     }
     review.pending = null;
+    review.basedOn = answer.reviewId;
     const canvas = reviewEl("review-canvas");
     canvas.dataset.reviewed = answer.verdict;
     canvas.dataset.reviewId = answer.reviewId;

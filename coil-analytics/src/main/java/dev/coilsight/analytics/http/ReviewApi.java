@@ -15,6 +15,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
 import dev.coilsight.analytics.query.QueryRouter;
@@ -23,6 +25,7 @@ import dev.coilsight.analytics.review.ReviewRequest;
 import dev.coilsight.analytics.topology.CoilAnalyticsTopology;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.ReviewMask;
+import dev.coilsight.serviceruntime.http.ErrorBody;
 import dev.coilsight.serviceruntime.http.RequestHeaders;
 
 /**
@@ -43,6 +46,8 @@ public final class ReviewApi {
     private static final Logger log = LoggerFactory.getLogger(ReviewApi.class);
 
     private final QueryRouter router;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ReviewDesk desk;
     private final Optional<String> internalToken;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -94,7 +99,15 @@ public final class ReviewApi {
             } catch (IllegalArgumentException e) {
                 throw new Requests.Failure(400, e.getMessage());
             }
-            ReviewDesk.Accepted accepted = desk.review(coilId, imageId, reviewer, request);
+            ReviewDesk.Accepted accepted;
+            try {
+                accepted = desk.review(coilId, imageId, reviewer, request);
+            } catch (ReviewDesk.Superseded e) {
+                ObjectNode conflict = (ObjectNode) JSON.readTree(ErrorBody.json(409, "superseded", e.getMessage()));
+                conflict.set("latestReview", JSON.valueToTree(view(e.latest())));
+                HttpAnswers.json(exchange, 409, conflict);
+                return 409;
+            }
             int status = accepted.repeated() ? 200 : 201;
             if (!accepted.repeated()) {
                 log.info("review {} of image {} on coil {} by {}: {}", request.reviewId(), Requests.encode(imageId), Requests.encode(coilId),

@@ -34,7 +34,9 @@ import dev.coilsight.schemas.ReviewVerdict;
  * what coil-analytics keeps, never from the client; painted masks are checked against the image's size. A review
  * sent again with the same {@code reviewId} (a retry) within {@code window} gets the first answer and publishes
  * nothing, also after a restart or on another instance, since every instance reads the stored reviews back
- * ({@link #remember}); the same id with another verdict or other masks is refused.
+ * ({@link #remember}); the same id with another verdict or other masks is refused. A review that says which review it
+ * is based on ({@code basedOn}) is refused with the image's latest review when another was taken meanwhile: the
+ * reviewer sees it before replacing it, rather than a correction being overwritten unseen.
  */
 public final class ReviewDesk {
 
@@ -46,7 +48,7 @@ public final class ReviewDesk {
     }
 
     /** A review that cannot be taken, with the HTTP status that says why. */
-    public static final class Refused extends RuntimeException {
+    public static class Refused extends RuntimeException {
         private final int status;
 
         Refused(int status, String message) {
@@ -56,6 +58,21 @@ public final class ReviewDesk {
 
         public int status() {
             return status;
+        }
+    }
+
+    /** A review based on one that is no longer the image's latest: 409, with the latest for the reviewer to see. */
+    public static final class Superseded extends Refused {
+        private final DefectReviewed latest;
+
+        Superseded(DefectReviewed latest, String message) {
+            super(409, message);
+            this.latest = latest;
+        }
+
+        /** The image's latest review, without its image. */
+        public DefectReviewed latest() {
+            return latest;
         }
     }
 
@@ -74,6 +91,8 @@ public final class ReviewDesk {
     private final int maxRemembered;
     private volatile boolean historyRead;
     private final Map<String, Remembered> recent = new LinkedHashMap<>();
+    /** Each image's latest review (coil/image), in the order they were stored; as many images as review ids are kept. */
+    private final Map<String, DefectReviewed> latestOfImage = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private static final long WAIT_FOR_ANOTHER_REVIEW_MS = 2000;
 
@@ -120,6 +139,21 @@ public final class ReviewDesk {
     }
 
     /**
+     * Refuses a review based on another than the image's latest; one that does not say, or names a review too old to be
+     * kept here, is taken.
+     */
+    private void requireBasedOnLatest(String coilId, String imageId, ReviewRequest request) {
+        if (request.basedOn().isEmpty()) {
+            return;
+        }
+        DefectReviewed latest = latestOfImage.get(imageKey(coilId, imageId));
+        if (latest != null && !latest.getReviewId().equals(request.basedOn().get())) {
+            throw new Superseded(latest, "image '" + imageId + "' was reviewed by " + latest.getReviewer() + " at " + latest.getReviewedAt()
+                    + " (" + latest.getVerdict() + ") after the review this one is based on; look at that review, then send again based on it");
+        }
+    }
+
+    /**
      * What makes two sends the same review: the reviewer, the image, the verdict and, for a correction, the non-empty
      * masks by class; kept as a hash, since painted masks can be long.
      */
@@ -149,6 +183,16 @@ public final class ReviewDesk {
         while (recent.size() > maxRemembered) {
             recent.remove(recent.keySet().iterator().next());
         }
+        String image = imageKey(review.getCoilId(), review.getImageId());
+        latestOfImage.remove(image);
+        latestOfImage.put(image, withoutImage);
+        while (latestOfImage.size() > maxRemembered) {
+            latestOfImage.remove(latestOfImage.keySet().iterator().next());
+        }
+    }
+
+    private static String imageKey(String coilId, String imageId) {
+        return coilId + "/" + imageId;
     }
 
     /**
@@ -186,6 +230,7 @@ public final class ReviewDesk {
             }
             return new Accepted(earlier.review(), true);
         }
+        requireBasedOnLatest(coilId, imageId, request);
         DefectiveImage image = images.image(coilId, imageId).orElseThrow(() -> new Refused(404, "image '" + imageId + "' of coil '"
                 + coilId + "' is neither among the recent defective images kept here nor among the audit images; only those can be reviewed"));
         Optional<DefectSegmentation> segmentation = images.segmentation(coilId, imageId);

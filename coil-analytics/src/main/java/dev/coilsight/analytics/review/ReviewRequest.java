@@ -3,6 +3,7 @@ package dev.coilsight.analytics.review;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +11,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coilsight.schemas.ReviewVerdict;
 
 /**
- * What a reviewer sends for one image: a verdict and, for a correction, the masks as they should be.
+ * What a reviewer sends for one image: a verdict and, for a correction, the masks as they should be; optionally the
+ * review the reviewer saw, so that a review taken meanwhile by someone else is not silently replaced.
  * <pre>
  * {"reviewId": "b1f…", "verdict": "CONFIRMED" | "REJECTED" | "CORRECTED",
- *  "masks": [{"classId": 2, "rle": "1 3 10 5"}, …]}       masks: CORRECTED only; an empty list means "no defect"
+ *  "masks": [{"classId": 2, "rle": "1 3 10 5"}, …],      masks: CORRECTED only; an empty list means "no defect"
+ *  "basedOn": "a07…" | null}                             the latest review shown (null: none); absent: not checked
  * </pre>
+ *
+ * @param basedOn empty when the request does not say; "" when the reviewer saw no earlier review
  */
-public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> masks) {
+public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> masks, Optional<String> basedOn) {
 
     /** One class's mask as painted (its name optional: the model's name for the class is used); the RLE is checked later. */
     public record Mask(int classId, String className, String rle) {
@@ -28,6 +33,11 @@ public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> m
 
     public ReviewRequest {
         masks = List.copyOf(masks);
+    }
+
+    /** A request that does not say which review it is based on. */
+    public ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> masks) {
+        this(reviewId, verdict, masks, Optional.empty());
     }
 
     /** Parses and checks a request body; the message of the exception names the field that is wrong. */
@@ -44,8 +54,16 @@ public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> m
             throw new IllegalArgumentException("the body must be a JSON object with reviewId, verdict and (to correct) masks");
         }
         String reviewId = text(root, "reviewId");
-        if (reviewId.isEmpty() || reviewId.length() > MAX_ID || !reviewId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (!validId(reviewId)) {
             throw new IllegalArgumentException("reviewId must be 1 to " + MAX_ID + " printable ASCII characters without spaces");
+        }
+        Optional<String> basedOn = Optional.empty();
+        JsonNode basedOnNode = root.get("basedOn");
+        if (basedOnNode != null) {
+            if (!basedOnNode.isNull() && !(basedOnNode.isTextual() && validId(basedOnNode.asText()))) {
+                throw new IllegalArgumentException("basedOn must be the reviewId of the latest review the reviewer saw, or null for none");
+            }
+            basedOn = Optional.of(basedOnNode.isNull() ? "" : basedOnNode.asText());
         }
         ReviewVerdict verdict;
         String verdictText = text(root, "verdict");
@@ -59,7 +77,7 @@ public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> m
             if (masks != null && !(masks.isArray() && masks.isEmpty())) {
                 throw new IllegalArgumentException("masks go with verdict CORRECTED only; " + verdict + " takes the model's masks or none");
             }
-            return new ReviewRequest(reviewId, verdict, List.of());
+            return new ReviewRequest(reviewId, verdict, List.of(), basedOn);
         }
         if (masks == null || !masks.isArray()) {
             throw new IllegalArgumentException("verdict CORRECTED needs masks: a list of {classId, rle} (empty for no defect)");
@@ -88,7 +106,11 @@ public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> m
             }
             parsed.add(new Mask(id, name == null ? null : name.asText(), oneLine(rle.asText())));
         }
-        return new ReviewRequest(reviewId, verdict, parsed);
+        return new ReviewRequest(reviewId, verdict, parsed, basedOn);
+    }
+
+    private static boolean validId(String id) {
+        return !id.isEmpty() && id.length() <= MAX_ID && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
     /**

@@ -247,6 +247,12 @@ class ReviewBrowserIT {
                 viewer.findElement(By.cssSelector("#shadow-disagreements li[data-image-id='" + rejected + "']")).click();
                 wait.until(d -> rejected.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
                         && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
+                assertThat(viewer.findElement(By.id("review-canvas")).getAttribute("data-masks")).as("the model's masks").isNotEqualTo("[]");
+                // Rejected earlier, which this editor did not show: a confirmation is refused, and the earlier review shown.
+                viewer.findElement(By.id("review-confirm")).click();
+                wait.until(d -> d.findElement(By.id("review-status")).getText().contains("reviewed this image meanwhile"));
+                assertThat(viewer.findElement(By.id("review-canvas")).getAttribute("data-reviewed")).isEqualTo("REJECTED");
+                assertThat(viewer.findElement(By.id("review-canvas")).getAttribute("data-masks")).as("the rejection's: none").isEqualTo("[]");
 
                 // The audit list: the reviewer paints the defect the classifier missed.
                 wait.until(d -> !d.findElements(By.cssSelector("#audit-images li[data-image-id='" + audited + "'] button")).isEmpty());

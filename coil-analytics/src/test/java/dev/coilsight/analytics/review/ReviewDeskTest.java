@@ -101,6 +101,41 @@ class ReviewDeskTest {
     }
 
     @Test
+    void aReviewBasedOnAnOlderOneIsRefusedWithTheLatestSoThatACorrectionIsNotReplacedUnseen() {
+        ReviewRequest.Mask painted = new ReviewRequest.Mask(3, null, "5 4");
+        DefectReviewed alices = desk.review("coil-1", "img-1", "alice",
+                new ReviewRequest("a1", ReviewVerdict.CORRECTED, List.of(painted), Optional.of(""))).review();
+
+        assertThatThrownBy(() -> desk.review("coil-1", "img-1", "bob", new ReviewRequest("b1", ReviewVerdict.CONFIRMED, List.of(),
+                Optional.of("")))).isInstanceOfSatisfying(ReviewDesk.Superseded.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.latest().getReviewId()).isEqualTo("a1");
+                    assertThat(e.latest().getReviewedMasks()).extracting(ReviewMask::getRle).containsExactly("5 4");
+                    assertThat(e.latest().getImageBytes()).isNull();
+                }).hasMessageContaining("alice");
+        assertThat(published).containsExactly(alices);
+
+        DefectReviewed bobs = desk.review("coil-1", "img-1", "bob", new ReviewRequest("b2", ReviewVerdict.CONFIRMED, List.of(),
+                Optional.of("a1"))).review();
+        assertThat(bobs.getReviewId()).isEqualTo("b2");
+        assertThat(desk.review("coil-1", "img-1", "carol", request("c1", ReviewVerdict.REJECTED)).repeated())
+                .as("a client that does not say what it saw is not checked").isFalse();
+        assertThatThrownBy(() -> desk.review("coil-1", "img-1", "bob", new ReviewRequest("b3", ReviewVerdict.CONFIRMED, List.of(),
+                Optional.of("b2")))).isInstanceOfSatisfying(ReviewDesk.Superseded.class, e -> assertThat(e.latest().getReviewId()).isEqualTo("c1"));
+    }
+
+    @Test
+    void theLatestReviewReadBackFromTheTopicIsWhatANewReviewMustBeBasedOn() {
+        DefectReviewed stored = desk.review("coil-1", "img-1", "alice", request("a1", ReviewVerdict.REJECTED)).review();
+        ReviewDesk restarted = new ReviewDesk(stored(segmentations), published::add, Clock.fixed(Instant.ofEpochMilli(T + 9000), ZoneOffset.UTC),
+                Duration.ofHours(1), 1000);
+        restarted.remember(stored);
+        restarted.historyRead();
+        assertThatThrownBy(() -> restarted.review("coil-1", "img-1", "bob", new ReviewRequest("b1", ReviewVerdict.CONFIRMED, List.of(),
+                Optional.of("")))).isInstanceOf(ReviewDesk.Superseded.class);
+    }
+
+    @Test
     void aCorrectionKeepsThePaintedMasksByClassWithTheModelsNamesAndDropsEmptyOnes() {
         DefectReviewed review = desk.review("coil-1", "img-1", "alice", request("r3", ReviewVerdict.CORRECTED,
                 new ReviewRequest.Mask(3, null, "5 4"), new ReviewRequest.Mask(1, "pits", "100 2 400 3"),

@@ -31,6 +31,16 @@ class ReviewRequestTest {
         assertThat(r.masks()).containsExactly(new ReviewRequest.Mask(2, null, "1 3 500 20"));
     }
 
+    @Test
+    void theReviewItIsBasedOnIsNoneNamedOrNotSaid() {
+        String body = "{\"reviewId\":\"r-1\",\"verdict\":\"CONFIRMED\"";
+        assertThat(parse(body + "}").basedOn()).isEmpty();
+        assertThat(parse(body + ",\"basedOn\":null}").basedOn()).contains("");
+        assertThat(parse(body + ",\"basedOn\":\"a07\"}").basedOn()).contains("a07");
+        assertThatThrownBy(() -> parse(body + ",\"basedOn\":5}")).hasMessageContaining("basedOn");
+        assertThatThrownBy(() -> parse(body + ",\"basedOn\":\"a b\"}")).hasMessageContaining("basedOn");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "not JSON | {nope | the body is not JSON",
