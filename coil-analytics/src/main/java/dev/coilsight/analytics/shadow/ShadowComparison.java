@@ -85,24 +85,24 @@ public final class ShadowComparison {
     }
 
     public synchronized void live(DefectSegmentation s) {
-        if (readable(s)) {
-            liveSegmenter = s.getModel();
-            changes++;
-            segmentations.update(s.getCoilId(), s.getImageId(), e -> e.live = s);
-        } else {
-            unreadableLive++;
-            changes++;
-        }
+        segmentation(s, true);
     }
 
     public synchronized void shadow(DefectSegmentation s) {
-        if (readable(s)) {
-            shadowSegmenter = s.getModel();
-            changes++;
-            segmentations.update(s.getCoilId(), s.getImageId(), e -> e.shadow = s);
+        segmentation(s, false);
+    }
+
+    private void segmentation(DefectSegmentation s, boolean live) {
+        changes++;
+        if (!readable(s)) {
+            unreadableLive += live ? 1 : 0;
+            unreadableShadow += live ? 0 : 1;
+        } else if (live) {
+            liveSegmenter = s.getModel();
+            segmentations.update(s.getCoilId(), s.getImageId(), e -> e.live = s);
         } else {
-            unreadableShadow++;
-            changes++;
+            shadowSegmenter = s.getModel();
+            segmentations.update(s.getCoilId(), s.getImageId(), e -> e.shadow = s);
         }
     }
 
