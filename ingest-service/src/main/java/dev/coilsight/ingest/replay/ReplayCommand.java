@@ -94,6 +94,10 @@ public final class ReplayCommand extends CoilsightCommand {
                 Replayer.Result result;
                 try (ProgressBar progress = new ProgressBar("replay", loop ? ProgressBar.UNBOUNDED : images.size())) {
                     result = replayer.replay(images, plan, progress);
+                } catch (Replayer.RegistryFailure e) {
+                    stderr().println("replay: " + e.getMessage() + " (--registry, COILSIGHT_SCHEMA_REGISTRY_URL"
+                            + (noAutoRegister ? "; --no-auto-register: is the schema deployed?" : "") + ")");
+                    return 1;
                 }
                 var out = stdout();
                 out.printf("published %d images (%.1f MB) as %d coils in %.1f s (%.1f images/s); %d not published%n",

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
@@ -116,6 +117,7 @@ public final class Replayer {
         AtomicLong published = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
         AtomicLong bytesSent = new AtomicLong();
+        AtomicReference<String> registryFailure = new AtomicReference<>();
         List<String> coilIds = new ArrayList<>();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         // Each coil's flagged last image as sent; a coil missing here, or whose send failed, is ended on the coil-ends topic.
@@ -154,6 +156,12 @@ public final class Replayer {
                             published.incrementAndGet();
                             bytesSent.addAndGet(bytes.length);
                             metrics.accepted(SOURCE, bytes.length, (System.nanoTime() - sentAt) / 1e9);
+                        } else if (serialization(error)) {
+                            // The registry refused the schema or did not answer: so it would for every image.
+                            rejected.incrementAndGet();
+                            metrics.rejected(SOURCE, "registry_unavailable");
+                            registryFailure.compareAndSet(null, error.getMessage());
+                            stopped = true;
                         } else {
                             rejected.incrementAndGet();
                             metrics.rejected(SOURCE, "broker_unavailable");
@@ -185,9 +193,29 @@ public final class Replayer {
         } catch (Exception e) {
             log.warn("some images were not acknowledged: {}", e.getMessage());
         }
+        if (registryFailure.get() != null) {
+            throw new RegistryFailure("the schema registry refused the images' schema or did not answer, so no image can be published: "
+                    + registryFailure.get());
+        }
         endCoilsWithoutTheirLastImage(coilIds, lastImages, plan.lineId());
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Result(published.get(), rejected.get(), bytesSent.get(), seconds, coilIds);
+    }
+
+    /** The replay stopped at its first image: the registry cannot serialize any. */
+    public static final class RegistryFailure extends RuntimeException {
+        RegistryFailure(String message) {
+            super(message);
+        }
+    }
+
+    private static boolean serialization(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.SerializationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void endCoilsWithoutTheirLastImage(List<String> coilIds, Map<String, CompletableFuture<?>> lastImages, String lineId) {

@@ -248,6 +248,31 @@ class ReplayIT {
     }
 
     @Test
+    void aRegistryThatRefusesOrDoesNotAnswerStopsTheReplayAtItsFirstImage() throws Exception {
+        Path images = SharedData.require("severstal-stream").resolve("images");
+        for (String[] registry : new String[][] {{TestInfrastructure.registry().ccompatUrl(), "--no-auto-register"},
+                {"http://127.0.0.1:1/apis/ccompat/v7", null}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = CommandLines.create(new ReplayCommand());
+            cli.setErr(new PrintWriter(err));
+            long started = System.nanoTime();
+            List<String> args = new ArrayList<>(List.of("--dataset", images.toString(), "--topic", sink.topic(), "--rate", "50",
+                    "--bootstrap-servers", TestInfrastructure.kafka().bootstrapServers(), "--registry", registry[0]));
+            if (registry[1] != null) {
+                args.add(registry[1]); // the topic's schema was never deployed
+            }
+
+            int exit = cli.execute(args.toArray(String[]::new));
+
+            assertThat(exit).as(err.toString()).isEqualTo(1);
+            assertThat(err.toString()).contains("the schema registry refused the images' schema or did not answer").doesNotContain("\tat ");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("not the 89 images one by one")
+                    .isLessThan(java.time.Duration.ofSeconds(40));
+        }
+        assertThat(IngestFixture.readAll(sink.topic(), java.time.Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
     void aClusterThatDoesNotAnswerIsSaidAtOnceNotAfterEveryImageTimedOut() throws Exception {
         Path images = SharedData.require("severstal-stream").resolve("images");
         for (String[] servers : new String[][] {{"127.0.0.1:1", "no Kafka broker answers at 127.0.0.1:1"},
