@@ -9,8 +9,11 @@ import java.util.Set;
  *
  * @param stripWidthMm the strip's width, which places the edge zones
  * @param edgeZoneMm how far from either edge the edge zone reaches
+ * @param idleEndMs how long its lines may send nothing before a coil has ended (a slow line pauses longer between
+ *                  images than a fast one); none: the service's {@code COILSIGHT_COIL_IDLE_END_MS}
  */
-public record ProductRules(String product, List<String> lines, Double stripWidthMm, Double edgeZoneMm, List<GradingRule> rules) {
+public record ProductRules(String product, List<String> lines, Double stripWidthMm, Double edgeZoneMm, Long idleEndMs,
+                           List<GradingRule> rules) {
 
     public ProductRules {
         if (product == null || product.isBlank()) {
@@ -29,10 +32,19 @@ public record ProductRules(String product, List<String> lines, Double stripWidth
         if (zoned && (stripWidthMm == null || edgeZoneMm == null)) {
             throw new IllegalArgumentException("stripWidthMm: product '" + product + "' has zone rules, so it needs stripWidthMm and edgeZoneMm");
         }
+        if (idleEndMs != null && idleEndMs <= 0) {
+            throw new IllegalArgumentException("idleEndMs: product '" + product + "': the quiet time that ends a coil must be positive, got "
+                    + idleEndMs);
+        }
         if (stripWidthMm != null && (!(stripWidthMm > 0) || edgeZoneMm == null || !(edgeZoneMm >= 0) || 2 * edgeZoneMm > stripWidthMm)) {
             throw new IllegalArgumentException("edgeZoneMm: product '" + product + "': need 0 <= edgeZoneMm <= stripWidthMm / 2, got "
                     + edgeZoneMm + " of " + stripWidthMm);
         }
+    }
+
+    /** How long the product's lines may send nothing before a coil has ended: its own, else {@code otherwise}. */
+    public java.time.Duration idleEnd(java.time.Duration otherwise) {
+        return idleEndMs == null ? otherwise : java.time.Duration.ofMillis(idleEndMs);
     }
 
     boolean inZone(GradingRule rule, double acrossStartMm, double acrossEndMm) {

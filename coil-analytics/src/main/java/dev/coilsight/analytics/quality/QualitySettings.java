@@ -39,6 +39,11 @@ public record QualitySettings(CameraLayout cameras, GradingRules rules, Duration
         }
     }
 
+    /** How long a line may send nothing before its coil has ended: its product's {@code idleEndMs}, else {@link #idleEnd}. */
+    public Duration idleEnd(String lineId) {
+        return rules.forLine(lineId).idleEnd(idleEnd);
+    }
+
     public static QualitySettings fromEnv(Env env) {
         Optional<String> rulesFile = env.optional("COILSIGHT_GRADING_RULES");
         GradingRules rules;

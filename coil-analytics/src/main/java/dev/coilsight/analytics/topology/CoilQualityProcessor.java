@@ -203,7 +203,8 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
                 continue;
             }
             boolean changed = false;
-            if (!p.ended() && now - Math.max(p.lastArrivalMillis, startedAtMillis) >= settings.idleEnd().toMillis()) {
+            long idleEnd = settings.idleEnd(p.lineId).toMillis();
+            if (!p.ended() && now - Math.max(p.lastArrivalMillis, startedAtMillis) >= idleEnd) {
                 end(coil, p, CoilEndReason.IDLE, now);
                 changed = true;
             }
@@ -211,7 +212,7 @@ final class CoilQualityProcessor implements Processor<String, SpecificRecord, St
             // Not before every defective image's segmentation is in: a segmenter behind by more than the settle time would
             // otherwise have a first grade published without the coil's last defects. One that never comes (dead-lettered)
             // is waited for as long as an idle coil.
-            boolean settled = quiet >= settings.settle().toMillis() && (!p.segmentationsDue() || quiet >= settings.idleEnd().toMillis());
+            boolean settled = quiet >= settings.settle().toMillis() && (!p.segmentationsDue() || quiet >= idleEnd);
             if (p.ended() && p.gradeDue && p.imagesInspected > 0 && settled) {
                 grade(coil, p, now);
                 changed = true;

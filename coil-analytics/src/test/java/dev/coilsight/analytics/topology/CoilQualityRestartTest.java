@@ -47,12 +47,15 @@ class CoilQualityRestartTest {
     }
 
     private CoilQualityProcessor startedAfterDowntime(Duration downtime) {
+        return startedAfterDowntime(downtime, GradingRules.defaults());
+    }
+
+    private CoilQualityProcessor startedAfterDowntime(Duration downtime, GradingRules rules) {
         store(CoilAnalyticsTopology.COIL_MAP_STORE, JsonSerde.of(MappedImage.class));
         store(CoilAnalyticsTopology.COIL_MASKS_STORE, JsonSerde.of(MappedImage.Masks.class));
         store(CoilAnalyticsTopology.COIL_GRADES_STORE, AnalyticsService.serdes(new InMemorySchemaRegistry(), true).graded());
         clock.advance(downtime.toMillis());
-        QualitySettings settings = new QualitySettings(CameraLayout.parse("*=1:1:0", "test"), GradingRules.defaults(), IDLE, SETTLE, 1000,
-                Optional.empty());
+        QualitySettings settings = new QualitySettings(CameraLayout.parse("*=1:1:0", "test"), rules, IDLE, SETTLE, 1000, Optional.empty());
         CoilQualityProcessor processor = new CoilQualityProcessor(settings, clock, QualityListener.NONE);
         processor.init(context);
         return processor;
@@ -99,6 +102,25 @@ class CoilQualityRestartTest {
         assertThat(progress.get("C").ended()).isFalse();
         scanAfter(Duration.ofSeconds(1));
         assertThat(progress.get("C").endReason).isEqualTo(CoilEndReason.IDLE);
+    }
+
+    @Test
+    void aLineWhoseProductSaysSoWaitsItsOwnQuietTimeBeforeACoilEnds() {
+        GradingRules rules = GradingRules.parse(new java.io.ByteArrayInputStream("""
+                {"version": "t", "products": [
+                  {"product": "thick-plate", "lines": ["slow"], "idleEndMs": 900000, "rules": []},
+                  {"product": "sheet", "lines": ["*"], "rules": []}]}""".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "rules.json");
+        CoilProgress slow = openCoilLastHeardFrom(BEFORE_DOWNTIME);
+        slow.lineId = "slow";
+        progress.put("S", slow);
+        progress.put("F", openCoilLastHeardFrom(BEFORE_DOWNTIME)); // line L1: the service's 5 minutes
+        startedAfterDowntime(Duration.ZERO, rules);
+
+        scanAfter(IDLE.plusSeconds(1));
+        assertThat(progress.get("F").endReason).isEqualTo(CoilEndReason.IDLE);
+        assertThat(progress.get("S").ended()).as("15 minutes on its line").isFalse();
+        scanAfter(Duration.ofMinutes(10));
+        assertThat(progress.get("S").endReason).isEqualTo(CoilEndReason.IDLE);
     }
 
     @Test
