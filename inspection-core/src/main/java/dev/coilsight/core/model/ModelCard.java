@@ -179,12 +179,32 @@ public record ModelCard(String name, String version, String task, String signatu
         }
     }
 
+    /**
+     * Writes the card into the model directory whole or not at all: to a file beside it, on disk, then renamed over it.
+     * Running workers read the card to see whether their model changed, and a card cut short by a crash or a full disk
+     * would stop every worker that starts on the model.
+     */
     public void write(Path modelDir) {
+        Path tmp = null;
         try {
             Files.createDirectories(modelDir);
-            JSON.writeValue(modelDir.resolve(FILE).toFile(), this);
+            tmp = Files.createTempFile(modelDir, "." + FILE + "-", ".tmp");
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(this)));
+                channel.force(true);
+            }
+            Files.move(tmp, modelDir.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + modelDir.resolve(FILE), e);
+            throw new UncheckedIOException("cannot write " + modelDir.resolve(FILE) + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a stray temporary file beside the card; the card itself is whole
+                }
+            }
         }
     }
 

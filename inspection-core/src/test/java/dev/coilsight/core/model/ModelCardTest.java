@@ -17,6 +17,22 @@ class ModelCardTest {
     Path dir;
 
     @Test
+    void aCardThatCannotBeWrittenLeavesTheOneBeforeWholeAndNothingBesideIt() throws Exception {
+        ModelCard card = new ModelCard("m", "3", "segmentation", null, InputSpec.padded("input", 1, 16), "probabilities",
+                List.of(new ModelCard.ClassSpec(1, "a", 0.4, 100)), null, Map.of("type", "ResUNet"), Map.of("seed", 1), Map.of());
+        card.write(dir);
+        String before = java.nio.file.Files.readString(dir.resolve(ModelCard.FILE));
+        ModelCard unwritable = card.withMetrics(Map.of("val", new Object())); // no serializer: fails after part of the JSON
+
+        assertThatThrownBy(() -> unwritable.write(dir)).isInstanceOf(RuntimeException.class);
+
+        assertThat(java.nio.file.Files.readString(dir.resolve(ModelCard.FILE))).isEqualTo(before);
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(ModelCard.FILE);
+        }
+    }
+
+    @Test
     void writesAndReadsBack() {
         ModelCard card = new ModelCard("m", "3", "segmentation", null, InputSpec.padded("input", 1, 16), "probabilities",
                 List.of(new ModelCard.ClassSpec(1, "a", 0.4, 100)), null, Map.of("type", "ResUNet"), Map.of("seed", 1), Map.of());
