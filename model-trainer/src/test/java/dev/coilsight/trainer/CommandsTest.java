@@ -96,6 +96,10 @@ class CommandsTest {
         assertThat(((Number) figures.get("meanDice")).doubleValue()).isEqualTo(mean);
         assertThat((Map<String, Object>) figures.get("baselines")).containsKey("predictNothingMeanDice");
         assertThat(run.resolve("fold-1/model/model.json")).exists();
+        // Fold 0 trained in its own folder like the others; --output got its model only at the end, with every figure.
+        assertThat(run.resolve("fold-0/model/variables/variables.index")).hasSameBinaryContentAs(cvModel.resolve("variables/variables.index"));
+        assertThat(ModelCard.read(run.resolve("fold-0/model")).metrics()).containsKey("crossValidation");
+        assertThat(cvModel.resolve("training.csv")).exists();
 
         // Interrupted before fold 1 had begun: resumed, fold 0 goes on from its state (its one epoch done) and fold 1 starts.
         try (java.util.stream.Stream<Path> fold1 = java.nio.file.Files.walk(run.resolve("fold-1"))) {

@@ -57,22 +57,57 @@ public final class ModelExporter {
                         card.name());
             }
             card.withArchitecture(architecture).write(staging);
-            Files.createDirectories(target);
-            // The earlier model's files aside first, then the new ones in: at no moment does a file mix the two.
-            Files.createDirectories(previous);
-            for (String name : MODEL_FILES) {
-                if (Files.exists(target.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                    Files.move(target.resolve(name), previous.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-            for (String name : MODEL_FILES) {
-                Files.move(staging.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            }
-            Folders.deleteTree(previous);
-            Folders.deleteTree(staging);
+            moveIn(staging, target, previous);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the model to " + dir, e);
         }
+    }
+
+    /**
+     * Publishes the model of a finished model directory (its SavedModel and card) into {@code dir}, as {@link #export}
+     * does: copied beside it first, then moved in, so that workers watching {@code dir} see the old model or the new one.
+     */
+    public static void publish(Path from, Path dir) {
+        try {
+            Path target = realTarget(dir);
+            Path staging = target.resolveSibling(target.getFileName() + ".exporting");
+            Path previous = target.resolveSibling(target.getFileName() + ".previous");
+            Folders.deleteTree(staging);
+            Folders.deleteTree(previous);
+            for (String name : MODEL_FILES) {
+                Path source = from.resolve(name);
+                try (var files = Files.walk(source)) {
+                    for (Path file : files.toList()) {
+                        Path copy = staging.resolve(name).resolve(source.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(copy);
+                        } else {
+                            Files.createDirectories(copy.getParent());
+                            Files.copy(file, copy);
+                        }
+                    }
+                }
+            }
+            moveIn(staging, target, previous);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish the model of " + from + " to " + dir, e);
+        }
+    }
+
+    /** The earlier model's files aside first, then the new ones in: at no moment does a file mix the two. */
+    private static void moveIn(Path staging, Path target, Path previous) throws IOException {
+        Files.createDirectories(target);
+        Files.createDirectories(previous);
+        for (String name : MODEL_FILES) {
+            if (Files.exists(target.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(target.resolve(name), previous.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        for (String name : MODEL_FILES) {
+            Files.move(staging.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Folders.deleteTree(previous);
+        Folders.deleteTree(staging);
     }
 
     /** The model directory as it really is (a link followed), or where it will be when it does not exist yet. */

@@ -13,6 +13,7 @@ import dev.coilsight.core.dataset.Datasets;
 import dev.coilsight.core.dataset.LabeledDataset;
 import dev.coilsight.core.model.LoadedModel;
 import dev.coilsight.core.model.ModelCard;
+import dev.coilsight.trainer.export.ModelExporter;
 import dev.coilsight.trainer.data.Splits;
 import dev.coilsight.trainer.evaluate.Evaluator;
 import dev.coilsight.trainer.evaluate.ThresholdSweep;
@@ -48,7 +49,11 @@ final class CrossValidation {
         this.trainer = trainer;
     }
 
-    /** Runs every fold; the shipped model (fold 0's) is written to {@code modelDir}. Prints the summary to {@code out}. */
+    /**
+     * Runs every fold; the shipped model (fold 0's) goes to {@code modelDir} only at the end, with its post-processing
+     * and the figures of every fold: workers watching {@code modelDir} never take up a fold model still being judged.
+     * Prints the summary to {@code out}.
+     */
     void run(LabeledDataset data, boolean segmenter, Path modelDir, PrintWriter out) {
         List<Map<String, Object>> perFold = new ArrayList<>();
         List<Path> foldModels = new ArrayList<>();
@@ -57,7 +62,7 @@ final class CrossValidation {
         List<ThresholdSweep> heldOutPredictions = new ArrayList<>();
         for (int f = 0; f < folds; f++) {
             Path foldRun = runDir.resolve("fold-" + f);
-            Path foldModel = f == 0 ? modelDir : foldRun.resolve("model");
+            Path foldModel = foldRun.resolve("model");
             Splits.Split outer = splits.split(data, f);
             // Early stopping uses an inner split of the training folds, so the held-out fold only ever scores.
             Splits.Split inner = Splits.byFraction(outer.train(), 0.2, seed + f);
@@ -76,8 +81,9 @@ final class CrossValidation {
                 perFold.add(scoreHeldOut(foldModel, foldRun, f, result));
             }
         }
+        Path shipped = foldModels.get(0);
         if (segmenter) {
-            int classes = ModelCard.read(modelDir).classes().size();
+            int classes = ModelCard.read(shipped).classes().size();
             for (int f = 0; f < folds; f++) {
                 // Cross-fitted: fold f's post-processing is chosen on the other folds' held-out predictions, never on its own.
                 List<ThresholdSweep> others = new ArrayList<>(heldOutPredictions);
@@ -86,13 +92,16 @@ final class CrossValidation {
                 perFold.add(scoreHeldOut(foldModels.get(f), runDir.resolve("fold-" + f), f, results.get(f)));
             }
             // The shipped model's post-processing: chosen on every fold's held-out predictions (all images, none seen by its model).
-            writeChoices(modelDir, ThresholdSweep.combined(classes, heldOutPredictions).choose(ThresholdSweep.Objective.DICE));
+            writeChoices(shipped, ThresholdSweep.combined(classes, heldOutPredictions).choose(ThresholdSweep.Objective.DICE));
         }
         Map<String, Object> cv = summaryOf(perFold, segmenter);
-        ModelCard card = ModelCard.read(modelDir);
+        ModelCard card = ModelCard.read(shipped);
         Map<String, Object> metrics = new LinkedHashMap<>(card.metrics() == null ? Map.of() : card.metrics());
         metrics.put("crossValidation", cv);
-        card.withMetrics(metrics).write(modelDir);
+        card.withMetrics(metrics).write(shipped);
+        ModelExporter.publish(shipped, modelDir);
+        RunFiles.copyIfPresent(shipped.resolve("training.csv"), modelDir.resolve("training.csv"));
+        RunFiles.copyIfPresent(shipped.resolve("learning-curve.png"), modelDir.resolve("learning-curve.png"));
         out.println("cross-validation over " + folds + " folds: " + summary(cv));
         out.println("model (fold 0): " + modelDir.toAbsolutePath());
         out.flush();
