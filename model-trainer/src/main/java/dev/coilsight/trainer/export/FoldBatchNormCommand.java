@@ -56,8 +56,8 @@ public final class FoldBatchNormCommand extends CoilsightCommand {
     @Override
     protected int run() {
         PrintWriter out = stdout();
-        if (output.toAbsolutePath().normalize().equals(modelDir.toAbsolutePath().normalize())) {
-            throw badOption("--output must be another folder than MODEL, which the check reads");
+        if (ModelExporter.replaces(output, modelDir)) {
+            throw badOption("--output must be another folder than MODEL (directly or through a link), which the check reads");
         }
         ModelCard card = ModelCard.read(modelDir);
         Architecture arch = Architecture.recorded(card).orElseThrow(() -> new IllegalArgumentException(

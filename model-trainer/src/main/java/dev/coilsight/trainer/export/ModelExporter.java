@@ -110,6 +110,18 @@ public final class ModelExporter {
         Folders.deleteTree(staging);
     }
 
+    /**
+     * Whether an export to {@code output} would replace the model in {@code modelDir}: the same folder, through a link
+     * (such as the rollout link workers watch) or not.
+     */
+    public static boolean replaces(Path output, Path modelDir) {
+        try {
+            return Files.exists(modelDir) && realTarget(output).equals(modelDir.toRealPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tell whether " + output + " is " + modelDir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The model directory as it really is (a link followed), or where it will be when it does not exist yet. */
     private static Path realTarget(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath().normalize();

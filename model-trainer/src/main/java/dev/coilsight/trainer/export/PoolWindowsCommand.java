@@ -56,8 +56,8 @@ public final class PoolWindowsCommand extends CoilsightCommand {
         if (card.segmentation() || decision == null || !decision.windowed() || decision.pooledInGraph()) {
             throw new IllegalArgumentException(modelDir + " is not a classifier deciding by windows taken one at a time");
         }
-        if (output.toAbsolutePath().normalize().equals(modelDir.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--output must be another folder than MODEL, which the comparison reads");
+        if (ModelExporter.replaces(output, modelDir)) {
+            throw new IllegalArgumentException("--output must be another folder than MODEL (directly or through a link), which the comparison reads");
         }
         Architecture arch = Architecture.recorded(card).orElseThrow(() -> new IllegalArgumentException(
                 modelDir + "'s card records no architecture (only Coilsight's own models can be re-exported)"));

@@ -66,6 +66,13 @@ class FoldBatchNormCommandTest {
         CommandRun intoItself = run(model.toString(), "--output", model.toString());
         assertThat(intoItself.exitCode()).isEqualTo(2);
         assertThat(intoItself.err()).contains("--output must be another folder than MODEL");
+        // The rollout link workers watch, pointing at MODEL: an export there would replace MODEL itself.
+        Path link = Files.createSymbolicLink(dir.resolve("segmenter"), model);
+        String card = Files.readString(model.resolve(ModelCard.FILE));
+        CommandRun throughALink = run(model.toString(), "--output", link.toString());
+        assertThat(throughALink.exitCode()).isEqualTo(2);
+        assertThat(throughALink.err()).contains("directly or through a link");
+        assertThat(Files.readString(model.resolve(ModelCard.FILE))).as("MODEL untouched").isEqualTo(card);
         Path empty = Files.createDirectories(dir.resolve("empty"));
         CommandRun noImages = run(model.toString(), "--output", dir.resolve("out").toString(), "--check-on", empty.toString());
         assertThat(noImages.exitCode()).isEqualTo(2);
