@@ -67,7 +67,13 @@ public final class ExportLabelsCommand extends CoilsightCommand {
                 bar[0].close();
             }
         }
-        LabelExport.Summary summary = export.finish();
+        LabelExport.Summary summary;
+        try {
+            summary = export.finish();
+        } catch (RuntimeException e) {
+            export.abandon();
+            throw e;
+        }
         var printed = stdout();
         printed.printf("%d reviews read; %d images written to %s (%d defect-free), %d masks in train.csv%n",
                 summary.reviewsRead(), summary.images(), out.resolve("train_images"), summary.defectFree(), summary.masks());

@@ -103,8 +103,15 @@ public final class LabelExport {
         latest.put(review.getImageId(), DefectReviewed.newBuilder(review).setImageBytes(null).build());
     }
 
-    /** Removes the images written so far, so that an export that failed leaves nothing that a re-run would refuse. */
+    /** Removes what was written so far, so that an export that failed leaves nothing that a re-run would refuse. */
     public void abandon() {
+        for (String file : List.of("train.csv.partial", "reviews.csv", "classes.txt")) {
+            try {
+                Files.deleteIfExists(out.resolve(file));
+            } catch (IOException e) {
+                // left for the person re-running it
+            }
+        }
         for (String file : imageOfFile.keySet()) {
             try {
                 Files.deleteIfExists(images.resolve(file));
@@ -136,12 +143,19 @@ public final class LabelExport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out.resolve("reviews.csv") + ": " + e.getMessage(), e);
         }
-        try (Writer csv = Files.newBufferedWriter(out.resolve("train.csv"), StandardCharsets.UTF_8)) {
+        writeClasses();
+        // Last, and whole or not at all: a train.csv cut short would read as a data set whose missing rows are defect-free.
+        Path partial = out.resolve("train.csv.partial");
+        try (Writer csv = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             KaggleCsv.writeImageClass(csv, rows);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out.resolve("train.csv") + ": " + e.getMessage(), e);
         }
-        writeClasses();
+        try {
+            Files.move(partial, out.resolve("train.csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve("train.csv") + ": " + e.getMessage(), e);
+        }
         return new Summary(read, latest.size(), defectFree, rows.size());
     }
 

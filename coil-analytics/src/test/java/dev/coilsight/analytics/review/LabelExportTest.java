@@ -101,4 +101,21 @@ class LabelExportTest {
         again.accept(review("a.png", "L1", 300, ReviewVerdict.CORRECTED, "1 3"));
         assertThat(again.finish().images()).isEqualTo(1);
     }
+
+    @Test
+    void anExportThatFailsWhileWritingItsLabelsLeavesNoTrainCsvAndNothingARerunWouldRefuse() throws Exception {
+        LabelExport failing = new LabelExport(dir.resolve("out"), Optional.empty(), Optional.empty());
+        failing.accept(review("a.png", "L1", 300, ReviewVerdict.CORRECTED, "1 3"));
+        Files.createDirectories(dir.resolve("out/train.csv.partial")); // where train.csv is written first: the write fails
+
+        assertThatThrownBy(failing::finish).isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("train.csv");
+        assertThat(dir.resolve("out/train.csv")).as("no data set that looks finished").doesNotExist();
+        Files.delete(dir.resolve("out/train.csv.partial"));
+        failing.abandon();
+
+        LabelExport again = new LabelExport(dir.resolve("out"), Optional.empty(), Optional.empty());
+        again.accept(review("a.png", "L1", 300, ReviewVerdict.CORRECTED, "1 3"));
+        assertThat(again.finish().masks()).isEqualTo(1);
+        assertThat(Files.readAllLines(dir.resolve("out/train.csv"))).containsExactly("ImageId,ClassId,EncodedPixels", "a.png,2,1 3");
+    }
 }
