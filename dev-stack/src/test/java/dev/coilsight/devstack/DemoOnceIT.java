@@ -197,6 +197,8 @@ class DemoOnceIT {
         // Each defective tile has one class: its pair is positive, its four other pairs empty; 3 uneven tiles have empty masks.
         assertThat(Double.parseDouble(score.group(5))).isCloseTo(1.0 - (defectiveTiles - countEmptyUneven(tiles, testIds)) / (5.0 * testIds.size()),
                 org.assertj.core.data.Offset.offset(0.00006));
+        // Graded as tiles, not as steel strip: none of the strip's rules (its classes 3 and 4 are other defects, its edges 1.6 m apart).
+        assertThat(out).contains("Coil grades").doesNotContain("class-4-area").doesNotContain("class-3-area").doesNotContain("edge-defects");
         System.out.printf(Locale.ROOT, "demo --once --line magnetic-tile: mean Dice %s (baseline %s)%n", score.group(2), score.group(5));
     }
 

@@ -14,9 +14,12 @@ class GradingRulesTest {
     @Test
     void theShippedRulesAreValidAndCoverEveryLine() {
         GradingRules rules = GradingRules.defaults();
-        assertEquals("coilsight-default-1", rules.version());
+        assertEquals("coilsight-default-2", rules.version());
         assertEquals("general-strip", rules.forLine("any-line").product());
         assertEquals("general-strip", rules.forLine(null).product());
+        // The demo's second line: tiles, whose classes 3 and 4 are cracks and frays, not steel's.
+        assertEquals("magnetic-tile", rules.forLine("magnetic-tile").product());
+        assertEquals(null, rules.forLine("magnetic-tile").stripWidthMm());
     }
 
     @Test
