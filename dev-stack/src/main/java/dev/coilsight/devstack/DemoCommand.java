@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -114,6 +115,23 @@ public final class DemoCommand implements Callable<Integer> {
     /** Set by Ctrl-C (the shutdown hook): the loops end and everything is closed in order before the JVM exits. */
     private volatile boolean stopRequested;
 
+    /** Labels of classes the line's models do not have would be scored against another taxonomy, or not at all. */
+    private void requireClassesOfTheLine(DemoDataset.Labels labels, Path segmenterModel) {
+        java.util.Set<Integer> known = new java.util.TreeSet<>();
+        dev.coilsight.core.model.ModelCard.read(segmenterModel).classes().forEach(c -> known.add(c.id()));
+        java.util.Set<Integer> unknown = new java.util.TreeSet<>();
+        labels.rows().forEach(r -> {
+            if (!known.contains(r.classId())) {
+                unknown.add(r.classId());
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(labels.source() + " labels classes " + unknown + " that the " + line.id + " line's models do not "
+                    + "have (" + known + "): is it another line's data set? Choose its line with --line ("
+                    + Arrays.stream(DemoLine.values()).map(l -> l.id).collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -130,6 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path segmenterModel = DemoLine.requireModel(modelRoot.resolve(line.segmenter));
         Path shadowModel = shadowSegmenter == null ? null : DemoLine.requireModel(shadowSegmenter.toAbsolutePath(),
                 "--shadow-segmenter names a model folder (model.json and a SavedModel), such as one that ./coilsight train wrote");
+        labels.ifPresent(l -> requireClassesOfTheLine(l, segmenterModel));
         String prefix = "coil-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")) + "-";
         Replayer.Plan plan = new Replayer.Plan(coils, rate, prefix, "demo-camera", line.id, 400, once ? 1 : 0); // --coils, --rate
         // Fail before starting anything when a port is taken.

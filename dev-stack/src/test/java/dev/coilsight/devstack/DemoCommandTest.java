@@ -73,6 +73,23 @@ class DemoCommandTest {
     }
 
     @Test
+    void labelsOfClassesTheLinesModelsDoNotHaveAreRefusedBeforeAnythingStarts() throws Exception {
+        // A mask folder whose label image marks class 5, as magnetic tiles do; the severstal line's models have classes 1-4.
+        Path data = tmp.resolve("tiles");
+        Files.createDirectories(data.resolve("images"));
+        Files.createDirectories(data.resolve("masks"));
+        Files.write(data.resolve("images").resolve("a.png"), tinyPng());
+        java.awt.image.BufferedImage mask = new java.awt.image.BufferedImage(32, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        mask.getRaster().setSample(3, 4, 0, 5);
+        javax.imageio.ImageIO.write(mask, "png", data.resolve("masks").resolve("a.png").toFile());
+        Path state = tmp.resolve("state");
+        int exit = run("--once", "--dataset", data.toString(), "--data-dir", state.toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("classes [5]").contains("severstal line").contains("--line").contains("magnetic-tile");
+        assertThat(state).doesNotExist();
+    }
+
+    @Test
     void aMissingDatasetIsNamed() {
         int exit = run("--once", "--dataset", tmp.resolve("nowhere").toString());
         assertThat(exit).isEqualTo(2);
