@@ -20,6 +20,11 @@ final class CoilTable {
         return api.get("/v1/coils?size=500&sort=coilId");
     }
 
+    /** The latest coils, newest first, as a live demo shows them while it runs on without end; null as {@link #coils}. */
+    JsonNode recentCoils() {
+        return api.get("/v1/coils?size=20&sort=recent");
+    }
+
     /** The coils of a page, in its order. */
     static List<String> coilIds(JsonNode page) {
         List<String> ids = new ArrayList<>();
@@ -27,7 +32,6 @@ final class CoilTable {
         return ids;
     }
 
-    /** Images inspected, over every coil of a page. */
     /** The images inspected on the page's coils whose ids start with {@code coilPrefix}. */
     static long inspected(JsonNode page, String coilPrefix) {
         long n = 0;

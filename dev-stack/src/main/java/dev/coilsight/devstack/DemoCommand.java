@@ -247,7 +247,7 @@ public final class DemoCommand implements Callable<Integer> {
         CoilTable table = new CoilTable(stack.dashboardUrl());
         boolean terminal = System.console() != null;
         while (!stopRequested) {
-            JsonNode page = table.coils();
+            JsonNode page = table.recentCoils();
             if (terminal) {
                 out.print("\033[H\033[2J");
                 out.printf("Coilsight demo · dashboard %s · Ctrl-C stops%n%n", stack.dashboardUrl());

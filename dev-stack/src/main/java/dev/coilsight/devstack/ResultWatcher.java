@@ -2,10 +2,12 @@ package dev.coilsight.devstack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,14 +23,21 @@ import dev.coilsight.schemas.serde.SpecificAvroDeserializer;
 
 /**
  * Reads the pipeline's committed results (read_committed, as any downstream consumer would) so that the
- * demo knows when every replayed image is through, and can score the masks against the labels.
+ * demo knows when every replayed image is through, and can score the masks against the labels. It counts every result
+ * and keeps the latest {@link #KEPT} of each kind: a live demo left running replays without end.
  */
 final class ResultWatcher implements AutoCloseable {
 
+    /** Results kept of each kind: more than any data set a demo replays once. */
+    static final int KEPT = 20_000;
+
     private final KafkaConsumer<String, Object> consumer;
     private final Thread thread;
-    private final Map<String, ImageClassified> classifications = new ConcurrentHashMap<>();
-    private final Map<String, DefectSegmentation> segmentations = new ConcurrentHashMap<>();
+    private final Map<String, ImageClassified> classifications = latest();
+    private final Map<String, DefectSegmentation> segmentations = latest();
+    private final AtomicLong classified = new AtomicLong();
+    private final AtomicLong defective = new AtomicLong();
+    private final AtomicLong segmented = new AtomicLong();
     private final String coilPrefix;
     private volatile boolean running = true;
 
@@ -57,9 +66,14 @@ final class ResultWatcher implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.value() instanceof ImageClassified c && c.getCoilId().startsWith(coilPrefix)) {
-                        classifications.put(c.getImageId(), c);
+                        if (classifications.put(c.getImageId(), c) == null) {
+                            classified.incrementAndGet();
+                            defective.addAndGet(c.getDefective() ? 1 : 0);
+                        }
                     } else if (r.value() instanceof DefectSegmentation s && s.getCoilId().startsWith(coilPrefix)) {
-                        segmentations.put(s.getImageId(), s);
+                        if (segmentations.put(s.getImageId(), s) == null) {
+                            segmented.incrementAndGet();
+                        }
                     }
                 }
             }
@@ -71,23 +85,37 @@ final class ResultWatcher implements AutoCloseable {
     }
 
     int classified() {
-        return classifications.size();
+        return (int) classified.get();
     }
 
     long defective() {
-        return classifications.values().stream().filter(ImageClassified::getDefective).count();
+        return defective.get();
     }
 
     int segmented() {
-        return segmentations.size();
+        return (int) segmented.get();
     }
 
     List<ImageClassified> classifications() {
-        return new ArrayList<>(classifications.values());
+        synchronized (classifications) {
+            return new ArrayList<>(classifications.values());
+        }
     }
 
     Map<String, DefectSegmentation> segmentations() {
-        return Map.copyOf(segmentations);
+        synchronized (segmentations) {
+            return Map.copyOf(segmentations);
+        }
+    }
+
+    /** A map of the latest {@link #KEPT} entries by insertion, safe for the reading thread and the demo's. */
+    private static <V> Map<String, V> latest() {
+        return Collections.synchronizedMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > KEPT;
+            }
+        });
     }
 
     @Override
