@@ -111,11 +111,7 @@ class ClassifierCrashLoopIT {
         }
 
         Outcome outcome = runUntilClassified(env, "working", topics, images.size());
-        List<ConsumerRecord<byte[], byte[]>> classified = outcome.classified();
-        List<ConsumerRecord<byte[], byte[]>> dead = outcome.dead();
-        assertThat(dead).as("no record blamed for the model's deaths").isEmpty();
-        assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
-                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
+        assertEveryImageClassifiedAndNoneDeadLettered(outcome, images, "no record blamed for the model's deaths");
     }
 
     @Test
@@ -195,14 +191,16 @@ class ClassifierCrashLoopIT {
         }
 
         Outcome outcome = runUntilClassified(env, "repaired", topics, images.size());
-        List<ConsumerRecord<byte[], byte[]>> classified = outcome.classified();
-        List<ConsumerRecord<byte[], byte[]>> dead = outcome.dead();
-        assertThat(dead).as("no record blamed for the device's own failure").isEmpty();
-        assertThat(WorkerFixture.values(classified, ImageClassified.class)).extracting(ImageClassified::getImageId)
-                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
+        assertEveryImageClassifiedAndNoneDeadLettered(outcome, images, "no record blamed for the device's own failure");
     }
 
     /** What a worker's committed output topics held. */
+    private static void assertEveryImageClassifiedAndNoneDeadLettered(Outcome outcome, List<Path> images, String why) {
+        assertThat(outcome.dead()).as(why).isEmpty();
+        assertThat(WorkerFixture.values(outcome.classified(), ImageClassified.class)).extracting(ImageClassified::getImageId)
+                .containsExactlyInAnyOrderElementsOf(images.stream().map(WorkerFixture::imageId).toList());
+    }
+
     private record Outcome(List<ConsumerRecord<byte[], byte[]>> classified, List<ConsumerRecord<byte[], byte[]>> dead) {
     }
 

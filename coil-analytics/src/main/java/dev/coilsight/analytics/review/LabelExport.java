@@ -20,6 +20,7 @@ import java.util.TreeMap;
 
 import dev.coilsight.core.rle.KaggleCsv;
 import dev.coilsight.core.rle.RleRow;
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.DefectReviewed;
 import dev.coilsight.schemas.ImageEncoding;
 import dev.coilsight.schemas.ReviewMask;
@@ -131,7 +132,7 @@ public final class LabelExport {
                 String file = fileName(review.getImageId(), review.getImageEncoding());
                 for (ReviewMask mask : review.getReviewedMasks()) {
                     // One line, as reviews are stored now; one stored with its values spread over lines stays readable.
-                    rows.add(new RleRow(file, mask.getClassId(), mask.getRle().strip().replaceAll("\\s+", " ")));
+                    rows.add(new RleRow(file, mask.getClassId(), RunLengthEncoding.oneLine(mask.getRle())));
                 }
                 defectFree += review.getReviewedMasks().isEmpty() ? 1 : 0;
                 who.write(String.join(",", csv(file), csv(review.getCoilId()), csv(Optional.ofNullable(review.getLineId()).orElse("")),

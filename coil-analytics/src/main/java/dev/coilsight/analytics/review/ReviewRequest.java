@@ -8,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.schemas.ReviewVerdict;
 
 /**
@@ -104,21 +105,13 @@ public record ReviewRequest(String reviewId, ReviewVerdict verdict, List<Mask> m
             if (parsed.stream().anyMatch(m -> m.classId() == id)) {
                 throw new IllegalArgumentException("masks[" + i + "]: class " + id + " appears twice; send one mask per class");
             }
-            parsed.add(new Mask(id, name == null ? null : name.asText(), oneLine(rle.asText())));
+            parsed.add(new Mask(id, name == null ? null : name.asText(), RunLengthEncoding.oneLine(rle.asText())));
         }
         return new ReviewRequest(reviewId, verdict, parsed, basedOn);
     }
 
     private static boolean validId(String id) {
         return !id.isEmpty() && id.length() <= MAX_ID && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-    }
-
-    /**
-     * The RLE with its values separated by single spaces: a line break inside it would split the row of the exported
-     * {@code train.csv} in two, and a retry's fingerprint should not depend on how the values were spaced.
-     */
-    private static String oneLine(String rle) {
-        return rle.strip().replaceAll("[ \\t\\r\\n]+", " ");
     }
 
     private static String text(JsonNode root, String field) {

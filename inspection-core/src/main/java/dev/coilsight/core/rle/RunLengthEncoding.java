@@ -106,6 +106,14 @@ public final class RunLengthEncoding {
         return mask;
     }
 
+    /**
+     * The RLE with its values separated by single spaces, as the encoder writes them: one that spread its values over
+     * lines would split a CSV row in two.
+     */
+    public static String oneLine(String rle) {
+        return rle.strip().replaceAll("[ \\t\\r\\n]+", " ");
+    }
+
     /** Checks an RLE against a mask size without decoding it; the runs are returned for reuse. */
     public static Runs validate(String rle, int height, int width) {
         return Runs.parse(rle, height, width);

@@ -37,12 +37,8 @@ public final class ModelExporter {
      */
     public static void export(Architecture arch, Map<String, float[]> weights, ModelCard card, Path dir) {
         try {
-            Path target = realTarget(dir);
-            // Beside the model, on its file system: the files are renamed into place, never copied.
-            Path staging = target.resolveSibling(target.getFileName() + ".exporting");
-            Path previous = target.resolveSibling(target.getFileName() + ".previous");
-            Folders.deleteTree(staging);
-            Folders.deleteTree(previous);
+            Swap swap = Swap.beside(dir);
+            Path staging = swap.staging();
             ModelCard.Decision decision = card.decision();
             int[] pooledWindow = decision != null && decision.pooledInGraph() ? new int[] {decision.windowHeight(), decision.windowWidth()} : null;
             boolean folded;
@@ -57,7 +53,7 @@ public final class ModelExporter {
                         card.name());
             }
             card.withArchitecture(architecture).write(staging);
-            moveIn(staging, target, previous);
+            swap.moveIn();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the model to " + dir, e);
         }
@@ -69,16 +65,12 @@ public final class ModelExporter {
      */
     public static void publish(Path from, Path dir) {
         try {
-            Path target = realTarget(dir);
-            Path staging = target.resolveSibling(target.getFileName() + ".exporting");
-            Path previous = target.resolveSibling(target.getFileName() + ".previous");
-            Folders.deleteTree(staging);
-            Folders.deleteTree(previous);
+            Swap swap = Swap.beside(dir);
             for (String name : MODEL_FILES) {
                 Path source = from.resolve(name);
                 try (var files = Files.walk(source)) {
                     for (Path file : files.toList()) {
-                        Path copy = staging.resolve(name).resolve(source.relativize(file).toString());
+                        Path copy = swap.staging().resolve(name).resolve(source.relativize(file).toString());
                         if (Files.isDirectory(file)) {
                             Files.createDirectories(copy);
                         } else {
@@ -88,26 +80,43 @@ public final class ModelExporter {
                     }
                 }
             }
-            moveIn(staging, target, previous);
+            swap.moveIn();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish the model of " + from + " to " + dir, e);
         }
     }
 
-    /** The earlier model's files aside first, then the new ones in: at no moment does a file mix the two. */
-    private static void moveIn(Path staging, Path target, Path previous) throws IOException {
-        Files.createDirectories(target);
-        Files.createDirectories(previous);
-        for (String name : MODEL_FILES) {
-            if (Files.exists(target.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(target.resolve(name), previous.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * A model directory's files replaced whole: the new ones built in {@code staging} beside the real target, on its file
+     * system, so that they are renamed into place, never copied.
+     */
+    private record Swap(Path target, Path staging, Path previous) {
+
+        /** The folders beside {@code dir} (a link followed), emptied of what an earlier export left. */
+        static Swap beside(Path dir) throws IOException {
+            Path target = realTarget(dir);
+            Swap swap = new Swap(target, target.resolveSibling(target.getFileName() + ".exporting"),
+                    target.resolveSibling(target.getFileName() + ".previous"));
+            Folders.deleteTree(swap.staging);
+            Folders.deleteTree(swap.previous);
+            return swap;
+        }
+
+        /** The earlier model's files aside first, then the new ones in: at no moment does a file mix the two. */
+        void moveIn() throws IOException {
+            Files.createDirectories(target);
+            Files.createDirectories(previous);
+            for (String name : MODEL_FILES) {
+                if (Files.exists(target.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(target.resolve(name), previous.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                }
             }
+            for (String name : MODEL_FILES) {
+                Files.move(staging.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Folders.deleteTree(previous);
+            Folders.deleteTree(staging);
         }
-        for (String name : MODEL_FILES) {
-            Files.move(staging.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        }
-        Folders.deleteTree(previous);
-        Folders.deleteTree(staging);
     }
 
     /**
