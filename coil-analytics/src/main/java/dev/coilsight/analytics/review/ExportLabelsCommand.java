@@ -3,13 +3,11 @@ package dev.coilsight.analytics.review;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.coilsight.cli.CoilsightCommand;
+import dev.coilsight.cli.PointInTime;
 import dev.coilsight.serviceruntime.cluster.ClusterOptions;
 import dev.coilsight.cli.ProgressBar;
 import dev.coilsight.schemas.Topics;
@@ -31,8 +29,9 @@ public final class ExportLabelsCommand extends CoilsightCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the data set into (must not hold one).")
     Path out;
 
-    @Option(names = "--since", paramLabel = "WHEN", description = "Only reviews made at or after this time: 2026-12-01 or 2026-12-01T06:00:00Z.")
-    String since;
+    @Option(names = "--since", paramLabel = "WHEN", converter = PointInTime.class,
+            description = "Only reviews made at or after this time: " + PointInTime.FORMS + ".")
+    Instant since;
 
     @Option(names = "--line", paramLabel = "LINE", description = "Only images of this production line.")
     String line;
@@ -48,7 +47,7 @@ public final class ExportLabelsCommand extends CoilsightCommand {
 
     @Override
     protected int run() {
-        Optional<Instant> from = Optional.ofNullable(since).map(ExportLabelsCommand::instant);
+        Optional<Instant> from = Optional.ofNullable(since);
         Map<String, Object> settings = cluster.consumerSettings();
         LabelExport export = new LabelExport(out, from, Optional.ofNullable(line));
         ProgressBar[] bar = {null};
@@ -80,13 +79,5 @@ public final class ExportLabelsCommand extends CoilsightCommand {
         printed.printf("train on it: ./coilsight train segmenter --dataset %s ...%n", out);
         printed.flush();
         return 0;
-    }
-
-    static Instant instant(String text) {
-        try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--since must be a date (2026-12-01) or a UTC time (2026-12-01T06:00:00Z), got '" + text + "'");
-        }
     }
 }

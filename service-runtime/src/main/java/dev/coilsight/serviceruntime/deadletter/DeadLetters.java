@@ -28,6 +28,11 @@ public final class DeadLetters {
     public static final String MODEL = "coilsight.dlq.model";
     /** Set when the original value was too large to be written again: its size; read it from the source offset. */
     public static final String VALUE_OMITTED = "coilsight.dlq.value.omitted.bytes";
+    /**
+     * On a record sent again from the dead-letter topic to its source topic: the dead letter it came from. Outside the
+     * {@code coilsight.dlq.} prefix, so that a record dead-lettered again still says it was redriven.
+     */
+    public static final String REDRIVEN_FROM = "coilsight.redriven.from";
 
     /** Messages longer than this are cut (a header is no place for a stack of causes). */
     static final int MAX_MESSAGE = 2000;
