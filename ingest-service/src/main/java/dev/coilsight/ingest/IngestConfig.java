@@ -56,6 +56,9 @@ public record IngestConfig(
         int idempotencyMaxKeys,
         Duration maxClockSkew) {
 
+    /** Uploads handled at once unless COILSIGHT_HTTP_MAX_REQUESTS says otherwise. */
+    public static final int DEFAULT_MAX_REQUESTS = 16;
+
     public IngestConfig {
         if (!authDisabled && token.isEmpty()) {
             throw new IllegalArgumentException("COILSIGHT_INGEST_TOKEN is required (uploads need a bearer token); "
@@ -72,7 +75,7 @@ public record IngestConfig(
                 ClusterSettings.fromEnv(env),
                 env.string("COILSIGHT_TOPIC_IMAGES", Topics.IMAGES),
                 env.string("COILSIGHT_TOPIC_COIL_ENDS", Topics.COIL_ENDS),
-                HttpSettings.fromEnv(env, 8080, 16),
+                HttpSettings.fromEnv(env, 8080, DEFAULT_MAX_REQUESTS),
                 env.optional("COILSIGHT_INGEST_TOKEN"),
                 env.flag("COILSIGHT_INGEST_AUTH_DISABLED", false),
                 new ImageLimits(env.number("COILSIGHT_MAX_IMAGE_BYTES", 1_000_000),

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -505,6 +506,31 @@ class IngestHttpIT {
     }
 
     @Test
+    void aRegistryThatAcceptsConnectionsAndNeverAnswersIs503WithinTheProduceTimeoutNotAMinute() throws Exception {
+        // A listening socket that never accepts: the TCP handshake completes in the backlog, no HTTP answer ever comes.
+        try (ServerSocket silent = new ServerSocket(0, 50);
+             ImagePublisher stuck = new ImagePublisher(ClusterSettings.plain(dev.coilsight.testsupport.TestInfrastructure.kafka().bootstrapServers(),
+                     "http://127.0.0.1:" + silent.getLocalPort()), topic, Duration.ofSeconds(4), 1_000_000);
+             IngestHttpServer stuckServer = new IngestHttpServer(new IngestHttpServer.Settings("127.0.0.1", 0, 2, Optional.empty(),
+                     1_000_000, "http"), new ImageEvents(ImageLimits.DEFAULT, false), stuck, new IngestMetrics(), stuck::brokerReachable)) {
+            stuckServer.start();
+            byte[] jpeg = Files.readAllBytes(IngestFixture.streamImages(1).get(0));
+            long started = System.nanoTime();
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + stuckServer.port() + "/v1/coils/COIL-R/images"))
+                    .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+
+            assertError(response, 503, "registry_unavailable", "schema registry could not be reached");
+            assertThat(response.body()).as("no address in the answer").doesNotContain("127.0.0.1");
+            assertThat(response.headers().firstValue("Retry-After")).contains("5");
+            // Two tries of a quarter of the 4 s timeout (1 s each); the registry client's own defaults took about 66 s.
+            assertThat(seconds).as("seconds until the answer").isLessThan(10);
+        }
+    }
+
+    @Test
     void anUnreachableBrokerIs503AndNotReady() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -521,7 +547,8 @@ class IngestHttpIT {
                     .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(),
                     HttpResponse.BodyHandlers.ofString());
 
-            assertError(response, 503, "broker_unavailable", "not accepted, send it again");
+            assertError(response, 503, "broker_unavailable", "may or may not have been published");
+            assertThat(response.headers().firstValue("Retry-After")).contains("5");
             HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + deadServer.port() + "/ready"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(503);

@@ -79,7 +79,10 @@ final class WorkerLoop<I extends SpecificRecord> implements Runnable {
         running = true;
         long backoff = 100;
         try {
-            producer.initTransactions();
+            if (!TransactionsStart.start(producer, () -> stopping, this::backOff, name)) {
+                log.info("{} stopped before the brokers answered", name);
+                return;
+            }
             consumer.subscribe(List.of(topic), assignment);
             while (!stopping) {
                 model.takeUpCurrent();

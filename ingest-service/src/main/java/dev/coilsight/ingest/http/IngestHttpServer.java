@@ -191,7 +191,8 @@ public final class IngestHttpServer implements AutoCloseable {
         } catch (IngestRejection e) {
             metrics.rejected(SOURCE, e.reason());
             if (e.status() >= 500) {
-                log.warn("upload to coil {} not accepted: {}", Env.logSafe(coilId), Env.logSafe(e.getMessage()));
+                log.warn("upload to coil {} not accepted: {}{}", Env.logSafe(coilId), Env.logSafe(e.getMessage()),
+                        e.getCause() == null ? "" : " (" + Env.logSafe(e.getCause().toString()) + ")");
             } else {
                 log.info("upload to coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
             }
@@ -203,10 +204,18 @@ public final class IngestHttpServer implements AutoCloseable {
                 Answers.discardBody(exchange);
             }
             if (e.status() == 503) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
+                exchange.getResponseHeaders().set("Retry-After", retryAfter(e));
             }
             error(exchange, e);
         }
+    }
+
+    /**
+     * Seconds a client should wait before sending again: a broker or registry away for a while is not back in a second, and
+     * each retry meanwhile holds a request slot for up to the produce timeout.
+     */
+    static String retryAfter(IngestRejection e) {
+        return "busy".equals(e.reason()) ? "1" : "5";
     }
 
     private void endCoil(HttpExchange exchange, String coilId) throws IOException {
@@ -217,7 +226,7 @@ public final class IngestHttpServer implements AutoCloseable {
             if (e.status() == 401) {
                 Answers.closeAfterRefusal(exchange);
             } else if (e.status() == 503) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
+                exchange.getResponseHeaders().set("Retry-After", retryAfter(e));
             }
             error(exchange, e);
         }

@@ -28,6 +28,7 @@ import org.apache.kafka.common.utils.Utils;
 import dev.coilsight.serviceruntime.cluster.ClusterSettings;
 import dev.coilsight.schemas.CoilEnded;
 import dev.coilsight.schemas.ImageCaptured;
+import dev.coilsight.schemas.registry.RegistryClientConfig;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
 import dev.coilsight.schemas.serde.SpecificAvroSerializer;
 
@@ -47,6 +48,8 @@ public final class ImagePublisher implements AutoCloseable {
      * nothing from waiting for company, and those that arrive while requests are in flight are batched anyway.
      */
     public static final int LINGER_MS = 0;
+    /** Images of the largest size the producer can hold for the broker at once: more than the HTTP front's request slots. */
+    static final int BUFFERED_IMAGES = 24;
 
     private final KafkaProducer<String, SpecificRecord> producer;
     private final Admin admin;
@@ -81,6 +84,10 @@ public final class ImagePublisher implements AutoCloseable {
         configs.putAll(cluster.producer());
         configs.putAll(producerSettings(cluster.bootstrapServers(), timeout, maxRecordBytes));
         configs.put(AvroSerdeConfig.AUTO_REGISTER, cluster.autoRegisterSchemas());
+        // The producer calls the serializer inside send, before the acknowledgement is waited for: a registry that does not
+        // answer must not hold an upload for its client's six tries of 10 s. Two tries of a quarter of the timeout each.
+        configs.put(RegistryClientConfig.REQUEST_TIMEOUT_MS, Math.max(1_000, Math.min(timeout.toMillis() / 4, 10_000)));
+        configs.put(RegistryClientConfig.RETRIES, 1);
         deliveryWithinItsParts(configs, cluster.producer());
         return configs;
     }
@@ -111,7 +118,11 @@ public final class ImagePublisher implements AutoCloseable {
         configs.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         configs.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
         // Room for the image plus the Avro envelope; the broker's own limit applies too.
-        configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) Math.max(1 << 20, maxRecordBytes + 64 * 1024));
+        int maxRequest = (int) Math.max(1 << 20, maxRecordBytes + 64 * 1024);
+        configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequest);
+        // Each image over the batch size takes a buffer of its own: Kafka's 32 MiB would hold four 8 MB images, and the fifth
+        // upload would wait max.block.ms while the HTTP front admits more. Allocated as used, not up front.
+        configs.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, (long) BUFFERED_IMAGES * maxRequest));
         configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000));
         configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, Math.min(timeout.toMillis() - 1000, 10_000)));
         configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeout.toMillis(), 5_000L));
@@ -180,22 +191,40 @@ public final class ImagePublisher implements AutoCloseable {
         try {
             return ack.get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IngestRejection(503, "broker_unavailable", "the broker did not acknowledge the image within "
-                    + timeout.toMillis() + " ms; it was not accepted, send it again", e);
+            throw unknownOutcome(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IngestRejection(503, "broker_unavailable", "interrupted while waiting for the broker", e);
+            throw unknownOutcome(e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof org.apache.kafka.clients.producer.BufferExhaustedException) {
+                // Ingest's own buffer for the broker is full (a slow broker): nothing was sent.
+                throw new IngestRejection(503, "busy", "ingest holds as many images for the broker as it can; the image was not "
+                        + "published, send it again", cause);
+            }
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unknownOutcome(cause);
+            }
             if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
-                throw new IngestRejection(413, "too_large", "the record is larger than Kafka accepts: " + cause.getMessage(), cause);
+                throw new IngestRejection(413, "too_large", "the record is larger than Kafka accepts", cause);
             }
             if (cause instanceof org.apache.kafka.common.errors.SerializationException) {
-                throw new IngestRejection(503, "registry_unavailable", "the image could not be serialized: " + cause.getMessage(), cause);
+                // The cause names the registry's address and its answer: for the log, not for the client.
+                throw new IngestRejection(503, "registry_unavailable", "the schema registry could not be reached; the image was not "
+                        + "published, send it again", cause);
             }
-            throw new IngestRejection(503, "broker_unavailable", "the broker did not accept the image: " + cause.getMessage()
-                    + "; it was not accepted, send it again", cause);
+            throw new IngestRejection(503, "broker_unavailable", "the broker refused the image (" + cause.getClass().getSimpleName()
+                    + "); it was not published, send it again", cause);
         }
+    }
+
+    /**
+     * A send whose acknowledgement did not come in time: the broker may have written the image all the same, so only a
+     * retry under the same Idempotency-Key is sure to leave it once.
+     */
+    private IngestRejection unknownOutcome(Throwable cause) {
+        return new IngestRejection(503, "broker_unavailable", "the broker did not acknowledge the image within " + timeout.toMillis()
+                + " ms; it may or may not have been published: send it again, with the same Idempotency-Key to have it once", cause);
     }
 
     /** Whether the broker answers (checked at most once a second; used by /ready). */

@@ -48,4 +48,15 @@ class ImagePublisherSettingsTest {
                     .isEqualTo(java.time.Duration.ofMillis(30005));
         }
     }
+
+    @Test
+    void theProducerCanHoldMoreOfTheLargestImagesThanTheHttpFrontHasRequestSlots() {
+        Map<String, Object> settings = ImagePublisher.producerSettings("127.0.0.1:9", java.time.Duration.ofSeconds(15), 8_000_000);
+        long maxRequest = ((Number) settings.get(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG)).longValue();
+        long buffer = ((Number) settings.get(org.apache.kafka.clients.producer.ProducerConfig.BUFFER_MEMORY_CONFIG)).longValue();
+        assertThat(buffer / maxRequest).as("8 MB images the producer's buffer holds")
+                .isGreaterThan(dev.coilsight.ingest.IngestConfig.DEFAULT_MAX_REQUESTS);
+        assertThat(((Number) ImagePublisher.producerSettings("127.0.0.1:9", java.time.Duration.ofSeconds(15), 100_000)
+                .get(org.apache.kafka.clients.producer.ProducerConfig.BUFFER_MEMORY_CONFIG)).longValue()).isEqualTo(32L << 20);
+    }
 }

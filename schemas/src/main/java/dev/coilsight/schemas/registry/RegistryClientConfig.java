@@ -74,7 +74,7 @@ public record RegistryClientConfig(
         for (String url : urls) {
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 throw new IllegalArgumentException("the schema registry URL (--registry, COILSIGHT_SCHEMA_REGISTRY_URL, " + URL
-                        + ") must be http:// or https://, got '" + url + "'");
+                        + ") must be http:// or https://, got '" + masked(url) + "'");
             }
         }
         if (retries < 0) {
@@ -106,6 +106,14 @@ public record RegistryClientConfig(
                 .map(String::trim).filter(s -> !s.isEmpty())
                 .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
                 .toList();
+        for (String url : urls) {
+            if ((url.startsWith("http://") || url.startsWith("https://")) && uri(url).getHost() == null) {
+                // java.net.URI then finds no user info either, and the credentials would stay in the URL, its requests and errors.
+                throw new IllegalArgumentException("the schema registry URL (COILSIGHT_SCHEMA_REGISTRY_URL, " + URL + ") has no host a client "
+                        + "can reach: " + masked(url) + " (a user name or password holding / # ? @ must be percent-encoded, or given in "
+                        + "COILSIGHT_SCHEMA_REGISTRY_USER_INFO)");
+            }
+        }
         String source = string(configs, CREDENTIALS_SOURCE).orElse("URL").toUpperCase();
         Optional<String> userInfo = switch (source) {
             case "USER_INFO" -> Optional.of(string(configs, USER_INFO).orElseThrow(() -> new IllegalArgumentException(
@@ -141,11 +149,16 @@ public record RegistryClientConfig(
         try {
             return new java.net.URI(url);
         } catch (java.net.URISyntaxException e) {
-            int at = url.lastIndexOf('@');
-            int scheme = url.indexOf("://");
-            String masked = at > scheme && scheme >= 0 ? url.substring(0, scheme + 3) + "****@" + url.substring(at + 1) : url;
-            throw new IllegalArgumentException(URL + " is not a URL: " + masked + " (" + e.getReason() + ")");
+            throw new IllegalArgumentException(URL + " is not a URL: " + masked(url) + " (" + e.getReason() + ")");
         }
+    }
+
+    /** A URL for a message: everything before its last {@code @} after the scheme (the credentials) as {@code ****}. */
+    private static String masked(String url) {
+        int at = url.lastIndexOf('@');
+        int scheme = url.indexOf("://");
+        int start = scheme >= 0 ? scheme + 3 : 0;
+        return at >= start ? url.substring(0, start) + "****@" + url.substring(at + 1) : url;
     }
 
     private static String withoutUserInfo(String url) {

@@ -202,6 +202,19 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void aPasswordHoldingASlashOrAnAtIsRefusedWithoutBeingNamed() {
+        // java.net.URI finds no host and no user info in these, so the password would stay in every request URL and error.
+        for (String url : new String[] {"https://svc:pa/ss@sr:8081", "https://svc:p@ss@sr:8081", "https://svc:p#ss@sr:8081"}) {
+            assertThatThrownBy(() -> RegistryClientConfig.fromMap(Map.of(RegistryClientConfig.URL, url))).as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("https://****@sr:8081").hasMessageContaining("percent-encoded")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ss@").doesNotContain("pa/"));
+        }
+        assertThatThrownBy(() -> RegistryClientConfig.fromMap(Map.of(RegistryClientConfig.URL, "svc:s3cret@sr:8081")))
+                .hasMessageContaining("must be http:// or https://").satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+    }
+
+    @Test
     void badConfigurationIsNamed() {
         assertThatThrownBy(() -> RegistryClientConfig.fromMap(Map.of()))
                 .hasMessageContaining("schema.registry.url is required");

@@ -185,18 +185,56 @@ public final class Env {
         }
     }
 
-    /** Whether a setting of this name holds a secret (passwords, keys, JAAS configs, tokens, credentials). */
+    /**
+     * Whether a setting of this name holds a secret (passwords, passphrases, keys, JAAS configs, tokens, credentials), by its
+     * name or because a Kafka client types it as a password.
+     */
     public static boolean secret(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("password") || n.contains("secret") || n.contains("jaas") || n.contains("token")
+        return n.contains("password") || n.contains("passphrase") || n.contains("secret") || n.contains("jaas") || n.contains("token")
                 || n.contains("credential") || n.contains("user.info") || n.contains("user_info") || n.endsWith(".key")
-                || n.endsWith("_key");
+                || n.endsWith("_key") || n.endsWith("apikey") || n.endsWith("api.key") || KafkaPasswords.NAMES.contains(n.replace('_', '.'));
     }
 
-    /** A URL for a log line, its password masked: {@code https://user:****@host/...}; other URLs as they are. */
-    public static String maskedUrl(String url) {
-        return url == null ? null : url.replaceAll("(?<=://)([^/@:]*):[^/@]*@", "$1:****@");
+    /** The settings a Kafka producer, consumer or admin client types as passwords (as they name them: dots, lower case). */
+    private static final class KafkaPasswords {
+        static final java.util.Set<String> NAMES = java.util.stream.Stream.of(org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+                        org.apache.kafka.clients.consumer.ConsumerConfig.configDef(), org.apache.kafka.clients.admin.AdminClientConfig.configDef())
+                .flatMap(def -> def.configKeys().values().stream())
+                .filter(key -> key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD)
+                .map(key -> key.name).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
+
+    /**
+     * A URL (or a comma-separated list of them) for a log line, its credentials masked: {@code https://user:****@host/...},
+     * a user alone (a token) as {@code ****@host}; other URLs as they are. The credentials run to the last {@code @} of each
+     * URL, so that a password holding {@code / # ? @} is masked whole.
+     */
+    public static String maskedUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        java.util.regex.Matcher scheme = URL_SCHEME.matcher(url);
+        java.util.List<int[]> spans = new java.util.ArrayList<>();
+        while (scheme.find()) {
+            spans.add(new int[] {scheme.start(), scheme.end()});
+        }
+        StringBuilder masked = new StringBuilder(url.length());
+        int copied = 0;
+        for (int i = 0; i < spans.size(); i++) {
+            int from = spans.get(i)[1];
+            int to = i + 1 < spans.size() ? spans.get(i + 1)[0] : url.length();
+            int at = url.lastIndexOf('@', to - 1);
+            if (at >= from) {
+                int colon = url.indexOf(':', from);
+                masked.append(url, copied, from).append(colon >= 0 && colon < at ? url.substring(from, colon) + ":****" : "****").append('@');
+                copied = at + 1;
+            }
+        }
+        return masked.append(url, copied, url.length()).toString();
+    }
+
+    private static final java.util.regex.Pattern URL_SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
 
     /**
      * A value from outside (a request's id or header) for a log line or an error message: control characters

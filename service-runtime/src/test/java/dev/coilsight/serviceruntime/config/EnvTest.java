@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +32,23 @@ class EnvTest {
         assertThat(Env.maskedUrl("https://svc:s3cr3t@registry.plant:8443/apis/ccompat/v7")).isEqualTo("https://svc:****@registry.plant:8443/apis/ccompat/v7");
         assertThat(Env.maskedUrl("http://localhost:8081")).isEqualTo("http://localhost:8081");
         assertThat(Env.maskedUrl("http://a:x@one:1,http://b:y@two:2")).isEqualTo("http://a:****@one:1,http://b:****@two:2");
+        // Passwords holding what ends a URL's authority, and a token alone, are masked whole.
+        assertThat(Env.maskedUrl("https://user:pa/ss@reg:8081/apis")).isEqualTo("https://user:****@reg:8081/apis");
+        assertThat(Env.maskedUrl("https://user:p@ss#?x@reg:8081")).isEqualTo("https://user:****@reg:8081");
+        assertThat(Env.maskedUrl("https://t0ken@reg:8081")).isEqualTo("https://****@reg:8081");
+        assertThat(Env.maskedUrl("http://a:x/y@one:1,http://b:y@two:2")).isEqualTo("http://a:****@one:1,http://b:****@two:2");
+    }
+
+    @Test
+    void everySettingAKafkaClientTypesAsAPasswordIsMaskedThoughItsNameSaysNoSuch() {
+        for (var def : List.of(org.apache.kafka.clients.producer.ProducerConfig.configDef(), org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+                org.apache.kafka.clients.admin.AdminClientConfig.configDef())) {
+            def.configKeys().values().stream().filter(key -> key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD)
+                    .forEach(key -> assertThat(Env.secret(key.name)).as(key.name).isTrue());
+        }
+        Env env = new Env(Map.of("COILSIGHT_KAFKA_SASL_OAUTHBEARER_ASSERTION_PRIVATE_KEY_PASSPHRASE", "hunter2", "COILSIGHT_KAFKA_CLIENT_ID", "cam"));
+        env.passThrough("COILSIGHT_KAFKA_");
+        assertThat(env.inEffect().toString()).doesNotContain("hunter2").contains("cam");
     }
 
     @Test
