@@ -6,7 +6,8 @@ const POLL_MS = 2000;
 const CLASS_COLOURS = { 1: [255, 214, 10], 2: [0, 200, 255], 3: [255, 64, 129], 4: [118, 255, 3] };
 const FALLBACK = [[255, 145, 0], [170, 0, 255], [0, 230, 118], [255, 255, 255]];
 
-const state = { selected: new URLSearchParams(location.search).get("coil"), imagesShown: "", mapShown: "", mapImage: null };
+// grades: the last grade read per coil, shown (marked as old) while a newer one cannot be read.
+const state = { selected: new URLSearchParams(location.search).get("coil"), imagesShown: "", mapShown: "", mapImage: null, grades: new Map() };
 
 function colour(classId) {
   return CLASS_COLOURS[classId] || FALLBACK[classId % FALLBACK.length];
@@ -19,8 +20,13 @@ function when(t) {
   const d = new Date(t);
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
 }
+/** A fraction as a percentage; below 0.1 % with two significant digits, so that a tiny area does not read as none. */
 function pct(x) {
-  return (100 * x).toFixed(x < 0.001 && x > 0 ? 3 : 1) + "%";
+  if (typeof x !== "number" || !isFinite(x)) return "–";
+  if (x === 0) return "0%";
+  const p = 100 * x;
+  const digits = Math.abs(p) >= 0.1 ? 1 : Math.min(20, 1 - Math.floor(Math.log10(Math.abs(p))));
+  return p.toFixed(digits) + "%";
 }
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -202,14 +208,33 @@ function renderAlerts(alerts) {
     el("span", { className: "kind" }, a.kind.replace("_", " ")), `${when(a.raisedAt)} · ${a.message}`)));
 }
 
-function renderGrade(grade) {
+/** stale: why the grade shown is not a fresh one (null when it is). */
+function renderGrade(grade, stale) {
   const badge = document.getElementById("detail-grade");
   const reason = document.getElementById("grade-reason");
   badge.hidden = !grade.grade;
-  badge.className = "grade-badge" + (grade.grade ? ` grade-${grade.grade}` : "");
+  badge.className = "grade-badge" + (grade.grade ? ` grade-${grade.grade}` : "") + (stale ? " stale" : "");
   badge.textContent = grade.grade ? `grade ${grade.grade}` : "";
-  reason.textContent = grade.grade ? `${grade.reason} · ${grade.product}, rules ${grade.rulesVersion}, version ${grade.version}`
-    : grade.state === "ENDED" ? "ended: grading once its last results are in" : "running: graded when the coil ends";
+  const text = grade.grade ? `${grade.reason} · ${grade.product}, rules ${grade.rulesVersion}, version ${grade.version}`
+    : grade.state === "ENDED" ? "ended: grading once its last results are in"
+    : grade.state === "OPEN" ? "running: graded when the coil ends" : "grade unknown";
+  reason.textContent = stale ? `${text} · ${stale}` : text;
+  reason.dataset.stale = stale ? "true" : "false";
+}
+
+/** Marks the strip as not read now: an old one of this coil stays with a note, another coil's is removed. */
+function staleStrip(selected, message) {
+  const svg = document.getElementById("strip");
+  const note = document.getElementById("strip-note");
+  if (state.lastMapCoil !== selected) {
+    svg.replaceChildren();
+    state.lastMap = null;
+    note.textContent = `coil map not read: ${message}`;
+  } else {
+    note.textContent = `coil map not refreshed since ${when(state.lastMapAt)}: ${message}`;
+  }
+  note.hidden = false;
+  svg.dataset.stale = "true";
 }
 
 /** The coil as a strip: every defect a rectangle in its class colour, roll marks as dashed lines; the view zooms along the length. */
@@ -267,12 +292,27 @@ async function showMapImage(url) {
   }
 }
 
-async function renderQuality() {
+/** The grade and the coil map; what cannot be read is added to problems, so that the page does not say it is live. */
+async function renderQuality(problems) {
   const selected = state.selected;
   if (!selected) return;
   const id = encodeURIComponent(selected);
-  const grade = await getJson(`/v1/coils/${id}/grade`).catch(() => ({ state: "OPEN" }));
-  renderGrade(grade);
+  let grade, stale = null;
+  try {
+    grade = await getJson(`/v1/coils/${id}/grade`);
+    state.grades.set(selected, grade);
+  } catch (e) {
+    // Only a 404 means the coil is not graded yet; any other failure says nothing about its state.
+    if (e.status === 404) {
+      grade = { state: "OPEN" };
+    } else {
+      problems.push(e.message);
+      grade = state.grades.get(selected) || { state: "UNKNOWN" };
+      stale = `${state.grades.has(selected) ? "not refreshed" : "not read"}: ${e.message}`;
+    }
+  }
+  if (state.selected !== selected) return; // another coil was chosen meanwhile
+  renderGrade(grade, stale);
   document.getElementById("report-link").href = `/v1/coils/${id}/report`;
   // The map is read again only when the coil has new defects or changed state (it can hold thousands of them), and
   // every half minute for the strip's length, which clean images lengthen.
@@ -280,8 +320,27 @@ async function renderQuality() {
   const segmented = stats && stats.coilId === selected ? stats.classes.map(c => c.pixels).join(",") : "";
   const version = `${selected}|${segmented}|${grade.state}|${grade.version || 0}|${Math.floor(Date.now() / 30000)}`;
   if (version !== state.mapVersion) {
-    const map = await getJson(`/v1/coils/${id}/map?limit=5000`).catch(() => null);
-    if (map && state.selected === selected) { state.mapVersion = version; state.lastMap = map; renderStrip(map); }
+    let map = null, failure = null;
+    try {
+      map = await getJson(`/v1/coils/${id}/map?limit=5000`);
+    } catch (e) {
+      failure = e;
+    }
+    if (state.selected !== selected) return;
+    if (map) {
+      state.mapVersion = version; state.lastMap = map; state.lastMapCoil = selected; state.lastMapAt = Date.now();
+      document.getElementById("strip-note").hidden = true;
+      document.getElementById("strip").dataset.stale = "false";
+      renderStrip(map);
+    } else if (failure.status === 404) {
+      // No map of this coil yet: no other coil's strip either.
+      document.getElementById("strip").replaceChildren();
+      document.getElementById("strip-note").hidden = true;
+      state.lastMap = null; state.lastMapCoil = null;
+    } else {
+      problems.push(failure.message);
+      staleStrip(selected, failure.message);
+    }
   }
 }
 
@@ -360,7 +419,7 @@ async function refresh() {
   // Panels of their own: one that cannot be read (a coil being rebalanced, say) does not stop the others.
   try {
     await renderDetail();
-    await renderQuality();
+    await renderQuality(problems);
   } catch (e) {
     problems.push(e.message);
     if (e.status === 404 && page) {

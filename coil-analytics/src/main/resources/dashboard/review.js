@@ -3,7 +3,10 @@
 "use strict";
 
 // basedOn: the review shown in the editor (null: the model's masks), sent so that one taken meanwhile is not replaced unseen.
-const review = { image: null, masks: new Map(), picture: null, pending: null, drawing: false, last: null, basedOn: null };
+// theirs: the review that refused a send (its masks, and the verdict refused), shown beside the reviewer's own masks on request.
+// me: the reviewer's name, once a stored review told it. inFlight: the images (coil/image) with a send under way.
+const review = { image: null, masks: new Map(), picture: null, pending: null, drawing: false, last: null, basedOn: null,
+  theirs: null, showing: "mine", me: null, inFlight: new Set() };
 
 function randomId() {
   const bytes = new Uint8Array(16);
@@ -40,7 +43,8 @@ function openReview(defect, classNames) {
   review.image = defect;
   review.pending = null;
   review.basedOn = null;
-  loadMasks(defect.masks);
+  review.masks = decodeMasks(defect.masks);
+  forgetTheirs();
   const select = reviewEl("review-class");
   const names = new Map(classNames);
   defect.masks.forEach(m => names.set(m.classId, m.className));
@@ -56,8 +60,11 @@ function openReview(defect, classNames) {
   canvas.dataset.state = "loading";
   delete canvas.dataset.reviewed;
   reviewEl("review-image").textContent = defect.imageId;
-  reviewEl("review-model").textContent = defect.model ? `model ${defect.model}` : "";
+  // The image view names the segmenter as segmentationModel; the defect and audit views as model.
+  const model = defect.segmentationModel || defect.model;
+  reviewEl("review-model").textContent = model ? `model ${model}` : "";
   reviewStatus("", "");
+  updateButtons();
   reviewEl("review").hidden = false;
   if (review.picture) {
     review.picture.onload = review.picture.onerror = null; // the image opened before must not act on this one
@@ -72,24 +79,43 @@ function openReview(defect, classNames) {
   reviewEl("review").scrollIntoView({ block: "nearest" });
 }
 
-/** Puts masks (the model's, or a review's) into the editor. */
-function loadMasks(masks) {
+/** Masks (the model's, or a review's) as the editor's bitmaps, by class. */
+function decodeMasks(masks) {
   const { width, height } = review.image;
-  review.masks = new Map();
+  const out = new Map();
   for (const m of masks) {
     const bits = new Uint8Array(width * height);
     decodeRle(m.rle, width, height, (x, y) => { bits[y * width + x] = 1; });
-    review.masks.set(m.classId, { name: m.className, bits });
+    out.set(m.classId, { name: m.className, bits });
   }
+  return out;
+}
+
+function forgetTheirs() {
+  review.theirs = null;
+  review.showing = "mine";
+  reviewEl("review-toggle").hidden = true;
+  reviewEl("review-resend").hidden = true;
+}
+
+/** Back to the reviewer's own masks before they are edited: edits never go to the other review's. */
+function showMine() {
+  if (review.showing === "mine") return;
+  review.showing = "mine";
+  if (review.theirs) reviewEl("review-toggle").textContent = review.theirs.showLabel;
+  redrawReview();
 }
 
 function redrawReview() {
   const canvas = reviewEl("review-canvas");
+  if (canvas.dataset.state !== "ready") return; // drawn once the picture is in
   const { width, height } = review.image;
   const g = canvas.getContext("2d");
   g.drawImage(review.picture, 0, 0);
   const pixels = g.getImageData(0, 0, width, height);
-  for (const [classId, mask] of review.masks) {
+  const shown = review.showing === "theirs" && review.theirs ? review.theirs.masks : review.masks;
+  canvas.dataset.showing = shown === review.masks ? "mine" : "theirs";
+  for (const [classId, mask] of shown) {
     const [r, gr, b] = colour(classId);
     for (let i = 0; i < mask.bits.length; i++) {
       if (mask.bits[i] !== 1) continue;
@@ -99,7 +125,7 @@ function redrawReview() {
     }
   }
   g.putImageData(pixels, 0, 0);
-  // What a correction would send now, for the curious and for tests.
+  // What a correction would send now (the reviewer's own masks, whichever are shown), for the curious and for tests.
   canvas.dataset.masks = JSON.stringify(correctedMasks());
 }
 
@@ -144,53 +170,128 @@ function reviewStatus(kind, text) {
   status.textContent = text;
 }
 
-/** Sends a verdict; a failed send keeps its review id, so that sending again cannot store it twice. */
-async function sendReview(verdict) {
+function imageKey(image) {
+  return `${image.coilId}/${image.imageId}`;
+}
+
+/** Verdict buttons are off while the image shown has a send under way, so that two sends cannot race. */
+function updateButtons() {
+  const busy = !review.image || review.inFlight.has(imageKey(review.image));
+  for (const id of ["review-confirm", "review-reject", "review-save", "review-resend"]) reviewEl(id).disabled = busy;
+  for (const item of reviewEl("review-notices").children) {
+    item.querySelector("button.retry").disabled = review.inFlight.has(item.dataset.key);
+  }
+}
+
+/** Sends a verdict on the image in the editor; a failed send keeps its review id, so that sending again cannot store it twice. */
+function sendReview(verdict) {
+  if (!review.image) return;
   const body = { verdict, masks: verdict === "CORRECTED" ? correctedMasks().map(({ classId, className, rle }) => ({ classId, className, rle })) : [],
     basedOn: review.basedOn };
   const same = review.pending && review.pending.imageId === review.image.imageId && JSON.stringify(review.pending.body) === JSON.stringify(body);
   if (!same) review.pending = { imageId: review.image.imageId, body, reviewId: randomId() };
-  const sent = review.image;
-  const { coilId, imageId } = sent;
-  reviewStatus("sending", `sending ${verdict.toLowerCase()}…`);
+  return post({ image: review.image, verdict, body, reviewId: review.pending.reviewId });
+}
+
+function who(name) {
+  return name === review.me ? "you" : name;
+}
+
+/**
+ * Posts one review (send: image, verdict, body, reviewId). Its answer goes to the editor only while the editor shows
+ * that image; a failure always goes to the notices too, which stay after the editor moved on or closed.
+ */
+async function post(send) {
+  const { image, verdict } = send;
+  const key = imageKey(image);
+  if (review.inFlight.has(key)) return;
+  const showing = () => review.image && imageKey(review.image) === key;
+  review.inFlight.add(key);
+  updateButtons();
+  if (showing()) reviewStatus("sending", `sending ${verdict.toLowerCase()}…`);
+  let response = null, answer;
   try {
-    const response = await fetch(`/v1/coils/${encodeURIComponent(coilId)}/images/${encodeURIComponent(imageId)}/reviews`, {
+    response = await fetch(`/v1/coils/${encodeURIComponent(image.coilId)}/images/${encodeURIComponent(image.imageId)}/reviews`, {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ reviewId: review.pending.reviewId, ...body }) });
-    const answer = await response.json().catch(() => ({}));
-    if (review.image !== sent) return; // another image was opened meanwhile: this answer is not about it
-    if (response.status === 409 && answer.latestReview) {
-      // Someone reviewed it meanwhile: show that review; sending again replaces it knowingly.
-      review.pending = null;
-      review.basedOn = answer.latestReview.reviewId;
-      loadMasks(answer.latestReview.reviewedMasks);
-      redrawReview();
-      const canvas = reviewEl("review-canvas");
-      canvas.dataset.reviewed = answer.latestReview.verdict;
-      canvas.dataset.reviewId = answer.latestReview.reviewId;
-      reviewStatus("error", `not stored: ${answer.latestReview.reviewer} reviewed this image meanwhile `
-        + `(${answer.latestReview.verdict.toLowerCase()}); their masks are shown now: send again to replace their review`);
-      return;
-    }
-    if (!response.ok) {
-      reviewStatus("error", `not stored: ${response.status} ${answer.message || answer.error || ""}`);
-      return;
-    }
-    review.pending = null;
-    review.basedOn = answer.reviewId;
-    const canvas = reviewEl("review-canvas");
-    canvas.dataset.reviewed = answer.verdict;
-    canvas.dataset.reviewId = answer.reviewId;
-    reviewStatus("stored", `${answer.verdict.toLowerCase()} by ${answer.reviewer}: ${answer.reviewedMasks.length} mask(s) stored`);
+      body: JSON.stringify({ reviewId: send.reviewId, ...send.body }) });
+    answer = await response.json().catch(() => ({}));
   } catch (e) {
-    if (review.image === sent) reviewStatus("error", `not stored: ${e.message}; send again`);
+    answer = { message: e.message };
+  } finally {
+    review.inFlight.delete(key);
+    updateButtons();
   }
+  const canvas = reviewEl("review-canvas");
+  if (response && response.status === 409 && answer.latestReview) {
+    // Someone reviewed it meanwhile: the reviewer's own masks stay; sending again replaces that review knowingly.
+    const latest = answer.latestReview;
+    const by = who(latest.reviewer);
+    const what = `${by} reviewed this image meanwhile (${latest.verdict.toLowerCase()}, ${when(latest.reviewedAt)})`;
+    notice(send, what, { ...send, body: { ...send.body, basedOn: latest.reviewId }, reviewId: randomId() });
+    if (!showing()) return;
+    review.pending = null;
+    review.basedOn = latest.reviewId;
+    const theirs = by === "you" ? "your earlier review" : `${by}'s review`;
+    review.theirs = { masks: decodeMasks(latest.reviewedMasks), verdict, showLabel: `show ${theirs}` };
+    review.showing = "mine";
+    const toggle = reviewEl("review-toggle");
+    toggle.textContent = review.theirs.showLabel;
+    toggle.hidden = false;
+    const resend = reviewEl("review-resend");
+    resend.textContent = `send again: replace ${theirs} with yours`;
+    resend.hidden = false;
+    canvas.dataset.reviewed = latest.verdict;
+    canvas.dataset.reviewId = latest.reviewId;
+    redrawReview();
+    reviewStatus("error", `not stored: ${what}; your masks are kept here: "${review.theirs.showLabel}" to compare, `
+      + `"send again" to replace ${theirs} with your ${verdict.toLowerCase()}`);
+    return;
+  }
+  if (!response || !response.ok) {
+    const reason = response ? `${response.status} ${answer.message || answer.error || ""}`.trim() : answer.message;
+    notice(send, reason, send); // the same review id: a send that did arrive is not stored twice
+    if (showing()) reviewStatus("error", `not stored: ${reason}; send again`);
+    return;
+  }
+  review.me = answer.reviewer;
+  forgetNotice(key);
+  if (!showing()) return;
+  review.pending = null;
+  review.basedOn = answer.reviewId;
+  forgetTheirs();
+  canvas.dataset.reviewed = answer.verdict;
+  canvas.dataset.reviewId = answer.reviewId;
+  redrawReview();
+  reviewStatus("stored", `${answer.verdict.toLowerCase()} by ${answer.reviewer}: ${answer.reviewedMasks.length} mask(s) stored`);
+}
+
+/** A send that was not stored, named by its image, with a button that sends retry (the same review, or one based on the newer). */
+function notice(send, reason, retry) {
+  const list = reviewEl("review-notices");
+  const key = imageKey(send.image);
+  const again = el("button", { className: "retry", title: "send this review again" }, "send again");
+  again.addEventListener("click", () => post(retry));
+  const dismiss = el("button", { className: "dismiss", title: "give this review up" }, "dismiss");
+  dismiss.addEventListener("click", () => forgetNotice(key));
+  const item = el("li", { "data-image-id": send.image.imageId, "data-key": key },
+    `not stored: ${send.image.imageId} — ${reason} (${send.verdict.toLowerCase()}, coil ${send.image.coilId})`, again, dismiss);
+  const old = [...list.children].find(li => li.dataset.key === key);
+  if (old) old.replaceWith(item); else list.append(item);
+  list.hidden = false;
+  updateButtons();
+}
+
+function forgetNotice(key) {
+  const list = reviewEl("review-notices");
+  [...list.children].filter(li => li.dataset.key === key).forEach(li => li.remove());
+  list.hidden = list.children.length === 0;
 }
 
 function setUpReview() {
   const canvas = reviewEl("review-canvas");
   canvas.addEventListener("pointerdown", e => {
     if (!review.image || canvas.dataset.state !== "ready") return;
+    showMine();
     review.drawing = true;
     review.last = null;
     canvas.setPointerCapture(e.pointerId);
@@ -208,12 +309,21 @@ function setUpReview() {
   reviewEl("review-confirm").addEventListener("click", () => sendReview("CONFIRMED"));
   reviewEl("review-reject").addEventListener("click", () => sendReview("REJECTED"));
   reviewEl("review-save").addEventListener("click", () => sendReview("CORRECTED"));
+  reviewEl("review-resend").addEventListener("click", () => { if (review.theirs) sendReview(review.theirs.verdict); });
+  reviewEl("review-toggle").addEventListener("click", () => {
+    if (!review.theirs) return;
+    review.showing = review.showing === "mine" ? "theirs" : "mine";
+    reviewEl("review-toggle").textContent = review.showing === "mine" ? review.theirs.showLabel : "show mine";
+    redrawReview();
+  });
   reviewEl("review-clear").addEventListener("click", () => {
+    showMine();
     const classId = Number(reviewEl("review-class").value);
     review.masks.delete(classId);
     redrawReview();
   });
   reviewEl("review-relabel").addEventListener("click", () => {
+    showMine();
     const from = Number(reviewEl("review-class").value), to = Number(reviewEl("review-relabel-to").value);
     const moved = review.masks.get(from);
     if (!moved || from === to) return;
@@ -224,7 +334,7 @@ function setUpReview() {
     reviewEl("review-class").value = String(to);
     redrawReview();
   });
-  reviewEl("review-close").addEventListener("click", () => { reviewEl("review").hidden = true; review.image = null; });
+  reviewEl("review-close").addEventListener("click", () => { reviewEl("review").hidden = true; review.image = null; updateButtons(); });
 }
 
 setUpReview();

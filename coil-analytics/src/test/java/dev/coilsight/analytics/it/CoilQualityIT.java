@@ -156,6 +156,27 @@ class CoilQualityIT {
                 assertThat(canvas.getAttribute("data-mask-pixels")).isEqualTo(canvas.getAttribute("data-expected-pixels")).isNotEqualTo("0");
                 Files.write(Path.of("target", "dashboard-coil-map.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
+                // The grade and the map cannot be read (503, as while a rebalance moves the coil): the page keeps grade C and
+                // the strip, marks both as not refreshed and does not say it is live, instead of showing the coil as running.
+                int strip = browser.findElements(By.cssSelector("#strip rect.defect")).size();
+                ((JavascriptExecutor) browser).executeScript("""
+                        const real = window.fetch.bind(window);
+                        window.fetch = (url, init) => {
+                          if (!/\\/(grade|map)(\\?|$)/.test(String(url))) return real(url, init);
+                          state.mapVersion = null; // every refresh asks for the map again, not only the next one
+                          return Promise.resolve(new Response(JSON.stringify({ error: 'unavailable', message: 'coil being rebalanced' }),
+                              { status: 503, headers: { 'Content-Type': 'application/json' } }));
+                        };
+                        """);
+                wait.until(d -> "error".equals(d.findElement(By.id("status")).getAttribute("data-state"))
+                        && d.findElement(By.id("status")).getText().contains("/grade: 503")
+                        && d.findElement(By.id("status")).getText().contains("/map?limit=5000: 503"));
+                assertThat(browser.findElement(By.id("detail-grade")).getText()).isEqualTo("grade C");
+                assertThat(browser.findElement(By.id("grade-reason")).getText()).contains("not refreshed", "503");
+                assertThat(browser.findElement(By.id("strip-note")).getText()).contains("coil map not refreshed", "503");
+                assertThat(browser.findElement(By.id("strip")).getAttribute("data-stale")).isEqualTo("true");
+                assertThat(browser.findElements(By.cssSelector("#strip rect.defect"))).as("the last strip read stays").hasSize(strip);
+
                 browser.get(base + "/v1/coils/" + COIL + "/report");
                 for (String section : List.of("grade", "map", "classes", "periodic", "worst")) {
                     assertThat(browser.findElements(By.id(section))).as("report section " + section).hasSize(1);

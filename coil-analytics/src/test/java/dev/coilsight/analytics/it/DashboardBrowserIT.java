@@ -100,6 +100,9 @@ class DashboardBrowserIT {
                 }
                 assertThat(order).containsExactly("coil-A", "coil-B", "coil-C");
                 assertThat(browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText()).contains("60.0%");
+                // Area fractions far below 0.1 % (a few pixels over a long coil) keep two significant digits rather than reading as none.
+                assertThat(((JavascriptExecutor) browser).executeScript("return [pct(3.7e-7), pct(0.0005), pct(0), pct(0.6)];"))
+                        .isEqualTo(List.of("0.000037%", "0.050%", "0%", "60.0%"));
 
                 browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).click();
                 wait.until(d -> d.findElement(By.id("detail-coil")).getText().equals("coil-B")

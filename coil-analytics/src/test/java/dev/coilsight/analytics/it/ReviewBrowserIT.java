@@ -60,7 +60,9 @@ import dev.coilsight.testsupport.TestInfrastructure;
  * rejects another and repaints a third with the mouse; each review arrives on the reviews topic once, with the masks
  * that were painted; viewers may not review; a retry stores nothing new; and {@code export-labels} turns the reviews
  * into a Kaggle-layout data set whose masks are the reviewed ones, which the trainer's data set reader opens; a
- * candidate model's results in shadow are compared with the live ones and the reviews, in the API and on the page.
+ * candidate model's results in shadow are compared with the live ones and the reviews, in the API and on the page; a
+ * send that fails after the editor was closed is still reported, by image, and sent again; a correction refused because
+ * the image was reviewed meanwhile keeps the reviewer's own masks, which sending again stores.
  */
 @ExtendWith(RealInfrastructureExtension.class)
 class ReviewBrowserIT {
@@ -236,6 +238,7 @@ class ReviewBrowserIT {
             assertThat(comparison.get("disagreements").get(0).get("dice").asDouble()).isZero();
             assertThat(comparison.get("disagreements").get(1).get("dice").asDouble()).isEqualTo(1.0);
             String[] auditPainted = new String[1];
+            String[] mine = new String[1];
             ChromeDriver viewer = BrowserFixture.chromium();
             try {
                 viewer.get("http://127.0.0.1:" + service.httpPort() + "/?token=" + REVIEWER_TOKEN);
@@ -244,17 +247,21 @@ class ReviewBrowserIT {
                 wait.until(d -> "3".equals(d.findElement(By.id("shadow")).getAttribute("data-compared"))
                         && d.findElements(By.cssSelector("#shadow-disagreements li")).size() == 3);
                 assertThat(viewer.findElement(By.id("shadow-models")).getText()).contains("candidate:9", "ground-truth:train.csv");
-                viewer.findElement(By.cssSelector("#shadow-disagreements li[data-image-id='" + rejected + "']")).click();
-                wait.until(d -> rejected.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
-                        && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
-                assertThat(viewer.findElement(By.id("review-canvas")).getAttribute("data-masks")).as("the model's masks").isNotEqualTo("[]");
-                // Rejected earlier, which this editor did not show: a confirmation is refused, and the earlier review shown.
-                viewer.findElement(By.id("review-confirm")).click();
-                wait.until(d -> d.findElement(By.id("review-status")).getText().contains("reviewed this image meanwhile"));
-                assertThat(viewer.findElement(By.id("review-canvas")).getAttribute("data-reviewed")).isEqualTo("REJECTED");
-                assertThat(viewer.findElement(By.id("review-canvas")).getAttribute("data-masks")).as("the rejection's: none").isEqualTo("[]");
 
-                // The audit list: the reviewer paints the defect the classifier missed.
+                // The audit list: the reviewer paints the defect the classifier missed. The first send is answered 503 only
+                // once the editor was closed: the failure is still reported, naming the image, and sent again from there.
+                viewer.executeScript("""
+                        const real = window.fetch.bind(window);
+                        window.fetch = (url, init) => {
+                          if (init && init.method === 'POST' && String(url).endsWith('/reviews') && !window.__reviewRefused) {
+                            window.__reviewRefused = true;
+                            return new Promise(resolve => { window.__answerReview = () => resolve(new Response(
+                                JSON.stringify({ error: 'unavailable', message: 'coil being rebalanced' }),
+                                { status: 503, headers: { 'Content-Type': 'application/json' } })); });
+                          }
+                          return real(url, init);
+                        };
+                        """);
                 wait.until(d -> !d.findElements(By.cssSelector("#audit-images li[data-image-id='" + audited + "'] button")).isEmpty());
                 viewer.findElement(By.cssSelector("#audit-images li[data-image-id='" + audited + "'] button")).click();
                 wait.until(d -> audited.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
@@ -264,12 +271,57 @@ class ReviewBrowserIT {
                 new Actions(viewer).moveToElement(canvas, 0, 0).clickAndHold().moveByOffset(80, 0).release().perform();
                 auditPainted[0] = canvas.getAttribute("data-masks");
                 viewer.findElement(By.id("review-save")).click();
+                wait.until(d -> Boolean.TRUE.equals(viewer.executeScript("return typeof window.__answerReview === 'function';")));
+                // While the send is under way no second verdict can race it.
+                assertThat(viewer.findElement(By.id("review-save")).isEnabled()).as("save during a send").isFalse();
+                assertThat(viewer.findElement(By.id("review-confirm")).isEnabled()).as("confirm during a send").isFalse();
+                viewer.findElement(By.id("review-close")).click();
+                viewer.executeScript("window.__answerReview();");
+                By auditNotice = By.cssSelector("#review-notices li[data-image-id='" + audited + "']");
+                wait.until(d -> d.findElements(auditNotice).size() == 1
+                        && d.findElement(auditNotice).getText().contains("not stored: " + audited)
+                        && d.findElement(auditNotice).getText().contains("503"));
+                viewer.findElement(By.cssSelector("#review-notices li[data-image-id='" + audited + "'] button.retry")).click();
+                wait.until(d -> d.findElements(auditNotice).isEmpty());
+
+                // Rejected earlier (by this reviewer), which this editor did not show: a correction painted here is refused, the
+                // earlier review is described, and the reviewer's own masks stay in the editor.
+                viewer.findElement(By.cssSelector("#shadow-disagreements li[data-image-id='" + rejected + "']")).click();
+                wait.until(d -> rejected.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
+                        && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
+                WebElement editor = viewer.findElement(By.id("review-canvas"));
+                String modelMasks = editor.getAttribute("data-masks");
+                assertThat(modelMasks).as("the model's masks").isNotEqualTo("[]");
+                assertThat(viewer.findElement(By.id("review-model")).getText()).as("the segmenter, from the image view").contains("ground-truth");
+                new Actions(viewer).moveToElement(editor, -editor.getSize().getWidth() / 4, 0).clickAndHold()
+                        .moveByOffset(100, 10).release().perform();
+                mine[0] = editor.getAttribute("data-masks");
+                assertThat(mine[0]).as("the stroke changed the masks").isNotEqualTo(modelMasks);
+                viewer.findElement(By.id("review-save")).click();
+                wait.until(d -> d.findElement(By.id("review-status")).getText().contains("reviewed this image meanwhile"));
+                assertThat(viewer.findElement(By.id("review-status")).getText()).as("the earlier review is this reviewer's")
+                        .contains("you reviewed this image meanwhile (rejected");
+                assertThat(editor.getAttribute("data-reviewed")).isEqualTo("REJECTED");
+                assertThat(editor.getAttribute("data-masks")).as("the reviewer's own masks, not the rejection's").isEqualTo(mine[0]);
+                By rejectedNotice = By.cssSelector("#review-notices li[data-image-id='" + rejected + "']");
+                assertThat(viewer.findElement(rejectedNotice).getText()).contains("not stored: " + rejected);
+                // The earlier review on request, and back; what would be sent stays the reviewer's own.
+                viewer.findElement(By.id("review-toggle")).click();
+                wait.until(d -> "theirs".equals(d.findElement(By.id("review-canvas")).getAttribute("data-showing")));
+                assertThat(editor.getAttribute("data-masks")).isEqualTo(mine[0]);
+                viewer.findElement(By.id("review-toggle")).click();
+                wait.until(d -> "mine".equals(d.findElement(By.id("review-canvas")).getAttribute("data-showing")));
+                // Sent again: the reviewer's masks replace the rejection knowingly.
+                viewer.findElement(By.id("review-resend")).click();
                 wait.until(d -> "CORRECTED".equals(d.findElement(By.id("review-canvas")).getAttribute("data-reviewed")));
+                wait.until(d -> d.findElements(rejectedNotice).isEmpty());
             } finally {
                 viewer.quit();
             }
 
-            DefectReviewed audit = reviews(topics, 4).stream().filter(r -> r.getImageId().equals(audited)).findFirst().orElseThrow();
+            List<DefectReviewed> later = reviews(topics, 5);
+            assertThat(later).as("the audit and the replacement, each stored once").hasSize(5);
+            DefectReviewed audit = later.stream().filter(r -> r.getImageId().equals(audited)).findFirst().orElseThrow();
             assertThat(audit.getAudit()).isTrue();
             assertThat(audit.getVerdict()).isEqualTo(ReviewVerdict.CORRECTED);
             assertThat(audit.getModel().getName()).as("the classifier passed it").isEqualTo("test-classifier");
@@ -280,6 +332,14 @@ class ReviewBrowserIT {
                 assertThat(m.getRle()).isEqualTo(auditMasks.get(0).get("rle").asText());
                 assertThat(m.getPixelCount()).isPositive();
             });
+            DefectReviewed replacement = later.stream().filter(r -> r.getImageId().equals(rejected) && r.getVerdict() == ReviewVerdict.CORRECTED)
+                    .findFirst().orElseThrow();
+            assertThat(replacement.getReviewer()).isEqualTo("alice");
+            List<org.assertj.core.groups.Tuple> mineSent = new ArrayList<>();
+            AnalyticsFixture.JSON.readTree(mine[0]).forEach(m -> mineSent.add(org.assertj.core.groups.Tuple.tuple(m.get("classId").asInt(), m.get("rle").asText())));
+            assertThat(replacement.getReviewedMasks()).as("the reviewer's own masks, not the rejection's")
+                    .extracting(ReviewMask::getClassId, ReviewMask::getRle).containsExactlyElementsOf(mineSent).isNotEmpty();
+            byImage.put(rejected, replacement);
             byImage.put(audited, audit);
 
             int exit = CommandLines.create(new ExportLabelsCommand()).execute("--out", exported.toString(), "--topic", topics.reviews(),
