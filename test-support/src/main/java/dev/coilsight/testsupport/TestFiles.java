@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Files for tests: a folder copied whole (a model directory a test changes without touching the committed one). */
+/**
+ * Files for tests: a folder copied whole (a model directory a test changes without touching the committed one), a file that
+ * cannot be read.
+ */
 public final class TestFiles {
 
     private TestFiles() {
@@ -24,5 +27,25 @@ public final class TestFiles {
             }
         }
         return to;
+    }
+
+    /**
+     * A regular file at {@code file} whose reading fails: mode 000, or, for a user who reads any file (root, as in CI), a
+     * link to {@code /proc/self/mem}, a regular file whose first page is never mapped (every read at its start is EIO).
+     */
+    public static Path unreadable(Path file) throws IOException {
+        Files.write(file, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.util.Set.of());
+            if (!Files.isReadable(file)) {
+                return file;
+            }
+        }
+        Files.delete(file);
+        Path mem = Path.of("/proc/self/mem");
+        if (!Files.isRegularFile(mem)) {
+            throw new IllegalStateException("no way to make an unreadable file here: a readable mode 000 and no " + mem);
+        }
+        return Files.createSymbolicLink(file, mem);
     }
 }

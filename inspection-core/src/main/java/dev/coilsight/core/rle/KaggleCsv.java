@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -182,16 +183,43 @@ public final class KaggleCsv {
     }
 
     /**
+     * Why {@code imageId} would not read back as written, in either layout, or empty when it would: the reader splits a
+     * row at commas and lines at line breaks, trims every cell and strips the quotes around it.
+     */
+    public static Optional<String> imageIdProblem(String imageId) {
+        if (imageId.isEmpty()) {
+            return Optional.of("it is empty");
+        }
+        if (imageId.indexOf(',') >= 0 || imageId.indexOf('\n') >= 0 || imageId.indexOf('\r') >= 0) {
+            return Optional.of("it holds a comma or a line break");
+        }
+        if (!imageId.equals(imageId.trim())) {
+            return Optional.of("it starts or ends with whitespace, which the reader trims");
+        }
+        if (imageId.indexOf('"') >= 0) {
+            return Optional.of("it holds a quote, which CSV readers take as quoting");
+        }
+        return Optional.empty();
+    }
+
+    private static void requireReadableImageId(String imageId) {
+        imageIdProblem(imageId).ifPresent(problem -> {
+            throw new IllegalArgumentException("the image id '" + imageId + "' cannot be written: " + problem);
+        });
+    }
+
+    /**
      * Writes rows in the {@code ImageId,ClassId,EncodedPixels} layout (empty masks left out).
      *
-     * @throws IllegalArgumentException when an image id or RLE holds a comma or a line break: the row would not read back
+     * @throws IllegalArgumentException when an image id would not read back as written ({@link #imageIdProblem}) or
+     *     an RLE holds a comma or a line break
      */
     public static void writeImageClass(Writer out, Collection<RleRow> rows) throws IOException {
         out.write(Layout.IMAGE_CLASS.header());
         out.write('\n');
         for (RleRow row : rows) {
             if (row.rle() != null && !row.rle().isEmpty()) {
-                requireOneCell(row.imageId(), "image id");
+                requireReadableImageId(row.imageId());
                 requireOneCell(row.rle(), "RLE of image " + row.imageId() + ", class " + row.classId());
                 out.write(row.imageId());
                 out.write(',');
@@ -213,15 +241,16 @@ public final class KaggleCsv {
      * Writes the {@code ImageId_ClassId,EncodedPixels} layout: {@code classes} rows for every image of
      * {@code imageIds}, in that order, with an empty mask where a class has no row.
      *
-     * @throws IllegalArgumentException when a row names an image outside the list, a class outside
-     *     1..classes, or the same (image, class) twice: such rows could not be written faithfully
+     * @throws IllegalArgumentException when an image id would not read back as written ({@link #imageIdProblem}), or a
+     *     row names an image outside the list, a class outside 1..classes, or the same (image, class) twice: such rows
+     *     could not be written faithfully
      */
     public static void writeImageUnderscoreClass(Writer out, List<String> imageIds, Collection<RleRow> rows, int classes)
             throws IOException {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
-        imageIds.forEach(id -> requireOneCell(id, "image id"));
+        imageIds.forEach(KaggleCsv::requireReadableImageId);
         Set<String> images = new HashSet<>(imageIds);
         Map<String, String> byKey = new HashMap<>();
         for (RleRow row : rows) {

@@ -38,17 +38,23 @@ public final class ImageSet {
 
     private final Map<String, Size> sizes;
     private final List<String> skippedFiles;
+    private final List<String> unreadableFiles;
 
-    private ImageSet(Map<String, Size> sizes, List<String> skippedFiles) {
+    private ImageSet(Map<String, Size> sizes, List<String> skippedFiles, List<String> unreadableFiles) {
         this.sizes = Collections.unmodifiableMap(sizes);
         this.skippedFiles = List.copyOf(skippedFiles);
+        this.unreadableFiles = List.copyOf(unreadableFiles);
     }
 
-    /** Every regular file in the folder that is a PNG or JPEG by content; sizes from the headers (nothing is decoded). */
+    /**
+     * Every regular file in the folder that is a PNG or JPEG by content; sizes from the headers (nothing is decoded).
+     * Other files, and files that cannot be read, are skipped with the reason.
+     */
     public static ImageSet fromDirectory(Path dir) {
         ImageDecoder decoder = new ImageDecoder();
         Map<String, Size> sizes = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         for (Path file : ImageFolder.files(dir)) {
             try {
                 ImageHeader header = decoder.readHeader(file);
@@ -57,9 +63,15 @@ public final class ImageSet {
                 // Not silently: the command reports every skipped file.
                 LOG.debug("not scoring {}: {}", file, e.getMessage());
                 skipped.add(file.getFileName() + ": " + e.getMessage());
+            } catch (UncheckedIOException e) {
+                // No permission, or an I/O error: one file, perhaps an image, must not stop the whole folder.
+                LOG.debug("cannot read {}: {}", file, e.getMessage());
+                String reason = file.getFileName() + ": " + e.getMessage();
+                skipped.add(reason);
+                unreadable.add(reason);
             }
         }
-        return new ImageSet(sizes, skipped);
+        return new ImageSet(sizes, skipped, unreadable);
     }
 
     /** Image ids from a list file (one per line, blank lines and # comments ignored), all of one size. */
@@ -78,20 +90,25 @@ public final class ImageSet {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read image list " + listFile + ": " + e, e);
         }
-        return new ImageSet(sizes, List.of());
+        return new ImageSet(sizes, List.of(), List.of());
     }
 
     public static ImageSet of(Map<String, Size> sizes) {
-        return new ImageSet(new LinkedHashMap<>(sizes), List.of());
+        return new ImageSet(new LinkedHashMap<>(sizes), List.of(), List.of());
     }
 
     public Map<String, Size> sizes() {
         return sizes;
     }
 
-    /** Files in the folder that were not images, with the reason. */
+    /** Files in the folder that were not images or could not be read, with the reason. */
     public List<String> skippedFiles() {
         return skippedFiles;
+    }
+
+    /** The skipped files that could not be read at all (permissions, I/O errors), with the reason: they may be images. */
+    public List<String> unreadableFiles() {
+        return unreadableFiles;
     }
 
     public int size() {

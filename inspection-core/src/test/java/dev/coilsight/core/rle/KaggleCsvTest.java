@@ -118,6 +118,22 @@ class KaggleCsvTest {
     }
 
     @Test
+    void writerRefusesAnImageIdTheReaderWouldReadBackChanged() throws IOException {
+        // The reader trims and unquotes every cell: these ids would come back naming another image.
+        assertThat(read("ImageId,ClassId,EncodedPixels\n a.jpg ,1,1 2\n\"b.jpg\",1,1 2\n")).extracting(RleRow::imageId)
+                .containsExactly("a.jpg", "b.jpg");
+        for (String id : List.of(" a.jpg", "a.jpg ", "\"b.jpg\"", "c\".jpg", "")) {
+            assertThat(KaggleCsv.imageIdProblem(id)).as(id).isPresent();
+            assertThatThrownBy(() -> KaggleCsv.writeImageClass(new StringWriter(), List.of(new RleRow(id, 1, "1 2"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image id '" + id + "'");
+            assertThatThrownBy(() -> KaggleCsv.writeImageUnderscoreClass(new StringWriter(), List.of(id), List.of(), 4))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image id '" + id + "'");
+        }
+        assertThat(KaggleCsv.imageIdProblem("0002cc93b.jpg")).isEmpty();
+        assertThat(KaggleCsv.imageIdProblem("coil 7_line-2.png")).as("inner spaces and underscores read back").isEmpty();
+    }
+
+    @Test
     void oldLayoutWriterRefusesRowsItCannotWrite() {
         List<String> images = List.of("a.jpg");
         assertThatThrownBy(() -> KaggleCsv.writeImageUnderscoreClass(new StringWriter(), images,

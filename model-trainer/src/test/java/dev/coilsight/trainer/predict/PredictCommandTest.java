@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -168,6 +169,85 @@ class PredictCommandTest {
         assertThat(gated.exitCode()).as(gated.err()).isEqualTo(1);
         assertThat(gated.err()).contains("could not predict crop.png").contains("window");
         assertThat(gated.out()).contains("predict: 1 images");
-        assertThat(dir.resolve("small.csv")).exists();
+        assertThat(KaggleCsv.readAll(dir.resolve("small.csv"))).noneMatch(row -> row.imageId().equals("crop.png"));
+
+        // In the old layout too the failed image gets no rows: empty ones would read as "no defect".
+        Path oldLayout = dir.resolve("small-old.csv");
+        CommandRun gatedOld = CommandRun.of(CommandLines.create(new PredictCommand()), "--model", segmenter.toString(), "--classifier",
+                classifier.toString(), "--images", small.toString(), "--out", oldLayout.toString(), "--format", "old");
+        assertThat(gatedOld.exitCode()).as(gatedOld.err()).isEqualTo(1);
+        assertThat(gatedOld.err()).contains("could not predict crop.png");
+        assertThat(Files.readAllLines(oldLayout)).hasSize(1 + 4).noneMatch(line -> line.startsWith("crop.png"))
+                .filteredOn(line -> line.startsWith("0030401a5.jpg_")).hasSize(4);
+    }
+
+    @Test
+    void anImageNameThatCannotBeOneCsvCellIsRefusedBeforeAnyWorkAndAnExistingOutputStaysAsItWas() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("comma"));
+        writeSmallPng(folder.resolve("a,b.png"));
+        String before = "ImageId,ClassId,EncodedPixels\nkept.jpg,1,1 2\n";
+        Path csv = Files.writeString(dir.resolve("comma.csv"), before);
+
+        for (String format : List.of("new", "old")) {
+            CommandRun run = predict("--images", folder.toString(), "--out", csv.toString(), "--format", format);
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).contains("'a,b.png'").contains("comma");
+            assertThat(Files.readString(csv)).as(format).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsRefusedBeforeAnyWork() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("one"));
+        Files.copy(images.resolve("0030401a5.jpg"), folder.resolve("0030401a5.jpg"));
+        Path aFolder = Files.createDirectories(dir.resolve("out-is-a-folder.csv"));
+
+        CommandRun run = predict("--images", folder.toString(), "--out", aFolder.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().lines()).singleElement().asString().contains("--out " + aFolder + " is a folder");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void imageNamesTheCsvReaderWouldReadBackChangedAreRefusedByName() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("odd-names"));
+        writeSmallPng(folder.resolve(" lead.png"));
+        writeSmallPng(folder.resolve("q\"uote.png"));
+        Path csv = dir.resolve("odd-names.csv");
+
+        CommandRun run = predict("--images", folder.toString(), "--out", csv.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("' lead.png'").contains("whitespace").contains("'q\"uote.png'").contains("quote");
+        assertThat(csv).doesNotExist();
+    }
+
+    @Test
+    void aFileThatCannotBeReadFailsAloneWithExitCodeOne() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("locked"));
+        Files.copy(images.resolve("0030401a5.jpg"), folder.resolve("0030401a5.jpg"));
+        dev.coilsight.testsupport.TestFiles.unreadable(folder.resolve("locked.jpg"));
+        Path csv = dir.resolve("locked.csv");
+
+        CommandRun run = predict("--images", folder.toString(), "--out", csv.toString(), "--format", "old");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("could not read locked.jpg");
+        assertThat(run.out()).contains("predict: 1 images");
+        assertThat(Files.readAllLines(csv)).hasSize(1 + 4).noneMatch(line -> line.startsWith("locked.jpg"));
+    }
+
+    private static CommandRun predict(String... args) {
+        List<String> all = new ArrayList<>(List.of("--model", segmenter.toString()));
+        all.addAll(List.of(args));
+        return CommandRun.of(CommandLines.create(new PredictCommand()), all.toArray(String[]::new));
+    }
+
+    /** A valid 200x200 PNG cut from a sample image. */
+    private static void writeSmallPng(Path file) throws java.io.IOException {
+        java.awt.image.BufferedImage whole = javax.imageio.ImageIO.read(images.resolve("0030401a5.jpg").toFile());
+        javax.imageio.ImageIO.write(whole.getSubimage(0, 0, 200, 200), "png", file.toFile());
     }
 }
