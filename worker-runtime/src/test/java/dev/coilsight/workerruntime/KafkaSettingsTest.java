@@ -34,4 +34,19 @@ class KafkaSettingsTest {
         assertThat(producer).containsEntry("security.protocol", "SASL_SSL").containsEntry("max.request.size", "8388608")
                 .containsEntry("acks", "all").containsEntry("transactional.id", "tx-1").doesNotContainKey("session.timeout.ms");
     }
+
+    @Test
+    void aRebalanceMovesOnlyThePartitionsThatChangeHandsUnlessThePlantChoseTheBrokersProtocol() {
+        Map<String, Object> classic = KafkaSettings.consumer(WorkerConfig.fromEnv(new Env(Map.of()), DEFAULTS), "c-1", "tx-1");
+        assertThat(String.valueOf(classic.get("partition.assignment.strategy")))
+                .isEqualTo("org.apache.kafka.clients.consumer.CooperativeStickyAssignor,org.apache.kafka.clients.consumer.RangeAssignor");
+        // What the consumer makes of it: cooperative first, so a group of new replicas rebalances incrementally.
+        assertThat(new org.apache.kafka.clients.consumer.ConsumerConfig(classic)
+                .getConfiguredInstances("partition.assignment.strategy", org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.class)
+                .get(0).supportedProtocols()).contains(org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.RebalanceProtocol.COOPERATIVE);
+
+        Map<String, Object> kip848 = KafkaSettings.consumer(WorkerConfig.fromEnv(new Env(Map.of("COILSIGHT_KAFKA_GROUP_PROTOCOL", "consumer")), DEFAULTS),
+                "c-1", "tx-1");
+        assertThat(kip848).containsEntry("group.protocol", "consumer").doesNotContainKey("partition.assignment.strategy");
+    }
 }

@@ -123,8 +123,9 @@ public final class AnalyticsRoutes implements HttpHandler {
             HttpAnswers.error(exchange, 502, "another instance did not answer: " + e.getMessage());
         } catch (RuntimeException e) {
             status = 500;
-            log.warn("query {} failed: {}", exchange.getRequestURI(), e.toString());
-            HttpAnswers.error(exchange, 500, "internal error: " + e);
+            log.warn("query {} failed", exchange.getRequestURI(), e);
+            // The cause is for the log: an exception's text can name hosts, stores and internals a viewer has no need of.
+            HttpAnswers.error(exchange, 500, "internal error (" + e.getClass().getSimpleName() + "); the service log has the cause");
         } finally {
             if (route.metric() != null) {
                 requestCounter.accept(route.metric(), status);

@@ -64,6 +64,15 @@ class AnalyticsRoutesTest {
     }
 
     @Test
+    void aFaultOfTheServiceIs500WithoutItsInternalsInTheAnswer() throws Exception {
+        // No Streams instance behind these routes: reading the coils fails inside the service.
+        Exchange failed = send("GET", "/v1/coils", VIEWER);
+        assertThat(failed.status).isEqualTo(500);
+        assertThat(failed.body()).contains("internal error (").contains("the service log has the cause")
+                .doesNotContain("because").doesNotContain("null\"").doesNotContain("dev.coilsight");
+    }
+
+    @Test
     void aMethodNoRouteReadsWithIs405ForThoseWhoMayRead() throws Exception {
         assertThat(send("PUT", "/v1/coils", null).status).isEqualTo(401);
         Exchange put = send("PUT", "/v1/coils", VIEWER);

@@ -119,6 +119,11 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theImageKeepsTheLibraryFoldersWhereGpuDriversPutLibcuda() throws Exception {
+        assertThat(imageEnvironment().get("LD_LIBRARY_PATH").split(":")).contains("/opt/tensorflow/lib", "/usr/local/nvidia/lib64");
+    }
+
+    @Test
     void everyServiceKeepsItsStateOnAWritableMountUnderItsReadOnlyRoot() throws Exception {
         Map<String, String> image = imageEnvironment();
         assertThat(image).as("the image's own environment was read").containsKey("DJL_CACHE_DIR");
@@ -170,8 +175,14 @@ class KubernetesManifestsTest {
                 }
                 assertThat((Object) at(workload, "spec", "template", "spec", "securityContext", "runAsNonRoot")).as(what).isEqualTo(true);
                 Map<String, Object> labels = map(at(workload, "spec", "selector", "matchLabels"));
-                assertThat(kind(dir, "PodDisruptionBudget").filter(p -> map(at(p, "spec", "selector", "matchLabels")).equals(labels)).toList())
-                        .as("%s: a PodDisruptionBudget selects its pods", what).hasSize(1);
+                List<Map<String, Object>> budgets = kind(dir, "PodDisruptionBudget")
+                        .filter(p -> map(at(p, "spec", "selector", "matchLabels")).equals(labels)).toList();
+                assertThat(budgets).as("%s: a PodDisruptionBudget selects its pods", what).hasSize(1);
+                if (!"coil-analytics".equals(name(workload))) {
+                    // Unready because the brokers are away or a replica has no partition: no reason to hold up a node drain.
+                    assertThat(string(at(budgets.get(0), "spec", "unhealthyPodEvictionPolicy"))).as("%s: unready pods may be evicted", what)
+                            .isEqualTo("AlwaysAllow");
+                }
             }
         }
     }
@@ -224,6 +235,10 @@ class KubernetesManifestsTest {
                     assertThat(string(meta.get("topic"))).as("%s %s: KEDA topic = the worker's input", dir, target).isEqualTo(config.inputTopic());
                     assertThat(string(meta.get("bootstrapServers"))).as("%s %s bootstrap", dir, target).isEqualTo(config.cluster().bootstrapServers());
                     assertThat(Integer.parseInt(string(meta.get("lagThreshold")))).as("%s %s lagThreshold", dir, target).isPositive();
+                    if (config.inputTopic().equals(Topics.DEFECTIVE_IMAGES)) {
+                        // Written in the classifier's transactions: a commit marker ends each partition, a lag of 1 that never clears.
+                        assertThat(string(meta.get("excludePersistentLag"))).as("%s %s excludePersistentLag", dir, target).isEqualTo("true");
+                    }
                     assertThat(auths).as("%s %s authenticationRef", dir, target).contains(string(at(trigger, "authenticationRef", "name")));
                 }
                 int max = ((Number) at(so, "spec", "maxReplicaCount")).intValue();
@@ -280,6 +295,8 @@ class KubernetesManifestsTest {
                 assertThat(string(at(workload, "spec", "template", "metadata", "annotations", "prometheus.io/port")))
                         .as("%s scrape port", what).isEqualTo(port);
                 if (s.worker()) {
+                    assertThat(Integer.parseInt(env.getOrDefault("JAVA_MAX_RAM_PERCENTAGE", "75"))).as("%s heap share: TensorFlow's memory "
+                            + "is outside the heap", what).isLessThanOrEqualTo(50);
                     WorkerConfig config = s.workerConfig(env);
                     assertThat(config.threads()).as("%s threads", what).isEqualTo(1);
                     assertThat(config.modelDir().toString()).as("%s model", what).startsWith("/opt/coilsight/models/");
