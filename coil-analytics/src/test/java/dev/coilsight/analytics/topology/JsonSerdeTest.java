@@ -24,4 +24,20 @@ class JsonSerdeTest {
 
         assertThat(restored.imagesInspected).isEqualTo(12);
     }
+
+    @Test
+    void anEndReasonAddedByANewerVersionRestoresAsTheContractsDefault() {
+        Serde<CoilProgress> serde = JsonSerde.of(CoilProgress.class);
+        CoilProgress progress = new CoilProgress();
+        progress.imagesInspected = 7;
+        progress.endReason = dev.coilsight.schemas.CoilEndReason.EXPLICIT;
+        String written = new String(serde.serializer().serialize("changelog", progress), StandardCharsets.UTF_8);
+        assertThat(written).contains("\"EXPLICIT\"");
+
+        CoilProgress restored = serde.deserializer().deserialize("changelog",
+                written.replace("\"EXPLICIT\"", "\"OPERATOR_STOP\"").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(restored.endReason).as("CoilGraded.avsc's default").isEqualTo(dev.coilsight.schemas.CoilEndReason.IDLE);
+        assertThat(restored.imagesInspected).isEqualTo(7);
+    }
 }
