@@ -2,6 +2,8 @@ package dev.coilsight.analytics;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -36,10 +38,25 @@ public final class AnalyticsMetrics implements QualityListener {
     private final Gauge lastAlert = prometheus.gauge("coilsight_analytics_last_quality_alert_timestamp_seconds",
             "When this instance last raised a quality alert, by line and kind (Unix time, seconds)", "line", "kind");
     private final Clock clock;
+    private final Set<String> namedLines;
+    private final Set<String> otherLines = ConcurrentHashMap.newKeySet();
 
+    /** A metrics registry whose line labels are the lines of any name; for tests and tools without grading rules. */
     public AnalyticsMetrics(Clock clock) {
-        this.clock = clock;
+        this(clock, Set.of());
     }
+
+    /**
+     * @param namedLines the lines the grading rules name: always a label of their own; any other line id (it comes from
+     *     whoever uploads images) gets one while fewer than {@value #MAX_OTHER_LINES} have, then they share "other",
+     *     so that no uploader can grow the series without bound
+     */
+    public AnalyticsMetrics(Clock clock, Set<String> namedLines) {
+        this.clock = clock;
+        this.namedLines = Set.copyOf(namedLines);
+    }
+
+    static final int MAX_OTHER_LINES = 32;
 
     /** The Streams figures, read at scrape time, once the application exists. */
     public void watch(KafkaStreams streams) {
@@ -64,8 +81,20 @@ public final class AnalyticsMetrics implements QualityListener {
         lastAlert.labelValues(lineLabel(alert.getLineId()), alert.getKind().name()).set(clock.millis() / 1000.0);
     }
 
-    private static String lineLabel(String line) {
-        return line == null ? "unknown" : line;
+    String lineLabel(String line) {
+        if (line == null) {
+            return "unknown";
+        }
+        if (namedLines.contains(line) || otherLines.contains(line)) {
+            return line;
+        }
+        synchronized (otherLines) {
+            if (otherLines.size() < MAX_OTHER_LINES) {
+                otherLines.add(line);
+                return line;
+            }
+        }
+        return "other";
     }
 
     public void request(String route, int status) {

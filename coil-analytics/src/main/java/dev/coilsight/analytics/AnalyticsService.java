@@ -82,7 +82,7 @@ public final class AnalyticsService implements AutoCloseable {
         // Bind first: the advertised application.server must carry the port really bound (0 = any free port).
         http = new HttpFront("coil-analytics", config.http(), this::health, this::ready, this::scrape);
         advertised = config.advertisedServer(http.bind());
-        metrics = new AnalyticsMetrics(Clock.systemUTC());
+        metrics = new AnalyticsMetrics(Clock.systemUTC(), config.quality().rules().namedLines());
         Topology topology = CoilAnalyticsTopology.build(config.topics(), config.settings(), config.quality(),
                 serdes(registry, config.cluster().autoRegisterSchemas()), Clock.systemUTC(), metrics,
                 imagePartitions);

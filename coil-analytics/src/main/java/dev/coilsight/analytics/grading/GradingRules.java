@@ -60,6 +60,13 @@ public record GradingRules(String version, List<ProductRules> products, Periodic
         }
     }
 
+    /** The lines the products name (not {@code "*"}). */
+    public java.util.Set<String> namedLines() {
+        java.util.Set<String> lines = new java.util.TreeSet<>();
+        products.forEach(p -> p.lines().stream().filter(line -> !ANY_LINE.equals(line)).forEach(lines::add));
+        return lines;
+    }
+
     /** The rules for a coil of the line ({@code null} or unknown: the {@code "*"} product). */
     public ProductRules forLine(String lineId) {
         ProductRules any = null;

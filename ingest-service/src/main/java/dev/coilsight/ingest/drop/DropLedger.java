@@ -157,7 +157,9 @@ final class DropLedger implements AutoCloseable {
     }
 
     private void record(Entry entry) {
+        long end = -1;
         try {
+            end = channel.size();
             ByteBuffer bytes = ByteBuffer.wrap((line(entry) + "\n").getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
@@ -168,7 +170,19 @@ final class DropLedger implements AutoCloseable {
                 compact();
             }
         } catch (IOException e) {
+            cutBackTo(end);
             throw new UncheckedIOException("cannot write the drop ledger " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops what a failed write left of its line (a full disk mid-line): the next line would be glued to it and lost. */
+    private void cutBackTo(long end) {
+        if (end >= 0) {
+            try {
+                channel.truncate(end);
+            } catch (IOException ignored) {
+                // the disk refuses even that: the ledger is read line by line at the next start, and a torn line is skipped
+            }
         }
     }
 

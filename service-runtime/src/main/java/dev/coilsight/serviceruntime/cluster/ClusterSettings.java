@@ -37,6 +37,20 @@ public record ClusterSettings(String bootstrapServers, String schemaRegistryUrl,
         registryTls = Map.copyOf(registryTls);
     }
 
+    /** The settings with every secret masked: a record's own toString would print JAAS configs and passwords. */
+    @Override
+    public String toString() {
+        return "ClusterSettings[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl=" + Env.maskedUrl(schemaRegistryUrl)
+                + ", schemaRegistryUserInfo=" + schemaRegistryUserInfo.map(u -> "****").orElse("none") + ", autoRegisterSchemas="
+                + autoRegisterSchemas + ", kafka=" + masked(kafka) + ", registryTls=" + masked(registryTls) + "]";
+    }
+
+    private static Map<String, String> masked(Map<String, String> settings) {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        settings.forEach((name, value) -> shown.put(name, Env.secret(name) ? "****" : Env.maskedUrl(value)));
+        return shown;
+    }
+
     /** A registry reached over plain http or with the JVM's own trust store. */
     public ClusterSettings(String bootstrapServers, String schemaRegistryUrl, Optional<String> schemaRegistryUserInfo,
                            boolean autoRegisterSchemas, Map<String, String> kafka) {

@@ -61,4 +61,15 @@ class ClusterSettingsTest {
     void noBrokerIsAnErrorNamingTheVariable() {
         assertThatThrownBy(() -> ClusterSettings.plain(" ", "http://registry:8081")).hasMessageContaining("COILSIGHT_BOOTSTRAP_SERVERS");
     }
+
+    @Test
+    void printedTheSettingsShowNoSecret() {
+        ClusterSettings cluster = new ClusterSettings("broker:9093", "https://svc:r3g-pass@registry:8443", Optional.of("svc:user-info-pass"), false,
+                Map.of("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"jaas-pass\";",
+                        "security.protocol", "SASL_SSL", "ssl.truststore.password", "trust-pass"),
+                Map.of("schema.registry.ssl.keystore.password", "key-pass"));
+
+        assertThat(cluster.toString()).contains("broker:9093", "SASL_SSL", "https://svc:****@registry:8443")
+                .doesNotContain("r3g-pass", "user-info-pass", "jaas-pass", "trust-pass", "key-pass");
+    }
 }
