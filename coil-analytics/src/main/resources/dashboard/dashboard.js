@@ -2,15 +2,25 @@
 "use strict";
 
 const POLL_MS = 2000;
-// One colour per defect class (Severstal 1..4, NEU-Seg 1..3); others cycle.
-const CLASS_COLOURS = { 1: [255, 214, 10], 2: [0, 200, 255], 3: [255, 64, 129], 4: [118, 255, 3] };
-const FALLBACK = [[255, 145, 0], [170, 0, 255], [0, 230, 118], [255, 255, 255]];
+// Without a good refresh for this long the page says it is stale and dims its panels: a refresh is several requests in
+// a row, each allowed 20 s, so a hung connection would otherwise leave "live" on screen for minutes. Ten polls, so that a
+// slow answer on a busy server (a rebalance, a cold cache) does not make the page flicker.
+const STALE_MS = 10 * POLL_MS;
+// While the token is missing or refused, asking every 2 s only fills the server's log with 401s.
+const SIGNED_OUT_POLL_MS = 30000;
+// One colour per defect class id: PALETTE[(id - 1) mod length] for any id (1..255), cycling past the end. Its twin is
+// COLOURS in coil-analytics/.../http/CoilReportPage.java (the printed report): change both together, in the same order.
+const PALETTE = [[255, 214, 10], [0, 200, 255], [255, 64, 129], [118, 255, 3], [255, 145, 0], [179, 136, 255], [41, 121, 255], [188, 170, 164]];
 
 // grades: the last grade read per coil, shown (marked as old) while a newer one cannot be read.
-const state = { selected: new URLSearchParams(location.search).get("coil"), imagesShown: "", mapShown: "", mapImage: null, grades: new Map() };
+// lastGood: when the last refresh with no failure ended; problems: the failures of the last refresh (null: none);
+// signedOut: the last request was answered 401; retryAfter: how long a 503 asked to wait before the next refresh.
+const state = { selected: new URLSearchParams(location.search).get("coil"), imagesShown: "", mapShown: "", mapImage: null, grades: new Map(),
+  openedAt: Date.now(), lastGood: null, total: 0, problems: null, signedOut: false, retryAfter: 0, nextAt: null };
 
 function colour(classId) {
-  return CLASS_COLOURS[classId] || FALLBACK[classId % FALLBACK.length];
+  const n = PALETTE.length;
+  return PALETTE[(((Number(classId) - 1) % n) + n) % n] || PALETTE[0];
 }
 function css(rgb, alpha) {
   return `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${alpha})`;
@@ -39,9 +49,18 @@ function el(tag, attrs, ...children) {
 function chip(classId, text) {
   return el("span", { className: "chip", style: `background:${css(colour(classId), 1)}` }, text);
 }
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), at most 5 minutes; 0 when there is none. */
+function retryAfterMs(value) {
+  if (!value) return 0;
+  const ms = /^\s*\d+\s*$/.test(value) ? 1000 * Number(value) : Date.parse(value) - Date.now();
+  return isFinite(ms) ? Math.min(Math.max(0, ms), 300000) : 0;
+}
 async function getJson(url) {
   // A request that never ends (a connection dropped silently, a laptop that slept) must not hold the one refresh for ever.
   const response = await fetch(url, { cache: "no-store", signal: AbortSignal.timeout(20000) });
+  // Every viewer route needs the token: one 401 means the page is signed out, one answer that is not means it is not.
+  state.signedOut = response.status === 401;
+  if (response.status === 503) state.retryAfter = Math.max(state.retryAfter, retryAfterMs(response.headers.get("Retry-After")));
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     const error = new Error(`${url}: ${response.status} ${body.message || body.error || ""}`);
@@ -54,6 +73,32 @@ function setStatus(kind, text) {
   const s = document.getElementById("status");
   s.dataset.state = kind;
   s.textContent = text;
+}
+function clock(t) {
+  return new Date(t).toLocaleTimeString();
+}
+
+/**
+ * The status line from what the refreshes left in state; run after every refresh and every second, so that data that
+ * stopped coming reads as stale even while a refresh hangs.
+ */
+function showStatus() {
+  const stale = Date.now() - (state.lastGood ?? state.openedAt) > STALE_MS;
+  const data = state.lastGood ? `data from ${clock(state.lastGood)}` : "no data read yet";
+  const next = state.nextAt && state.nextAt - Date.now() > POLL_MS ? ` · next try ${clock(state.nextAt)}` : "";
+  const failed = state.problems ? ` · not updated: ${state.problems.join("; ")}` : "";
+  document.getElementById("signin").hidden = !state.signedOut;
+  document.querySelector("main").classList.toggle("stale", state.signedOut || stale);
+  if (state.signedOut) {
+    setStatus("signin", `not signed in · ${data}${next}`);
+  } else if (stale) {
+    setStatus("stale", `stale since ${clock(state.lastGood ?? state.openedAt)}` + (state.lastGood ? "" : " (nothing read yet)") +
+      (failed || " · waiting for the server") + next);
+  } else if (state.problems) {
+    setStatus("error", `${failed.slice(3)}; ${data}${next}`);
+  } else if (state.lastGood) {
+    setStatus("live", `live · ${state.total} coils · updated ${clock(state.lastGood)}`);
+  }
 }
 
 /**
@@ -73,34 +118,81 @@ function decodeRle(rle, width, height, paint) {
   return count;
 }
 
+/** The table's rows by coil id, kept across refreshes: a click or a text selection on a row is not lost to a redraw. */
+const coilRows = new Map();
+
+function selectCoil(coilId) {
+  if (state.selected !== coilId) {
+    state.selected = coilId; state.imagesShown = ""; state.lastMap = null; state.mapImage = null;
+    document.getElementById("map-image").replaceChildren();
+  }
+  markSelected();
+  refreshSoon();
+}
+function markSelected() {
+  for (const [id, row] of coilRows) {
+    row.classList.toggle("selected", id === state.selected);
+    if (id === state.selected) row.setAttribute("aria-current", "true"); else row.removeAttribute("aria-current");
+  }
+}
+function coilRow(coilId) {
+  let row = coilRows.get(coilId);
+  if (row) return row;
+  // A real button in the coil cell: the coil is chosen from the keyboard too (Tab, then Enter or Space).
+  const open = el("button", { type: "button", className: "coil-open", title: "show this coil's details" }, coilId);
+  row = el("tr", { "data-coil-id": coilId }, el("td", {}, open), el("td"), el("td", { className: "num" }), el("td", { className: "num" }),
+    el("td"), el("td", { className: "classes" }), el("td"));
+  // A click anywhere on the row chooses the coil (the button's, from a key too, bubbles here); one ending a text
+  // selection in the row does not.
+  row.addEventListener("click", event => {
+    const selection = window.getSelection();
+    if (!event.target.closest("button") && selection && selection.toString() && row.contains(selection.anchorNode)) return;
+    selectCoil(coilId);
+  });
+  coilRows.set(coilId, row);
+  return row;
+}
+/** Sets a cell's content only when what it shows changed (key), so that a selection in it survives refreshes that change nothing. */
+function fill(cell, key, build) {
+  if (cell.shownKey === key) return;
+  cell.shownKey = key;
+  cell.replaceChildren(...build().map(c => c instanceof Node ? c : document.createTextNode(String(c))));
+}
+
 function renderTable(page) {
   const tbody = document.querySelector("#coil-table tbody");
-  tbody.replaceChildren();
   document.getElementById("no-coils").hidden = page.coils.length > 0;
-  const classesSeen = new Map();
-  for (const c of page.coils) {
-    const classes = el("td", { className: "classes" });
-    for (const k of c.classes) {
-      classesSeen.set(k.classId, k.className);
-      classes.append(chip(k.classId, `${k.className}: ${k.images} · ${pct(k.areaFraction)}`));
-    }
-    const rate = el("td", {}, el("div", { className: "rate" },
-      el("div", { className: "bar" }, el("div", { style: `width:${Math.min(100, 100 * c.defectRate)}%` })), pct(c.defectRate)));
-    const row = el("tr", { "data-coil-id": c.coilId },
-      el("td", {}, c.coilId), el("td", {}, c.lineId || "–"),
-      el("td", { className: "num" }, c.imagesInspected), el("td", { className: "num" }, c.defectiveImages),
-      rate, classes, el("td", {}, when(c.lastCapturedAt)));
-    if (c.coilId === state.selected) row.classList.add("selected");
-    row.addEventListener("click", () => {
-      state.selected = c.coilId; state.imagesShown = ""; state.lastMap = null; state.mapImage = null;
-      document.getElementById("map-image").replaceChildren();
-      refreshSoon();
-    });
-    tbody.append(row);
+  const focused = document.activeElement;
+  const listed = new Set(page.coils.map(c => c.coilId));
+  for (const [id, row] of coilRows) {
+    if (!listed.has(id)) { row.remove(); coilRows.delete(id); }
   }
+  const classesSeen = new Map();
+  page.coils.forEach((c, i) => {
+    for (const k of c.classes) classesSeen.set(k.classId, k.className);
+    const row = coilRow(c.coilId);
+    const [, line, images, defective, rate, classes, last] = row.cells;
+    fill(line, c.lineId || "–", () => [c.lineId || "–"]);
+    fill(images, String(c.imagesInspected), () => [c.imagesInspected]);
+    fill(defective, String(c.defectiveImages), () => [c.defectiveImages]);
+    fill(rate, String(c.defectRate), () => [el("div", { className: "rate" },
+      el("div", { className: "bar" }, el("div", { style: `width:${Math.min(100, 100 * c.defectRate)}%` })), pct(c.defectRate))]);
+    fill(classes, JSON.stringify(c.classes), () => c.classes.map(k => chip(k.classId, `${k.className}: ${k.images} · ${pct(k.areaFraction)}`)));
+    fill(last, when(c.lastCapturedAt), () => [when(c.lastCapturedAt)]);
+    // Moved only when out of place: the others keep their place (and a pointer over them its target).
+    if (tbody.children[i] !== row) tbody.insertBefore(row, tbody.children[i] || null);
+  });
+  markSelected();
+  // A moved row loses the keyboard focus: given back, so that the reader's place is kept.
+  if (focused && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
   state.classNames = classesSeen;
-  const legend = document.getElementById("legend");
-  legend.replaceChildren(...[...classesSeen.entries()].sort((a, b) => a[0] - b[0]).map(([id, name]) => chip(id, name)));
+  // The legend names each colour's class id as text, for whoever cannot tell the colours apart.
+  const legend = [...classesSeen.entries()].sort((a, b) => a[0] - b[0]);
+  fill(document.getElementById("legend"), JSON.stringify(legend), () => legend.map(([id, name]) => {
+    const c = chip(id, `${id} · ${name}`);
+    c.dataset.classId = id;
+    return c;
+  }));
 }
 
 function renderTrend(trend) {
@@ -249,17 +341,26 @@ function renderStrip(map) {
   const from = start + pan * Math.max(0, end - start - span), to = from + span;
   const width = map.stripWidthMm || Math.max(1, ...map.defects.map(d => d.acrossEndMm));
   const sx = (W - 2 * pad) / Math.max(1, to - from), sy = (H - 2 * pad) / width;
+  // The mark that has the keyboard focus gets it back after the redraw (the map is read again every half minute).
+  const focusedKey = svg.contains(document.activeElement) ? document.activeElement.getAttribute("data-key") : null;
   svg.replaceChildren(node("rect", { x: pad, y: pad, width: W - 2 * pad, height: H - 2 * pad, fill: "#1d2732" }));
   let shown = 0;
   for (const d of map.defects) {
     if (d.alongEndMm < from || d.alongStartMm > to) continue;
+    // The class id in words too: the colour alone does not tell every reader the class.
+    const text = `class ${d.classId} (${d.className}) at ${(d.alongStartMm / 1000).toFixed(2)} m, ${Math.round(d.acrossStartMm)} mm across, ${d.areaMm2.toFixed(0)} mm²`;
+    // A button for the keyboard too: Tab to a mark, Enter or Space shows its image.
     const rect = node("rect", { class: "defect", x: pad + (d.alongStartMm - from) * sx, y: pad + d.acrossStartMm * sy,
       width: Math.max(2, (d.alongEndMm - d.alongStartMm) * sx), height: Math.max(2, (d.acrossEndMm - d.acrossStartMm) * sy),
-      fill: css(colour(d.classId), 0.9), "data-image-id": d.imageId, "data-class-id": d.classId });
+      fill: css(colour(d.classId), 0.9), "data-image-id": d.imageId, "data-class-id": d.classId,
+      "data-key": `${d.imageId}/${d.classId}/${d.alongStartMm}/${d.acrossStartMm}`, tabindex: 0, role: "button", "aria-label": text });
     const title = node("title", {});
-    title.textContent = `${d.className} at ${(d.alongStartMm / 1000).toFixed(2)} m, ${Math.round(d.acrossStartMm)} mm across, ${d.areaMm2.toFixed(0)} mm²`;
+    title.textContent = text;
     rect.append(title);
     rect.addEventListener("click", () => showMapImage(d.imageUrl));
+    rect.addEventListener("keydown", e => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showMapImage(d.imageUrl); }
+    });
     svg.append(rect);
     shown++;
   }
@@ -276,6 +377,10 @@ function renderStrip(map) {
     (map.periodic.length ? ` · ${map.periodic.length} roll mark(s)` : ""), "end");
   svg.dataset.defects = shown;
   svg.dataset.periodic = map.periodic.length;
+  if (focusedKey) {
+    const again = [...svg.querySelectorAll("rect.defect")].find(r => r.getAttribute("data-key") === focusedKey);
+    if (again) again.focus({ preventScroll: true });
+  }
 }
 
 async function showMapImage(url) {
@@ -355,6 +460,12 @@ function renderShadow(report) {
   panel.hidden = !seg.shadow && !cls.shadow;
   if (panel.hidden) return;
   panel.dataset.compared = seg.imagesCompared;
+  // Redrawn only when the report changed: a list item with the keyboard focus (or under the pointer) stays in place.
+  const shown = JSON.stringify(report);
+  if (shown === state.shadowShown) return;
+  state.shadowShown = shown;
+  const focusedImage = document.activeElement && document.activeElement.closest("#shadow-disagreements li")
+    ? document.activeElement.dataset.imageId : null;
   document.getElementById("shadow-models").textContent =
     [seg.shadow && `segmenter ${seg.shadow} vs live ${seg.live || "–"}`, cls.shadow && `classifier ${cls.shadow} vs live ${cls.live || "–"}`].filter(Boolean).join(" · ");
   const body = [];
@@ -375,9 +486,20 @@ function renderShadow(report) {
       body.push(el("ul", { className: "alert-list", id: "shadow-disagreements" }, ...seg.disagreements.map(d => {
         const item = el("li", { "data-image-id": d.imageId }, `${d.imageId} · coil ${d.coilId} · Dice ${fixed(d.dice)} · live classes [${d.liveClasses}] · shadow [${d.shadowClasses}]` + (d.reviewed ? " · reviewed" : ""));
         item.style.cursor = "pointer";
-        item.addEventListener("click", async () => {
-          const image = await getJson(`/v1/coils/${encodeURIComponent(d.coilId)}/images/${encodeURIComponent(d.imageId)}`);
-          if (image.imageUrl && typeof openReview === "function") openReview({ ...image, coilId: d.coilId, masks: image.masks || [] }, state.classNames || new Map());
+        // Opens from the keyboard too (Tab to the item, then Enter or Space).
+        item.tabIndex = 0;
+        item.setAttribute("role", "button");
+        const open = async () => {
+          try {
+            const image = await getJson(`/v1/coils/${encodeURIComponent(d.coilId)}/images/${encodeURIComponent(d.imageId)}`);
+            if (image.imageUrl && typeof openReview === "function") openReview({ ...image, coilId: d.coilId, masks: image.masks || [] }, state.classNames || new Map());
+          } catch (e) {
+            console.warn(e.message);
+          }
+        };
+        item.addEventListener("click", open);
+        item.addEventListener("keydown", e => {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
         });
         return item;
       })));
@@ -390,6 +512,10 @@ function renderShadow(report) {
       (r.images ? ` · accuracy on ${r.images} reviewed images: live ${pct(r.liveAccuracy)}, shadow ${pct(r.shadowAccuracy)}` : "")));
   }
   document.getElementById("shadow-body").replaceChildren(...body);
+  if (focusedImage) {
+    const again = [...document.querySelectorAll("#shadow-disagreements li")].find(li => li.dataset.imageId === focusedImage);
+    if (again) again.focus({ preventScroll: true });
+  }
 }
 
 /** Images passed as clean and sent for audit; each opens in the review editor, where missed defects are painted. */
@@ -409,6 +535,7 @@ function renderAudit(images) {
 async function refresh() {
   const problems = [];
   let page = null;
+  state.retryAfter = 0;
   try {
     page = await getJson("/v1/coils?sort=defectRate&size=100");
     if (!state.selected && page.coils.length > 0) state.selected = page.coils[0].coilId;
@@ -416,6 +543,8 @@ async function refresh() {
   } catch (e) {
     problems.push(e.message);
   }
+  // Signed out: every other request would be refused too; the sign-in message says it once instead of each panel.
+  if (state.signedOut) return settle(page, problems);
   // Panels of their own: one that cannot be read (a coil being rebalanced, say) does not stop the others.
   try {
     await renderDetail();
@@ -428,31 +557,54 @@ async function refresh() {
       state.selected = page.coils.length > 0 && page.coils[0].coilId !== state.selected ? page.coils[0].coilId : null;
       state.imagesShown = ""; state.lastMap = null; state.mapVersion = null; state.mapImage = null;
       document.getElementById("map-image").replaceChildren();
+      markSelected();
     }
   }
+  if (state.signedOut) return settle(page, problems);
   await getJson("/v1/alerts?limit=30").then(r => renderAlerts(r.alerts), e => problems.push(e.message));
   await getJson("/v1/shadow?limit=8").then(renderShadow, e => console.warn(e.message));
   await getJson("/v1/audit?limit=12").then(r => renderAudit(r.images), e => console.warn(e.message));
-  if (problems.length === 0) {
-    setStatus("live", `live · ${page.total} coils · updated ${new Date().toLocaleTimeString()}`);
-  } else {
-    setStatus("error", `not updated: ${problems.join("; ")}`);
-  }
+  settle(page, problems);
 }
 
-/** One refresh at a time: a slow server gets no second one on top, and a click during one is served right after it. */
+/** Records how a refresh ended: only one with nothing failed (and signed in) makes the page live again. */
+function settle(page, problems) {
+  if (problems.length === 0 && !state.signedOut && page) {
+    state.lastGood = Date.now();
+    state.total = page.total;
+    state.problems = null;
+  } else {
+    state.problems = problems.length ? problems : null;
+  }
+  state.nextAt = Date.now() + nextDelay();
+  showStatus();
+}
+
+/** Every 2 s; every 30 s while signed out; after what a 503's Retry-After asked for. */
+function nextDelay() {
+  return state.signedOut ? SIGNED_OUT_POLL_MS : Math.max(POLL_MS, state.retryAfter);
+}
+
+/**
+ * One refresh at a time, each planned when the one before ended: a slow server gets no second one on top, and a click
+ * during one is served right after it.
+ */
 let refreshing = null;
 let refreshAgain = false;
+let nextRefresh = null;
 function refreshSoon() {
   if (refreshing) {
     refreshAgain = true;
     return;
   }
-  refreshing = refresh().finally(() => {
+  clearTimeout(nextRefresh);
+  refreshing = refresh().catch(e => console.warn(e)).finally(() => {
     refreshing = null;
     if (refreshAgain) {
       refreshAgain = false;
       refreshSoon();
+    } else {
+      nextRefresh = setTimeout(refreshSoon, nextDelay());
     }
   });
 }
@@ -461,4 +613,5 @@ for (const id of ["zoom", "pan"]) {
   document.getElementById(id).addEventListener("input", () => { if (state.lastMap) renderStrip(state.lastMap); });
 }
 refreshSoon();
-setInterval(refreshSoon, POLL_MS);
+// The status is judged every second, not only when a refresh ends: a refresh that hangs must not leave "live" on screen.
+setInterval(showStatus, 1000);

@@ -36,7 +36,12 @@ import dev.coilsight.schemas.DefectiveImage;
 final class CoilReportPage {
 
     static final int WORST_IMAGES = 6;
-    private static final int[][] COLOURS = {{255, 214, 10}, {0, 200, 255}, {255, 64, 129}, {118, 255, 3}, {255, 145, 0}, {170, 0, 255}};
+    /**
+     * One colour per defect class id, COLOURS[floorMod(id - 1, length)] for any id. Its twin is PALETTE in
+     * coil-analytics/src/main/resources/dashboard/dashboard.js (the live dashboard): change both together, in the same order.
+     */
+    private static final int[][] COLOURS = {{255, 214, 10}, {0, 200, 255}, {255, 64, 129}, {118, 255, 3}, {255, 145, 0}, {179, 136, 255},
+            {41, 121, 255}, {188, 170, 164}};
 
     private CoilReportPage() {
     }

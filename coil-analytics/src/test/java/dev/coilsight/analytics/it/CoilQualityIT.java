@@ -25,11 +25,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -154,6 +156,15 @@ class CoilQualityIT {
                 WebElement canvas = browser.findElement(By.cssSelector("#map-image canvas"));
                 assertThat(canvas.getAttribute("data-image-id")).isEqualTo("mark-turn-0");
                 assertThat(canvas.getAttribute("data-mask-pixels")).isEqualTo(canvas.getAttribute("data-expected-pixels")).isNotEqualTo("0");
+                // The same from the keyboard: a mark focused, Enter shows its image.
+                Object focused = ((JavascriptExecutor) browser).executeScript("""
+                        const mark = document.querySelector("#strip rect.defect[data-image-id='mark-turn-1']");
+                        mark.focus();
+                        return document.activeElement === mark;
+                        """);
+                assertThat(focused).isEqualTo(Boolean.TRUE);
+                new Actions(browser).sendKeys(Keys.ENTER).perform();
+                wait.until(d -> !d.findElements(By.cssSelector("#map-image canvas[data-image-id='mark-turn-1'][data-state='drawn']")).isEmpty());
                 Files.write(Path.of("target", "dashboard-coil-map.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
                 // The grade and the map cannot be read (503, as while a rebalance moves the coil): the page keeps grade C and
@@ -168,7 +179,8 @@ class CoilQualityIT {
                               { status: 503, headers: { 'Content-Type': 'application/json' } }));
                         };
                         """);
-                wait.until(d -> "error".equals(d.findElement(By.id("status")).getAttribute("data-state"))
+                // (After a few seconds without a good refresh the page says stale rather than error, naming the failures still.)
+                wait.until(d -> List.of("error", "stale").contains(d.findElement(By.id("status")).getAttribute("data-state"))
                         && d.findElement(By.id("status")).getText().contains("/grade: 503")
                         && d.findElement(By.id("status")).getText().contains("/map?limit=5000: 503"));
                 assertThat(browser.findElement(By.id("detail-grade")).getText()).isEqualTo("grade C");
@@ -177,12 +189,38 @@ class CoilQualityIT {
                 assertThat(browser.findElement(By.id("strip")).getAttribute("data-stale")).isEqualTo("true");
                 assertThat(browser.findElements(By.cssSelector("#strip rect.defect"))).as("the last strip read stays").hasSize(strip);
 
+                // One class palette: the dashboard's colour for every class id (1..255) is the printed report's.
+                @SuppressWarnings("unchecked")
+                List<List<Number>> dashboardColours = (List<List<Number>>) ((JavascriptExecutor) browser).executeScript(
+                        "return Array.from({ length: 255 }, (_, i) => colour(i + 1));");
+                java.lang.reflect.Method reportColour = Class.forName("dev.coilsight.analytics.http.CoilReportPage")
+                        .getDeclaredMethod("colour", int.class);
+                reportColour.setAccessible(true);
+                for (int id = 1; id <= 255; id++) {
+                    int[] rgb = (int[]) reportColour.invoke(null, id);
+                    assertThat(dashboardColours.get(id - 1).stream().map(Number::intValue).toList()).as("colour of class %d", id)
+                            .containsExactly(rgb[0], rgb[1], rgb[2]);
+                }
+                assertThat(dashboardColours.subList(0, 8).stream().map(c -> c.stream().map(Number::intValue).toList()).toList())
+                        .as("classes 1 to 8 in distinct colours").doesNotHaveDuplicates();
+
                 browser.get(base + "/v1/coils/" + COIL + "/report");
                 for (String section : List.of("grade", "map", "classes", "periodic", "worst")) {
                     assertThat(browser.findElements(By.id(section))).as("report section " + section).hasSize(1);
                 }
                 assertThat(browser.findElement(By.id("grade-letter")).getText()).isEqualTo("C");
                 assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("GRADED");
+                // The report's class swatches in the dashboard's colours.
+                @SuppressWarnings("unchecked")
+                List<List<Object>> swatches = (List<List<Object>>) ((JavascriptExecutor) browser).executeScript(
+                        "return [...document.querySelectorAll('#classes tr[data-class-id]')]"
+                                + ".map(r => [Number(r.dataset.classId), getComputedStyle(r.querySelector('.swatch')).backgroundColor]);");
+                assertThat(swatches).isNotEmpty();
+                for (List<Object> swatch : swatches) {
+                    List<Integer> rgb = dashboardColours.get(((Number) swatch.get(0)).intValue() - 1).stream().map(Number::intValue).toList();
+                    assertThat(swatch.get(1)).as("swatch of class " + swatch.get(0))
+                            .isEqualTo("rgb(" + rgb.get(0) + ", " + rgb.get(1) + ", " + rgb.get(2) + ")");
+                }
                 for (JsonNode c : grade.get("classes")) {
                     WebElement row = browser.findElement(By.cssSelector("#classes tr[data-class-id='" + c.get("classId").asInt() + "']"));
                     assertThat(row.findElement(By.className("defects")).getText()).isEqualTo(String.valueOf(c.get("defects").asLong()));

@@ -18,11 +18,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.coilsight.analytics.AnalyticsService;
@@ -37,7 +39,9 @@ import dev.coilsight.testsupport.RealInfrastructureExtension;
  * The dashboard in real headless Chromium (Debian's chromium + chromium-driver) against a live
  * coil-analytics on the real broker, fed with real Severstal images and their ground-truth masks:
  * the coil table fills and updates without a reload, and the selected coil's images show their masks,
- * decoded from the RLE by the page (painted pixel counts equal the records' pixel counts).
+ * decoded from the RLE by the page (painted pixel counts equal the records' pixel counts). Rows are updated in place
+ * and a coil is chosen from the keyboard too; a page whose token is refused says so once and asks less often, and a
+ * page whose requests hang says its figures are stale instead of live.
  */
 @ExtendWith(RealInfrastructureExtension.class)
 class DashboardBrowserIT {
@@ -100,6 +104,12 @@ class DashboardBrowserIT {
                 }
                 assertThat(order).containsExactly("coil-A", "coil-B", "coil-C");
                 assertThat(browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText()).contains("60.0%");
+                // The legend names each colour's class id in text, not by colour alone.
+                List<WebElement> legend = browser.findElements(By.cssSelector("#legend .chip"));
+                assertThat(legend).isNotEmpty();
+                for (WebElement chip : legend) {
+                    assertThat(chip.getText()).startsWith(chip.getAttribute("data-class-id") + " · ");
+                }
                 // Area fractions far below 0.1 % (a few pixels over a long coil) keep two significant digits rather than reading as none.
                 assertThat(((JavascriptExecutor) browser).executeScript("return [pct(3.7e-7), pct(0.0005), pct(0), pct(0.6)];"))
                         .isEqualTo(List.of("0.000037%", "0.050%", "0%", "60.0%"));
@@ -117,10 +127,31 @@ class DashboardBrowserIT {
                 }
                 assertThat(Integer.parseInt(browser.findElement(By.id("trend")).getAttribute("data-windows"))).isPositive();
 
-                // Live: a new result for coil-B shows up without reloading the page.
+                // Live: a new result for coil-B shows up without reloading the page, in the same row element (updated in
+                // place, not replaced: a click landing during a refresh still hits the coil it was aimed at).
+                WebElement heldRow = browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']"));
                 AnalyticsFixture.send(producer, topics.classifications(), "coil-B",
                         Records.classified("coil-B", "coil-B-late", "L2", T0 + 200_000, false));
                 wait.until(d -> d.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText().contains("50.0%"));
+                assertThat(heldRow.getAttribute("data-coil-id")).as("the row held across refreshes is still attached").isEqualTo("coil-B");
+                assertThat(heldRow.getText()).contains("50.0%");
+                assertThat(browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']"))).isEqualTo(heldRow);
+
+                // From the keyboard: the coil's button focused, Enter shows that coil; the focus stays on it across refreshes.
+                Object focused = ((JavascriptExecutor) browser).executeScript("""
+                        const button = document.querySelector("tr[data-coil-id='coil-C'] button.coil-open");
+                        button.focus();
+                        return document.activeElement === button;
+                        """);
+                assertThat(focused).isEqualTo(Boolean.TRUE);
+                new Actions(browser).sendKeys(Keys.ENTER).perform();
+                wait.until(d -> d.findElement(By.id("detail-coil")).getText().equals("coil-C")
+                        && "selected".equals(d.findElement(By.cssSelector("tr[data-coil-id='coil-C']")).getAttribute("class")));
+                String shownAt = browser.findElement(By.id("status")).getText();
+                wait.until(d -> "live".equals(d.findElement(By.id("status")).getAttribute("data-state"))
+                        && !d.findElement(By.id("status")).getText().equals(shownAt));
+                assertThat(((JavascriptExecutor) browser).executeScript("return document.activeElement.closest('tr').dataset.coilId;"))
+                        .as("the focus after a refresh").isEqualTo("coil-C");
                 assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("yes");
                 // Results of another day carry their date, not only a time that reads as today's.
                 assertThat(browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']")).getText()).contains("2026");
@@ -135,6 +166,38 @@ class DashboardBrowserIT {
                 Files.createDirectories(screenshot.getParent());
                 Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+
+                // The token refused (401): one sign-in message, not an error per panel, and no request every 2 s meanwhile.
+                ((JavascriptExecutor) browser).executeScript("""
+                        window.__realFetch = window.fetch.bind(window);
+                        window.__refused = 0;
+                        window.fetch = (url, init) => {
+                          if (!String(url).startsWith('/v1/')) return window.__realFetch(url, init);
+                          window.__refused++;
+                          return Promise.resolve(new Response(JSON.stringify({ error: 'unauthorized', message: 'wrong token: open /?token=' }),
+                              { status: 401, headers: { 'Content-Type': 'application/json' } }));
+                        };
+                        """);
+                wait.until(d -> d.findElement(By.id("signin")).isDisplayed()
+                        && "signin".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+                assertThat(browser.findElement(By.id("signin")).getText()).contains("Not signed in", "?token=");
+                assertThat(browser.findElement(By.tagName("main")).getAttribute("class")).contains("stale");
+                long refused = ((Number) ((JavascriptExecutor) browser).executeScript("return window.__refused;")).longValue();
+                Thread.sleep(5000);
+                assertThat(((Number) ((JavascriptExecutor) browser).executeScript("return window.__refused;")).longValue())
+                        .as("requests in the 5 s after a 401").isEqualTo(refused);
+                // Signed in again (here: the requests pass again), a click refreshes at once and the page is live again.
+                ((JavascriptExecutor) browser).executeScript("window.fetch = window.__realFetch;");
+                browser.findElement(By.cssSelector("tr[data-coil-id='coil-B'] button.coil-open")).click();
+                wait.until(d -> !d.findElement(By.id("signin")).isDisplayed()
+                        && "live".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+
+                // Requests that never end (a connection dropped silently): within a few seconds the page no longer says
+                // live, it says since when its figures are stale, and dims them.
+                ((JavascriptExecutor) browser).executeScript("window.fetch = () => new Promise(() => {});");
+                new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> "stale".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+                assertThat(browser.findElement(By.id("status")).getText()).startsWith("stale since ").doesNotContain("live");
+                assertThat(browser.findElement(By.tagName("main")).getAttribute("class")).contains("stale");
             } finally {
                 browser.quit();
             }

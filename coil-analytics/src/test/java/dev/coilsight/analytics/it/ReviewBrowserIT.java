@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -247,6 +248,16 @@ class ReviewBrowserIT {
                 wait.until(d -> "3".equals(d.findElement(By.id("shadow")).getAttribute("data-compared"))
                         && d.findElements(By.cssSelector("#shadow-disagreements li")).size() == 3);
                 assertThat(viewer.findElement(By.id("shadow-models")).getText()).contains("candidate:9", "ground-truth:train.csv");
+                // A disagreement opens in the editor from the keyboard too: the item focused, Enter.
+                Object focused = viewer.executeScript("""
+                        const item = document.querySelector(`#shadow-disagreements li[data-image-id='${arguments[0]}']`);
+                        item.focus();
+                        return document.activeElement === item;
+                        """, confirmed);
+                assertThat(focused).isEqualTo(Boolean.TRUE);
+                new Actions(viewer).sendKeys(Keys.ENTER).perform();
+                wait.until(d -> confirmed.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
+                        && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
 
                 // The audit list: the reviewer paints the defect the classifier missed. The first send is answered 503 only
                 // once the editor was closed: the failure is still reported, naming the image, and sent again from there.
