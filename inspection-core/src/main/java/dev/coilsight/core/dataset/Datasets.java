@@ -1,11 +1,11 @@
 package dev.coilsight.core.dataset;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+
+import dev.coilsight.core.image.ImageFolder;
 
 /** Opens a dataset folder, recognising its layout from what it contains. */
 public final class Datasets {
@@ -41,15 +41,15 @@ public final class Datasets {
                 + "(Severstal, Kaggle CSV) or images/ + masks/ (label PNGs whose pixel values are class ids)");
     }
 
-    /** Regular files of a folder, sorted by name (hidden files left out). */
+    /**
+     * Regular files of a folder, sorted by name, hidden files left out: {@link ImageFolder#files}, the listing rule
+     * predict and score use, so that evaluate sees the same files.
+     */
     static List<Path> files(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new DatasetException("cannot list " + dir + ": " + e.getMessage(), e);
+        try {
+            return ImageFolder.files(dir);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(e.getMessage(), e);
         }
     }
 }

@@ -7,24 +7,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 import dev.coilsight.core.rle.BinaryMask;
-import dev.coilsight.core.rle.KaggleCsv;
-import dev.coilsight.core.rle.RleFormatException;
 import dev.coilsight.core.rle.RleRow;
 import dev.coilsight.core.rle.RunLengthEncoding;
+import dev.coilsight.core.rle.Runs;
+import dev.coilsight.core.scoring.GroundTruth;
 
 /**
  * The Kaggle Severstal layout: {@code train.csv} in either Kaggle CSV layout and {@code train_images/}.
  * Every image in the folder is used; one without rows is defect-free. The classes are Severstal's four, or those an
  * optional {@code classes.txt} names (as reviews of another line export them). Only the RLE strings are held
- * in memory (labels, not pixels); masks are decoded per image.
+ * in memory (labels, not pixels); masks are decoded per image. {@code train.csv} is read as {@link GroundTruth}, as
+ * {@code ./coilsight score} reads its truth: malformed rows are label problems, several rows of one (image, class)
+ * are one mask, their union.
  */
 final class SeverstalDataset extends ImageFolderDataset {
 
@@ -33,36 +36,36 @@ final class SeverstalDataset extends ImageFolderDataset {
     private static final int SEVERSTAL_CLASSES = 4;
 
     private final SortedMap<Integer, String> classNames;
-    private final Map<String, List<RleRow>> rowsByImage;
+    private final GroundTruth truth;
     private final List<String> problems;
 
-    private SeverstalDataset(Path root, List<String> imageIds, SortedMap<Integer, String> classNames, Map<String, List<RleRow>> rowsByImage,
+    private SeverstalDataset(Path root, List<String> imageIds, SortedMap<Integer, String> classNames, GroundTruth truth,
                              List<String> problems) {
         super(root, DatasetLayout.SEVERSTAL, IMAGES, imageIds);
         this.classNames = Collections.unmodifiableSortedMap(classNames);
-        this.rowsByImage = rowsByImage;
+        this.truth = truth;
         this.problems = Collections.unmodifiableList(problems);
     }
 
     static SeverstalDataset open(Path root, Optional<Path> split) {
         List<String> all = Datasets.files(root.resolve(IMAGES)).stream().map(p -> p.getFileName().toString()).toList();
-        List<String> problems = new ArrayList<>();
-        Map<String, List<RleRow>> rows = new HashMap<>();
         Path csv = root.resolve(LABELS);
+        GroundTruth truth;
+        // Read as ./coilsight score reads its --truth: malformed rows are problems, rows of one (image, class) one mask.
         try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            KaggleCsv.forEachRow(reader, csv.toString(), row -> rows.computeIfAbsent(row.imageId(), k -> new ArrayList<>()).add(row),
-                    bad -> problems.add(bad.getMessage()));
+            truth = GroundTruth.read(reader, csv.toString());
         } catch (IOException e) {
             throw new DatasetException("cannot read " + csv + ": " + e.getMessage(), e);
         }
+        List<String> problems = new ArrayList<>(truth.problems());
         SortedMap<Integer, String> classNames = ClassNamesFile.read(root).orElseGet(SeverstalDataset::severstalClasses);
-        java.util.Set<String> present = new java.util.HashSet<>(all);
-        for (var entry : rows.entrySet()) {
-            if (!present.contains(entry.getKey())) {
-                problems.add(csv + ": line " + entry.getValue().get(0).line() + ": image " + entry.getKey()
-                        + " is not in " + IMAGES + "/");
+        Set<String> present = new HashSet<>(all);
+        for (String imageId : truth.imageIds()) {
+            List<RleRow> rows = truth.rows(imageId);
+            if (!present.contains(imageId)) {
+                problems.add(csv + ": line " + rows.get(0).line() + ": image " + imageId + " is not in " + IMAGES + "/");
             }
-            for (RleRow row : entry.getValue()) {
+            for (RleRow row : rows) {
                 if (!classNames.containsKey(row.classId())) {
                     problems.add(csv + ": line " + row.line() + ": class " + row.classId() + " is not among the classes "
                             + classNames.keySet() + (Files.exists(root.resolve(ClassNamesFile.NAME)) ? " of " + ClassNamesFile.NAME : ""));
@@ -70,7 +73,7 @@ final class SeverstalDataset extends ImageFolderDataset {
             }
         }
         List<String> selected = split.map(list -> SplitList.select(list, all)).orElse(all);
-        return new SeverstalDataset(root, selected, classNames, rows, problems);
+        return new SeverstalDataset(root, selected, classNames, truth, problems);
     }
 
     private static SortedMap<Integer, String> severstalClasses() {
@@ -86,33 +89,26 @@ final class SeverstalDataset extends ImageFolderDataset {
         return classNames;
     }
 
+    /** Every known class's mask: the union of its rows, as {@link GroundTruth#runs} gives it to score too. */
     @Override
     public Map<Integer, BinaryMask> masks(String imageId, int height, int width) {
         Map<Integer, BinaryMask> masks = new TreeMap<>();
-        for (RleRow row : rowsByImage.getOrDefault(imageId, List.of())) {
-            if (!classNames.containsKey(row.classId())) {
+        for (int classId : truth.byClass(imageId).keySet()) {
+            if (!classNames.containsKey(classId)) {
                 continue; // reported as a label problem when opening
             }
+            Runs runs;
             try {
-                BinaryMask mask = RunLengthEncoding.decode(row.rle(), height, width);
-                if (!mask.isEmpty()) {
-                    masks.merge(row.classId(), mask, SeverstalDataset::union);
-                }
-            } catch (RleFormatException e) {
-                throw new DatasetException(root().resolve(LABELS) + ": line " + row.line() + " (" + imageId + ", class "
-                        + row.classId() + "): " + e.getMessage(), e);
+                runs = truth.runs(imageId, classId, height, width);
+            } catch (GroundTruth.InvalidMask e) {
+                throw new DatasetException(root().resolve(LABELS) + ": line " + e.row().line() + " (" + imageId + ", class "
+                        + classId + "): " + e.getMessage(), e);
+            }
+            if (!runs.isEmpty()) {
+                masks.put(classId, RunLengthEncoding.expand(runs, height, width));
             }
         }
         return masks;
-    }
-
-    private static BinaryMask union(BinaryMask a, BinaryMask b) {
-        byte[] pa = a.columnMajor();
-        byte[] pb = b.columnMajor();
-        for (int i = 0; i < pa.length; i++) {
-            pa[i] |= pb[i];
-        }
-        return a;
     }
 
     @Override

@@ -4,24 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.coilsight.core.image.ImageDecoder;
 import dev.coilsight.core.image.ImageFolder;
-import dev.coilsight.core.image.ImageHeader;
-import dev.coilsight.core.image.ImageRejectedException;
 
 /** The images a score is computed over, with the size of each (the RLE pixel numbering depends on it). */
 public final class ImageSet {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ImageSet.class);
 
     /** Height and width of one image, in pixels. */
     public record Size(int height, int width) {
@@ -47,31 +38,15 @@ public final class ImageSet {
     }
 
     /**
-     * Every regular file in the folder that is a PNG or JPEG by content; sizes from the headers (nothing is decoded).
-     * Other files, and files that cannot be read, are skipped with the reason.
+     * The images of the folder as {@link ImageFolder#images(Path)} lists them for every command (hidden files left out,
+     * PNG or JPEG by content); sizes from the headers (nothing is decoded). Other files, and files that cannot be read,
+     * are skipped with the reason.
      */
     public static ImageSet fromDirectory(Path dir) {
-        ImageDecoder decoder = new ImageDecoder();
+        ImageFolder.Listing listing = ImageFolder.images(dir);
         Map<String, Size> sizes = new LinkedHashMap<>();
-        List<String> skipped = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        for (Path file : ImageFolder.files(dir)) {
-            try {
-                ImageHeader header = decoder.readHeader(file);
-                sizes.put(file.getFileName().toString(), new Size(header.height(), header.width()));
-            } catch (ImageRejectedException e) {
-                // Not silently: the command reports every skipped file.
-                LOG.debug("not scoring {}: {}", file, e.getMessage());
-                skipped.add(file.getFileName() + ": " + e.getMessage());
-            } catch (UncheckedIOException e) {
-                // No permission, or an I/O error: one file, perhaps an image, must not stop the whole folder.
-                LOG.debug("cannot read {}: {}", file, e.getMessage());
-                String reason = file.getFileName() + ": " + e.getMessage();
-                skipped.add(reason);
-                unreadable.add(reason);
-            }
-        }
-        return new ImageSet(sizes, skipped, unreadable);
+        listing.images().forEach((name, header) -> sizes.put(name, new Size(header.height(), header.width())));
+        return new ImageSet(sizes, listing.skipped(), listing.unreadable());
     }
 
     /** Image ids from a list file (one per line, blank lines and # comments ignored), all of one size. */

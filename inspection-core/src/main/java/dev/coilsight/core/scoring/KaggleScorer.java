@@ -44,8 +44,28 @@ public final class KaggleScorer {
     public ScoreReport score(ImageSet images, List<RleRow> truth, List<RleRow> predictions, String truthName,
                              String predictionName) {
         Set<String> unknownTruth = new TreeSet<>();
-        Set<String> unknownPredicted = new TreeSet<>();
         Map<String, Runs> truthRuns = index(truth, images, truthName, unknownTruth);
+        return score(images, truthRuns, unknownTruth, truthName, predictions, predictionName);
+    }
+
+    /**
+     * Scores predictions against ground truth read as {@code evaluate} reads a data set's labels ({@link GroundTruth}):
+     * several truth rows of one (image, class) are one mask, their union. The predictions are held to the submission
+     * rules as in {@link #score(ImageSet, List, List, String, String)}: two rows for one (image, class) are refused.
+     *
+     * @throws IllegalArgumentException for an invalid RLE in either (naming source, line, image and pair), a class
+     *     outside 1..classes (drop those truth rows first with {@link GroundTruth#limitedTo}), or two prediction rows
+     *     for one (image, class)
+     */
+    public ScoreReport score(ImageSet images, GroundTruth truth, List<RleRow> predictions, String predictionName) {
+        Set<String> unknownTruth = new TreeSet<>();
+        Map<String, Runs> truthRuns = index(truth, images, unknownTruth);
+        return score(images, truthRuns, unknownTruth, truth.source(), predictions, predictionName);
+    }
+
+    private ScoreReport score(ImageSet images, Map<String, Runs> truthRuns, Set<String> unknownTruth, String truthName,
+                              List<RleRow> predictions, String predictionName) {
+        Set<String> unknownPredicted = new TreeSet<>();
         Map<String, Runs> predictedRuns = index(predictions, images, predictionName, unknownPredicted);
         Set<String> unknown = new TreeSet<>(unknownTruth);
         unknown.addAll(unknownPredicted);
@@ -124,6 +144,32 @@ public final class KaggleScorer {
             } catch (RleFormatException e) {
                 throw new IllegalArgumentException(source + ": line " + row.line() + " (image " + row.imageId() + ", class "
                         + row.classId() + ", " + size.height() + "x" + size.width() + "): " + e.getMessage(), e);
+            }
+        }
+        return runs;
+    }
+
+    /** The truth's masks of the images in the set, each the union of its rows ({@link GroundTruth#runs}). */
+    private Map<String, Runs> index(GroundTruth truth, ImageSet images, Set<String> unknown) {
+        Map<String, Runs> runs = new HashMap<>();
+        for (String imageId : truth.imageIds()) {
+            ImageSet.Size size = images.sizes().get(imageId);
+            if (size == null) {
+                unknown.add(imageId);
+                continue;
+            }
+            for (Map.Entry<Integer, List<RleRow>> rows : truth.byClass(imageId).entrySet()) {
+                int classId = rows.getKey();
+                if (classId < 1 || classId > classes) {
+                    throw new IllegalArgumentException(truth.source() + ": line " + rows.getValue().get(0).line() + ": class "
+                            + classId + " is outside 1.." + classes);
+                }
+                try {
+                    runs.put(key(imageId, classId), truth.runs(imageId, classId, size.height(), size.width()));
+                } catch (GroundTruth.InvalidMask e) {
+                    throw new IllegalArgumentException(truth.source() + ": line " + e.row().line() + " (image " + imageId
+                            + ", class " + classId + ", " + size.height() + "x" + size.width() + "): " + e.getMessage(), e);
+                }
             }
         }
         return runs;

@@ -39,4 +39,18 @@ class ImageSetTest {
         assertThat(set.skippedFiles()).singleElement().asString().startsWith("notes.txt: ");
         assertThat(set.unreadableFiles()).isEmpty();
     }
+
+    @Test
+    void aHiddenFileIsNoImageOfTheSetEvenAValidOneAndIsNotNamed(@TempDir Path dir) throws IOException {
+        ImageIO.write(new BufferedImage(8, 6, BufferedImage.TYPE_BYTE_GRAY), "png", dir.resolve("good.png").toFile());
+        ImageIO.write(new BufferedImage(8, 6, BufferedImage.TYPE_BYTE_GRAY), "png", dir.resolve(".x.png").toFile());
+        Files.writeString(dir.resolve(".DS_Store"), "not an image");
+
+        ImageSet set = ImageSet.fromDirectory(dir);
+
+        // The listing evaluate uses too (a data set's images/ or train_images/): hidden files are not files of the folder.
+        assertThat(set.sizes()).containsOnlyKeys("good.png");
+        assertThat(set.skippedFiles()).isEmpty();
+        assertThat(dev.coilsight.core.image.ImageFolder.files(dir)).containsExactly(dir.resolve("good.png"));
+    }
 }

@@ -125,4 +125,22 @@ class KaggleScorerTest {
                 List.of(new RleRow("a", 1, "1 1", 2), new RleRow("a", 1, "3 1", 5)), "t", "pred.csv"))
                 .hasMessage("pred.csv: line 5: second mask for image a class 1 (first on line 2)");
     }
+
+    @Test
+    void truthRowsOfOnePairAreScoredAsOneMaskButPredictionsWithTwoAreStillRefused() {
+        ImageSet images = ImageSet.of(Map.of("a", new ImageSet.Size(4, 4)));
+        // Truth of class 1 in two rows, pixels 1..3 and 7..8: one mask of 5 pixels, which the prediction matches exactly.
+        GroundTruth truth = GroundTruth.of(List.of(new RleRow("a", 1, "1 3", 2), new RleRow("a", 1, "7 2", 3)), "truth.csv");
+
+        ScoreReport report = SCORER.score(images, truth, List.of(new RleRow("a", 1, "1 3 7 2", 2)), "pred.csv");
+
+        assertThat(report.meanDice()).isEqualTo(1.0);
+        assertThat(report.truthPositivePairs()).isEqualTo(1);
+        assertThatThrownBy(() -> SCORER.score(images, truth,
+                List.of(new RleRow("a", 1, "1 3", 2), new RleRow("a", 1, "7 2", 3)), "pred.csv"))
+                .hasMessage("pred.csv: line 3: second mask for image a class 1 (first on line 2)");
+        assertThatThrownBy(() -> SCORER.score(images, GroundTruth.of(List.of(new RleRow("a", 1, "1 3", 2),
+                new RleRow("a", 1, "9 99", 4)), "truth.csv"), List.of(), "pred.csv"))
+                .hasMessageStartingWith("truth.csv: line 4 (image a, class 1, 4x4): ");
+    }
 }

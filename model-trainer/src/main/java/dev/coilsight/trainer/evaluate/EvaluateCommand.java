@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
                 "support, confusion matrix. Trivial baselines are printed next to them.",
                 "--tune sweeps per-class pixel thresholds and minimum component areas (segmenters) or the decision threshold with the",
                 "best F1 (classifiers) on this data and writes the choice into model.json: run it on data the model is not scored on.",
-                "Exit code 0 on success, 2 on bad input."})
+                "The images are those predict and score find in the same folder: hidden files (.name) are left out, files that are",
+                "not PNG or JPEG by content (Thumbs.db, notes) are skipped and named, so that predict + score give the same mean Dice.",
+                "Exit code 0 on success, 1 when a file of the images folder could not be read (named and left out, as predict and",
+                "score leave it out), 2 on bad input."})
 public final class EvaluateCommand extends CoilsightCommand {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
@@ -86,8 +89,17 @@ public final class EvaluateCommand extends CoilsightCommand {
                     + "to write the flips into the card");
         }
         TestTimeFlips flips = testTimeFlips == null ? null : TestTimeFlips.parse(testTimeFlips);
-        LabeledDataset data = Datasets.open(dataset, Optional.ofNullable(split));
-        LabelProblems.warn("evaluate", data, System.err);
+        LabeledDataset opened = Datasets.open(dataset, Optional.ofNullable(split));
+        LabelProblems.warn("evaluate", opened, System.err);
+        // The images as predict and score list the same folder: files that are no image are skipped and named, not refused.
+        DatasetImages.Listed listed = DatasetImages.of(opened);
+        listed.listing().notImages().forEach(skipped -> stderr().println("evaluate: skipped " + skipped));
+        listed.listing().unreadable().forEach(unreadable -> stderr().println("evaluate: could not read " + unreadable));
+        LabeledDataset data = listed.dataset();
+        if (data.imageIds().isEmpty() && !opened.imageIds().isEmpty()) {
+            throw new IllegalArgumentException("no images to evaluate in " + dataset + ": none of its " + opened.imageIds().size()
+                    + " file(s) is a PNG or JPEG image that can be read");
+        }
         EvaluationResult result = evaluate(data, flips);
         if (tune) {
             // The flips and the settings chosen under them go into the card in one write.
@@ -112,7 +124,9 @@ public final class EvaluateCommand extends CoilsightCommand {
             }
             result = evaluate(data, null);
         }
-        return finish(result);
+        int code = finish(result);
+        // As predict and score: a file that could not be read may be an image, so the figures may not cover the whole folder.
+        return code == 0 && !listed.listing().unreadable().isEmpty() ? 1 : code;
     }
 
     /** Records the figures in the card when asked and prints them. */

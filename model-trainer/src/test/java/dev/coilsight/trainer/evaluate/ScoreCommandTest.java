@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,7 @@ import dev.coilsight.core.rle.RunLengthEncoding;
 import dev.coilsight.core.rle.Runs;
 import dev.coilsight.testsupport.CommandRun;
 import dev.coilsight.testsupport.SharedData;
+import dev.coilsight.testsupport.TestFiles;
 
 class ScoreCommandTest {
 
@@ -191,5 +193,60 @@ class ScoreCommandTest {
         // The other 15 images of train.csv are outside this set (11 of them have rows).
         assertThat(json.get("unknownImages").asInt()).isEqualTo(11);
         assertThat(run.err()).contains("score: skipped README.txt");
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsNamedAndTheExitCodeIsOneAsPredictSays(@TempDir Path dir) throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        Path images = Files.createDirectory(dir.resolve("images"));
+        Files.copy(sample.resolve("train_images").resolve("0030401a5.jpg"), images.resolve("0030401a5.jpg"));
+        TestFiles.unreadable(images.resolve("locked.jpg"));
+
+        CommandRun run = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", sample.resolve("train.csv").toString(),
+                "--images", images.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("score: could not read locked.jpg").doesNotContain("skipped locked.jpg");
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("images").asInt()).isEqualTo(1);
+        assertThat(json.get("meanDice").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theTruthIsReadAsEvaluateReadsItABadRowNamedAndLeftOutAndTwoRowsOfOnePairOneMask(@TempDir Path dir) throws Exception {
+        Path sample = SharedData.require("severstal-sample");
+        List<RleRow> rows = KaggleCsv.readAll(sample.resolve("train.csv"));
+        // The first mask written as two rows (its first runs, then the rest) with a malformed row between them.
+        RleRow split = rows.get(0);
+        String[] values = split.rle().strip().split("\\s+");
+        int half = values.length / 4 * 2;
+        StringBuilder csv = new StringBuilder("ImageId,ClassId,EncodedPixels\n");
+        for (RleRow row : rows.subList(1, rows.size())) {
+            csv.append(row.imageId()).append(',').append(row.classId()).append(',').append(row.rle()).append('\n');
+        }
+        csv.append(split.imageId()).append(',').append(split.classId()).append(',')
+                .append(String.join(" ", Arrays.copyOfRange(values, 0, half))).append('\n');
+        csv.append("0030401a5.jpg,x,1 1\n");
+        csv.append(split.imageId()).append(',').append(split.classId()).append(',')
+                .append(String.join(" ", Arrays.copyOfRange(values, half, values.length))).append('\n');
+        Path truth = Files.writeString(dir.resolve("truth.csv"), csv);
+
+        CommandRun run = cli("--truth", truth.toString(), "--predictions", sample.resolve("train.csv").toString(),
+                "--images", sample.resolve("train_images").toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("meanDice").asDouble()).as("the two rows are the whole mask again").isEqualTo(1.0);
+        assertThat(json.get("truthPositivePairs").asLong()).isEqualTo(14);
+        assertThat(run.err()).contains("score: warning: 1 truth row(s) could not be used and are left out")
+                .contains(truth + ": line " + (rows.size() + 2) + ": ClassId 'x'")
+                .contains("score: note: 1 (image, class) pair(s) have several truth rows")
+                .contains(split.imageId() + " class " + split.classId() + " (lines " + (rows.size() + 1) + ", " + (rows.size() + 3) + ")");
+
+        // A prediction file with the same rows is still refused, as a Kaggle submission would be.
+        CommandRun asPredictions = cli("--truth", sample.resolve("train.csv").toString(), "--predictions", truth.toString(),
+                "--images", sample.resolve("train_images").toString());
+        assertThat(asPredictions.exitCode()).isEqualTo(2);
+        assertThat(asPredictions.err()).contains("ClassId 'x'");
     }
 }
