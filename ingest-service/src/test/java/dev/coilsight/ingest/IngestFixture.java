@@ -62,13 +62,22 @@ public final class IngestFixture {
         return read(topic, count, ImageCaptured.class);
     }
 
-    /** Every record of one kind in the topic from the start, waiting until {@code count} arrived (or 30 s), then a quiet half second. */
+    /**
+     * Every record of one kind in the topic from the start: at least up to each partition's end as of the call (so every
+     * record acknowledged before it, also with {@code count} 0), and until {@code count} arrived (or 30 s), then a quiet
+     * half second.
+     */
     public static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(String topic, int count, Class<T> type) {
         List<ConsumerRecord<String, T>> records = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = reader(type)) {
-            consumer.subscribe(List.of(topic));
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
+            while ((records.size() < count || partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             // Anything more (a duplicate) would show up now.

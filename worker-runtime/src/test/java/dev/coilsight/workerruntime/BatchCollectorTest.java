@@ -82,6 +82,7 @@ class BatchCollectorTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30) // the linger is 10 minutes: without the stop the call would return then, batch and all
     void aStopEndsTheLingerAndTheBatchInHandIsReturned() {
         add(P0, 0);
         BatchCollector collector = new BatchCollector(consumer, 8, Duration.ofMinutes(10));

@@ -210,7 +210,11 @@ class FaultMatrixIT {
     @Order(7)
     void aModelFolderSwitchedToABrokenModelDeadLettersNothingAndTheImagesWaitForAWorkingOne() throws Exception {
         line.pointClassifierAt(line.brokenClassifier());
-        Thread.sleep(3_000); // the worker looks at its model link every 500 ms
+        // The worker looks at its model link every 500 ms and loads the new model beside the old one: only images sent
+        // once it serves the broken one test what the row says.
+        Await.until(WAIT, () -> line.classifier().metricsAnswer().lines()
+                        .anyMatch(l -> l.startsWith("coilsight_worker_model_loaded{") && l.contains("version=\"1-broken\"")),
+                "the classifier serves the broken model");
         Set<String> ids = upload("fault-broken-model", IMAGES);
         String[] health = new String[1];
         Await.until(WAIT, () -> (health[0] = line.classifier().healthAnswer()).startsWith("503 "),

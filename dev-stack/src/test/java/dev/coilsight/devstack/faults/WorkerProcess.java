@@ -88,6 +88,11 @@ final class WorkerProcess implements AutoCloseable {
         return answer("/health");
     }
 
+    /** {@code GET /metrics}'s status and body; {@code -1} while nothing answers. */
+    String metricsAnswer() {
+        return answer("/metrics");
+    }
+
     private String answer(String path) {
         try {
             HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))

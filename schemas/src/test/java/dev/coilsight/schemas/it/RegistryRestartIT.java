@@ -77,11 +77,15 @@ class RegistryRestartIT {
 
         assertThat(halfway.await(30, TimeUnit.SECONDS)).isTrue();
         registry.stop();
-        // Starts with an empty cache while the registry is down: must wait for it, not fail.
-        CompletableFuture<List<ConsumerRecord<String, ImageCaptured>>> startedDuringOutage = consumeAsync(bootstrap, url);
-        Thread.sleep(1_500);
-        assertThat(startedDuringOutage).as("cannot finish without the registry").isNotDone();
-        registry.restart();
+        CompletableFuture<List<ConsumerRecord<String, ImageCaptured>>> startedDuringOutage;
+        try {
+            // Starts with an empty cache while the registry is down: must wait for it, not fail.
+            startedDuringOutage = consumeAsync(bootstrap, url);
+            Thread.sleep(1_500);
+            assertThat(startedDuringOutage).as("cannot finish without the registry").isNotDone();
+        } finally {
+            registry.restart(); // the registry is shared by the tests of this JVM: never leave it down
+        }
 
         producing.get(60, TimeUnit.SECONDS);
         List<ConsumerRecord<String, ImageCaptured>> afterwards = consumeAsync(bootstrap, url).get(60, TimeUnit.SECONDS);
