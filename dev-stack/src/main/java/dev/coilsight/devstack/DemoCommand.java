@@ -222,9 +222,10 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             out.printf("%nDashboard: %s%nIngest:    curl -H 'Authorization: Bearer %s' -H 'Content-Type: image/jpeg' --data-binary @image.jpg %s/v1/coils/my-coil/images%n"
                     + "Kafka:     %s   Registry: %s%n"
-                    + "Reviews:   the Review button on the dashboard's images; then ./coilsight export-labels --out DIR --bootstrap-servers %s --registry %s%n%s%n",
+                    + "Reviews:   the Review button on the dashboard's images; then ./coilsight export-labels --out DIR --bootstrap-servers %s --registry %s%n"
+                    + "Failures:  ./coilsight dead-letters --bootstrap-servers %s (what a stage could not process, and why)%n%s%n",
                     stack.dashboardUrl(), stack.ingestToken(), stack.ingestUrl(), stack.bootstrapServers(), stack.registryUrl(),
-                    stack.bootstrapServers(), stack.registryUrl(), once ? "" : "Ctrl-C stops everything.");
+                    stack.bootstrapServers(), stack.registryUrl(), stack.bootstrapServers(), once ? "" : "Ctrl-C stops everything.");
             out.flush();
             Thread replaying = new Thread(replay, "demo-replay");
             replaying.setDaemon(true);

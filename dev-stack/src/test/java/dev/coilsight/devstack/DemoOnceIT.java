@@ -116,6 +116,7 @@ class DemoOnceIT {
         assertThat(shadow.group(3)).isEqualTo(summary.group(3));
         assertThat(Double.parseDouble(shadow.group(4))).isGreaterThan(0.99);
         assertThat(out).contains("Reviews:   the Review button on the dashboard's images; then ./coilsight export-labels --out DIR");
+        assertThat(out).contains("Failures:  ./coilsight dead-letters --bootstrap-servers 127.0.0.1:");
 
         // The score: over 16 images x 4 classes; the baseline is what predicting nothing scores on these labels;
         // the mean Dice is the mean of the per-class Dice (every class has one pair per image).
