@@ -211,10 +211,11 @@ class FaultMatrixIT {
     void aModelFolderSwitchedToABrokenModelDeadLettersNothingAndTheImagesWaitForAWorkingOne() throws Exception {
         line.pointClassifierAt(line.brokenClassifier());
         // The worker looks at its model link every 500 ms and loads the new model beside the old one: only images sent
-        // once it serves the broken one test what the row says.
+        // once its threads serve the broken one test what the row says.
         Await.until(WAIT, () -> line.classifier().metricsAnswer().lines()
                         .anyMatch(l -> l.startsWith("coilsight_worker_model_loaded{") && l.contains("version=\"1-broken\"")),
                 "the classifier serves the broken model");
+        Thread.sleep(2_000); // each worker thread takes the new model up between batches: an idle one at its next poll, within a second
         Set<String> ids = upload("fault-broken-model", IMAGES);
         String[] health = new String[1];
         Await.until(WAIT, () -> (health[0] = line.classifier().healthAnswer()).startsWith("503 "),
