@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -39,12 +38,12 @@ final class KafkaSettings {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchSize());
         if (!"consumer".equalsIgnoreCase(String.valueOf(c.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
-            // Kafka's default list picks Range: every replica joining or leaving (a rollout, a KEDA step) would stop every
-            // worker's partitions at once. Cooperative first moves only the partitions that change hands; Range second lets
-            // replicas of an older release join the group during one rolling update. (The KIP-848 protocol assigns on the
-            // broker and refuses the setting.)
-            c.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-                    CooperativeStickyAssignor.class.getName() + "," + RangeAssignor.class.getName());
+            // Kafka's default list [Range, CooperativeSticky] rebalances eagerly (the protocol all listed assignors share):
+            // every replica joining or leaving (a rollout, a KEDA step) would stop every worker's partitions at once.
+            // CooperativeSticky alone moves only the partitions that change hands; replicas of an older release, whose
+            // default list holds it too, share the group with it during one rolling update. (The KIP-848 protocol assigns
+            // on the broker and refuses the setting.)
+            c.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         }
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
