@@ -36,6 +36,11 @@ public record DeadLetter(Offset at, Instant failedAt, String stage, String reaso
         }
     }
 
+    /** The same without what only a listing shows (the error): what a redrive keeps of each of perhaps millions. */
+    public DeadLetter forRedrive() {
+        return new DeadLetter(at, failedAt, stage, reason, null, null, source, null, null, coilId, valueBytes, valueOmitted, null);
+    }
+
     /** The dead letter this record is, or empty when it is not one (a redrive's mark, a record some other tool wrote). */
     public static Optional<DeadLetter> of(ConsumerRecord<byte[], byte[]> record) {
         Headers headers = record.headers();

@@ -52,6 +52,11 @@ public final class DeadLetterFilter implements Predicate<DeadLetter> {
         return coil == null || coil.equals(letter.coilId());
     }
 
+    /** Whether --stage was given: then a shadow worker's dead letters are chosen only where it names their stage. */
+    public boolean namesStages() {
+        return !stages.isEmpty();
+    }
+
     /** The reasons asked for; empty when none was named. */
     public List<DeadLetters.Reason> reasons() {
         return reasons;

@@ -30,6 +30,8 @@ public final class DeadLetterTopic implements AutoCloseable {
     private final Duration timeout;
     private final String servers;
     private List<ConsumerRecord<byte[], byte[]>> lastPoll = List.of();
+    private final Map<String, Boolean> known = new HashMap<>();
+    private final java.util.Set<String> redrivenSources = new java.util.HashSet<>();
 
     /**
      * @param settings the cluster's consumer settings ({@code COILSIGHT_KAFKA_*} applied)
@@ -41,6 +43,8 @@ public final class DeadLetterTopic implements AutoCloseable {
         configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         configs.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // A mistyped --topic, or a source topic deleted since, must not be created by looking for it.
+        configs.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         this.consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.timeout = timeout;
@@ -75,6 +79,10 @@ public final class DeadLetterTopic implements AutoCloseable {
                     String marked = DeadLetter.text(record.headers(), Redrive.MARK);
                     if (marked != null) {
                         marks.put(marked, String.valueOf(DeadLetter.text(record.headers(), Redrive.MARK_AT)));
+                        String source = DeadLetter.text(record.headers(), Redrive.MARK_SOURCE);
+                        if (source != null) {
+                            redrivenSources.add(source);
+                        }
                     } else {
                         DeadLetter.of(record).ifPresent(sink);
                     }
@@ -87,6 +95,11 @@ public final class DeadLetterTopic implements AutoCloseable {
         }
     }
 
+    /** The source records (their {@link DeadLetter.Offset#toString()}) that the marks read by {@link #scan} say were sent back. */
+    public java.util.Set<String> redrivenSources() {
+        return java.util.Collections.unmodifiableSet(redrivenSources);
+    }
+
     /** The record at this place, or empty when it is not there any more (retention deleted it, or it was never committed). */
     public Optional<ConsumerRecord<byte[], byte[]>> read(DeadLetter.Offset at) {
         for (ConsumerRecord<byte[], byte[]> record : lastPoll) {
@@ -96,7 +109,7 @@ public final class DeadLetterTopic implements AutoCloseable {
         }
         try {
             TopicPartition partition = new TopicPartition(at.topic(), at.partition());
-            if (!partitions(at.topic()).contains(partition)) {
+            if (!exists(at.topic()) || !partitions(at.topic()).contains(partition)) {
                 return Optional.empty();
             }
             consumer.assign(List.of(partition));
@@ -121,6 +134,18 @@ public final class DeadLetterTopic implements AutoCloseable {
         } catch (KafkaException e) {
             throw unreadable(at.topic(), e);
         }
+    }
+
+    /** Whether the topic exists on the cluster (asked once per topic). */
+    public boolean exists(String name) {
+        return known.computeIfAbsent(name, n -> {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(n, timeout);
+                return infos != null && !infos.isEmpty();
+            } catch (KafkaException e) {
+                throw unreadable(n, e);
+            }
+        });
     }
 
     private List<TopicPartition> partitions(String name) {

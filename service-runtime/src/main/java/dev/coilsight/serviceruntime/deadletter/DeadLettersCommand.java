@@ -1,11 +1,11 @@
 package dev.coilsight.serviceruntime.deadletter;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,6 +27,10 @@ import picocli.CommandLine.Option;
 public final class DeadLettersCommand extends CoilsightCommand {
 
     private static final int MESSAGE_WIDTH = 70;
+    /** When they failed (unknown first), then where they lie. */
+    private static final Comparator<DeadLetter> NEWEST_LAST = Comparator
+            .comparing(DeadLetter::failedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(letter -> letter.at().partition()).thenComparingLong(letter -> letter.at().offset());
 
     @Mixin
     DeadLetterFilter filter;
@@ -46,7 +50,8 @@ public final class DeadLettersCommand extends CoilsightCommand {
             throw badOption("--limit must be 0 or more, got " + limit);
         }
         Map<String, Integer> counts = new TreeMap<>();
-        Deque<DeadLetter> latest = new ArrayDeque<>();
+        // The newest by when they failed, across partitions (polls interleave them): the oldest kept is dropped first.
+        PriorityQueue<DeadLetter> latest = new PriorityQueue<>(NEWEST_LAST);
         long[] records = {0};
         Map<String, String> marks;
         try (DeadLetterTopic topic = source.open(); ScanProgress progress = new ScanProgress(source.topic())) {
@@ -56,21 +61,23 @@ public final class DeadLettersCommand extends CoilsightCommand {
             }, letter -> {
                 if (filter.test(letter)) {
                     counts.merge(letter.stage() + " " + letter.reason(), 1, Integer::sum);
-                    latest.addLast(letter);
+                    latest.add(letter);
                     if (latest.size() > limit) {
-                        latest.removeFirst();
+                        latest.poll();
                     }
                 }
             });
         }
         int matching = counts.values().stream().mapToInt(Integer::intValue).sum();
-        JsonOrText.print(stdout(), json, json(records[0], matching, counts, latest, marks), text(records[0], matching, counts, latest, marks));
+        List<DeadLetter> shown = new ArrayList<>(latest);
+        shown.sort(NEWEST_LAST);
+        JsonOrText.print(stdout(), json, json(records[0], matching, counts, shown, marks), text(records[0], matching, counts, shown, marks));
         return 0;
     }
 
-    private List<String> text(long records, int matching, Map<String, Integer> counts, Deque<DeadLetter> latest, Map<String, String> marks) {
+    private List<String> text(long records, int matching, Map<String, Integer> counts, List<DeadLetter> latest, Map<String, String> marks) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%s: %,d records read, %,d dead letters match (%,d redriven so far, of all)", source.topic(), records, matching, marks.size()));
+        lines.add(String.format("%s: %,d records read, %,d dead letters match (%,d redriven so far, of all)", printable(source.topic()), records, matching, marks.size()));
         if (matching == 0) {
             return lines;
         }
@@ -88,8 +95,8 @@ public final class DeadLettersCommand extends CoilsightCommand {
         lines.add(String.format("%-20s %-20s %-18s %-17s %-28s %-14s %-20s %s", "dead letter", "failed at", "stage", "reason", "read from", "coil",
                 "image id", "error"));
         for (DeadLetter letter : latest) {
-            String redriven = marks.containsKey(letter.at().toString()) ? " [redriven " + marks.get(letter.at().toString()) + "]" : "";
-            String again = letter.redrivenFrom() == null ? "" : " [failed again after a redrive of " + letter.redrivenFrom() + "]";
+            String redriven = marks.containsKey(letter.at().toString()) ? " [redriven " + printable(marks.get(letter.at().toString())) + "]" : "";
+            String again = letter.redrivenFrom() == null ? "" : " [failed again after a redrive of " + printable(letter.redrivenFrom()) + "]";
             lines.add(String.format("%-20s %-20s %-18s %-17s %-28s %-14s %-20s %s%s%s", letter.at(),
                     letter.failedAt() == null ? "?" : letter.failedAt().toString().replaceFirst("\\.\\d+Z$", "Z"), printable(letter.stage()),
                     printable(letter.reason()), printable(letter.source().toString()), printable(letter.coilId()), printable(letter.imageId()),
@@ -98,7 +105,7 @@ public final class DeadLettersCommand extends CoilsightCommand {
         return lines;
     }
 
-    private String json(long records, int matching, Map<String, Integer> counts, Deque<DeadLetter> latest, Map<String, String> marks)
+    private String json(long records, int matching, Map<String, Integer> counts, List<DeadLetter> latest, Map<String, String> marks)
             throws JsonProcessingException {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("topic", source.topic());

@@ -1,5 +1,6 @@
 package dev.coilsight.serviceruntime.deadletter;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class Redrive implements AutoCloseable {
     public static final String MARK = "coilsight.dlq.redriven";
     /** On a mark: when (ISO-8601). */
     public static final String MARK_AT = "coilsight.dlq.redriven.at";
+    /** On a mark: the source record sent back ({@code steel.images-2@1450}), so that another dead letter of it is not sent again. */
+    public static final String MARK_SOURCE = "coilsight.dlq.redriven.source";
     static final String TRANSACTIONAL_ID = "coilsight-dead-letter-redrive";
     /** Records sent per transaction: a failure loses at most this many from the run (the next run sends them). */
     static final int PER_TRANSACTION = 50;
@@ -64,61 +67,84 @@ public final class Redrive implements AutoCloseable {
         try {
             producer.initTransactions();
         } catch (KafkaException e) {
-            producer.close();
-            throw e;
+            producer.close(java.time.Duration.ZERO);
+            throw new UncheckedIOException(new java.io.IOException("cannot start the redrive's transactions at "
+                    + settings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getMessage(), e));
         }
     }
 
     /**
      * Sends these dead letters to their source topics, {@value #PER_TRANSACTION} per transaction; what a failed
-     * transaction held is neither sent nor marked.
+     * transaction held is neither sent nor marked. Dead letters of one source record (a live and a shadow worker both gave
+     * up on it) send it once, and all of them are marked.
      *
      * @param progress told how many dead letters have been handled so far
+     * @throws UncheckedIOException when the cluster refuses or does not answer (what was committed before stays sent)
      */
     public Outcome send(List<DeadLetter> letters, DeadLetterTopic topic, IntConsumer progress) {
         Map<String, Integer> sent = new TreeMap<>();
         Map<String, String> skipped = new TreeMap<>();
+        java.util.Set<DeadLetter.Offset> sources = new java.util.HashSet<>();
         for (int from = 0; from < letters.size(); from += PER_TRANSACTION) {
             List<DeadLetter> chunk = letters.subList(from, Math.min(letters.size(), from + PER_TRANSACTION));
+            // Everything is read before the transaction opens: reads over a slow link must not run out its timeout.
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
             Map<String, Integer> sentHere = new HashMap<>();
-            producer.beginTransaction();
-            try {
-                for (DeadLetter letter : chunk) {
-                    Optional<String> why = sendOne(letter, topic);
-                    if (why.isPresent()) {
-                        skipped.put(letter.at().toString(), why.get());
-                    } else {
-                        sentHere.merge(letter.source().topic(), 1, Integer::sum);
-                    }
+            for (DeadLetter letter : chunk) {
+                Optional<ConsumerRecord<byte[], byte[]>> stored = topic.read(letter.at());
+                if (stored.isEmpty()) {
+                    skipped.put(letter.at().toString(), "no longer on the dead-letter topic");
+                    continue;
                 }
-                producer.commitTransaction();
-            } catch (RuntimeException e) {
-                abortQuietly();
-                throw e;
+                if (sources.contains(letter.source())) {
+                    records.add(mark(letter, stored.get())); // its record goes back once, with the first of its dead letters
+                    continue;
+                }
+                Optional<String> why = whyNot(letter, topic);
+                if (why.isPresent()) {
+                    skipped.put(letter.at().toString(), why.get());
+                    continue;
+                }
+                byte[] value = letter.valueOmitted() ? topic.read(letter.source()).map(ConsumerRecord::value).orElse(null) : stored.get().value();
+                if (letter.valueOmitted() && value == null) {
+                    skipped.put(letter.at().toString(), "its value was too large to keep and " + letter.source() + " is no longer there");
+                    continue;
+                }
+                sources.add(letter.source());
+                records.add(resent(letter, stored.get(), value));
+                records.add(mark(letter, stored.get()));
+                sentHere.merge(letter.source().topic(), 1, Integer::sum);
             }
+            commit(records);
             sentHere.forEach((name, count) -> sent.merge(name, count, Integer::sum));
             progress.accept(from + chunk.size());
         }
         return new Outcome(sent, skipped);
     }
 
-    /** Sends one dead letter and its mark; empty when sent, else why not. */
-    private Optional<String> sendOne(DeadLetter letter, DeadLetterTopic topic) {
-        Optional<ConsumerRecord<byte[], byte[]>> stored = topic.read(letter.at());
-        if (stored.isEmpty()) {
-            return Optional.of("no longer on the dead-letter topic");
+    /** Why this dead letter cannot be sent back, or empty when it can. */
+    private static Optional<String> whyNot(DeadLetter letter, DeadLetterTopic topic) {
+        if (letter.source().partition() < 0 || letter.source().offset() < 0) {
+            return Optional.of("its headers do not say where it was read");
         }
-        byte[] value = stored.get().value();
-        if (letter.valueOmitted()) {
-            Optional<ConsumerRecord<byte[], byte[]>> source = topic.read(letter.source());
-            if (source.isEmpty()) {
-                return Optional.of("its value was too large to keep and " + letter.source() + " is no longer there");
-            }
-            value = source.get().value();
+        if (!topic.exists(letter.source().topic())) {
+            return Optional.of("its source topic " + letter.source().topic() + " no longer exists");
         }
-        producer.send(resent(letter, stored.get(), value));
-        producer.send(mark(letter, stored.get()));
         return Optional.empty();
+    }
+
+    private void commit(List<ProducerRecord<byte[], byte[]>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            producer.beginTransaction();
+            records.forEach(producer::send);
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            abortQuietly();
+            throw new UncheckedIOException(new java.io.IOException("the redrive's transaction failed (nothing of it was sent): " + e, e));
+        }
     }
 
     /** The record sent again: the original key, value and headers, without the dead-letter headers, naming the dead letter. */
@@ -139,6 +165,7 @@ public final class Redrive implements AutoCloseable {
         Headers headers = new RecordHeaders();
         headers.add(MARK, letter.at().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(MARK_AT, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(MARK_SOURCE, letter.source().toString().getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(letter.at().topic(), letter.at().partition(), stored.key(), null, headers);
     }
 
@@ -150,11 +177,11 @@ public final class Redrive implements AutoCloseable {
         }
     }
 
-    /** The dead letters to send: those that pass, without a mark, oldest first within each partition. */
-    public static List<DeadLetter> unmarked(List<DeadLetter> candidates, Map<String, String> marks) {
+    /** The dead letters to send, in their order: those without a mark whose source record no earlier redrive sent back. */
+    public static List<DeadLetter> unmarked(List<DeadLetter> candidates, Map<String, String> marks, java.util.Set<String> redrivenSources) {
         List<DeadLetter> left = new ArrayList<>();
         for (DeadLetter letter : candidates) {
-            if (!marks.containsKey(letter.at().toString())) {
+            if (!marks.containsKey(letter.at().toString()) && !redrivenSources.contains(letter.source().toString())) {
                 left.add(letter);
             }
         }

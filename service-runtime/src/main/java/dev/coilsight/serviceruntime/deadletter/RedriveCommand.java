@@ -49,20 +49,31 @@ public final class RedriveCommand extends CoilsightCommand {
         try (DeadLetterTopic topic = source.open(); Redrive redrive = dryRun ? null : new Redrive(source.producerSettings(), Clock.systemUTC())) {
             // The redrive above fenced any other still running before the marks are read, so nothing is sent twice.
             List<DeadLetter> selected = new ArrayList<>();
+            int[] shadowLeftOut = {0};
             Map<String, String> marks;
             try (ScanProgress progress = new ScanProgress(source.topic())) {
                 marks = topic.scan(progress, letter -> {
-                    if (filter.test(letter)) {
-                        selected.add(letter);
+                    if (!filter.test(letter)) {
+                        return;
                     }
+                    if (letter.stage().endsWith("-shadow") && !filter.namesStages()) {
+                        // A candidate model's failure: sent back, the live stage would run the image a second time.
+                        shadowLeftOut[0]++;
+                        return;
+                    }
+                    selected.add(letter.forRedrive());
                 });
             }
             selected.sort(Comparator.comparing(DeadLetter::failedAt, Comparator.nullsLast(Comparator.naturalOrder())));
-            List<DeadLetter> toSend = Redrive.unmarked(selected, marks);
+            List<DeadLetter> toSend = Redrive.unmarked(selected, marks, topic.redrivenSources());
             int alreadySent = selected.size() - toSend.size();
             int leftForLater = Math.max(0, toSend.size() - max);
             toSend = toSend.subList(0, Math.min(max, toSend.size()));
             var out = stdout();
+            if (shadowLeftOut[0] > 0) {
+                out.printf("note: %,d dead letters of shadow workers left out (a candidate model's failures; name their stage with --stage to "
+                        + "send them)%n", shadowLeftOut[0]);
+            }
             if (filter.reasons().contains(DeadLetters.Reason.CRASHED) && !toSend.isEmpty()) {
                 out.println("note: CRASHED records are among them: each killed its worker twice and will again unless the cause was fixed");
             }
@@ -77,9 +88,9 @@ public final class RedriveCommand extends CoilsightCommand {
                 outcome = redrive.send(toSend, topic, bar::update);
             }
             out.printf("sent %,d dead letters back: %s; %,d already redriven left out%s%n", outcome.sentCount(),
-                    outcome.sent().isEmpty() ? "none" : outcome.sent().toString().replaceAll("[{}]", "").replace('=', ' '), alreadySent,
+                    perTopic(outcome.sent()), alreadySent,
                     leftForLater > 0 ? String.format("; %,d more over --max (run again)", leftForLater) : "");
-            outcome.skipped().forEach((at, why) -> out.printf("not sent: %s: %s%n", at, why));
+            outcome.skipped().forEach((at, why) -> out.printf("not sent: %s: %s%n", DeadLettersCommand.printable(at), DeadLettersCommand.printable(why)));
             out.flush();
             return outcome.skipped().isEmpty() ? 0 : 1;
         }
@@ -88,6 +99,13 @@ public final class RedriveCommand extends CoilsightCommand {
     private static String perTopic(List<DeadLetter> letters) {
         Map<String, Integer> counts = new TreeMap<>();
         letters.forEach(letter -> counts.merge(letter.source().topic(), 1, Integer::sum));
-        return counts.isEmpty() ? "none" : counts.toString().replaceAll("[{}]", "").replace('=', ' ');
+        return perTopic(counts);
+    }
+
+    /** {@code steel.images 3, steel.images.defective 1}, or {@code none}; topic names from records shown printable. */
+    private static String perTopic(Map<String, Integer> counts) {
+        List<String> parts = new ArrayList<>();
+        counts.forEach((name, count) -> parts.add(DeadLettersCommand.printable(name) + " " + count));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 }

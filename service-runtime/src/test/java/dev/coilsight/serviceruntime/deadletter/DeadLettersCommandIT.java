@@ -46,6 +46,7 @@ class DeadLettersCommandIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String sourceTopic = "redrive-it-images-" + run;
     private final String dlq = "redrive-it-dlq-" + run;
+    private final String goneTopic = "redrive-it-deleted-" + run;
     private final List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>();
 
     /**
@@ -82,6 +83,11 @@ class DeadLettersCommandIT {
             worker.send(classifier.of(sources.get(2), DeadLetters.Reason.NOT_AN_IMAGE, new IllegalArgumentException("not a PNG"), null));
             worker.send(segmenterSmall.of(sources.get(3), DeadLetters.Reason.MODEL_ERROR, new IllegalStateException("big"), "s:2"));
             worker.send(segmenterSmall.of(sources.get(4), DeadLetters.Reason.MODEL_ERROR, new IllegalStateException("gone"), "s:2"));
+            // The shadow classifier gave up on record 1 as well; and a record of a topic deleted since.
+            worker.send(new DeadLetters("classifier-shadow", dlq).of(sources.get(1), DeadLetters.Reason.MODEL_ERROR,
+                    new IllegalStateException("candidate NaN"), "m:2"));
+            worker.send(classifier.of(goneTopic, 0, 7, -1, null, bytes("coil-C"), bytes("value-gone"), DeadLetters.Reason.MODEL_INPUT,
+                    new IllegalArgumentException("too wide"), "m:1"));
             worker.commitTransaction();
         }
         ConsumerRecord<byte[], byte[]> deleted = sources.get(4);
@@ -97,8 +103,9 @@ class DeadLettersCommandIT {
 
         assertThat(listed.exitCode()).as(listed.err()).isZero();
         JsonNode result = new ObjectMapper().readTree(listed.out());
-        assertThat(result.get("matching").asInt()).isEqualTo(5);
+        assertThat(result.get("matching").asInt()).isEqualTo(7);
         assertThat(result.get("counts").toString()).contains("{\"stage\":\"classifier\",\"reason\":\"MODEL_ERROR\",\"count\":2}")
+                .contains("{\"stage\":\"classifier-shadow\",\"reason\":\"MODEL_ERROR\",\"count\":1}")
                 .contains("\"reason\":\"NOT_AN_IMAGE\",\"count\":1").contains("{\"stage\":\"segmenter\",\"reason\":\"MODEL_ERROR\",\"count\":2}");
         JsonNode first = row(result, "image-0");
         assertThat(first.get("coilId").asText()).isEqualTo("coil-A");
@@ -120,7 +127,8 @@ class DeadLettersCommandIT {
 
         CommandRun dry = command(new RedriveCommand(), "--reason", "MODEL_ERROR", "--dry-run");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
-        assertThat(dry.out()).contains("would send 4 dead letters: " + sourceTopic + " 4");
+        assertThat(dry.out()).contains("would send 4 dead letters: " + sourceTopic + " 4")
+                .contains("1 dead letters of shadow workers left out");
         assertThat(readAll(sourceTopic)).hasSize(4); // the originals left after the deletion, nothing new
 
         CommandRun sent = command(new RedriveCommand(), "--reason", "MODEL_ERROR");
@@ -141,11 +149,21 @@ class DeadLettersCommandIT {
 
         CommandRun again = command(new RedriveCommand(), "--reason", "MODEL_ERROR");
         assertThat(again.out()).contains("sent 0 dead letters back: none; 3 already redriven left out");
+        // The shadow's dead letter of record 1, named: that record went back already, with the live classifier's.
+        CommandRun shadow = command(new RedriveCommand(), "--reason", "MODEL_ERROR", "--stage", "classifier-shadow");
+        assertThat(shadow.out()).contains("sent 0 dead letters back: none; 1 already redriven left out");
         assertThat(readAll(sourceTopic).stream().filter(r -> r.headers().lastHeader(DeadLetters.REDRIVEN_FROM) != null)).hasSize(3);
+
+        CommandRun gone = command(new RedriveCommand(), "--reason", "MODEL_INPUT");
+        assertThat(gone.exitCode()).as(gone.out() + gone.err()).isEqualTo(1);
+        assertThat(gone.out()).contains("its source topic " + goneTopic + " no longer exists");
+        try (Admin admin = kafka.admin()) {
+            assertThat(admin.listTopics().names().get()).as("looking for it did not create it").doesNotContain(goneTopic);
+        }
 
         JsonNode listed = new ObjectMapper().readTree(command(new DeadLettersCommand(), "--json").out());
         assertThat(listed.get("redrivenOfAll").asInt()).isEqualTo(3);
-        assertThat(listed.get("matching").asInt()).as("marks are not dead letters").isEqualTo(5);
+        assertThat(listed.get("matching").asInt()).as("marks are not dead letters").isEqualTo(7);
         assertThat(row(listed, "image-1").get("redrivenAt").isNull()).isFalse();
         assertThat(row(listed, "image-2").get("redrivenAt").isNull()).isTrue();
     }
