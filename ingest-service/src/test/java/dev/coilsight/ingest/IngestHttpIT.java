@@ -168,6 +168,9 @@ class IngestHttpIT {
                 "invalid_field", "in the future");
         assertError(post("COIL-BAD-T", "image/jpeg", jpeg, "X-Captured-At", "-300000000-01-01T00:00:00Z"), 400, "invalid_field",
                 "capturedAt");
+        // A clock reset to zero: before 1970 Kafka Streams would skip its results and the image would count nowhere.
+        assertError(post("COIL-BAD-T", "image/jpeg", jpeg, "X-Captured-At", "1969-12-31T23:59:00Z", "X-Sequence", "3"), 400,
+                "invalid_field", "is before 2000-01-01T00:00:00Z");
         // Whole header values, commas included, not the first piece of a comma-separated list.
         assertError(post("COIL-BAD-K", "image/jpeg", jpeg, "X-Camera-Id", "cam,top"), 400, "invalid_field", "cam,top");
         assertError(post("COIL-BAD-P", "image/jpeg", jpeg, "X-Position-Mm", "12,5"), 400, "invalid_field", "12,5");

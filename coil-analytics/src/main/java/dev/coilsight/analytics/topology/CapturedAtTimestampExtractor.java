@@ -32,6 +32,10 @@ public final class CapturedAtTimestampExtractor implements TimestampExtractor {
             return written;
         }
         long at = captured.toEpochMilli();
+        if (at < 0) {
+            // Before 1970: Kafka Streams would skip the record without a word, and its image would be missing from its coil.
+            return written >= 0 ? written : 0;
+        }
         if (record.timestamp() < 0 || at <= record.timestamp()) {
             return at;
         }

@@ -36,4 +36,10 @@ class CapturedAtTimestampExtractorTest {
     void aCaptureTimeFarAheadCountsAtThePartitionsTime() {
         assertThat(eventTime(Instant.ofEpochMilli(WRITTEN + 365L * 24 * 3_600_000))).isEqualTo(WRITTEN - 60_000);
     }
+
+    @Test
+    void aCaptureTimeBefore1970CountsWhenItsResultWasWrittenNotNowhere() {
+        // Kafka Streams skips a record whose extracted time is negative, silently.
+        assertThat(eventTime(Instant.ofEpochMilli(-60_000))).isEqualTo(WRITTEN);
+    }
 }
