@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -44,7 +45,24 @@ public final class DeadLetterHandlers {
             Object topic = configs.get(TOPIC_CONFIG);
             Object stage = configs.get(STAGE_CONFIG);
             deadLetters = new DeadLetters(stage == null ? "coil-analytics" : stage.toString(),
-                    topic == null ? dev.coilsight.schemas.Topics.DLQ : topic.toString());
+                    topic == null ? dev.coilsight.schemas.Topics.DLQ : topic.toString(), maxRecordBytes(configs));
+        }
+
+        /**
+         * What the producer may write: a dead letter larger than that (an image within a few KB of the limit, headers added)
+         * would fail its task, and the replaced thread would read the same record again, for ever; it keeps its headers and
+         * leaves its value at the source offset instead.
+         */
+        static int maxRecordBytes(Map<String, ?> configs) {
+            Object size = configs.get(org.apache.kafka.streams.StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+            if (size == null) {
+                size = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+            }
+            try {
+                return size == null ? 1024 * 1024 : Integer.parseInt(size.toString().trim());
+            } catch (NumberFormatException e) {
+                return 1024 * 1024;
+            }
         }
     }
 

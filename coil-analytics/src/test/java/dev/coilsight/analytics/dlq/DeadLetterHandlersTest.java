@@ -71,4 +71,21 @@ class DeadLetterHandlersTest {
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
     }
+
+    @Test
+    void aRecordTooLargeToWriteAgainIsDeadLetteredWithoutItsValueInsteadOfFailingTheTaskForEver() {
+        DeadLetterHandlers.Deserialization handler = new DeadLetterHandlers.Deserialization();
+        handler.configure(Map.of("producer.max.request.size", "1024", DeadLetterHandlers.TOPIC_CONFIG, "steel.dlq"));
+        byte[] value = new byte[2048]; // no magic byte: not Confluent Avro
+        value[0] = 7;
+        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>("steel.images.defective", 3, 41L, "coil-1".getBytes(), value);
+
+        var response = handler.handleError(SCHEDULED_SCAN, record, new org.apache.kafka.common.errors.SerializationException("not avro"));
+
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(letter -> {
+            assertThat(letter.value()).isNull();
+            assertThat(new String(letter.headers().lastHeader(dev.coilsight.serviceruntime.deadletter.DeadLetters.VALUE_OMITTED).value()))
+                    .isEqualTo("2048");
+        });
+    }
 }
