@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -46,6 +47,7 @@ import dev.coilsight.schemas.DefectSegmentation;
 import dev.coilsight.schemas.DefectiveImage;
 import dev.coilsight.schemas.ImageClassified;
 import dev.coilsight.schemas.registry.RegistryClientConfig;
+import dev.coilsight.schemas.registry.SchemaRegistryException;
 import dev.coilsight.schemas.registry.RestSchemaRegistryClient;
 import dev.coilsight.schemas.registry.SchemaRegistryClient;
 import dev.coilsight.schemas.serde.AvroSerdeConfig;
@@ -59,6 +61,9 @@ import dev.coilsight.schemas.serde.SpecificAvroSerde;
 public final class AnalyticsService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AnalyticsService.class);
+    /** When a registry outage was last logged, and the thread failures it caused since. */
+    private static final java.util.concurrent.atomic.AtomicLong registryOutageLoggedAt = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong registryOutageFailures = new java.util.concurrent.atomic.AtomicLong();
     /** How many of the latest alerts each instance keeps for the dashboard. */
     private static final int RECENT_ALERTS = 200;
 
@@ -156,8 +161,28 @@ public final class AnalyticsService implements AutoCloseable {
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
         }
-        log.error("stream thread failed, replacing it: {}", failure.toString());
+        if (SchemaRegistryException.passing(failure)) {
+            // Expected while the registry is away (a record it cannot resolve yet fails its thread, which reads it again):
+            // one line every 30 s, not an error with a misleading outer message per replaced thread.
+            long now = System.nanoTime();
+            long last = registryOutageLoggedAt.get();
+            registryOutageFailures.incrementAndGet();
+            if ((last == 0 || now - last > TimeUnit.SECONDS.toNanos(30)) && registryOutageLoggedAt.compareAndSet(last, now)) {
+                log.warn("the schema registry cannot be reached: stream thread replaced, its records are read again once it answers "
+                        + "({} such failures since the last line): {}", registryOutageFailures.getAndSet(0), rootCause(failure));
+            }
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        log.error("stream thread failed, replacing it", failure);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     public void start() {

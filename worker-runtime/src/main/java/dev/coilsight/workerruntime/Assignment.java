@@ -34,6 +34,9 @@ final class Assignment implements ConsumerRebalanceListener {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         collector.drop(partitions);
         update(-partitions.size());
+        if (!partitions.isEmpty()) {
+            log.info("{} gave up {}", name, partitions);
+        }
     }
 
     @Override
@@ -46,7 +49,12 @@ final class Assignment implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        onPartitionsRevoked(partitions);
+        // Taken away without a rebalance this worker took part in (its session timed out, another took its id).
+        collector.drop(partitions);
+        update(-partitions.size());
+        if (!partitions.isEmpty()) {
+            log.warn("{} lost {} (the group moved on without it: a session timeout or a long pause)", name, partitions);
+        }
     }
 
     int assigned() {

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 import dev.coilsight.core.image.ColorMode;
 import dev.coilsight.core.image.DecodedImage;
@@ -133,8 +134,9 @@ final class BatchProcessor<I extends SpecificRecord> {
 
         void fail(DeadLetters.Reason reason, Throwable error, ModelCard card) {
             ConsumerRecord<byte[], byte[]> r = polled.record();
-            log.warn("{} {}-{}@{} to {}: {} ({})", stage.name(), r.topic(), r.partition(), r.offset(), deadLetters.topic(), reason,
-                    error.getMessage());
+            log.warn("{} {}-{}@{} (coil {}) to {}: {} ({})", stage.name(), r.topic(), r.partition(), r.offset(),
+                    r.key() == null ? "-" : Env.logSafe(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)), deadLetters.topic(),
+                    reason, Env.logSafe(String.valueOf(error.getMessage())));
             deadLetter = deadLetters.of(r, reason, error, card == null ? null : card.name() + ":" + card.version());
             deadReason = reason;
         }

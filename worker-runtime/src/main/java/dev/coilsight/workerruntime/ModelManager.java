@@ -44,6 +44,8 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private final String requiredTask;
+    /** The last reason the model folder could not be read, while it lasts (polled every few seconds: said once). */
+    private volatile String lastUnreadable;
     private final Precision precision;
     private final Duration poll;
     private final WorkerMetrics metrics;
@@ -107,10 +109,15 @@ public final class ModelManager implements AutoCloseable {
         try {
             identity = identify(dir);
         } catch (RuntimeException e) {
-            // model.json half-written or the link being replaced: look again next time.
-            log.warn("cannot read the model at {}: {}", dir, e.getMessage());
+            // model.json half-written or the link being replaced: look again next time, and say so again only when it changes.
+            String problem = dir + ": " + e.getMessage();
+            if (!problem.equals(lastUnreadable)) {
+                log.warn("cannot read the model at {} (the model in use goes on serving; said again when this changes)", problem);
+                lastUnreadable = problem;
+            }
             return false;
         }
+        lastUnreadable = null;
         synchronized (this) {
             if (current != null && current.identity.equals(identity)) {
                 return false;

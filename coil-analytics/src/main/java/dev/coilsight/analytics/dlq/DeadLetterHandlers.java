@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.coilsight.serviceruntime.config.Env;
 import dev.coilsight.serviceruntime.deadletter.DeadLetters;
 
 /**
@@ -33,6 +34,22 @@ public final class DeadLetterHandlers {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
 
     private DeadLetterHandlers() {
+    }
+
+    private static final java.util.Set<String> traced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The failure for a log line's stack trace the first time one of its kind (class and place) is met, else null: a bug in
+     * a scan meets every scan, once a second, and one trace says where it is.
+     */
+    private static Throwable traceOnce(Throwable failure) {
+        StackTraceElement[] at = failure.getStackTrace();
+        return traced.add(failure.getClass().getName() + (at.length > 0 ? "@" + at[0] : "")) ? failure : null;
+    }
+
+    /** The record key (a coil id) for a log line. */
+    private static String coil(byte[] key) {
+        return key == null ? "-" : Env.logSafe(new String(key, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A handler's dead letters, to the topic and with the stage name the Streams configuration gives. */
@@ -77,8 +94,8 @@ public final class DeadLetterHandlers {
                         record.offset(), exception.getMessage());
                 return Response.fail();
             }
-            log.warn("dead letter {}-{}@{}: {}: {}", record.topic(), record.partition(), record.offset(), reason.get(),
-                    exception.getMessage());
+            log.warn("dead letter {}-{}@{} (coil {}): {}: {}", record.topic(), record.partition(), record.offset(), coil(record.key()),
+                    reason.get(), Env.logSafe(String.valueOf(exception.getMessage())));
             return Response.resume(List.of(deadLetters.of(record, reason.get(), exception, null)));
         }
     }
@@ -90,11 +107,12 @@ public final class DeadLetterHandlers {
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             if (context.topic() == null) {
                 // A scheduled scan failed, not a record: nothing to dead-letter; the next scan tries again.
-                log.warn("processing failed in {} outside any record (a scheduled scan): {}", context.processorNodeId(), String.valueOf(exception));
+                log.warn("processing failed in {} outside any record (a scheduled scan): {}", context.processorNodeId(),
+                        Env.logSafe(String.valueOf(exception)), traceOnce(exception));
                 return Response.resume();
             }
-            log.warn("dead letter {}-{}@{}: processing failed in {}: {}", context.topic(), context.partition(), context.offset(),
-                    context.processorNodeId(), String.valueOf(exception));
+            log.warn("dead letter {}-{}@{} (coil {}): processing failed in {}: {}", context.topic(), context.partition(), context.offset(),
+                    coil(context.sourceRawKey()), context.processorNodeId(), Env.logSafe(String.valueOf(exception)), traceOnce(exception));
             return Response.resume(List.of(deadLetters.of(context.topic(), context.partition(), context.offset(),
                     context.timestamp(), context.headers(), context.sourceRawKey(), context.sourceRawValue(),
                     DeadLetters.Reason.PROCESSING_ERROR, exception, null)));

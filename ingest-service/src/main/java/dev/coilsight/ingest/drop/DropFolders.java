@@ -47,7 +47,7 @@ final class DropFolders {
             }
             return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            log.warn("cannot move {} to {}/: {}", file, folder, e.getMessage());
+            log.warn("cannot move {} to {}/: {}", DropTrouble.shown(file), folder, DropTrouble.shown(e.getMessage()));
             return null;
         }
     }
@@ -63,7 +63,7 @@ final class DropFolders {
         try (var out = Files.newByteChannel(note, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS))) {
             out.write(ByteBuffer.wrap((reason + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            log.warn("cannot write the error note {}: {}", note, e.toString());
+            log.warn("cannot write the error note {}: {}", DropTrouble.shown(note), DropTrouble.shown(e));
         }
     }
 }

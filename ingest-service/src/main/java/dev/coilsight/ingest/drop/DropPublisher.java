@@ -78,7 +78,7 @@ final class DropPublisher {
         if (known.isPresent() && known.get().state() == DropLedger.State.FAILED) {
             // Set aside before and dropped again (a person moved it back from failed/, as its note says to once they have
             // checked the topic): tried again as a new file. Refused again, it goes back with a new note.
-            log.info("{} of coil {} was set aside in failed/ before and has been dropped again: trying it again", file.getFileName(), coilId);
+            log.info("{} of coil {} was set aside in failed/ before and has been dropped again: trying it again", DropTrouble.shown(file.getFileName()), DropTrouble.shown(coilId));
             known = java.util.Optional.empty();
         }
         if (modified > System.currentTimeMillis() + maxClockSkew.toMillis()) {
@@ -102,7 +102,7 @@ final class DropPublisher {
             bytes = Files.readAllBytes(file);
             frame = frameNumber(file);
         } catch (IOException e) {
-            log.warn("cannot read {} yet: {}", file, e.getMessage());
+            trouble.warnOnce(file, "cannot read " + file + " yet (logged once while it stays so): " + e.getMessage());
             return false;
         }
         if (known.isEmpty() && sameAsPublished(file, bytes)) {
@@ -138,7 +138,7 @@ final class DropPublisher {
             }
             unresolvedSince.remove(key);
             if (published) {
-                log.info("{} was published before the restart (image {}); not publishing it again", file, imageId);
+                log.info("{} was published before the restart (image {}); not publishing it again", DropTrouble.shown(file), imageId);
                 ledger.done(key, imageId);
                 folders.moveTo(file, DropFolders.DONE);
                 return true;
@@ -165,7 +165,7 @@ final class DropPublisher {
         crashPoints.afterAck(file);
         ledger.done(key, imageId);
         folders.moveTo(file, DropFolders.DONE);
-        log.info("published {} as image {} of coil {}", file.getFileName(), imageId, coilId);
+        log.debug("published {} as image {} of coil {}", DropTrouble.shown(file.getFileName()), imageId, DropTrouble.shown(coilId));
         return true;
     }
 
@@ -183,9 +183,9 @@ final class DropPublisher {
     private static void deleteCopy(Path file) {
         try {
             Files.delete(file);
-            log.info("{} was dropped again with the same bytes as done/{}: published once, this copy deleted", file, file.getFileName());
+            log.info("{} was dropped again with the same bytes as done/{}: published once, this copy deleted", DropTrouble.shown(file), DropTrouble.shown(file.getFileName()));
         } catch (IOException e) {
-            log.warn("cannot delete {}, a copy of done/{}: {}", file, file.getFileName(), e.getMessage());
+            log.warn("cannot delete {}, a copy of done/{}: {}", DropTrouble.shown(file), DropTrouble.shown(file.getFileName()), DropTrouble.shown(e.getMessage()));
         }
     }
 
@@ -239,7 +239,7 @@ final class DropPublisher {
 
     /** Moves the file to failed/ with the reason; with a ledger key, the ledger keeps that version from being tried again. */
     private void refuse(String coilId, Path file, String key, String reason) {
-        log.info("refused {} of coil {}: {}", file.getFileName(), coilId, reason);
+        log.info("refused {} of coil {}: {}", DropTrouble.shown(file.getFileName()), DropTrouble.shown(coilId), DropTrouble.shown(reason));
         if (key != null) {
             ledger.failed(key);
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.coilsight.serviceruntime.config.Env;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ final class DropTrouble {
         troubleThisPass = true;
         long now = System.nanoTime();
         if (!message.equals(lastTrouble) || now - lastTroubleLoggedAt > TROUBLE_LOG_NANOS) {
-            log.warn(message);
+            log.warn(shown(message));
             lastTrouble = message;
             lastTroubleLoggedAt = now;
         }
@@ -77,7 +78,15 @@ final class DropTrouble {
     /** Logs a path that the watcher will not use, the first time only: it is met again at every pass. */
     void warnOnce(Path path, String message) {
         if (warned.add(path)) {
-            log.warn(message);
+            log.warn(shown(message));
         }
+    }
+
+    /**
+     * Text with file and folder names for a log line: names come from whoever writes to the share, and a line break in one
+     * (allowed on Linux) would start a forged log line.
+     */
+    static String shown(Object text) {
+        return Env.logSafe(String.valueOf(text), 2000);
     }
 }

@@ -241,11 +241,17 @@ public final class Env {
      * (CR, LF, ...) written as {@code \\uXXXX}, so that no value can start a forged log line, and at most 200 characters.
      */
     public static String logSafe(String value) {
+        return logSafe(value, 200);
+    }
+
+    /** As {@link #logSafe(String)}, cut after {@code max} characters (a file path needs more than an id). */
+    public static String logSafe(String value, int max) {
         if (value == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), 200) + 8);
-        for (int i = 0; i < value.length() && out.length() < 200; i++) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), max) + 8);
+        int i = 0;
+        for (; i < value.length() && out.length() < max; i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
                 out.append(String.format("\\u%04x", (int) c));
@@ -253,7 +259,7 @@ public final class Env {
                 out.append(c);
             }
         }
-        return value.length() > 200 ? out + "..." : out.toString();
+        return i < value.length() ? out + "..." : out.toString();
     }
 
     /** The value for a start-up log: {@code ****} for secrets. */
