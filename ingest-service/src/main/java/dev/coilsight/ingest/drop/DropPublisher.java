@@ -102,8 +102,16 @@ final class DropPublisher {
             bytes = Files.readAllBytes(file);
             frame = frameNumber(file);
         } catch (IOException e) {
-            trouble.warnOnce(file, "cannot read " + file + " yet (logged once while it stays so): " + e.getMessage());
-            return false;
+            if (System.currentTimeMillis() - modified < incompleteGrace.toMillis()) {
+                // A writer may still hold it (a share that locks files being written).
+                trouble.warnOnce(file, "cannot read " + file + " yet (" + e + "); waiting up to " + incompleteGrace.toSeconds()
+                        + " s before setting it aside");
+                return false;
+            }
+            // Left unreadable (a writer's umask): waiting would hold every later file of the coil behind it for ever.
+            refuse(coilId, file, key, "it cannot be read (" + e + "); make it readable for ingest and drop it again");
+            metrics.rejected(SOURCE, "unreadable");
+            return true;
         }
         if (known.isEmpty() && sameAsPublished(file, bytes)) {
             // Sent again (a camera retrying a transfer it did not see succeed, with a new modification time).
