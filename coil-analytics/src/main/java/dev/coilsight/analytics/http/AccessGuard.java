@@ -57,6 +57,15 @@ public final class AccessGuard {
         };
     }
 
+    /** How long a sign-in through {@code ?token=} lasts: a 12-hour shift. */
+    static final long SIGN_IN_SECONDS = 12 * 3600;
+
+    /** Whether the browser reached the service over TLS, itself or through a proxy that says so. */
+    private static boolean overHttps(HttpExchange exchange) {
+        String forwarded = exchange.getRequestHeaders().getFirst("X-Forwarded-Proto");
+        return exchange instanceof com.sun.net.httpserver.HttpsExchange || "https".equalsIgnoreCase(forwarded == null ? null : forwarded.trim());
+    }
+
     /** For people and their programs: a viewer token in the header or the cookie; {@code ?token=} sets the cookie. */
     private HttpHandler viewer(HttpHandler next) {
         if (viewers.isEmpty()) {
@@ -67,8 +76,10 @@ public final class AccessGuard {
             if (inQuery.isPresent() && canView(inQuery.get())) {
                 // Into an HttpOnly cookie and out of the address bar and the browser's history (a proxy's access log still has it).
                 // Lax, not Strict: a sign-in link opened from another site (a wiki, a chat) must carry the cookie on its redirect.
+                // A shift long (a browser restarted at the screen in the control room keeps it), and Secure behind a proxy that
+                // terminates TLS, so that the token never goes back in clear.
                 exchange.getResponseHeaders().add("Set-Cookie", BearerTokens.COOKIE + "=" + inQuery.get()
-                        + "; Path=/; HttpOnly; SameSite=Lax");
+                        + "; Path=/; Max-Age=" + SIGN_IN_SECONDS + "; HttpOnly; SameSite=Lax" + (overHttps(exchange) ? "; Secure" : ""));
                 exchange.getResponseHeaders().set("Location", withoutToken(exchange.getRequestURI()));
                 Answers.endRequestBody(exchange);
                 exchange.sendResponseHeaders(303, -1);

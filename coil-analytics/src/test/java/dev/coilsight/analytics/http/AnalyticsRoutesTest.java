@@ -132,7 +132,12 @@ class AnalyticsRoutesTest {
         Exchange report = send("GET", "/v1/coils/C1/report?token=" + VIEWER + "&lang=de", null);
         assertThat(report.status).isEqualTo(303);
         assertThat(report.getResponseHeaders().getFirst("Location")).isEqualTo("/v1/coils/C1/report?lang=de");
-        assertThat(report.getResponseHeaders().getFirst("Set-Cookie")).startsWith(BearerTokens.COOKIE + "=" + VIEWER + ";");
+        assertThat(report.getResponseHeaders().getFirst("Set-Cookie")).startsWith(BearerTokens.COOKIE + "=" + VIEWER + ";")
+                .contains("Max-Age=43200", "HttpOnly").doesNotContain("Secure");
+        Exchange behindTls = new Exchange("GET", "/?token=" + VIEWER);
+        behindTls.getRequestHeaders().add("X-Forwarded-Proto", "https");
+        routes.handle(behindTls);
+        assertThat(behindTls.getResponseHeaders().getFirst("Set-Cookie")).as("a proxy that terminated TLS").endsWith("; Secure");
         assertThat(send("GET", "/?coil=C1&token=" + VIEWER, null).getResponseHeaders().getFirst("Location")).isEqualTo("/?coil=C1");
         assertThat(send("GET", "/?token=" + VIEWER, null).getResponseHeaders().getFirst("Location")).isEqualTo("/");
         assertThat(send("GET", "http://analytics//evil.example/x?token=" + VIEWER, null).getResponseHeaders().getFirst("Location"))
