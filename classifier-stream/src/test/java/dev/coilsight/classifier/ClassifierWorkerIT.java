@@ -149,6 +149,10 @@ class ClassifierWorkerIT {
             assertThat(audited).allSatisfy(d -> assertThat(d.getClassification().getDefective()).isFalse());
 
             HttpClient http = HttpClient.newHttpClient();
+            // Rebalances are cooperative: the second thread's partition may still be on its way (revoked from the first
+            // thread, not yet assigned) when the images are done.
+            dev.coilsight.testsupport.Await.until(WAIT, () -> readyAnswer(http, worker.httpPort()).contains("\"assignedPartitions\":3"),
+                    "all three partitions assigned");
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + "/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
@@ -408,5 +412,17 @@ class ClassifierWorkerIT {
         crc.update(png, 12, 17); // "IHDR" + 13 bytes of header
         b.putInt(29, (int) crc.getValue());
         return png;
+    }
+
+    /** The body of /ready, or "" while it cannot be read. */
+    private static String readyAnswer(HttpClient http, int port) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 }
