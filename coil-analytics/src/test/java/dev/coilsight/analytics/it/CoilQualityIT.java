@@ -25,13 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -157,13 +155,7 @@ class CoilQualityIT {
                 assertThat(canvas.getAttribute("data-image-id")).isEqualTo("mark-turn-0");
                 assertThat(canvas.getAttribute("data-mask-pixels")).isEqualTo(canvas.getAttribute("data-expected-pixels")).isNotEqualTo("0");
                 // The same from the keyboard: a mark focused, Enter shows its image.
-                Object focused = ((JavascriptExecutor) browser).executeScript("""
-                        const mark = document.querySelector("#strip rect.defect[data-image-id='mark-turn-1']");
-                        mark.focus();
-                        return document.activeElement === mark;
-                        """);
-                assertThat(focused).isEqualTo(Boolean.TRUE);
-                new Actions(browser).sendKeys(Keys.ENTER).perform();
+                Keyboard.enterOn(browser, "#strip rect.defect[data-image-id='mark-turn-1']");
                 wait.until(d -> !d.findElements(By.cssSelector("#map-image canvas[data-image-id='mark-turn-1'][data-state='drawn']")).isEmpty());
                 Files.write(Path.of("target", "dashboard-coil-map.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 

@@ -18,13 +18,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.coilsight.analytics.AnalyticsService;
@@ -138,13 +136,7 @@ class DashboardBrowserIT {
                 assertThat(browser.findElement(By.cssSelector("tr[data-coil-id='coil-B']"))).isEqualTo(heldRow);
 
                 // From the keyboard: the coil's button focused, Enter shows that coil; the focus stays on it across refreshes.
-                Object focused = ((JavascriptExecutor) browser).executeScript("""
-                        const button = document.querySelector("tr[data-coil-id='coil-C'] button.coil-open");
-                        button.focus();
-                        return document.activeElement === button;
-                        """);
-                assertThat(focused).isEqualTo(Boolean.TRUE);
-                new Actions(browser).sendKeys(Keys.ENTER).perform();
+                Keyboard.enterOn(browser, "tr[data-coil-id='coil-C'] button.coil-open");
                 wait.until(d -> d.findElement(By.id("detail-coil")).getText().equals("coil-C")
                         && "selected".equals(d.findElement(By.cssSelector("tr[data-coil-id='coil-C']")).getAttribute("class")));
                 String shownAt = browser.findElement(By.id("status")).getText();

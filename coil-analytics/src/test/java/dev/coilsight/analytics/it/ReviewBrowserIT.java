@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -249,13 +248,7 @@ class ReviewBrowserIT {
                         && d.findElements(By.cssSelector("#shadow-disagreements li")).size() == 3);
                 assertThat(viewer.findElement(By.id("shadow-models")).getText()).contains("candidate:9", "ground-truth:train.csv");
                 // A disagreement opens in the editor from the keyboard too: the item focused, Enter.
-                Object focused = viewer.executeScript("""
-                        const item = document.querySelector(`#shadow-disagreements li[data-image-id='${arguments[0]}']`);
-                        item.focus();
-                        return document.activeElement === item;
-                        """, confirmed);
-                assertThat(focused).isEqualTo(Boolean.TRUE);
-                new Actions(viewer).sendKeys(Keys.ENTER).perform();
+                Keyboard.enterOn(viewer, "#shadow-disagreements li[data-image-id='" + confirmed + "']");
                 wait.until(d -> confirmed.equals(d.findElement(By.id("review-canvas")).getAttribute("data-image-id"))
                         && "ready".equals(d.findElement(By.id("review-canvas")).getAttribute("data-state")));
 
