@@ -161,6 +161,12 @@ public final class AnalyticsService implements AutoCloseable {
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
         }
+        int status = registryStatus(failure);
+        if (status == 401 || status == 403) {
+            log.error("the schema registry refuses coil-analytics' credentials ({}): check COILSIGHT_SCHEMA_REGISTRY_USER_INFO; stream thread "
+                    + "replaced: {}", status, rootCause(failure));
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
         if (SchemaRegistryException.passing(failure)) {
             // Expected while the registry is away (a record it cannot resolve yet fails its thread, which reads it again):
             // one line every 30 s, not an error with a misleading outer message per replaced thread.
@@ -175,6 +181,16 @@ public final class AnalyticsService implements AutoCloseable {
         }
         log.error("stream thread failed, replacing it", failure);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** The HTTP status of the registry's answer in the failure's causes, or -1. */
+    private static int registryStatus(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SchemaRegistryException e) {
+                return e.httpStatus();
+            }
+        }
+        return -1;
     }
 
     private static String rootCause(Throwable failure) {

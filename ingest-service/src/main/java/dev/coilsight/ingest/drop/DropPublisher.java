@@ -41,6 +41,8 @@ final class DropPublisher {
     private final DropFolderWatcher.CrashPoints crashPoints;
     private final DropTrouble trouble;
     private final DropFolders folders;
+    /** Since when each file version could not be read for want of permission: it is set aside once that lasts. */
+    private final java.util.Map<String, Long> deniedSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration maxClockSkew;
     /** How long a truncated file that was written to lately is waited for before it is set aside. */
     private final Duration incompleteGrace;
@@ -88,6 +90,13 @@ final class DropPublisher {
             metrics.rejected(SOURCE, "invalid_field");
             return true;
         }
+        if (modified < ImageMetadata.EARLIEST_CAPTURE.toEpochMilli()) {
+            // A clock reset (1970): its image would count in no window of its coil.
+            refuse(coilId, file, key, "its modification time " + Instant.ofEpochMilli(modified) + " is before "
+                    + ImageMetadata.EARLIEST_CAPTURE + ": check the clock of what writes the files, then drop it again");
+            metrics.rejected(SOURCE, "invalid_field");
+            return true;
+        }
         try {
             // A file of gigabytes must not be read into memory to be refused: at every restart it would be read again.
             events.checkSize(size);
@@ -100,18 +109,29 @@ final class DropPublisher {
         long frame;
         try {
             bytes = Files.readAllBytes(file);
-            frame = frameNumber(file);
-        } catch (IOException e) {
-            if (System.currentTimeMillis() - modified < incompleteGrace.toMillis()) {
-                // A writer may still hold it (a share that locks files being written).
+        } catch (java.nio.file.AccessDeniedException e) {
+            long since = deniedSince.computeIfAbsent(key, k -> System.currentTimeMillis());
+            if (System.currentTimeMillis() - since < incompleteGrace.toMillis()) {
+                // A writer may still hold it (a share that locks files being written), or fix its permissions.
                 trouble.warnOnce(file, "cannot read " + file + " yet (" + e + "); waiting up to " + incompleteGrace.toSeconds()
                         + " s before setting it aside");
                 return false;
             }
             // Left unreadable (a writer's umask): waiting would hold every later file of the coil behind it for ever.
+            deniedSince.remove(key);
             refuse(coilId, file, key, "it cannot be read (" + e + "); make it readable for ingest and drop it again");
             metrics.rejected(SOURCE, "unreadable");
             return true;
+        } catch (IOException e) {
+            trouble.warnOnce(file, "cannot read " + file + " yet: " + e);
+            return false;
+        }
+        deniedSince.remove(key);
+        try {
+            frame = frameNumber(file);
+        } catch (IOException e) {
+            trouble.warnOnce(file, "cannot count the published files beside " + file + " yet: " + e);
+            return false;
         }
         if (known.isEmpty() && sameAsPublished(file, bytes)) {
             // Sent again (a camera retrying a transfer it did not see succeed, with a new modification time).

@@ -26,8 +26,6 @@ import dev.coilsight.ingest.publish.IngestRejection;
  */
 final class UploadParser {
 
-    /** Capture times before this are a camera clock gone wrong. */
-    static final Instant EARLIEST_CAPTURE = Instant.parse("2000-01-01T00:00:00Z");
 
     /** Room for a multipart form's boundaries and fields around the image. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
@@ -139,9 +137,9 @@ final class UploadParser {
             throw IngestRejection.badRequest("invalid_field", "capturedAt " + capturedAt + " is more than " + maxClockSkew.toMillis()
                     + " ms in the future (COILSIGHT_MAX_CLOCK_SKEW_MS); check the camera's clock");
         }
-        if (capturedAt.isBefore(EARLIEST_CAPTURE)) {
+        if (capturedAt.isBefore(ImageMetadata.EARLIEST_CAPTURE)) {
             // A clock reset to zero (or a value in the wrong unit): its image would count in no window of its coil.
-            throw IngestRejection.badRequest("invalid_field", "capturedAt " + capturedAt + " is before " + EARLIEST_CAPTURE
+            throw IngestRejection.badRequest("invalid_field", "capturedAt " + capturedAt + " is before " + ImageMetadata.EARLIEST_CAPTURE
                     + "; check the camera's clock");
         }
         long sequence = value(exchange, fields, "X-Sequence", "sequence").map(v -> number("sequence", v))

@@ -13,6 +13,9 @@ import dev.coilsight.serviceruntime.config.Env;
 public record ImageMetadata(String coilId, String cameraId, long sequence, Instant capturedAt, Double positionMm, String lineId,
                             boolean coilEnd) {
 
+    /** Capture times before this are a camera clock gone wrong (reset to 1970): the image would count in no window of its coil. */
+    public static final Instant EARLIEST_CAPTURE = Instant.parse("2000-01-01T00:00:00Z");
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public ImageMetadata {

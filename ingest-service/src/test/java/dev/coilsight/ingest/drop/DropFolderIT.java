@@ -349,11 +349,18 @@ class DropFolderIT {
         drop("COIL-AHEAD", "hour.jpg", Files.readAllBytes(images.get(1)));
         Files.setLastModifiedTime(root.resolve("COIL-AHEAD").resolve("hour.jpg"), FileTime.from(Instant.now().plus(Duration.ofHours(1))));
 
+        // A writer whose clock was reset: 1970 would count in no window of the coil.
+        drop("COIL-RESET", "epoch.jpg", Files.readAllBytes(images.get(1)));
+        Files.setLastModifiedTime(root.resolve("COIL-RESET").resolve("epoch.jpg"), FileTime.from(Instant.ofEpochSecond(86_400)));
+
         watcher(STABLE, DropFolderWatcher.NO_CRASH).start();
         Path note = failed("COIL-AHEAD", "hour.jpg.error.txt");
-        Await.until(WAIT, () -> Files.exists(done(ahead)) && Files.exists(note), "the file 2 minutes ahead published, the hour one set aside");
+        Path resetNote = failed("COIL-RESET", "epoch.jpg.error.txt");
+        Await.until(WAIT, () -> Files.exists(done(ahead)) && Files.exists(note) && Files.exists(resetNote),
+                "the file 2 minutes ahead published, the hour one and the 1970 one set aside");
 
         assertThat(Files.readString(note)).contains("in the future", "COILSIGHT_MAX_CLOCK_SKEW_MS");
+        assertThat(Files.readString(resetNote)).contains("is before 2000-01-01T00:00:00Z");
         assertPublishedExactlyOnce(Map.of(ahead.sha256(), ahead));
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -44,6 +45,9 @@ public final class DeadLettersCommand extends CoilsightCommand {
     @Mixin
     DeadLetterTopicOptions source;
 
+    /** The records a redrive sent back, as the marks name them. */
+    private Set<String> redrivenSources = Set.of();
+
     @Override
     protected int run() throws JsonProcessingException {
         if (limit < 0) {
@@ -67,6 +71,7 @@ public final class DeadLettersCommand extends CoilsightCommand {
                     }
                 }
             });
+            redrivenSources = Set.copyOf(topic.redrivenSources());
         }
         int matching = counts.values().stream().mapToInt(Integer::intValue).sum();
         List<DeadLetter> shown = new ArrayList<>(latest);
@@ -95,7 +100,8 @@ public final class DeadLettersCommand extends CoilsightCommand {
         lines.add(String.format("%-20s %-20s %-18s %-17s %-28s %-14s %-20s %s", "dead letter", "failed at", "stage", "reason", "read from", "coil",
                 "image id", "error"));
         for (DeadLetter letter : latest) {
-            String redriven = marks.containsKey(letter.at().toString()) ? " [redriven " + printable(marks.get(letter.at().toString())) + "]" : "";
+            String redriven = marks.containsKey(letter.at().toString()) ? " [redriven " + printable(marks.get(letter.at().toString())) + "]"
+                    : redrivenSources.contains(letter.source().toString()) ? " [its record redriven with another dead letter]" : "";
             String again = letter.redrivenFrom() == null ? "" : " [failed again after a redrive of " + printable(letter.redrivenFrom()) + "]";
             lines.add(String.format("%-20s %-20s %-18s %-17s %-28s %-14s %-20s %s%s%s", letter.at(),
                     letter.failedAt() == null ? "?" : letter.failedAt().toString().replaceFirst("\\.\\d+Z$", "Z"), printable(letter.stage()),
@@ -138,6 +144,7 @@ public final class DeadLettersCommand extends CoilsightCommand {
             row.put("valueBytes", letter.valueBytes());
             row.put("valueOmitted", letter.valueOmitted());
             row.put("redrivenAt", marks.get(letter.at().toString()));
+            row.put("recordRedriven", marks.containsKey(letter.at().toString()) || redrivenSources.contains(letter.source().toString()));
             row.put("redrivenFrom", letter.redrivenFrom());
             rows.add(row);
         }

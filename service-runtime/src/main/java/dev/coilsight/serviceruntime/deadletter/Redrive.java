@@ -140,7 +140,11 @@ public final class Redrive implements AutoCloseable {
         try {
             producer.beginTransaction();
             records.forEach(producer::send);
-            producer.commitTransaction();
+            commitOrAskAgain();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            // A commit that timed out may still complete: run again, the marks keep what went through from going twice.
+            throw new UncheckedIOException(new java.io.IOException("the redrive's transaction did not finish in time and may or may "
+                    + "not have been committed; run the redrive again (what went through is marked): " + e.getMessage(), e));
         } catch (KafkaException e) {
             abortQuietly();
             throw new UncheckedIOException(new java.io.IOException("the redrive's transaction failed (nothing of it was sent): " + e, e));
@@ -169,11 +173,20 @@ public final class Redrive implements AutoCloseable {
         return new ProducerRecord<>(letter.at().topic(), letter.at().partition(), stored.key(), null, headers);
     }
 
+    /** Commits; a commit that timed out is asked again once (aborting it would be illegal: it may complete). */
+    private void commitOrAskAgain() {
+        try {
+            producer.commitTransaction();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            producer.commitTransaction();
+        }
+    }
+
     private void abortQuietly() {
         try {
             producer.abortTransaction();
-        } catch (KafkaException ignored) {
-            // fenced or broken: closing drops the transaction, which the broker aborts
+        } catch (RuntimeException ignored) {
+            // fenced, broken or a commit still pending: closing drops the transaction, which the broker aborts
         }
     }
 
@@ -190,6 +203,7 @@ public final class Redrive implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        // Not for ever: after a failure with the cluster away, the producer would keep trying to end its transaction.
+        producer.close(java.time.Duration.ofSeconds(10));
     }
 }

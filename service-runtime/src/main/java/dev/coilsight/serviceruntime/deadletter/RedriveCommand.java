@@ -78,7 +78,8 @@ public final class RedriveCommand extends CoilsightCommand {
                 out.println("note: CRASHED records are among them: each killed its worker twice and will again unless the cause was fixed");
             }
             if (dryRun) {
-                out.printf("would send %,d dead letters: %s; %,d already redriven left out%s%n", toSend.size(), perTopic(toSend), alreadySent,
+                out.printf("would send %,d dead letters: %s; %,d already redriven left out%s%n",
+                        toSend.stream().map(DeadLetter::source).distinct().count(), perTopic(toSend), alreadySent,
                         leftForLater > 0 ? String.format("; %,d more over --max", leftForLater) : "");
                 out.flush();
                 return 0;
@@ -96,9 +97,10 @@ public final class RedriveCommand extends CoilsightCommand {
         }
     }
 
+    /** Records per source topic, each source record once (dead letters of a live and a shadow worker send it once). */
     private static String perTopic(List<DeadLetter> letters) {
         Map<String, Integer> counts = new TreeMap<>();
-        letters.forEach(letter -> counts.merge(letter.source().topic(), 1, Integer::sum));
+        letters.stream().map(DeadLetter::source).distinct().forEach(source -> counts.merge(source.topic(), 1, Integer::sum));
         return perTopic(counts);
     }
 
