@@ -24,6 +24,7 @@ import dev.coilsight.serviceruntime.http.Answers;
 import dev.coilsight.serviceruntime.http.BearerTokens;
 import dev.coilsight.serviceruntime.http.ErrorBody;
 import dev.coilsight.serviceruntime.http.HttpFront;
+import dev.coilsight.serviceruntime.http.LogRate;
 import dev.coilsight.serviceruntime.http.HttpSettings;
 import dev.coilsight.ingest.IngestMetrics;
 import dev.coilsight.ingest.publish.ImageEvents;
@@ -43,6 +44,8 @@ import dev.coilsight.schemas.Topics;
 public final class IngestHttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestHttpServer.class);
+    /** Refusals are counted in the metrics; the log hears of each kind once per 30 s, whatever a client sends. */
+    private final LogRate refusals = new LogRate(Duration.ofSeconds(30));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UPLOAD = Pattern.compile("/v1/coils/([^/]+)/images/?");
     private static final Pattern COIL_END = Pattern.compile("/v1/coils/([^/]+)/end/?");
@@ -190,11 +193,13 @@ public final class IngestHttpServer implements AutoCloseable {
             send(exchange, 202, "application/json", response.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IngestRejection e) {
             metrics.rejected(SOURCE, e.reason());
-            if (e.status() >= 500) {
-                log.warn("upload to coil {} not accepted: {}{}", Env.logSafe(coilId), Env.logSafe(e.getMessage()),
-                        e.getCause() == null ? "" : " (" + Env.logSafe(e.getCause().toString()) + ")");
-            } else {
-                log.info("upload to coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
+            long leftOut = refusals.admit(e.status() + " " + e.reason());
+            if (leftOut >= 0 && e.status() >= 500) {
+                log.warn("upload to coil {} not accepted: {}{}{}", Env.logSafe(coilId), Env.logSafe(e.getMessage()),
+                        e.getCause() == null ? "" : " (" + Env.logSafe(e.getCause().toString()) + ")", refusals.suffix(leftOut));
+            } else if (leftOut >= 0) {
+                log.info("upload to coil {} refused ({}): {}{}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()),
+                        refusals.suffix(leftOut));
             }
             if (e.status() == 408) {
                 exchange.getResponseHeaders().set("Connection", "close"); // too slow: nothing more is read
@@ -222,7 +227,10 @@ public final class IngestHttpServer implements AutoCloseable {
         try {
             coilEnds.end(exchange, coilId);
         } catch (IngestRejection e) {
-            log.info("end of coil {} refused ({}): {}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()));
+            long leftOut = refusals.admit("end " + e.status() + " " + e.reason());
+            if (leftOut >= 0) {
+                log.info("end of coil {} refused ({}): {}{}", Env.logSafe(coilId), e.status(), Env.logSafe(e.getMessage()), refusals.suffix(leftOut));
+            }
             if (e.status() == 401) {
                 Answers.closeAfterRefusal(exchange);
             } else if (e.status() == 503) {

@@ -191,40 +191,13 @@ public final class ImagePublisher implements AutoCloseable {
         try {
             return ack.get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw unknownOutcome(e);
+            throw PublishFailures.unknownOutcome(timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unknownOutcome(e);
+            throw PublishFailures.unknownOutcome(timeout, e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof org.apache.kafka.clients.producer.BufferExhaustedException) {
-                // Ingest's own buffer for the broker is full (a slow broker): nothing was sent.
-                throw new IngestRejection(503, "busy", "ingest holds as many images for the broker as it can; the image was not "
-                        + "published, send it again", cause);
-            }
-            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw unknownOutcome(cause);
-            }
-            if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
-                throw new IngestRejection(413, "too_large", "the record is larger than Kafka accepts", cause);
-            }
-            if (cause instanceof org.apache.kafka.common.errors.SerializationException) {
-                // The cause names the registry's address and its answer: for the log, not for the client.
-                throw new IngestRejection(503, "registry_unavailable", "the schema registry could not be reached; the image was not "
-                        + "published, send it again", cause);
-            }
-            throw new IngestRejection(503, "broker_unavailable", "the broker refused the image (" + cause.getClass().getSimpleName()
-                    + "); it was not published, send it again", cause);
+            throw PublishFailures.of(e.getCause(), timeout);
         }
-    }
-
-    /**
-     * A send whose acknowledgement did not come in time: the broker may have written the image all the same, so only a
-     * retry under the same Idempotency-Key is sure to leave it once.
-     */
-    private IngestRejection unknownOutcome(Throwable cause) {
-        return new IngestRejection(503, "broker_unavailable", "the broker did not acknowledge the image within " + timeout.toMillis()
-                + " ms; it may or may not have been published: send it again, with the same Idempotency-Key to have it once", cause);
     }
 
     /** Whether the broker answers (checked at most once a second; used by /ready). */

@@ -25,14 +25,16 @@ final class HeaderDeadline extends EventsHandler implements Connection.Listener 
     private static final Logger log = LoggerFactory.getLogger(HeaderDeadline.class);
 
     private final String name;
+    private final LogRate logRate;
     private final long timeoutMillis;
     private final Scheduler scheduler;
     /** Connections waiting for a request head, with the {@code System.nanoTime()} at which they were armed. */
     private final Map<Connection, Long> waiting = new ConcurrentHashMap<>();
 
-    HeaderDeadline(String name, Handler next, Duration timeout, Scheduler scheduler) {
+    HeaderDeadline(String name, LogRate logRate, Handler next, Duration timeout, Scheduler scheduler) {
         super(next);
         this.name = name;
+        this.logRate = logRate;
         this.timeoutMillis = timeout.toMillis();
         this.scheduler = scheduler;
     }
@@ -74,8 +76,11 @@ final class HeaderDeadline extends EventsHandler implements Connection.Listener 
     private void expire(Connection connection, Long armedAt) {
         // Only if no request began (and no newer deadline replaced this one) since it was armed.
         if (waiting.remove(connection, armedAt)) {
-            log.info("{}: closed a connection from {} that sent no complete request head within {} ms (COILSIGHT_HTTP_HEADER_TIMEOUT_MS)",
-                    name, connection.getEndPoint().getRemoteSocketAddress(), timeoutMillis);
+            long leftOut = logRate.admit("slow head");
+            if (leftOut >= 0) {
+                log.info("{}: closed a connection from {} that sent no complete request head within {} ms (COILSIGHT_HTTP_HEADER_TIMEOUT_MS){}",
+                        name, connection.getEndPoint().getRemoteSocketAddress(), timeoutMillis, logRate.suffix(leftOut));
+            }
             connection.close();
         }
     }

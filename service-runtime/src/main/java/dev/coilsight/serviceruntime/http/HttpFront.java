@@ -43,6 +43,8 @@ import dev.coilsight.serviceruntime.config.Env;
 public final class HttpFront implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+    /** What slow or broken clients cause is logged once per kind and 30 s: a client must not be able to fill the log. */
+    private final LogRate clientTrouble = new LogRate(java.time.Duration.ofSeconds(30));
     /** Threads beyond the request bound: Jetty's selector and acceptor, and the probes. */
     private static final int SPARE_THREADS = 12;
     /** Bytes read from a connection at a time (Jetty takes the buffer only while a request is being read). */
@@ -90,7 +92,7 @@ public final class HttpFront implements AutoCloseable {
         bounded.excludePath("/health");
         bounded.excludePath("/ready");
         bounded.excludePath("/metrics");
-        HeaderDeadline headerDeadline = new HeaderDeadline(name, new RequestHeaders.Keeper(bounded), settings.headerTimeout(),
+        HeaderDeadline headerDeadline = new HeaderDeadline(name, clientTrouble, new RequestHeaders.Keeper(bounded), settings.headerTimeout(),
                 connector.getScheduler());
         connector.addEventListener(headerDeadline);
         // On stop, requests in flight finish (an upload gets its broker's answer) while new ones get 503.
@@ -127,8 +129,11 @@ public final class HttpFront implements AutoCloseable {
             exchange.setStreams(new DeadlineInputStream(exchange.getRequestBody(), settings.requestTimeout().toMillis()), null);
             handler.handle(exchange);
         } catch (BodyTimeoutException e) {
-            log.info("{}: {} {} from {}: {}", name, exchange.getRequestMethod(), Env.logSafe(exchange.getRequestURI().getPath()),
-                    exchange.getRemoteAddress(), e.getMessage());
+            long leftOut = clientTrouble.admit("slow body");
+            if (leftOut >= 0) {
+                log.info("{}: {} {} from {}: {}{}", name, exchange.getRequestMethod(), Env.logSafe(exchange.getRequestURI().getPath()),
+                        exchange.getRemoteAddress(), e.getMessage(), clientTrouble.suffix(leftOut));
+            }
             if (exchange.getResponseCode() <= 0) {
                 exchange.getResponseHeaders().set("Connection", "close");
                 ErrorBody.send(exchange, 408, "request_timeout", e.getMessage());
@@ -165,7 +170,11 @@ public final class HttpFront implements AutoCloseable {
             exchange.getRequestURI();
             return true;
         } catch (IllegalArgumentException e) {
-            log.info("{}: refused a request from {} whose target is no URI: {}", name, exchange.getRemoteAddress(), Env.logSafe(e.getMessage()));
+            long leftOut = clientTrouble.admit("bad target");
+            if (leftOut >= 0) {
+                log.info("{}: refused a request from {} whose target is no URI: {}{}", name, exchange.getRemoteAddress(),
+                        Env.logSafe(e.getMessage()), clientTrouble.suffix(leftOut));
+            }
             exchange.getResponseHeaders().set("Connection", "close");
             ErrorBody.send(exchange, 400, "bad_request", "the request target is not a valid URI: " + e.getMessage());
             return false;
